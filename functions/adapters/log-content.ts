@@ -1,0 +1,95 @@
+import { promisify } from "node:util";
+import { constants, gunzip, gunzipSync } from "node:zlib";
+import { unzipSync } from "fflate";
+import { decodeLogText } from "../core/record/decode";
+import type { LogFileContent } from "../core/ports";
+
+const gunzipAsync = promisify(gunzip);
+
+/** Largest text V8 can hold in one string (about 512 MiB); a bigger file is reported, not crashed on. */
+const MAX_TEXT = 0x1fffffe8;
+
+/** True for CloudTrail's integrity digest files, which hold no events. */
+export function isDigestKey(key: string): boolean {
+  return /CloudTrail-Digest/i.test(key);
+}
+
+/** File names trailwatch reads; anything else is skipped with a reason. */
+export function isLogFileName(name: string): boolean {
+  return /\.(json|jsonl|ndjson)(\.gz)?$/i.test(name) || /\.gz$/i.test(name) || /\.zip$/i.test(name);
+}
+
+function isGzip(b: Uint8Array): boolean {
+  return b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b;
+}
+function isZip(b: Uint8Array): boolean {
+  return b.length >= 4 && b[0] === 0x50 && b[1] === 0x4b && b[2] === 0x03 && b[3] === 0x04;
+}
+
+/** Gunzips; on a truncated or corrupt stream returns what could be inflated plus the reason. */
+async function inflate(buf: Buffer): Promise<{ data: Buffer; error?: string }> {
+  try {
+    return { data: await gunzipAsync(buf) };
+  } catch (e) {
+    const reason = (e as Error).message;
+    try {
+      const partial = gunzipSync(buf, { finishFlush: constants.Z_SYNC_FLUSH });
+      return { data: partial, error: `gzip data is damaged (${reason}); read the ${partial.length} bytes before the fault` };
+    } catch {
+      return { data: Buffer.alloc(0), error: `gzip data is damaged (${reason})` };
+    }
+  }
+}
+
+/**
+ * Decodes the bytes of one log file (gzip, zip or plain text) into records. Never throws: every
+ * problem is returned as `error`/`invalid` naming `source`, and every good record is kept.
+ */
+export async function decodeLogBytes(buf: Buffer, source: string): Promise<LogFileContent> {
+  if (buf.length === 0) return { records: [], invalid: [], error: "empty file (0 bytes)", bytes: 0 };
+  if (isZip(buf)) return decodeZip(buf, source);
+  let data = buf;
+  let gzError: string | undefined;
+  if (isGzip(buf)) {
+    const r = await inflate(buf);
+    data = r.data;
+    gzError = r.error;
+  } else if (/\.gz$/i.test(source)) {
+    return { records: [], invalid: [], error: "not gzip data although the name ends in .gz (first bytes are not 1f 8b)", bytes: 0 };
+  }
+  if (data.length > MAX_TEXT) {
+    return { records: [], invalid: [], error: `uncompressed size ${(data.length / 2 ** 20).toFixed(0)} MiB is more than one JSON document can hold here (512 MiB)`, bytes: 0 };
+  }
+  const text = data.toString("utf8");
+  const decoded = decodeLogText(text, source);
+  const error = [gzError, decoded.error].filter(Boolean).join("; ") || undefined;
+  return {
+    records: decoded.records,
+    invalid: decoded.invalid,
+    ...(decoded.notCloudTrail && !error ? { skipped: `not CloudTrail: ${decoded.notCloudTrail}` } : {}),
+    ...(error ? { error: decoded.notCloudTrail ? `${error}; ${decoded.notCloudTrail}` : error } : {}),
+    bytes: data.length,
+  };
+}
+
+async function decodeZip(buf: Buffer, source: string): Promise<LogFileContent> {
+  let entries: Record<string, Uint8Array>;
+  try {
+    entries = unzipSync(buf);
+  } catch (e) {
+    return { records: [], invalid: [], error: `zip archive is damaged (${(e as Error).message})`, bytes: 0 };
+  }
+  const out: LogFileContent = { records: [], invalid: [], bytes: 0 };
+  const errors: string[] = [];
+  for (const [name, bytes] of Object.entries(entries)) {
+    if (name.endsWith("/") || bytes.length === 0 || /(^|\/)(__MACOSX|\.)/.test(name) || isDigestKey(name)) continue;
+    if (!isLogFileName(name)) continue;
+    const inner = await decodeLogBytes(Buffer.from(bytes), `${source}!${name}`);
+    for (const r of inner.records) out.records.push(r);
+    for (const r of inner.invalid) out.invalid.push(r);
+    out.bytes += inner.bytes;
+    if (inner.error) errors.push(`${name}: ${inner.error}`);
+  }
+  if (errors.length) out.error = errors.join("; ");
+  return out;
+}

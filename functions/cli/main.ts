@@ -1,0 +1,61 @@
+import { Command, Option, CommanderError } from "commander";
+import { OUTPUT_FORMATS, type OutputFormat } from "./output";
+import { runScan, UsageError } from "./commands/scan";
+
+/**
+ * The `trailwatch` command line. Returns the exit code instead of exiting, so tests can call it.
+ */
+export async function main(argv: string[]): Promise<number> {
+  let code = 0;
+  const program = new Command()
+    .name("trailwatch")
+    .description("Watch AWS CloudTrail: detect dangerous and new activity in CloudTrail logs.")
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+
+  program
+    .command("scan")
+    .description("Run the rule catalog over local CloudTrail log files and directories")
+    .argument("<paths...>", "files or directories (.json.gz, .json, .jsonl, .zip; searched recursively)")
+    .addOption(new Option("-f, --format <format>", "output format").choices(OUTPUT_FORMATS as string[]).default("table"))
+    .option("-o, --output <file>", "write alerts to this file instead of stdout")
+    .option("--min-severity <severity>", "only alerts at or above: info, low, medium, high, critical")
+    .option("--rules <ids>", "comma-separated rule ids to run (default: all)")
+    .option("--settings <file>", "JSON file of per-rule settings, keyed by rule id")
+    .option("--fail-on <severity>", "exit with status 3 when an alert at or above this severity is found")
+    .option("--no-progress", "never show the progress bar")
+    .action(async (paths: string[], o: { format: OutputFormat; output?: string; minSeverity?: string; rules?: string; settings?: string; failOn?: string; progress: boolean }) => {
+      code = (await runScan(paths, { ...o, progress: o.progress && process.stderr.isTTY === true })).code;
+    });
+
+  program
+    .command("rules")
+    .description("List the rule catalog")
+    .addOption(new Option("-f, --format <format>", "output format").choices(["table", "json"]).default("table"))
+    .action(async (o: { format: string }) => {
+      const { listRules } = await import("./commands/rules");
+      listRules(o.format === "json" ? "json" : "table");
+    });
+
+  program
+    .command("demo")
+    .description("Generate the demo organization's logs (if absent) and run every local analysis on them")
+    .option("--dir <dir>", "where the demo logs live", ".demo")
+    .option("--days <n>", "days of activity to generate", "35")
+    .action(async (o: { dir: string; days: string }) => {
+      const { runDemo } = await import("./commands/demo");
+      code = await runDemo({ dir: o.dir, days: Number(o.days) });
+    });
+
+  try {
+    await program.parseAsync(argv);
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 1;
+    if (e instanceof UsageError) {
+      process.stderr.write(`trailwatch: ${e.message}\n`);
+      return 1;
+    }
+    throw e;
+  }
+  return code;
+}

@@ -1,0 +1,59 @@
+import type { Alert, RemediationResult } from "./alert/alert";
+import type { InvalidRecord } from "./record/schema";
+import type { Finding } from "./rules/engine";
+
+/** One log file (local path or S3 object) as a source knows it. */
+export interface LogFileRef {
+  /** Path or `s3://bucket/key`; used in every message about the file. */
+  id: string;
+  size?: number;
+  /** Set by a source that will not read this file, with the reason (digest file, not a log file). */
+  skip?: string;
+}
+
+/** What could be taken out of one log file. Never throws for bad content: problems are data. */
+export interface LogFileContent {
+  /** Raw records that have string eventName/eventSource/eventTime. */
+  records: Record<string, unknown>[];
+  /** Records that were present but unusable, with their position. */
+  invalid: InvalidRecord[];
+  /** Set when the file was deliberately not read (digest file, not CloudTrail); not an error. */
+  skipped?: string;
+  /** Set when the file (or part of it) could not be read; the records before the fault are still returned. */
+  error?: string;
+  /** Bytes of uncompressed text read. */
+  bytes: number;
+}
+
+/** Where CloudTrail log files come from (local files, S3). */
+export interface LogSource {
+  files(): AsyncIterable<LogFileRef>;
+  read(file: LogFileRef): Promise<LogFileContent>;
+}
+
+/** Distinct activity of one principal in a window (the anomaly detector's unit). */
+export interface Activity {
+  account: string;
+  principal: string;
+  principalType: string;
+  eventSource: string;
+  eventName: string;
+  firstSeen: string;
+  lastSeen: string;
+  count: number;
+}
+
+/** Answers "what did each principal do in this window" (Athena in AWS, DuckDB locally). */
+export interface ActivityQuery {
+  distinctActivity(q: { account: string; from: Date; to: Date; regions?: string[] }): Promise<Activity[]>;
+}
+
+/** Sends alerts somewhere people see them (SNS email, Splunk HEC, stdout). */
+export interface AlertSink {
+  send(alerts: Alert[]): Promise<void>;
+}
+
+/** Carries out (or plans, in dry-run) the remediation attached to a finding. */
+export interface Remediator {
+  apply(finding: Finding, mode: "dry-run" | "apply"): Promise<RemediationResult>;
+}

@@ -1,0 +1,3 @@
+export * from "./schema";
+export * from "./principal";
+export * from "./decode";

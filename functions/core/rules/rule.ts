@@ -1,0 +1,63 @@
+import type { z } from "zod";
+import type { CloudTrailRecord } from "../record/schema";
+import type { Principal } from "../record/principal";
+import type { Severity } from "../alert/alert";
+
+/** What a rule sees besides the record: its validated settings and the resolved principal. */
+export interface RuleContext<S> {
+  settings: S;
+  principal: Principal;
+}
+
+/** Identifiers of the remediations the platform knows how to carry out (see adapters/aws/remediation). */
+export type RemediationId =
+  | "cloudtrail.start-logging"
+  | "iam.detach-admin-policy"
+  | "s3.restore-public-access-block"
+  | "ec2.revoke-world-open-ingress";
+
+/**
+ * One detection. Pure: `match`, `summary`, `context` and `dedupKey` look only at the record and the
+ * context, never at the outside world, so the same rule runs in Lambda, in the CLI and in tests.
+ */
+export interface Rule<S = undefined> {
+  /** `service.what-happened`, stable: alerts are consumed by id. */
+  id: string;
+  title: string;
+  /** Default severity; `severityFor` may raise or lower it per record. */
+  severity: Severity;
+  description: string;
+  /** eventSources this rule can match (the engine never runs it on others). */
+  eventSources: readonly string[];
+  /** eventNames this rule can match, or "*" for any name of those sources. */
+  eventNames: readonly string[] | "*";
+  /** By default only successful calls (no `errorCode`) reach `match`. */
+  includeFailedCalls?: boolean;
+  match(record: CloudTrailRecord, ctx: RuleContext<S>): boolean;
+  /** One sentence for people: who did what to what. */
+  summary(record: CloudTrailRecord, ctx: RuleContext<S>): string;
+  severityFor?(record: CloudTrailRecord, ctx: RuleContext<S>): Severity;
+  /** Events with the same key collapse into one alert within a run; default: the event id. */
+  dedupKey?(record: CloudTrailRecord, ctx: RuleContext<S>): string;
+  /** The facts a responder needs, e.g. the trail name, the policy, the CIDR. */
+  context?(record: CloudTrailRecord, ctx: RuleContext<S>): Record<string, unknown>;
+  /** A remediation that may be enabled for this rule in config (off unless configured). */
+  remediation?: RemediationId;
+  references: {
+    mitre?: string[];
+    stratus?: string[];
+    /** Panther RuleIDs this rule covers (used by the conformance test). */
+    panther?: string[];
+    sigma?: string[];
+  };
+  /** Typed, validated settings with defaults (e.g. secret-name patterns). */
+  settings?: { schema: z.ZodType<S>; defaults: S };
+}
+
+/** Identity function that gives rule files full type inference for their settings. */
+export function defineRule<S = undefined>(rule: Rule<S>): Rule<S> {
+  return rule;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyRule = Rule<any>;

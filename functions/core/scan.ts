@@ -1,0 +1,129 @@
+import type { Alert } from "./alert/alert";
+import { AlertCollector } from "./alert/collector";
+import type { LogFileContent, LogFileRef, LogSource } from "./ports";
+import { toAlert, type Finding, type RuleEngine } from "./rules/engine";
+
+/** Running totals of a scan; also what progress reports carry. */
+export interface ScanStats {
+  filesSeen: number;
+  filesRead: number;
+  filesSkipped: number;
+  filesWithErrors: number;
+  records: number;
+  invalidRecords: number;
+  /** Uncompressed bytes of log text read. */
+  bytes: number;
+  /** Bytes of the files as stored (compressed), for progress against the total size. */
+  storedBytes: number;
+  findings: number;
+}
+
+/** Something that could not be read, with where it was. */
+export interface ScanProblem {
+  source: string;
+  /** e.g. "Records[12]" or "line 40"; absent for whole-file problems. */
+  where?: string;
+  reason: string;
+}
+
+export interface ScanResult {
+  alerts: Alert[];
+  stats: ScanStats;
+  /** Files that could not be read (fully or partly). */
+  fileErrors: ScanProblem[];
+  /** Records that were present but unusable; capped at `maxRecordProblems` entries (the count is in stats). */
+  invalidRecords: ScanProblem[];
+  /** Files deliberately not read, with the reason. */
+  skipped: ScanProblem[];
+  /** Rules that threw, per rule id: the count and the first message. */
+  ruleErrors: { rule: string; count: number; first: string }[];
+}
+
+export interface ScanOptions {
+  onProgress?(stats: Readonly<ScanStats>, file: LogFileRef): void;
+  /** Called for each finding before it becomes an alert (e.g. to remediate). */
+  onFinding?(f: Finding, alert: Alert): void;
+  maxRecordProblems?: number;
+}
+
+/**
+ * Reads every file of a source and runs the engine over every record. One bad record never drops
+ * the rest of its file and one bad file never stops the run: problems are collected and returned.
+ * The next file is read and decompressed while the current one is evaluated, so I/O and gunzip
+ * (which run on libuv's thread pool) overlap with JSON parsing and rule evaluation.
+ */
+export async function scanLogs(source: LogSource, engine: RuleEngine, opts: ScanOptions = {}): Promise<ScanResult> {
+  const maxRecordProblems = opts.maxRecordProblems ?? 1000;
+  const stats: ScanStats = {
+    filesSeen: 0, filesRead: 0, filesSkipped: 0, filesWithErrors: 0,
+    records: 0, invalidRecords: 0, bytes: 0, storedBytes: 0, findings: 0,
+  };
+  const collector = new AlertCollector();
+  const result: ScanResult = { alerts: [], stats, fileErrors: [], invalidRecords: [], skipped: [], ruleErrors: [] };
+
+  const readSafely = (f: LogFileRef): Promise<LogFileContent> =>
+    source.read(f).catch((e: unknown) => ({ records: [], invalid: [], error: `read failed: ${(e as Error).message}`, bytes: 0 }));
+
+  let pending: { ref: LogFileRef; content: Promise<LogFileContent> } | undefined;
+  const consume = async (ref: LogFileRef, contentP: Promise<LogFileContent>) => {
+    const content = await contentP;
+    ingest(ref, content);
+  };
+  const ingest = (ref: LogFileRef, content: LogFileContent) => {
+    stats.storedBytes += Math.max(ref.size ?? 0, 0);
+    if (content.skipped) {
+      stats.filesSkipped++;
+      result.skipped.push({ source: ref.id, reason: content.skipped });
+    } else stats.filesRead++;
+    if (content.error) {
+      stats.filesWithErrors++;
+      result.fileErrors.push({ source: ref.id, reason: content.error });
+    }
+    stats.bytes += content.bytes;
+    for (const inv of content.invalid) {
+      stats.invalidRecords++;
+      if (result.invalidRecords.length < maxRecordProblems) result.invalidRecords.push({ source: inv.source, where: inv.where, reason: inv.reason });
+    }
+    const records = content.records;
+    for (let i = 0; i < records.length; i++) {
+      const raw = records[i] as { eventSource: string; eventName: string };
+      const ev = engine.evaluate(raw);
+      if (ev.kind === "invalid") {
+        stats.invalidRecords++;
+        if (result.invalidRecords.length < maxRecordProblems) result.invalidRecords.push({ source: ref.id, where: `record ${i}`, reason: ev.reason });
+        continue;
+      }
+      stats.records++;
+      for (const f of ev.findings) {
+        stats.findings++;
+        const alert = toAlert(f);
+        opts.onFinding?.(f, alert);
+        collector.add(alert);
+      }
+    }
+    opts.onProgress?.(stats, ref);
+  };
+
+  for await (const ref of source.files()) {
+    stats.filesSeen++;
+    if (ref.skip) {
+      if (pending) {
+        await consume(pending.ref, pending.content);
+        pending = undefined;
+      }
+      stats.filesSkipped++;
+      stats.storedBytes += Math.max(ref.size ?? 0, 0);
+      result.skipped.push({ source: ref.id, reason: ref.skip });
+      opts.onProgress?.(stats, ref);
+      continue;
+    }
+    const next = { ref, content: readSafely(ref) };
+    if (pending) await consume(pending.ref, pending.content);
+    pending = next;
+  }
+  if (pending) await consume(pending.ref, pending.content);
+
+  result.alerts = collector.all();
+  result.ruleErrors = [...engine.ruleErrors].map(([rule, e]) => ({ rule, ...e }));
+  return result;
+}

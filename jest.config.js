@@ -1,0 +1,10 @@
+/** Jest runs TypeScript through SWC (fast, no type-check; `npm run typecheck` does that). */
+module.exports = {
+  testEnvironment: "node",
+  roots: ["<rootDir>/test"],
+  testMatch: ["**/*.test.ts"],
+  transform: { "^.+\\.(t|j)sx?$": ["@swc/jest", { jsc: { target: "es2022" } }] },
+  setupFilesAfterEnv: ["<rootDir>/test/setup.ts"],
+  testTimeout: 120000,
+  reporters: ["default", "<rootDir>/test/summary-reporter.js"],
+};
