@@ -1,2 +1,3 @@
 export * from "./alert";
 export * from "./collector";
+export * from "./format-text";
