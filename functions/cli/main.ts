@@ -29,6 +29,36 @@ export async function main(argv: string[]): Promise<number> {
     });
 
   program
+    .command("replay")
+    .description("Run the hourly anomaly detection (discernment) over local logs, hour by hour, with DuckDB")
+    .argument("<paths...>", "directories of CloudTrail logs in the S3 layout")
+    .requiredOption("--from <iso>", "start of the replay (ISO 8601)")
+    .requiredOption("--to <iso>", "end of the replay (ISO 8601)")
+    .option("--state <dir>", "directory of the local baseline store (kept between runs)")
+    .option("--account <ids>", "comma-separated account ids (default: every account found)")
+    .addOption(new Option("-f, --format <format>", "output format").choices(["table", "jsonl"]).default("table"))
+    .option("--no-progress", "never show the progress bar")
+    .action(async (paths: string[], o: Record<string, unknown>) => {
+      const { runReplay } = await import("./commands/replay");
+      code = await runReplay(paths, o as never);
+    });
+
+  program
+    .command("score")
+    .description("Score each (principal, API) pair of one account's day with the built-in scorer")
+    .argument("<paths...>", "directories of CloudTrail logs in the S3 layout")
+    .requiredOption("--account <id>", "12-digit account id")
+    .requiredOption("--region <region>", "region of the logs")
+    .requiredOption("--day <yyyy/mm/dd>", "day of interest, e.g. 2026/11/20")
+    .option("--threshold <n>", "alert above this score (default: INSIGHT_THRESHOLD or the built-in default)")
+    .option("--history-days <n>", "preceding days the built-in scorer learns from")
+    .addOption(new Option("-f, --format <format>", "output format").choices(["table", "jsonl"]).default("table"))
+    .action(async (paths: string[], o: Record<string, unknown>) => {
+      const { runScore } = await import("./commands/score");
+      code = await runScore(paths, o as never);
+    });
+
+  program
     .command("rules")
     .description("List the rule catalog")
     .addOption(new Option("-f, --format <format>", "output format").choices(["table", "json"]).default("table"))
