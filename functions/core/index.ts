@@ -4,3 +4,4 @@ export * from "./alert";
 export * from "./rules";
 export * from "./ports";
 export * from "./scan";
+export * from "./remediation";

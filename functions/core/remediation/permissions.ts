@@ -1,0 +1,33 @@
+import type { RemediationId } from "../rules/rule";
+
+/** How a remediation may run; absent from config means off. */
+export type RemediationMode = "off" | "dry-run" | "apply";
+
+/**
+ * The IAM actions each remediation needs when it runs in `apply` mode, and the resource ARN patterns
+ * they are scoped to (`${account}`/`${partition}` are filled by the deployment). The infra grants a
+ * remediation's actions only when config enables it in `apply` mode: dry-run needs no write access.
+ * One source of truth for the handlers (what they call) and the IAM policy (what they may call).
+ */
+export const REMEDIATION_PERMISSIONS: Record<RemediationId, { actions: string[]; resources: string[]; why: string }> = {
+  "cloudtrail.start-logging": {
+    actions: ["cloudtrail:StartLogging", "cloudtrail:GetTrailStatus"],
+    resources: ["arn:${partition}:cloudtrail:*:${account}:trail/*"],
+    why: "turn a stopped trail back on",
+  },
+  "iam.detach-admin-policy": {
+    actions: ["iam:DetachUserPolicy", "iam:DetachGroupPolicy", "iam:DetachRolePolicy"],
+    resources: ["arn:${partition}:iam::${account}:user/*", "arn:${partition}:iam::${account}:group/*", "arn:${partition}:iam::${account}:role/*"],
+    why: "detach arn:aws:iam::aws:policy/AdministratorAccess from the principal it was attached to",
+  },
+  "s3.restore-public-access-block": {
+    actions: ["s3:PutBucketPublicAccessBlock", "s3:GetBucketPublicAccessBlock"],
+    resources: ["arn:${partition}:s3:::*"],
+    why: "turn all four S3 Block Public Access settings back on for the bucket",
+  },
+  "ec2.revoke-world-open-ingress": {
+    actions: ["ec2:RevokeSecurityGroupIngress", "ec2:DescribeSecurityGroupRules"],
+    resources: ["arn:${partition}:ec2:*:${account}:security-group/*", "arn:${partition}:ec2:*:${account}:security-group-rule/*"],
+    why: "remove the ingress rule that opened a security group to 0.0.0.0/0 or ::/0",
+  },
+};
