@@ -1,0 +1,108 @@
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, extname, join, resolve } from "node:path";
+import { buildSync, type BuildFailure } from "esbuild";
+import { zipSync, type Zippable } from "fflate";
+
+/** The repository root: handler entries are given relative to it. */
+export const REPO_ROOT = resolve(__dirname, "../..");
+
+/** A bundled handler, zipped and ready to be a Terraform asset. */
+export interface HandlerBundle {
+  /** The entry as given (relative to the repo root). */
+  entry: string;
+  /** Absolute path of the deterministic zip (content-addressed under the OS temp dir). */
+  zipPath: string;
+  /** base64(SHA-256(zip)): what Lambda reports as CodeSha256, so `source_code_hash` never drifts. */
+  sha256Base64: string;
+  /** Size of `index.js` and of the zip, in bytes. */
+  jsBytes: number;
+  zipBytes: number;
+  /** Milliseconds esbuild + zip took (0 when served from the cache). */
+  buildMs: number;
+}
+
+export interface BundleOptions {
+  /** Emit an external source map into the zip (the function then needs NODE_OPTIONS=--enable-source-maps). */
+  sourcemap?: boolean;
+}
+
+const cache = new Map<string, HandlerBundle>();
+/** A fixed timestamp for zip entries: the same code always gives the same zip and the same hash. */
+const ZIP_MTIME = new Date("1980-01-01T00:00:00Z");
+
+/**
+ * Bundles one handler with esbuild (bundle, minify, node22, `module` before `main` so ESM builds of
+ * the AWS SDK tree-shake, SDK bundled so its version is pinned) into a deterministic zip with
+ * `index.js` at its root (handler `index.handler`).
+ *
+ * Results are cached per entry and options for the life of the process: several constructs (and
+ * several stacks in one test run) may bundle the same handler and pay for it once.
+ */
+export function bundleHandler(entry: string, opts: BundleOptions = {}): HandlerBundle {
+  const key = `${entry}\u0000${opts.sourcemap ? "map" : ""}`;
+  const hit = cache.get(key);
+  if (hit) return { ...hit, buildMs: 0 };
+
+  const abs = resolve(REPO_ROOT, entry);
+  if (!existsSync(abs)) {
+    throw new Error(`Lambda handler "${entry}" not found (looked at ${abs}); give entry relative to the repository root, e.g. "functions/handlers/log-analyzer.ts".`);
+  }
+  const started = performance.now();
+  let outputFiles;
+  try {
+    ({ outputFiles } = buildSync({
+      entryPoints: [abs],
+      absWorkingDir: REPO_ROOT,
+      outfile: "index.js",
+      write: false,
+      bundle: true,
+      minify: true,
+      platform: "node",
+      target: "node22",
+      format: "cjs",
+      mainFields: ["module", "main"],
+      sourcemap: opts.sourcemap ? "external" : false,
+      logLevel: "silent",
+    }));
+  } catch (err) {
+    const failure = err as BuildFailure;
+    const details = (failure.errors ?? [])
+      .slice(0, 5)
+      .map((e) => `  ${e.location ? `${e.location.file}:${e.location.line}:${e.location.column}: ` : ""}${e.text}`)
+      .join("\n");
+    throw new Error(`esbuild could not bundle Lambda handler "${entry}":\n${details || String(err)}`);
+  }
+
+  const files: Zippable = {};
+  let jsBytes = 0;
+  for (const f of outputFiles) {
+    const name = basename(f.path);
+    if (name === "index.js") jsBytes = f.contents.byteLength;
+    // Unix mode 0644 so the runtime (non-root) can read the files.
+    files[name] = [f.contents, { mtime: ZIP_MTIME, os: 3, attrs: 0o100644 << 16, level: 9 }];
+  }
+  const zip = zipSync(files);
+  const digest = createHash("sha256").update(zip).digest();
+  const dir = join(tmpdir(), "trailwatch-bundles", digest.toString("hex").slice(0, 32));
+  mkdirSync(dir, { recursive: true });
+  const zipPath = join(dir, `${basename(entry, extname(entry))}.zip`);
+  writeFileSync(zipPath, zip);
+
+  const bundle: HandlerBundle = {
+    entry,
+    zipPath,
+    sha256Base64: digest.toString("base64"),
+    jsBytes,
+    zipBytes: zip.byteLength,
+    buildMs: Math.round(performance.now() - started),
+  };
+  cache.set(key, bundle);
+  return bundle;
+}
+
+/** Forgets cached bundles (tests that rewrite a handler between synths). */
+export function clearBundleCache(): void {
+  cache.clear();
+}

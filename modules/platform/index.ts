@@ -1,0 +1,2 @@
+export { Platform, type PlatformProps } from "./platform";
+export { policyDocument, type PolicyStatementSpec, type ResourcePolicyStatementSpec, type PolicyCondition } from "./policy-document";
