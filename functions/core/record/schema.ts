@@ -11,6 +11,23 @@ import { z } from "zod";
  */
 const nullableRecord = z.record(z.string(), z.unknown()).nullish();
 
+/**
+ * Some exporters write an object field as JSON text (seen: `"requestParameters": "null"`); read such a
+ * string as the object or null it encodes. Any other string is left alone and fails validation.
+ */
+function objectFromJsonText(v: unknown): unknown {
+  if (typeof v !== "string") return v;
+  const t = v.trim();
+  if (t === "" || t === "null") return null;
+  if (!t.startsWith("{")) return v;
+  try {
+    return JSON.parse(t) as unknown;
+  } catch {
+    return v;
+  }
+}
+const jsonObjectField = z.preprocess(objectFromJsonText, nullableRecord);
+
 export const sessionIssuerSchema = z.looseObject({
   type: z.string().optional(),
   principalId: z.string().optional(),
@@ -26,7 +43,7 @@ export const userIdentitySchema = z.looseObject({
   accountId: z.string().optional(),
   accessKeyId: z.string().optional(),
   userName: z.string().optional(),
-  invokedBy: z.string().optional(),
+  invokedBy: z.string().nullish(),
   identityProvider: z.string().optional(),
   credentialId: z.string().optional(),
   sessionContext: z
@@ -63,9 +80,9 @@ export const cloudTrailRecordSchema = z.looseObject({
   userIdentity: userIdentitySchema.nullish(),
   errorCode: z.string().nullish(),
   errorMessage: z.string().nullish(),
-  requestParameters: nullableRecord,
+  requestParameters: jsonObjectField,
   responseElements: z.unknown().optional(),
-  additionalEventData: nullableRecord,
+  additionalEventData: jsonObjectField,
   requestID: z.string().nullish(),
   eventID: z.string().nullish(),
   eventType: z.string().nullish(),

@@ -44,6 +44,10 @@ export class RuleEngine {
   readonly rules: readonly AnyRule[];
   private readonly bySource = new Map<string, { byName: Map<string, AnyRule[]>; anyName: AnyRule[] }>();
   private readonly cache = new Map<string, AnyRule[]>();
+  /** Rules declared for every event source (`eventSources: ["*"]`). */
+  private readonly anySource: AnyRule[] = [];
+  /** Candidate lists that hold a rule with `identityTypes` (filtered per record). */
+  private readonly needsIdentityFilter = new WeakSet<AnyRule[]>();
   private readonly settings = new Map<string, unknown>();
   private readonly minRank: number;
   /** Count of exceptions thrown per rule id, with the first message. */
@@ -63,6 +67,10 @@ export class RuleEngine {
 
     for (const rule of this.rules) {
       this.settings.set(rule.id, resolveSettings(rule, opts.settings?.[rule.id]));
+      if (rule.eventSources.includes("*")) {
+        this.anySource.push(rule);
+        continue;
+      }
       for (const src of rule.eventSources) {
         let entry = this.bySource.get(src);
         if (!entry) this.bySource.set(src, (entry = { byName: new Map(), anyName: [] }));
@@ -83,6 +91,8 @@ export class RuleEngine {
     if (list === undefined) {
       const entry = this.bySource.get(eventSource);
       list = entry ? [...(entry.byName.get(eventName) ?? []), ...entry.anyName] : [];
+      for (const r of this.anySource) if (r.eventNames === "*" || r.eventNames.includes(eventName)) list.push(r);
+      if (list.some((r) => r.identityTypes)) this.needsIdentityFilter.add(list);
       this.cache.set(key, list);
     }
     return list;
@@ -93,8 +103,13 @@ export class RuleEngine {
    * (see `missingRequiredField`).
    */
   evaluate(raw: { eventSource: string; eventName: string }): Evaluation {
-    const candidates = this.candidates(raw.eventSource, raw.eventName);
+    let candidates = this.candidates(raw.eventSource, raw.eventName);
     if (candidates.length === 0) return NO_FINDINGS;
+    if (this.needsIdentityFilter.has(candidates)) {
+      const type = rawIdentityType(raw);
+      candidates = candidates.filter((r) => !r.identityTypes || (type !== undefined && r.identityTypes.includes(type)));
+      if (candidates.length === 0) return NO_FINDINGS;
+    }
     const parsed = parseRecord(raw);
     if (!parsed.ok) return { kind: "invalid", reason: parsed.reason };
     const record = parsed.record;
@@ -117,6 +132,13 @@ export class RuleEngine {
     }
     return findings.length ? { kind: "findings", findings } : NO_FINDINGS;
   }
+}
+
+/** `userIdentity.type` of a raw (not yet validated) record, when it is a string. */
+function rawIdentityType(raw: object): string | undefined {
+  const ui = (raw as { userIdentity?: unknown }).userIdentity;
+  const t = ui && typeof ui === "object" ? (ui as { type?: unknown }).type : undefined;
+  return typeof t === "string" ? t : undefined;
 }
 
 function resolveSettings(rule: AnyRule, given: unknown): unknown {

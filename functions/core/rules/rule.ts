@@ -27,10 +27,18 @@ export interface Rule<S = undefined> {
   /** Default severity; `severityFor` may raise or lower it per record. */
   severity: Severity;
   description: string;
-  /** eventSources this rule can match (the engine never runs it on others). */
+  /**
+   * eventSources this rule can match (the engine never runs it on others). `["*"]` means every source
+   * and is only sensible with `identityTypes`, which keeps such a rule away from most records.
+   */
   eventSources: readonly string[];
   /** eventNames this rule can match, or "*" for any name of those sources. */
   eventNames: readonly string[] | "*";
+  /**
+   * When set, only records whose `userIdentity.type` is one of these reach `match`. Checked on the raw
+   * record before validation, so e.g. a rule about the root user can look at every event source cheaply.
+   */
+  identityTypes?: readonly string[];
   /** By default only successful calls (no `errorCode`) reach `match`. */
   includeFailedCalls?: boolean;
   match(record: CloudTrailRecord, ctx: RuleContext<S>): boolean;
