@@ -1,0 +1,125 @@
+import { z } from "zod";
+import { catalog } from "../../functions/core/rules/catalog";
+import { RuleConfigError, RuleEngine } from "../../functions/core/rules/engine";
+
+const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+const KMS_KEY_ARN = /^arn:(aws|aws-us-gov|aws-cn|aws-iso[a-z-]*):kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
+const TOPIC_ARN = /^arn:(aws|aws-us-gov|aws-cn|aws-iso[a-z-]*):sns:([a-z0-9-]+):(\d{12}):([A-Za-z0-9_-]{1,256})$/;
+
+/** How a rule's remediation runs: not at all, described only, or carried out. */
+export const remediationModeSchema = z.enum(["off", "dry-run", "apply"]);
+export type RemediationMode = z.infer<typeof remediationModeSchema>;
+
+/** Splits an SNS topic ARN. */
+export function parseTopicArn(arn: string): { partition: string; region: string; account: string; name: string } {
+  const m = TOPIC_ARN.exec(arn);
+  if (!m) throw new Error(`not an SNS topic ARN: ${arn}`);
+  return { partition: m[1]!, region: m[2]!, account: m[3]!, name: m[4]! };
+}
+
+/**
+ * Where new log files are announced.
+ * - `s3`: an S3 event notification on the trail bucket for every ObjectCreated event (Put, Post, Copy
+ *   and CompleteMultipartUpload: large log files arrive by multipart upload) under the CloudTrail key
+ *   prefix. The bucket's whole notification configuration is then owned by this deployment (S3 keeps
+ *   one per bucket). For a bucket in another account set `manageBucketNotification: false` and
+ *   `bucketOwnerAccountId`; its owner points a notification at the queue.
+ * - `cloudtrail-sns`: the SNS topic the trail itself notifies on each delivery (`SnsTopicARN` of the
+ *   trail); the queue subscribes with raw message delivery.
+ */
+export const notificationSchema = z.discriminatedUnion("source", [
+  z.strictObject({
+    source: z.literal("s3"),
+    manageBucketNotification: z.boolean().default(true),
+    /** Account that owns the bucket, when it is not the deployment account (organization log archive). */
+    bucketOwnerAccountId: z.string().regex(/^\d{12}$/, { message: "expected a 12-digit account id" }).optional(),
+  }),
+  z.strictObject({
+    source: z.literal("cloudtrail-sns"),
+    topicArn: z.string().regex(TOPIC_ARN, { message: "expected an SNS topic ARN arn:aws:sns:<region>:<account>:<name>" }),
+  }),
+]);
+
+/** CloudTrail's key layout in the bucket. */
+export const layoutSchema = z.discriminatedUnion("type", [
+  /** `<prefix>AWSLogs/<account>/CloudTrail/<region>/<yyyy>/<mm>/<dd>/...` */
+  z.strictObject({ type: z.literal("account") }),
+  /** `<prefix>AWSLogs/<org-id>/<account>/CloudTrail/...` (organization trail) */
+  z.strictObject({
+    type: z.literal("organization"),
+    organizationId: z.string().regex(/^o-[a-z0-9]{10,32}$/, { message: "expected an Organization id such as o-a1b2c3d4e5" }),
+  }),
+]);
+
+/** Settings of a deployed log analyzer (the `enabled: true` form of the config section). */
+export const logAnalyzerSettingsSchema = z
+  .strictObject({
+    enabled: z.literal(true),
+    /** The bucket CloudTrail delivers to. It is not created or owned here; it must be in the home region. */
+    bucketName: z.string().regex(BUCKET_NAME, { message: "expected an S3 bucket name" }),
+    /** The trail's S3 key prefix (`S3KeyPrefix`), without or with the trailing slash; empty when none. */
+    keyPrefix: z
+      .string()
+      .regex(/^$|^[^/].*$/, { message: "must not start with '/'" })
+      .default("")
+      .transform((p) => (p === "" || p.endsWith("/") ? p : `${p}/`)),
+    layout: layoutSchema.default({ type: "account" }),
+    notification: notificationSchema.default({ source: "s3", manageBucketNotification: true }),
+    /** The KMS key the trail encrypts log files with (SSE-KMS), if any: the analyzer needs kms:Decrypt on it. */
+    logKmsKeyArn: z.string().regex(KMS_KEY_ARN, { message: "expected a KMS key ARN" }).optional(),
+    /** Remediation per rule id; a rule not listed is `off`. IAM for a remediation is granted only for `apply`. */
+    remediation: z.record(z.string(), remediationModeSchema).default({}),
+    /** Per-rule settings keyed by rule id (each rule validates its own). */
+    ruleSettings: z.record(z.string(), z.unknown()).default({}),
+    /** Log-file notifications per invocation. */
+    batchSize: z.number().int().min(1).max(10000).default(10),
+    /** How long Lambda gathers a batch (SQS requires at least 1 s when batchSize > 10). */
+    maxBatchingWindowSeconds: z.number().int().min(0).max(300).default(5),
+    /** Upper bound of concurrent invocations from the queue (Lambda's minimum is 2); default unbounded. */
+    maxConcurrency: z.number().int().min(2).max(1000).optional(),
+    /** How long a processed log file is remembered (so a re-delivered notification is not analysed twice). */
+    idempotencyTtlDays: z.number().int().min(1).max(365).default(7),
+    timeoutSeconds: z.number().int().min(10).max(900).default(120),
+    memoryMb: z.number().int().min(256).max(10240).default(1024),
+  })
+  .superRefine((cfg, ctx) => {
+    if (cfg.batchSize > 10 && cfg.maxBatchingWindowSeconds < 1) {
+      ctx.addIssue({ code: "custom", path: ["maxBatchingWindowSeconds"], message: "must be at least 1 when batchSize is above 10 (an SQS event source rule)" });
+    }
+    const byId = new Map(catalog.map((r) => [r.id, r]));
+    for (const [id, mode] of Object.entries(cfg.remediation)) {
+      const rule = byId.get(id);
+      if (!rule) {
+        ctx.addIssue({ code: "custom", path: ["remediation", id], message: `unknown rule id "${id}" (known: ${[...byId.keys()].sort().join(", ")})` });
+      } else if (!rule.remediation && mode !== "off") {
+        const withRemediation = catalog.filter((r) => r.remediation).map((r) => r.id).sort();
+        ctx.addIssue({ code: "custom", path: ["remediation", id], message: `rule "${id}" has no remediation (rules with one: ${withRemediation.join(", ")})` });
+      }
+    }
+    try {
+      new RuleEngine(catalog, { settings: cfg.ruleSettings });
+    } catch (err) {
+      if (!(err instanceof RuleConfigError)) throw err;
+      ctx.addIssue({ code: "custom", path: ["ruleSettings"], message: err.message });
+    }
+  });
+
+/**
+ * The `logAnalyzer` section of the deployment config. `{ enabled: false }` deploys nothing and needs
+ * no other field (other fields are then ignored).
+ */
+export const logAnalyzerConfigSchema = z.discriminatedUnion("enabled", [
+  z.looseObject({ enabled: z.literal(false) }),
+  logAnalyzerSettingsSchema,
+]);
+
+export type LogAnalyzerConfig = z.infer<typeof logAnalyzerConfigSchema>;
+/** A parsed, enabled log analyzer section: what the `LogAnalyzer` construct takes. */
+export type LogAnalyzerSettings = z.infer<typeof logAnalyzerSettingsSchema>;
+/** The same before defaults are applied (what a config file holds). */
+export type LogAnalyzerSettingsInput = z.input<typeof logAnalyzerSettingsSchema>;
+
+/** The key prefix under which CloudTrail writes this trail's files: `<prefix>AWSLogs/` or `<prefix>AWSLogs/<org-id>/`. */
+export function logKeyPrefix(cfg: Pick<LogAnalyzerSettings, "keyPrefix" | "layout">): string {
+  return cfg.layout.type === "organization" ? `${cfg.keyPrefix}AWSLogs/${cfg.layout.organizationId}/` : `${cfg.keyPrefix}AWSLogs/`;
+}

@@ -1,0 +1,308 @@
+import { Construct } from "constructs";
+import { CloudwatchMetricAlarm, type CloudwatchMetricAlarmConfig } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
+import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
+import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
+import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
+import { LambdaEventSourceMapping } from "@cdktf/provider-aws/lib/lambda-event-source-mapping";
+import { S3BucketNotification } from "@cdktf/provider-aws/lib/s3-bucket-notification";
+import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
+import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
+import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
+import { NodeFunction } from "../lambda-function";
+import { Platform, policyDocument } from "../platform";
+import { logKeyPrefix, parseTopicArn, type LogAnalyzerSettings } from "./config";
+import { logAnalyzerStatements } from "./policies";
+
+export interface LogAnalyzerProps extends LogAnalyzerSettings {
+  /** The one alert topic (from `Alerting`); the function publishes alerts to it, alarms notify it. */
+  alertTopicArn: string;
+}
+
+/** Every way S3 creates an object: CloudTrail writes large log files with multipart upload. */
+export const OBJECT_CREATED_EVENTS = ["s3:ObjectCreated:*"] as const;
+/** CloudTrail log files (and digest files, which the handler skips) end in this. */
+export const LOG_FILE_SUFFIX = ".json.gz";
+/** Metric the handler emits (Powertools, EMF) per finding, with and without a `rule` dimension. */
+export const ANOMALY_METRIC = { namespace: "trailwatch", metricName: "AnomaliesDetected", service: "log-analyzer" } as const;
+/** Lambda caps the environment at 4 KB; rule settings are the part that can grow. */
+const MAX_ENVIRONMENT_BYTES = 4096;
+/** Receives before a notification goes to the DLQ. */
+export const MAX_RECEIVE_COUNT = 5;
+
+/**
+ * Reads every new CloudTrail log file once and runs it through the rule catalog.
+ *
+ * S3 (or the trail's SNS topic) announces each new log file to an encrypted SQS queue; the
+ * log-analyzer function consumes it in batches and reports per-message failures, so one bad file is
+ * retried alone and, after five receives, parked in the DLQ. A DynamoDB table remembers processed
+ * files (S3 delivers notifications at least once). Findings become alerts on the alert topic and an
+ * `AnomaliesDetected` metric, which an alarm watches; remediations run only for rules configured `apply`.
+ */
+export class LogAnalyzer extends Construct {
+  readonly queue: SqsQueue;
+  readonly dlq: SqsQueue;
+  /** Key of both queues: the platform key, or a key of its own when the notification source is another account's. */
+  readonly queueKeyArn: string;
+  /** Present only when the source is in another account. */
+  readonly intakeKey?: KmsKey;
+  readonly table: DynamodbTable;
+  readonly analyzer: NodeFunction;
+  readonly eventSource: LambdaEventSourceMapping;
+  readonly bucketNotification?: S3BucketNotification;
+  readonly subscription?: SnsTopicSubscription;
+  readonly anomalyAlarm: CloudwatchMetricAlarm;
+  readonly dlqAlarm: CloudwatchMetricAlarm;
+  readonly errorsAlarm: CloudwatchMetricAlarm;
+  readonly backlogAlarm: CloudwatchMetricAlarm;
+
+  constructor(scope: Construct, id: string, props: LogAnalyzerProps) {
+    super(scope, id);
+    const platform = Platform.of(this);
+    const source = this.describeSource(props, platform);
+
+    if (source.account !== platform.account) {
+      this.intakeKey = this.createIntakeKey(platform, source);
+      this.queueKeyArn = this.intakeKey.arn;
+    } else {
+      this.queueKeyArn = platform.kmsKey.arn;
+    }
+
+    this.dlq = new SqsQueue(this, "dlq", {
+      name: platform.name("log-analyzer-dlq"),
+      kmsMasterKeyId: this.queueKeyArn,
+      kmsDataKeyReusePeriodSeconds: 300,
+      messageRetentionSeconds: 14 * 24 * 3600,
+    });
+    // Lambda's guidance: at least six times the function timeout, plus the batching window, so a
+    // message is not received again while a slow (or throttled and retried) invocation still holds it.
+    const visibilityTimeout = 6 * props.timeoutSeconds + props.maxBatchingWindowSeconds;
+    this.queue = new SqsQueue(this, "queue", {
+      name: platform.name("log-analyzer"),
+      kmsMasterKeyId: this.queueKeyArn,
+      kmsDataKeyReusePeriodSeconds: 300,
+      visibilityTimeoutSeconds: visibilityTimeout,
+      messageRetentionSeconds: 4 * 24 * 3600,
+      receiveWaitTimeSeconds: 20,
+      redrivePolicy: JSON.stringify({ deadLetterTargetArn: this.dlq.arn, maxReceiveCount: MAX_RECEIVE_COUNT }),
+    });
+    const queuePolicy = new SqsQueuePolicy(this, "queue-policy", {
+      queueUrl: this.queue.url,
+      policy: policyDocument(this, "queue-policy-document", [
+        {
+          sid: source.kind === "s3" ? "TrailBucketAnnouncesNewLogFiles" : "TrailTopicAnnouncesNewLogFiles",
+          principals: [{ type: "Service", identifiers: [source.principal] }],
+          actions: ["sqs:SendMessage"],
+          resources: [this.queue.arn],
+          conditions: [
+            { test: "ArnEquals", variable: "aws:SourceArn", values: [source.arn] },
+            { test: "StringEquals", variable: "aws:SourceAccount", values: [source.account] },
+          ],
+        },
+      ]).json,
+    });
+
+    this.table = new DynamodbTable(this, "idempotency", {
+      name: platform.name("log-analyzer-idempotency"),
+      billingMode: "PAY_PER_REQUEST",
+      hashKey: "pk",
+      attribute: [{ name: "pk", type: "S" }],
+      ttl: { attributeName: "expiresAt", enabled: true },
+      serverSideEncryption: { enabled: true, kmsKeyArn: platform.kmsKey.arn },
+      pointInTimeRecovery: { enabled: true },
+    });
+
+    const environment: Record<string, string> = {
+      ALERT_TOPIC_ARN: props.alertTopicArn,
+      IDEMPOTENCY_TABLE: this.table.name,
+      IDEMPOTENCY_TTL_DAYS: String(props.idempotencyTtlDays),
+      REMEDIATION: JSON.stringify(props.remediation),
+      RULE_SETTINGS: JSON.stringify(props.ruleSettings),
+    };
+    const envBytes = Object.entries(environment).reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(v), 0);
+    if (envBytes > MAX_ENVIRONMENT_BYTES - 512) {
+      throw new Error(
+        `logAnalyzer: the function environment would be ${envBytes} bytes (Lambda allows ${MAX_ENVIRONMENT_BYTES} in all); shorten logAnalyzer.ruleSettings.`,
+      );
+    }
+
+    this.analyzer = new NodeFunction(this, "analyzer", {
+      entry: "functions/handlers/log-analyzer.ts",
+      name: "log-analyzer",
+      description: "Runs every new CloudTrail log file through the rule catalog; alerts, metrics and opt-in remediation.",
+      environment,
+      timeoutSeconds: props.timeoutSeconds,
+      memoryMb: props.memoryMb,
+      // Invoked by the SQS event source mapping, not asynchronously: failures stay in the queue and
+      // end in the queue's DLQ.
+      invokedAsynchronously: false,
+      statements: logAnalyzerStatements(props, {
+        partition: platform.partition,
+        account: platform.account,
+        alertTopicArn: props.alertTopicArn,
+        platformKeyArn: platform.kmsKey.arn,
+        queueKeyArn: this.queueKeyArn,
+        queueArn: this.queue.arn,
+        tableArn: this.table.arn,
+      }),
+    });
+
+    this.eventSource = new LambdaEventSourceMapping(this, "queue-events", {
+      eventSourceArn: this.queue.arn,
+      functionName: this.analyzer.function.functionName,
+      batchSize: props.batchSize,
+      maximumBatchingWindowInSeconds: props.maxBatchingWindowSeconds,
+      functionResponseTypes: ["ReportBatchItemFailures"],
+      scalingConfig: props.maxConcurrency ? { maximumConcurrency: props.maxConcurrency } : undefined,
+    });
+
+    if (props.notification.source === "s3") {
+      if (props.notification.manageBucketNotification) {
+        // S3 checks at PutBucketNotificationConfiguration that it may send to the queue.
+        this.bucketNotification = new S3BucketNotification(this, "bucket-notification", {
+          bucket: props.bucketName,
+          queue: [
+            {
+              id: "trailwatch-log-analyzer",
+              queueArn: this.queue.arn,
+              events: [...OBJECT_CREATED_EVENTS],
+              filterPrefix: logKeyPrefix(props),
+              filterSuffix: LOG_FILE_SUFFIX,
+            },
+          ],
+          dependsOn: [queuePolicy],
+        });
+      }
+    } else {
+      this.subscription = new SnsTopicSubscription(this, "trail-topic-subscription", {
+        topicArn: props.notification.topicArn,
+        protocol: "sqs",
+        endpoint: this.queue.arn,
+        // The body is then CloudTrail's own `{ s3Bucket, s3ObjectKey: [...] }`, not an SNS envelope.
+        rawMessageDelivery: true,
+        dependsOn: [queuePolicy],
+      });
+    }
+
+    const actions = { alarmActions: [props.alertTopicArn], okActions: [props.alertTopicArn] };
+    const logGroup = `/aws/lambda/${this.analyzer.functionName}`;
+    this.anomalyAlarm = this.alarm("anomalies", {
+      alarmDescription:
+        "The trailwatch log analyzer found rule matches in new CloudTrail log files. The details (rule, principal, " +
+        "action, account, region, time) are in the alert emails and in Splunk (sourcetype trailwatch:alert); " +
+        `counts per rule: metric ${ANOMALY_METRIC.namespace}/${ANOMALY_METRIC.metricName} with dimension "rule"; ` +
+        `processing logs: log group ${logGroup}.`,
+      namespace: ANOMALY_METRIC.namespace,
+      metricName: ANOMALY_METRIC.metricName,
+      dimensions: { service: ANOMALY_METRIC.service },
+      statistic: "Sum",
+      period: 300,
+      evaluationPeriods: 1,
+      threshold: 1,
+      comparisonOperator: "GreaterThanOrEqualToThreshold",
+      treatMissingData: "notBreaching",
+      ...actions,
+    });
+    this.dlqAlarm = this.alarm("dlq", {
+      alarmDescription:
+        `Log-file notifications failed ${MAX_RECEIVE_COUNT} times and are parked in ${platform.name("log-analyzer-dlq")}: ` +
+        `those log files were NOT analysed. Read the error in log group ${logGroup}, fix it, then re-drive the DLQ to the queue.`,
+      namespace: "AWS/SQS",
+      metricName: "ApproximateNumberOfMessagesVisible",
+      dimensions: { QueueName: this.dlq.name },
+      statistic: "Maximum",
+      period: 300,
+      evaluationPeriods: 1,
+      threshold: 0,
+      comparisonOperator: "GreaterThanThreshold",
+      treatMissingData: "notBreaching",
+      ...actions,
+    });
+    this.errorsAlarm = this.alarm("errors", {
+      alarmDescription: `The log-analyzer function failed invocations (the batch is retried from the queue). See its log group ${logGroup}.`,
+      namespace: "AWS/Lambda",
+      metricName: "Errors",
+      dimensions: { FunctionName: this.analyzer.functionName },
+      statistic: "Sum",
+      period: 300,
+      evaluationPeriods: 1,
+      threshold: 0,
+      comparisonOperator: "GreaterThanThreshold",
+      treatMissingData: "notBreaching",
+      ...actions,
+    });
+    this.backlogAlarm = this.alarm("backlog", {
+      alarmDescription:
+        "The oldest log-file notification has waited over an hour: the analyzer is falling behind (throttled, failing or " +
+        "capped by maxConcurrency), so alerts are late.",
+      namespace: "AWS/SQS",
+      metricName: "ApproximateAgeOfOldestMessage",
+      dimensions: { QueueName: this.queue.name },
+      statistic: "Maximum",
+      period: 300,
+      evaluationPeriods: 3,
+      threshold: 3600,
+      comparisonOperator: "GreaterThanThreshold",
+      treatMissingData: "notBreaching",
+      ...actions,
+    });
+  }
+
+  private alarm(id: string, config: Omit<CloudwatchMetricAlarmConfig, "alarmName">): CloudwatchMetricAlarm {
+    return new CloudwatchMetricAlarm(this, `${id}-alarm`, { alarmName: Platform.of(this).name(`log-analyzer-${id}`), ...config });
+  }
+
+  /** Who sends notifications to the queue: service principal, source ARN and owning account. */
+  private describeSource(props: LogAnalyzerProps, platform: Platform) {
+    if (props.notification.source === "s3") {
+      const account = props.notification.bucketOwnerAccountId ?? platform.account;
+      if (props.notification.manageBucketNotification && account !== platform.account) {
+        throw new Error(
+          `logAnalyzer.notification: bucket ${props.bucketName} belongs to account ${account}; this deployment (${platform.account}) cannot ` +
+            "set its notifications. Set manageBucketNotification: false and have the bucket owner send s3:ObjectCreated:* to the queue.",
+        );
+      }
+      return { kind: "s3" as const, principal: "s3.amazonaws.com", arn: `arn:${platform.partition}:s3:::${props.bucketName}`, account };
+    }
+    const topic = parseTopicArn(props.notification.topicArn);
+    if (topic.region !== platform.region) {
+      throw new Error(
+        `logAnalyzer.notification.topicArn is in ${topic.region}, the deployment in ${platform.region}: subscribe a queue in the topic's region, or use source "s3".`,
+      );
+    }
+    return { kind: "sns" as const, principal: "sns.amazonaws.com", arn: props.notification.topicArn, account: topic.account };
+  }
+
+  /**
+   * A key for the queues when the notifications come from another account: the platform key lets
+   * AWS services use it only on behalf of this account, and widening that key for one source is
+   * broader than a key this source alone may use.
+   */
+  private createIntakeKey(platform: Platform, source: { principal: string; arn: string; account: string }): KmsKey {
+    const policy = policyDocument(this, "intake-key-policy", [
+      {
+        sid: "AccountAdministersKeyThroughIam",
+        principals: [{ type: "AWS", identifiers: [`arn:${platform.partition}:iam::${platform.account}:root`] }],
+        actions: ["kms:*"],
+        resources: ["*"],
+      },
+      {
+        sid: "NotificationSourceEncryptsMessages",
+        principals: [{ type: "Service", identifiers: [source.principal] }],
+        actions: ["kms:GenerateDataKey", "kms:Decrypt"],
+        resources: ["*"],
+        conditions: [
+          { test: "StringEquals", variable: "aws:SourceAccount", values: [source.account] },
+          { test: "ArnEquals", variable: "aws:SourceArn", values: [source.arn] },
+        ],
+      },
+    ]);
+    const key = new KmsKey(this, "intake-key", {
+      description: `trailwatch ${platform.namePrefix}: log-analyzer queues fed by ${source.arn}`,
+      enableKeyRotation: true,
+      deletionWindowInDays: 30,
+      policy: policy.json,
+    });
+    new KmsAlias(this, "intake-key-alias", { name: `alias/${platform.name("log-analyzer-intake")}`, targetKeyId: key.keyId });
+    return key;
+  }
+}

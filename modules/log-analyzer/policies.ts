@@ -1,0 +1,86 @@
+import { catalog } from "../../functions/core/rules/catalog";
+import type { RemediationId } from "../../functions/core/rules/rule";
+import { REMEDIATION_PERMISSIONS } from "../../functions/core/remediation/permissions";
+import type { PolicyStatementSpec } from "../platform";
+import { logKeyPrefix, type LogAnalyzerSettings } from "./config";
+
+/** What the policy builders need to know about the deployment and the resources the construct made. */
+export interface AnalyzerPolicyContext {
+  partition: string;
+  account: string;
+  alertTopicArn: string;
+  /** The platform key: it encrypts the alert topic and the idempotency table. */
+  platformKeyArn: string;
+  /** The key of the notification queue (the platform key, or the intake key for a source in another account). */
+  queueKeyArn: string;
+  queueArn: string;
+  tableArn: string;
+}
+
+/** The remediations that run in `apply` mode, each with the rule ids that enable it, in a stable order. */
+export function appliedRemediations(settings: Pick<LogAnalyzerSettings, "remediation">): { id: RemediationId; rules: string[] }[] {
+  const byRemediation = new Map<RemediationId, string[]>();
+  for (const rule of catalog) {
+    if (!rule.remediation || settings.remediation[rule.id] !== "apply") continue;
+    byRemediation.set(rule.remediation, [...(byRemediation.get(rule.remediation) ?? []), rule.id]);
+  }
+  return [...byRemediation.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([id, rules]) => ({ id, rules: rules.sort() }));
+}
+
+/** Fills `${partition}`/`${account}` of a remediation resource pattern; never lets a `${` reach Terraform. */
+export function fillResource(pattern: string, partition: string, account: string): string {
+  const filled = pattern.replaceAll("${partition}", partition).replaceAll("${account}", account);
+  if (filled.includes("${")) throw new Error(`remediation resource "${pattern}" has a placeholder other than \${partition}/\${account}`);
+  return filled;
+}
+
+/** Statement id from a remediation id: `iam.detach-admin-policy` -> `RemediateIamDetachAdminPolicy`. */
+function sidOf(id: string): string {
+  return "Remediate" + id.split(/[.-]/).map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join("");
+}
+
+/**
+ * The log-analyzer function's policy: read the trail's log files (and decrypt them), remember them
+ * in the idempotency table, consume the queue, publish alerts, and the write actions of exactly the
+ * remediations configured `apply` (dry-run needs none).
+ */
+export function logAnalyzerStatements(settings: LogAnalyzerSettings, ctx: AnalyzerPolicyContext): PolicyStatementSpec[] {
+  const statements: PolicyStatementSpec[] = [
+    {
+      sid: "ReadTrailLogFiles",
+      actions: ["s3:GetObject"],
+      resources: [`arn:${ctx.partition}:s3:::${settings.bucketName}/${logKeyPrefix(settings)}*`],
+    },
+  ];
+  if (settings.logKmsKeyArn) {
+    statements.push({ sid: "DecryptTrailLogFiles", actions: ["kms:Decrypt"], resources: [settings.logKmsKeyArn] });
+  }
+  statements.push(
+    {
+      sid: "RememberProcessedLogFiles",
+      actions: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"],
+      resources: [ctx.tableArn],
+    },
+    {
+      sid: "ConsumeLogFileNotifications",
+      actions: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ChangeMessageVisibility"],
+      resources: [ctx.queueArn],
+    },
+    { sid: "PublishAlerts", actions: ["sns:Publish"], resources: [ctx.alertTopicArn] },
+  );
+  // One key statement: the table and the topic use the platform key; the queue may use its own.
+  const keys = [...new Set([ctx.platformKeyArn, ctx.queueKeyArn])];
+  statements.push({ sid: "UseDeploymentKeys", actions: ["kms:GenerateDataKey", "kms:Decrypt"], resources: keys });
+
+  for (const r of appliedRemediations(settings)) {
+    const p = REMEDIATION_PERMISSIONS[r.id];
+    statements.push({
+      sid: sidOf(r.id),
+      actions: [...p.actions],
+      resources: p.resources.map((res) => fillResource(res, ctx.partition, ctx.account)),
+    });
+  }
+  return statements;
+}
