@@ -83,11 +83,13 @@ export const logAnalyzerSettingsSchema = z
     memoryMb: z.number().int().min(256).max(10240).default(1024),
   })
   .superRefine((cfg, ctx) => {
+    // Runs even when a field failed its own check (zod continues): look only at well-formed parts.
+    const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
     if (cfg.batchSize > 10 && cfg.maxBatchingWindowSeconds < 1) {
       ctx.addIssue({ code: "custom", path: ["maxBatchingWindowSeconds"], message: "must be at least 1 when batchSize is above 10 (an SQS event source rule)" });
     }
     const byId = new Map(catalog.map((r) => [r.id, r]));
-    for (const [id, mode] of Object.entries(cfg.remediation)) {
+    for (const [id, mode] of Object.entries(isRecord(cfg.remediation) ? cfg.remediation : {})) {
       const rule = byId.get(id);
       if (!rule) {
         ctx.addIssue({ code: "custom", path: ["remediation", id], message: `unknown rule id "${id}" (known: ${[...byId.keys()].sort().join(", ")})` });
@@ -96,6 +98,7 @@ export const logAnalyzerSettingsSchema = z
         ctx.addIssue({ code: "custom", path: ["remediation", id], message: `rule "${id}" has no remediation (rules with one: ${withRemediation.join(", ")})` });
       }
     }
+    if (!isRecord(cfg.ruleSettings)) return;
     try {
       new RuleEngine(catalog, { settings: cfg.ruleSettings });
     } catch (err) {

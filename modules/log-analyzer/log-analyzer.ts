@@ -140,7 +140,7 @@ export class LogAnalyzer extends Construct {
         account: platform.account,
         alertTopicArn: props.alertTopicArn,
         platformKeyArn: platform.kmsKey.arn,
-        queueKeyArn: this.queueKeyArn,
+        intakeKeyArn: this.intakeKey?.arn,
         queueArn: this.queue.arn,
         tableArn: this.table.arn,
       }),

@@ -11,8 +11,8 @@ export interface AnalyzerPolicyContext {
   alertTopicArn: string;
   /** The platform key: it encrypts the alert topic and the idempotency table. */
   platformKeyArn: string;
-  /** The key of the notification queue (the platform key, or the intake key for a source in another account). */
-  queueKeyArn: string;
+  /** The queues' own key, only when they do not use the platform key (a source in another account). */
+  intakeKeyArn?: string;
   queueArn: string;
   tableArn: string;
 }
@@ -70,8 +70,8 @@ export function logAnalyzerStatements(settings: LogAnalyzerSettings, ctx: Analyz
     },
     { sid: "PublishAlerts", actions: ["sns:Publish"], resources: [ctx.alertTopicArn] },
   );
-  // One key statement: the table and the topic use the platform key; the queue may use its own.
-  const keys = [...new Set([ctx.platformKeyArn, ctx.queueKeyArn])];
+  // One key statement: the table, the topic and (usually) the queue use the platform key.
+  const keys = ctx.intakeKeyArn ? [ctx.platformKeyArn, ctx.intakeKeyArn] : [ctx.platformKeyArn];
   statements.push({ sid: "UseDeploymentKeys", actions: ["kms:GenerateDataKey", "kms:Decrypt"], resources: keys });
 
   for (const r of appliedRemediations(settings)) {

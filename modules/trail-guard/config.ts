@@ -74,9 +74,10 @@ export const trailGuardSettingsSchema = z
   })
   .superRefine((cfg, ctx) => {
     const watched = new Set(cfg.regions);
+    // Runs even when a field above failed its own check (zod continues): skip what does not parse.
     cfg.protectedTrails.forEach((arn, i) => {
-      const { region } = parseTrailArn(arn);
-      if (!watched.has(region)) {
+      const region = TRAIL_ARN.exec(arn)?.[2];
+      if (region && !watched.has(region)) {
         ctx.addIssue({
           code: "custom",
           path: ["protectedTrails", i],
@@ -84,15 +85,13 @@ export const trailGuardSettingsSchema = z
         });
       }
     });
-    if (cfg.trailKmsKeyArn) {
-      const { region } = parseKeyArn(cfg.trailKmsKeyArn);
-      if (!watched.has(region)) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["trailKmsKeyArn"],
-          message: `the key lives in ${region}, which is not in regions; DisableKey/ScheduleKeyDeletion on it would be missed`,
-        });
-      }
+    const keyRegion = cfg.trailKmsKeyArn ? KMS_KEY_ARN.exec(cfg.trailKmsKeyArn)?.[2] : undefined;
+    if (keyRegion && !watched.has(keyRegion)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["trailKmsKeyArn"],
+        message: `the key lives in ${keyRegion}, which is not in regions; DisableKey/ScheduleKeyDeletion on it would be missed`,
+      });
     }
   });
 

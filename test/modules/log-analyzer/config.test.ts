@@ -1,0 +1,90 @@
+import { logAnalyzerConfigSchema, logAnalyzerSettingsSchema, logKeyPrefix } from "../../../modules/log-analyzer";
+
+const issues = (input: unknown) => {
+  const r = logAnalyzerConfigSchema.safeParse(input);
+  return r.success ? [] : r.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
+};
+const BASE = { enabled: true, bucketName: "org-cloudtrail-logs" } as const;
+
+describe("logAnalyzerConfigSchema", () => {
+  it("defaults to S3 notifications for an account trail, no remediation, batches of 10 and a week of idempotency", () => {
+    // Act
+    const cfg = logAnalyzerSettingsSchema.parse(BASE);
+    // Assess
+    expect(cfg).toMatchObject({
+      keyPrefix: "",
+      layout: { type: "account" },
+      notification: { source: "s3", manageBucketNotification: true },
+      remediation: {},
+      ruleSettings: {},
+      batchSize: 10,
+      maxBatchingWindowSeconds: 5,
+      idempotencyTtlDays: 7,
+    });
+    expect(logKeyPrefix(cfg)).toBe("AWSLogs/");
+  });
+
+  it("normalises the trail's key prefix and knows the organization layout", () => {
+    // Act
+    const cfg = logAnalyzerSettingsSchema.parse({ ...BASE, keyPrefix: "trails/org", layout: { type: "organization", organizationId: "o-a1b2c3d4e5" } });
+    // Assess
+    expect(cfg.keyPrefix).toBe("trails/org/");
+    expect(logKeyPrefix(cfg)).toBe("trails/org/AWSLogs/o-a1b2c3d4e5/");
+  });
+
+  it("accepts a disabled section without any other field", () => {
+    // Act / Assess
+    expect(logAnalyzerConfigSchema.parse({ enabled: false })).toEqual({ enabled: false });
+  });
+
+  it("rejects remediation for unknown rules and for rules that have none, listing the valid ones", () => {
+    // Act
+    const found = issues({ ...BASE, remediation: { "cloudtrail.logging-stoped": "apply", "ssm.plaintext-secret-parameter": "dry-run" } });
+    // Assess
+    expect(found).toEqual([
+      expect.stringMatching(/^remediation\.cloudtrail\.logging-stoped: unknown rule id "cloudtrail\.logging-stoped" \(known: .*cloudtrail\.logging-stopped/),
+      expect.stringMatching(/^remediation\.ssm\.plaintext-secret-parameter: rule "ssm\.plaintext-secret-parameter" has no remediation \(rules with one: .*cloudtrail\.logging-stopped/),
+    ]);
+  });
+
+  it("checks rule settings against each rule's own schema at config time", () => {
+    // Act
+    const bad = issues({ ...BASE, ruleSettings: { "ssm.plaintext-secret-parameter": { namePatterns: "secret" } } });
+    const unknown = issues({ ...BASE, ruleSettings: { "no.such-rule": {} } });
+    const good = issues({ ...BASE, ruleSettings: { "ssm.plaintext-secret-parameter": { namePatterns: ["secret"] } } });
+    // Assess
+    expect(bad).toEqual([expect.stringMatching(/^ruleSettings: settings of rule "ssm\.plaintext-secret-parameter": namePatterns: /)]);
+    expect(unknown).toEqual(['ruleSettings: settings given for unknown rule id "no.such-rule"']);
+    expect(good).toEqual([]);
+  });
+
+  it("requires a batching window when batches are larger than 10, as SQS event sources do", () => {
+    // Act / Assess
+    expect(issues({ ...BASE, batchSize: 100, maxBatchingWindowSeconds: 0 })).toEqual([
+      "maxBatchingWindowSeconds: must be at least 1 when batchSize is above 10 (an SQS event source rule)",
+    ]);
+    expect(issues({ ...BASE, batchSize: 100, maxBatchingWindowSeconds: 1 })).toEqual([]);
+  });
+
+  it("says what is wrong with malformed values and where", () => {
+    // Act
+    const found = issues({
+      ...BASE,
+      bucketName: "s3://bucket",
+      keyPrefix: "/logs",
+      layout: { type: "organization", organizationId: "123" },
+      notification: { source: "cloudtrail-sns", topicArn: "cloudtrail-topic" },
+      remediation: "apply",
+    });
+    // Assess
+    expect(found).toEqual(
+      expect.arrayContaining([
+        "bucketName: expected an S3 bucket name",
+        "keyPrefix: must not start with '/'",
+        "layout.organizationId: expected an Organization id such as o-a1b2c3d4e5",
+        "notification.topicArn: expected an SNS topic ARN arn:aws:sns:<region>:<account>:<name>",
+        expect.stringMatching(/^remediation: /),
+      ]),
+    );
+  });
+});
