@@ -1,0 +1,176 @@
+import { readdir, stat } from "node:fs/promises";
+import { basename, dirname, join, resolve } from "node:path";
+import { DuckDBInstance, listValue, type DuckDBConnection } from "@duckdb/node-api";
+import { activityStatement, pathRangeFilter, type ActivityStatement, type EventSource } from "../../core/anomaly/activity-sql";
+import { activityFromRow, type ObservedActivity } from "../../core/anomaly/activity";
+import type { AnomalyActivityQuery } from "../../core/anomaly/discern";
+import { ACCOUNT_ID, accountLogPrefix, ORGANIZATION_ID, parseLogFileName, REGION, type LogLayout } from "../../core/anomaly/layout";
+import { pathRanges, scanPlan, stampInPlan, type PathRange, type ScanPlan } from "../../core/anomaly/scan-plan";
+
+/** One account's logs under one local root (the folder that holds `AWSLogs/`). */
+export interface LocalAccountLogs {
+  account: string;
+  root: string;
+  layout: LogLayout;
+}
+
+/** Files and bytes one query touched (the same pruning DuckDB applies, counted on disk). */
+export interface ScanStats {
+  folders: number;
+  filesInFolders: number;
+  bytesInFolders: number;
+  filesRead: number;
+  bytesRead: number;
+}
+
+async function isDir(p: string): Promise<boolean> {
+  try {
+    return (await stat(p)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Finds the accounts under local paths laid out like a CloudTrail bucket. A path may be the folder
+ * holding `AWSLogs/`, `AWSLogs/` itself, or an organization folder `AWSLogs/o-xxxx`. Throws, naming
+ * the path, when none of these is found.
+ */
+export async function discoverAccounts(paths: readonly string[]): Promise<LocalAccountLogs[]> {
+  const out: LocalAccountLogs[] = [];
+  for (const raw of paths) {
+    const p = resolve(raw);
+    let root: string;
+    let only: string | undefined;
+    if (basename(p) === "AWSLogs") root = dirname(p);
+    else if (ORGANIZATION_ID.test(basename(p)) && basename(dirname(p)) === "AWSLogs") {
+      root = dirname(dirname(p));
+      only = basename(p);
+    } else if (await isDir(join(p, "AWSLogs"))) root = p;
+    else throw new Error(`${raw}: no AWSLogs/ folder here (expected the folder that holds AWSLogs/, or AWSLogs/ itself)`);
+    const awsLogs = join(root, "AWSLogs");
+    for (const name of (await readdir(awsLogs)).sort()) {
+      if (only && name !== only) continue;
+      if (ACCOUNT_ID.test(name) && (await isDir(join(awsLogs, name, "CloudTrail")))) out.push({ account: name, root, layout: { kind: "account" } });
+      else if (ORGANIZATION_ID.test(name)) {
+        for (const acct of (await readdir(join(awsLogs, name))).sort()) {
+          if (ACCOUNT_ID.test(acct) && (await isDir(join(awsLogs, name, acct, "CloudTrail")))) out.push({ account: acct, root, layout: { kind: "organization", organizationId: name } });
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** read_json's view of a CloudTrail file: only the fields the activity query uses. */
+const RECORDS_TYPE =
+  "STRUCT(eventTime VARCHAR, eventSource VARCHAR, eventName VARCHAR, awsRegion VARCHAR, readOnly VARCHAR, " +
+  "userIdentity STRUCT(type VARCHAR, principalId VARCHAR, arn VARCHAR, accountId VARCHAR, invokedBy VARCHAR, userName VARCHAR, identityProvider VARCHAR, " +
+  "sessionContext STRUCT(sessionIssuer STRUCT(type VARCHAR, principalId VARCHAR, arn VARCHAR, accountId VARCHAR, userName VARCHAR)), " +
+  "onBehalfOf STRUCT(userId VARCHAR, identityStoreArn VARCHAR)))[]";
+
+/**
+ * The DuckDB source for a plan: read_json over the plan's day folders (the local stand-in for
+ * partition projection), pruned by the same path ranges Athena applies to `"$path"`.
+ */
+export function duckdbEventSource(globs: readonly string[], ranges: readonly PathRange[]): EventSource {
+  const filter = pathRangeFilter("filename", ranges);
+  return {
+    sql: `SELECT r.userIdentity AS useridentity, r.eventSource AS eventsource, r.eventName AS eventname,
+  r.eventTime AS eventtime, r.readOnly AS readonly, r.awsRegion AS awsregion
+FROM (
+  SELECT unnest(Records) AS r
+  FROM read_json(?, columns = {Records: '${RECORDS_TYPE}'}, format = 'unstructured', records = true, filename = true, maximum_object_size = 1073741824)
+  WHERE ${filter.sql}
+) AS files`,
+    params: [listValue([...globs]), ...filter.params],
+  };
+}
+
+/**
+ * The local stand-in for Athena: runs the shared activity statement with DuckDB over local log
+ * folders. Regions are found by listing the account's folder (as discernment lists S3), the date
+ * folders come from the scan plan, and files outside the plan's delivery range are never opened.
+ */
+export class DuckDbActivityQuery implements AnomalyActivityQuery {
+  /** Files and bytes of the last query (for benchmarks and the replay summary). */
+  lastStats: ScanStats = { folders: 0, filesInFolders: 0, bytesInFolders: 0, filesRead: 0, bytesRead: 0 };
+  /** The last statement run (tests compare it with Athena's). */
+  lastStatement?: ActivityStatement;
+
+  private constructor(
+    private readonly conn: DuckDBConnection,
+    private readonly instance: DuckDBInstance,
+    private readonly sources: readonly LocalAccountLogs[],
+    private readonly opts: { deliveryPadMinutes?: number; includeServicePrincipals?: boolean; countFiles?: boolean },
+  ) {}
+
+  static async create(sources: readonly LocalAccountLogs[], opts: { deliveryPadMinutes?: number; includeServicePrincipals?: boolean; countFiles?: boolean } = {}): Promise<DuckDbActivityQuery> {
+    const instance = await DuckDBInstance.create(":memory:", { threads: "2" });
+    const conn = await instance.connect();
+    return new DuckDbActivityQuery(conn, instance, sources, opts);
+  }
+
+  /** The plan this adapter would use for a window (same options as the query). */
+  plan(account: string, from: Date, to: Date): ScanPlan {
+    return scanPlan(account, { from: from.toISOString(), to: to.toISOString() }, { deliveryPadMinutes: this.opts.deliveryPadMinutes });
+  }
+
+  async distinctActivity(q: { account: string; from: Date; to: Date; regions?: string[] }): Promise<ObservedActivity[]> {
+    const plan = this.plan(q.account, q.from, q.to);
+    const globs: string[] = [];
+    const ranges: PathRange[] = [];
+    const folders: string[] = [];
+    for (const src of this.sources.filter((s) => s.account === q.account)) {
+      const base = src.root.endsWith("/") ? src.root : src.root + "/";
+      const accountDir = join(src.root, accountLogPrefix(src.layout, q.account));
+      const regions = q.regions ?? (await readdir(accountDir).catch(() => [] as string[])).filter((r) => REGION.test(r)).sort();
+      for (const r of pathRanges(plan, base, src.layout, regions)) {
+        const folder = r.lo.slice(0, r.lo.lastIndexOf("/"));
+        if (await isDir(folder)) {
+          globs.push(`${folder}/*.json.gz`);
+          ranges.push(r);
+          folders.push(folder);
+        }
+      }
+    }
+    this.lastStats = this.opts.countFiles === false ? emptyStats(folders.length) : await countFiles(folders, plan);
+    if (globs.length === 0) return [];
+    const stmt = activityStatement("duckdb", duckdbEventSource(globs, ranges), plan, { includeServicePrincipals: this.opts.includeServicePrincipals });
+    this.lastStatement = stmt;
+    let reader;
+    try {
+      reader = await this.conn.runAndReadAll(stmt.sql, stmt.params as never);
+    } catch (e) {
+      throw new Error(`DuckDB activity query for ${q.account} (${plan.window.from} .. ${plan.window.to}) failed: ${(e as Error).message.split("\n")[0]}`);
+    }
+    return reader.getRowObjectsJS().map((row) => activityFromRow(q.account, row as Record<string, unknown>));
+  }
+
+  close(): void {
+    this.conn.closeSync();
+    this.instance.closeSync();
+  }
+}
+
+function emptyStats(folders: number): ScanStats {
+  return { folders, filesInFolders: 0, bytesInFolders: 0, filesRead: 0, bytesRead: 0 };
+}
+
+async function countFiles(folders: readonly string[], plan: ScanPlan): Promise<ScanStats> {
+  const s = emptyStats(folders.length);
+  for (const folder of folders) {
+    for (const name of await readdir(folder)) {
+      if (!name.endsWith(".json.gz")) continue;
+      const size = (await stat(join(folder, name))).size;
+      s.filesInFolders++;
+      s.bytesInFolders += size;
+      const parsed = parseLogFileName(`${folder}/${name}`);
+      if (parsed && stampInPlan(plan, parsed.stamp)) {
+        s.filesRead++;
+        s.bytesRead += size;
+      }
+    }
+  }
+  return s;
+}
