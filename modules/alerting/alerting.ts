@@ -1,0 +1,213 @@
+import { Construct } from "constructs";
+import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
+import { LambdaEventSourceMapping } from "@cdktf/provider-aws/lib/lambda-event-source-mapping";
+import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
+import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
+import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
+import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
+import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
+import { severityRank, type Severity } from "../../functions/core/alert/alert";
+import { NodeFunction } from "../lambda-function/node-function";
+import { Platform } from "../platform/platform";
+import { policyDocument } from "../platform/policy-document";
+import { hecTokenStatements, type HecTokenReference } from "./hec-token";
+
+/** Splunk HTTP Event Collector sink: endpoint and a reference to the token (never the token). */
+export type HecSinkProps = {
+  /** Base URL, e.g. https://splunk.example.com:8088 */
+  endpoint: string;
+  index?: string;
+  /** Default `trailwatch:alert`. */
+  sourcetype?: string;
+  /** Default `trailwatch`. */
+  source?: string;
+} & HecTokenReference;
+
+export interface AlertingProps {
+  /** Addresses subscribed to the alert topic (each must confirm the subscription mail). */
+  emails: string[];
+  /** Only alerts at or above this severity are mailed; default all. */
+  emailMinSeverity?: Severity;
+  /** Forward every alert to Splunk HEC. */
+  hec?: HecSinkProps;
+  /** Handler of the forwarder (tests point it elsewhere). */
+  forwarderEntry?: string;
+}
+
+/** Attempts before a message moves to the HEC queue's DLQ. */
+export const HEC_MAX_RECEIVE_COUNT = 5;
+const FORWARDER_TIMEOUT_SECONDS = 30;
+
+/** What the HEC sink deploys. */
+export interface HecForwarding {
+  queue: SqsQueue;
+  /** Messages that failed HEC_MAX_RECEIVE_COUNT times (retryable errors that never recovered). */
+  redriveDlq: SqsQueue;
+  /** Alerts HEC rejected for good (4xx): the forwarder puts them here with the reason. */
+  rejectedQueue: SqsQueue;
+  forwarder: NodeFunction;
+  mapping: LambdaEventSourceMapping;
+  subscription: SnsTopicSubscription;
+}
+
+/**
+ * The one alert topic every capability publishes to (KMS-encrypted), its email subscriptions
+ * (filtered on the `email` and `severityRank` message attributes set by `SnsAlertSink`) and, when
+ * configured, the Splunk HEC forwarder: topic -> SQS (raw delivery, redrive DLQ) -> Lambda -> HEC.
+ */
+export class Alerting extends Construct {
+  readonly topic: SnsTopic;
+  readonly topicArn: string;
+  readonly emailSubscriptions: SnsTopicSubscription[];
+  readonly hec?: HecForwarding;
+  /** Alarms on the HEC dead-letter queues (they notify the topic, so people hear that Splunk is missing alerts). */
+  readonly alarms: CloudwatchMetricAlarm[] = [];
+
+  constructor(scope: Construct, id: string, props: AlertingProps) {
+    super(scope, id);
+    const platform = Platform.of(this);
+    const key = platform.kmsKey;
+    const topicName = platform.name("alerts");
+    // Built from the name so the plan shows it and policies need no reference cycle.
+    this.topicArn = platform.arn("sns", topicName);
+
+    this.topic = new SnsTopic(this, "topic", { name: topicName, displayName: "trailwatch alerts", kmsMasterKeyId: key.arn });
+    const topicPolicy = policyDocument(this, "topic-policy", [
+      {
+        sid: "AlarmsAndRulesOfThisAccountPublish",
+        principals: [{ type: "Service", identifiers: ["cloudwatch.amazonaws.com", "events.amazonaws.com"] }],
+        actions: ["sns:Publish"],
+        resources: [this.topicArn],
+        conditions: [{ test: "StringEquals", variable: "aws:SourceAccount", values: [platform.account] }],
+      },
+      {
+        sid: "DenyPublishWithoutTls",
+        effect: "Deny",
+        principals: [{ type: "*", identifiers: ["*"] }],
+        actions: ["sns:Publish"],
+        resources: [this.topicArn],
+        conditions: [{ test: "Bool", variable: "aws:SecureTransport", values: ["false"] }],
+      },
+    ]);
+    new SnsTopicPolicy(this, "topic-policy-attachment", { arn: this.topic.arn, policy: topicPolicy.json });
+
+    const emailFilter: Record<string, unknown[]> = { email: ["yes"] };
+    if (props.emailMinSeverity && severityRank(props.emailMinSeverity) > 0) {
+      emailFilter.severityRank = [{ numeric: [">=", severityRank(props.emailMinSeverity)] }];
+    }
+    this.emailSubscriptions = [...new Set(props.emails)].map(
+      (address, i) =>
+        new SnsTopicSubscription(this, `email-${i}`, {
+          topicArn: this.topic.arn,
+          protocol: "email",
+          endpoint: address,
+          filterPolicyScope: "MessageAttributes",
+          filterPolicy: JSON.stringify(emailFilter),
+        }),
+    );
+
+    if (props.hec) this.hec = this.hecForwarding(platform, props.hec, props.forwarderEntry ?? "functions/handlers/hec-forwarder.ts");
+  }
+
+  private hecForwarding(platform: Platform, hec: HecSinkProps, entry: string): HecForwarding {
+    const key = platform.kmsKey;
+    const queueName = platform.name("hec-alerts");
+    const redriveDlq = new SqsQueue(this, "hec-dlq", {
+      name: `${queueName}-dlq`,
+      kmsMasterKeyId: key.arn,
+      messageRetentionSeconds: 14 * 24 * 3600,
+    });
+    const queue = new SqsQueue(this, "hec-queue", {
+      name: queueName,
+      kmsMasterKeyId: key.arn,
+      // Six times the function timeout (AWS's advice for SQS event sources): a message is not handed
+      // to a second invocation while the first may still be sending it.
+      visibilityTimeoutSeconds: 6 * FORWARDER_TIMEOUT_SECONDS,
+      messageRetentionSeconds: 4 * 24 * 3600,
+      redrivePolicy: JSON.stringify({ deadLetterTargetArn: platform.arn("sqs", `${queueName}-dlq`), maxReceiveCount: HEC_MAX_RECEIVE_COUNT }),
+      dependsOn: [redriveDlq],
+    });
+    const rejectedQueue = new SqsQueue(this, "hec-rejected", {
+      name: platform.name("hec-rejected"),
+      kmsMasterKeyId: key.arn,
+      messageRetentionSeconds: 14 * 24 * 3600,
+    });
+
+    const queuePolicy = policyDocument(this, "hec-queue-policy", [
+      {
+        sid: "AlertTopicDelivers",
+        principals: [{ type: "Service", identifiers: ["sns.amazonaws.com"] }],
+        actions: ["sqs:SendMessage"],
+        resources: [queue.arn],
+        conditions: [{ test: "ArnEquals", variable: "aws:SourceArn", values: [this.topicArn] }],
+      },
+    ]);
+    new SqsQueuePolicy(this, "hec-queue-policy-attachment", { queueUrl: queue.url, policy: queuePolicy.json });
+    const subscription = new SnsTopicSubscription(this, "hec-subscription", {
+      topicArn: this.topic.arn,
+      protocol: "sqs",
+      endpoint: queue.arn,
+      // The queue receives the alert JSON itself (the `sqs` member of the message), not an SNS envelope.
+      rawMessageDelivery: true,
+    });
+
+    const tokenEnv: Record<string, string> = hec.tokenSecretArn ? { HEC_TOKEN_SECRET_ARN: hec.tokenSecretArn } : { HEC_TOKEN_PARAMETER_NAME: hec.tokenParameterName! };
+    const forwarder = new NodeFunction(this, "hec-forwarder", {
+      entry,
+      name: "hec-forwarder",
+      description: "Forwards alerts from the alert topic's queue to Splunk HEC; permanent rejections go to the rejected queue.",
+      timeoutSeconds: FORWARDER_TIMEOUT_SECONDS,
+      memoryMb: 256,
+      invokedAsynchronously: false,
+      environment: {
+        HEC_ENDPOINT: hec.endpoint,
+        ...tokenEnv,
+        ...(hec.index ? { HEC_INDEX: hec.index } : {}),
+        HEC_SOURCETYPE: hec.sourcetype ?? "trailwatch:alert",
+        HEC_SOURCE: hec.source ?? "trailwatch",
+        HEC_DLQ_URL: rejectedQueue.url,
+      },
+      statements: [
+        {
+          sid: "ConsumeAlertQueue",
+          actions: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ChangeMessageVisibility"],
+          resources: [queue.arn],
+        },
+        { sid: "RejectPermanentFailures", actions: ["sqs:SendMessage"], resources: [rejectedQueue.arn] },
+        { sid: "UseQueueKey", actions: ["kms:GenerateDataKey", "kms:Decrypt"], resources: [key.arn] },
+        ...hecTokenStatements(hec, { partition: platform.partition, region: platform.region, account: platform.account }),
+      ],
+    });
+    const mapping = new LambdaEventSourceMapping(this, "hec-mapping", {
+      eventSourceArn: queue.arn,
+      functionName: forwarder.function.arn,
+      batchSize: 10,
+      functionResponseTypes: ["ReportBatchItemFailures"],
+      // Splunk is one endpoint: a bounded number of concurrent senders keeps a backlog from hammering it.
+      scalingConfig: { maximumConcurrency: 5 },
+    });
+
+    for (const [id, q, what] of [
+      ["hec-dlq-alarm", redriveDlq, "alerts that could not be delivered to Splunk HEC after retries"],
+      ["hec-rejected-alarm", rejectedQueue, "alerts Splunk HEC rejected (bad token, index or payload)"],
+    ] as const) {
+      this.alarms.push(
+        new CloudwatchMetricAlarm(this, id, {
+          alarmName: `${q.nameInput}-not-empty`,
+          alarmDescription: `${q.nameInput} holds ${what}; inspect and redrive them.`,
+          namespace: "AWS/SQS",
+          metricName: "ApproximateNumberOfMessagesVisible",
+          dimensions: { QueueName: q.nameInput! },
+          statistic: "Maximum",
+          period: 300,
+          evaluationPeriods: 1,
+          threshold: 0,
+          comparisonOperator: "GreaterThanThreshold",
+          treatMissingData: "notBreaching",
+          alarmActions: [this.topic.arn],
+        }),
+      );
+    }
+    return { queue, redriveDlq, rejectedQueue, forwarder, mapping, subscription };
+  }
+}
