@@ -61,12 +61,12 @@ export const trailGuardSettingsSchema = z
         maxDeliveryAgeMinutes: z.number().int().min(5).max(24 * 60).default(60),
       })
       .default({ schedule: "rate(15 minutes)", maxDeliveryAgeMinutes: 60 }),
-    /** The S3 bucket the protected trails deliver to: its policy, lifecycle and deletion are watched. */
+    /** The S3 bucket the protected trails deliver to: its policy, ACL, lifecycle, versioning and deletion are watched. */
     trailBucketName: z
       .string()
       .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: "expected an S3 bucket name" })
       .optional(),
-    /** The KMS key that encrypts the trail's logs: disabling or scheduling its deletion is watched. */
+    /** The KMS key that encrypts the trail's logs: disabling it, scheduling its deletion or replacing its policy is watched. */
     trailKmsKeyArn: z
       .string()
       .regex(KMS_KEY_ARN, { message: "expected a KMS key ARN arn:aws:kms:<region>:<account>:key/<id>" })

@@ -19,17 +19,27 @@ export const TRAIL_EVENT_NAMES = [
   "RemoveTags",
 ] as const;
 
-/** Calls on the trail's bucket that can stop, expose or expire log delivery without touching the trail. */
+/**
+ * Calls on the trail's bucket that can stop, expose, expire or make erasable the log files without
+ * touching the trail (a policy that locks CloudTrail out, a one-day expiry, a public ACL, suspended
+ * versioning). CloudTrail records PutBucketLifecycleConfiguration as PutBucketLifecycle; both are listed.
+ */
 export const BUCKET_EVENT_NAMES = [
   "PutBucketPolicy",
   "DeleteBucketPolicy",
   "PutBucketLifecycle",
   "PutBucketLifecycleConfiguration",
+  "DeleteBucketLifecycle",
+  "PutBucketAcl",
+  "PutBucketVersioning",
   "DeleteBucket",
 ] as const;
 
-/** Calls on the trail's KMS key that make new log files impossible to write or old ones unreadable. */
-export const KEY_EVENT_NAMES = ["DisableKey", "ScheduleKeyDeletion"] as const;
+/**
+ * Calls on the trail's KMS key that make new log files impossible to write or old ones unreadable
+ * (a key policy without CloudTrail's grant stops delivery just as DisableKey does).
+ */
+export const KEY_EVENT_NAMES = ["DisableKey", "ScheduleKeyDeletion", "PutKeyPolicy"] as const;
 
 /** An account that leaves the Organization leaves the organization trail with it. */
 export const ORGANIZATION_EVENT_NAMES = ["LeaveOrganization"] as const;
@@ -78,11 +88,11 @@ export function guardPatterns(opts: { trailBucketName?: string; trailKmsKeyArn?:
     });
   }
   if (opts.trailKmsKeyArn) {
-    // DisableKey and ScheduleKeyDeletion take a key id or a key ARN (never an alias): match both.
+    // These calls take a key id or a key ARN (never an alias): match both.
     const { keyId } = parseKeyArn(opts.trailKmsKeyArn);
     patterns.push({
       id: "key",
-      description: "The trail's KMS key disabled or scheduled for deletion",
+      description: "The trail's KMS key disabled, scheduled for deletion or given a new key policy",
       pattern: apiCall("aws.kms", "kms.amazonaws.com", KEY_EVENT_NAMES, {
         requestParameters: { keyId: [opts.trailKmsKeyArn, keyId] },
       }),

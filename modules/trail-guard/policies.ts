@@ -34,13 +34,17 @@ export function trailGuardStatements(settings: TrailGuardSettings, ctx: PolicyCo
   return statements;
 }
 
-/** The heartbeat's policy: read the status of the protected trails, nothing else. */
+/**
+ * The heartbeat's policy: read the status and settings of the protected trails, nothing else.
+ * (`cloudtrail:DescribeTrails` is not granted: it has no resource type, so it could only be granted
+ * on every trail; `GetTrail` answers the same question for one named trail.)
+ */
 export function heartbeatStatements(settings: TrailGuardSettings, ctx: PolicyContext): PolicyStatementSpec[] {
   return [
     ...alertPublishStatements(ctx),
     {
       sid: "ReadProtectedTrailStatus",
-      actions: ["cloudtrail:GetTrailStatus", "cloudtrail:DescribeTrails"],
+      actions: ["cloudtrail:GetTrailStatus", "cloudtrail:GetTrail"],
       resources: [...settings.protectedTrails],
     },
   ];

@@ -79,6 +79,8 @@ export class TrailGuard extends Construct {
         ALERT_TOPIC_ARN: props.alertTopicArn,
         PROTECTED_TRAILS: protectedTrails,
         REMEDIATION: JSON.stringify(props.remediation),
+        ...(props.trailBucketName ? { TRAIL_BUCKET_NAME: props.trailBucketName } : {}),
+        ...(props.trailKmsKeyArn ? { TRAIL_KMS_KEY_ARN: props.trailKmsKeyArn } : {}),
       },
       timeoutSeconds: 30,
       memoryMb: 256,

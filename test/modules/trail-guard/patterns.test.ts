@@ -33,9 +33,9 @@ describe("guardPatterns", () => {
     expect(matching(start)).toEqual([]);
   });
 
-  it("watches policy, lifecycle and deletion of the trail bucket only", () => {
+  it("watches policy, ACL, lifecycle, versioning and deletion of the trail bucket only", () => {
     // Prepare
-    const onTrailBucket = ["PutBucketPolicy", "DeleteBucketPolicy", "PutBucketLifecycle", "DeleteBucket"].map((eventName) =>
+    const onTrailBucket = ["PutBucketPolicy", "DeleteBucketPolicy", "PutBucketLifecycle", "PutBucketAcl", "PutBucketVersioning", "DeleteBucket"].map((eventName) =>
       apiCallEvent({ eventSource: "s3.amazonaws.com", eventName, requestParameters: { bucketName: BUCKET, Host: `${BUCKET}.s3.eu-west-1.amazonaws.com` } }),
     );
     const otherBucket = apiCallEvent({ eventSource: "s3.amazonaws.com", eventName: "PutBucketPolicy", requestParameters: { bucketName: "website-assets" } });
@@ -44,20 +44,30 @@ describe("guardPatterns", () => {
     for (const e of onTrailBucket) expect(matching(e)).toEqual(["bucket"]);
     expect(matching(otherBucket)).toEqual([]);
     expect(matching(harmless)).toEqual([]);
-    expect((byId("bucket").pattern as any).detail.eventName).toEqual(
-      ["PutBucketPolicy", "DeleteBucketPolicy", "PutBucketLifecycle", "PutBucketLifecycleConfiguration", "DeleteBucket"],
-    );
+    expect([...(byId("bucket").pattern as any).detail.eventName].sort()).toEqual([
+      "DeleteBucket",
+      "DeleteBucketLifecycle",
+      "DeleteBucketPolicy",
+      "PutBucketAcl",
+      "PutBucketLifecycle",
+      "PutBucketLifecycleConfiguration",
+      "PutBucketPolicy",
+      "PutBucketVersioning",
+    ]);
   });
 
   it("watches the trail key whether the caller named it by id or by ARN", () => {
     // Prepare
     const byKeyId = apiCallEvent({ eventSource: "kms.amazonaws.com", eventName: "ScheduleKeyDeletion", requestParameters: { keyId: KEY_ID, pendingWindowInDays: 7 } });
     const byKeyArn = apiCallEvent({ eventSource: "kms.amazonaws.com", eventName: "DisableKey", requestParameters: { keyId: KEY_ARN } });
+    const newPolicy = apiCallEvent({ eventSource: "kms.amazonaws.com", eventName: "PutKeyPolicy", requestParameters: { keyId: KEY_ID, policyName: "default" } });
     const otherKey = apiCallEvent({ eventSource: "kms.amazonaws.com", eventName: "DisableKey", requestParameters: { keyId: "0000abcd-12ab-34cd-56ef-1234567890ab" } });
     const rotation = apiCallEvent({ eventSource: "kms.amazonaws.com", eventName: "EnableKeyRotation", requestParameters: { keyId: KEY_ID } });
     // Act / Assess
     expect(matching(byKeyId)).toEqual(["key"]);
     expect(matching(byKeyArn)).toEqual(["key"]);
+    expect(matching(newPolicy)).toEqual(["key"]);
+    expect([...(byId("key").pattern as any).detail.eventName].sort()).toEqual(["DisableKey", "PutKeyPolicy", "ScheduleKeyDeletion"]);
     expect(matching(otherKey)).toEqual([]);
     expect(matching(rotation)).toEqual([]);
   });

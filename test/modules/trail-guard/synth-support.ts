@@ -14,6 +14,7 @@ import { Testing, TerraformStack, type App } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { zipSync, strToU8 } from "fflate";
 import { Platform } from "../../../modules/platform";
+import { applyPlatformAspects } from "../../../modules/aspects";
 
 export const ACCOUNT = "111122223333";
 export const HOME = "eu-west-1";
@@ -38,19 +39,29 @@ export function fakeBundler() {
   };
 }
 
-/** A stack with the default (home-region) provider and the Platform every trailwatch construct needs. */
+/**
+ * A stack with the default (home-region) provider, the Platform every trailwatch construct needs and
+ * the platform aspects (tags, encryption, policy checks), as infra/main.ts builds it.
+ */
 export function platformStack(app: App = Testing.app(), id = "test"): TerraformStack {
   const stack = new TerraformStack(app, id);
   new AwsProvider(stack, "aws", { region: HOME });
-  new Platform(stack, "platform", { namePrefix: "tw", account: ACCOUNT, region: HOME, logRetentionDays: 90 });
+  new Platform(stack, "platform", { namePrefix: "tw", account: ACCOUNT, region: HOME, logRetentionDays: 90, tags: { project: "trailwatch" } });
+  applyPlatformAspects(stack);
   return stack;
 }
 
 /** Synthesized Terraform JSON of a stack (aspects run). */
 export type Tf = { resource: Record<string, Record<string, any>>; data?: Record<string, Record<string, any>>; provider?: Record<string, any[]> };
 
+/** Synthesizes (aspects run); throws with the messages when an aspect or construct annotated an error. */
 export function synth(stack: TerraformStack): Tf {
-  return JSON.parse(Testing.synth(stack)) as Tf;
+  const json = JSON.parse(Testing.synth(stack)) as Tf;
+  const errors = stack.node
+    .findAll()
+    .flatMap((c) => c.node.metadata.filter((m) => m.type === "@cdktf/error").map((m) => `${c.node.path}: ${String(m.data)}`));
+  if (errors.length > 0) throw new Error(`synth reported errors:\n- ${errors.join("\n- ")}`);
+  return json;
 }
 
 /** All resources of one type, as [logical id, config] pairs. */

@@ -125,7 +125,8 @@ describe("TrailGuard", () => {
       MAX_DELIVERY_AGE_MINUTES: "60",
     });
     expect(can.get("cloudtrail:GetTrailStatus")).toEqual([TRAIL, TRAIL_US]);
-    expect(can.get("cloudtrail:DescribeTrails")).toEqual([TRAIL, TRAIL_US]);
+    expect(can.get("cloudtrail:GetTrail")).toEqual([TRAIL, TRAIL_US]);
+    expect([...can.keys()].filter((a) => a.startsWith("cloudtrail:")).sort()).toEqual(["cloudtrail:GetTrail", "cloudtrail:GetTrailStatus"]);
     expect(can.has("cloudtrail:StartLogging")).toBe(false);
     expect(can.get("sns:Publish")).toEqual([ALERT_TOPIC]);
   });
@@ -142,6 +143,7 @@ describe("TrailGuard", () => {
     const fn = findResource(apply, "aws_lambda_function", (f) => f.function_name === "tw-trail-guard");
     expect(JSON.parse(fn.environment.variables.REMEDIATION)).toEqual({ "cloudtrail.logging-stopped": "apply" });
     expect(JSON.parse(fn.environment.variables.PROTECTED_TRAILS)).toEqual([TRAIL, TRAIL_US]);
+    expect(fn.environment.variables).toMatchObject({ ALERT_TOPIC_ARN: ALERT_TOPIC, TRAIL_BUCKET_NAME: "org-cloudtrail-logs", TRAIL_KMS_KEY_ARN: KEY_ARN });
   });
 
   it("publishes alerts to the topic with the platform key, and nothing else beyond its logs and DLQ", () => {
