@@ -14,8 +14,14 @@ import { logKeyPrefix, parseTopicArn, type LogAnalyzerSettings } from "./config"
 import { logAnalyzerStatements } from "./policies";
 
 export interface LogAnalyzerProps extends LogAnalyzerSettings {
-  /** The one alert topic (from `Alerting`); the function publishes alerts to it, alarms notify it. */
+  /** The one alert topic (from `Alerting`); the function publishes alerts to it. */
   alertTopicArn: string;
+  /**
+   * Where the alarms (anomalies, DLQ, errors, backlog) notify; default the alert topic. Alarm
+   * notifications carry no message attributes, so email subscriptions filtered on them do not
+   * receive them: point this at a topic people read when the alert topic's mail is filtered.
+   */
+  alarmTopicArn?: string;
 }
 
 /** Every way S3 creates an object: CloudTrail writes large log files with multipart upload. */
@@ -183,7 +189,8 @@ export class LogAnalyzer extends Construct {
       });
     }
 
-    const actions = { alarmActions: [props.alertTopicArn], okActions: [props.alertTopicArn] };
+    const alarmTopic = props.alarmTopicArn ?? props.alertTopicArn;
+    const actions = { alarmActions: [alarmTopic], okActions: [alarmTopic] };
     const logGroup = `/aws/lambda/${this.analyzer.functionName}`;
     this.anomalyAlarm = this.alarm("anomalies", {
       alarmDescription:

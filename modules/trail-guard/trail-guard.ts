@@ -16,8 +16,14 @@ import { heartbeatStatements, trailGuardStatements } from "./policies";
 import { regionalProvider } from "./regional-provider";
 
 export interface TrailGuardProps extends TrailGuardSettings {
-  /** The one alert topic (from `Alerting`); functions publish to it, alarms notify it. */
+  /** The one alert topic (from `Alerting`); the functions publish alerts to it. */
   alertTopicArn: string;
+  /**
+   * Where the operational alarms (DLQs, errors) notify; default the alert topic. Alarm notifications
+   * carry no message attributes, so email subscriptions filtered on them do not receive them: point
+   * this at a topic people read when the alert topic's mail is filtered.
+   */
+  alarmTopicArn?: string;
   /**
    * Aliased AWS providers per watched region other than the home region. A region missing here
    * gets an existing aliased provider of that region from the stack, or a new one (see `regionalProvider`).
@@ -59,12 +65,12 @@ export class TrailGuard extends Construct {
   readonly forwarding: ForwardingRegion[];
   /** DLQ depth and function error alarms; they notify the alert topic. */
   readonly alarms: CloudwatchMetricAlarm[] = [];
-  private readonly alertTopicArn: string;
+  private readonly alarmTopicArn: string;
 
   constructor(scope: Construct, id: string, props: TrailGuardProps) {
     super(scope, id);
     const platform = Platform.of(this);
-    this.alertTopicArn = props.alertTopicArn;
+    this.alarmTopicArn = props.alarmTopicArn ?? props.alertTopicArn;
     this.homeRegion = platform.region;
     this.watchedRegions = [this.homeRegion, ...props.regions.filter((r) => r !== this.homeRegion)];
     const policyCtx = { alertTopicArn: props.alertTopicArn, platformKeyArn: platform.kmsKey.arn };
@@ -259,8 +265,8 @@ export class TrailGuard extends Construct {
         threshold: 0,
         comparisonOperator: "GreaterThanThreshold",
         treatMissingData: "notBreaching",
-        alarmActions: [this.alertTopicArn],
-        okActions: [this.alertTopicArn],
+        alarmActions: [this.alarmTopicArn],
+        okActions: [this.alarmTopicArn],
       }),
     );
   }
