@@ -1,3 +1,4 @@
 export * from "./alert";
 export * from "./collector";
 export * from "./format-text";
+export * from "./schema";
