@@ -78,7 +78,7 @@ describe("the activity SQL's principal expression", () => {
     const events = lines
       .map((l) => (JSON.parse(l) as { event: Record<string, unknown>; event_shape: string }))
       .filter((l) => l.event_shape === "cloudtrail_record")
-      .map((l, i) => ({ ...l.event, eventName: `e${i}`, eventSource: "corpus.amazonaws.com", eventTime: "2026-11-21T10:10:00Z", readOnly: null }));
+      .map((l, i): Record<string, unknown> => ({ ...l.event, eventName: `e${i}`, eventSource: "corpus.amazonaws.com", eventTime: "2026-11-21T10:10:00Z", readOnly: null }));
     const dir = mkdtempSync(join(tmpdir(), "tw-corpus-"));
     for (const e of events) writeLogFile(dir, layout, ACCT, "us-east-1", new Date("2026-11-21T10:15:00Z"), [e]);
     const q = await DuckDbActivityQuery.create(await discoverAccounts([dir]), { includeServicePrincipals: true });
