@@ -11,11 +11,15 @@ import { applyPlatformAspects } from "../../../modules/aspects";
 import { LogAnalyzer, logAnalyzerSettingsSchema } from "../../../modules/log-analyzer";
 import { Platform } from "../../../modules/platform";
 import { TrailGuard, trailGuardSettingsSchema } from "../../../modules/trail-guard";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { planStack, plannedResources, type TerraformRun } from "../../support/terraform";
 import { ACCOUNT, HOME } from "./synth-support";
 
 // The handlers are bundled by NodeFunction's own tests; Terraform only needs a zip to point at.
 jest.mock("../../../modules/lambda-function/bundle", () => jest.requireActual("./synth-support").fakeBundler());
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const bundler = require("../../../modules/lambda-function/bundle") as { entries: string[]; REPO_ROOT: string };
 
 const TRAIL = `arn:aws:cloudtrail:${HOME}:${ACCOUNT}:trail/org-trail`;
 
@@ -57,6 +61,14 @@ describe("a stack with the trail guard and the log analyzer", () => {
     // Assess
     const actions = new Set(run.plan.resource_changes.filter((c) => c.mode === "managed").flatMap((c) => c.change.actions));
     expect([...actions]).toEqual(["create"]);
+  });
+
+  it("deploys handler files that exist in the repository", () => {
+    // Act
+    const ours = bundler.entries.filter((e) => /trail-guard|trail-heartbeat|log-analyzer/.test(e));
+    // Assess
+    expect(ours.sort()).toEqual(["functions/handlers/log-analyzer.ts", "functions/handlers/trail-guard.ts", "functions/handlers/trail-heartbeat.ts"]);
+    expect(ours.filter((e) => !existsSync(join(bundler.REPO_ROOT, e)))).toEqual([]);
   });
 
   it("plans the regional rules with the providers of their regions", () => {
