@@ -1,0 +1,178 @@
+import { z } from "zod";
+import { SEVERITIES } from "../../functions/core/alert/alert";
+import { catalog } from "../../functions/core/rules/catalog";
+import { RuleConfigError, RuleEngine } from "../../functions/core/rules/engine";
+
+const PARTITIONS = "aws|aws-us-gov|aws-cn";
+
+/** 12 digits, as a string (JSON numbers lose leading zeros). */
+export const accountId = z.string({ message: 'expected a 12-digit AWS account id in quotes, e.g. "111122223333"' }).regex(/^\d{12}$/, {
+  message: 'expected a 12-digit AWS account id in quotes, e.g. "111122223333"',
+});
+export const regionName = z.string().regex(/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d+$/, { message: "expected an AWS region name such as eu-west-1" });
+const trailArn = z.string().regex(new RegExp(`^arn:(${PARTITIONS}):cloudtrail:[a-z0-9-]+:\\d{12}:trail/[A-Za-z0-9._-]{3,128}$`), {
+  message: "expected a trail ARN arn:aws:cloudtrail:<region>:<account>:trail/<name>",
+});
+const kmsKeyArn = z.string().regex(new RegExp(`^arn:(${PARTITIONS}):kms:[a-z0-9-]+:\\d{12}:key/[A-Za-z0-9-]+$`), {
+  message: "expected a KMS key ARN arn:aws:kms:<region>:<account>:key/<key-id>",
+});
+const secretArn = z.string().regex(new RegExp(`^arn:(${PARTITIONS}):secretsmanager:[a-z0-9-]+:\\d{12}:secret:[A-Za-z0-9/_+=.@-]+$`), {
+  message: "expected a Secrets Manager secret ARN arn:aws:secretsmanager:<region>:<account>:secret:<name>-<6 characters> (the full ARN, as the console shows it)",
+});
+const parameterName = z.string().regex(/^\/?[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/, {
+  message: "expected an SSM parameter name such as /trailwatch/hec-token",
+});
+const bucketName = z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: "expected an S3 bucket name (3-63 lowercase letters, digits, dots, hyphens)" });
+const email = z.email({ message: "expected an email address such as soc@example.com" });
+
+/** Retention values CloudWatch Logs accepts. */
+export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+
+/** A remediation mode; a rule not listed is off. */
+export const remediationMode = z.enum(["off", "dry-run", "apply"], { message: 'expected "off", "dry-run" or "apply"' });
+
+/** Keys that look like someone is about to paste a secret into the config. */
+const SECRET_KEYS = /^(token|hecToken|password|secret|apiKey)$/i;
+
+const hecSchema = z
+  .object({
+    endpoint: z.url({ protocol: /^https$/, message: "expected the HEC base URL with https://, e.g. https://splunk.example.com:8088" }),
+    tokenSecretArn: secretArn.optional(),
+    tokenParameterName: parameterName.optional(),
+    index: z.string().min(1).optional(),
+    sourcetype: z.string().min(1).default("trailwatch:alert"),
+    source: z.string().min(1).default("trailwatch"),
+  })
+  .catchall(z.unknown())
+  .superRefine((hec, ctx) => {
+    const known = new Set(["endpoint", "tokenSecretArn", "tokenParameterName", "index", "sourcetype", "source"]);
+    for (const key of Object.keys(hec).filter((k) => !known.has(k))) {
+      ctx.addIssue({
+        code: "custom",
+        path: [key],
+        message: SECRET_KEYS.test(key)
+          ? "never put the HEC token in config: store it in Secrets Manager or SSM (SecureString) and give tokenSecretArn or tokenParameterName"
+          : `unknown key "${key}" (allowed: ${[...known].join(", ")})`,
+      });
+    }
+    if (hec.tokenSecretArn && hec.tokenParameterName) {
+      ctx.addIssue({ code: "custom", path: [], message: "give exactly one of tokenSecretArn and tokenParameterName, not both" });
+    } else if (!hec.tokenSecretArn && !hec.tokenParameterName) {
+      ctx.addIssue({ code: "custom", path: [], message: "missing the token reference: give tokenSecretArn (Secrets Manager) or tokenParameterName (SSM SecureString)" });
+    }
+  })
+  .transform((hec): HecSink => {
+    const common = { endpoint: hec.endpoint, index: hec.index, sourcetype: hec.sourcetype, source: hec.source };
+    return hec.tokenSecretArn ? { ...common, tokenSecretArn: hec.tokenSecretArn } : { ...common, tokenParameterName: hec.tokenParameterName! };
+  });
+
+/** A validated HEC sink: exactly one token reference. */
+export type HecSink = { endpoint: string; index?: string; sourcetype: string; source: string } & (
+  | { tokenSecretArn: string; tokenParameterName?: undefined }
+  | { tokenParameterName: string; tokenSecretArn?: undefined }
+);
+
+/** The top-level fields (capability sections are composed in `schema.ts`). */
+export const baseShape = {
+  /** Prefix of every deployed name and the stack name. */
+  namePrefix: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{0,22}[a-z0-9]$/, { message: "expected 2-24 lowercase letters, digits or hyphens, starting with a letter, e.g. trailwatch" })
+    .default("trailwatch"),
+  /** Tags on every taggable resource. */
+  tags: z.record(z.string().min(1).max(128), z.string().max(256)).default({}),
+  /** Where trailwatch itself is deployed. */
+  deployment: z.strictObject({
+    account: accountId,
+    homeRegion: regionName,
+    partition: z.enum(["aws", "aws-us-gov", "aws-cn"]).default("aws"),
+  }),
+  /** Regions watched besides the home region (EventBridge rules are regional). */
+  regions: z.array(regionName).default([]),
+  /** Accounts in scope; absent means every account of the Organization. */
+  accounts: z.array(accountId).optional(),
+  organization: z
+    .strictObject({
+      id: z.string().regex(/^o-[a-z0-9]{10,32}$/, { message: "expected an Organization id such as o-a1b2c3d4e5" }),
+      managementAccount: accountId,
+      delegatedAdminAccount: accountId.optional(),
+    })
+    .optional(),
+  /** Where CloudTrail delivers log files. */
+  cloudtrailLogs: z
+    .strictObject({
+      bucket: bucketName,
+      /** The trail's S3KeyPrefix, if any. */
+      keyPrefix: z.string().regex(/^$|^[^/].*$/, { message: "must not start with '/'" }).default(""),
+      /** `account`: AWSLogs/<account>/...; `organization`: AWSLogs/<org-id>/<account>/... (organization trail). */
+      layout: z.enum(["account", "organization"], { message: 'expected "account" (AWSLogs/<account>/) or "organization" (AWSLogs/<org-id>/<account>/)' }),
+      /** The key the trail encrypts log files with (SSE-KMS), if any. */
+      kmsKeyArn: kmsKeyArn.optional(),
+    })
+    .optional(),
+  /** Trails whose stopping is alerted and (with remediation apply) undone. */
+  protectedTrails: z.array(trailArn).default([]),
+  sinks: z.strictObject({
+    emails: z.array(email).default([]),
+    emailMinSeverity: z.enum(SEVERITIES, { message: `expected one of ${SEVERITIES.join(", ")}` }).default("info"),
+    hec: hecSchema.optional(),
+  }),
+  /** Remediation per rule id: off (default), dry-run, apply. IAM for a remediation is granted only for apply. */
+  remediation: z.record(z.string(), remediationMode).default({}),
+  /** Per-rule settings keyed by rule id, validated by the rule engine. */
+  ruleSettings: z.record(z.string(), z.unknown()).default({}),
+  logRetentionDays: z
+    .number()
+    .refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), { message: `expected one of CloudWatch's retention values: ${LOG_RETENTION_DAYS.join(", ")}` })
+    .default(365),
+  /** Terraform state in S3 (recommended for real deployments); default: local state in cdktf.out. */
+  stateBackend: z
+    .strictObject({ bucket: bucketName, key: z.string().min(1), region: regionName, dynamodbTable: z.string().min(3).optional() })
+    .optional(),
+};
+
+const baseObject = z.strictObject(baseShape);
+export type BaseConfig = z.output<typeof baseObject>;
+
+/** Cross-field rules of the top level; issues carry the path to fix. */
+export function checkBase(cfg: BaseConfig, ctx: z.RefinementCtx): void {
+  const seen = new Set<string>();
+  cfg.regions.forEach((r, i) => {
+    if (seen.has(r)) ctx.addIssue({ code: "custom", path: ["regions", i], message: `region ${r} is listed twice` });
+    seen.add(r);
+  });
+  if (cfg.sinks.emails.length === 0 && !cfg.sinks.hec) {
+    ctx.addIssue({ code: "custom", path: ["sinks"], message: "no alert sink: give at least one address in emails or a hec sink, otherwise alerts reach nobody" });
+  }
+  if (cfg.cloudtrailLogs?.layout === "organization" && !cfg.organization) {
+    ctx.addIssue({ code: "custom", path: ["cloudtrailLogs", "layout"], message: 'layout "organization" needs the organization section (its id is part of the key AWSLogs/<org-id>/<account>/)' });
+  }
+  if (cfg.organization) {
+    const { managementAccount, delegatedAdminAccount } = cfg.organization;
+    if (cfg.deployment.account !== managementAccount && cfg.deployment.account !== delegatedAdminAccount) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["deployment", "account"],
+        message: `account ${cfg.deployment.account} is neither the management account (${managementAccount}) nor the delegated administrator${delegatedAdminAccount ? ` (${delegatedAdminAccount})` : " (organization.delegatedAdminAccount is not set)"}; only those can list the Organization's accounts`,
+      });
+    }
+  }
+  const byId = new Map(catalog.map((r) => [r.id, r]));
+  for (const [id, mode] of Object.entries(cfg.remediation)) {
+    const rule = byId.get(id);
+    if (!rule) {
+      ctx.addIssue({ code: "custom", path: ["remediation", id], message: `unknown rule id "${id}" (known: ${[...byId.keys()].sort().join(", ")})` });
+    } else if (!rule.remediation && mode !== "off") {
+      const withOne = catalog.filter((r) => r.remediation).map((r) => r.id).sort();
+      ctx.addIssue({ code: "custom", path: ["remediation", id], message: `rule "${id}" has no remediation; only these rules do: ${withOne.join(", ")}` });
+    }
+  }
+  for (const [id, settings] of Object.entries(cfg.ruleSettings)) {
+    try {
+      new RuleEngine(catalog, { settings: { [id]: settings } });
+    } catch (err) {
+      if (!(err instanceof RuleConfigError)) throw err;
+      ctx.addIssue({ code: "custom", path: ["ruleSettings", id], message: err.message });
+    }
+  }
+}

@@ -1,0 +1,28 @@
+import type { Construct } from "constructs";
+import type { TerraformProvider } from "cdktf";
+import { LogAnalyzer } from "../../modules/log-analyzer";
+import { TrailGuard } from "../../modules/trail-guard";
+import { enabled, type DeploymentConfig } from "../config/schema";
+
+/** What every capability gets besides its own config section. */
+export interface CapabilityContext {
+  alertTopicArn: string;
+  /** Aliased providers of the watched regions other than the home region, by region. */
+  regionProviders: Record<string, TerraformProvider>;
+}
+
+/**
+ * The capability constructs, by config section key. Each deploys only when its section is present
+ * and enabled. Adding a capability is one line here (plus its import) and one in
+ * `infra/config/sections.ts`.
+ */
+export const CAPABILITIES: { [key: string]: (scope: Construct, cfg: DeploymentConfig, ctx: CapabilityContext) => Construct | undefined } = {
+  trailGuard: (scope, cfg, ctx) => {
+    const s = enabled(cfg, "trailGuard");
+    return s && new TrailGuard(scope, "trail-guard", { ...s, alertTopicArn: ctx.alertTopicArn, regionProviders: ctx.regionProviders });
+  },
+  logAnalyzer: (scope, cfg, ctx) => {
+    const s = enabled(cfg, "logAnalyzer");
+    return s && new LogAnalyzer(scope, "log-analyzer", { ...s, alertTopicArn: ctx.alertTopicArn });
+  },
+};

@@ -1,0 +1,2 @@
+export { TrailwatchStack } from "./trailwatch-stack";
+export { CAPABILITIES, type CapabilityContext } from "./capabilities";
