@@ -1,0 +1,70 @@
+import { Logger } from "@aws-lambda-powertools/logger";
+import { SNSClient } from "@aws-sdk/client-sns";
+import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
+import type { Context } from "aws-lambda";
+import { catalog } from "../core/rules/catalog";
+import { RuleEngine } from "../core/rules/engine";
+import { SnsAlertSink } from "../adapters/aws/sns-alert-sink";
+import { TrailControl } from "../adapters/aws/trail-status";
+import { selfFromCallerArn, TrailGuard, type GuardOutcome, type SelfIdentity } from "./trail-guard/guard";
+import { trailGuardConfig } from "./trail-guard/config";
+import { TRAIL_TAMPERING_RULE_ID, trailTamperingRule } from "./trail-guard/tampering-rule";
+
+/** What tests (or another wiring) may replace; everything else comes from the environment. */
+export interface TrailGuardOverrides {
+  control?: TrailControl;
+  logger?: Logger;
+}
+
+/**
+ * Builds the trail-guard Lambda handler. Configuration is read and validated on the first event
+ * (cold start) and kept; a bad configuration fails every invocation with a message naming the
+ * variable, so EventBridge's retries end in the function's DLQ instead of silently dropping events.
+ */
+export function createTrailGuardHandler(env: Record<string, string | undefined> = process.env, overrides: TrailGuardOverrides = {}) {
+  const logger = overrides.logger ?? new Logger({ serviceName: "trail-guard" });
+  let guard: TrailGuard | undefined;
+
+  function build(): TrailGuard {
+    const cfg = trailGuardConfig(env);
+    const catalogSettings = Object.fromEntries(Object.entries(cfg.ruleSettings).filter(([id]) => id !== TRAIL_TAMPERING_RULE_ID));
+    let self: Promise<SelfIdentity | undefined> | undefined;
+    return new TrailGuard({
+      catalog: new RuleEngine(catalog, { settings: catalogSettings }),
+      fallback: new RuleEngine([trailTamperingRule], {
+        settings: { [TRAIL_TAMPERING_RULE_ID]: { buckets: cfg.trailBuckets, keys: cfg.trailKeys } },
+      }),
+      protectedTrails: cfg.protectedTrails,
+      remediation: cfg.remediation,
+      control: overrides.control ?? new TrailControl(),
+      sink: new SnsAlertSink(new SNSClient({}), cfg.alertTopicArn),
+      // Asked once per container, and only when a StartLogging arrives.
+      self: () =>
+        (self ??= new STSClient({})
+          .send(new GetCallerIdentityCommand({}))
+          .then((r) => selfFromCallerArn(r.Arn))
+          .catch((err: Error) => {
+            logger.warn("could not tell the guard's own role; no call is treated as its own", { error: err.message });
+            self = undefined;
+            return undefined;
+          })),
+      logger,
+    });
+  }
+
+  return async (event: unknown, context?: Context): Promise<GuardOutcome> => {
+    if (context) logger.addContext(context);
+    guard ??= build();
+    try {
+      const out = await guard.handle(event);
+      if (out.outcome !== "alerted") logger.info(out.reason, { outcome: out.outcome });
+      return out;
+    } catch (err) {
+      logger.error("trail guard failed", err as Error);
+      throw err;
+    }
+  };
+}
+
+/** Lambda entry point: EventBridge "AWS API Call via CloudTrail" events. */
+export const handler = createTrailGuardHandler();

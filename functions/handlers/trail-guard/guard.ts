@@ -1,0 +1,149 @@
+import type { Alert, RemediationResult } from "../../core/alert/alert";
+import { AlertCollector } from "../../core/alert/collector";
+import type { AlertSink } from "../../core/ports";
+import { accountOf, isFailedCall, type CloudTrailRecord } from "../../core/record/schema";
+import { toAlert, type Finding, type RuleEngine } from "../../core/rules/engine";
+import type { RemediationMode } from "../../core/remediation/permissions";
+import { findProtectedTrail, TrailCallError, type TrailControl, type TrailRef } from "../../adapters/aws/trail-status";
+import { parseGuardEvent } from "./event";
+
+/** The role the guard runs as (from STS GetCallerIdentity): its own StartLogging calls are not news. */
+export interface SelfIdentity {
+  account: string;
+  roleName: string;
+}
+
+/** Parses an assumed-role ARN `arn:aws:sts::<acct>:assumed-role/<role>/<session>`. */
+export function selfFromCallerArn(arn: string | undefined): SelfIdentity | undefined {
+  const m = /^arn:aws[a-z-]*:sts::(\d{12}):assumed-role\/([^/]+)\/.+$/.exec(arn ?? "");
+  return m ? { account: m[1]!, roleName: m[2]! } : undefined;
+}
+
+/** True when the record is a call made by the guard's own role. */
+export function isOwnCall(r: CloudTrailRecord, self: SelfIdentity | undefined): boolean {
+  if (!self || r.userIdentity?.type !== "AssumedRole") return false;
+  const issuer = r.userIdentity.sessionContext?.sessionIssuer;
+  const roleName = issuer?.userName ?? issuer?.arn?.slice(issuer.arn.lastIndexOf("/") + 1);
+  const account = issuer?.accountId ?? r.userIdentity.accountId;
+  return roleName === self.roleName && account === self.account;
+}
+
+/** The logging a guard does (Powertools Logger fits). */
+export interface GuardLogger {
+  info(message: string, ...extra: Record<string, unknown>[]): void;
+  warn(message: string, ...extra: Record<string, unknown>[]): void;
+}
+
+export interface TrailGuardDeps {
+  /** The shared rule catalog. */
+  catalog: RuleEngine;
+  /** The guard's catch-all (`trailTamperingRule`), consulted only when the catalog found nothing. */
+  fallback: RuleEngine;
+  protectedTrails: readonly TrailRef[];
+  remediation: Readonly<Record<string, RemediationMode>>;
+  control: Pick<TrailControl, "startLogging" | "status">;
+  sink: AlertSink;
+  /** Who the guard runs as; undefined when it cannot be told (then nothing is treated as its own). */
+  self: () => Promise<SelfIdentity | undefined>;
+  logger?: GuardLogger;
+}
+
+/** What the guard did with one event. */
+export type GuardOutcome =
+  | { outcome: "alerted"; alerts: Alert[] }
+  | { outcome: "ignored"; reason: string }
+  | { outcome: "no-match"; reason: string };
+
+/**
+ * The trail guard: one EventBridge CloudTrail event in, at most one publish out.
+ *
+ * The record runs through the catalog; when no catalog rule matched, through the guard's catch-all, so
+ * nothing done to a trail, its bucket or key goes unreported. A successful StopLogging of a protected
+ * trail is remediated (per `REMEDIATION`) before publishing, and the outcome travels inside the alert:
+ * one message per incident. Failed calls are never acted on; the guard's own StartLogging is ignored,
+ * so a restart cannot set off another alert or another restart.
+ */
+export class TrailGuard {
+  constructor(private readonly deps: TrailGuardDeps) {}
+
+  async handle(event: unknown): Promise<GuardOutcome> {
+    const { record } = parseGuardEvent(event);
+    const log = this.deps.logger;
+
+    if (record.eventName === "StartLogging" && isOwnCall(record, await this.deps.self())) {
+      log?.info("ignoring the guard's own StartLogging", { eventId: record.eventID });
+      return { outcome: "ignored", reason: "StartLogging by the trail guard's own role (its remediation)" };
+    }
+
+    const findings = this.findings(record);
+    if (findings.length === 0) {
+      const reason = `no rule matched ${record.eventSource} ${record.eventName}`;
+      log?.info(reason, { eventId: record.eventID, errorCode: record.errorCode ?? undefined });
+      return { outcome: "no-match", reason };
+    }
+
+    const collector = new AlertCollector();
+    for (const f of findings) {
+      const alert = toAlert(f);
+      const trail = this.protectedTrailOf(record);
+      if (trail) alert.context = { ...alert.context, protectedTrail: trail.arn };
+      alert.remediation = await this.remediate(f, trail);
+      collector.add(alert);
+    }
+    const alerts = collector.all();
+    await this.deps.sink.send(alerts);
+    log?.info("published", { alerts: alerts.map((a) => ({ id: a.id, rule: a.rule, severity: a.severity, remediation: a.remediation?.status ?? null })) });
+    return { outcome: "alerted", alerts };
+  }
+
+  private findings(record: CloudTrailRecord): Finding[] {
+    for (const engine of [this.deps.catalog, this.deps.fallback]) {
+      const ev = engine.evaluate(record);
+      if (ev.kind === "invalid") throw new Error(`record ${record.eventID ?? ""} rejected by the engine: ${ev.reason}`);
+      if (ev.findings.length) return ev.findings;
+    }
+    return [];
+  }
+
+  private protectedTrailOf(r: CloudTrailRecord): TrailRef | undefined {
+    if (r.eventSource !== "cloudtrail.amazonaws.com") return undefined;
+    const p = (r.requestParameters ?? {}) as Record<string, unknown>;
+    const name = [p.name, p.trailName, p.resourceId].find((v): v is string => typeof v === "string");
+    return findProtectedTrail(this.deps.protectedTrails, name, { account: accountOf(r), region: r.awsRegion ?? "" });
+  }
+
+  /** Runs (or plans) the finding's remediation; null when none is configured for its rule. */
+  private async remediate(f: Finding, trail: TrailRef | undefined): Promise<RemediationResult | null> {
+    const mode = this.deps.remediation[f.rule.id] ?? "off";
+    if (mode === "off" || !f.rule.remediation) return null;
+    const action = f.rule.remediation;
+    if (action !== "cloudtrail.start-logging") {
+      return { action, mode, status: "skipped", detail: `the trail guard carries out only cloudtrail.start-logging; ${action} is not done here` };
+    }
+    if (isFailedCall(f.record)) {
+      return { action, mode, status: "skipped", detail: `the call failed (${f.record.errorCode}), so logging never stopped; nothing to restart` };
+    }
+    const named = (f.record.requestParameters as Record<string, unknown> | null | undefined)?.name;
+    if (!trail) {
+      return { action, mode, status: "skipped", detail: `trail ${typeof named === "string" ? named : "(unnamed)"} is not in PROTECTED_TRAILS; only protected trails are restarted` };
+    }
+    if (mode === "dry-run") {
+      return { action, mode, status: "planned", detail: `dry-run: would call StartLogging on ${trail.arn} in ${trail.region}` };
+    }
+    try {
+      const { attempts } = await this.deps.control.startLogging(trail);
+      const tries = attempts > 1 ? ` (after ${attempts} attempts)` : "";
+      try {
+        const status = await this.deps.control.status(trail);
+        const confirmed = status.IsLogging === true ? "GetTrailStatus confirms the trail is logging" : "but GetTrailStatus still reports IsLogging = false";
+        return { action, mode, status: status.IsLogging === true ? "succeeded" : "failed", detail: `called StartLogging on ${trail.arn} in ${trail.region}${tries}; ${confirmed}` };
+      } catch (err) {
+        return { action, mode, status: "succeeded", detail: `called StartLogging on ${trail.arn} in ${trail.region}${tries}; could not confirm: ${(err as Error).message}` };
+      }
+    } catch (err) {
+      const why = err instanceof TrailCallError ? err.message : `StartLogging on ${trail.arn} failed: ${(err as Error).message}`;
+      this.deps.logger?.warn("remediation failed", { trail: trail.arn, error: why });
+      return { action, mode, status: "failed", detail: `${why}; restart the trail by hand` };
+    }
+  }
+}

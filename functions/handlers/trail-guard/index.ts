@@ -1,0 +1,4 @@
+export * from "./config";
+export * from "./event";
+export * from "./guard";
+export * from "./tampering-rule";

@@ -1,0 +1,220 @@
+import { Logger } from "@aws-lambda-powertools/logger";
+import { CloudTrailClient, GetTrailStatusCommand, StartLoggingCommand, ThrottlingException, TrailNotFoundException } from "@aws-sdk/client-cloudtrail";
+import { PublishBatchCommand, SNSClient } from "@aws-sdk/client-sns";
+import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
+import { mockClient } from "aws-sdk-client-mock";
+import { TrailControl } from "../../../functions/adapters/aws/trail-status";
+import type { Alert } from "../../../functions/core/alert/alert";
+import { createTrailGuardHandler } from "../../../functions/handlers/trail-guard";
+import { ACCOUNT, apiCall, GUARD_ROLE, guardRole, TRAIL_ARN, TRAIL_REGION } from "./events";
+
+const TOPIC = `arn:aws:sns:${TRAIL_REGION}:${ACCOUNT}:trailwatch-alerts`;
+
+describe("trail-guard handler", () => {
+  const cloudtrail = mockClient(CloudTrailClient);
+  const sns = mockClient(SNSClient);
+  const sts = mockClient(STSClient);
+  let clientRegions: string[];
+
+  beforeEach(() => {
+    clientRegions = [];
+    sns.on(PublishBatchCommand).callsFake((input: { PublishBatchRequestEntries: { Id: string }[] }) => ({
+      Successful: input.PublishBatchRequestEntries.map((e) => ({ Id: e.Id, MessageId: `msg-${e.Id}` })),
+      Failed: [],
+    }));
+    sts.on(GetCallerIdentityCommand).resolves({ Account: ACCOUNT, Arn: `arn:aws:sts::${ACCOUNT}:assumed-role/${GUARD_ROLE}/trailwatch-trail-guard`, UserId: "AROAEXAMPLEGUARD0001:trailwatch-trail-guard" });
+    cloudtrail.on(StartLoggingCommand).resolves({});
+    cloudtrail.on(GetTrailStatusCommand).resolves({ IsLogging: true });
+  });
+  afterEach(() => {
+    cloudtrail.reset();
+    sns.reset();
+    sts.reset();
+  });
+
+  function handler(env: Record<string, string> = {}) {
+    const control = new TrailControl(
+      (region) => {
+        clientRegions.push(region);
+        return new CloudTrailClient({ region, maxAttempts: 1 });
+      },
+      { maxAttempts: 4, sleep: async () => {} },
+    );
+    return createTrailGuardHandler(
+      {
+        ALERT_TOPIC_ARN: TOPIC,
+        PROTECTED_TRAILS: JSON.stringify([TRAIL_ARN]),
+        REMEDIATION: JSON.stringify({ "cloudtrail.logging-stopped": "apply" }),
+        ...env,
+      },
+      { control, logger: new Logger({ serviceName: "trail-guard", logLevel: "SILENT" }) },
+    );
+  }
+
+  /** The alerts of the one PublishBatch call, as a queue subscriber (Splunk) receives them. */
+  function published(): { alert: Alert; email: string; attributes: Record<string, { StringValue?: string }> }[] {
+    const calls = sns.commandCalls(PublishBatchCommand);
+    expect(calls).toHaveLength(1);
+    return calls[0]!.args[0].input.PublishBatchRequestEntries!.map((e) => {
+      const m = JSON.parse(e.Message!) as { sqs: string; email: string };
+      return { alert: JSON.parse(m.sqs) as Alert, email: m.email, attributes: e.MessageAttributes as Record<string, { StringValue?: string }> };
+    });
+  }
+
+  it("restarts a protected trail stopped by name in its home region and publishes one alert with the outcome", async () => {
+    const out = await handler()(apiCall({ eventName: "StopLogging", requestParameters: { name: "org-trail" } }));
+
+    expect(out.outcome).toBe("alerted");
+    const starts = cloudtrail.commandCalls(StartLoggingCommand);
+    expect(starts.map((c) => c.args[0].input)).toEqual([{ Name: TRAIL_ARN }]);
+    expect(clientRegions).toEqual([TRAIL_REGION]);
+    expect(cloudtrail.commandCalls(GetTrailStatusCommand).map((c) => c.args[0].input)).toEqual([{ Name: TRAIL_ARN }]);
+    const [only, ...rest] = published();
+    expect(rest).toEqual([]);
+    expect(only!.alert).toMatchObject({
+      rule: "cloudtrail.logging-stopped",
+      severity: "critical",
+      account: ACCOUNT,
+      region: TRAIL_REGION,
+      principal: `arn:aws:iam::${ACCOUNT}:user/mallory`,
+      context: expect.objectContaining({ protectedTrail: TRAIL_ARN }),
+      remediation: {
+        action: "cloudtrail.start-logging",
+        mode: "apply",
+        status: "succeeded",
+        detail: `called StartLogging on ${TRAIL_ARN} in ${TRAIL_REGION}; GetTrailStatus confirms the trail is logging`,
+      },
+    });
+    expect(only!.email).toContain(`cloudtrail.start-logging (apply): succeeded. called StartLogging on ${TRAIL_ARN}`);
+    expect(only!.attributes.email!.StringValue).toBe("yes");
+  });
+
+  it("matches a trail named by ARN, and in dry-run only says what it would do", async () => {
+    await handler({ REMEDIATION: JSON.stringify({ "cloudtrail.logging-stopped": "dry-run" }) })(
+      apiCall({ eventName: "StopLogging", requestParameters: { name: TRAIL_ARN }, region: "us-east-1" }),
+    );
+    expect(cloudtrail.commandCalls(StartLoggingCommand)).toHaveLength(0);
+    expect(published()[0]!.alert.remediation).toEqual({
+      action: "cloudtrail.start-logging",
+      mode: "dry-run",
+      status: "planned",
+      detail: `dry-run: would call StartLogging on ${TRAIL_ARN} in ${TRAIL_REGION}`,
+    });
+  });
+
+  it("does not touch a trail that is not protected, even one with a protected trail's name in another region", async () => {
+    await handler()(apiCall({ eventName: "StopLogging", requestParameters: { name: "org-trail" }, region: "us-east-1" }));
+    expect(cloudtrail.commandCalls(StartLoggingCommand)).toHaveLength(0);
+    expect(published()[0]!.alert.remediation).toMatchObject({ status: "skipped", detail: "trail org-trail is not in PROTECTED_TRAILS; only protected trails are restarted" });
+  });
+
+  it("alerts without acting when remediation is off", async () => {
+    await handler({ REMEDIATION: "" })(apiCall({ eventName: "StopLogging" }));
+    expect(cloudtrail.commandCalls(StartLoggingCommand)).toHaveLength(0);
+    const [a] = published();
+    expect(a!.alert.rule).toBe("cloudtrail.logging-stopped");
+    expect(a!.alert.remediation).toBeNull();
+  });
+
+  it("reports a denied StopLogging as an attempt with a lower severity and never restarts anything", async () => {
+    await handler()(apiCall({ eventName: "StopLogging", errorCode: "AccessDenied", errorMessage: "User: mallory is not authorized to perform: cloudtrail:StopLogging" }));
+    expect(cloudtrail.commandCalls(StartLoggingCommand)).toHaveLength(0);
+    const alerts = published();
+    expect(alerts).toHaveLength(1);
+    const a = alerts[0]!.alert;
+    expect(a.summary).toMatch(/tried/);
+    expect(["low", "medium", "high"]).toContain(a.severity);
+    expect(a.context).toMatchObject({ errorCode: "AccessDenied" });
+    expect(a.remediation === null || a.remediation.status === "skipped").toBe(true);
+  });
+
+  it("reports a StopLogging that failed for another reason as an attempt too", async () => {
+    await handler()(apiCall({ eventName: "StopLogging", errorCode: "TrailNotFoundException", errorMessage: "Unknown trail" }));
+    expect(cloudtrail.commandCalls(StartLoggingCommand)).toHaveLength(0);
+    const [a] = published();
+    expect(a!.alert.summary).toBe("mallory tried to stop logging on trail org-trail, but the call failed (TrailNotFoundException)");
+    expect(a!.alert.severity).toBe("medium");
+  });
+
+  it("ignores its own StartLogging, so a restart never loops or mails twice", async () => {
+    const out = await handler()(apiCall({ eventName: "StartLogging", identity: guardRole, requestParameters: { name: TRAIL_ARN } }));
+    expect(out).toEqual({ outcome: "ignored", reason: "StartLogging by the trail guard's own role (its remediation)" });
+    expect(sns.commandCalls(PublishBatchCommand)).toHaveLength(0);
+    expect(cloudtrail.commandCalls(StartLoggingCommand)).toHaveLength(0);
+  });
+
+  it("records someone else's StartLogging as information only", async () => {
+    await handler()(apiCall({ eventName: "StartLogging", requestParameters: { name: TRAIL_ARN } }));
+    const [a] = published();
+    expect(a!.alert).toMatchObject({ rule: "cloudtrail.trail-tampering", severity: "info", summary: "mallory started logging on trail org-trail" });
+    expect(cloudtrail.commandCalls(StartLoggingCommand)).toHaveLength(0);
+  });
+
+  it("retries a throttled StartLogging and says so in the alert", async () => {
+    cloudtrail
+      .on(StartLoggingCommand)
+      .rejectsOnce(new ThrottlingException({ message: "Rate exceeded", $metadata: { httpStatusCode: 400 } }))
+      .rejectsOnce(new ThrottlingException({ message: "Rate exceeded", $metadata: { httpStatusCode: 400 } }))
+      .resolves({});
+    await handler()(apiCall({ eventName: "StopLogging" }));
+    expect(cloudtrail.commandCalls(StartLoggingCommand)).toHaveLength(3);
+    expect(published()[0]!.alert.remediation).toMatchObject({ status: "succeeded", detail: expect.stringContaining("(after 3 attempts)") });
+  });
+
+  it("reports a StartLogging that stays throttled as failed, inside the one alert", async () => {
+    cloudtrail.on(StartLoggingCommand).rejects(new ThrottlingException({ message: "Rate exceeded", $metadata: { httpStatusCode: 400 } }));
+    await handler()(apiCall({ eventName: "StopLogging" }));
+    expect(cloudtrail.commandCalls(StartLoggingCommand)).toHaveLength(4);
+    expect(cloudtrail.commandCalls(GetTrailStatusCommand)).toHaveLength(0);
+    const alerts = published();
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]!.alert.remediation).toEqual({
+      action: "cloudtrail.start-logging",
+      mode: "apply",
+      status: "failed",
+      detail: `StartLogging on ${TRAIL_ARN} failed after 4 attempt(s): ThrottlingException: Rate exceeded; restart the trail by hand`,
+    });
+  });
+
+  it("does not retry an error that will not go away", async () => {
+    cloudtrail.on(StartLoggingCommand).rejects(new TrailNotFoundException({ message: "Unknown trail", $metadata: { httpStatusCode: 400 } }));
+    await handler()(apiCall({ eventName: "StopLogging" }));
+    expect(cloudtrail.commandCalls(StartLoggingCommand)).toHaveLength(1);
+    expect(published()[0]!.alert.remediation).toMatchObject({ status: "failed", detail: expect.stringContaining("after 1 attempt(s): TrailNotFoundException") });
+  });
+
+  it("reports a restart that GetTrailStatus does not confirm as failed", async () => {
+    cloudtrail.on(GetTrailStatusCommand).resolves({ IsLogging: false });
+    await handler()(apiCall({ eventName: "StopLogging" }));
+    expect(published()[0]!.alert.remediation).toMatchObject({ status: "failed", detail: expect.stringContaining("still reports IsLogging = false") });
+  });
+
+  it("alerts on tampering with the trail bucket named in TRAIL_BUCKET_NAME", async () => {
+    const h = handler({ TRAIL_BUCKET_NAME: "acme-cloudtrail-logs" });
+    await h(apiCall({ eventName: "PutBucketLifecycle", eventSource: "s3.amazonaws.com", requestParameters: { bucketName: "acme-cloudtrail-logs", LifecycleConfiguration: { Rule: { Expiration: { Days: 1 } } } } }));
+    const alerts = published();
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]!.alert).toMatchObject({ summary: expect.stringContaining("trail bucket acme-cloudtrail-logs") });
+  });
+
+  it("fails loudly on an event that is not a CloudTrail API call, naming what is wrong", async () => {
+    await expect(handler()({ "detail-type": "Scheduled Event", source: "aws.events", detail: {} })).rejects.toThrow(
+      'not an EventBridge CloudTrail API-call event: detail-type: detail-type must be "AWS API Call via CloudTrail"',
+    );
+    const broken = apiCall({ eventName: "StopLogging" });
+    delete (broken.detail as Record<string, unknown>).eventName;
+    await expect(handler()(broken)).rejects.toThrow(/detail is not a usable CloudTrail record: eventName: eventName is missing or not a string/);
+  });
+
+  it("throws when the alert cannot be published, so EventBridge retries and then dead-letters the event", async () => {
+    sns.on(PublishBatchCommand).rejects(Object.assign(new Error("Topic does not exist"), { name: "NotFoundException" }));
+    await expect(handler()(apiCall({ eventName: "DeleteTrail" }))).rejects.toThrow("Topic does not exist");
+  });
+
+  it("refuses a configuration with a bad protected trail, naming the entry", async () => {
+    await expect(handler({ PROTECTED_TRAILS: '["org-trail"]' })(apiCall({ eventName: "StopLogging" }))).rejects.toThrow(
+      'PROTECTED_TRAILS[0] ("org-trail") is not a trail ARN',
+    );
+    await expect(handler({ REMEDIATION: '{"cloudtrail.logging-stopped":"yes"}' })(apiCall({ eventName: "StopLogging" }))).rejects.toThrow(/^REMEDIATION\.cloudtrail\.logging-stopped: /);
+  });
+});
