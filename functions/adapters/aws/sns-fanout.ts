@@ -1,0 +1,95 @@
+import { PublishBatchCommand, type PublishBatchRequestEntry, type SNSClient } from "@aws-sdk/client-sns";
+import type { FanoutEnvelope, FanoutPublisher } from "../../core/anomaly/muster";
+
+export interface SnsFanoutOptions {
+  /** PublishBatch calls in flight at once, default 8. */
+  concurrency?: number;
+  /** Attempts per entry (failed entries are retried alone), default 5. */
+  maxAttempts?: number;
+  /** Base of the exponential backoff with full jitter, ms (default 100). */
+  backoffMs?: number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+const THROTTLED = new Set(["Throttled", "ThrottledException", "ThrottlingException", "KMSThrottlingException", "TooManyRequestsException"]);
+
+/**
+ * Fans out muster's messages with SNS PublishBatch, ten per call and several calls at once, no
+ * deliberate pauses. Message attributes `account`, `unit` and `dedicated` are what discernment
+ * subscriptions filter on. Entries SNS reports as failed are retried alone (with backoff) unless
+ * the failure is the sender's fault (bad input, never retried); a throttled call is retried
+ * whole. After the attempts run out the entry is returned as failed, with SNS's reason.
+ */
+export class SnsFanoutPublisher implements FanoutPublisher {
+  private readonly sleep: (ms: number) => Promise<void>;
+
+  constructor(private readonly sns: SNSClient, private readonly topicArn: string, private readonly o: SnsFanoutOptions = {}) {
+    this.sleep = o.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+  }
+
+  async publish(envelopes: readonly FanoutEnvelope[]) {
+    const batches: FanoutEnvelope[][] = [];
+    for (let i = 0; i < envelopes.length; i += 10) batches.push(envelopes.slice(i, i + 10));
+    let requests = 0;
+    let published = 0;
+    const failed: { account: string; reason: string }[] = [];
+    let next = 0;
+    const worker = async () => {
+      while (next < batches.length) {
+        const batch = batches[next++]!;
+        const r = await this.publishBatch(batch);
+        requests += r.requests;
+        published += r.published;
+        failed.push(...r.failed);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.o.concurrency ?? 8, batches.length) }, worker));
+    return { published, requests, failed };
+  }
+
+  private async publishBatch(batch: FanoutEnvelope[]) {
+    const byId = new Map<string, FanoutEnvelope>();
+    let entries: PublishBatchRequestEntry[] = batch.map((e, i) => {
+      const id = `m${i}`;
+      byId.set(id, e);
+      return {
+        Id: id,
+        Message: JSON.stringify(e.message),
+        MessageAttributes: {
+          account: { DataType: "String", StringValue: e.attributes.account },
+          unit: { DataType: "String", StringValue: e.attributes.unit },
+          dedicated: { DataType: "String", StringValue: e.attributes.dedicated },
+        },
+      };
+    });
+    const maxAttempts = this.o.maxAttempts ?? 5;
+    const failed: { account: string; reason: string }[] = [];
+    let requests = 0;
+    let published = 0;
+    for (let attempt = 1; entries.length > 0; attempt++) {
+      requests++;
+      let res;
+      try {
+        res = await this.sns.send(new PublishBatchCommand({ TopicArn: this.topicArn, PublishBatchRequestEntries: entries }));
+      } catch (e) {
+        const throttled = THROTTLED.has((e as Error).name);
+        if (!throttled || attempt >= maxAttempts) {
+          for (const en of entries) failed.push({ account: byId.get(en.Id!)!.attributes.account, reason: `${(e as Error).name}: ${(e as Error).message}` });
+          return { requests, published, failed };
+        }
+        await this.sleep(Math.random() * (this.o.backoffMs ?? 100) * 2 ** attempt);
+        continue;
+      }
+      published += res.Successful?.length ?? 0;
+      const retry = new Set<string>();
+      for (const f of res.Failed ?? []) {
+        const account = byId.get(f.Id ?? "")?.attributes.account ?? "unknown";
+        if (f.SenderFault || attempt >= maxAttempts) failed.push({ account, reason: `${f.Code ?? "Failed"}${f.Message ? `: ${f.Message}` : ""}` });
+        else retry.add(f.Id!);
+      }
+      entries = entries.filter((en) => retry.has(en.Id!));
+      if (entries.length > 0) await this.sleep(Math.random() * (this.o.backoffMs ?? 100) * 2 ** attempt);
+    }
+    return { requests, published, failed };
+  }
+}

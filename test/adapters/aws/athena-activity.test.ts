@@ -1,0 +1,112 @@
+import { AthenaClient, GetQueryExecutionCommand, GetQueryResultsCommand, StartQueryExecutionCommand, StopQueryExecutionCommand, TooManyRequestsException } from "@aws-sdk/client-athena";
+import { ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
+import { mockClient } from "aws-sdk-client-mock";
+import { AthenaActivityQuery, AthenaQueryError } from "../../../functions/adapters/aws/athena-activity";
+import { S3RegionLister } from "../../../functions/adapters/aws/athena-regions";
+
+const ACCT = "111122223333";
+const layout = { kind: "organization", organizationId: "o-abcdef1234" } as const;
+const COLUMNS = ["principal", "principal_type", "eventsource", "eventname", "first_seen", "last_seen", "events", "writes", "region", "regions"];
+const row = (vals: string[]) => ({ Data: vals.map((v) => ({ VarCharValue: v })) });
+const meta = { ColumnInfo: COLUMNS.map((Name) => ({ Name, Type: "varchar" })) };
+
+function athenaMock() {
+  const mock = mockClient(AthenaClient);
+  const client = new AthenaClient({ region: "us-east-1" });
+  return { mock, client };
+}
+
+const noSleep = async () => undefined;
+const base = { workGroup: "trailwatch-anomaly", database: "trailwatch_anomaly", table: "cloudtrail", bucket: "org-trail-logs", keyPrefix: "ct/", layout, sleep: noSleep };
+
+describe("the Athena activity query", () => {
+  afterEach(() => jest.restoreAllMocks());
+
+  it("sends the shared statement with every value as an execution parameter, and reads all result pages", async () => {
+    // Prepare
+    const { mock, client } = athenaMock();
+    mock.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: "q-1" });
+    mock.on(GetQueryExecutionCommand).resolvesOnce({ QueryExecution: { Status: { State: "RUNNING" } } }).resolves({ QueryExecution: { Status: { State: "SUCCEEDED" } } });
+    mock
+      .on(GetQueryResultsCommand, { QueryExecutionId: "q-1", NextToken: undefined, MaxResults: 1000 })
+      .resolves({ ResultSet: { ResultSetMetadata: meta, Rows: [row(COLUMNS), row([`arn:aws:iam::${ACCT}:role/app`, "AssumedRole", "iam.amazonaws.com", "CreateUser", "2026-11-20T10:01:00Z", "2026-11-20T10:02:00Z", "2", "2", "us-east-1", "1"])] }, NextToken: "page-2" })
+      .on(GetQueryResultsCommand, { QueryExecutionId: "q-1", NextToken: "page-2", MaxResults: 1000 })
+      .resolves({ ResultSet: { ResultSetMetadata: meta, Rows: [row([`arn:aws:iam::${ACCT}:user/bob`, "IAMUser", "s3.amazonaws.com", "ListBuckets", "2026-11-20T10:05:00Z", "2026-11-20T10:05:00Z", "1", "0", "eu-west-1", "1"])] } });
+    const q = new AthenaActivityQuery(client, { ...base, regions: ["eu-west-1", "us-east-1"] });
+
+    // Act: a window across midnight
+    const rows = await q.distinctActivity({ account: ACCT, from: new Date("2026-11-20T23:45:00Z"), to: new Date("2026-11-21T01:00:00Z") });
+
+    // Assess: statement text without values; parameters as quoted literals, in order.
+    const input = mock.commandCalls(StartQueryExecutionCommand)[0]!.args[0].input;
+    expect(input.WorkGroup).toBe("trailwatch-anomaly");
+    expect(input.QueryExecutionContext).toEqual({ Database: "trailwatch_anomaly", Catalog: "AwsDataCatalog" });
+    expect(input.QueryString).not.toMatch(/111122223333|2026|us-east-1|org-trail-logs/);
+    expect(input.QueryString).toMatch(/FROM "trailwatch_anomaly"\."cloudtrail"\s+WHERE account = \?\s+AND region IN \(\?, \?\)\s+AND "date" IN \(\?, \?\)/);
+    expect(input.QueryString).toContain(`("$path" >= ? AND "$path" < ?)`);
+    const p = input.ExecutionParameters!;
+    expect(p.slice(0, 5)).toEqual([`'${ACCT}'`, "'eu-west-1'", "'us-east-1'", "'2026/11/20'", "'2026/11/21'"]);
+    expect(p[5]).toBe(`'s3://org-trail-logs/ct/AWSLogs/o-abcdef1234/${ACCT}/CloudTrail/eu-west-1/2026/11/20/${ACCT}_CloudTrail_eu-west-1_20261120T2345Z'`);
+    expect(p[6]).toBe(`'s3://org-trail-logs/ct/AWSLogs/o-abcdef1234/${ACCT}/CloudTrail/eu-west-1/2026/11/20/${ACCT}_CloudTrail_eu-west-1_20261121T0110Z'`);
+    expect(p.slice(-2)).toEqual(["'2026-11-20T23:45:00Z'", "'2026-11-21T01:00:00Z'"]);
+    expect(p).toHaveLength(5 + 2 * 4 + 2);
+    expect(rows).toEqual([
+      expect.objectContaining({ principal: `arn:aws:iam::${ACCT}:role/app`, eventName: "CreateUser", count: 2, writes: 2, region: "us-east-1" }),
+      expect.objectContaining({ principal: `arn:aws:iam::${ACCT}:user/bob`, eventName: "ListBuckets", count: 1, writes: 0 }),
+    ]);
+    mock.restore();
+  });
+
+  it("retries a throttled start with backoff a bounded number of times, then ends the run with an error", async () => {
+    const { mock, client } = athenaMock();
+    mock.on(StartQueryExecutionCommand).rejects(new TooManyRequestsException({ message: "Rate exceeded", $metadata: {} }));
+    const sleeps: number[] = [];
+    const q = new AthenaActivityQuery(client, { ...base, regions: ["us-east-1"], startAttempts: 4, sleep: async (ms) => void sleeps.push(ms) });
+    await expect(q.distinctActivity({ account: ACCT, from: new Date("2026-11-20T09:45:00Z"), to: new Date("2026-11-20T11:00:00Z") })).rejects.toThrow(/kept throttling StartQueryExecution .* after 4 attempts/);
+    expect(mock.commandCalls(StartQueryExecutionCommand)).toHaveLength(4);
+    expect(sleeps).toHaveLength(3);
+    mock.restore();
+  });
+
+  it("fails with Athena's reason when the query fails (e.g. the bytes-scanned cutoff)", async () => {
+    const { mock, client } = athenaMock();
+    mock.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: "q-2" });
+    mock.on(GetQueryExecutionCommand).resolves({ QueryExecution: { Status: { State: "FAILED", StateChangeReason: "Query exhausted the bytes scanned limit" } } });
+    const q = new AthenaActivityQuery(client, { ...base, regions: ["us-east-1"] });
+    const err = await q.distinctActivity({ account: ACCT, from: new Date("2026-11-20T09:45:00Z"), to: new Date("2026-11-20T11:00:00Z") }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AthenaQueryError);
+    expect((err as Error).message).toBe("Athena query q-2 for account 111122223333 FAILED: Query exhausted the bytes scanned limit");
+    mock.restore();
+  });
+
+  it("stops a query that runs past its deadline and fails instead of waiting forever", async () => {
+    const { mock, client } = athenaMock();
+    mock.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: "q-3" });
+    mock.on(GetQueryExecutionCommand).resolves({ QueryExecution: { Status: { State: "RUNNING" } } });
+    mock.on(StopQueryExecutionCommand).resolves({});
+    let clock = 0;
+    const q = new AthenaActivityQuery(client, { ...base, regions: ["us-east-1"], timeoutMs: 60_000, now: () => clock, sleep: async (ms) => void (clock += ms) });
+    await expect(q.distinctActivity({ account: ACCT, from: new Date("2026-11-20T09:45:00Z"), to: new Date("2026-11-20T11:00:00Z") })).rejects.toThrow(/did not finish within 60 s .*stopped it/);
+    expect(mock.commandCalls(StopQueryExecutionCommand)[0]!.args[0].input).toEqual({ QueryExecutionId: "q-3" });
+    expect(mock.commandCalls(GetQueryExecutionCommand).length).toBeLessThan(30);
+    mock.restore();
+  });
+
+  it("reads the regions an account's trail wrote to from S3, and skips the query when there are none", async () => {
+    const s3 = mockClient(S3Client);
+    const prefix = `ct/AWSLogs/o-abcdef1234/${ACCT}/CloudTrail/`;
+    s3.on(ListObjectsV2Command, { Bucket: "org-trail-logs", Prefix: prefix, Delimiter: "/", ContinuationToken: undefined })
+      .resolves({ CommonPrefixes: [{ Prefix: `${prefix}us-east-1/` }, { Prefix: `${prefix}ap-southeast-4/` }], IsTruncated: true, NextContinuationToken: "t2" })
+      .on(ListObjectsV2Command, { ContinuationToken: "t2" })
+      .resolves({ CommonPrefixes: [{ Prefix: `${prefix}il-central-1/` }, { Prefix: `${prefix}not a region/` }], IsTruncated: false });
+    const lister = new S3RegionLister(new S3Client({ region: "us-east-1" }), "org-trail-logs", layout, "ct/");
+    expect(await lister.regions(ACCT)).toEqual(["ap-southeast-4", "il-central-1", "us-east-1"]);
+
+    const { mock, client } = athenaMock();
+    const q = new AthenaActivityQuery(client, { ...base, regions: { regions: async () => [] } });
+    expect(await q.distinctActivity({ account: ACCT, from: new Date("2026-11-20T09:45:00Z"), to: new Date("2026-11-20T11:00:00Z") })).toEqual([]);
+    expect(mock.commandCalls(StartQueryExecutionCommand)).toHaveLength(0);
+    mock.restore();
+    s3.restore();
+  });
+});
