@@ -11,3 +11,4 @@ export * from "./builtin-scorer";
 export * from "./threshold";
 export * from "./alerts";
 export * from "./read-day";
+export * from "./batches";
