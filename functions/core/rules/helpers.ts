@@ -16,10 +16,14 @@ export function paramString(r: CloudTrailRecord, ...path: (string | number)[]): 
   return typeof v === "string" ? v : undefined;
 }
 
-/** Wraps a value that AWS writes either as one item or as a list (and `{items:[...]}` in EC2) into an array. */
+/**
+ * Wraps a value that AWS writes either as one item or as a list (and `{items:[...]}` in EC2) into an
+ * array. EC2 writes an empty set as `{}`, which is an empty list here.
+ */
 export function asList(v: unknown): unknown[] {
   if (v === undefined || v === null) return [];
   if (Array.isArray(v)) return v;
+  if (typeof v === "object" && Object.keys(v).length === 0) return [];
   if (typeof v === "object" && Array.isArray((v as { items?: unknown }).items)) return (v as { items: unknown[] }).items;
   if (typeof v === "object" && Array.isArray((v as { item?: unknown }).item)) return (v as { item: unknown[] }).item;
   return [v];
@@ -63,4 +67,197 @@ export function actor(p: { name: string; session?: string; type: string }): stri
   if (p.type === "AssumedRole" && p.session) return `${p.name} (session ${p.session})`;
   if (p.type === "Root") return "the root user";
   return p.name;
+}
+
+/** A response element as a string, or undefined. */
+export function responseString(r: CloudTrailRecord, ...path: (string | number)[]): string | undefined {
+  const v = dig(r.responseElements, ...path);
+  return typeof v === "string" ? v : undefined;
+}
+
+/** A request parameter read as a boolean: true/false, or the strings "true"/"false" (any case). */
+export function paramBool(r: CloudTrailRecord, ...path: (string | number)[]): boolean | undefined {
+  return asBool(dig(r.requestParameters, ...path));
+}
+
+/** true/false, or the strings "true"/"false" in any case; otherwise undefined. */
+export function asBool(v: unknown): boolean | undefined {
+  if (typeof v === "boolean") return v;
+  if (typeof v === "string") {
+    const t = v.trim().toLowerCase();
+    if (t === "true") return true;
+    if (t === "false") return false;
+  }
+  return undefined;
+}
+
+/** Strings of a field AWS writes as one string or a list of strings (policy Action, Resource, Principal.AWS). */
+export function stringList(v: unknown): string[] {
+  return asList(v).filter((x): x is string => typeof x === "string");
+}
+
+/**
+ * The statements of an IAM-style policy document, which CloudTrail logs as an object, as JSON text or
+ * as URL-encoded JSON text; `Statement` may be one object or a list. Empty when it is not a policy.
+ */
+export function policyStatements(doc: unknown): Record<string, unknown>[] {
+  const parsed = jsonDocument(doc);
+  if (!parsed || typeof parsed !== "object") return [];
+  const st = (parsed as { Statement?: unknown }).Statement;
+  return asList(st).filter((x): x is Record<string, unknown> => !!x && typeof x === "object" && !Array.isArray(x));
+}
+
+/** One principal named by a policy statement: `kind` is "*" (anyone), "AWS", "Service", "Federated" or "CanonicalUser". */
+export interface StatementPrincipal {
+  kind: string;
+  value: string;
+}
+
+/** Principals of a statement's `Principal` ("*" or `{AWS|Service|Federated|CanonicalUser: string | string[]}`). */
+export function statementPrincipals(st: Record<string, unknown>): StatementPrincipal[] {
+  const p = st.Principal;
+  if (p === "*") return [{ kind: "*", value: "*" }];
+  if (!p || typeof p !== "object" || Array.isArray(p)) return [];
+  const out: StatementPrincipal[] = [];
+  for (const [kind, v] of Object.entries(p as Record<string, unknown>)) {
+    for (const value of stringList(v)) out.push({ kind, value });
+  }
+  return out;
+}
+
+/** The statement's Effect is Allow (case-insensitive; IAM rejects other spellings, CloudTrail logs what was sent). */
+export function isAllow(st: Record<string, unknown>): boolean {
+  return typeof st.Effect === "string" && st.Effect.toLowerCase() === "allow";
+}
+
+/**
+ * Condition keys that narrow who can use a grant to a known set of principals, networks or sources.
+ * `aws:SecureTransport`, `sts:ExternalId` (not a secret) and the like do not narrow it.
+ */
+const NARROWING_CONDITION_KEYS = new Set([
+  "aws:principalorgid", "aws:principalorgpaths", "aws:principalaccount", "aws:principalarn", "aws:userid",
+  "aws:username", "aws:sourceaccount", "aws:sourcearn", "aws:sourceorgid", "aws:sourceorgpaths", "aws:sourceip",
+  "aws:sourcevpc", "aws:sourcevpce", "aws:vpcsourceip", "aws:principalservicename", "kms:calleraccount",
+  "kms:viaservice", "lambda:functionurlauthtype", "s3:dataaccesspointaccount", "s3:dataaccesspointarn",
+  "sns:endpoint", "elasticfilesystem:accessedviamounttarget", "aws:resourceorgid", "aws:resourceaccount",
+]);
+
+/** Condition keys of a statement that narrow who may use it (see `NARROWING_CONDITION_KEYS`), lower-cased. */
+export function narrowingConditionKeys(st: Record<string, unknown>): string[] {
+  const cond = st.Condition;
+  if (!cond || typeof cond !== "object") return [];
+  const keys: string[] = [];
+  for (const [op, body] of Object.entries(cond as Record<string, unknown>)) {
+    if (!body || typeof body !== "object") continue;
+    for (const [key, value] of Object.entries(body as Record<string, unknown>)) {
+      const k = key.toLowerCase();
+      if (!NARROWING_CONDITION_KEYS.has(k)) continue;
+      // In an Allow, a negated operator ("everyone except ...") narrows nothing; nor does "...IfExists",
+      // which passes for anonymous callers who have no such key, nor a Null check.
+      if (/not|ifexists/i.test(op) || /^null$/i.test(op)) continue;
+      const values = stringList(value);
+      // A source-IP condition on the whole internet, or a wildcard-only match, narrows nothing either.
+      if ((k === "aws:sourceip" || k === "aws:vpcsourceip") && values.some(isWorldCidr)) continue;
+      if (values.length > 0 && values.every((x) => /^\*+$/.test(x))) continue;
+      keys.push(k);
+    }
+  }
+  return keys;
+}
+
+/**
+ * True when an Allow statement lets anyone act: Principal "*" or `{"AWS": "*"}` (or a CanonicalUser
+ * "*", or a NotPrincipal), with no condition that narrows who (organization, account, ARN, network,
+ * source).
+ */
+export function isPublicAllow(st: Record<string, unknown>): boolean {
+  if (!isAllow(st)) return false;
+  // "Allow NotPrincipal X" grants everyone except X.
+  const anyone = st.NotPrincipal !== undefined ||
+    statementPrincipals(st).some((p) => p.value === "*" && (p.kind === "*" || p.kind === "AWS" || p.kind === "CanonicalUser"));
+  return anyone && narrowingConditionKeys(st).length === 0;
+}
+
+/** The 12-digit account of a principal written as an account id, a root/IAM ARN or an STS ARN; undefined otherwise. */
+export function accountOfPrincipal(v: string): string | undefined {
+  if (/^\d{12}$/.test(v)) return v;
+  const m = /^arn:aws[a-z-]*:(?:iam|sts)::(\d{12}):/.exec(v);
+  return m ? m[1] : undefined;
+}
+
+/** True for a CIDR that covers every address: an IPv4 or IPv6 prefix of length 0 (0.0.0.0/0, ::/0). */
+export function isWorldCidr(v: unknown): boolean {
+  return typeof v === "string" && /\/0$/.test(v.trim());
+}
+
+/**
+ * The IAM user name the caller acts as, to tell "for themselves" from "for someone else": the user of
+ * an IAMUser (from its ARN, which is authoritative, else userName) or the session name of an assumed
+ * role (often the person's name or e-mail with SSO). Undefined for root and services.
+ */
+export function callerUserName(r: CloudTrailRecord): string | undefined {
+  const ui = r.userIdentity;
+  if (!ui) return undefined;
+  if (ui.type === "IAMUser") {
+    const m = ui.arn ? /:user\/(?:.*\/)?([^/]+)$/.exec(ui.arn) : null;
+    return m?.[1] ?? ui.userName ?? undefined;
+  }
+  if (ui.type === "AssumedRole" || ui.type === "FederatedUser") {
+    const arn = ui.arn ?? "";
+    const i = arn.lastIndexOf("/");
+    if (i >= 0 && /:(assumed-role|federated-user)\//.test(arn)) return arn.slice(i + 1);
+    const pid = ui.principalId ?? "";
+    return pid.includes(":") ? pid.slice(pid.indexOf(":") + 1) : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * True when a sign-in event (signin.amazonaws.com) reports failure. Console sign-in failures carry no
+ * `errorCode`: the outcome is `responseElements.<EventName>: "Failure"` and an `errorMessage`.
+ */
+export function signinFailed(r: CloudTrailRecord): boolean {
+  if (r.errorCode || r.errorMessage) return true;
+  const re = r.responseElements;
+  if (!re || typeof re !== "object") return false;
+  return Object.values(re as Record<string, unknown>).some((v) => typeof v === "string" && v.toLowerCase() === "failure");
+}
+
+/** Compiles case-insensitive patterns once per settings object (settings objects are long-lived). */
+export function patternMatcher(patterns: readonly string[]): (text: string) => string | undefined {
+  const compiled = patterns.map((p) => ({ p, re: new RegExp(p, "i") }));
+  return (text) => compiled.find((c) => c.re.test(text))?.p;
+}
+
+/** A zod refinement message for a string that must compile as a regular expression, or undefined when it does. */
+export function regexProblem(p: string): string | undefined {
+  try {
+    new RegExp(p, "i");
+    return undefined;
+  } catch (e) {
+    return `not a valid regular expression: ${(e as Error).message}`;
+  }
+}
+
+/** The hour of an event ("2026-11-23T10"), for dedup keys that collapse a burst without hiding next week's repeat. */
+export function hourOf(r: CloudTrailRecord): string {
+  return r.eventTime.slice(0, 13);
+}
+
+/** The account an event belongs to: the recipient account, else the caller's account. */
+export function accountOfRecord(r: CloudTrailRecord): string {
+  return r.recipientAccountId ?? r.userIdentity?.accountId ?? "unknown";
+}
+
+/**
+ * ARN of the trail named by a CloudTrail API call (`name` or `trailName`, a name or an ARN). A bare
+ * name is completed with the event's region and account: calls that change a trail are made in its
+ * home region, so this is the ARN the platform protects and a remediator can act on.
+ */
+export function trailArnOf(r: CloudTrailRecord): string | undefined {
+  const name = paramString(r, "name") ?? paramString(r, "trailName");
+  if (!name) return undefined;
+  if (name.startsWith("arn:")) return name;
+  const partition = /^(cn|us-gov)-/.test(r.awsRegion ?? "") ? (r.awsRegion!.startsWith("cn-") ? "aws-cn" : "aws-us-gov") : "aws";
+  return `arn:${partition}:cloudtrail:${r.awsRegion ?? "unknown"}:${accountOfRecord(r)}:trail/${name}`;
 }

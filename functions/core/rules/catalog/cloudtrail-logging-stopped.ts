@@ -1,22 +1,26 @@
 import { defineRule } from "../rule";
-import { actor, paramString, shortName } from "../helpers";
+import { accountOfRecord, actor, hourOf, shortName, trailArnOf } from "../helpers";
 
 /** StopLogging: the classic first move of an attacker who wants to act unseen. */
 export default defineRule({
   id: "cloudtrail.logging-stopped",
   title: "CloudTrail logging stopped",
   severity: "critical",
-  description: "A trail stopped recording API activity (StopLogging). Nothing done in its scope is logged until logging is started again.",
+  description:
+    "A trail stopped recording API activity (StopLogging). Nothing done in its scope is logged until logging is started again, so whatever follows is invisible to every detection that reads this trail.",
   eventSources: ["cloudtrail.amazonaws.com"],
   eventNames: ["StopLogging"],
   match: () => true,
   summary: (r, { principal }) =>
-    `${actor(principal)} stopped logging on trail ${shortName(paramString(r, "name")) ?? "(unnamed)"}`,
-  context: (r) => ({ trail: paramString(r, "name") }),
+    `${actor(principal)} stopped logging on trail ${shortName(trailArnOf(r)) ?? "(unnamed)"} in account ${accountOfRecord(r)}`,
+  context: (r) => ({ trail: shortName(trailArnOf(r)), trailArn: trailArnOf(r) }),
+  // One alert per trail and hour: a burst of retries collapses, a stop next week is a new alert.
+  dedupKey: (r) => `${accountOfRecord(r)}|${trailArnOf(r) ?? ""}|${hourOf(r)}`,
   remediation: "cloudtrail.start-logging",
   references: {
     mitre: ["T1562.008"],
     stratus: ["aws.defense-evasion.cloudtrail-stop"],
-    panther: ["AWS.CloudTrail.Stopped"],
+    panther: ["AWS.CloudTrail.Stopped", "AWS.CloudTrail.SecurityConfigurationChange"],
+    sigma: ["AWS CloudTrail Important Change"],
   },
 });

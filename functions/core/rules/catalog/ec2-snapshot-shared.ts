@@ -1,0 +1,54 @@
+import { z } from "zod";
+import type { CloudTrailRecord } from "../../record/schema";
+import { defineRule } from "../rule";
+import { accountOfRecord, actor, asList, dig, paramString } from "../helpers";
+
+const settingsSchema = z.strictObject({
+  /** Accounts (12 digits) that snapshots may be shared with without an alert, e.g. your backup account. */
+  trustedAccounts: z.array(z.string().regex(/^\d{12}$/, "must be a 12-digit AWS account id")),
+});
+type Settings = z.infer<typeof settingsSchema>;
+
+/** Who the call adds to the snapshot's create-volume permission: "all" (public) and untrusted account ids. */
+export function snapshotShares(r: CloudTrailRecord, s: Settings): { isPublic: boolean; accounts: string[] } {
+  const type = String(dig(r.requestParameters, "attributeType") ?? "").toUpperCase();
+  if (type && type !== "CREATE_VOLUME_PERMISSION") return { isPublic: false, accounts: [] };
+  const added = asList(dig(r.requestParameters, "createVolumePermission", "add"));
+  const own = accountOfRecord(r);
+  return {
+    isPublic: added.some((x) => String(dig(x, "group") ?? "").toLowerCase() === "all"),
+    accounts: added.map((x) => dig(x, "userId")).filter((u): u is string => typeof u === "string" && u !== own && !s.trustedAccounts.includes(u)),
+  };
+}
+
+/**
+ * An EBS snapshot shared publicly or with an untrusted account (ModifySnapshotAttribute adding
+ * create-volume permission). Whoever it is shared with can copy the disk and read every file on it:
+ * the Stratus "ec2-share-ebs-snapshot" exfiltration.
+ */
+export default defineRule<Settings>({
+  id: "ec2.snapshot-shared",
+  title: "EBS snapshot shared outside the account",
+  severity: "high",
+  description:
+    "An EBS snapshot was made public or shared with another AWS account that is not listed as trusted. The receiving account can create a volume from it and read all its data. Remove the permission and find out what the snapshot contained.",
+  eventSources: ["ec2.amazonaws.com"],
+  eventNames: ["ModifySnapshotAttribute"],
+  match: (r, { settings }) => {
+    const s = snapshotShares(r, settings);
+    return s.isPublic || s.accounts.length > 0;
+  },
+  severityFor: (r, { settings }) => (snapshotShares(r, settings).isPublic ? "critical" : "high"),
+  summary: (r, { principal, settings }) => {
+    const s = snapshotShares(r, settings);
+    const whom = s.isPublic ? "everyone (public)" : `account${s.accounts.length > 1 ? "s" : ""} ${s.accounts.join(", ")}`;
+    return `${actor(principal)} shared EBS snapshot ${paramString(r, "snapshotId") ?? "(unknown)"} of account ${accountOfRecord(r)} with ${whom}`;
+  },
+  context: (r, { settings }) => ({ snapshotId: paramString(r, "snapshotId"), ...snapshotShares(r, settings) }),
+  references: {
+    mitre: ["T1537"],
+    stratus: ["aws.exfiltration.ec2-share-ebs-snapshot"],
+    panther: ["AWS.CloudTrail.SnapshotMadePublic"],
+  },
+  settings: { schema: settingsSchema, defaults: { trustedAccounts: [] } },
+});

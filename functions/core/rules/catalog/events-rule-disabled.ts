@@ -1,0 +1,55 @@
+import { z } from "zod";
+import type { CloudTrailRecord } from "../../record/schema";
+import { defineRule } from "../rule";
+import { accountOfRecord, actor, paramString, regexProblem } from "../helpers";
+
+const settingsSchema = z.strictObject({
+  /** Case-insensitive regular expressions for rules that route security events (alerts, remediation, forwarding). */
+  securityRulePatterns: z.array(
+    z.string().min(1).superRefine((p, ctx) => {
+      const problem = regexProblem(p);
+      if (problem) ctx.addIssue({ code: "custom", message: `"${p}" is ${problem}` });
+    }),
+  ).min(1),
+});
+type Settings = z.infer<typeof settingsSchema>;
+
+const matchers = new WeakMap<Settings, RegExp[]>();
+function isSecurityRule(name: string, s: Settings): boolean {
+  let res = matchers.get(s);
+  if (!res) matchers.set(s, (res = s.securityRulePatterns.map((p) => new RegExp(p, "i"))));
+  return res.some((re) => re.test(name));
+}
+
+function ruleName(r: CloudTrailRecord): string {
+  return paramString(r, "name") ?? "";
+}
+
+/**
+ * An EventBridge rule disabled or deleted. Rules wire security events to alerts and remediation
+ * (trailwatch's own trail guard is one); turning one off silences everything behind it. Rules managed
+ * by AWS services (the AWSService identity) are not reported; others are low unless their name marks
+ * them as security rules.
+ */
+export default defineRule<Settings>({
+  id: "events.rule-disabled",
+  title: "EventBridge rule disabled or deleted",
+  severity: "low",
+  description:
+    "An EventBridge rule was disabled or deleted. If it routed security events (GuardDuty, Security Hub, CloudTrail tamper alerts, trailwatch's trail guard), those events no longer reach anyone.",
+  eventSources: ["events.amazonaws.com"],
+  eventNames: ["DisableRule", "DeleteRule"],
+  match: (r) => r.userIdentity?.type !== "AWSService",
+  severityFor: (r, { settings }) => (isSecurityRule(ruleName(r), settings) ? "high" : "low"),
+  summary: (r, { principal }) =>
+    `${actor(principal)} ${r.eventName === "DisableRule" ? "disabled" : "deleted"} EventBridge rule ${ruleName(r) || "(unknown)"}${paramString(r, "eventBusName") ? ` on bus ${paramString(r, "eventBusName")}` : ""} in account ${accountOfRecord(r)}`,
+  context: (r, { settings }) => ({ rule: ruleName(r) || undefined, eventBus: paramString(r, "eventBusName"), securityRule: isSecurityRule(ruleName(r), settings) }),
+  references: {
+    mitre: ["T1562.001"],
+    panther: ["AWS.CloudTrail.SecurityConfigurationChange"],
+  },
+  settings: {
+    schema: settingsSchema,
+    defaults: { securityRulePatterns: ["guardduty", "securityhub", "security", "cloudtrail", "trail", "config", "alert", "alarm", "remediat", "macie", "inspector", "access[-_]?analyzer", "trailwatch", "siem", "soc"] },
+  },
+});

@@ -1,0 +1,39 @@
+import type { CloudTrailRecord } from "../../record/schema";
+import { defineRule } from "../rule";
+import { accountOfRecord, actor, dig, paramString } from "../helpers";
+
+function isArchiveFilter(r: CloudTrailRecord): boolean {
+  return String(dig(r.requestParameters, "action") ?? "").toUpperCase() === "ARCHIVE";
+}
+
+/**
+ * GuardDuty told to ignore things: a trusted IP list created or changed (GuardDuty raises no finding
+ * for traffic from those addresses) or a filter that auto-archives matching findings. Both are normal
+ * tuning, and both are how an attacker hides their own addresses or activity.
+ */
+export default defineRule({
+  id: "guardduty.findings-suppressed",
+  title: "GuardDuty trusted IP list or auto-archive filter changed",
+  severity: "medium",
+  description:
+    "A GuardDuty trusted IP list was created or updated, or a suppression filter that archives findings automatically was created or updated. Traffic from trusted IPs produces no findings, and archived findings are not seen. Check the addresses and the filter criteria.",
+  eventSources: ["guardduty.amazonaws.com"],
+  eventNames: ["CreateIPSet", "UpdateIPSet", "CreateFilter", "UpdateFilter"],
+  match: (r) => (r.eventName.endsWith("IPSet") ? true : isArchiveFilter(r)),
+  severityFor: (r) => (r.eventName.endsWith("IPSet") ? "high" : "medium"),
+  summary: (r, { principal }) =>
+    r.eventName.endsWith("IPSet")
+      ? `${actor(principal)} ${r.eventName === "CreateIPSet" ? "created" : "updated"} GuardDuty trusted IP list ${paramString(r, "name") ?? paramString(r, "ipSetId") ?? ""} (${paramString(r, "location") ?? "location not logged"}) in account ${accountOfRecord(r)}`
+      : `${actor(principal)} ${r.eventName === "CreateFilter" ? "created" : "updated"} GuardDuty filter ${paramString(r, "name") ?? paramString(r, "filterName") ?? ""} that auto-archives findings in account ${accountOfRecord(r)}`,
+  context: (r) => ({
+    detectorId: paramString(r, "detectorId"),
+    name: paramString(r, "name") ?? paramString(r, "filterName") ?? paramString(r, "ipSetId"),
+    location: paramString(r, "location"),
+    findingCriteria: dig(r.requestParameters, "findingCriteria"),
+  }),
+  references: {
+    mitre: ["T1562.001"],
+    panther: ["AWS.IPSet.Modified"],
+    sigma: ["AWS GuardDuty Important Change"],
+  },
+});

@@ -1,0 +1,48 @@
+import { z } from "zod";
+import { defineRule } from "../rule";
+import { accountOfRecord, actor, paramString, regexProblem } from "../helpers";
+
+const settingsSchema = z.strictObject({
+  /** Case-insensitive regular expressions for the names of groups that grant administrator-level access. */
+  adminGroupPatterns: z.array(
+    z.string().min(1).superRefine((p, ctx) => {
+      const problem = regexProblem(p);
+      if (problem) ctx.addIssue({ code: "custom", message: `"${p}" is ${problem}` });
+    }),
+  ).min(1),
+});
+type Settings = z.infer<typeof settingsSchema>;
+
+const matchers = new WeakMap<Settings, RegExp[]>();
+function adminPattern(group: string, s: Settings): string | undefined {
+  let res = matchers.get(s);
+  if (!res) matchers.set(s, (res = s.adminGroupPatterns.map((p) => new RegExp(p, "i"))));
+  const i = res.findIndex((re) => re.test(group));
+  return i >= 0 ? s.adminGroupPatterns[i] : undefined;
+}
+
+/**
+ * AddUserToGroup for a group whose name says it is an admin group. The event does not carry the
+ * group's policies, so the name is the signal; list your own admin groups in `adminGroupPatterns`
+ * (an AttachGroupPolicy of AdministratorAccess is caught by iam.admin-policy-attached).
+ */
+export default defineRule<Settings>({
+  id: "iam.user-added-to-admin-group",
+  title: "User added to an administrators group",
+  severity: "high",
+  description:
+    "An IAM user was added to a group whose name marks it as an administrators group. Membership gives the user everything the group can do; check the change was approved.",
+  eventSources: ["iam.amazonaws.com"],
+  eventNames: ["AddUserToGroup"],
+  match: (r, { settings }) => adminPattern(paramString(r, "groupName") ?? "", settings) !== undefined,
+  summary: (r, { principal }) =>
+    `${actor(principal)} added user ${paramString(r, "userName") ?? "(unknown)"} to group ${paramString(r, "groupName")} in account ${accountOfRecord(r)}`,
+  context: (r, { settings }) => ({
+    user: paramString(r, "userName"),
+    group: paramString(r, "groupName"),
+    matchedPattern: adminPattern(paramString(r, "groupName") ?? "", settings),
+  }),
+  dedupKey: (r) => `${accountOfRecord(r)}|${paramString(r, "groupName")}|${paramString(r, "userName")}|${r.eventTime.slice(0, 10)}`,
+  references: { mitre: ["T1098"] },
+  settings: { schema: settingsSchema, defaults: { adminGroupPatterns: ["admin", "(^|[^a-z])root([^a-z]|$)", "super[-_]?users?", "power[-_]?users?", "break[-_]?glass"] } },
+});

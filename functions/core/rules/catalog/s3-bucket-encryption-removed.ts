@@ -1,0 +1,22 @@
+import { defineRule } from "../rule";
+import { accountOfRecord, actor, paramString } from "../helpers";
+
+/**
+ * DeleteBucketEncryption. Since January 2023 S3 still encrypts new objects with S3-managed keys
+ * (SSE-S3) afterwards, so data is not stored in clear; what is lost is the bucket's chosen key
+ * (typically a customer-managed KMS key, with its access policy and audit trail). Low.
+ */
+export default defineRule({
+  id: "s3.bucket-encryption-removed",
+  title: "S3 bucket default encryption removed",
+  severity: "low",
+  description:
+    "A bucket's default encryption configuration was deleted. New objects fall back to SSE-S3, so a customer-managed KMS key (and the access control and logging that came with it) no longer protects them.",
+  eventSources: ["s3.amazonaws.com"],
+  eventNames: ["DeleteBucketEncryption"],
+  match: () => true,
+  summary: (r, { principal }) =>
+    `${actor(principal)} removed the default encryption of bucket ${paramString(r, "bucketName") ?? "(unknown)"} in account ${accountOfRecord(r)}`,
+  context: (r) => ({ bucket: paramString(r, "bucketName") }),
+  references: { mitre: ["T1562"], panther: ["AWS.S3.DeleteBucketEncryption"] },
+});
