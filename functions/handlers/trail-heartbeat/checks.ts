@@ -1,0 +1,177 @@
+import { alertId, type Alert, type Severity } from "../../core/alert/alert";
+import type { TrailCallError, TrailRef, TrailStatus } from "../../adapters/aws/trail-status";
+
+/** The heartbeat's alert ids. Each names one condition of one protected trail. */
+export const HEARTBEAT_RULES = {
+  notLogging: { id: "cloudtrail.not-logging", title: "Protected trail is not logging" },
+  deliveryError: { id: "cloudtrail.delivery-error", title: "Protected trail reports a delivery error" },
+  deliveryStale: { id: "cloudtrail.delivery-stale", title: "Protected trail has not delivered logs recently" },
+  trailMissing: { id: "cloudtrail.trail-missing", title: "Protected trail not found" },
+  statusUnavailable: { id: "cloudtrail.status-unavailable", title: "Protected trail's status cannot be read" },
+} as const;
+
+/** One thing wrong with one trail, before it becomes an alert. */
+export interface TrailCondition {
+  rule: string;
+  title: string;
+  severity: Severity;
+  summary: string;
+  context: Record<string, unknown>;
+  /** Tells apart conditions of one rule on one trail (the delivery channel). */
+  variant?: string;
+  /** When the condition began, when the status says. */
+  since?: Date;
+}
+
+const MINUTE = 60_000;
+
+function ago(now: Date, t: Date): string {
+  const m = Math.round((now.getTime() - t.getTime()) / MINUTE);
+  if (m < 120) return `${m} min ago`;
+  if (m < 48 * 60) return `${Math.round(m / 60)} h ago`;
+  return `${Math.round(m / 1440)} days ago`;
+}
+
+function label(t: TrailRef): string {
+  return `Trail ${t.name} (${t.region}, account ${t.account})`;
+}
+
+function latest(...dates: (Date | undefined)[]): Date | undefined {
+  const ds = dates.filter((d): d is Date => d instanceof Date && !Number.isNaN(d.getTime()));
+  return ds.length ? new Date(Math.max(...ds.map((d) => d.getTime()))) : undefined;
+}
+
+/** Secondary delivery channels: their errors matter, but less than the log files themselves. */
+const CHANNELS = [
+  { variant: "digest", what: "digest files (log file validation)", error: "LatestDigestDeliveryError", time: "LatestDigestDeliveryTime", freshMinutes: 120 },
+  { variant: "cloudwatch-logs", what: "CloudWatch Logs (metric filters and alarms)", error: "LatestCloudWatchLogsDeliveryError", time: "LatestCloudWatchLogsDeliveryTime", freshMinutes: 0 },
+  { variant: "sns", what: "SNS notifications of new log files", error: "LatestNotificationError", time: "LatestNotificationTime", freshMinutes: 0 },
+] as const;
+
+/**
+ * What is wrong with a trail, judged from GetTrailStatus at `now`:
+ * - not logging (critical); nothing else is judged then, delivery has stopped by definition;
+ * - an S3 delivery error: high when delivery is also stale, low when a later delivery succeeded
+ *   (CloudTrail keeps showing the last error after the fault is fixed);
+ * - no log file for more than `maxAgeMinutes` (since the later of the last delivery and the last
+ *   StartLogging) and no error to explain it: high;
+ * - errors of digest, CloudWatch Logs or SNS delivery: medium, low when that channel delivered since.
+ */
+export function statusConditions(trail: TrailRef, s: TrailStatus, now: Date, maxAgeMinutes: number): TrailCondition[] {
+  const checked = {
+    trail: trail.arn,
+    latestDeliveryTime: s.LatestDeliveryTime?.toISOString(),
+    startLoggingTime: s.StartLoggingTime?.toISOString(),
+    stopLoggingTime: s.StopLoggingTime?.toISOString(),
+  };
+  if (s.IsLogging !== true) {
+    const stop = s.StopLoggingTime;
+    return [
+      {
+        rule: HEARTBEAT_RULES.notLogging.id,
+        title: HEARTBEAT_RULES.notLogging.title,
+        severity: "critical",
+        summary: `${label(trail)} is not logging${stop ? `; logging stopped at ${stop.toISOString()} (${ago(now, stop)})` : ""}`,
+        context: { ...checked, isLogging: s.IsLogging ?? null },
+        since: stop,
+      },
+    ];
+  }
+
+  const out: TrailCondition[] = [];
+  const maxAgeMs = maxAgeMinutes * MINUTE;
+  const reference = latest(s.LatestDeliveryTime, s.StartLoggingTime);
+  const stale = !reference || now.getTime() - reference.getTime() > maxAgeMs;
+  const lastDelivery = s.LatestDeliveryTime
+    ? `the last log file was delivered at ${s.LatestDeliveryTime.toISOString()} (${ago(now, s.LatestDeliveryTime)})`
+    : "no log file delivery is recorded";
+
+  if (s.LatestDeliveryError) {
+    out.push({
+      rule: HEARTBEAT_RULES.deliveryError.id,
+      title: HEARTBEAT_RULES.deliveryError.title,
+      severity: stale ? "high" : "low",
+      summary: `${label(trail)} reports the S3 delivery error ${s.LatestDeliveryError}; ${lastDelivery}${stale ? "" : ", so the error may be from an earlier attempt"}`,
+      context: { ...checked, channel: "s3", error: s.LatestDeliveryError, maxDeliveryAgeMinutes: maxAgeMinutes },
+      variant: "s3",
+    });
+  } else if (stale) {
+    out.push({
+      rule: HEARTBEAT_RULES.deliveryStale.id,
+      title: HEARTBEAT_RULES.deliveryStale.title,
+      severity: "high",
+      summary: `${label(trail)} is logging but has delivered no log file for more than ${maxAgeMinutes} min; ${lastDelivery}`,
+      context: { ...checked, maxDeliveryAgeMinutes: maxAgeMinutes },
+      since: reference ? new Date(reference.getTime() + maxAgeMs) : undefined,
+    });
+  }
+
+  for (const c of CHANNELS) {
+    const error = s[c.error];
+    if (!error) continue;
+    const last = s[c.time];
+    const fresh = last !== undefined && now.getTime() - last.getTime() <= Math.max(maxAgeMs, c.freshMinutes * MINUTE);
+    out.push({
+      rule: HEARTBEAT_RULES.deliveryError.id,
+      title: HEARTBEAT_RULES.deliveryError.title,
+      severity: fresh ? "low" : "medium",
+      summary: `${label(trail)} reports an error delivering ${c.what}: ${error}${last ? `; last successful delivery ${last.toISOString()} (${ago(now, last)})` : ""}`,
+      context: { trail: trail.arn, channel: c.variant, error, lastDelivery: last?.toISOString() },
+      variant: c.variant,
+    });
+  }
+  return out;
+}
+
+const NOT_FOUND = new Set(["TrailNotFoundException", "CloudTrailARNInvalidException", "InvalidTrailNameException"]);
+
+/** A trail whose status could not be read is itself a finding: deleted, or the guard lost access. */
+export function errorCondition(trail: TrailRef, err: TrailCallError): TrailCondition {
+  if (NOT_FOUND.has(err.errorName)) {
+    return {
+      rule: HEARTBEAT_RULES.trailMissing.id,
+      title: HEARTBEAT_RULES.trailMissing.title,
+      severity: "critical",
+      summary: `${label(trail)} was not found (${err.errorName}): it may have been deleted, and its scope is not logged`,
+      context: { trail: trail.arn, error: err.message },
+    };
+  }
+  return {
+    rule: HEARTBEAT_RULES.statusUnavailable.id,
+    title: HEARTBEAT_RULES.statusUnavailable.title,
+    severity: "high",
+    summary: `The status of trail ${trail.name} (${trail.region}, account ${trail.account}) could not be read (${err.errorName}); whether it logs is unknown`,
+    context: { trail: trail.arn, error: err.message, attempts: err.attempts },
+  };
+}
+
+/** `YYYY-MM-DD` (day) or `YYYY-MM-DDTHH` (hour) in UTC. */
+export function windowOf(now: Date, window: "day" | "hour"): string {
+  const iso = now.toISOString();
+  return window === "day" ? iso.slice(0, 10) : iso.slice(0, 13);
+}
+
+/**
+ * The alert for a condition. Its id is stable per trail, condition (and channel) and time window, so
+ * every run in the window produces the same id and consumers can drop repeats by id.
+ */
+export function heartbeatAlert(trail: TrailRef, c: TrailCondition, now: Date, window: "day" | "hour"): Alert {
+  const bucket = windowOf(now, window);
+  return {
+    id: alertId(c.rule, `${trail.arn}|${c.variant ?? ""}|${bucket}`),
+    rule: c.rule,
+    title: c.title,
+    severity: c.severity,
+    account: trail.account,
+    region: trail.region,
+    principal: "trailwatch:trail-heartbeat",
+    eventSource: "cloudtrail.amazonaws.com",
+    eventName: "GetTrailStatus",
+    eventTime: now.toISOString(),
+    eventId: null,
+    summary: c.summary,
+    context: { ...c.context, checkedAt: now.toISOString(), window: bucket, ...(c.since ? { since: c.since.toISOString() } : {}) },
+    remediation: null,
+    references: { mitre: ["T1562.008"] },
+  };
+}

@@ -1,0 +1,4 @@
+export * from "./checks";
+export * from "./config";
+export * from "./gate";
+export * from "./heartbeat";
