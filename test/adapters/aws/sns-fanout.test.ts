@@ -40,7 +40,7 @@ describe("the SNS fan-out", () => {
     mock.on(PublishBatchCommand).callsFake((input: { PublishBatchRequestEntries: { Id: string }[] }) => {
       round++;
       const ids = input.PublishBatchRequestEntries.map((e) => e.Id);
-      const failed = [];
+      const failed: { Id: string; Code: string; Message?: string; SenderFault: boolean }[] = [];
       if (ids.includes("m3") && round <= 2) failed.push({ Id: "m3", Code: "InternalError", SenderFault: false });
       if (ids.includes("m7")) failed.push({ Id: "m7", Code: "InvalidParameter", Message: "bad attribute", SenderFault: true });
       return { Successful: ids.filter((id) => !failed.some((f) => f.Id === id)).map((Id) => ({ Id, MessageId: "x" })), Failed: failed };
