@@ -77,8 +77,12 @@ function advancedSelectorReductions(selectors: unknown[]): Reduction[] {
   return out;
 }
 
-/** Every way this call reduces what the trail records; empty when it does not. */
+/** Every way this call reduces what the trail records, worst first; empty when it does not. */
 export function trailReductions(r: CloudTrailRecord): Reduction[] {
+  return reductionsOf(r).sort((a, b) => severityRank(b.severity) - severityRank(a.severity));
+}
+
+function reductionsOf(r: CloudTrailRecord): Reduction[] {
   const p = params(r);
   switch (r.eventName) {
     case "UpdateTrail":

@@ -1,0 +1,89 @@
+/**
+ * Panther test events on which trailwatch deliberately reaches another verdict than Panther's rule.
+ * Reviewed one by one; `panther-conformance.test.ts` fails when an entry no longer disagrees (stale)
+ * or when an unlisted event disagrees.
+ */
+export interface PantherDisagreement {
+  /** Panther RuleID (`rule_id` in the corpus). */
+  rule_id: string;
+  /** Panther's test name (`test_name`). */
+  test_name: string;
+  /** Whether trailwatch's covering rules fire on the event. */
+  ours: boolean;
+  reason: string;
+}
+
+export const PANTHER_DISAGREEMENTS: readonly PantherDisagreement[] = [
+  {
+    rule_id: "AWS.Root.Activity",
+    test_name: "Root Read-Only Enumeration",
+    ours: true,
+    reason: "iam.root-activity reports read-only root calls too (at medium): CIS asks to alarm on any root use, and reconnaissance with root credentials is itself the warning. Panther skips read-only calls.",
+  },
+  {
+    rule_id: "AWS.CloudTrail.RootAccessKeyCreated",
+    test_name: "Root Created Access Key For User",
+    ours: true,
+    reason: "Panther's rule is only about root creating a key for root; trailwatch covers it with iam.root-activity, which reports any root call, including root creating a key for an IAM user.",
+  },
+  {
+    rule_id: "AWS.Console.LoginWithoutMFA",
+    test_name: "No MFA Login - New User",
+    ours: true,
+    reason: "Panther suppresses the event with a mocked account-age lookup ('the user is new'). trailwatch has no such lookup and reports it: a new user's first password-only session is the window an attacker who set the password would use.",
+  },
+  {
+    rule_id: "AWS.IAM.Backdoor.User.Keys",
+    test_name: "user1 create keys for user1",
+    ours: true,
+    reason: "iam.access-key-created reports every new long-term key; a key for oneself is severity low (Panther only reports keys made for another user, which trailwatch raises to high).",
+  },
+  {
+    rule_id: "AWS.CloudTrail.LoginProfileCreatedOrModified",
+    test_name: "ChangeOwnPassword",
+    ours: true,
+    reason: "iam.login-profile-changed reports every login profile set through the admin API; changing one's own is severity low. Panther only reports changes for another user.",
+  },
+  {
+    rule_id: "AWS.User.Login.Profile.Modified",
+    test_name: "ChangeOwnPassword",
+    ours: true,
+    reason: "Same event and same reason as for AWS.CloudTrail.LoginProfileCreatedOrModified: reported at severity low.",
+  },
+  {
+    rule_id: "AWS.User.Login.Profile.Modified",
+    test_name: "User changed password for other reset required",
+    ours: true,
+    reason: "Setting another user's password is reported even with a forced reset (severity medium instead of high): the caller still knows a working password until the user signs in.",
+  },
+  {
+    rule_id: "AWS.CloudTrail.AMIModifiedForPublicAccess",
+    test_name: "AMI Added to User",
+    ours: true,
+    reason: "Panther suppresses the share with a mocked 'account is known' lookup. ec2.ami-shared reports every share with an account outside this one (Stratus ec2-share-ami); known accounts go in its trustedAccounts setting.",
+  },
+  {
+    rule_id: "AWS.RDS.PublicRestore",
+    test_name: "Not-Restore-RDS-Request",
+    ours: true,
+    reason: "The event is a CreateDBInstance whose response says publiclyAccessible: true. rds.instance-made-public reports databases created public as well as restored or modified to public; Panther's rule looks at restores only.",
+  },
+  {
+    rule_id: "AWS.EC2.EBS.Encryption.Disabled",
+    test_name: "DisableEbsEncryptionByDefault Event",
+    ours: false,
+    reason: "Panther's test event is a stub without eventTime or userIdentity. trailwatch reads only records with eventName, eventSource and eventTime, so the event never reaches a rule; real DisableEbsEncryptionByDefault events do fire ec2.ebs-default-encryption-disabled.",
+  },
+  {
+    rule_id: "AWS.IPSet.Modified",
+    test_name: "CreateIPSet Event",
+    ours: false,
+    reason: "Panther's test event uses lower-cased keys (eventname, eventsource), which is not a CloudTrail record; trailwatch does not read it. A real GuardDuty CreateIPSet fires guardduty.findings-suppressed (a WAF IP set does not: it suppresses nothing).",
+  },
+  {
+    rule_id: "AWS.IPSet.Modified",
+    test_name: "UpdateIPSet",
+    ours: false,
+    reason: "Lower-cased keys, as for 'CreateIPSet Event'.",
+  },
+];
