@@ -122,10 +122,14 @@ export function decodeLogText(text: string, source: string): DecodedText {
       collect([v], source, out, () => `line ${lineNo}`, lineNo);
     }
     if (out.records.length === 0 && bad > 0) {
+      // Not JSON Lines after all: a pretty-printed S3-shaped file broken somewhere is salvaged below.
+      if (!text.includes('"Records"')) {
+        out.invalid = [];
+        out.error = `invalid JSON (${firstBad})`;
+        return out;
+      }
       out.invalid = [];
-      out.error = `invalid JSON (${firstBad})`;
-    }
-    return out;
+    } else return out;
   }
   if (text[start] === "{" && text.includes('"Records"')) {
     // A damaged S3-shaped file (truncated download, a broken record): keep every complete record.
