@@ -1,0 +1,3 @@
+export * from "./aws-clients";
+export * from "./env";
+export * from "./observability";
