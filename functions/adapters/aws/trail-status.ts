@@ -123,7 +123,9 @@ export class TrailControl {
   private readonly sleep: (ms: number) => Promise<void>;
 
   constructor(
-    private readonly clientFor: (region: string) => CloudTrailClient = (region) => new CloudTrailClient({ region, maxAttempts: 1 }),
+    private readonly clientFor: (region: string) => CloudTrailClient = (region) =>
+      // One attempt per call (this class retries) and socket timeouts, so a stuck call fails instead of the invocation.
+      new CloudTrailClient({ region, maxAttempts: 1, requestHandler: { connectionTimeout: 3_000, requestTimeout: 10_000 } }),
     retry: RetryOptions = {},
   ) {
     this.maxAttempts = retry.maxAttempts ?? 4;
