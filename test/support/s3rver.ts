@@ -73,3 +73,76 @@ export async function startS3rver(opts: { buckets?: string[] } = {}): Promise<Lo
     },
   };
 }
+
+/** A reverse proxy in front of a local server that can make the next requests fail like AWS does. */
+export interface FaultInjector {
+  endpoint: string;
+  /** The next `count` requests (optionally only those with `method`) get an S3-style XML error instead of reaching the server. */
+  failNext(count: number, opts?: { status?: number; code?: string; method?: string }): void;
+  /** The next matching response is cut off half-way through its body (a dropped connection). */
+  dropBodyNext(count: number, opts?: { method?: string }): void;
+  /** Requests seen, as `METHOD path`. */
+  readonly requests: string[];
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a proxy on 127.0.0.1 that forwards to `target` (e.g. an s3rver endpoint) and injects the
+ * failures tests ask for: throttling (503 SlowDown), 500 InternalError, a connection dropped mid-body.
+ * Code under test talks real HTTP to it, so its SDK error handling is exercised end to end.
+ */
+export async function startFaultInjector(target: string): Promise<FaultInjector> {
+  const { createServer, request } = await import("node:http");
+  const to = new URL(target);
+  const fails: { status: number; code: string; method?: string }[] = [];
+  const drops: { method?: string }[] = [];
+  const requests: string[] = [];
+  const take = <T extends { method?: string }>(list: T[], method: string | undefined): T | undefined => {
+    const i = list.findIndex((f) => !f.method || f.method === method);
+    return i >= 0 ? list.splice(i, 1)[0] : undefined;
+  };
+  const server = createServer((req, res) => {
+    requests.push(`${req.method} ${req.url}`);
+    const fail = take(fails, req.method);
+    if (fail) {
+      req.resume();
+      const body = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${fail.code}</Code><Message>injected ${fail.code}</Message><RequestId>INJECTED</RequestId></Error>`;
+      res.writeHead(fail.status, { "content-type": "application/xml", "content-length": Buffer.byteLength(body), "x-amz-request-id": "INJECTED" });
+      res.end(body);
+      return;
+    }
+    const drop = take(drops, req.method);
+    const up = request({ host: to.hostname, port: to.port, method: req.method, path: req.url, headers: req.headers }, (upRes) => {
+      res.writeHead(upRes.statusCode ?? 502, upRes.headers);
+      if (!drop) {
+        upRes.pipe(res);
+        return;
+      }
+      const chunks: Buffer[] = [];
+      upRes.on("data", (c: Buffer) => chunks.push(c));
+      upRes.on("end", () => {
+        const all = Buffer.concat(chunks);
+        res.write(all.subarray(0, Math.max(1, Math.floor(all.length / 2))));
+        setTimeout(() => res.socket?.destroy(), 5);
+      });
+    });
+    up.on("error", () => res.destroy());
+    req.pipe(up);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
+  const { port } = server.address() as { port: number };
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    failNext: (count, opts = {}) => {
+      for (let i = 0; i < count; i++) fails.push({ status: opts.status ?? 503, code: opts.code ?? "SlowDown", method: opts.method });
+    },
+    dropBodyNext: (count, opts = {}) => {
+      for (let i = 0; i < count; i++) drops.push({ method: opts.method });
+    },
+    requests,
+    async stop() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,132 @@
+import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { parseNotification } from "../../../functions/adapters/aws/notifications";
+import { S3LogSource, S3ReadError } from "../../../functions/adapters/aws/s3-log-source";
+import { s3rverClientConfig, startFaultInjector, startS3rver, type FaultInjector, type LocalS3 } from "../../support/s3rver";
+import { attachAdmin, gzipLog, logKey, record, s3EventKey } from "../../handlers/log-analyzer/records";
+
+const BUCKET = "org-trail-logs";
+
+describe("S3LogSource against s3rver", () => {
+  let s3: LocalS3;
+  let proxy: FaultInjector;
+  let viaProxy: S3Client;
+
+  beforeAll(async () => {
+    s3 = await startS3rver({ buckets: [BUCKET] });
+    proxy = await startFaultInjector(s3.endpoint);
+    viaProxy = new S3Client(s3rverClientConfig(proxy.endpoint));
+  });
+  afterAll(async () => {
+    viaProxy?.destroy();
+    await proxy?.stop();
+    await s3?.stop();
+  });
+
+  async function put(key: string, body: Buffer): Promise<void> {
+    await s3.client.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: body }));
+  }
+
+  it("reads a gzipped log object announced by a notification whose key has spaces, + and = (URL-encoded)", async () => {
+    // Prepare
+    const key = logKey("report 2026+final=v2");
+    await put(key, gzipLog([record(), attachAdmin()]));
+    const note = parseNotification(JSON.stringify({ Records: [{ eventName: "ObjectCreated:Put", s3: { bucket: { name: BUCKET }, object: { key: s3EventKey(key) } } }] }));
+    if (!note.ok) throw new Error(note.reason);
+
+    // Act
+    const source = new S3LogSource(s3.client, note.objects);
+    const files = [];
+    for await (const f of source.files()) files.push(f);
+    const content = await source.read(files[0]!);
+
+    // Assess
+    expect(note.objects[0]!.key).toBe(key);
+    expect(files).toEqual([{ id: `s3://${BUCKET}/${key}` }]);
+    expect(content.records.map((r) => r.eventName)).toEqual(["GetObject", "AttachUserPolicy"]);
+    expect(content.error).toBeUndefined();
+  });
+
+  it("opens an object with the ETag S3 returns (without quotes) before reading its body", async () => {
+    const key = logKey("etag");
+    await put(key, gzipLog([record()]));
+
+    const res = await new S3LogSource(s3.client, []).open({ bucket: BUCKET, key });
+
+    expect(res.status).toBe("open");
+    if (res.status !== "open") return;
+    expect(res.opened.etag).toMatch(/^[0-9a-f]{32}$/);
+    expect((await res.opened.read()).records).toHaveLength(1);
+  });
+
+  it("yields digest files and non-log names with a skip reason instead of reading them", async () => {
+    const source = new S3LogSource(s3.client, [
+      { bucket: BUCKET, key: `AWSLogs/111122223333/CloudTrail-Digest/us-east-1/2026/11/23/111122223333_CloudTrail-Digest_us-east-1_t_us-east-1_20261123T100500Z.json.gz` },
+      { bucket: BUCKET, key: "AWSLogs/111122223333/CloudTrail/notes.txt" },
+    ]);
+
+    const files = [];
+    for await (const f of source.files()) files.push(f);
+
+    expect(files.map((f) => f.skip)).toEqual([expect.stringMatching(/digest/), expect.stringMatching(/not a log file name/)]);
+  });
+
+  it("reports an object that no longer exists as gone (a permanent skip, not an error)", async () => {
+    const source = new S3LogSource(s3.client, [{ bucket: BUCKET, key: logKey("deleted") }]);
+
+    const res = await source.open({ bucket: BUCKET, key: logKey("deleted") });
+    const content = await source.read({ id: `s3://${BUCKET}/${logKey("deleted")}` });
+
+    expect(res).toEqual({ status: "gone", reason: "object no longer exists (NoSuchKey); nothing to read" });
+    expect(content.skipped).toMatch(/NoSuchKey/);
+  });
+
+  it("keeps the good records of a truncated gzip object and reports the damage", async () => {
+    const full = gzipLog(Array.from({ length: 200 }, (_, i) => record({ requestParameters: { n: i, pad: "x".repeat(200) } })));
+    const key = logKey("truncated");
+    await put(key, full.subarray(0, Math.floor(full.length * 0.6)));
+
+    const content = await new S3LogSource(s3.client, [{ bucket: BUCKET, key }]).read({ id: `s3://${BUCKET}/${key}` });
+
+    expect(content.records.length).toBeGreaterThan(10);
+    expect(content.records.length).toBeLessThan(200);
+    expect(content.error).toMatch(/gzip data is damaged/);
+  });
+
+  it("throws a transient S3ReadError when S3 throttles (503 SlowDown), and reads on the next try", async () => {
+    const key = logKey("throttled");
+    await put(key, gzipLog([record()]));
+    const source = new S3LogSource(viaProxy, [{ bucket: BUCKET, key }]);
+    proxy.failNext(1, { status: 503, code: "SlowDown", method: "GET" });
+
+    const first = await source.open({ bucket: BUCKET, key }).catch((e: unknown) => e);
+    const second = await source.open({ bucket: BUCKET, key });
+
+    expect(first).toBeInstanceOf(S3ReadError);
+    expect((first as S3ReadError).transient).toBe(true);
+    expect((first as S3ReadError).message).toMatch(/GetObject s3:\/\/org-trail-logs\/.* failed: SlowDown/);
+    expect(second.status).toBe("open");
+  });
+
+  it("throws a permanent S3ReadError on AccessDenied (a person must fix the permissions)", async () => {
+    const key = logKey("denied");
+    await put(key, gzipLog([record()]));
+    proxy.failNext(1, { status: 403, code: "AccessDenied", method: "GET" });
+
+    const err = await new S3LogSource(viaProxy, []).open({ bucket: BUCKET, key }).catch((e: unknown) => e);
+
+    expect(err).toBeInstanceOf(S3ReadError);
+    expect((err as S3ReadError).transient).toBe(false);
+  });
+
+  it("throws a transient S3ReadError when the connection drops in the middle of the body", async () => {
+    const key = logKey("dropped");
+    await put(key, gzipLog(Array.from({ length: 50 }, () => record({ requestParameters: { pad: "y".repeat(500) } }))));
+    proxy.dropBodyNext(1, { method: "GET" });
+
+    const res = await new S3LogSource(viaProxy, []).open({ bucket: BUCKET, key });
+    const err = res.status === "open" ? await res.opened.read().catch((e: unknown) => e) : undefined;
+
+    expect(err).toBeInstanceOf(S3ReadError);
+    expect((err as S3ReadError).transient).toBe(true);
+  });
+});
