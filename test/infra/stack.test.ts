@@ -46,7 +46,7 @@ beforeAll(() => {
     ].map((d) => d.doc),
   );
   docs = { identity: [...identityDocs].flatMap((d) => m.statements(d)), resource: [...resourceDocs].flatMap((d) => m.statements(d)) };
-});
+}, 300_000);
 
 const allows = (s: PolicyStatement): boolean => s.effect === "Allow";
 const where = (s: PolicyStatement): string => `${s.doc} ${s.sid ?? ""}`.trim();
