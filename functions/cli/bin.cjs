@@ -1,9 +1,12 @@
 #!/usr/bin/env node
 // Entry point of the `trailwatch` command. tsx compiles the TypeScript sources on load (about 0.3 s
 // once), so `npx trailwatch` works straight after `npm ci` with no build step.
-require("tsx/cjs/api").register();
-require("./main.ts")
-  .main(process.argv)
+// tsx's loader is imported (what `node --import tsx` does) rather than only its CommonJS hook:
+// main.ts loads commands with dynamic `import()`, which goes through Node's ESM loader and needs
+// tsx's ESM hooks to resolve extensionless .ts paths.
+const { pathToFileURL } = require("node:url");
+import(pathToFileURL(require.resolve("tsx")).href)
+  .then(() => require("./main.ts").main(process.argv))
   .then((code) => {
     process.exitCode = code;
   })
