@@ -77,8 +77,17 @@ export const logAnalyzerSettingsSchema = z
     maxBatchingWindowSeconds: z.number().int().min(0).max(300).default(5),
     /** Upper bound of concurrent invocations from the queue (Lambda's minimum is 2); default unbounded. */
     maxConcurrency: z.number().int().min(2).max(1000).optional(),
-    /** How long a processed log file is remembered (so a re-delivered notification is not analysed twice). */
-    idempotencyTtlDays: z.number().int().min(1).max(365).default(7),
+    /**
+     * How long a processed log file is remembered, so a re-delivered notification is not analysed
+     * twice. It must outlast the DLQ's 14-day retention: a notification re-driven from the DLQ on its
+     * last day must still find its record.
+     */
+    idempotencyTtlDays: z
+      .number()
+      .int()
+      .min(15, { message: "must be at least 15 days: longer than the DLQ keeps a notification (14 days)" })
+      .max(365)
+      .default(15),
     timeoutSeconds: z.number().int().min(10).max(900).default(120),
     memoryMb: z.number().int().min(256).max(10240).default(1024),
   })

@@ -1,4 +1,4 @@
-export { TrailGuard, type TrailGuardProps, type ForwardingRegion } from "./trail-guard";
+export { TrailGuard, heartbeatPeriodEnv, type TrailGuardProps, type ForwardingRegion } from "./trail-guard";
 export {
   trailGuardConfigSchema,
   trailGuardSettingsSchema,

@@ -35,16 +35,16 @@ export function trailGuardStatements(settings: TrailGuardSettings, ctx: PolicyCo
 }
 
 /**
- * The heartbeat's policy: read the status and settings of the protected trails, nothing else.
- * (`cloudtrail:DescribeTrails` is not granted: it has no resource type, so it could only be granted
- * on every trail; `GetTrail` answers the same question for one named trail.)
+ * The heartbeat's policy: read the status of the protected trails (GetTrailStatus, in each trail's
+ * home region), nothing else. `cloudtrail:DescribeTrails` is not granted: the heartbeat does not call
+ * it, and it has no resource type, so it could only be granted on every trail.
  */
 export function heartbeatStatements(settings: TrailGuardSettings, ctx: PolicyContext): PolicyStatementSpec[] {
   return [
     ...alertPublishStatements(ctx),
     {
       sid: "ReadProtectedTrailStatus",
-      actions: ["cloudtrail:GetTrailStatus", "cloudtrail:GetTrail"],
+      actions: ["cloudtrail:GetTrailStatus"],
       resources: [...settings.protectedTrails],
     },
   ];

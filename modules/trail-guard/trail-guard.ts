@@ -31,6 +31,17 @@ export interface TrailGuardProps extends TrailGuardSettings {
   regionProviders?: Record<string, TerraformProvider>;
 }
 
+/**
+ * `HEARTBEAT_PERIOD_MINUTES` for a `rate(...)` schedule of at most an hour: the heartbeat uses it to
+ * mark a persistent condition for email once an hour rather than every run (its default is 15).
+ */
+export function heartbeatPeriodEnv(schedule: string): { HEARTBEAT_PERIOD_MINUTES?: string } {
+  const m = /^rate\((\d+) (minute|minutes|hour|hours)\)$/.exec(schedule);
+  if (!m) return {};
+  const minutes = Number(m[1]) * (m[2]!.startsWith("hour") ? 60 : 1);
+  return minutes >= 1 && minutes <= 60 ? { HEARTBEAT_PERIOD_MINUTES: String(minutes) } : {};
+}
+
 /** The resources of one watched region that forwards to the home region. */
 export interface ForwardingRegion {
   region: string;
@@ -102,6 +113,7 @@ export class TrailGuard extends Construct {
         ALERT_TOPIC_ARN: props.alertTopicArn,
         PROTECTED_TRAILS: protectedTrails,
         MAX_DELIVERY_AGE_MINUTES: String(props.heartbeat.maxDeliveryAgeMinutes),
+        ...heartbeatPeriodEnv(props.heartbeat.schedule),
       },
       timeoutSeconds: 60,
       memoryMb: 256,

@@ -7,7 +7,7 @@ const issues = (input: unknown) => {
 const BASE = { enabled: true, bucketName: "org-cloudtrail-logs" } as const;
 
 describe("logAnalyzerConfigSchema", () => {
-  it("defaults to S3 notifications for an account trail, no remediation, batches of 10 and a week of idempotency", () => {
+  it("defaults to S3 notifications for an account trail, no remediation, batches of 10 and idempotency beyond the DLQ's retention", () => {
     // Act
     const cfg = logAnalyzerSettingsSchema.parse(BASE);
     // Assess
@@ -19,7 +19,7 @@ describe("logAnalyzerConfigSchema", () => {
       ruleSettings: {},
       batchSize: 10,
       maxBatchingWindowSeconds: 5,
-      idempotencyTtlDays: 7,
+      idempotencyTtlDays: 15,
     });
     expect(logKeyPrefix(cfg)).toBe("AWSLogs/");
   });
@@ -75,6 +75,7 @@ describe("logAnalyzerConfigSchema", () => {
       layout: { type: "organization", organizationId: "123" },
       notification: { source: "cloudtrail-sns", topicArn: "cloudtrail-topic" },
       remediation: "apply",
+      idempotencyTtlDays: 7,
     });
     // Assess
     expect(found).toEqual(
@@ -84,6 +85,7 @@ describe("logAnalyzerConfigSchema", () => {
         "layout.organizationId: expected an Organization id such as o-a1b2c3d4e5",
         "notification.topicArn: expected an SNS topic ARN arn:aws:sns:<region>:<account>:<name>",
         expect.stringMatching(/^remediation: /),
+        "idempotencyTtlDays: must be at least 15 days: longer than the DLQ keeps a notification (14 days)",
       ]),
     );
   });

@@ -109,7 +109,7 @@ describe("LogAnalyzer", () => {
     expect(fn.environment.variables).toMatchObject({
       ALERT_TOPIC_ARN: ALERT_TOPIC,
       IDEMPOTENCY_TABLE: refTo(tf, "aws_dynamodb_table", () => true, "name"),
-      IDEMPOTENCY_TTL_DAYS: "7",
+      IDEMPOTENCY_TTL_DAYS: "15",
       REMEDIATION: "{}",
       RULE_SETTINGS: "{}",
     });

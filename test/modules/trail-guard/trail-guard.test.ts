@@ -1,5 +1,5 @@
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { TrailGuard, trailGuardSettingsSchema, type TrailGuardSettingsInput } from "../../../modules/trail-guard";
+import { TrailGuard, heartbeatPeriodEnv, trailGuardSettingsSchema, type TrailGuardSettingsInput } from "../../../modules/trail-guard";
 import { ACCOUNT, ALERT_TOPIC, HOME, findResource, grants, platformStack, refTo, resourcesOf, statementsOf, synth, type Tf } from "./synth-support";
 
 // Bundling is NodeFunction's concern (and the whole-stack test's); here it is a stub that records entries.
@@ -123,12 +123,20 @@ describe("TrailGuard", () => {
       ALERT_TOPIC_ARN: ALERT_TOPIC,
       PROTECTED_TRAILS: JSON.stringify([TRAIL, TRAIL_US]),
       MAX_DELIVERY_AGE_MINUTES: "60",
+      HEARTBEAT_PERIOD_MINUTES: "15",
     });
     expect(can.get("cloudtrail:GetTrailStatus")).toEqual([TRAIL, TRAIL_US]);
-    expect(can.get("cloudtrail:GetTrail")).toEqual([TRAIL, TRAIL_US]);
-    expect([...can.keys()].filter((a) => a.startsWith("cloudtrail:")).sort()).toEqual(["cloudtrail:GetTrail", "cloudtrail:GetTrailStatus"]);
+    expect([...can.keys()].filter((a) => a.startsWith("cloudtrail:"))).toEqual(["cloudtrail:GetTrailStatus"]);
     expect(can.has("cloudtrail:StartLogging")).toBe(false);
     expect(can.get("sns:Publish")).toEqual([ALERT_TOPIC]);
+  });
+
+  it("tells the heartbeat its period for rate schedules up to an hour, and nothing for others", () => {
+    // Act / Assess
+    expect(heartbeatPeriodEnv("rate(5 minutes)")).toEqual({ HEARTBEAT_PERIOD_MINUTES: "5" });
+    expect(heartbeatPeriodEnv("rate(1 hour)")).toEqual({ HEARTBEAT_PERIOD_MINUTES: "60" });
+    expect(heartbeatPeriodEnv("rate(2 hours)")).toEqual({});
+    expect(heartbeatPeriodEnv("cron(0/10 * * * ? *)")).toEqual({});
   });
 
   it("grants StartLogging only in apply mode, and then only on the protected trails", () => {
