@@ -23,12 +23,13 @@ describe("the engine and rules that watch every event source", () => {
       match: (r) => { seen.push(r.eventName); return true; }, summary: () => "s", references: {},
     });
     const engine = new RuleEngine([rule]);
-    const base = { eventTime: "2026-10-14T09:00:00Z", eventSource: "ec2.amazonaws.com" };
+    const evaluate = (r: Record<string, unknown>) =>
+      engine.evaluate({ eventTime: "2026-10-14T09:00:00Z", eventSource: "ec2.amazonaws.com", ...r } as unknown as { eventSource: string; eventName: string });
     // Act
-    engine.evaluate({ ...base, eventName: "A", userIdentity: { type: "Root" } });
-    engine.evaluate({ ...base, eventName: "B", userIdentity: { type: "IAMUser" } });
-    engine.evaluate({ ...base, eventSource: "made-up.amazonaws.com", eventName: "C", userIdentity: { type: "Root" } });
-    engine.evaluate({ ...base, eventName: "D", userIdentity: "not an object" } as never);
+    evaluate({ eventName: "A", userIdentity: { type: "Root" } });
+    evaluate({ eventName: "B", userIdentity: { type: "IAMUser" } });
+    evaluate({ eventSource: "made-up.amazonaws.com", eventName: "C", userIdentity: { type: "Root" } });
+    evaluate({ eventName: "D", userIdentity: "not an object" });
     // Assess
     expect(seen).toEqual(["A", "C"]);
   });
