@@ -1,0 +1,83 @@
+import { CloudTrailClient, GetTrailStatusCommand } from "@aws-sdk/client-cloudtrail";
+import { DescribeSecurityGroupRulesCommand, EC2Client, RevokeSecurityGroupIngressCommand } from "@aws-sdk/client-ec2";
+import { IAMClient } from "@aws-sdk/client-iam";
+import { GetPublicAccessBlockCommand, S3Client } from "@aws-sdk/client-s3";
+import { mockClient, type AwsStub } from "aws-sdk-client-mock";
+import { createRemediators, PlannedRemediator } from "../../../functions/adapters/aws/remediation";
+import { REMEDIATION_PERMISSIONS } from "../../../functions/core/remediation/permissions";
+import type { RemediationId } from "../../../functions/core/rules/rule";
+import { attachAdmin, authorizeIngress, deletePublicAccessBlock, record, stopLogging } from "../../handlers/log-analyzer/records";
+import { awsError, findingFor, testClients } from "./remediation-fixtures";
+
+/**
+ * The IAM action each SDK command is authorized by (AWS Service Authorization Reference). Note the
+ * S3 names: PutPublicAccessBlock on a bucket is s3:PutBucketPublicAccessBlock.
+ */
+const ACTION_OF_COMMAND: Record<string, string> = {
+  StartLoggingCommand: "cloudtrail:StartLogging",
+  GetTrailStatusCommand: "cloudtrail:GetTrailStatus",
+  DetachUserPolicyCommand: "iam:DetachUserPolicy",
+  DetachGroupPolicyCommand: "iam:DetachGroupPolicy",
+  DetachRolePolicyCommand: "iam:DetachRolePolicy",
+  PutPublicAccessBlockCommand: "s3:PutBucketPublicAccessBlock",
+  GetPublicAccessBlockCommand: "s3:GetBucketPublicAccessBlock",
+  RevokeSecurityGroupIngressCommand: "ec2:RevokeSecurityGroupIngress",
+  DescribeSecurityGroupRulesCommand: "ec2:DescribeSecurityGroupRules",
+};
+
+/** Events that drive every code path of each remediator that calls AWS. */
+const SCENARIOS: Record<RemediationId, Record<string, unknown>[]> = {
+  "cloudtrail.start-logging": [stopLogging(), stopLogging("org-trail")],
+  "iam.detach-admin-policy": [
+    attachAdmin("u"),
+    attachAdmin("g", { eventName: "AttachGroupPolicy", requestParameters: { groupName: "g", policyArn: "arn:aws:iam::aws:policy/AdministratorAccess" } }),
+    attachAdmin("r", { eventName: "AttachRolePolicy", requestParameters: { roleName: "r", policyArn: "arn:aws:iam::aws:policy/AdministratorAccess" } }),
+  ],
+  "s3.restore-public-access-block": [deletePublicAccessBlock("b1"), record({ eventName: "PutBucketPolicy", requestParameters: { bucketName: "b2", bucketPolicy: {} } })],
+  "ec2.revoke-world-open-ingress": [
+    authorizeIngress("sg-1", [["tcp", 22, 22, ["0.0.0.0/0"]]], { ruleIds: ["sgr-1"] }),
+    authorizeIngress("sg-2", [["udp", 53, 53, ["::/0"]]]),
+    record({
+      eventSource: "ec2.amazonaws.com", eventName: "ModifySecurityGroupRules",
+      requestParameters: { ModifySecurityGroupRulesRequest: { GroupId: "sg-3", SecurityGroupRule: { SecurityGroupRuleId: "sgr-3", SecurityGroupRule: { IpProtocol: "tcp", FromPort: 22, ToPort: 22, CidrIpv4: "0.0.0.0/0" } } } },
+    }),
+  ],
+};
+
+describe("remediation IAM permissions", () => {
+  const mocks: AwsStub<object, object, object>[] = [mockClient(CloudTrailClient), mockClient(IAMClient), mockClient(S3Client), mockClient(EC2Client)] as never;
+  afterAll(() => mocks.forEach((m) => m.restore()));
+
+  it.each(Object.keys(SCENARIOS) as RemediationId[])("%s calls exactly the IAM actions REMEDIATION_PERMISSIONS grants it", async (id) => {
+    // Prepare: every call succeeds, and the state asks for action (trail stopped, no block, rule still open).
+    mocks.forEach((m) => {
+      m.reset();
+      m.onAnyCommand().resolves({});
+    });
+    mocks[0]!.on(GetTrailStatusCommand).resolves({ IsLogging: false });
+    mocks[2]!.on(GetPublicAccessBlockCommand).rejects(awsError("NoSuchPublicAccessBlockConfiguration", 404));
+    mocks[3]!.on(DescribeSecurityGroupRulesCommand).resolves({ SecurityGroupRules: [{ SecurityGroupRuleId: "sgr-3", IsEgress: false, CidrIpv4: "0.0.0.0/0" }] });
+    mocks[3]!.on(RevokeSecurityGroupIngressCommand).resolves({ Return: true });
+    const remediator = createRemediators(testClients())[id] as PlannedRemediator;
+    const granted = REMEDIATION_PERMISSIONS[id].actions;
+
+    // Act
+    const planned: string[] = [];
+    for (const rec of SCENARIOS[id]) {
+      const f = findingFor(rec, id);
+      const plan = remediator.plan(f);
+      if ("calls" in plan) planned.push(...plan.calls.map((c) => c.action));
+      expect(await remediator.apply(f, "apply")).toMatchObject({ status: "succeeded" });
+    }
+    const called = mocks.flatMap((m) => m.calls()).map((c) => {
+      const name = (c.args[0] as object).constructor.name;
+      const action = ACTION_OF_COMMAND[name];
+      if (!action) throw new Error(`${name} has no IAM action in ACTION_OF_COMMAND: add it from the Service Authorization Reference`);
+      return action;
+    });
+
+    // Assess: nothing outside the grant, and nothing granted that is never used.
+    for (const a of [...called, ...planned]) expect(granted).toContain(a);
+    expect([...new Set(called)].sort()).toEqual([...granted].sort());
+  });
+});

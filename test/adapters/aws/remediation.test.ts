@@ -1,0 +1,266 @@
+import { CloudTrailClient, GetTrailStatusCommand, StartLoggingCommand } from "@aws-sdk/client-cloudtrail";
+import { DescribeSecurityGroupRulesCommand, EC2Client, RevokeSecurityGroupIngressCommand } from "@aws-sdk/client-ec2";
+import { DetachGroupPolicyCommand, DetachRolePolicyCommand, DetachUserPolicyCommand, IAMClient, NoSuchEntityException } from "@aws-sdk/client-iam";
+import { GetPublicAccessBlockCommand, PutPublicAccessBlockCommand, S3Client } from "@aws-sdk/client-s3";
+import { mockClient } from "aws-sdk-client-mock";
+import {
+  DetachAdminPolicyRemediator,
+  RemediationTransientError,
+  RestorePublicAccessBlockRemediator,
+  RevokeWorldOpenIngressRemediator,
+  StartLoggingRemediator,
+} from "../../../functions/adapters/aws/remediation";
+import { ACCOUNT, attachAdmin, authorizeIngress, deletePublicAccessBlock, record, stopLogging } from "../../handlers/log-analyzer/records";
+import { awsError, findingFor, testClients } from "./remediation-fixtures";
+
+const cloudTrail = mockClient(CloudTrailClient);
+const iam = mockClient(IAMClient);
+const s3 = mockClient(S3Client);
+const ec2 = mockClient(EC2Client);
+
+beforeEach(() => {
+  cloudTrail.reset();
+  iam.reset();
+  s3.reset();
+  ec2.reset();
+});
+
+describe("cloudtrail.start-logging", () => {
+  const trail = `arn:aws:cloudtrail:eu-west-1:${ACCOUNT}:trail/org-trail`;
+
+  it("plans StartLogging on the trail of the event in its home region (dry-run touches nothing)", async () => {
+    // Prepare
+    const remediator = new StartLoggingRemediator(testClients());
+
+    // Act
+    const res = await remediator.apply(findingFor(stopLogging(trail), "cloudtrail.start-logging"), "dry-run");
+
+    // Assess
+    expect(res).toEqual({
+      action: "cloudtrail.start-logging",
+      mode: "dry-run",
+      status: "planned",
+      detail: `would call cloudtrail:StartLogging {"Name":"${trail}"} in eu-west-1`,
+    });
+    expect(cloudTrail.calls()).toHaveLength(0);
+  });
+
+  it("starts logging when the trail is still stopped, calling the trail's region", async () => {
+    const clients = testClients();
+    cloudTrail.on(GetTrailStatusCommand).resolves({ IsLogging: false }).on(StartLoggingCommand).resolves({});
+
+    const res = await new StartLoggingRemediator(clients).apply(findingFor(stopLogging(trail), "cloudtrail.start-logging"), "apply");
+
+    expect(res).toMatchObject({ status: "succeeded", detail: `started logging on trail ${trail} in eu-west-1` });
+    expect(cloudTrail.commandCalls(StartLoggingCommand)[0]!.args[0].input).toEqual({ Name: trail });
+    expect(clients.regions).toEqual(["cloudtrail:eu-west-1"]);
+  });
+
+  it("uses the event's region for a trail named without an ARN", async () => {
+    const clients = testClients();
+    cloudTrail.on(GetTrailStatusCommand).resolves({ IsLogging: false }).on(StartLoggingCommand).resolves({});
+
+    await new StartLoggingRemediator(clients).apply(findingFor(stopLogging("org-trail", { awsRegion: "ap-southeast-2" }), "cloudtrail.start-logging"), "apply");
+
+    expect(clients.regions).toEqual(["cloudtrail:ap-southeast-2"]);
+    expect(cloudTrail.commandCalls(StartLoggingCommand)[0]!.args[0].input).toEqual({ Name: "org-trail" });
+  });
+
+  it("skips a trail that is logging again or no longer exists", async () => {
+    const f = findingFor(stopLogging(trail), "cloudtrail.start-logging");
+    cloudTrail.on(GetTrailStatusCommand).resolvesOnce({ IsLogging: true }).rejectsOnce(awsError("TrailNotFoundException", 400));
+
+    const logging = await new StartLoggingRemediator(testClients()).apply(f, "apply");
+    const gone = await new StartLoggingRemediator(testClients()).apply(f, "apply");
+
+    expect(logging).toMatchObject({ status: "skipped", detail: expect.stringMatching(/already logging again/) });
+    expect(gone).toMatchObject({ status: "skipped", detail: expect.stringMatching(/no longer exists/) });
+    expect(cloudTrail.commandCalls(StartLoggingCommand)).toHaveLength(0);
+  });
+
+  it("throws a transient error on throttling and reports AccessDenied as failed", async () => {
+    const f = findingFor(stopLogging(trail), "cloudtrail.start-logging");
+    cloudTrail.on(GetTrailStatusCommand).resolves({ IsLogging: false });
+    cloudTrail.on(StartLoggingCommand).rejectsOnce(awsError("ThrottlingException", 400, "Rate exceeded")).rejectsOnce(awsError("AccessDeniedException", 400, "not authorized"));
+
+    const throttled = await new StartLoggingRemediator(testClients()).apply(f, "apply").catch((e: unknown) => e);
+    const denied = await new StartLoggingRemediator(testClients()).apply(f, "apply");
+
+    expect(throttled).toBeInstanceOf(RemediationTransientError);
+    expect(denied).toMatchObject({ status: "failed", detail: expect.stringMatching(/cloudtrail:StartLogging .* failed: AccessDeniedException: not authorized/) });
+  });
+
+  it("does nothing for events other than StopLogging", async () => {
+    const f = findingFor(record({ eventSource: "cloudtrail.amazonaws.com", eventName: "DeleteTrail", requestParameters: { name: "t" } }), "cloudtrail.start-logging");
+
+    const res = await new StartLoggingRemediator(testClients()).apply(f, "apply");
+
+    expect(res).toMatchObject({ status: "skipped", detail: expect.stringMatching(/only a StopLogging call/) });
+    expect(cloudTrail.calls()).toHaveLength(0);
+  });
+});
+
+describe("iam.detach-admin-policy", () => {
+  const ADMIN = "arn:aws:iam::aws:policy/AdministratorAccess";
+
+  it.each([
+    ["AttachUserPolicy", "userName", DetachUserPolicyCommand, "UserName", "iam:DetachUserPolicy"],
+    ["AttachGroupPolicy", "groupName", DetachGroupPolicyCommand, "GroupName", "iam:DetachGroupPolicy"],
+    ["AttachRolePolicy", "roleName", DetachRolePolicyCommand, "RoleName", "iam:DetachRolePolicy"],
+  ] as const)("undoes %s with the exact policy ARN on the named principal", async (eventName, param, command, field, action) => {
+    iam.onAnyCommand().resolves({});
+    const f = findingFor(attachAdmin("x", { eventName, requestParameters: { [param]: "ops", policyArn: ADMIN } }), "iam.detach-admin-policy");
+
+    const planned = await new DetachAdminPolicyRemediator(testClients()).apply(f, "dry-run");
+    const applied = await new DetachAdminPolicyRemediator(testClients()).apply(f, "apply");
+
+    expect(planned.detail).toBe(`would call ${action} {"${field}":"ops","PolicyArn":"${ADMIN}"}`);
+    expect(applied).toMatchObject({ status: "succeeded" });
+    expect(iam.commandCalls(command)[0]!.args[0].input).toEqual({ [field]: "ops", PolicyArn: ADMIN });
+    expect(iam.calls()).toHaveLength(1);
+  });
+
+  it("counts NoSuchEntity (already detached, or principal gone) as skipped, not failed", async () => {
+    iam.on(DetachUserPolicyCommand).rejects(new NoSuchEntityException({ message: "Policy is not attached", $metadata: { httpStatusCode: 404 } }));
+
+    const res = await new DetachAdminPolicyRemediator(testClients()).apply(findingFor(attachAdmin("bob"), "iam.detach-admin-policy"), "apply");
+
+    expect(res).toMatchObject({ status: "skipped", detail: expect.stringMatching(/no longer attached to user bob/) });
+  });
+
+  it("leaves look-alike policies and inline admin grants alone", async () => {
+    const amplify = findingFor(attachAdmin("bob", { requestParameters: { userName: "bob", policyArn: "arn:aws:iam::aws:policy/AdministratorAccess-Amplify" } }), "iam.detach-admin-policy");
+    const inline = findingFor(record({ eventSource: "iam.amazonaws.com", eventName: "PutUserPolicy", requestParameters: { userName: "bob", policyName: "p", policyDocument: "{}" } }), "iam.detach-admin-policy");
+
+    const a = await new DetachAdminPolicyRemediator(testClients()).apply(amplify, "apply");
+    const b = await new DetachAdminPolicyRemediator(testClients()).apply(inline, "apply");
+
+    expect(a).toMatchObject({ status: "skipped", detail: expect.stringMatching(/not AdministratorAccess/) });
+    expect(b).toMatchObject({ status: "skipped", detail: expect.stringMatching(/PutUserPolicy needs a person/) });
+    expect(iam.calls()).toHaveLength(0);
+  });
+
+  it("accepts AdministratorAccess of other partitions", () => {
+    const f = findingFor(attachAdmin("bob", { requestParameters: { userName: "bob", policyArn: "arn:aws-us-gov:iam::aws:policy/AdministratorAccess" } }), "iam.detach-admin-policy");
+
+    expect(new DetachAdminPolicyRemediator(testClients()).plan(f)).toMatchObject({ calls: [{ input: { PolicyArn: "arn:aws-us-gov:iam::aws:policy/AdministratorAccess" } }] });
+  });
+});
+
+describe("s3.restore-public-access-block", () => {
+  const ALL_ON = { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true };
+
+  it("turns all four settings on for the bucket, only if it is the event account's bucket", async () => {
+    s3.on(GetPublicAccessBlockCommand).rejects(awsError("NoSuchPublicAccessBlockConfiguration", 404)).on(PutPublicAccessBlockCommand).resolves({});
+    const clients = testClients();
+    const f = findingFor(deletePublicAccessBlock("customer-data", { awsRegion: "eu-central-1" }), "s3.restore-public-access-block");
+
+    const res = await new RestorePublicAccessBlockRemediator(clients).apply(f, "apply");
+
+    expect(res).toMatchObject({ status: "succeeded", detail: "turned on all four Block Public Access settings for bucket customer-data" });
+    expect(s3.commandCalls(PutPublicAccessBlockCommand)[0]!.args[0].input).toEqual({ Bucket: "customer-data", ExpectedBucketOwner: ACCOUNT, PublicAccessBlockConfiguration: ALL_ON });
+    expect(clients.regions).toEqual(["s3:eu-central-1"]);
+  });
+
+  it("skips a bucket that is fully blocked already", async () => {
+    s3.on(GetPublicAccessBlockCommand).resolves({ PublicAccessBlockConfiguration: ALL_ON });
+
+    const res = await new RestorePublicAccessBlockRemediator(testClients()).apply(findingFor(deletePublicAccessBlock(), "s3.restore-public-access-block"), "apply");
+
+    expect(res.status).toBe("skipped");
+    expect(s3.commandCalls(PutPublicAccessBlockCommand)).toHaveLength(0);
+  });
+
+  it("restores a weakened setting and a bucket made public by ACL, but not account-level settings or a fully-on call", async () => {
+    const plan = (rec: Record<string, unknown>) => new RestorePublicAccessBlockRemediator(testClients()).plan(findingFor(rec, "s3.restore-public-access-block"));
+    const weakened = record({ eventName: "PutBucketPublicAccessBlock", requestParameters: { bucketName: "b1", PublicAccessBlockConfiguration: { ...ALL_ON, RestrictPublicBuckets: false } } });
+    const allOn = record({ eventName: "PutBucketPublicAccessBlock", requestParameters: { bucketName: "b1", PublicAccessBlockConfiguration: { BlockPublicAcls: "true", IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true } } });
+    const acl = record({ eventName: "PutBucketAcl", requestParameters: { bucketName: "b2", "x-amz-acl": ["public-read"] } });
+    const account = record({ eventSource: "s3.amazonaws.com", eventName: "DeleteAccountPublicAccessBlock", requestParameters: {} });
+
+    expect(plan(weakened)).toMatchObject({ target: "bucket b1" });
+    expect(plan(allOn)).toMatchObject({ skip: expect.stringMatching(/turned all four .* on/) });
+    expect(plan(acl)).toMatchObject({ target: "bucket b2" });
+    expect(plan(account)).toMatchObject({ skip: expect.stringMatching(/not a bucket-level change/) });
+  });
+
+  it("throws a transient error when S3 answers 503", async () => {
+    s3.on(GetPublicAccessBlockCommand).rejects(awsError("NoSuchPublicAccessBlockConfiguration", 404)).on(PutPublicAccessBlockCommand).rejects(awsError("ServiceUnavailable", 503));
+
+    const err = await new RestorePublicAccessBlockRemediator(testClients()).apply(findingFor(deletePublicAccessBlock(), "s3.restore-public-access-block"), "apply").catch((e: unknown) => e);
+
+    expect(err).toBeInstanceOf(RemediationTransientError);
+  });
+});
+
+describe("ec2.revoke-world-open-ingress", () => {
+  it("revokes by the security group rule ids of the response, only those open to /0", async () => {
+    ec2.on(RevokeSecurityGroupIngressCommand).resolves({ Return: true });
+    const rec = authorizeIngress("sg-0abc", [["tcp", 22, 22, ["0.0.0.0/0", "10.0.0.0/8"]], ["tcp", 3389, 3389, ["::/0"]]], { ruleIds: ["sgr-1", "sgr-2", "sgr-3"] });
+
+    const res = await new RevokeWorldOpenIngressRemediator(testClients()).apply(findingFor(rec, "ec2.revoke-world-open-ingress"), "apply");
+
+    expect(ec2.commandCalls(RevokeSecurityGroupIngressCommand)[0]!.args[0].input).toEqual({ GroupId: "sg-0abc", SecurityGroupRuleIds: ["sgr-1", "sgr-3"] });
+    expect(res).toMatchObject({ status: "succeeded", detail: "revoked world-open ingress rule(s) sgr-1, sgr-3 of security group sg-0abc" });
+  });
+
+  it("without rule ids, revokes the event's permissions reduced to their /0 ranges", async () => {
+    const rec = authorizeIngress("sg-0abc", [["tcp", 22, 22, ["0.0.0.0/0", "10.0.0.0/8"]], ["-1", undefined, undefined, ["::/0"]], ["tcp", 5432, 5432, ["192.168.0.0/16"]]]);
+
+    const res = await new RevokeWorldOpenIngressRemediator(testClients()).apply(findingFor(rec, "ec2.revoke-world-open-ingress"), "dry-run");
+
+    expect(res).toMatchObject({
+      status: "planned",
+      detail: 'would call ec2:RevokeSecurityGroupIngress {"GroupId":"sg-0abc","IpPermissions":[{"IpProtocol":"tcp","FromPort":22,"ToPort":22,"IpRanges":[{"CidrIp":"0.0.0.0/0"}]},{"IpProtocol":"-1","Ipv6Ranges":[{"CidrIpv6":"::/0"}]}]} in us-east-1',
+    });
+  });
+
+  it("keeps ports the rule allows open to the world (e.g. 443 on a public load balancer)", () => {
+    const rec = authorizeIngress("sg-lb", [["tcp", 443, 443, ["0.0.0.0/0"]], ["tcp", 22, 22, ["0.0.0.0/0"]]], { ruleIds: ["sgr-443", "sgr-22"] });
+
+    const plan = new RevokeWorldOpenIngressRemediator(testClients()).plan(findingFor(rec, "ec2.revoke-world-open-ingress", { allowedPorts: [80, 443] }));
+
+    expect(plan).toMatchObject({ calls: [{ input: { GroupId: "sg-lb", SecurityGroupRuleIds: ["sgr-22"] } }] });
+  });
+
+  it("looks up ModifySecurityGroupRules rules and revokes only those that are ingress and still open to /0", async () => {
+    ec2.on(DescribeSecurityGroupRulesCommand).resolves({
+      SecurityGroupRules: [
+        { SecurityGroupRuleId: "sgr-in", IsEgress: false, CidrIpv4: "0.0.0.0/0" },
+        { SecurityGroupRuleId: "sgr-out", IsEgress: true, CidrIpv4: "0.0.0.0/0" },
+      ],
+    }).on(RevokeSecurityGroupIngressCommand).resolves({ Return: true });
+    const rec = record({
+      eventSource: "ec2.amazonaws.com",
+      eventName: "ModifySecurityGroupRules",
+      requestParameters: { ModifySecurityGroupRulesRequest: { GroupId: "sg-9", SecurityGroupRule: [
+        { SecurityGroupRuleId: "sgr-in", SecurityGroupRule: { IpProtocol: "tcp", FromPort: 22, ToPort: 22, CidrIpv4: "0.0.0.0/0" } },
+        { SecurityGroupRuleId: "sgr-out", SecurityGroupRule: { IpProtocol: "-1", CidrIpv4: "0.0.0.0/0" } },
+      ] } },
+    });
+
+    const res = await new RevokeWorldOpenIngressRemediator(testClients()).apply(findingFor(rec, "ec2.revoke-world-open-ingress"), "apply");
+
+    expect(ec2.commandCalls(DescribeSecurityGroupRulesCommand)[0]!.args[0].input).toEqual({ SecurityGroupRuleIds: ["sgr-in", "sgr-out"] });
+    expect(ec2.commandCalls(RevokeSecurityGroupIngressCommand)[0]!.args[0].input).toEqual({ GroupId: "sg-9", SecurityGroupRuleIds: ["sgr-in"] });
+    expect(res.status).toBe("succeeded");
+  });
+
+  it("counts a rule that is already gone as skipped", async () => {
+    ec2.on(RevokeSecurityGroupIngressCommand).rejects(awsError("InvalidPermission.NotFound", 400));
+    const rec = authorizeIngress("sg-0abc", [["tcp", 22, 22, ["0.0.0.0/0"]]]);
+
+    const res = await new RevokeWorldOpenIngressRemediator(testClients()).apply(findingFor(rec, "ec2.revoke-world-open-ingress"), "apply");
+
+    expect(res).toMatchObject({ status: "skipped", detail: expect.stringMatching(/no longer there/) });
+  });
+
+  it("does nothing when the event opened nothing to /0", async () => {
+    const rec = authorizeIngress("sg-0abc", [["tcp", 22, 22, ["10.0.0.0/8"]]]);
+
+    const res = await new RevokeWorldOpenIngressRemediator(testClients()).apply(findingFor(rec, "ec2.revoke-world-open-ingress"), "apply");
+
+    expect(res.status).toBe("skipped");
+    expect(ec2.calls()).toHaveLength(0);
+  });
+});
