@@ -2,7 +2,7 @@ import { CloudTrailClient, GetTrailStatusCommand } from "@aws-sdk/client-cloudtr
 import { DescribeSecurityGroupRulesCommand, EC2Client, RevokeSecurityGroupIngressCommand } from "@aws-sdk/client-ec2";
 import { IAMClient } from "@aws-sdk/client-iam";
 import { GetPublicAccessBlockCommand, S3Client } from "@aws-sdk/client-s3";
-import { mockClient, type AwsStub } from "aws-sdk-client-mock";
+import { mockClient } from "aws-sdk-client-mock";
 import { createRemediators, PlannedRemediator } from "../../../functions/adapters/aws/remediation";
 import { REMEDIATION_PERMISSIONS } from "../../../functions/core/remediation/permissions";
 import type { RemediationId } from "../../../functions/core/rules/rule";
@@ -45,7 +45,15 @@ const SCENARIOS: Record<RemediationId, Record<string, unknown>[]> = {
 };
 
 describe("remediation IAM permissions", () => {
-  const mocks: AwsStub<object, object, object>[] = [mockClient(CloudTrailClient), mockClient(IAMClient), mockClient(S3Client), mockClient(EC2Client)] as never;
+  const cloudTrail = mockClient(CloudTrailClient);
+  const s3 = mockClient(S3Client);
+  const ec2 = mockClient(EC2Client);
+  const mocks = [cloudTrail, mockClient(IAMClient), s3, ec2] as unknown as {
+    reset(): void;
+    restore(): void;
+    onAnyCommand(): { resolves(v: object): unknown };
+    calls(): { args: unknown[] }[];
+  }[];
   afterAll(() => mocks.forEach((m) => m.restore()));
 
   it.each(Object.keys(SCENARIOS) as RemediationId[])("%s calls exactly the IAM actions REMEDIATION_PERMISSIONS grants it", async (id) => {
@@ -54,10 +62,10 @@ describe("remediation IAM permissions", () => {
       m.reset();
       m.onAnyCommand().resolves({});
     });
-    mocks[0]!.on(GetTrailStatusCommand).resolves({ IsLogging: false });
-    mocks[2]!.on(GetPublicAccessBlockCommand).rejects(awsError("NoSuchPublicAccessBlockConfiguration", 404));
-    mocks[3]!.on(DescribeSecurityGroupRulesCommand).resolves({ SecurityGroupRules: [{ SecurityGroupRuleId: "sgr-3", IsEgress: false, CidrIpv4: "0.0.0.0/0" }] });
-    mocks[3]!.on(RevokeSecurityGroupIngressCommand).resolves({ Return: true });
+    cloudTrail.on(GetTrailStatusCommand).resolves({ IsLogging: false });
+    s3.on(GetPublicAccessBlockCommand).rejects(awsError("NoSuchPublicAccessBlockConfiguration", 404));
+    ec2.on(DescribeSecurityGroupRulesCommand).resolves({ SecurityGroupRules: [{ SecurityGroupRuleId: "sgr-3", IsEgress: false, CidrIpv4: "0.0.0.0/0" }] });
+    ec2.on(RevokeSecurityGroupIngressCommand).resolves({ Return: true });
     const remediator = createRemediators(testClients())[id] as PlannedRemediator;
     const granted = REMEDIATION_PERMISSIONS[id].actions;
 

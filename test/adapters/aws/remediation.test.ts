@@ -116,7 +116,7 @@ describe("iam.detach-admin-policy", () => {
 
     expect(planned.detail).toBe(`would call ${action} {"${field}":"ops","PolicyArn":"${ADMIN}"}`);
     expect(applied).toMatchObject({ status: "succeeded" });
-    expect(iam.commandCalls(command)[0]!.args[0].input).toEqual({ [field]: "ops", PolicyArn: ADMIN });
+    expect(iam.commandCalls(command as typeof DetachUserPolicyCommand)[0]!.args[0].input).toEqual({ [field]: "ops", PolicyArn: ADMIN });
     expect(iam.calls()).toHaveLength(1);
   });
 
