@@ -23,8 +23,13 @@ export function isTransientAwsError(e: unknown): boolean {
   if (err.name && TRANSIENT_NAMES.has(err.name)) return true;
   if (err.code && TRANSIENT_NAMES.has(err.code)) return true;
   const status = err.$metadata?.httpStatusCode;
-  return status === 429 || (status !== undefined && status >= 500);
+  if (status === 429 || (status !== undefined && status >= 500)) return true;
+  // The SDK wraps errors it cannot recognise (e.g. from another realm) into a plain Error whose
+  // message is all that is left: "AWS SDK error wrapper for TimeoutError: socket hang up".
+  return NETWORK_MESSAGE.test((e as { message?: string }).message ?? "");
 }
+
+const NETWORK_MESSAGE = /socket hang up|ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE|EAI_AGAIN|TimeoutError/;
 
 /** Rethrows `e` as a {@link TransientError} (keeping its message and cause) when it is transient, else as it is. */
 export function classifyAwsError(e: unknown, doing: string): Error {

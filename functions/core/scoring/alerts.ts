@@ -39,7 +39,7 @@ function isBuiltin(c: Record<string, unknown> | undefined): c is Record<string, 
 }
 
 /** The reasons of a score in words, when the scorer gave them. */
-export function explainScore(row: ScoredPair): string | undefined {
+export function explainScore(row: { count: number; components?: Record<string, unknown> }): string | undefined {
   return isBuiltin(row.components) ? explainBuiltinScore(row.components, row.count) : undefined;
 }
 
@@ -115,7 +115,7 @@ export function runSummaryAlert(alerts: readonly Alert[], totals: RunTotals, run
   const top: Record<string, string> = {};
   alerts.slice(0, SUMMARY_TOP).forEach((a, i) => {
     const c = a.context as { score: number; count: number; components?: Record<string, unknown> };
-    const why = isBuiltin(c.components) ? explainBuiltinScore(c.components, c.count) : "";
+    const why = explainScore(c);
     top[`#${i + 1}`] = `${c.score}  ${a.principal}  ${a.eventSource} ${a.eventName} x${c.count}${why ? ` (${why})` : ""}`;
   });
   const headline = alerts.length > 0

@@ -18,12 +18,17 @@ export type BuiltinComponents = {
   /** Days of the window on which the principal called this API / was active at all. */
   pairDays: number;
   principalDays: number;
+  /** The principal's distinct APIs in the window, and how many of them it called on one day only. */
+  principalApis: number;
+  oneDayApis: number;
+  /** How settled the principal's repertoire is, 0 (new or always trying new APIs) to 1 (the same APIs every day). */
+  routine: number;
   /** Principals in the window that called this API, and all principals active in the window. */
   callers: number;
   principals: number;
   /** How rare the API is in the account, 0 (everyone calls it) to 1 (no one did). */
   accountRarity: number;
-  /** Newness of the pair for the principal, weighted by the API's rarity; 0 to 1. */
+  /** Newness of the pair, weighted by the principal's routine and the API's rarity; 0 to 1. */
   novelty: number;
   /** Mean daily count of the pair in the window; null when the principal never called it. */
   expectedCount: number | null;
@@ -37,8 +42,10 @@ export type BuiltinComponents = {
 export interface BuiltinScorerOptions {
   /** Fewer days of data than this and no pair is judged (score 0): everything looks new on day one. Default 3. */
   minHistoryDays?: number;
-  /** Weight of novelty when the principal itself is new (nothing to compare with but the account). Default 0.8. */
-  newPrincipalWeight?: number;
+  /** Weight of a break in the principal's routine (a first call by a principal that always calls the same APIs). Default 0.7. */
+  routineWeight?: number;
+  /** Weight of the API's rarity in the account. Default 0.8. */
+  rarityWeight?: number;
   /** -log10 of the tail probability at which the volume component reaches 1. Default 6 (one in a million). */
   volumeSaturation?: number;
   /** Upper bound on the negative binomial's size r: day-to-day variation of at least 1/sqrt(r) = 25 %. Default 16. */
@@ -54,10 +61,11 @@ const round = (x: number): number => (x === 0 || !Number.isFinite(x) ? x : Numbe
  * Scores how unusual each (principal, API) pair of a day is for that principal and that account,
  * from the preceding days. Two pieces of evidence, combined so that either can raise the score:
  *
- * - novelty = 0.5^pairDays × w × (0.5 + 0.5 × accountRarity): a call the principal has never made
- *   counts fully, one made on 1 day of the window half, 2 days a quarter; `w` is 1, or
- *   `newPrincipalWeight` for a principal with no history; accountRarity = 1 − ln(1+callers)/ln(1+principals)
- *   (1 when no one in the account called the API).
+ * - novelty = 0.5^pairDays × (1 − (1 − 0.7 × routine) × (1 − 0.8 × accountRarity)): a call the
+ *   principal never made counts fully, one made on 1 day of the window half, 2 days a quarter.
+ *   routine = 1 − (oneDayApis + 1) / (apiDays + 2) (Good-Turing: how often the principal's recent
+ *   days brought an API it had not used; 0 for a new principal); accountRarity =
+ *   1 − ln(1 + callers) / ln(1 + principals) (1 when no one in the account called the API).
  * - volume = min(1, −log10 P(X ≥ count) / 6) with X negative binomial, fitted to the pair's daily
  *   counts in the window (mean and variance, at least 25 % day-to-day variation).
  *
@@ -72,7 +80,8 @@ export class BuiltinScorer implements Scorer {
     this.history = history instanceof PairHistory ? history : new PairHistory(history);
     this.opts = {
       minHistoryDays: opts.minHistoryDays ?? DEFAULT_MIN_HISTORY_DAYS,
-      newPrincipalWeight: opts.newPrincipalWeight ?? 0.8,
+      routineWeight: opts.routineWeight ?? 0.7,
+      rarityWeight: opts.rarityWeight ?? 0.8,
       volumeSaturation: opts.volumeSaturation ?? 6,
       maxDispersion: opts.maxDispersion ?? 16,
     };
@@ -99,18 +108,21 @@ export class BuiltinScorer implements Scorer {
         sumSq += c * c;
       }
     }
+    const rep = h.repertoireOf(p.principal);
+    const routine = principalDays === 0 ? 0 : 1 - (rep.oneDayApis + 1) / (rep.apiDays + 2);
     const callers = h.callersOf(p);
     const principals = h.principals;
     const accountRarity = callers === 0 ? 1 : principals <= 1 ? 0 : Math.max(0, 1 - Math.log1p(callers) / Math.log1p(principals));
     const base = {
       historyDays, newPrincipal: principalDays === 0, pairDays, principalDays,
+      principalApis: rep.apis, oneDayApis: rep.oneDayApis, routine: round(routine),
       callers, principals, accountRarity: round(accountRarity),
     };
     if (historyDays < this.opts.minHistoryDays) {
       return { score: 0, components: { ...base, insufficientHistory: true, novelty: 0, expectedCount: null, tailProbability: null, volume: 0 } };
     }
-    const weight = principalDays === 0 ? this.opts.newPrincipalWeight : 1;
-    const novelty = Math.pow(0.5, pairDays) * weight * (0.5 + 0.5 * accountRarity);
+    const newness = Math.pow(0.5, pairDays);
+    const novelty = newness * (1 - (1 - this.opts.routineWeight * routine) * (1 - this.opts.rarityWeight * accountRarity));
 
     let volume = 0;
     let expectedCount: number | null = null;
@@ -149,8 +161,10 @@ export function explainBuiltinScore(c: BuiltinComponents, count: number): string
   if (c.insufficientHistory) return `not judged: only ${c.historyDays} day(s) of history`;
   const parts: string[] = [];
   if (c.newPrincipal) parts.push(`principal not seen in the ${c.historyDays} preceding days`);
-  else if (c.pairDays === 0) parts.push(`first call of this API by the principal in ${c.historyDays} days`);
-  else parts.push(`called on ${c.pairDays} of ${c.historyDays} days`);
+  else if (c.pairDays === 0) {
+    const habit = c.routine >= 0.8 ? ", which keeps to a routine" : "";
+    parts.push(`first call of this API by the principal in ${c.historyDays} days (active on ${c.principalDays}, ${c.principalApis} APIs${c.oneDayApis ? `, ${c.oneDayApis} of them on one day only` : ""})${habit}`);
+  } else parts.push(`called on ${c.pairDays} of ${c.historyDays} days`);
   if (c.callers === 0) parts.push("no principal in the account called it before");
   else if (c.pairDays === 0) parts.push(`${c.callers} of ${c.principals} principals in the account called it`);
   if (c.expectedCount !== null && c.tailProbability !== null && c.volume > 0.05) {

@@ -7,6 +7,16 @@ export interface DayPairs {
   pairs: readonly PairCount[];
 }
 
+/** A principal's repertoire of APIs over the window. */
+export interface Repertoire {
+  /** Distinct APIs called. */
+  apis: number;
+  /** Sum over its APIs of the days each was called. */
+  apiDays: number;
+  /** APIs called on one day only (the Good-Turing count of "recently new"). */
+  oneDayApis: number;
+}
+
 /**
  * What the preceding days say about an account, indexed for scoring: per pair its daily counts, per
  * principal the days it was active, per API the principals that called it. A day with no pairs at
@@ -19,6 +29,7 @@ export class PairHistory {
   private readonly pairCounts = new Map<string, Float64Array>();
   private readonly principalDays = new Map<string, number>();
   private readonly apiPrincipals = new Map<string, Set<string>>();
+  private readonly repertoires = new Map<string, Repertoire>();
 
   constructor(history: readonly DayPairs[]) {
     const withData = [...history].filter((d) => d.pairs.length > 0).sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
@@ -39,6 +50,21 @@ export class PairHistory {
       }
       for (const principal of active) this.principalDays.set(principal, (this.principalDays.get(principal) ?? 0) + 1);
     });
+    for (const [key, counts] of this.pairCounts) {
+      const principal = key.slice(0, key.indexOf("\u0000"));
+      let days = 0;
+      for (let i = 0; i < counts.length; i++) if (counts[i]! > 0) days++;
+      const r = this.repertoires.get(principal) ?? { apis: 0, apiDays: 0, oneDayApis: 0 };
+      r.apis++;
+      r.apiDays += days;
+      if (days === 1) r.oneDayApis++;
+      this.repertoires.set(principal, r);
+    }
+  }
+
+  /** The principal's APIs in the window: how many, on how many (API, day) pairs, and how many on one day only. */
+  repertoireOf(principal: string): Repertoire {
+    return this.repertoires.get(principal) ?? { apis: 0, apiDays: 0, oneDayApis: 0 };
   }
 
   /** Number of days with data. */

@@ -15,7 +15,7 @@ const row = (eventName: string, score: number, over: Partial<ScoredPair> = {}): 
 const totals: RunTotals = { files: 40, records: 5000, pairs: 120, historyDays: 14, unreadableFiles: 0, invalidRecords: 0, problems: [] };
 
 describe("score alerts", () => {
-  const builtinReasons = { historyDays: 14, newPrincipal: false, pairDays: 0, principalDays: 14, callers: 0, principals: 9, accountRarity: 1, novelty: 1, expectedCount: null, tailProbability: null, volume: 0 };
+  const builtinReasons = { historyDays: 14, newPrincipal: false, pairDays: 0, principalDays: 14, principalApis: 6, oneDayApis: 2, routine: 0.5, callers: 0, principals: 9, accountRarity: 1, novelty: 1, expectedCount: null, tailProbability: null, volume: 0 };
 
   it("alerts only strictly above the threshold, highest score first, with the evidence in context", () => {
     const alerts = unusualActivityAlerts([row("ListUsers", 0.7), row("CreateAccessKey", 1, { components: builtinReasons }), row("CreateUser", 0.8)], run);
@@ -23,7 +23,7 @@ describe("score alerts", () => {
     expect(alerts.map((a) => a.eventName)).toEqual(["CreateAccessKey", "CreateUser"]);
     expect(alerts[0]).toMatchObject({
       rule: "score.unusual-activity", severity: "high", principal: "arn:aws:iam::111122223333:user/alice", eventTime: "2026-11-20T10:00:00Z", eventId: "ev-1",
-      summary: "alice called CreateAccessKey 2 time(s) on 2026/11/20: score 1 above 0.7 (first call of this API by the principal in 14 days; no principal in the account called it before)",
+      summary: "alice called CreateAccessKey 2 time(s) on 2026/11/20: score 1 above 0.7 (first call of this API by the principal in 14 days (active on 14, 6 APIs, 2 of them on one day only); no principal in the account called it before)",
       context: { score: 1, threshold: 0.7, count: 2, logPrefix: run.logPrefix, components: builtinReasons, results: "s3://work/runs/run-1/" },
     });
     expect(alerts[1]!.severity).toBe("medium");

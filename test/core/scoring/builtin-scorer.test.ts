@@ -32,19 +32,30 @@ describe("the built-in scorer", () => {
   it("flags an API that no one in the account has called, made by a known principal", () => {
     const { score, components } = scorer.scoreOne(pair(alice, "CreateAccessKey", 1, "iam.amazonaws.com"));
     expect(score).toBeGreaterThan(threshold);
-    expect(components).toMatchObject({ pairDays: 0, callers: 0, accountRarity: 1, novelty: 1, tailProbability: null });
-    expect(explainBuiltinScore(components, 1)).toBe("first call of this API by the principal in 14 days; no principal in the account called it before");
+    expect(components).toMatchObject({ pairDays: 0, callers: 0, accountRarity: 1, principalApis: 2, oneDayApis: 0, routine: 0.9667, tailProbability: null });
+    expect(components.novelty).toBeGreaterThan(0.9);
+    expect(explainBuiltinScore(components, 1)).toBe(
+      "first call of this API by the principal in 14 days (active on 14, 2 APIs), which keeps to a routine; no principal in the account called it before",
+    );
   });
 
-  it("stays below the default threshold for a first call of an API most colleagues use", () => {
-    const bob = "arn:aws:iam::111122223333:user/u3";
-    const { score } = scorer.scoreOne(pair(bob, "GetObject", 1, "s3.amazonaws.com"));
-    const common = new BuiltinScorer(habitualHistory().map((d) => ({ ...d, pairs: [...d.pairs, ...Array.from({ length: 8 }, (_, u) => pair(`arn:aws:iam::111122223333:user/u${u + 1}`, "ListBuckets", 3, "s3.amazonaws.com"))] })));
-    const firstListBuckets = common.scoreOne(pair(alice, "ListBuckets", 2, "s3.amazonaws.com"));
+  it("flags a first call by a principal that keeps to a routine, even of an API some colleagues use", () => {
+    const shared = new BuiltinScorer(habitualHistory().map((d) => ({ ...d, pairs: [...d.pairs, ...[1, 2, 3].map((u) => pair(`arn:aws:iam::111122223333:user/u${u}`, "GetSecretValue", 2, "secretsmanager.amazonaws.com"))] })));
+    const { score, components } = shared.scoreOne(pair(alice, "GetSecretValue", 1, "secretsmanager.amazonaws.com"));
+    expect(components).toMatchObject({ routine: 0.9667, callers: 3, principals: 10 });
+    expect(score).toBeGreaterThan(threshold);
+  });
 
-    expect(firstListBuckets.score).toBeLessThan(threshold);
-    expect(firstListBuckets.score).toBeGreaterThan(0.4);
-    expect(score).toBeGreaterThan(firstListBuckets.score);
+  it("stays quiet for a first call of a common API by a principal that often tries new ones", () => {
+    const dev = "arn:aws:iam::111122223333:user/dev";
+    // dev calls DescribeInstances daily and one API it never used before each day: an exploring repertoire.
+    const history = habitualHistory().map((d, i) => ({ ...d, pairs: [...d.pairs, pair(dev, "DescribeInstances", 5), pair(dev, `Explore${i}`, 1)] }));
+    const common = new BuiltinScorer(history.map((d) => ({ ...d, pairs: [...d.pairs, ...[1, 2, 3, 4, 5, 6].map((u) => pair(`arn:aws:iam::111122223333:user/u${u}`, "ListBuckets", 3, "s3.amazonaws.com"))] })));
+
+    const { score, components } = common.scoreOne(pair(dev, "ListBuckets", 2, "s3.amazonaws.com"));
+    expect(components).toMatchObject({ routine: 0.5, oneDayApis: 14 });
+    expect(score).toBeLessThan(threshold);
+    expect(score).toBeGreaterThan(0.3);
   });
 
   it("flags a volume far above the principal's own history of the pair", () => {
@@ -59,7 +70,7 @@ describe("the built-in scorer", () => {
     expect(scorer.scoreOne(pair(alice, "GetObject", 35, "s3.amazonaws.com")).score).toBeLessThan(0.4);
   });
 
-  it("weighs a new principal by how rare its calls are in the account", () => {
+  it("judges a new principal only by how rare its calls are in the account", () => {
     const newcomer = "arn:aws:iam::111122223333:role/new-role";
     const common = scorer.scoreOne(pair(newcomer, "DescribeInstances", 50));
     const rare = scorer.scoreOne(pair(newcomer, "PutBucketPolicy", 1, "s3.amazonaws.com"));

@@ -1,4 +1,4 @@
-import { GetObjectCommand, ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
+import { GetObjectCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
 import { SageMakerRuntimeClient, InvokeEndpointCommand } from "@aws-sdk/client-sagemaker-runtime";
 import { PublishBatchCommand, SNSClient, type PublishBatchRequestEntry } from "@aws-sdk/client-sns";
 import { Logger } from "@aws-lambda-powertools/logger";
@@ -11,7 +11,7 @@ import { scoringDefinition, STATE } from "../../../functions/handlers/scoring/de
 import { createReadHandler } from "../../../functions/handlers/scoring/read";
 import { createScoreHandler } from "../../../functions/handlers/scoring/score";
 import { startS3rverProcess } from "../../support/s3rver-process";
-import type { LocalS3 } from "../../support/s3rver";
+import { s3rverClientConfig, type LocalS3 } from "../../support/s3rver";
 import { ACCOUNT, asLambda, collectEvents, ctRecord, logFile, logKey, putAll, type EventLog } from "./local-sfn";
 
 const TRAIL = "trail-logs";
@@ -56,6 +56,7 @@ function dayFiles(day: string, d: number, extra: [string, string, string, number
 
 describe("the scoring state machine, executed with the real handlers over S3", () => {
   let s3: LocalS3;
+  let uploader: S3Client;
   const sns = new SNSClient({ region: "us-east-1" });
   const snsMock = mockClient(sns);
   const published = (): PublishBatchRequestEntry[] => snsMock.commandCalls(PublishBatchCommand).flatMap((c) => c.args[0].input.PublishBatchRequestEntries ?? []);
@@ -102,10 +103,12 @@ describe("the scoring state machine, executed with the real handlers over S3", (
 
   beforeAll(async () => {
     s3 = await startS3rverProcess({ buckets: [TRAIL, WORK] });
+    // Fixtures go in with retries (a busy machine can drop a keep-alive socket); the code under test gets none.
+    uploader = new S3Client({ ...s3rverClientConfig(s3.endpoint), maxAttempts: 5 });
     const history = precedingDays(DAY, 14).flatMap((day, d) => dayFiles(day, d));
     const target = dayFiles(DAY, 14, [["alice", "iam.amazonaws.com", "CreateAccessKey", 1], ["bob", "s3.amazonaws.com", "GetObject", 1500]]);
     const prefix = dayPrefix(ACCOUNT, DAY);
-    await putAll(s3.client, TRAIL, [
+    await putAll(uploader, TRAIL, [
       ...history, ...target,
       { key: `${prefix}${ACCOUNT}_CloudTrail_${REGION}_20261020T1300Z_broken.json.gz`, body: Buffer.from("not gzip at all") },
       { key: `${prefix}empty.json.gz`, body: "" },
@@ -113,6 +116,7 @@ describe("the scoring state machine, executed with the real handlers over S3", (
     ]);
   });
   afterAll(async () => {
+    uploader?.destroy();
     await s3?.stop();
   });
   beforeEach(() => {
@@ -261,7 +265,7 @@ describe("the scoring state machine, executed with the real handlers over S3", (
           body: logFile([ctRecord(`user${i % 7}`, "s3.amazonaws.com", i % 2 ? "GetObject" : "PutObject", t), ctRecord("role:app/task", "dynamodb.amazonaws.com", "Query", t)]),
         };
       });
-      await putAll(s3.client, TRAIL, files, 32);
+      await putAll(uploader, TRAIL, files, 8);
     });
 
     it("lists every page and reads every file, in batches of a Map state", async () => {
