@@ -74,7 +74,7 @@ export class TrailGuard extends Construct {
   /** Role EventBridge assumes in the other regions to put events on the home bus (absent when only the home region is watched). */
   readonly forwarderRole?: IamRole;
   readonly forwarding: ForwardingRegion[];
-  /** DLQ depth and function error alarms; they notify the alert topic. */
+  /** DLQ depth and function error alarms; they notify `alarmTopicArn` (default: the alert topic). */
   readonly alarms: CloudwatchMetricAlarm[] = [];
   private readonly alarmTopicArn: string;
 
@@ -121,8 +121,8 @@ export class TrailGuard extends Construct {
       invokedAsynchronously: true,
     });
 
-    // EventBridge's own delivery failures (function throttled for 24 h, permission missing) never
-    // reach the function's async DLQ: they need a DLQ on the target.
+    // EventBridge's own delivery failures (function throttled past the 6 h retry window, permission
+    // missing) never reach the function's async DLQ: they need a DLQ on the target.
     this.deliveryDlq = new SqsQueue(this, "delivery-dlq", {
       name: platform.name("trail-guard-delivery-dlq"),
       kmsMasterKeyId: platform.kmsKey.arn,
