@@ -191,25 +191,16 @@ export function isWorldCidr(v: unknown): boolean {
 }
 
 /**
- * The IAM user name the caller acts as, to tell "for themselves" from "for someone else": the user of
- * an IAMUser (from its ARN, which is authoritative, else userName) or the session name of an assumed
- * role (often the person's name or e-mail with SSO). Undefined for root and services.
+ * The IAM user the caller is, to tell "for themselves" from "for someone else": the user of an
+ * IAMUser identity, from its ARN (authoritative) else userName. Undefined for every other identity:
+ * a role session name is chosen by whoever assumes the role, so "session alice changed user alice"
+ * proves nothing, and treating it as "self" would let an attacker lower the alert by naming the session.
  */
 export function callerUserName(r: CloudTrailRecord): string | undefined {
   const ui = r.userIdentity;
-  if (!ui) return undefined;
-  if (ui.type === "IAMUser") {
-    const m = ui.arn ? /:user\/(?:.*\/)?([^/]+)$/.exec(ui.arn) : null;
-    return m?.[1] ?? ui.userName ?? undefined;
-  }
-  if (ui.type === "AssumedRole" || ui.type === "FederatedUser") {
-    const arn = ui.arn ?? "";
-    const i = arn.lastIndexOf("/");
-    if (i >= 0 && /:(assumed-role|federated-user)\//.test(arn)) return arn.slice(i + 1);
-    const pid = ui.principalId ?? "";
-    return pid.includes(":") ? pid.slice(pid.indexOf(":") + 1) : undefined;
-  }
-  return undefined;
+  if (!ui || ui.type !== "IAMUser") return undefined;
+  const m = ui.arn ? /:user\/(?:.*\/)?([^/]+)$/.exec(ui.arn) : null;
+  return m?.[1] ?? ui.userName ?? undefined;
 }
 
 /**

@@ -42,13 +42,13 @@ export const PANTHER_DISAGREEMENTS: readonly PantherDisagreement[] = [
     rule_id: "AWS.CloudTrail.LoginProfileCreatedOrModified",
     test_name: "ChangeOwnPassword",
     ours: true,
-    reason: "iam.login-profile-changed reports every login profile set through the admin API; changing one's own is severity low. Panther only reports changes for another user.",
+    reason: "The caller is a role session named 'alice' setting IAM user alice's password. Panther treats the matching session name as 'own password'; trailwatch does not, because whoever assumes a role picks the session name, so matching it would let an attacker lower the alert. Only an IAM user changing its own profile counts as self (severity low).",
   },
   {
     rule_id: "AWS.User.Login.Profile.Modified",
     test_name: "ChangeOwnPassword",
     ours: true,
-    reason: "Same event and same reason as for AWS.CloudTrail.LoginProfileCreatedOrModified: reported at severity low.",
+    reason: "Same event and same reason as for AWS.CloudTrail.LoginProfileCreatedOrModified: a role session's name does not prove it is the user.",
   },
   {
     rule_id: "AWS.User.Login.Profile.Modified",

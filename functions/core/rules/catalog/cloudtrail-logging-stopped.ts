@@ -1,5 +1,5 @@
 import { defineRule } from "../rule";
-import { accountOfRecord, actor, hourOf, shortName, trailArnOf } from "../helpers";
+import { accountOfRecord, actor, shortName, trailArnOf } from "../helpers";
 
 /** StopLogging: the classic first move of an attacker who wants to act unseen. */
 export default defineRule({
@@ -14,8 +14,8 @@ export default defineRule({
   summary: (r, { principal }) =>
     `${actor(principal)} stopped logging on trail ${shortName(trailArnOf(r)) ?? "(unnamed)"} in account ${accountOfRecord(r)}`,
   context: (r) => ({ trail: shortName(trailArnOf(r)), trailArn: trailArnOf(r) }),
-  // One alert per trail and hour: a burst of retries collapses, a stop next week is a new alert.
-  dedupKey: (r) => `${accountOfRecord(r)}|${trailArnOf(r) ?? ""}|${hourOf(r)}`,
+  // No dedupKey: every stop is its own alert (the default key is the event id), so a second stop after
+  // a restart is never taken for a redelivery of the first.
   remediation: "cloudtrail.start-logging",
   references: {
     mitre: ["T1562.008"],

@@ -3,7 +3,7 @@ import { severityRank } from "../../alert/alert";
 import type { CloudTrailRecord } from "../../record/schema";
 import { params } from "../../record/schema";
 import { defineRule } from "../rule";
-import { accountOfRecord, actor, asBool, asList, dig, hourOf, shortName, stringList, trailArnOf } from "../helpers";
+import { actor, asBool, asList, dig, shortName, stringList, trailArnOf } from "../helpers";
 
 /** One way a call reduced what a trail records, with how bad that is. */
 interface Reduction {
@@ -121,7 +121,6 @@ export default defineRule({
     return `${actor(principal)} changed trail ${shortName(trailArnOf(r)) ?? "(unnamed)"} with ${r.eventName} so it logs less: ${changes[0]?.change}${changes.length > 1 ? ` (+${changes.length - 1} more)` : ""}`;
   },
   context: (r) => ({ trail: shortName(trailArnOf(r)), trailArn: trailArnOf(r), changes: trailReductions(r).map((c) => `${c.severity}: ${c.change}`) }),
-  dedupKey: (r) => `${accountOfRecord(r)}|${trailArnOf(r) ?? ""}|${r.eventName}|${hourOf(r)}`,
   references: {
     mitre: ["T1562.008"],
     stratus: ["aws.defense-evasion.cloudtrail-event-selectors"],

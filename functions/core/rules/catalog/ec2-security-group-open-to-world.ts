@@ -161,7 +161,11 @@ export default defineRule<Settings>({
       sensitivePorts: [...new Set(list.flatMap(sensitive))],
     };
   },
-  dedupKey: (r) => `${accountOfRecord(r)}|${r.awsRegion ?? ""}|${groupIdOf(r) ?? ""}|${hourOf(r)}`,
+  // The same opening repeated within the hour collapses; another port on the same group is a new alert.
+  dedupKey: (r, { settings }) => {
+    const perms = flagged(r, settings).map((p) => `${p.protocol}:${p.fromPort ?? "all"}-${p.toPort ?? "all"}:${p.cidr}`).sort().join(",");
+    return `${accountOfRecord(r)}|${r.awsRegion ?? ""}|${groupIdOf(r) ?? ""}|${perms}|${hourOf(r)}`;
+  },
   remediation: "ec2.revoke-world-open-ingress",
   references: {
     mitre: ["T1190", "T1562.007"],

@@ -12,7 +12,8 @@ function forAnotherUser(r: CloudTrailRecord): boolean {
  * CreateLoginProfile / UpdateLoginProfile: a console password set for an IAM user. Setting another
  * user's password without forcing a reset is how an attacker takes over that user (Stratus
  * "iam-update-user-login-profile"); with a forced reset it is usually an administrator provisioning
- * or resetting an account. Changing your own (IAM users normally use ChangePassword) is low.
+ * or resetting an account. An IAM user changing its own (they normally use ChangePassword) is low; a
+ * role session is never "self", whatever its session name.
  */
 export default defineRule({
   id: "iam.login-profile-changed",

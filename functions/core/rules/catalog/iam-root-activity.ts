@@ -62,8 +62,9 @@ export default defineRule({
     mfaUsed: r.additionalEventData?.["MFAUsed"],
     userAgent: r.userAgent,
   }),
-  // One alert per account, call and hour: a root session that repeats a call shows as occurrences.
-  dedupKey: (r) => `${accountOfRecord(r)}|${r.eventSource}|${r.eventName}|${hourOf(r)}`,
+  // One alert per account, call, source address and hour: a root session that repeats a call shows as
+  // occurrences, while the same call from another address (someone else with the password) is new.
+  dedupKey: (r) => `${accountOfRecord(r)}|${r.eventSource}|${r.eventName}|${r.sourceIPAddress ?? ""}|${hourOf(r)}`,
   references: {
     mitre: ["T1078.004"],
     panther: ["AWS.Root.Activity", "AWS.Console.RootLogin", "AWS.CloudTrail.RootAccessKeyCreated", "AWS.CloudTrail.RootPasswordChanged"],

@@ -40,7 +40,7 @@ export default defineRule({
     userAgent: r.userAgent,
     mobile: r.additionalEventData?.["MobileVersion"],
   }),
-  dedupKey: (r, { principal }) => `${accountOfRecord(r)}|${principal.id}|${hourOf(r)}`,
+  dedupKey: (r, { principal }) => `${accountOfRecord(r)}|${principal.id}|${r.sourceIPAddress ?? ""}|${hourOf(r)}`,
   references: {
     mitre: ["T1078.004"],
     stratus: ["aws.initial-access.console-login-without-mfa"],
