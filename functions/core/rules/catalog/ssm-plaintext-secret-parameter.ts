@@ -40,7 +40,7 @@ export const DEFAULT_NAME_PATTERNS = [
  * expiry...) or a setting that merely mentions one ("/app/token-bucket-size", "/db/password-min-length").
  */
 export const DEFAULT_IGNORE_PATTERNS = [
-  "[-_./](arn|name|names|id|ids|path|paths|ref|reference|version|length|size|count|limit|ttl|timeout|expiry|expiration|expires|age|days|rotation|policy|enabled|disabled|required|type|format|header|endpoint|url|uri|location)$",
+  "[-_./](arn|name|names|id|ids|path|paths|ref|reference|version|length|size|count|limit|ttl|timeout|expiry|expiration|expires|age|days|rotation|policy|enabled|disabled|required|type|format|header|endpoint|url|uri|location|prefix|suffix)$",
 ];
 
 /** "dbPassword" -> "db_password", "/App/APIKey" -> "/app/api_key": camelCase boundaries become "_". */
