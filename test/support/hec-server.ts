@@ -54,6 +54,12 @@ export interface HecServerOptions {
   requiredFields?: string[];
   /** Indexes the token may write to; an event naming another gets code 7 "Incorrect index". */
   allowedIndexes?: string[];
+  /**
+   * Indexer acknowledgement on: event requests need a channel (else code 10), successes carry an
+   * `ackId`, and `POST /services/collector/ack?channel=...` answers `{"acks": {"<id>": true|false}}`;
+   * an id turns true after it was polled `pollsBeforeAck` times (default 0: at the first poll).
+   */
+  ack?: { pollsBeforeAck?: number };
 }
 
 export interface LocalHec {
@@ -72,10 +78,13 @@ export interface LocalHec {
   setToken(token: string): void;
   /** Count of requests that were answered with `status`. */
   countStatus(status: number): number;
+  /** While held, ack polls answer false for every id (an indexer that does not catch up). */
+  holdAcks(held: boolean): void;
   stop(): Promise<void>;
 }
 
 const EVENT_PATH = "/services/collector/event";
+const ACK_PATH = "/services/collector/ack";
 
 type Reply = { status: number; body: Record<string, unknown>; headers?: Record<string, string> };
 
@@ -147,15 +156,50 @@ export async function startHecServer(opts: HecServerOptions): Promise<LocalHec> 
   const requests: RecordedRequest[] = [];
   const accepted: ReceivedEvent[] = [];
   let rejecter: { pred: (e: ReceivedEvent) => boolean; reportNumber: boolean; code: number; text: string } | undefined;
+  const acks = new Map<string, { next: number; polls: Map<number, number> }>();
+  let acksHeld = false;
+
+  function channelOf(req: IncomingMessage): string | undefined {
+    const fromQuery = new URL(req.url ?? "/", "http://x").searchParams.get("channel");
+    const h = req.headers["x-splunk-request-channel"];
+    return fromQuery ?? (typeof h === "string" ? h : undefined);
+  }
+
+  function handleAck(req: IncomingMessage, body: string): Reply {
+    const channel = channelOf(req);
+    if (!opts.ack) return { status: 400, body: { text: "ACK is disabled", code: 14 } };
+    if (!channel) return { status: 400, body: { text: "Data channel is missing", code: 10 } };
+    const state = acks.get(channel);
+    if (!state) return { status: 400, body: { text: "Invalid data channel", code: 11 } };
+    let ids: unknown;
+    try {
+      ids = (JSON.parse(body) as { acks?: unknown }).acks;
+    } catch {
+      return { status: 400, body: { text: "Invalid data format", code: 6 } };
+    }
+    if (!Array.isArray(ids)) return { status: 400, body: { text: "Invalid data format", code: 6 } };
+    const answer: Record<string, boolean> = {};
+    for (const id of ids as number[]) {
+      const polled = state.polls.get(id);
+      if (polled === undefined) {
+        answer[String(id)] = false;
+        continue;
+      }
+      state.polls.set(id, polled + 1);
+      answer[String(id)] = !acksHeld && polled >= (opts.ack.pollsBeforeAck ?? 0);
+    }
+    return { status: 200, body: { acks: answer } };
+  }
 
   function handle(req: IncomingMessage, body: string): Reply | "hang" | "reset" {
     const path = (req.url ?? "").split("?")[0];
     if (req.method !== "POST") return { status: 405, body: { text: "Method Not Allowed", code: 404 } };
-    if (path !== EVENT_PATH) return { status: 404, body: { text: "The requested URL was not found on this server.", code: 404 } };
+    if (path !== EVENT_PATH && path !== ACK_PATH) return { status: 404, body: { text: "The requested URL was not found on this server.", code: 404 } };
     const auth = req.headers.authorization;
     if (!auth) return { status: 401, body: { text: "Token is required", code: 2 } };
     const m = /^Splunk (\S+)$/.exec(auth);
     if (!m) return { status: 401, body: { text: "Invalid authorization", code: 3 } };
+    if (path === ACK_PATH) return m[1] === token ? handleAck(req, body) : { status: 403, body: { text: "Invalid token", code: 4 } };
     const fault = faults.shift();
     if (fault !== undefined) {
       if (fault === "hang" || fault === "reset") return fault;
@@ -187,6 +231,16 @@ export async function startHecServer(opts: HecServerOptions): Promise<LocalHec> 
       if (rejecter?.pred(objects[i] as ReceivedEvent)) {
         return { status: 400, body: { text: rejecter.text, code: rejecter.code, ...(rejecter.reportNumber ? { "invalid-event-number": i } : {}) } };
       }
+    }
+    if (opts.ack) {
+      const channel = channelOf(req);
+      if (!channel) return { status: 400, body: { text: "Data channel is missing", code: 10 } };
+      const state = acks.get(channel) ?? { next: 0, polls: new Map<number, number>() };
+      acks.set(channel, state);
+      const ackId = state.next++;
+      state.polls.set(ackId, 0);
+      accepted.push(...(objects as ReceivedEvent[]));
+      return { status: 200, body: { text: "Success", code: 0, ackId } };
     }
     accepted.push(...(objects as ReceivedEvent[]));
     return { status: 200, body: { text: "Success", code: 0 } };
@@ -241,6 +295,9 @@ export async function startHecServer(opts: HecServerOptions): Promise<LocalHec> 
     },
     setToken(t) {
       token = t;
+    },
+    holdAcks(held) {
+      acksHeld = held;
     },
     countStatus(status) {
       return requests.filter((r) => r.status === status).length;

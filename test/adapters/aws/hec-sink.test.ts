@@ -251,6 +251,42 @@ describe("HecAlertSink against a local HEC", () => {
     expect(hec.requests).toHaveLength(0);
   });
 
+  describe("with indexer acknowledgement", () => {
+    let acking: LocalHec;
+    beforeEach(async () => {
+      acking = await startHecServer({ token: TOKEN, ack: { pollsBeforeAck: 1 } });
+    });
+    afterEach(() => acking.stop());
+    const ackSink = (opts: HecSinkOptions = {}) =>
+      new HecAlertSink(new HecClient({ endpoint: acking.url, token: tokens(TOKEN) }), SETTINGS, { sleep, ackPoll: { firstMs: 20, maxMs: 40 }, ...opts });
+
+    it("counts events as delivered once HEC confirms they were indexed, polling on the request's channel", async () => {
+      const alerts = Array.from({ length: 6 }, (_, i) => alert(i));
+      const report = await ackSink({ maxBatchBytes: 2_000 }).deliver(items(alerts), soon());
+      expect(report.delivered.sort()).toEqual(alerts.map((a) => a.id).sort());
+      const posts = acking.requests.filter((r) => r.path === "/services/collector/event");
+      const polls = acking.requests.filter((r) => r.path.startsWith("/services/collector/ack?channel="));
+      expect(posts.length).toBeGreaterThan(1);
+      expect(posts.map((r) => r.reply)).toEqual(posts.map((_, i) => ({ text: "Success", code: 0, ackId: i })));
+      expect(polls.length).toBeGreaterThanOrEqual(2); // each id turns true only at its second poll
+      const channel = posts[0]!.headers["x-splunk-request-channel"];
+      expect(polls.every((p) => p.path === `/services/collector/ack?channel=${channel}`)).toBe(true);
+      expect(JSON.parse(polls[0]!.body)).toEqual({ acks: posts.map((_, i) => i) });
+      expectEveryAlertAccountedFor(report, acking, alerts.map((a) => a.id));
+    });
+
+    it("defers events HEC received but never confirmed, without sending them again in the same run", async () => {
+      acking.holdAcks(true);
+      const report = await ackSink().deliver(items([alert(1), alert(2)]), Date.now() + 400);
+      expect(report.delivered).toEqual([]);
+      expect(report.deferred).toEqual([
+        { key: "alert-1", reason: "HEC received the events (ackId 0) but did not confirm indexing before the deadline" },
+        { key: "alert-2", reason: "HEC received the events (ackId 0) but did not confirm indexing before the deadline" },
+      ]);
+      expect(acking.requests.filter((r) => r.path === "/services/collector/event")).toHaveLength(1);
+    });
+  });
+
   it("AlertSink.send throws naming what was not delivered", async () => {
     hec.failNext(1, { status: 403 });
     hec.setToken("another");

@@ -2,6 +2,9 @@ import { randomUUID } from "node:crypto";
 import type { TokenSource } from "../secret-reference";
 import { classifyHecResponse, type HecOutcome } from "./response";
 
+/** Every outcome but success. */
+export type HecFailure = Exclude<HecOutcome, { kind: "ok" }>;
+
 /** HEC's endpoint for JSON events, from a base URL such as `https://splunk.example.com:8088`. */
 export function hecEventUrl(endpoint: string): string {
   let url: URL;
@@ -41,11 +44,14 @@ export interface HecClientOptions {
  */
 export class HecClient {
   readonly url: string;
+  /** Indexer acknowledgement endpoint (used when HEC answers with an `ackId`). */
+  readonly ackUrl: string;
   readonly channel: string;
   private readonly fetchFn: typeof fetch;
 
   constructor(private readonly opts: HecClientOptions) {
     this.url = hecEventUrl(opts.endpoint);
+    this.ackUrl = this.url.replace(/\/event$/, "/ack");
     this.channel = opts.channel ?? randomUUID();
     this.fetchFn = opts.fetch ?? fetch;
   }
@@ -55,10 +61,31 @@ export class HecClient {
    * cache (after HEC refused the cached one). Rejects only when the token cannot be read.
    */
   async post(body: string, timeoutMs: number, refreshToken = false): Promise<HecOutcome> {
+    return this.request(this.url, body, timeoutMs, refreshToken, (status, text, res) => classifyHecResponse(status, text, res.headers.get("retry-after")));
+  }
+
+  /**
+   * Asks which of the given ack ids are indexed (indexer acknowledgement, on the same channel). Answers
+   * `{kind: "acks", acked}` or, when HEC could not tell, the failure as a `HecOutcome`.
+   */
+  async acks(ackIds: number[], timeoutMs: number): Promise<{ kind: "acks"; acked: Set<number> } | HecFailure> {
+    return this.request(`${this.ackUrl}?channel=${encodeURIComponent(this.channel)}`, JSON.stringify({ acks: ackIds }), timeoutMs, false, (status, text, res) => {
+      const outcome = classifyHecResponse(status, text, res.headers.get("retry-after"));
+      if (outcome.kind !== "ok") return outcome;
+      try {
+        const acks = (JSON.parse(text) as { acks?: Record<string, unknown> }).acks ?? {};
+        return { kind: "acks", acked: new Set(Object.entries(acks).filter(([, v]) => v === true).map(([k]) => Number(k))) };
+      } catch {
+        return { kind: "retry", status, reason: `HTTP ${status}: ack answer is not JSON` };
+      }
+    });
+  }
+
+  private async request<T>(url: string, body: string, timeoutMs: number, refreshToken: boolean, read: (status: number, text: string, res: Response) => T): Promise<T | HecFailure> {
     const token = await this.opts.token.get(refreshToken);
     const redact = (s: string) => (token ? s.split(token).join("[redacted]") : s);
     try {
-      const res = await this.fetchFn(this.url, {
+      const res = await this.fetchFn(url, {
         method: "POST",
         headers: {
           Authorization: `Splunk ${token}`,
@@ -70,15 +97,14 @@ export class HecClient {
         redirect: "error",
         signal: AbortSignal.timeout(Math.max(1, Math.floor(timeoutMs))),
       });
-      const text = redact(await res.text());
-      return classifyHecResponse(res.status, text, res.headers.get("retry-after"));
+      return read(res.status, redact(await res.text()), res);
     } catch (err) {
       return classifyFetchError(err, timeoutMs, redact);
     }
   }
 }
 
-function classifyFetchError(err: unknown, timeoutMs: number, redact: (s: string) => string): HecOutcome {
+function classifyFetchError(err: unknown, timeoutMs: number, redact: (s: string) => string): HecFailure {
   const e = err as { name?: string; message?: string; cause?: { code?: string; message?: string } };
   if (e?.name === "TimeoutError" || e?.name === "AbortError") return { kind: "retry", reason: `no answer within ${timeoutMs} ms` };
   const cause = e?.cause;

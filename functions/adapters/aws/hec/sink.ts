@@ -42,6 +42,11 @@ export interface HecSinkOptions {
   maxBatchBytes?: number;
   /** Timeout of one request (default 10 s), shortened to what is left before the deadline. */
   requestTimeoutMs?: number;
+  /**
+   * Polling of indexer acknowledgements, used only when HEC answers with an `ackId` (a token with
+   * indexer acknowledgement on): first wait and cap of the growing wait between polls (default 500 ms, 4 s).
+   */
+  ackPoll?: { firstMs?: number; maxMs?: number };
   retry?: HecRetryOptions;
   logger?: SinkLogger;
   /** Injected for tests. */
@@ -71,13 +76,15 @@ const MIN_REQUEST_MS = 50;
  *   is taken out, otherwise the batch is bisected, so the good events of the batch still get in and
  *   only the bad one is `rejected`.
  * - Each item is sent in at most one request that HEC accepted; nothing accepted is sent again.
+ * - When the token has indexer acknowledgement on (HEC answers with an `ackId`), an event counts as
+ *   delivered only once HEC confirms it was indexed (see `confirmAcks`).
  */
 export class HecAlertSink implements AlertSink {
   private readonly cfg: RunConfig;
   private readonly maxBatchBytes: number;
 
   constructor(
-    private readonly client: Pick<HecClient, "post" | "url">,
+    private readonly client: Pick<HecClient, "post" | "acks" | "url">,
     private readonly settings: HecEventSettings,
     opts: HecSinkOptions = {},
   ) {
@@ -95,6 +102,7 @@ export class HecAlertSink implements AlertSink {
       now: opts.now ?? Date.now,
       random: opts.random ?? Math.random,
       logger: opts.logger,
+      ackPoll: { firstMs: opts.ackPoll?.firstMs ?? 500, maxMs: opts.ackPoll?.maxMs ?? 4_000 },
     };
   }
 
@@ -113,6 +121,7 @@ export class HecAlertSink implements AlertSink {
       return { key: it.key, line, bytes: Buffer.byteLength(line) + 1 };
     });
     for (const batch of this.batches(prepared)) await run.sendGroup(batch);
+    await run.confirmAcks();
     return run.report;
   }
 
@@ -134,7 +143,8 @@ export class HecAlertSink implements AlertSink {
 }
 
 interface RunConfig {
-  client: Pick<HecClient, "post" | "url">;
+  client: Pick<HecClient, "post" | "acks" | "url">;
+  ackPoll: { firstMs: number; maxMs: number };
   requestTimeoutMs: number;
   retry: Required<HecRetryOptions>;
   sleep: (ms: number) => Promise<void>;
@@ -148,6 +158,8 @@ class DeliveryRun {
   readonly report: DeliveryReport = { delivered: [], rejected: [], deferred: [], requests: 0, retries: 0 };
   private halt: Halt | undefined;
   private tokenRefreshed = false;
+  /** Batches HEC took with an ackId, waiting for indexer acknowledgement. */
+  private readonly pendingAcks = new Map<number, Prepared[]>();
   constructor(
     private readonly x: RunConfig,
     private readonly deadline: number,
@@ -159,7 +171,8 @@ class DeliveryRun {
     const outcome = await this.postWithRetry(items.map((i) => i.line).join("\n"), items.length);
     switch (outcome.kind) {
       case "ok":
-        for (const it of items) this.report.delivered.push(it.key);
+        if (outcome.ackId !== undefined) this.pendingAcks.set(outcome.ackId, items);
+        else for (const it of items) this.report.delivered.push(it.key);
         return;
       case "retry":
         // HEC stays unavailable: do not hammer it with the remaining batches in this invocation.
@@ -184,6 +197,37 @@ class DeliveryRun {
         return this.sendGroup(items.slice(mid));
       }
     }
+  }
+
+  /**
+   * With indexer acknowledgement, HEC's 200 only means "received": an event counts as delivered once
+   * HEC confirms it was indexed. Polls until every batch is confirmed or the deadline; what is still
+   * unconfirmed then is deferred (SQS delivers it again; Splunk may then hold it twice, under one
+   * `alert_id`).
+   */
+  async confirmAcks(): Promise<void> {
+    const { client, sleep, now, requestTimeoutMs, ackPoll, logger } = this.x;
+    let wait = ackPoll.firstMs;
+    let last = "";
+    while (this.pendingAcks.size > 0 && now() + wait + MIN_REQUEST_MS < this.deadline) {
+      await sleep(wait);
+      wait = Math.min(wait * 2, ackPoll.maxMs);
+      const res = await client.acks([...this.pendingAcks.keys()], Math.min(requestTimeoutMs, this.deadline - now()));
+      this.report.requests++;
+      if (res.kind !== "acks") {
+        last = `; last ack poll: ${res.reason}`;
+        continue;
+      }
+      for (const id of res.acked) {
+        for (const it of this.pendingAcks.get(id) ?? []) this.report.delivered.push(it.key);
+        this.pendingAcks.delete(id);
+      }
+    }
+    for (const [id, items] of this.pendingAcks) {
+      this.settle(items, "deferred", `HEC received the events (ackId ${id}) but did not confirm indexing before the deadline${last}`);
+      logger?.warn("HEC did not acknowledge indexing in time; deferring", { ackId: id, events: items.length });
+    }
+    this.pendingAcks.clear();
   }
 
   private settle(items: Prepared[], kind: "rejected" | "deferred", reason: string): void {
