@@ -48,6 +48,8 @@ beforeAll(() => {
   docs = { identity: [...identityDocs].flatMap((d) => m.statements(d)), resource: [...resourceDocs].flatMap((d) => m.statements(d)) };
 }, 300_000);
 
+afterAll(() => run?.dispose());
+
 const allows = (s: PolicyStatement): boolean => s.effect === "Allow";
 const where = (s: PolicyStatement): string => `${s.doc} ${s.sid ?? ""}`.trim();
 

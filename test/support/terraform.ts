@@ -7,7 +7,7 @@
  * skips, because a silently skipped plan test proves nothing.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { App, type TerraformStack } from "cdktf";
@@ -80,6 +80,8 @@ export interface TerraformRun {
   plan: PlanJson;
   /** Milliseconds per step. */
   timings: { synth: number; init: number; validate: number; plan: number; show: number };
+  /** Deletes the temporary directory (call it in afterAll; keep it to look at a failure). */
+  dispose(): void;
 }
 
 /** Throws, with what to install, when terraform or the provider mirror is missing. */
@@ -146,6 +148,7 @@ export function planStack(build: (app: App) => TerraformStack): TerraformRun {
     synthesized,
     plan: JSON.parse(json) as PlanJson,
     timings: { synth: Math.round(synth), init: Math.round(init), validate: Math.round(validate), plan: Math.round(plan), show: Math.round(show) },
+    dispose: () => rmSync(outdir, { recursive: true, force: true }),
   };
 }
 
