@@ -81,6 +81,7 @@ export function logAnalyzerStatements(settings: LogAnalyzerSettings, ctx: Analyz
       actions: [...p.actions],
       resources: p.resources.map((res) => fillResource(res, ctx.partition, ctx.account)),
     });
+    if (p.unscoped) statements.push({ sid: `${sidOf(r.id)}Lookups`, actions: [...p.unscoped.actions], resources: ["*"] });
   }
   return statements;
 }

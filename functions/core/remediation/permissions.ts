@@ -3,13 +3,27 @@ import type { RemediationId } from "../rules/rule";
 /** How a remediation may run; absent from config means off. */
 export type RemediationMode = "off" | "dry-run" | "apply";
 
+/** Every action a remediation may call, scoped or not. */
+export function allRemediationActions(p: RemediationPermission): string[] {
+  return [...p.actions, ...(p.unscoped?.actions ?? [])];
+}
+
 /**
  * The IAM actions each remediation needs when it runs in `apply` mode, and the resource ARN patterns
  * they are scoped to (`${account}`/`${partition}` are filled by the deployment). The infra grants a
  * remediation's actions only when config enables it in `apply` mode: dry-run needs no write access.
  * One source of truth for the handlers (what they call) and the IAM policy (what they may call).
  */
-export const REMEDIATION_PERMISSIONS: Record<RemediationId, { actions: string[]; resources: string[]; why: string }> = {
+export interface RemediationPermission {
+  /** Actions scoped to `resources`. */
+  actions: string[];
+  resources: string[];
+  /** Read-only actions AWS does not allow to scope to a resource, granted on "*" (with the reason). */
+  unscoped?: { actions: string[]; why: string };
+  why: string;
+}
+
+export const REMEDIATION_PERMISSIONS: Record<RemediationId, RemediationPermission> = {
   "cloudtrail.start-logging": {
     actions: ["cloudtrail:StartLogging", "cloudtrail:GetTrailStatus"],
     resources: ["arn:${partition}:cloudtrail:*:${account}:trail/*"],
@@ -26,8 +40,9 @@ export const REMEDIATION_PERMISSIONS: Record<RemediationId, { actions: string[];
     why: "turn all four S3 Block Public Access settings back on for the bucket",
   },
   "ec2.revoke-world-open-ingress": {
-    actions: ["ec2:RevokeSecurityGroupIngress", "ec2:DescribeSecurityGroupRules"],
+    actions: ["ec2:RevokeSecurityGroupIngress"],
     resources: ["arn:${partition}:ec2:*:${account}:security-group/*", "arn:${partition}:ec2:*:${account}:security-group-rule/*"],
+    unscoped: { actions: ["ec2:DescribeSecurityGroupRules"], why: "EC2 Describe* actions support no resource-level permissions" },
     why: "remove the ingress rule that opened a security group to 0.0.0.0/0 or ::/0",
   },
 };

@@ -4,7 +4,7 @@ import { IAMClient } from "@aws-sdk/client-iam";
 import { GetPublicAccessBlockCommand, S3Client } from "@aws-sdk/client-s3";
 import { mockClient } from "aws-sdk-client-mock";
 import { createRemediators, PlannedRemediator } from "../../../functions/adapters/aws/remediation";
-import { REMEDIATION_PERMISSIONS } from "../../../functions/core/remediation/permissions";
+import { REMEDIATION_PERMISSIONS, allRemediationActions } from "../../../functions/core/remediation/permissions";
 import type { RemediationId } from "../../../functions/core/rules/rule";
 import { attachAdmin, authorizeIngress, deletePublicAccessBlock, record, stopLogging } from "../../handlers/log-analyzer/records";
 import { awsError, findingFor, testClients } from "./remediation-fixtures";
@@ -67,7 +67,7 @@ describe("remediation IAM permissions", () => {
     ec2.on(DescribeSecurityGroupRulesCommand).resolves({ SecurityGroupRules: [{ SecurityGroupRuleId: "sgr-3", IsEgress: false, CidrIpv4: "0.0.0.0/0" }] });
     ec2.on(RevokeSecurityGroupIngressCommand).resolves({ Return: true });
     const remediator = createRemediators(testClients())[id] as PlannedRemediator;
-    const granted = REMEDIATION_PERMISSIONS[id].actions;
+    const granted = allRemediationActions(REMEDIATION_PERMISSIONS[id]);
 
     // Act
     const planned: string[] = [];

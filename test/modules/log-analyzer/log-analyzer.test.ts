@@ -148,10 +148,13 @@ describe("LogAnalyzer", () => {
     // Assess
     expect(remediable.length).toBeGreaterThan(0);
     const remediationStatements = applied.filter((s) => s.sid.startsWith("Remediate"));
-    const expected = [...new Set(remediable.map((r) => r.remediation!))].sort().map((id) => ({
-      actions: REMEDIATION_PERMISSIONS[id].actions,
-      resources: REMEDIATION_PERMISSIONS[id].resources.map((p) => p.replace("${partition}", "aws").replace("${account}", ACCOUNT)),
-    }));
+    const expected = [...new Set(remediable.map((r) => r.remediation!))].sort().flatMap((id) => [
+      {
+        actions: REMEDIATION_PERMISSIONS[id].actions,
+        resources: REMEDIATION_PERMISSIONS[id].resources.map((p) => p.replace("${partition}", "aws").replace("${account}", ACCOUNT)),
+      },
+      ...(REMEDIATION_PERMISSIONS[id].unscoped ? [{ actions: REMEDIATION_PERMISSIONS[id].unscoped!.actions, resources: ["*"] }] : []),
+    ]);
     expect(remediationStatements.map((s) => ({ actions: s.actions, resources: s.resources }))).toEqual(expected);
     expect(JSON.stringify(remediationStatements)).not.toContain("${");
     expect(dryRun).toEqual(withoutOwnStatements(tf));
