@@ -1,0 +1,64 @@
+import { z } from "zod";
+import { RuleConfigError, RuleEngine } from "../../core/rules/engine";
+import type { AnyRule } from "../../core/rules/rule";
+import type { RemediationMode } from "../../core/remediation/permissions";
+import { EnvError, arnVar, jsonVar, parseEnv } from "../shared/env";
+
+const envSchema = z.object({
+  AWS_REGION: z.string().trim().min(1),
+  ALERT_TOPIC_ARN: arnVar("sns", "arn:aws:sns:us-east-1:111122223333:trailwatch-alerts"),
+  IDEMPOTENCY_TABLE: z.string().trim().regex(/^[A-Za-z0-9_.-]{3,255}$/, "must be a DynamoDB table name (3-255 of A-Z a-z 0-9 _ . -)"),
+  RULE_SETTINGS: jsonVar(z.record(z.string(), z.unknown()).default({}), 'a JSON object keyed by rule id, e.g. {"ec2.security-group-open-to-world": {"allowedPorts": [443]}}'),
+  REMEDIATION: jsonVar(
+    z.record(z.string(), z.enum(["off", "dry-run", "apply"])).default({}),
+    'a JSON object of rule id to "off", "dry-run" or "apply", e.g. {"iam.admin-policy-attached": "dry-run"}',
+  ),
+  /** Optional: the function's own role; when absent it is asked from STS once per container. */
+  FUNCTION_ROLE_ARN: arnVar("iam", "arn:aws:iam::111122223333:role/trailwatch-log-analyzer").optional(),
+  /** Deliveries of a message during which a throttled remediation retries the message; later the alert goes out with the failure. */
+  REMEDIATION_RETRY_RECEIVES: z.coerce.number().int().min(1).max(100).default(3),
+});
+
+/** The log analyzer's validated settings. */
+export interface LogAnalyzerConfig {
+  region: string;
+  alertTopicArn: string;
+  idempotencyTable: string;
+  ruleSettings: Record<string, unknown>;
+  /** Remediation mode per rule id; only rules that have a remediation may appear. */
+  remediation: Record<string, RemediationMode>;
+  functionRoleArn?: string;
+  remediationRetryReceives: number;
+}
+
+/**
+ * Reads the environment and checks it against the catalog: rule settings must be accepted by their
+ * rules, and `REMEDIATION` may name only rules that exist and have a remediation. Throws
+ * {@link EnvError} naming every problem.
+ */
+export function logAnalyzerConfig(catalog: readonly AnyRule[], env: Record<string, string | undefined> = process.env): LogAnalyzerConfig {
+  const e = parseEnv("log-analyzer", envSchema, env);
+  try {
+    new RuleEngine(catalog, { settings: e.RULE_SETTINGS });
+  } catch (err) {
+    if (err instanceof RuleConfigError) throw new EnvError(`log-analyzer: invalid environment: RULE_SETTINGS: ${err.message}`);
+    throw err;
+  }
+  const byId = new Map(catalog.map((r) => [r.id, r]));
+  const problems: string[] = [];
+  for (const [id, mode] of Object.entries(e.REMEDIATION)) {
+    const rule = byId.get(id);
+    if (!rule) problems.push(`REMEDIATION.${id}: no such rule`);
+    else if (!rule.remediation && mode !== "off") problems.push(`REMEDIATION.${id}: the rule has no remediation`);
+  }
+  if (problems.length) throw new EnvError(`log-analyzer: invalid environment: ${problems.join("; ")}`);
+  return {
+    region: e.AWS_REGION,
+    alertTopicArn: e.ALERT_TOPIC_ARN,
+    idempotencyTable: e.IDEMPOTENCY_TABLE,
+    ruleSettings: e.RULE_SETTINGS,
+    remediation: e.REMEDIATION,
+    ...(e.FUNCTION_ROLE_ARN ? { functionRoleArn: e.FUNCTION_ROLE_ARN } : {}),
+    remediationRetryReceives: e.REMEDIATION_RETRY_RECEIVES,
+  };
+}

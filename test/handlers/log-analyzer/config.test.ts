@@ -1,0 +1,57 @@
+import { catalog } from "../../../functions/core/rules/catalog";
+import { handler, logAnalyzerConfig } from "../../../functions/handlers/log-analyzer";
+import { sqsEvent } from "./harness";
+
+const GOOD = {
+  AWS_REGION: "us-east-1",
+  ALERT_TOPIC_ARN: "arn:aws:sns:us-east-1:111122223333:trailwatch-alerts",
+  IDEMPOTENCY_TABLE: "trailwatch-idempotency",
+};
+
+describe("log analyzer configuration", () => {
+  it("reads a minimal environment with remediation off and no rule settings", () => {
+    expect(logAnalyzerConfig(catalog, GOOD)).toEqual({
+      region: "us-east-1",
+      alertTopicArn: GOOD.ALERT_TOPIC_ARN,
+      idempotencyTable: GOOD.IDEMPOTENCY_TABLE,
+      ruleSettings: {},
+      remediation: {},
+      remediationRetryReceives: 3,
+    });
+  });
+
+  it("reads remediation modes and the function's role", () => {
+    const cfg = logAnalyzerConfig(catalog, {
+      ...GOOD,
+      REMEDIATION: '{"cloudtrail.logging-stopped": "apply"}',
+      FUNCTION_ROLE_ARN: "arn:aws:iam::111122223333:role/trailwatch-log-analyzer",
+    });
+
+    expect(cfg.remediation).toEqual({ "cloudtrail.logging-stopped": "apply" });
+    expect(cfg.functionRoleArn).toBe("arn:aws:iam::111122223333:role/trailwatch-log-analyzer");
+  });
+
+  it.each([
+    [{ ALERT_TOPIC_ARN: undefined }, /ALERT_TOPIC_ARN: is required but not set/],
+    [{ ALERT_TOPIC_ARN: "trailwatch-alerts" }, /ALERT_TOPIC_ARN: must be an sns ARN/],
+    [{ IDEMPOTENCY_TABLE: "x" }, /IDEMPOTENCY_TABLE: must be a DynamoDB table name/],
+    [{ REMEDIATION: "{apply}" }, /REMEDIATION: is not valid JSON .* expected a JSON object of rule id/],
+    [{ REMEDIATION: '{"cloudtrail.logging-stopped": "yes"}' }, /REMEDIATION\.cloudtrail\.logging-stopped: Invalid option/],
+    [{ REMEDIATION: '{"no.such-rule": "apply"}' }, /REMEDIATION\.no\.such-rule: no such rule/],
+    [{ REMEDIATION: '{"ssm.plaintext-secret-parameter": "apply"}' }, /REMEDIATION\.ssm\.plaintext-secret-parameter: the rule has no remediation/],
+    [{ RULE_SETTINGS: '{"no.such-rule": {}}' }, /RULE_SETTINGS: settings given for unknown rule id "no.such-rule"/],
+    [{ FUNCTION_ROLE_ARN: "trailwatch" }, /FUNCTION_ROLE_ARN: must be an iam ARN/],
+  ])("rejects %j with a message naming the variable", (change, message) => {
+    expect(() => logAnalyzerConfig(catalog, { ...GOOD, ...change })).toThrow(message);
+  });
+
+  it("makes the Lambda handler fail every invocation with the reason when the environment is wrong", async () => {
+    const saved = { ...process.env };
+    process.env = { ...saved, ALERT_TOPIC_ARN: "", IDEMPOTENCY_TABLE: "t1", AWS_REGION: "us-east-1" };
+    try {
+      await expect(handler(sqsEvent([]), {} as never)).rejects.toThrow(/^log-analyzer: invalid environment: ALERT_TOPIC_ARN/);
+    } finally {
+      process.env = saved;
+    }
+  });
+});

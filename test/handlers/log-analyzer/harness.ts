@@ -1,0 +1,222 @@
+import { Logger } from "@aws-lambda-powertools/logger";
+import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { PublishBatchCommand, SNSClient, type PublishBatchCommandInput } from "@aws-sdk/client-sns";
+import { mockClient } from "aws-sdk-client-mock";
+import type { SQSEvent } from "aws-lambda";
+import { DynamoIdempotencyStore } from "../../../functions/adapters/aws/idempotency-store";
+import { createRemediators, RemediationRunner } from "../../../functions/adapters/aws/remediation";
+import { SnsAlertSink } from "../../../functions/adapters/aws/sns-alert-sink";
+import type { Alert } from "../../../functions/core/alert/alert";
+import type { RemediationMode } from "../../../functions/core/remediation/permissions";
+import { catalog } from "../../../functions/core/rules/catalog";
+import { defineRule, type AnyRule } from "../../../functions/core/rules/rule";
+import { createLogAnalyzer } from "../../../functions/handlers/log-analyzer";
+import { createMetrics } from "../../../functions/handlers/shared";
+import { testClients } from "../../adapters/aws/remediation-fixtures";
+import { startDynalite, type LocalDynamo } from "../../support/dynalite";
+import { s3rverClientConfig, startFaultInjector, startS3rver, type FaultInjector, type LocalS3 } from "../../support/s3rver";
+import { ACCOUNT, SELF_ROLE_ARN, gzipLog } from "./records";
+
+export const BUCKET = "org-trail-logs";
+export const TABLE = "trailwatch-idempotency";
+export const TOPIC = `arn:aws:sns:us-east-1:${ACCOUNT}:trailwatch-alerts`;
+
+/**
+ * The catalog rule that detects an attached AdministratorAccess; a minimal stand-in only when the
+ * catalog has none yet, so these handler tests do not depend on the catalog's contents.
+ */
+export const adminRule: AnyRule =
+  catalog.find((r) => r.remediation === "iam.detach-admin-policy") ??
+  defineRule({
+    id: "iam.admin-policy-attached",
+    title: "Administrator access granted",
+    severity: "high",
+    description: "AdministratorAccess attached",
+    eventSources: ["iam.amazonaws.com"],
+    eventNames: ["AttachUserPolicy", "AttachGroupPolicy", "AttachRolePolicy"],
+    match: (r) => /:iam::aws:policy\/AdministratorAccess$/.test(String(r.requestParameters?.policyArn)),
+    summary: () => "AdministratorAccess attached",
+    remediation: "iam.detach-admin-policy",
+    references: {},
+  });
+export const testCatalog: readonly AnyRule[] = catalog.includes(adminRule) ? catalog : [...catalog, adminRule];
+
+const snsMock = () => mockClient(SNSClient);
+type SnsMock = ReturnType<typeof snsMock>;
+
+/** Everything a log-analyzer test needs: local S3 (behind a fault injector), local DynamoDB, mocked SNS. */
+export interface Harness {
+  s3: LocalS3;
+  proxy: FaultInjector;
+  db: LocalDynamo;
+  sns: SnsMock;
+  putLog(key: string, records: Record<string, unknown>[]): Promise<void>;
+  putRaw(key: string, body: Buffer): Promise<void>;
+  /** An analyzer with the given remediation modes; each call makes a fresh one (a cold start). */
+  analyzer(modes?: Record<string, RemediationMode>): ReturnType<typeof createLogAnalyzer>;
+  /** The next PublishBatch call fails with `error` (then SNS accepts again). */
+  snsFailNext(error: Error): void;
+  /** Alerts published to SNS so far (from the `sqs` protocol message). */
+  sent(): Alert[];
+  stop(): Promise<void>;
+}
+
+export async function startHarness(): Promise<Harness> {
+  const s3 = await startS3rver({ buckets: [BUCKET] });
+  const proxy = await startFaultInjector(s3.endpoint);
+  const db = await startDynalite();
+  await db.createTable(TABLE);
+  const s3Client = new S3Client(s3rverClientConfig(proxy.endpoint));
+  const snsClient = new SNSClient({ region: "us-east-1", credentials: { accessKeyId: "T", secretAccessKey: "T" } });
+  const sns = snsMock();
+  const sent: Alert[] = [];
+  const accept = (input: PublishBatchCommandInput) => {
+    for (const e of input.PublishBatchRequestEntries ?? []) sent.push(JSON.parse(JSON.parse(e.Message!).sqs) as Alert);
+    return { Successful: (input.PublishBatchRequestEntries ?? []).map((e) => ({ Id: e.Id, MessageId: `msg-${e.Id}` })), Failed: [] };
+  };
+  sns.on(PublishBatchCommand).callsFake(accept);
+  return {
+    s3,
+    proxy,
+    db,
+    sns,
+    putLog: (key, records) => s3.client.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: gzipLog(records) })).then(() => undefined),
+    putRaw: (key, body) => s3.client.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: body })).then(() => undefined),
+    analyzer: (modes = {}) =>
+      createLogAnalyzer({
+        s3: s3Client,
+        idempotency: new DynamoIdempotencyStore(db.client, TABLE),
+        sink: new SnsAlertSink(snsClient, TOPIC, { maxAttempts: 1 }),
+        catalog: testCatalog,
+        remediation: new RemediationRunner({
+          modes,
+          remediators: createRemediators(testClients()),
+          self: async () => ({ accountId: ACCOUNT, roleArn: SELF_ROLE_ARN }),
+        }),
+        logger: new Logger({ serviceName: "log-analyzer", logLevel: "INFO" }),
+        metrics: createMetrics("log-analyzer"),
+      }),
+    snsFailNext(error) {
+      // Re-installed: the *Once behaviours count calls from the stub's creation.
+      sns.reset();
+      sns.on(PublishBatchCommand).rejectsOnce(error).callsFake(accept);
+    },
+    sent: () => [...sent],
+    async stop() {
+      sns.restore();
+      s3Client.destroy();
+      snsClient.destroy();
+      await proxy.stop();
+      await db.stop();
+      await s3.stop();
+    },
+  };
+}
+
+let messageSeq = 0;
+
+/** An SQS event as Lambda's event source mapping delivers it. */
+export function sqsEvent(messages: (string | { body: string; messageId?: string; receiveCount?: number })[]): SQSEvent {
+  return {
+    Records: messages.map((m) => {
+      const msg = typeof m === "string" ? { body: m } : m;
+      const messageId = msg.messageId ?? `00000000-0000-4000-9000-${String(++messageSeq).padStart(12, "0")}`;
+      return {
+        messageId,
+        receiptHandle: `rh-${messageId}`,
+        body: msg.body,
+        attributes: {
+          ApproximateReceiveCount: String(msg.receiveCount ?? 1),
+          SentTimestamp: "1795000000000",
+          SenderId: "AIDAEXAMPLE",
+          ApproximateFirstReceiveTimestamp: "1795000000000",
+        },
+        messageAttributes: {},
+        md5OfBody: "0",
+        eventSource: "aws:sqs",
+        eventSourceARN: `arn:aws:sqs:us-east-1:${ACCOUNT}:trailwatch-log-analyzer`,
+        awsRegion: "us-east-1",
+      };
+    }),
+  };
+}
+
+/** An S3 event notification body for objects of BUCKET (keys given decoded; encoded here as S3 does). */
+export function s3Notification(keys: string[], opts: { eTag?: string } = {}): string {
+  return JSON.stringify({
+    Records: keys.map((key) => ({
+      eventVersion: "2.1",
+      eventSource: "aws:s3",
+      awsRegion: "us-east-1",
+      eventTime: "2026-11-23T10:05:00.000Z",
+      eventName: "ObjectCreated:Put",
+      s3: {
+        s3SchemaVersion: "1.0",
+        bucket: { name: BUCKET, arn: `arn:aws:s3:::${BUCKET}` },
+        object: { key: encodeURIComponent(key).replace(/%2F/g, "/").replace(/%20/g, "+"), size: 100, ...(opts.eTag ? { eTag: opts.eTag } : {}) },
+      },
+    })),
+  });
+}
+
+/** CloudTrail's own delivery notification, in its SNS envelope (as SQS receives it without raw delivery). */
+export function cloudTrailSnsNotification(keys: string[]): string {
+  return JSON.stringify({
+    Type: "Notification",
+    MessageId: "9c1b2b3a-0000-4000-8000-00000000000a",
+    TopicArn: `arn:aws:sns:us-east-1:${ACCOUNT}:cloudtrail-delivery`,
+    Message: JSON.stringify({ s3Bucket: BUCKET, s3ObjectKey: keys }),
+    Timestamp: "2026-11-23T10:05:01.000Z",
+  });
+}
+
+export const CONTEXT = { getRemainingTimeInMillis: () => 60_000 };
+
+/**
+ * Captures what is written to stdout and stderr (Powertools logs, warnings and errors going to
+ * stderr, and EMF lines) while `fn` runs, without printing it.
+ */
+export async function captureStdout<T>(fn: () => Promise<T>): Promise<{ result: T; lines: Record<string, unknown>[] }> {
+  const chunks: string[] = [];
+  const grab = (chunk: string | Uint8Array) => {
+    chunks.push(typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8"));
+    return true;
+  };
+  const out = jest.spyOn(process.stdout, "write").mockImplementation(grab);
+  const err = jest.spyOn(process.stderr, "write").mockImplementation(grab);
+  try {
+    const result = await fn();
+    const lines = chunks
+      .join("")
+      .split("\n")
+      .filter((l) => l.trim().startsWith("{"))
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    return { result, lines };
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+  }
+}
+
+/** EMF lines among captured stdout lines. */
+export interface EmfLine {
+  _aws: { CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string; Unit: string }[] }[] };
+  [k: string]: unknown;
+}
+export function emfLines(lines: Record<string, unknown>[]): EmfLine[] {
+  return lines.filter((l) => "_aws" in l) as EmfLine[];
+}
+
+/** Sum of a metric over EMF lines whose dimension set is exactly `dims` (and whose values match `where`). */
+export function metricSum(lines: Record<string, unknown>[], name: string, dims: string[] = ["service"], where: Record<string, string> = {}): number {
+  let sum = 0;
+  for (const l of emfLines(lines)) {
+    const d = l._aws.CloudWatchMetrics[0]!;
+    if (!d.Metrics.some((m) => m.Name === name)) continue;
+    if (JSON.stringify([...d.Dimensions[0]!].sort()) !== JSON.stringify([...dims].sort())) continue;
+    if (Object.entries(where).some(([k, v]) => l[k] !== v)) continue;
+    const v = l[name];
+    sum += Array.isArray(v) ? v.reduce((a: number, b: number) => a + b, 0) : Number(v);
+  }
+  return sum;
+}
