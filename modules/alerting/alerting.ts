@@ -91,10 +91,13 @@ export class Alerting extends Construct {
     ]);
     new SnsTopicPolicy(this, "topic-policy-attachment", { arn: this.topic.arn, policy: topicPolicy.json });
 
-    const emailFilter: Record<string, unknown[]> = { email: ["yes"] };
+    // trailwatch alerts carry `email`/`severityRank` attributes (SnsAlertSink); CloudWatch alarm
+    // notifications carry no attributes at all, so a second branch lets them through to people too.
+    const alertBranch: Record<string, unknown[]> = { email: ["yes"] };
     if (props.emailMinSeverity && severityRank(props.emailMinSeverity) > 0) {
-      emailFilter.severityRank = [{ numeric: [">=", severityRank(props.emailMinSeverity)] }];
+      alertBranch.severityRank = [{ numeric: [">=", severityRank(props.emailMinSeverity)] }];
     }
+    const emailFilter = { $or: [alertBranch, { rule: [{ exists: false }] }] };
     this.emailSubscriptions = [...new Set(props.emails)].map(
       (address, i) =>
         new SnsTopicSubscription(this, `email-${i}`, {
@@ -149,6 +152,9 @@ export class Alerting extends Construct {
       endpoint: queue.arn,
       // The queue receives the alert JSON itself (the `sqs` member of the message), not an SNS envelope.
       rawMessageDelivery: true,
+      // Only trailwatch alerts (they carry a `rule` attribute); alarm notifications are for email.
+      filterPolicyScope: "MessageAttributes",
+      filterPolicy: JSON.stringify({ rule: [{ exists: true }] }),
     });
 
     const tokenEnv: Record<string, string> = hec.tokenSecretArn ? { HEC_TOKEN_SECRET_ARN: hec.tokenSecretArn } : { HEC_TOKEN_PARAMETER_NAME: hec.tokenParameterName! };

@@ -45,7 +45,7 @@ describe("Alerting", () => {
     expect(subs.map((s) => s.endpoint)).toEqual(["soc@example.com", "oncall@example.com"]);
     for (const s of subs) {
       expect(s).toMatchObject({ protocol: "email", filter_policy_scope: "MessageAttributes" });
-      expect(JSON.parse(s.filter_policy)).toEqual({ email: ["yes"], severityRank: [{ numeric: [">=", 3] }] });
+      expect(JSON.parse(s.filter_policy)).toEqual({ $or: [{ email: ["yes"], severityRank: [{ numeric: [">=", 3] }] }, { rule: [{ exists: false }] }] });
     }
   });
 
@@ -53,7 +53,7 @@ describe("Alerting", () => {
     // Act
     const tf = synth();
     // Assess
-    expect(JSON.parse(values(tf.resource.aws_sns_topic_subscription)[0].filter_policy)).toEqual({ email: ["yes"] });
+    expect(JSON.parse(values(tf.resource.aws_sns_topic_subscription)[0].filter_policy)).toEqual({ $or: [{ email: ["yes"] }, { rule: [{ exists: false }] }] });
   });
 
   it("deploys no HEC plumbing without a HEC sink", () => {
@@ -78,7 +78,8 @@ describe("Alerting", () => {
       expect(queues["tw-hec-alerts"].visibility_timeout_seconds).toBe(180);
       const sqsSub = values(tf.resource.aws_sns_topic_subscription).find((s) => s.protocol === "sqs");
       expect(sqsSub).toMatchObject({ raw_message_delivery: true, endpoint: expect.stringContaining("aws_sqs_queue.alerting_hec-queue") });
-      expect(sqsSub.filter_policy).toBeUndefined();
+      // Only trailwatch alerts (with a rule attribute) reach Splunk; CloudWatch alarm notifications do not.
+      expect(JSON.parse(sqsSub.filter_policy)).toEqual({ rule: [{ exists: true }] });
       expect(statement(tf, "AlertTopicDelivers")).toMatchObject({
         principals: [{ type: "Service", identifiers: ["sns.amazonaws.com"] }],
         actions: ["sqs:SendMessage"],
