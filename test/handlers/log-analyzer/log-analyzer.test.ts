@@ -1,6 +1,7 @@
 import { CloudTrailClient, GetTrailStatusCommand, StartLoggingCommand } from "@aws-sdk/client-cloudtrail";
 import { DetachUserPolicyCommand, IAMClient } from "@aws-sdk/client-iam";
 import { HeadObjectCommand } from "@aws-sdk/client-s3";
+import type { SQSBatchResponse } from "aws-lambda";
 import { mockClient } from "aws-sdk-client-mock";
 import { DynamoIdempotencyStore, objectIdempotencyKey } from "../../../functions/adapters/aws/idempotency-store";
 import { awsError } from "../../adapters/aws/remediation-fixtures";
@@ -42,6 +43,8 @@ beforeEach(() => {
   iam.on(DetachUserPolicyCommand).resolves({});
 });
 
+type Captured = { result: SQSBatchResponse; lines: Record<string, unknown>[] };
+
 /** Alerts sent during `fn`. */
 async function alertsDuring(fn: () => Promise<unknown>) {
   const before = h.sent().length;
@@ -57,7 +60,7 @@ describe("log analyzer: alerts and remediation", () => {
     const analyze = h.analyzer({ [adminRule.id]: "dry-run" });
 
     // Act
-    let out;
+    let out: SQSBatchResponse | undefined;
     const alerts = await alertsDuring(async () => (out = (await captureStdout(() => analyze(sqsEvent([s3Notification([k])]), CONTEXT))).result));
 
     // Assess
@@ -137,7 +140,7 @@ describe("log analyzer: exactly once per object", () => {
     const k = key();
     await h.putLog(k, [attachAdmin("mallory")]);
 
-    let res;
+    let res: SQSBatchResponse | undefined;
     const alerts = await alertsDuring(async () => {
       res = (await captureStdout(() => h.analyzer()(sqsEvent([s3Notification([k]), cloudTrailSnsNotification([k])]), CONTEXT))).result;
     });
@@ -163,7 +166,7 @@ describe("log analyzer: what it reads", () => {
     const keys = [key(), key(), key()];
     for (const [i, k] of keys.entries()) await h.putLog(k, [record(), record(), attachAdmin(`user${i}`)]);
 
-    let out;
+    let out: Captured | undefined;
     const alerts = await alertsDuring(async () => {
       out = await captureStdout(() => h.analyzer()(sqsEvent([cloudTrailSnsNotification(keys)]), CONTEXT));
     });
@@ -190,7 +193,7 @@ describe("log analyzer: what it reads", () => {
     const full = gzipLog([attachAdmin("early"), ...Array.from({ length: 300 }, (_, i) => record({ requestParameters: { i, pad: "z".repeat(300) } }))]);
     await h.putRaw(k, full.subarray(0, Math.floor(full.length * 0.5)));
 
-    let out;
+    let out: Captured | undefined;
     const alerts = await alertsDuring(async () => {
       out = await captureStdout(() => h.analyzer()(sqsEvent([s3Notification([k])]), CONTEXT));
     });
