@@ -18,15 +18,22 @@ export { createLogAnalyzer, type LogAnalyzerDeps } from "./log-analyzer/analyzer
 export { logAnalyzerConfig, type LogAnalyzerConfig } from "./log-analyzer/config";
 
 const SERVICE = "log-analyzer";
+const logger = createLogger(SERVICE);
 
 /** Wires the analyzer from the environment (validated once per container; a bad one fails every invocation with the reason). */
 function fromEnvironment(env: Record<string, string | undefined>): ReturnType<typeof createLogAnalyzer> {
-  const logger = createLogger(SERVICE);
   const cfg = logAnalyzerConfig(catalog, env);
   const settings = clientSettings({ region: cfg.region });
   const cached = <T>(make: () => T) => {
     let c: T | undefined;
     return () => (c ??= make());
+  };
+  // Static imports on purpose: with esbuild's single-file CJS bundle, import() made it larger and slower to load.
+  const remediationClients = {
+    cloudTrail: perRegion((region) => new CloudTrailClient({ ...settings, region })),
+    iam: cached(() => new IAMClient(settings)),
+    s3: perRegion((region) => new S3Client({ ...settings, region })),
+    ec2: perRegion((region) => new EC2Client({ ...settings, region })),
   };
   // With FUNCTION_ROLE_ARN set, STS is never asked.
   const fromArn = cfg.functionRoleArn ? /^arn:[^:]+:iam::(\d{12}):role\//.exec(cfg.functionRoleArn)?.[1] : undefined;
@@ -39,12 +46,7 @@ function fromEnvironment(env: Record<string, string | undefined>): ReturnType<ty
     ruleSettings: cfg.ruleSettings,
     remediation: new RemediationRunner({
       modes: cfg.remediation,
-      remediators: createRemediators({
-        cloudTrail: perRegion((region) => new CloudTrailClient({ ...settings, region })),
-        iam: cached(() => new IAMClient(settings)),
-        s3: perRegion((region) => new S3Client({ ...settings, region })),
-        ec2: perRegion((region) => new EC2Client({ ...settings, region })),
-      }),
+      remediators: createRemediators(remediationClients),
       // Asked once per container and only when a remediation is due; a failure is retried next time.
       self: () =>
         (self ??= new STSClient(settings)
@@ -76,6 +78,7 @@ let analyzer: ReturnType<typeof createLogAnalyzer> | undefined;
  * enable `ReportBatchItemFailures`).
  */
 export const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
+  if (context?.awsRequestId) logger.addContext(context);
   analyzer ??= fromEnvironment(process.env);
   return analyzer(event, context);
 };

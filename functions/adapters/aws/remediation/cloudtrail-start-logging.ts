@@ -33,7 +33,7 @@ export class StartLoggingRemediator extends PlannedRemediator {
 
   protected async execute(_f: Finding, plan: { calls: PlannedCall[]; target: string }): Promise<RemediationResult> {
     const call = plan.calls[0]!;
-    const client = this.clients.cloudTrail(call.region);
+    const client = await this.clients.cloudTrail(call.region);
     const status: PlannedCall = { action: "cloudtrail:GetTrailStatus", region: call.region, input: call.input };
     const gone = { TrailNotFoundException: `trail ${plan.target} no longer exists; nothing to start` };
     try {

@@ -165,7 +165,7 @@ export class RevokeWorldOpenIngressRemediator extends PlannedRemediator {
   }
 
   protected async execute(_f: Finding, plan: { calls: PlannedCall[]; target: string }): Promise<RemediationResult> {
-    const ec2 = this.clients.ec2(plan.calls[0]!.region);
+    const ec2 = await this.clients.ec2(plan.calls[0]!.region);
     let revoke = plan.calls[plan.calls.length - 1]!;
     if (plan.calls.length === 2) {
       const describe = plan.calls[0]!;

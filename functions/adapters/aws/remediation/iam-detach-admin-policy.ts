@@ -41,7 +41,7 @@ export class DetachAdminPolicyRemediator extends PlannedRemediator {
 
   protected async execute(_f: Finding, plan: { calls: PlannedCall[]; target: string }): Promise<RemediationResult> {
     const call = plan.calls[0]!;
-    const iam = this.clients.iam();
+    const iam = await this.clients.iam();
     const input = call.input as { UserName?: string; GroupName?: string; RoleName?: string; PolicyArn: string };
     try {
       if (call.action === "iam:DetachUserPolicy") await iam.send(new DetachUserPolicyCommand({ UserName: input.UserName!, PolicyArn: input.PolicyArn }));

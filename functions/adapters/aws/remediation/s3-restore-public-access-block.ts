@@ -50,7 +50,7 @@ export class RestorePublicAccessBlockRemediator extends PlannedRemediator {
   protected async execute(_f: Finding, plan: { calls: PlannedCall[]; target: string }): Promise<RemediationResult> {
     const call = plan.calls[0]!;
     const { Bucket, ExpectedBucketOwner } = call.input as { Bucket: string; ExpectedBucketOwner?: string };
-    const s3 = this.clients.s3(call.region);
+    const s3 = await this.clients.s3(call.region);
     const gone = { NoSuchBucket: `bucket ${Bucket} no longer exists; nothing to protect` };
     const read: PlannedCall = { action: "s3:GetBucketPublicAccessBlock", region: call.region, input: { Bucket, ExpectedBucketOwner } };
     try {

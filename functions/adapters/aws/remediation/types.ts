@@ -8,12 +8,15 @@ import type { Finding } from "../../../core/rules/engine";
 import type { RemediationId } from "../../../core/rules/rule";
 import { awsErrorName, isTransientAwsError } from "../aws-error";
 
-/** SDK clients the remediators call, per region where the API is regional. */
+/**
+ * SDK clients the remediators call, per region where the API is regional. A factory may return a
+ * promise, so a handler can load a client's code only when a remediation first needs it.
+ */
 export interface RemediationClients {
-  cloudTrail(region: string): CloudTrailClient;
-  iam(): IAMClient;
-  s3(region: string): S3Client;
-  ec2(region: string): EC2Client;
+  cloudTrail(region: string): CloudTrailClient | Promise<CloudTrailClient>;
+  iam(): IAMClient | Promise<IAMClient>;
+  s3(region: string): S3Client | Promise<S3Client>;
+  ec2(region: string): EC2Client | Promise<EC2Client>;
 }
 
 /** One API call a remediation makes, named by its IAM action (as in REMEDIATION_PERMISSIONS). */
