@@ -28,6 +28,15 @@ export const UNSCOPED_ACTIONS: Readonly<Record<string, string>> = {
   "cloudtrail:DescribeTrails": "CloudTrail DescribeTrails/ListTrails have no resource type",
   "cloudtrail:ListTrails": "CloudTrail DescribeTrails/ListTrails have no resource type",
   "sts:GetCallerIdentity": "GetCallerIdentity has no resource and needs no permission",
+  // Step Functions' log delivery (modules/scoring): AWS documents these on "*"; they have no resource type.
+  "logs:CreateLogDelivery": "CloudWatch Logs vended-log delivery actions have no resource type (Step Functions logging)",
+  "logs:GetLogDelivery": "CloudWatch Logs vended-log delivery actions have no resource type (Step Functions logging)",
+  "logs:UpdateLogDelivery": "CloudWatch Logs vended-log delivery actions have no resource type (Step Functions logging)",
+  "logs:DeleteLogDelivery": "CloudWatch Logs vended-log delivery actions have no resource type (Step Functions logging)",
+  "logs:ListLogDeliveries": "CloudWatch Logs vended-log delivery actions have no resource type (Step Functions logging)",
+  "logs:PutResourcePolicy": "the account's CloudWatch Logs resource policy has no resource type (Step Functions logging)",
+  "logs:DescribeResourcePolicies": "the account's CloudWatch Logs resource policy has no resource type (Step Functions logging)",
+  "logs:DescribeLogGroups": "DescribeLogGroups lists log groups; it has no resource type (Step Functions logging)",
 };
 
 type Statement = { sid?: string; effect?: string; actions: string[]; notActions: string[]; resources: string[]; principals: { type: string; identifiers: string[] }[]; hasConditions: boolean };

@@ -1,10 +1,11 @@
 /**
  * The alert threshold. Pairs whose score is strictly above it become alerts. The default is chosen
- * for the built-in scorer (README, "The built-in scorer"): 0.7 alerts on a first call of an API that
- * no one or only a few principals of the account used, and on a daily count whose chance given the
- * principal's own history is below about 1 in 20,000 (volume >= 0.7); it stays quiet for a first
- * call of an API many principals use (about 0.5 to 0.6) and for ordinary day-to-day variation (on
- * synthetic accounts with 30 % variation, about 0.1 % of ordinary pairs score above 0.7).
+ * for the built-in scorer (modules/scoring/README.md, "The built-in scorer"): 0.7 alerts on a first
+ * call by a principal that keeps to a routine (unless nearly every principal makes that call), on a
+ * first call of an API that no one or few in the account used, and on a daily count whose chance
+ * given the principal's own history is below about 1 in 20,000; it stays quiet for ordinary
+ * day-to-day variation and for principals that often try new APIs calling common ones. On synthetic
+ * accounts with 30 % variation about 0.07 % of ordinary pairs score above 0.7.
  * A SageMaker model has its own scale, so a deployment that uses one must set the threshold.
  */
 export const DEFAULT_INSIGHT_THRESHOLD = 0.7;

@@ -1,0 +1,13 @@
+export { Scoring, type ScoringProps } from "./scoring";
+export {
+  scoringConfigSchema,
+  scoringSettingsSchema,
+  scoringLayoutSchema,
+  scorerSchema,
+  scheduleSchema,
+  effectiveThreshold,
+  type ScoringConfig,
+  type ScoringSettings,
+  type ScoringSettingsInput,
+} from "./config";
+export { readStatements, scoreStatements, alertStatements, trailRootPrefix, endpointArn, LOG_DELIVERY_ACTIONS, type ScoringPolicyContext } from "./policies";

@@ -1,0 +1,264 @@
+import { Construct } from "constructs";
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
+import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
+import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
+import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
+import { SchedulerSchedule } from "@cdktf/provider-aws/lib/scheduler-schedule";
+import { SfnStateMachine } from "@cdktf/provider-aws/lib/sfn-state-machine";
+import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
+import { scoringDefinition } from "../../functions/handlers/scoring/definition";
+import { NodeFunction } from "../lambda-function";
+import { Platform, policyDocument } from "../platform";
+import { effectiveThreshold, type ScoringSettings } from "./config";
+import { alertStatements, LOG_DELIVERY_ACTIONS, readStatements, scoreStatements, trailRootPrefix, type ScoringPolicyContext } from "./policies";
+
+export interface ScoringProps extends ScoringSettings {
+  /** The one alert topic (from `Alerting`): unusual pairs, run summaries and failed runs go there. */
+  alertTopicArn: string;
+}
+
+/** Seconds the functions may run; the state machine's task timeouts match them. */
+const READ_TIMEOUT = 900;
+const SCORE_TIMEOUT = 900;
+const ALERT_TIMEOUT = 300;
+
+/**
+ * The scoring state machine: reads one account's CloudTrail logs of one region and day (every file,
+ * in batches), scores each (principal, API) pair with the built-in scorer or a SageMaker endpoint,
+ * and alerts above the threshold (one email summary per run; every unusual pair to the other sinks).
+ *
+ * Deploys three functions (read, score, alert), a Standard state machine that may invoke exactly
+ * those, logging to a KMS-encrypted log group, a KMS-encrypted working bucket whose `runs/` and
+ * `history/` expire, and optionally a daily EventBridge Scheduler schedule per account and region
+ * with a dead-letter queue.
+ */
+export class Scoring extends Construct {
+  readonly workBucket: S3Bucket;
+  readonly read: NodeFunction;
+  readonly score: NodeFunction;
+  readonly alert: NodeFunction;
+  readonly stateMachine: SfnStateMachine;
+  readonly stateMachineRole: IamRole;
+  readonly logGroup: CloudwatchLogGroup;
+  readonly timedOutAlarm: CloudwatchMetricAlarm;
+  readonly schedules: SchedulerSchedule[] = [];
+  readonly scheduleRole?: IamRole;
+  readonly scheduleDlq?: SqsQueue;
+  readonly scheduleDlqAlarm?: CloudwatchMetricAlarm;
+
+  constructor(scope: Construct, id: string, props: ScoringProps) {
+    super(scope, id);
+    const platform = Platform.of(this);
+    const key = platform.kmsKey;
+
+    this.workBucket = new S3Bucket(this, "work", {
+      bucket: `${platform.namePrefix}-scoring-${platform.account}-${platform.region}`.slice(0, 63),
+    });
+    new S3BucketOwnershipControls(this, "work-ownership", { bucket: this.workBucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } });
+    new S3BucketServerSideEncryptionConfigurationA(this, "work-encryption", {
+      bucket: this.workBucket.id,
+      rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: key.arn }, bucketKeyEnabled: true }],
+    });
+    new S3BucketLifecycleConfiguration(this, "work-lifecycle", {
+      bucket: this.workBucket.id,
+      rule: [
+        { id: "expire-runs", status: "Enabled", filter: [{ prefix: "runs/" }], expiration: [{ days: props.runRetentionDays }] },
+        { id: "expire-history", status: "Enabled", filter: [{ prefix: "history/" }], expiration: [{ days: props.historyRetentionDays }] },
+        { id: "abort-incomplete-uploads", status: "Enabled", filter: [{ prefix: "" }], abortIncompleteMultipartUpload: [{ daysAfterInitiation: 1 }] },
+      ],
+    });
+
+    const ctx: ScoringPolicyContext = {
+      partition: platform.partition, account: platform.account, region: platform.region,
+      alertTopicArn: props.alertTopicArn, platformKeyArn: key.arn, workBucketArn: this.workBucket.arn,
+    };
+    const common = { WORK_BUCKET: this.workBucket.bucket };
+    const sagemaker = props.scorer.type === "sagemaker" ? props.scorer : undefined;
+    this.read = new NodeFunction(this, "read", {
+      entry: "functions/handlers/scoring/read.ts",
+      name: "scoring-read",
+      description: "trailwatch scoring: lists a day's CloudTrail log files, reads them in batches and counts (principal, API) pairs.",
+      environment: {
+        ...common,
+        CLOUDTRAIL_BUCKETS: props.cloudtrailBuckets.join(","),
+        LOG_PREFIX: props.keyPrefix,
+        ...(props.layout.type === "organization" ? { ORGANIZATION_ID: props.layout.organizationId } : {}),
+        // A model needs no history: read only the day of interest.
+        HISTORY_DAYS: String(sagemaker ? 0 : props.historyDays),
+        BATCH_MAX_FILES: String(props.batchMaxFiles),
+        BATCH_MAX_MB: String(props.batchMaxMb),
+      },
+      timeoutSeconds: READ_TIMEOUT,
+      memoryMb: props.readMemoryMb,
+      invokedAsynchronously: false,
+      statements: readStatements(props, ctx),
+    });
+    this.score = new NodeFunction(this, "score", {
+      entry: "functions/handlers/scoring/score.ts",
+      name: "scoring-score",
+      description: `trailwatch scoring: scores each pair with ${sagemaker ? `SageMaker endpoint ${sagemaker.endpointName}` : "the built-in scorer"}.`,
+      environment: {
+        ...common,
+        SCORER: props.scorer.type,
+        MIN_HISTORY_DAYS: String(props.minHistoryDays),
+        ...(sagemaker ? { SAGEMAKER_ENDPOINT: sagemaker.endpointName, SAGEMAKER_MAX_ROWS: String(sagemaker.maxRowsPerRequest) } : {}),
+        ...(sagemaker?.columns ? { SAGEMAKER_COLUMNS: sagemaker.columns.join(",") } : {}),
+      },
+      timeoutSeconds: SCORE_TIMEOUT,
+      memoryMb: props.scoreMemoryMb,
+      invokedAsynchronously: false,
+      statements: scoreStatements(props, ctx),
+    });
+    this.alert = new NodeFunction(this, "alert", {
+      entry: "functions/handlers/scoring/alert.ts",
+      name: "scoring-alert",
+      description: "trailwatch scoring: alerts on pairs above the threshold, one email summary per run, reports failed runs.",
+      environment: { ...common, ALERT_TOPIC_ARN: props.alertTopicArn, INSIGHT_THRESHOLD: String(effectiveThreshold(props)) },
+      timeoutSeconds: ALERT_TIMEOUT,
+      memoryMb: 512,
+      invokedAsynchronously: false,
+      statements: alertStatements(props, ctx),
+    });
+
+    const name = platform.name("scoring");
+    // The /aws/vendedlogs/ prefix keeps log delivery from growing the account's log resource policy.
+    this.logGroup = new CloudwatchLogGroup(this, "logs", {
+      name: `/aws/vendedlogs/states/${name}`,
+      retentionInDays: platform.logRetentionDays,
+      kmsKeyId: key.arn,
+    });
+    const functionArns = [this.read.function.arn, this.score.function.arn, this.alert.function.arn];
+    this.stateMachineRole = new IamRole(this, "role", {
+      name: `${name}-state-machine`.slice(0, 64),
+      description: "Runs the trailwatch scoring state machine: invokes its three functions, delivers its logs",
+      assumeRolePolicy: policyDocument(this, "trust", [
+        {
+          principals: [{ type: "Service", identifiers: ["states.amazonaws.com"] }],
+          actions: ["sts:AssumeRole"],
+          resources: [],
+          conditions: [{ test: "StringEquals", variable: "aws:SourceAccount", values: [platform.account] }],
+        },
+      ]).json,
+    });
+    const rolePolicy = new IamRolePolicy(this, "role-policy", {
+      name: `${name}-state-machine`,
+      role: this.stateMachineRole.id,
+      policy: policyDocument(this, "permissions", [
+        { sid: "InvokeTheThreeScoringFunctions", actions: ["lambda:InvokeFunction"], resources: functionArns },
+        { sid: "DeliverExecutionLogs", actions: [...LOG_DELIVERY_ACTIONS], resources: ["*"] },
+      ]).json,
+    });
+    this.stateMachine = new SfnStateMachine(this, "state-machine", {
+      name,
+      type: "STANDARD",
+      roleArn: this.stateMachineRole.arn,
+      definition: JSON.stringify(
+        scoringDefinition({
+          readFunctionArn: this.read.function.arn,
+          scoreFunctionArn: this.score.function.arn,
+          alertFunctionArn: this.alert.function.arn,
+          mapConcurrency: props.mapConcurrency,
+          readTimeoutSeconds: READ_TIMEOUT,
+          scoreTimeoutSeconds: SCORE_TIMEOUT,
+          alertTimeoutSeconds: ALERT_TIMEOUT,
+        }),
+      ),
+      loggingConfiguration: {
+        logDestination: `${this.logGroup.arn}:*`,
+        level: props.logLevel,
+        includeExecutionData: props.logLevel === "ALL",
+      },
+      dependsOn: [rolePolicy],
+    });
+
+    const alarmActions = { alarmActions: [props.alertTopicArn], okActions: [props.alertTopicArn] };
+    // Failures are caught and reported by the state machine itself; a timed-out execution is not.
+    this.timedOutAlarm = new CloudwatchMetricAlarm(this, "timed-out", {
+      alarmName: `${name}-executions-timed-out`,
+      alarmDescription: `A trailwatch scoring execution timed out (no failure report was sent for it). Executions: state machine ${name}; logs: ${this.logGroup.name}.`,
+      namespace: "AWS/States",
+      metricName: "ExecutionsTimedOut",
+      dimensions: { StateMachineArn: this.stateMachine.arn },
+      statistic: "Sum",
+      period: 3600,
+      evaluationPeriods: 1,
+      threshold: 1,
+      comparisonOperator: "GreaterThanOrEqualToThreshold",
+      treatMissingData: "notBreaching",
+      ...alarmActions,
+    });
+
+    if (props.schedules.length > 0) {
+      this.scheduleDlq = new SqsQueue(this, "schedule-dlq", {
+        name: platform.name("scoring-schedule-dlq"),
+        kmsMasterKeyId: key.arn,
+        kmsDataKeyReusePeriodSeconds: 300,
+        messageRetentionSeconds: 14 * 24 * 3600,
+      });
+      this.scheduleRole = new IamRole(this, "schedule-role", {
+        name: `${name}-scheduler`.slice(0, 64),
+        description: "Starts the daily trailwatch scoring runs",
+        assumeRolePolicy: policyDocument(this, "schedule-trust", [
+          {
+            principals: [{ type: "Service", identifiers: ["scheduler.amazonaws.com"] }],
+            actions: ["sts:AssumeRole"],
+            resources: [],
+            conditions: [{ test: "StringEquals", variable: "aws:SourceAccount", values: [platform.account] }],
+          },
+        ]).json,
+      });
+      new IamRolePolicy(this, "schedule-role-policy", {
+        name: `${name}-scheduler`,
+        role: this.scheduleRole.id,
+        policy: policyDocument(this, "schedule-permissions", [
+          { sid: "StartScoringRuns", actions: ["states:StartExecution"], resources: [this.stateMachine.arn] },
+          { sid: "ParkUnstartableRuns", actions: ["sqs:SendMessage"], resources: [this.scheduleDlq.arn] },
+          { sid: "EncryptForDlq", actions: ["kms:GenerateDataKey", "kms:Decrypt"], resources: [key.arn] },
+        ]).json,
+      });
+      const bucket = props.cloudtrailBuckets[0]!;
+      for (const s of props.schedules) {
+        this.schedules.push(
+          new SchedulerSchedule(this, `schedule-${s.account}-${s.region}`, {
+            name: `${name}-${s.account}-${s.region}`.slice(0, 64),
+            description: `Scores ${s.account} ${s.region} for the previous UTC day`,
+            scheduleExpression: s.expression,
+            scheduleExpressionTimezone: "UTC",
+            flexibleTimeWindow: { mode: "OFF" },
+            target: {
+              arn: this.stateMachine.arn,
+              roleArn: this.scheduleRole.arn,
+              // The read function scores the UTC day before scheduled_time (a schedule cannot compute dates).
+              input: JSON.stringify({ cloudtrail_bucket: bucket, aws_account: s.account, aws_region: s.region, scheduled_time: "<aws.scheduler.scheduled-time>" }),
+              retryPolicy: { maximumRetryAttempts: 10, maximumEventAgeInSeconds: 6 * 3600 },
+              deadLetterConfig: { arn: this.scheduleDlq.arn },
+            },
+          }),
+        );
+      }
+      this.scheduleDlqAlarm = new CloudwatchMetricAlarm(this, "schedule-dlq-alarm", {
+        alarmName: `${name}-schedule-dlq`,
+        alarmDescription: `A scheduled trailwatch scoring run could not be started; the event is in ${this.scheduleDlq.name}.`,
+        namespace: "AWS/SQS",
+        metricName: "ApproximateNumberOfMessagesVisible",
+        dimensions: { QueueName: this.scheduleDlq.name },
+        statistic: "Maximum",
+        period: 300,
+        evaluationPeriods: 1,
+        threshold: 1,
+        comparisonOperator: "GreaterThanOrEqualToThreshold",
+        treatMissingData: "notBreaching",
+        ...alarmActions,
+      });
+    }
+  }
+
+  /** The trail key prefix this deployment reads (for documentation and tests). */
+  static trailPrefix(props: Pick<ScoringSettings, "keyPrefix" | "layout">): string {
+    return trailRootPrefix(props);
+  }
+}
