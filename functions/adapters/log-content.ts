@@ -26,10 +26,22 @@ function isZip(b: Uint8Array): boolean {
   return b.length >= 4 && b[0] === 0x50 && b[1] === 0x4b && b[2] === 0x03 && b[3] === 0x04;
 }
 
+/**
+ * Output chunk size for gunzip: the uncompressed size that the gzip trailer states (ISIZE, the last 4
+ * bytes), clamped. With Node's default 16 KiB chunks a 4 MB log file costs about 250 round trips
+ * between the thread pool and the main thread plus a Buffer.concat, which on one core cost more than
+ * the inflation itself (scan benchmark, scripts/bench/scan.ts); one right-sized chunk avoids both. The
+ * trailer is only a hint (multi-member files, damage): a wrong value just means more chunks.
+ */
+function gunzipChunkSize(buf: Buffer): number {
+  const isize = buf.length >= 18 ? buf.readUInt32LE(buf.length - 4) : 0;
+  return Math.min(Math.max(isize + 1, 64 * 1024), 64 * 2 ** 20);
+}
+
 /** Gunzips; on a truncated or corrupt stream returns what could be inflated plus the reason. */
 async function inflate(buf: Buffer): Promise<{ data: Buffer; error?: string }> {
   try {
-    return { data: await gunzipAsync(buf) };
+    return { data: await gunzipAsync(buf, { chunkSize: gunzipChunkSize(buf) }) };
   } catch (e) {
     const reason = (e as Error).message;
     try {
