@@ -134,9 +134,13 @@ export function createLogAnalyzer(deps: LogAnalyzerDeps) {
       throw new ObjectBusyError(`${o.id} is being processed by another invocation (lock until ${claim.lockedUntil ?? "unknown"}); retry later`);
     }
     try {
-      const result = await analyzeObject(o, m);
-      await deps.sink.send(result.alerts);
-      const done = await deps.idempotency.complete(claim, { alerts: String(result.alerts.length) });
+      const result = await analyzeObject(o, m, new Set(claim.sent));
+      // One alert at a time, each recorded once delivered: a failure half-way never repeats the ones sent.
+      for (const alert of result.alerts) {
+        await deps.sink.send([alert]);
+        await deps.idempotency.markSent(claim, [alert.id]);
+      }
+      const done = await deps.idempotency.complete(claim, { alerts: String(result.alerts.length + claim.sent.length) });
       if (!done) logger.warn("idempotency lock was taken over before completion; a duplicate alert is possible", { messageId: m.messageId, object: o.id });
       // Counted only once the object is done, so a retried object is not counted twice.
       m.tally.records += result.records;
@@ -152,8 +156,11 @@ export function createLogAnalyzer(deps: LogAnalyzerDeps) {
     }
   }
 
-  /** Reads one object, runs the rules, remediates; returns the alerts to send and the counts. */
-  async function analyzeObject(o: OpenedObject, m: { messageId: string; receiveCount: number }) {
+  /**
+   * Reads one object, runs the rules and remediates; returns the alerts to send (without those an
+   * earlier attempt already sent, whose remediation also ran then) and the counts.
+   */
+  async function analyzeObject(o: OpenedObject, m: { messageId: string; receiveCount: number }, alreadySent: ReadonlySet<string>) {
     const content = await o.read();
     const engine = new RuleEngine(deps.catalog, { settings: deps.ruleSettings ?? {} });
     const findings = new Map<string, Finding>();
@@ -169,7 +176,7 @@ export function createLogAnalyzer(deps: LogAnalyzerDeps) {
       },
       maxRecordProblems: 5,
     });
-    const alerts: Alert[] = scan.alerts;
+    const alerts: Alert[] = scan.alerts.filter((a) => !alreadySent.has(a.id));
     for (const alert of alerts) {
       const f = findings.get(alert.id);
       if (f) alert.remediation = await deps.remediation.run(f, { retryTransient: m.receiveCount < retryReceives });
@@ -182,6 +189,7 @@ export function createLogAnalyzer(deps: LogAnalyzerDeps) {
       records: scan.stats.records,
       invalidRecords: scan.stats.invalidRecords,
       alerts: alerts.map((a) => ({ id: a.id, rule: a.rule, severity: a.severity, remediation: a.remediation?.status })),
+      ...(alreadySent.size ? { alreadySent: alreadySent.size } : {}),
       ...(scan.ruleErrors.length ? { ruleErrors: scan.ruleErrors } : {}),
       ...(scan.invalidRecords.length ? { firstInvalid: scan.invalidRecords.map((p) => `${p.where ?? ""}: ${p.reason}`) } : {}),
     };

@@ -1,8 +1,13 @@
 import { GetItemCommand } from "@aws-sdk/client-dynamodb";
-import { DynamoIdempotencyStore, objectIdempotencyKey } from "../../../functions/adapters/aws/idempotency-store";
+import { DynamoIdempotencyStore, objectIdempotencyKey, type Claim, type OwnClaim } from "../../../functions/adapters/aws/idempotency-store";
 import { startDynalite, type LocalDynamo } from "../../support/dynalite";
 
 const TABLE = "trailwatch-idempotency";
+
+function own(c: Claim): OwnClaim {
+  if (c.status !== "claimed") throw new Error(`expected a claim, got ${c.status}`);
+  return c;
+}
 
 describe("DynamoIdempotencyStore against dynalite", () => {
   let db: LocalDynamo;
@@ -18,7 +23,7 @@ describe("DynamoIdempotencyStore against dynalite", () => {
   afterAll(async () => db?.stop());
   beforeEach(() => {
     clock = new Date("2026-11-23T10:00:00Z");
-    store = new DynamoIdempotencyStore(db.client, TABLE, { now: () => clock, completedTtlSeconds: 3600 });
+    store = new DynamoIdempotencyStore(db.client, TABLE, { now: () => clock, ttlSeconds: 3600 });
   });
 
   async function item(k: string) {
@@ -35,58 +40,65 @@ describe("DynamoIdempotencyStore against dynalite", () => {
     const k = key();
 
     // Act
-    const first = await store.claim(k, 300, { messageId: "m1" });
+    const first = own(await store.claim(k, 300, { messageId: "m1" }));
     const whileRunning = await store.claim(k, 300);
-    const done = first.status === "claimed" && (await store.complete(first, { alerts: "1" }));
+    const done = await store.complete(first, { alerts: "1" });
     const afterwards = await store.claim(k, 300);
 
     // Assess
-    expect(first.status).toBe("claimed");
+    expect(first.sent).toEqual([]);
     expect(whileRunning).toEqual({ status: "in-progress", key: k, lockedUntil: "2026-11-23T10:05:00.000Z" });
     expect(done).toBe(true);
     expect(afterwards).toMatchObject({ status: "completed", key: k });
     const stored = await item(k);
     expect(stored).toMatchObject({ status: { S: "completed" }, alerts: { S: "1" }, messageId: { S: "m1" }, expiresAt: { N: String(Date.parse("2026-11-23T11:00:00Z") / 1000) } });
+    expect(stored?.lockedUntil).toBeUndefined();
   });
 
-  it("releases a claim after a failure so the retry can claim at once", async () => {
+  it("releases a claim after a failure so the retry can claim at once, and tells it which alerts already went out", async () => {
     const k = key();
-    const first = await store.claim(k, 300);
-    if (first.status !== "claimed") throw new Error("not claimed");
+    const first = own(await store.claim(k, 300));
+    await store.markSent(first, ["alert-a"]);
+    await store.markSent(first, ["alert-b", "alert-a"]);
 
     await store.release(first);
-    const retry = await store.claim(k, 300);
+    const retry = own(await store.claim(k, 300));
 
-    expect(retry.status).toBe("claimed");
-    expect(await item(k)).toBeDefined();
+    expect(retry.sent.sort()).toEqual(["alert-a", "alert-b"]);
+    expect(retry.token).not.toBe(first.token);
   });
 
-  it("lets a retry take over a lock whose holder died, and the old holder can then neither complete nor release it", async () => {
+  it("lets a retry take over a lock whose holder died, and the old holder can then neither complete, release nor mark it", async () => {
     const k = key();
-    const dead = await store.claim(k, 60);
-    if (dead.status !== "claimed") throw new Error("not claimed");
+    const dead = own(await store.claim(k, 60));
 
     clock = new Date("2026-11-23T10:01:01Z");
-    const retry = await store.claim(k, 60);
+    const retry = own(await store.claim(k, 60));
     const lateComplete = await store.complete(dead);
     await store.release(dead);
+    const lateMark = await store.markSent(dead, ["x"]).catch((e: Error) => e.name);
 
-    expect(retry.status).toBe("claimed");
     expect(lateComplete).toBe(false);
-    expect((await item(k))?.status?.S).toBe("in-progress");
-    expect((await item(k))?.token?.S).toBe(retry.status === "claimed" ? retry.token : "");
+    expect(lateMark).toBe("ConditionalCheckFailedException");
+    const stored = await item(k);
+    expect(stored?.status?.S).toBe("in-progress");
+    expect(stored?.token?.S).toBe(retry.token);
+    expect(Number(stored?.lockedUntil?.N)).toBeGreaterThan(Date.parse("2026-11-23T10:01:01Z") / 1000);
   });
 
-  it("treats a completed record past its TTL as absent (DynamoDB deletes expired items only eventually)", async () => {
+  it("treats a record past its TTL as absent (DynamoDB deletes expired items only eventually), forgetting what it had sent", async () => {
     const k = key();
-    const c = await store.claim(k, 60);
-    if (c.status !== "claimed") throw new Error("not claimed");
+    const c = own(await store.claim(k, 60));
+    await store.markSent(c, ["old-alert"]);
     await store.complete(c);
 
     clock = new Date("2026-11-23T11:00:01Z");
-    const later = await store.claim(k, 60);
+    const later = own(await store.claim(k, 60));
+    await store.release(later);
+    const again = own(await store.claim(k, 60));
 
-    expect(later.status).toBe("claimed");
+    expect(later.sent).toEqual([]);
+    expect(again.sent).toEqual([]);
   });
 
   it("surfaces DynamoDB errors other than a failed condition (here: a missing table)", async () => {

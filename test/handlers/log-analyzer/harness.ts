@@ -54,8 +54,8 @@ export interface Harness {
   putRaw(key: string, body: Buffer): Promise<void>;
   /** An analyzer with the given remediation modes; each call makes a fresh one (a cold start). */
   analyzer(modes?: Record<string, RemediationMode>): ReturnType<typeof createLogAnalyzer>;
-  /** The next PublishBatch call fails with `error` (then SNS accepts again). */
-  snsFailNext(error: Error): void;
+  /** After `after` more accepted PublishBatch calls, the next one fails with `error` (then SNS accepts again). */
+  snsFailNext(error: Error, after?: number): void;
   /** Alerts published to SNS so far (from the `sqs` protocol message). */
   sent(): Alert[];
   stop(): Promise<void>;
@@ -96,10 +96,12 @@ export async function startHarness(): Promise<Harness> {
         logger: new Logger({ serviceName: "log-analyzer", logLevel: "INFO" }),
         metrics: createMetrics("log-analyzer"),
       }),
-    snsFailNext(error) {
+    snsFailNext(error, after = 0) {
       // Re-installed: the *Once behaviours count calls from the stub's creation.
       sns.reset();
-      sns.on(PublishBatchCommand).rejectsOnce(error).callsFake(accept);
+      let stub = sns.on(PublishBatchCommand);
+      for (let i = 0; i < after; i++) stub = stub.callsFakeOnce(accept);
+      stub.rejectsOnce(error).callsFake(accept);
     },
     sent: () => [...sent],
     async stop() {

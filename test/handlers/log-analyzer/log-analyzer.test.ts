@@ -259,6 +259,26 @@ describe("log analyzer: failures", () => {
     expect(retried.map((a) => a.summary)).toEqual([expect.stringContaining("sns-throttled")]);
   });
 
+  it("after SNS fails half-way through an object's alerts, the retry sends only the alerts that had not gone out", async () => {
+    const k = key();
+    await h.putLog(k, [attachAdmin("half-one"), attachAdmin("half-two"), attachAdmin("half-three")]);
+    const body = s3Notification([k]);
+    h.snsFailNext(awsError("InternalError", 500, "We encountered an internal error"), 1);
+
+    const first = await alertsDuring(async () => {
+      const { result } = await captureStdout(() => h.analyzer()(sqsEvent([{ body, messageId: "m-half" }]), CONTEXT));
+      expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: "m-half" }] });
+    });
+    const retried = await alertsDuring(async () => {
+      const { result } = await captureStdout(() => h.analyzer()(sqsEvent([{ body, messageId: "m-half", receiveCount: 2 }]), CONTEXT));
+      expect(result).toEqual({ batchItemFailures: [] });
+    });
+
+    expect(first).toHaveLength(1);
+    expect(retried).toHaveLength(2);
+    expect(new Set([...first, ...retried].map((a) => a.id)).size).toBe(3);
+  });
+
   it("retries later (batch item failure) while another invocation holds the object", async () => {
     const k = key();
     await h.putLog(k, [attachAdmin("busy")]);
