@@ -10,12 +10,10 @@ import { catalog } from "../core/rules/catalog";
 import { DynamoIdempotencyStore } from "../adapters/aws/idempotency-store";
 import { createRemediators, RemediationRunner, selfFromCallerIdentity, type SelfIdentity } from "../adapters/aws/remediation";
 import { SnsAlertSink } from "../adapters/aws/sns-alert-sink";
-import { createLogAnalyzer, type LogAnalyzerDeps } from "./log-analyzer/analyzer";
-import { logAnalyzerConfig } from "./log-analyzer/config";
+import { createLogAnalyzer, logAnalyzerConfig, type LogAnalyzerDeps } from "./log-analyzer/index";
 import { clientSettings, createLogger, createMetrics, errorFields, perRegion } from "./shared";
 
-export { createLogAnalyzer, type LogAnalyzerDeps } from "./log-analyzer/analyzer";
-export { logAnalyzerConfig, type LogAnalyzerConfig } from "./log-analyzer/config";
+export * from "./log-analyzer/index";
 
 const SERVICE = "log-analyzer";
 const logger = createLogger(SERVICE);

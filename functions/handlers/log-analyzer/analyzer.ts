@@ -122,7 +122,10 @@ export function createLogAnalyzer(deps: LogAnalyzerDeps) {
     const key = objectIdempotencyKey({ bucket: object.bucket, key: object.key, etag: o.etag, versionId: o.versionId });
     const remaining = m.context?.getRemainingTimeInMillis?.();
     const lockSeconds = remaining !== undefined ? Math.ceil(remaining / 1000) + 60 : DEFAULT_LOCK_SECONDS;
-    const claim = await deps.idempotency.claim(key, lockSeconds, { messageId: m.messageId });
+    const claim = await deps.idempotency.claim(key, lockSeconds, { messageId: m.messageId }).catch((e: unknown) => {
+      o.discard();
+      throw e;
+    });
     if (claim.status === "completed") {
       o.discard();
       m.tally.skipped++;

@@ -1,0 +1,2 @@
+export * from "./analyzer";
+export * from "./config";
