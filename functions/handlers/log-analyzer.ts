@@ -38,7 +38,7 @@ function fromEnvironment(env: Record<string, string | undefined>): ReturnType<ty
   let self: Promise<SelfIdentity | undefined> | undefined = fromArn ? Promise.resolve({ accountId: fromArn, roleArn: cfg.functionRoleArn! }) : undefined;
   const deps: LogAnalyzerDeps = {
     s3: new S3Client(settings),
-    idempotency: new DynamoIdempotencyStore(new DynamoDBClient(settings), cfg.idempotencyTable),
+    idempotency: new DynamoIdempotencyStore(new DynamoDBClient(settings), cfg.idempotencyTable, { ttlSeconds: cfg.idempotencyTtlDays * 86_400 }),
     sink: new SnsAlertSink(new SNSClient(settings), cfg.alertTopicArn),
     catalog,
     ruleSettings: cfg.ruleSettings,

@@ -15,6 +15,8 @@ const envSchema = z.object({
   ),
   /** Optional: the function's own role; when absent it is asked from STS once per container. */
   FUNCTION_ROLE_ARN: arnVar("iam", "arn:aws:iam::111122223333:role/trailwatch-log-analyzer").optional(),
+  /** How long an object is remembered as processed (beyond the queue's retention, so a DLQ replay does not alert twice). */
+  IDEMPOTENCY_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(15),
   /** Deliveries of a message during which a throttled remediation retries the message; later the alert goes out with the failure. */
   REMEDIATION_RETRY_RECEIVES: z.coerce.number().int().min(1).max(100).default(3),
 });
@@ -24,6 +26,7 @@ export interface LogAnalyzerConfig {
   region: string;
   alertTopicArn: string;
   idempotencyTable: string;
+  idempotencyTtlDays: number;
   ruleSettings: Record<string, unknown>;
   /** Remediation mode per rule id; only rules that have a remediation may appear. */
   remediation: Record<string, RemediationMode>;
@@ -56,6 +59,7 @@ export function logAnalyzerConfig(catalog: readonly AnyRule[], env: Record<strin
     region: e.AWS_REGION,
     alertTopicArn: e.ALERT_TOPIC_ARN,
     idempotencyTable: e.IDEMPOTENCY_TABLE,
+    idempotencyTtlDays: e.IDEMPOTENCY_TTL_DAYS,
     ruleSettings: e.RULE_SETTINGS,
     remediation: e.REMEDIATION,
     ...(e.FUNCTION_ROLE_ARN ? { functionRoleArn: e.FUNCTION_ROLE_ARN } : {}),

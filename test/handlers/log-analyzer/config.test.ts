@@ -14,21 +14,24 @@ describe("log analyzer configuration", () => {
       region: "us-east-1",
       alertTopicArn: GOOD.ALERT_TOPIC_ARN,
       idempotencyTable: GOOD.IDEMPOTENCY_TABLE,
+      idempotencyTtlDays: 15,
       ruleSettings: {},
       remediation: {},
       remediationRetryReceives: 3,
     });
   });
 
-  it("reads remediation modes and the function's role", () => {
+  it("reads remediation modes, the function's role and the idempotency TTL", () => {
     const cfg = logAnalyzerConfig(catalog, {
       ...GOOD,
+      IDEMPOTENCY_TTL_DAYS: "7",
       REMEDIATION: '{"cloudtrail.logging-stopped": "apply"}',
       FUNCTION_ROLE_ARN: "arn:aws:iam::111122223333:role/trailwatch-log-analyzer",
     });
 
     expect(cfg.remediation).toEqual({ "cloudtrail.logging-stopped": "apply" });
     expect(cfg.functionRoleArn).toBe("arn:aws:iam::111122223333:role/trailwatch-log-analyzer");
+    expect(cfg.idempotencyTtlDays).toBe(7);
   });
 
   it.each([
@@ -41,6 +44,7 @@ describe("log analyzer configuration", () => {
     [{ REMEDIATION: '{"ssm.plaintext-secret-parameter": "apply"}' }, /REMEDIATION\.ssm\.plaintext-secret-parameter: the rule has no remediation/],
     [{ RULE_SETTINGS: '{"no.such-rule": {}}' }, /RULE_SETTINGS: settings given for unknown rule id "no.such-rule"/],
     [{ FUNCTION_ROLE_ARN: "trailwatch" }, /FUNCTION_ROLE_ARN: must be an iam ARN/],
+    [{ IDEMPOTENCY_TTL_DAYS: "0" }, /IDEMPOTENCY_TTL_DAYS: Too small/],
   ])("rejects %j with a message naming the variable", (change, message) => {
     expect(() => logAnalyzerConfig(catalog, { ...GOOD, ...change })).toThrow(message);
   });
