@@ -38,10 +38,14 @@ function gunzipChunkSize(buf: Buffer): number {
   return Math.min(Math.max(isize + 1, 64 * 1024), 64 * 2 ** 20);
 }
 
+/** Below this compressed size gunzip runs inline: a zlib stream and a thread-pool round trip cost more than inflating. */
+const INLINE_GUNZIP_BYTES = 64 * 1024;
+
 /** Gunzips; on a truncated or corrupt stream returns what could be inflated plus the reason. */
 async function inflate(buf: Buffer): Promise<{ data: Buffer; error?: string }> {
   try {
-    return { data: await gunzipAsync(buf, { chunkSize: gunzipChunkSize(buf) }) };
+    const chunkSize = gunzipChunkSize(buf);
+    return { data: buf.length < INLINE_GUNZIP_BYTES ? gunzipSync(buf, { chunkSize }) : await gunzipAsync(buf, { chunkSize }) };
   } catch (e) {
     const reason = (e as Error).message;
     try {

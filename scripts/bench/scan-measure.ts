@@ -9,6 +9,7 @@
 import { readFileSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
 import { LocalLogSource } from "../../functions/adapters/local/log-source";
+import type { LogFileRef } from "../../functions/core/ports";
 import { catalog } from "../../functions/core/rules/catalog";
 import { RuleEngine } from "../../functions/core/rules/engine";
 import { scanLogs } from "../../functions/core/scan";
@@ -41,9 +42,9 @@ function cpuMs(u: NodeJS.CpuUsage): number {
 }
 
 /** Lists the log files exactly as the scan does (same order, digests skipped). */
-async function listFiles(paths: string[]): Promise<string[]> {
-  const out: string[] = [];
-  for await (const f of new LocalLogSource(paths).files()) if (!f.skip) out.push(f.id);
+async function listFiles(paths: string[]): Promise<LogFileRef[]> {
+  const out: LogFileRef[] = [];
+  for await (const f of new LocalLogSource(paths).files()) if (!f.skip) out.push(f);
   return out;
 }
 
@@ -59,7 +60,7 @@ async function measure(kind: string, paths: string[]): Promise<Measurement> {
     let rawBytes = 0;
     let largestFile = 0;
     for (const f of files) {
-      const gz = readFileSync(f);
+      const gz = readFileSync(f.id);
       // Output sized from the gzip trailer, as the scan does: the tightest bound plain Node gives.
       const chunkSize = Math.min(Math.max(gz.readUInt32LE(gz.length - 4) + 1, 64 * 1024), 64 * 2 ** 20);
       const text = gunzipSync(gz, { chunkSize }).toString("utf8");
@@ -71,7 +72,7 @@ async function measure(kind: string, paths: string[]): Promise<Measurement> {
     return { kind, files: files.length, records, rawBytes, largestFile, wallMs: performance.now() - t0, cpuMs: cpu, maxRssMb: process.resourceUsage().maxRSS / 1024 };
   }
   if (kind === "scan") {
-    const listed = files.map((id) => ({ id }));
+    const listed = files;
     const local = new LocalLogSource(paths);
     const t0 = performance.now();
     const c0 = process.cpuUsage();

@@ -1,7 +1,11 @@
+import { readFileSync } from "node:fs";
 import { readFile, readdir, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import type { LogFileContent, LogFileRef, LogSource } from "../../core/ports";
 import { decodeLogBytes, isDigestKey, isLogFileName } from "../log-content";
+
+/** Files smaller than this are read synchronously (see `read`). */
+const SMALL_FILE_BYTES = 256 * 1024;
 
 /**
  * Reads CloudTrail logs from local files and directories (recursively, in sorted order so runs are
@@ -50,7 +54,9 @@ export class LocalLogSource implements LogSource {
     }
     let buf: Buffer;
     try {
-      buf = await readFile(file.id);
+      // CloudTrail delivers many small files (most are a few KB): for those one blocking read is far
+      // cheaper than fs/promises' open/fstat/read/close round trips; big files stay asynchronous.
+      buf = file.size !== undefined && file.size >= 0 && file.size < SMALL_FILE_BYTES ? readFileSync(file.id) : await readFile(file.id);
     } catch (e) {
       return { records: [], invalid: [], error: `cannot read file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, bytes: 0 };
     }
