@@ -53,6 +53,14 @@ export function logAnalyzerStatements(settings: LogAnalyzerSettings, ctx: Analyz
       actions: ["s3:GetObject"],
       resources: [`arn:${ctx.partition}:s3:::${settings.bucketName}/${logKeyPrefix(settings)}*`],
     },
+    {
+      // Without ListBucket S3 answers AccessDenied for a deleted object instead of NoSuchKey, and the
+      // handler could not tell "gone, skip it" from "not allowed, dead-letter it". Limited to the log prefix.
+      sid: "TellDeletedLogFilesApart",
+      actions: ["s3:ListBucket"],
+      resources: [`arn:${ctx.partition}:s3:::${settings.bucketName}`],
+      conditions: [{ test: "StringLike", variable: "s3:prefix", values: [`${logKeyPrefix(settings)}*`] }],
+    },
   ];
   if (settings.logKmsKeyArn) {
     statements.push({ sid: "DecryptTrailLogFiles", actions: ["kms:Decrypt"], resources: [settings.logKmsKeyArn] });
@@ -60,7 +68,8 @@ export function logAnalyzerStatements(settings: LogAnalyzerSettings, ctx: Analyz
   statements.push(
     {
       sid: "RememberProcessedLogFiles",
-      actions: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"],
+      // The idempotency store claims, completes and releases with conditional UpdateItem only.
+      actions: ["dynamodb:GetItem", "dynamodb:UpdateItem"],
       resources: [ctx.tableArn],
     },
     {
