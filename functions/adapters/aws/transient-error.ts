@@ -1,3 +1,5 @@
+import { isTransientAwsError as isTransientSdkError } from "./aws-error";
+
 /**
  * A failure worth retrying later (throttling, a 5xx, a dropped connection) that the SDK's own
  * retries did not get past. Its name is what a Step Functions `Retry` matches on: a Lambda that
@@ -8,30 +10,19 @@ export class TransientError extends Error {
   override name = "TransientError";
 }
 
-const TRANSIENT_NAMES = new Set([
-  "ThrottlingException", "Throttling", "TooManyRequestsException", "RequestLimitExceeded", "SlowDown",
-  "ServiceUnavailable", "ServiceUnavailableException", "InternalError", "InternalFailure", "InternalServerError",
-  "RequestTimeout", "RequestTimeoutException", "ModelNotReadyException", "TimeoutError",
-  "ECONNRESET", "ECONNREFUSED", "EPIPE", "ETIMEDOUT", "EAI_AGAIN",
-]);
-
-/** True for an AWS SDK (or network) error that may succeed when tried again later. */
-export function isTransientAwsError(e: unknown): boolean {
-  if (!e || typeof e !== "object") return false;
-  const err = e as { name?: string; code?: string; $retryable?: unknown; $metadata?: { httpStatusCode?: number } };
-  if (err.$retryable) return true;
-  if (err.name && TRANSIENT_NAMES.has(err.name)) return true;
-  if (err.code && TRANSIENT_NAMES.has(err.code)) return true;
-  const status = err.$metadata?.httpStatusCode;
-  if (status === 429 || (status !== undefined && status >= 500)) return true;
-  // The SDK wraps errors it cannot recognise (e.g. from another realm) into a plain Error whose
-  // message is all that is left: "AWS SDK error wrapper for TimeoutError: socket hang up".
-  return NETWORK_MESSAGE.test((e as { message?: string }).message ?? "");
-}
-
+/** What is left of a network error the SDK wrapped without recognising it ("AWS SDK error wrapper for TimeoutError: socket hang up"). */
 const NETWORK_MESSAGE = /socket hang up|ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE|EAI_AGAIN|TimeoutError/;
 
-/** Rethrows `e` as a {@link TransientError} (keeping its message and cause) when it is transient, else as it is. */
+/**
+ * True for an AWS SDK (or network) error that may succeed when tried again later: the project's
+ * classification (`aws-error.ts`), plus network errors the SDK wrapped into a plain Error whose
+ * message is all that is left (it does so for errors from another realm, e.g. under jest).
+ */
+export function isTransientAwsError(e: unknown): boolean {
+  return isTransientSdkError(e) || (!!e && typeof e === "object" && NETWORK_MESSAGE.test((e as { message?: string }).message ?? ""));
+}
+
+/** `e` as a {@link TransientError} (keeping its message and cause) when it is transient, else as it is, with what was being done. */
 export function classifyAwsError(e: unknown, doing: string): Error {
   const err = e instanceof Error ? e : new Error(String(e));
   if (isTransientAwsError(e)) return new TransientError(`${doing}: ${err.name}: ${err.message}`, { cause: e });
