@@ -4,9 +4,11 @@
  */
 import type { BenchModule } from "./bench";
 import { scanBench } from "./scan";
+import { scoringBench } from "./scoring";
 
 const BENCHES: BenchModule[] = [
   scanBench,
+  scoringBench,
 ];
 
 export async function main(argv: string[]): Promise<number> {
