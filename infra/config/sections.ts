@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import { logAnalyzerConfigSchema } from "../../modules/log-analyzer/config";
+import { scoringConfigSchema } from "../../modules/scoring/config";
 import { trailGuardConfigSchema } from "../../modules/trail-guard/config";
 import type { BaseConfig } from "./base-schema";
 
@@ -47,6 +48,17 @@ export const SECTIONS = {
     logKmsKeyArn: top.cloudtrailLogs?.kmsKeyArn,
     remediation: top.remediation,
     ruleSettings: top.ruleSettings,
+  })),
+  scoring: section(scoringConfigSchema, (top) => ({
+    cloudtrailBuckets: top.cloudtrailLogs ? [top.cloudtrailLogs.bucket] : undefined,
+    keyPrefix: top.cloudtrailLogs?.keyPrefix,
+    layout:
+      top.cloudtrailLogs?.layout === "organization" && top.organization
+        ? { type: "organization", organizationId: top.organization.id }
+        : top.cloudtrailLogs
+          ? { type: "account" }
+          : undefined,
+    logKmsKeyArn: top.cloudtrailLogs?.kmsKeyArn,
   })),
 } satisfies Record<string, CapabilitySection>;
 
