@@ -97,6 +97,8 @@ export class DuckDbActivityQuery implements AnomalyActivityQuery {
   lastStats: ScanStats = { folders: 0, filesInFolders: 0, bytesInFolders: 0, filesRead: 0, bytesRead: 0 };
   /** The last statement run (tests compare it with Athena's). */
   lastStatement?: ActivityStatement;
+  /** Folder listings for the file counts, reused while the folder is unchanged (hourly runs revisit a day's folders). */
+  private readonly listings = new Map<string, Listing>();
 
   private constructor(
     private readonly conn: DuckDBConnection,
@@ -134,7 +136,7 @@ export class DuckDbActivityQuery implements AnomalyActivityQuery {
         }
       }
     }
-    this.lastStats = this.opts.countFiles === false ? emptyStats(folders.length) : await countFiles(folders, plan);
+    this.lastStats = this.opts.countFiles === false ? emptyStats(folders.length) : await countFiles(folders, plan, this.listings);
     if (globs.length === 0) return [];
     const stmt = activityStatement("duckdb", duckdbEventSource(globs, ranges), plan, { includeServicePrincipals: this.opts.includeServicePrincipals });
     this.lastStatement = stmt;
@@ -157,20 +159,37 @@ function emptyStats(folders: number): ScanStats {
   return { folders, filesInFolders: 0, bytesInFolders: 0, filesRead: 0, bytesRead: 0 };
 }
 
-async function countFiles(folders: readonly string[], plan: ScanPlan): Promise<ScanStats> {
+interface Listing {
+  mtimeMs: number;
+  files: { stamp: string | undefined; size: number }[];
+}
+
+async function listFolder(folder: string, cache: Map<string, Listing>): Promise<Listing> {
+  const mtimeMs = (await stat(folder)).mtimeMs;
+  const hit = cache.get(folder);
+  if (hit && hit.mtimeMs === mtimeMs) return hit;
+  const files: Listing["files"] = [];
+  for (const name of await readdir(folder)) {
+    if (!name.endsWith(".json.gz")) continue;
+    files.push({ stamp: parseLogFileName(`${folder}/${name}`)?.stamp, size: (await stat(join(folder, name))).size });
+  }
+  const listing = { mtimeMs, files };
+  cache.set(folder, listing);
+  return listing;
+}
+
+async function countFiles(folders: readonly string[], plan: ScanPlan, cache: Map<string, Listing>): Promise<ScanStats> {
   const s = emptyStats(folders.length);
   for (const folder of folders) {
-    for (const name of await readdir(folder)) {
-      if (!name.endsWith(".json.gz")) continue;
-      const size = (await stat(join(folder, name))).size;
+    for (const f of (await listFolder(folder, cache)).files) {
       s.filesInFolders++;
-      s.bytesInFolders += size;
-      const parsed = parseLogFileName(`${folder}/${name}`);
-      if (parsed && stampInPlan(plan, parsed.stamp)) {
+      s.bytesInFolders += f.size;
+      if (f.stamp && stampInPlan(plan, f.stamp)) {
         s.filesRead++;
-        s.bytesRead += size;
+        s.bytesRead += f.size;
       }
     }
   }
+  if (cache.size > 512) cache.clear();
   return s;
 }
