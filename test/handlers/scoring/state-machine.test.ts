@@ -171,6 +171,14 @@ describe("the scoring state machine, executed with the real handlers over S3", (
     expect(calls.filter((c) => c.action === "read-batch")).toHaveLength(0);
   });
 
+  it("scores the UTC day before the scheduled time when a schedule starts the run", async () => {
+    const { day_of_interest: _, ...scheduled } = input();
+    const { output, error } = await execute({ ...scheduled, scheduled_time: "2026-10-21T02:30:00Z" }, "run-scheduled", bindings());
+
+    expect(error).toBeUndefined();
+    expect(output).toMatchObject({ day: DAY, unusual: 2 });
+  });
+
   it("keeps concurrent runs of the same day apart", async () => {
     const [a, b] = await Promise.all([execute(input(), "run-a", bindings()), execute(input(), "run-b", bindings())]);
 
