@@ -5,3 +5,4 @@ export * from "./rules";
 export * from "./ports";
 export * from "./scan";
 export * from "./remediation";
+export * from "./scoring";
