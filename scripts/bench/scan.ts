@@ -78,8 +78,12 @@ async function measure(kind: string, paths: string[], o: Options, nodeArgs: stri
   return JSON.parse(out.trim().split("\n").pop()!) as Measurement;
 }
 
+/**
+ * The run with the least CPU time. Each process is pinned to one core, so its CPU time is what it
+ * would take on a dedicated core; wall time also counts the moments other processes held that core.
+ */
 function best(ms: Measurement[]): Measurement {
-  return ms.reduce((a, b) => (b.wallMs < a.wallMs ? b : a));
+  return ms.reduce((a, b) => (b.cpuMs < a.cpuMs ? b : a));
 }
 
 const mb = (b: number) => b / 1e6;
@@ -120,9 +124,9 @@ async function run(args: string[]): Promise<void> {
   const s = best(scans);
   const q = best(small);
   if (s.records !== b.records) throw new Error(`scan bench: the scan read ${s.records} records, the bound ${b.records}: they must read the same files`);
-  const t = new Table({ head: ["measurement", "files", "records", "raw MB", "wall s", "records/s", "MB/s", "CPU s", "peak RSS MB"], style: { head: [], border: [] } });
+  const t = new Table({ head: ["measurement", "files", "records", "raw MB", "CPU s", "records/s", "MB/s", "wall s", "peak RSS MB"], style: { head: [], border: [] } });
   const row = (name: string, m: Measurement) =>
-    t.push([name, fmt(m.files), fmt(m.records), fmt(mb(m.rawBytes)), fmt(m.wallMs / 1000, 2), fmt(m.records / (m.wallMs / 1000)), fmt(mb(m.rawBytes) / (m.wallMs / 1000)), fmt(m.cpuMs / 1000, 2), fmt(m.maxRssMb)]);
+    t.push([name, fmt(m.files), fmt(m.records), fmt(mb(m.rawBytes)), fmt(m.cpuMs / 1000, 2), fmt(m.records / (m.cpuMs / 1000)), fmt(mb(m.rawBytes) / (m.cpuMs / 1000)), fmt(m.wallMs / 1000, 2), fmt(m.maxRssMb)]);
   row("bound: gunzip + JSON.parse", b);
   row(`full scan (${s.alerts} alerts)`, s);
   row(`full scan, first day only`, q);
@@ -131,9 +135,9 @@ async function run(args: string[]): Promise<void> {
   const cpuRatio = b.cpuMs / s.cpuMs;
   const lines = [
     "",
-    `scan benchmark (${o.pin ? "each process pinned to one core" : "unpinned"}, best of ${o.repeat})`,
+    `scan benchmark (${o.pin ? "each process pinned to one core" : "unpinned"}, best of ${o.repeat} by CPU time; records/s and MB/s per CPU second)`,
     t.toString(),
-    `scan / bound: ${fmt(ratio * 100, 1)}% of the bound's throughput (wall clock), ${fmt(cpuRatio * 100, 1)}% (CPU time); target >= 80%`,
+    `scan / bound: ${fmt(cpuRatio * 100, 1)}% of the bound's throughput on CPU time (target >= 80%); ${fmt(ratio * 100, 1)}% on wall clock (other load on the machine makes this noisy)`,
     `memory: peak RSS ${fmt(q.maxRssMb)} MB for ${fmt(mb(q.rawBytes) / 1000, 2)} GB, ${fmt(s.maxRssMb)} MB for ${fmt(mb(s.rawBytes) / 1000, 2)} GB ` +
       `(largest file ${fmt(mb(b.largestFile), 1)} MB raw; process baseline ${fmt(idle.maxRssMb)} MB); ` +
       `heap still live after the scan: ${fmt(q.heapAfterMb ?? NaN, 1)} MB vs ${fmt(s.heapAfterMb ?? NaN, 1)} MB`,
