@@ -24,6 +24,9 @@ export const UNSCOPED_ACTIONS: Readonly<Record<string, string>> = {
   "ec2:DescribeSecurityGroups": "EC2 Describe* actions support no resource-level permissions",
   "organizations:ListAccounts": "Organizations List/Describe of the organization have no resource type",
   "organizations:DescribeOrganization": "Organizations List/Describe of the organization have no resource type",
+  // modules/org-anomaly's muster walks the OU tree; IAM defines no resource type for these two.
+  "organizations:ListAccountsForParent": "Organizations ListAccountsForParent has no resource type (muster walks a business unit's OUs)",
+  "organizations:ListOrganizationalUnitsForParent": "Organizations ListOrganizationalUnitsForParent has no resource type (muster walks nested OUs)",
   "cloudwatch:PutMetricData": "CloudWatch metric data has no resource type (scope with the cloudwatch:namespace condition)",
   "cloudtrail:DescribeTrails": "CloudTrail DescribeTrails/ListTrails have no resource type",
   "cloudtrail:ListTrails": "CloudTrail DescribeTrails/ListTrails have no resource type",

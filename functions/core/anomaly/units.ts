@@ -27,6 +27,7 @@ export const businessUnitSchema = z
   .strict()
   .superRefine((u, ctx) => {
     if (!!u.organizationalUnits === !!u.tag) ctx.addIssue({ code: "custom", message: "a unit selects accounts by exactly one of organizationalUnits or tag", path: [] });
+    if (!isScheduleExpression(u.schedule)) return; // already reported on schedule
     const period = u.periodMinutes ?? schedulePeriodMinutes(u.schedule);
     if (period === undefined) ctx.addIssue({ code: "custom", message: `cannot tell how often "${u.schedule}" fires; set periodMinutes`, path: ["periodMinutes"] });
     else {
