@@ -5,7 +5,7 @@ import { SNSClient } from "@aws-sdk/client-sns";
 import { STSClient } from "@aws-sdk/client-sts";
 import type { Logger } from "@aws-lambda-powertools/logger";
 import type { Context } from "aws-lambda";
-import { z } from "zod";
+import * as z from "zod"; // namespace import: lets esbuild drop what is unused (the named `z` pulls in all of zod, ~450 KB)
 import type { BaselineStore } from "../core/anomaly/baseline";
 import { discern, type AnomalyActivityQuery, type DiscernmentResult } from "../core/anomaly/discern";
 import { ACCOUNT_ID, KEY_PREFIX, ORGANIZATION_ID, REGION, BUCKET_NAME, type LogLayout } from "../core/anomaly/layout";

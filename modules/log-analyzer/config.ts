@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod"; // namespace import: lets esbuild drop what is unused (the named `z` pulls in all of zod, ~450 KB)
 import { catalog } from "../../functions/core/rules/catalog";
 import { RuleConfigError, RuleEngine } from "../../functions/core/rules/engine";
 

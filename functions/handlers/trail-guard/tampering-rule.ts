@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod"; // namespace import: lets esbuild drop what is unused (the named `z` pulls in all of zod, ~450 KB)
 import type { Severity } from "../../core/alert/alert";
 import { SEVERITIES } from "../../core/alert/alert";
 import { isFailedCall, type CloudTrailRecord } from "../../core/record/schema";

