@@ -5,10 +5,12 @@
 import type { BenchModule } from "./bench";
 import { scanBench } from "./scan";
 import { scoringBench } from "./scoring";
+import { orgAnomalyBench } from "./org-anomaly";
 
 const BENCHES: BenchModule[] = [
   scanBench,
   scoringBench,
+  orgAnomalyBench,
 ];
 
 export async function main(argv: string[]): Promise<number> {
