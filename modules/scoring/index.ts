@@ -1,4 +1,4 @@
-export { Scoring, type ScoringProps } from "./scoring";
+export { Scoring, READ_NODE_OPTIONS, type ScoringProps } from "./scoring";
 export {
   scoringConfigSchema,
   scoringSettingsSchema,

@@ -78,7 +78,7 @@ describe("Scoring", () => {
       { sid: "UseDeploymentKey", actions: ["kms:GenerateDataKey", "kms:Decrypt"], resources: [platformKeyArn(org)] },
     ]);
     const env = findResource(org, "aws_lambda_function", (f) => f.function_name === "tw-scoring-read").environment.variables;
-    expect(env).toMatchObject({ CLOUDTRAIL_BUCKETS: BUCKET, LOG_PREFIX: "trails/", ORGANIZATION_ID: "o-a1b2c3d4e5", HISTORY_DAYS: "14", WORK_BUCKET: refTo(org, "aws_s3_bucket", (b) => b.bucket.startsWith("tw-scoring-"), "bucket") });
+    expect(env).toMatchObject({ CLOUDTRAIL_BUCKETS: BUCKET, LOG_PREFIX: "trails/", ORGANIZATION_ID: "o-a1b2c3d4e5", HISTORY_DAYS: "14", NODE_OPTIONS: "--max-semi-space-size=64", WORK_BUCKET: refTo(org, "aws_s3_bucket", (b) => b.bucket.startsWith("tw-scoring-"), "bucket") });
   });
 
   it("grants sagemaker:InvokeEndpoint on the configured endpoint only, and reads no history for a model", () => {
