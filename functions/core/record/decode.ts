@@ -90,7 +90,10 @@ export function decodeLogText(text: string, source: string): DecodedText {
         collect([o], source, out, () => "the record");
         return out;
       }
-      out.error = 'JSON object without a "Records" array and not a CloudTrail record';
+      // Where a CloudTrail file is expected (its name or folder says so), a missing "Records" is an
+      // error; elsewhere (a manifest.json, a package.json next to the logs) it is simply not CloudTrail.
+      if (/(^|[/\\])CloudTrail([/\\]|$)|_CloudTrail_/.test(source)) out.error = 'JSON object without a "Records" array and not a CloudTrail record';
+      else out.notCloudTrail = 'a JSON object without a "Records" array (not a CloudTrail log)';
       return out;
     }
     out.notCloudTrail = `a JSON ${whole === null ? "null" : typeof whole}, not CloudTrail`;

@@ -26,7 +26,9 @@ describe("decodeLogText", () => {
 
   it("treats an empty file and a missing Records array as errors, and a digest as not CloudTrail", () => {
     expect(decodeLogText("  \n", "e.json").error).toMatch(/empty/);
-    expect(decodeLogText('{"foo":1}', "x.json").error).toMatch(/Records/);
+    expect(decodeLogText('{"foo":1}', "AWSLogs/1/CloudTrail/us-east-1/x.json").error).toMatch(/Records/);
+    expect(decodeLogText('{"foo":1}', "logs/1_CloudTrail_us-east-1_x.json").error).toMatch(/Records/);
+    expect(decodeLogText('{"foo":1}', "demo/manifest.json").notCloudTrail).toMatch(/without a "Records" array/);
     expect(decodeLogText('{"digestStartTime":"x"}', "d.json").notCloudTrail).toMatch(/digest/);
   });
 });
