@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import { logAnalyzerConfigSchema } from "../../modules/log-analyzer/config";
+import { orgAnomalyConfigSchema } from "../../modules/org-anomaly/config";
 import { scoringConfigSchema } from "../../modules/scoring/config";
 import { trailGuardConfigSchema } from "../../modules/trail-guard/config";
 import type { BaseConfig } from "./base-schema";
@@ -59,6 +60,18 @@ export const SECTIONS = {
           ? { type: "account" }
           : undefined,
     logKmsKeyArn: top.cloudtrailLogs?.kmsKeyArn,
+  })),
+  orgAnomaly: section(orgAnomalyConfigSchema, (top) => ({
+    bucketName: top.cloudtrailLogs?.bucket,
+    keyPrefix: top.cloudtrailLogs?.keyPrefix,
+    layout:
+      top.cloudtrailLogs?.layout === "organization" && top.organization
+        ? { type: "organization", organizationId: top.organization.id }
+        : top.cloudtrailLogs
+          ? { type: "account" }
+          : undefined,
+    logKmsKeyArn: top.cloudtrailLogs?.kmsKeyArn,
+    managementAccountId: top.organization?.managementAccount,
   })),
 } satisfies Record<string, CapabilitySection>;
 

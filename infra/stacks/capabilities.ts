@@ -1,6 +1,7 @@
 import type { Construct } from "constructs";
 import type { TerraformProvider } from "cdktf";
 import { LogAnalyzer } from "../../modules/log-analyzer";
+import { OrgAnomaly } from "../../modules/org-anomaly";
 import { Scoring } from "../../modules/scoring";
 import { TrailGuard } from "../../modules/trail-guard";
 import { enabled, type DeploymentConfig } from "../config/schema";
@@ -25,6 +26,10 @@ export const CAPABILITIES: { [key: string]: (scope: Construct, cfg: DeploymentCo
   logAnalyzer: (scope, cfg, ctx) => {
     const s = enabled(cfg, "logAnalyzer");
     return s && new LogAnalyzer(scope, "log-analyzer", { ...s, alertTopicArn: ctx.alertTopicArn });
+  },
+  orgAnomaly: (scope, cfg, ctx) => {
+    const s = enabled(cfg, "orgAnomaly");
+    return s && new OrgAnomaly(scope, "org-anomaly", { ...s, alertTopicArn: ctx.alertTopicArn });
   },
   scoring: (scope, cfg, ctx) => {
     const s = enabled(cfg, "scoring");
