@@ -251,7 +251,8 @@ export class OrgAnomaly extends Construct {
         timeoutSeconds: props.discernment.timeoutSeconds,
         memoryMb: props.discernment.memoryMb,
         statements: discernmentStatements(props, ctx, account),
-        reservedConcurrency: 2,
+        // No reservation: 150 reserved functions would eat the account's unreserved concurrency,
+        // and one account gets one message per window anyway.
       });
       this.dedicated[account] = fn;
       subscribe(fn, `discernment-${account}`, { account: [account], dedicated: ["yes"] });
