@@ -6,11 +6,13 @@ import type { BenchModule } from "./bench";
 import { scanBench } from "./scan";
 import { scoringBench } from "./scoring";
 import { orgAnomalyBench } from "./org-anomaly";
+import { deployBench } from "./deploy";
 
 const BENCHES: BenchModule[] = [
   scanBench,
   scoringBench,
   orgAnomalyBench,
+  deployBench,
 ];
 
 export async function main(argv: string[]): Promise<number> {

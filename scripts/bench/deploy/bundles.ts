@@ -1,0 +1,108 @@
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { buildSync, type Metafile } from "esbuild";
+import { unzipSync } from "fflate";
+import { bundleHandler, REPO_ROOT } from "../../../modules/lambda-function";
+
+/** Bytes one package (or one folder of trailwatch's own code) adds to a bundle. */
+export interface Contributor {
+  /** npm package (`@aws-sdk/client-s3`) or trailwatch folder (`functions/core`). */
+  name: string;
+  bytes: number;
+}
+
+/** One handler as the stack deploys it. */
+export interface BundleReport {
+  name: string;
+  entry: string;
+  /** Minified `index.js`, bytes. */
+  jsBytes: number;
+  /** The deployment zip, bytes. */
+  zipBytes: number;
+  /** `index.js` taken out of the deployment zip, for the load-time measurement. */
+  jsPath: string;
+  /** Largest contributors, by bytes in the output. */
+  top: Contributor[];
+  /** What the AWS SDK (`@aws-sdk/*`, `@smithy/*`, `@aws-crypto/*`, `@aws/*`) adds in all. */
+  sdkBytes: number;
+  /** Every input's share, largest first (kept in the JSON output). */
+  contributors: Contributor[];
+}
+
+/** `node_modules/@scope/pkg/...` -> `@scope/pkg`; own code -> its first two folders (`functions/core`). */
+export function contributorOf(input: string): string {
+  const parts = input.split("/");
+  const nm = parts.lastIndexOf("node_modules");
+  if (nm >= 0) {
+    const first = parts[nm + 1] ?? "?";
+    return first.startsWith("@") ? `${first}/${parts[nm + 2] ?? "?"}` : first;
+  }
+  return parts.length > 2 ? parts.slice(0, 2).join("/") : input;
+}
+
+export function isSdkPackage(name: string): boolean {
+  return /^@(aws-sdk|smithy|aws-crypto|aws)\//.test(name);
+}
+
+/** Sums the metafile's bytes-in-output per contributor, largest first. */
+export function contributors(meta: Metafile, output = "index.js"): Contributor[] {
+  const out = meta.outputs[output];
+  if (!out) throw new Error(`esbuild metafile has no output "${output}" (outputs: ${Object.keys(meta.outputs).join(", ")})`);
+  const sums = new Map<string, number>();
+  for (const [input, { bytesInOutput }] of Object.entries(out.inputs)) {
+    const k = contributorOf(input);
+    sums.set(k, (sums.get(k) ?? 0) + bytesInOutput);
+  }
+  return [...sums].map(([name, bytes]) => ({ name, bytes })).sort((a, b) => b.bytes - a.bytes);
+}
+
+/**
+ * Bundles a handler exactly as the stack does (`bundleHandler` of `modules/lambda-function`, the
+ * function `NodeFunction` calls), takes `index.js` out of the deployment zip into `outDir/<name>/`,
+ * and attributes its bytes to packages with a second esbuild build that only adds `metafile: true`.
+ * That build must produce the very same bytes; if the construct's options ever change, this throws
+ * rather than report the contributors of a different bundle.
+ */
+export function bundleForBench(name: string, entry: string, outDir: string): BundleReport {
+  const bundle = bundleHandler(entry);
+  const files = unzipSync(readFileSync(bundle.zipPath));
+  const js = files["index.js"];
+  if (!js) throw new Error(`${bundle.zipPath}: the deployment zip of ${entry} has no index.js (has ${Object.keys(files).join(", ")})`);
+  const jsPath = join(outDir, name, "index.js");
+  mkdirSync(dirname(jsPath), { recursive: true });
+  writeFileSync(jsPath, js);
+
+  const analysed = buildSync({
+    entryPoints: [resolve(REPO_ROOT, entry)],
+    absWorkingDir: REPO_ROOT,
+    outfile: "index.js",
+    write: false,
+    bundle: true,
+    minify: true,
+    platform: "node",
+    target: "node22",
+    format: "cjs",
+    mainFields: ["module", "main"],
+    sourcemap: false,
+    logLevel: "silent",
+    metafile: true,
+  });
+  const same = analysed.outputFiles.find((f) => f.path.endsWith("index.js"));
+  if (!same || Buffer.compare(Buffer.from(same.contents), Buffer.from(js)) !== 0) {
+    throw new Error(
+      `the metafile build of ${entry} differs from the deployed bundle (${same?.contents.byteLength ?? 0} vs ${js.byteLength} bytes): ` +
+        "modules/lambda-function/bundle.ts changed its esbuild options; copy them into scripts/bench/deploy/bundles.ts",
+    );
+  }
+  const all = contributors(analysed.metafile);
+  return {
+    name,
+    entry,
+    jsBytes: bundle.jsBytes,
+    zipBytes: bundle.zipBytes,
+    jsPath,
+    top: all.slice(0, 5),
+    sdkBytes: all.filter((c) => isSdkPackage(c.name)).reduce((s, c) => s + c.bytes, 0),
+    contributors: all,
+  };
+}
