@@ -11,6 +11,7 @@ import { deliver, identities, ORG_ID } from "../../core/anomaly/fixture-logs";
 
 // Quiet logs: failures are asserted, not printed.
 process.env.POWERTOOLS_LOG_LEVEL = "SILENT";
+process.env.POWERTOOLS_METRICS_DISABLED = "true";
 
 const ACCT = "111122223333";
 const FANOUT = "arn:aws:sns:us-east-1:999999999999:trailwatch-anomaly-fanout";

@@ -5,6 +5,7 @@ import { createMusterHandler } from "../../../functions/handlers/muster";
 
 // Quiet logs: failures are asserted, not printed.
 process.env.POWERTOOLS_LOG_LEVEL = "SILENT";
+process.env.POWERTOOLS_METRICS_DISABLED = "true";
 
 const TOPIC = "arn:aws:sns:us-east-1:111122223333:trailwatch-anomaly-fanout";
 const config = {
