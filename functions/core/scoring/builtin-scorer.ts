@@ -55,7 +55,14 @@ export interface BuiltinScorerOptions {
 /** Default minimum days of data before the built-in scorer judges anything. */
 export const DEFAULT_MIN_HISTORY_DAYS = 3;
 
-const round = (x: number): number => (x === 0 || !Number.isFinite(x) ? x : Number(x.toPrecision(4)));
+/** Four significant digits, for people reading the components (toPrecision is about 10x slower). */
+function round(x: number): number {
+  if (x === 0 || !Number.isFinite(x)) return x;
+  const e = Math.floor(Math.log10(Math.abs(x)));
+  // Dividing an integer by an exact power of ten gives the double nearest the 4-digit decimal.
+  if (e < -18 || e > 18) return Number(x.toPrecision(4));
+  return e <= 3 ? Math.round(x * 10 ** (3 - e)) / 10 ** (3 - e) : Math.round(x / 10 ** (e - 3)) * 10 ** (e - 3);
+}
 
 /**
  * Scores how unusual each (principal, API) pair of a day is for that principal and that account,
@@ -113,15 +120,17 @@ export class BuiltinScorer implements Scorer {
     const callers = h.callersOf(p);
     const principals = h.principals;
     const accountRarity = callers === 0 ? 1 : principals <= 1 ? 0 : Math.max(0, 1 - Math.log1p(callers) / Math.log1p(principals));
-    const base = {
-      historyDays, newPrincipal: principalDays === 0, pairDays, principalDays,
-      principalApis: rep.apis, oneDayApis: rep.oneDayApis, routine: round(routine),
-      callers, principals, accountRarity: round(accountRarity),
-    };
     if (historyDays < this.opts.minHistoryDays) {
-      return { score: 0, components: { ...base, insufficientHistory: true, novelty: 0, expectedCount: null, tailProbability: null, volume: 0 } };
+      return {
+        score: 0,
+        components: {
+          historyDays, insufficientHistory: true, newPrincipal: principalDays === 0, pairDays, principalDays,
+          principalApis: rep.apis, oneDayApis: rep.oneDayApis, routine: round(routine), callers, principals,
+          accountRarity: round(accountRarity), novelty: 0, expectedCount: null, tailProbability: null, volume: 0,
+        },
+      };
     }
-    const newness = Math.pow(0.5, pairDays);
+    const newness = 0.5 ** pairDays;
     const novelty = newness * (1 - (1 - this.opts.routineWeight * routine) * (1 - this.opts.rarityWeight * accountRarity));
 
     let volume = 0;
@@ -135,18 +144,17 @@ export class BuiltinScorer implements Scorer {
       const excess = variance - mean;
       const r = excess > 0 ? Math.min(this.opts.maxDispersion, (mean * mean) / excess) : this.opts.maxDispersion;
       const tail = negativeBinomialTail(p.count, mean, r);
-      expectedCount = mean;
-      tailProbability = tail;
+      expectedCount = round(mean);
+      tailProbability = round(tail);
       volume = Math.min(1, -Math.log10(Math.max(tail, 1e-300)) / this.opts.volumeSaturation);
     }
     const score = 1 - (1 - novelty) * (1 - volume);
     return {
       score: round(Math.min(1, Math.max(0, score))),
       components: {
-        ...base, novelty: round(novelty),
-        expectedCount: expectedCount === null ? null : round(expectedCount),
-        tailProbability: tailProbability === null ? null : round(tailProbability),
-        volume: round(volume),
+        historyDays, newPrincipal: principalDays === 0, pairDays, principalDays,
+        principalApis: rep.apis, oneDayApis: rep.oneDayApis, routine: round(routine), callers, principals,
+        accountRarity: round(accountRarity), novelty: round(novelty), expectedCount, tailProbability, volume: round(volume),
       },
     };
   }
