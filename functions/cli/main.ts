@@ -34,6 +34,7 @@ export async function main(argv: string[]): Promise<number> {
     .argument("<paths...>", "directories of CloudTrail logs in the S3 layout")
     .requiredOption("--from <iso>", "start of the replay (ISO 8601)")
     .requiredOption("--to <iso>", "end of the replay (ISO 8601)")
+    .option("--learn-until <iso>", "learn the baseline up to this time in day-long windows without alerting, then replay hourly")
     .option("--state <dir>", "directory of the local baseline store (kept between runs)")
     .option("--account <ids>", "comma-separated account ids (default: every account found)")
     .addOption(new Option("-f, --format <format>", "output format").choices(["table", "jsonl"]).default("table"))

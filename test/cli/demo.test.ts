@@ -37,6 +37,7 @@ describe("trailwatch demo", () => {
       expect(row).toContain(ids.has(a.rule) ? "detected" : "no such rule yet");
     }
     expect(stdout).not.toContain("MISSED");
+    expect(stdout).toMatch(/Anomaly detection: skipped, the demo holds 2 day\(s\)/);
   });
 
   it("reuses logs that are already there instead of generating them again", () => {

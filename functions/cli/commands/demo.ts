@@ -6,6 +6,7 @@ import { catalog } from "../../core/rules/catalog";
 import { generateOrganization, readManifest, type Manifest, type ManifestAttack } from "../../../scripts/generator";
 import { shortPrincipal } from "../format/table";
 import { runScan } from "./scan";
+import { replay } from "./replay";
 
 /** The demo organization is always the same: a fixed seed and end date make every run identical. */
 export const DEMO_SEED = "trailwatch-demo";
@@ -150,6 +151,38 @@ const check: DemoStep = {
   },
 };
 
+const DAY_MS = 86_400_000;
+
+/**
+ * The anomaly detection, as the deployed hourly discernment would run it: the baseline is learned
+ * from the first weeks in day-long windows (no alerts), then the last days are replayed hour by hour.
+ * Only the account of the manifest's new-behaviour principal, to keep the demo quick; the summary
+ * prints the command that replays every account.
+ */
+const anomalies: DemoStep = {
+  name: "replay",
+  async run(s) {
+    const m = s.manifest;
+    const nb = m?.newBehaviour;
+    if (!m || !nb) return;
+    const midnight = (t: number) => new Date(Math.floor(t / DAY_MS) * DAY_MS).toISOString().slice(0, 10);
+    const from = m.firstDay;
+    const learnUntil = midnight(Date.parse(nb.firstNewActionTime) - DAY_MS);
+    const to = midnight(Date.parse(`${m.lastDay}T00:00:00Z`) + DAY_MS);
+    if (learnUntil <= from) {
+      out(`\n3. Anomaly detection: skipped, the demo holds ${m.days} day(s) and the detector needs weeks of history before it alerts (generate with the default --days).`);
+      return;
+    }
+    out(["", `3. Anomaly detection: what did each principal of ${nb.accountName} (${nb.account}) do that it had never done before?`,
+      `   baseline learned ${from} .. ${learnUntil}, then hourly windows (last hour + 15 min) to ${to}`,
+      `   (every account: npx trailwatch replay ${s.logs} --from ${from} --learn-until ${learnUntil} --to ${to})`].join("\n"));
+    const run = await replay([s.logs], { from, to, learnUntil, account: nb.account, format: "table", progress: process.stderr.isTTY === true });
+    const found = run.alerts.some((a) => a.principal === nb.principal);
+    out(`New-behaviour principal ${nb.principalName}: ${found ? "detected" : "MISSED"}.`);
+    if (run.code !== 0) s.code ||= run.code;
+  },
+};
+
 /**
  * The demo, in order. The anomaly replay (`runReplay(paths, opts)` from ./replay) and the scoring
  * (`runScore(paths, opts)` from ./score) join as one step each, after `check`, e.g.
@@ -160,7 +193,7 @@ const STEPS: DemoStep[] = [
   explain,
   scan,
   check,
-  // hook: anomaly replay step (issue 4) goes here
+  anomalies,
   // hook: scoring step (issue 5) goes here
 ];
 

@@ -6,7 +6,7 @@ import type { Alert } from "../../core/alert/alert";
 import { discern, type DiscernmentStats } from "../../core/anomaly/discern";
 import { ACCOUNT_ID } from "../../core/anomaly/layout";
 import { parseAnomalySettings, type AnomalySettings } from "../../core/anomaly/settings";
-import { hourlyWindows } from "../../core/anomaly/window";
+import { hourlyWindows, windowFor, type QueryWindow } from "../../core/anomaly/window";
 import { DuckDbActivityQuery, discoverAccounts, type LocalAccountLogs } from "../../adapters/local/duckdb-activity";
 import { FileBaselineStore } from "../../adapters/local/file-baseline";
 import { writeAlerts } from "../output";
@@ -15,6 +15,12 @@ import { EXIT_UNREADABLE, UsageError } from "./scan";
 export interface ReplayCommandOptions {
   from: string;
   to: string;
+  /**
+   * Learn the baseline from `from` up to this time in day-long windows without alerting, then run
+   * hourly from here to `to`. Backfills weeks of history in a few queries per account (the way a
+   * new deployment should start), instead of replaying every hour of it.
+   */
+  learnUntil?: string;
   state?: string;
   account?: string;
   format?: "table" | "jsonl";
@@ -99,19 +105,22 @@ export async function replay(paths: string[], o: ReplayCommandOptions): Promise<
   const stateDir = o.state ?? mkdtempSync(join(tmpdir(), "trailwatch-replay-"));
   const store = new FileBaselineStore(stateDir);
   const activity = await DuckDbActivityQuery.create(sources, { deliveryPadMinutes: settings.deliveryPadMinutes, includeServicePrincipals: settings.includeServicePrincipals });
-  const windows = hourlyWindows(from, to);
+  const learnUntil = o.learnUntil ? parseTime("--learn-until", o.learnUntil) : undefined;
+  if (learnUntil && (learnUntil <= from || learnUntil >= to)) throw new UsageError(`--learn-until (${o.learnUntil}) must be between --from and --to`);
+  const learning = learnUntil ? dailyWindows(from, learnUntil) : [];
+  const windows = [...learning.map((w) => ({ w, learn: true })), ...hourlyWindows(learnUntil ?? from, to).map((w) => ({ w, learn: false }))];
 
   const total = windows.length * accounts.length;
   const bar = o.progress !== false && process.stderr.isTTY === true && total > 0 ? new SingleBar({ stream: process.stderr, format: "replay [{bar}] {percentage}% | {value}/{total} account-hours | {hour} | {alerts} alerts | ETA {eta}s", hideCursor: true, clearOnComplete: true }, Presets.shades_classic) : undefined;
   bar?.start(total, 0, { hour: "", alerts: 0 });
 
-  const run: ReplayRun = { code: 0, alerts: [], hours: windows.length, accounts, runs: 0, failures: [], filesRead: 0, bytesRead: 0, filesInFolders: 0, bytesInFolders: 0, baselineWriteRequests: 0, tuplesSeen: 0, stateDir: temporary ? undefined : stateDir };
+  const run: ReplayRun = { code: 0, alerts: [], hours: windows.length - learning.length, accounts, runs: 0, failures: [], filesRead: 0, bytesRead: 0, filesInFolders: 0, bytesInFolders: 0, baselineWriteRequests: 0, tuplesSeen: 0, stateDir: temporary ? undefined : stateDir };
   try {
-    for (const [i, window] of windows.entries()) {
+    for (const [i, { w: window, learn }] of windows.entries()) {
       for (const account of accounts) {
         try {
           const res = await discern({ account, window }, { activity, baseline: store, settings });
-          run.alerts.push(...res.alerts);
+          if (!learn) run.alerts.push(...res.alerts);
           add(run, res.stats);
         } catch (e) {
           run.failures.push({ account, window: `${window.from} .. ${window.to}`, reason: (e as Error).message });
@@ -137,6 +146,17 @@ export async function replay(paths: string[], o: ReplayCommandOptions): Promise<
   if (!o.quiet) printSummary(run);
   run.code = run.failures.length > 0 ? EXIT_UNREADABLE : 0;
   return run;
+}
+
+/** Day-long windows covering [from, to): the learning phase of a replay (no alerts kept). */
+function dailyWindows(from: Date, to: Date): QueryWindow[] {
+  const out: QueryWindow[] = [];
+  const day = 86_400_000;
+  for (let end = Math.floor(from.getTime() / day) * day + day; end < to.getTime() + day; end += day) {
+    const w = windowFor(new Date(Math.min(end, to.getTime())), { periodMinutes: 24 * 60, overlapMinutes: 15 });
+    if (Date.parse(w.to) > Date.parse(out[out.length - 1]?.to ?? "1970-01-01")) out.push(w);
+  }
+  return out;
 }
 
 function add(run: ReplayRun, s: DiscernmentStats): void {
