@@ -7,6 +7,7 @@ import { generateOrganization, readManifest, type Manifest, type ManifestAttack 
 import { shortPrincipal } from "../format/table";
 import { runScan } from "./scan";
 import { replay } from "./replay";
+import { scoreLocal } from "./score";
 
 /** The demo organization is always the same: a fixed seed and end date make every run identical. */
 export const DEMO_SEED = "trailwatch-demo";
@@ -184,6 +185,24 @@ const anomalies: DemoStep = {
 };
 
 /**
+ * The scoring state machine's read -> score -> alert, run locally with the built-in scorer on the
+ * day the new-behaviour principal turned (its account, in us-east-1 where IAM calls are logged).
+ */
+const scoring: DemoStep = {
+  name: "score",
+  async run(s) {
+    const nb = s.manifest?.newBehaviour;
+    if (!s.manifest || !nb) return;
+    const day = nb.firstNewActionTime.slice(0, 10).replaceAll("-", "/");
+    const region = "us-east-1";
+    out(["", `4. Scoring: how unusual is each (principal, API) pair of ${nb.accountName} ${region} on ${day} against the 14 days before?`,
+      `   (npx trailwatch score ${s.logs} --account ${nb.account} --region ${region} --day ${day})`].join("\n"));
+    const run = await scoreLocal([s.logs], { account: nb.account, region, day, format: "table" });
+    if (run.code !== 0) s.code ||= run.code;
+  },
+};
+
+/**
  * The demo, in order. The anomaly replay (`runReplay(paths, opts)` from ./replay) and the scoring
  * (`runScore(paths, opts)` from ./score) join as one step each, after `check`, e.g.
  * `{ name: "replay", run: (s) => runReplay([s.logs], { from, to, ... }).then((c) => void (s.code ||= c)) }`.
@@ -194,7 +213,7 @@ const STEPS: DemoStep[] = [
   scan,
   check,
   anomalies,
-  // hook: scoring step (issue 5) goes here
+  scoring,
 ];
 
 /**
