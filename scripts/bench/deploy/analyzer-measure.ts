@@ -3,6 +3,8 @@
  * its time and peak memory are its own. Prints one JSON line, the last line of stdout.
  *
  *   bound FILE              read FILE from disk + gunzip + JSON.parse, nothing else (the practical bound)
+ *   scan FILE               read FILE from disk + the analyzer's decoding and rule scan (no S3, no DynamoDB, no SNS):
+ *                           what analysing costs without the handler's I/O
  *   handler BUCKET KEY...   the real `functions/handlers/log-analyzer.ts` handler, one invocation per KEY,
  *                           each an SQS event carrying an S3 event notification of that object
  *
@@ -16,6 +18,10 @@ import { gunzipSync } from "node:zlib";
 import { PublishBatchCommand, PublishCommand, SNSClient, type PublishBatchCommandInput } from "@aws-sdk/client-sns";
 import type { Context, SQSEvent } from "aws-lambda";
 import { mockClient } from "aws-sdk-client-mock";
+import { decodeLogBytes } from "../../../functions/adapters/log-content";
+import { catalog } from "../../../functions/core/rules/catalog";
+import { RuleEngine } from "../../../functions/core/rules/engine";
+import { scanLogs } from "../../../functions/core/scan";
 
 export interface Invocation {
   key: string;
@@ -32,7 +38,7 @@ export interface Invocation {
 }
 
 export interface AnalyzerMeasurement {
-  kind: "bound" | "handler";
+  kind: "bound" | "scan" | "handler";
   wallMs: number;
   cpuMs: number;
   records: number;
@@ -42,6 +48,8 @@ export interface AnalyzerMeasurement {
   loadMs?: number;
   rssAfterLoadMb?: number;
   invocations?: Invocation[];
+  /** scan: alerts the catalog raised. */
+  alerts?: number;
 }
 
 const cpuMs = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1000;
@@ -56,6 +64,18 @@ function bound(file: string): AnalyzerMeasurement {
   const text = gunzipSync(gz, { chunkSize }).toString("utf8");
   const records = (JSON.parse(text) as { Records: unknown[] }).Records.length;
   return { kind: "bound", wallMs: performance.now() - t0, cpuMs: cpuMs(process.cpuUsage(c0)), records, rawBytes: text.length, maxRssMb: maxRssMb() };
+}
+
+/** The analyzer's work on one object, as the handler does it (decodeLogBytes, then scanLogs with the whole catalog), from disk. */
+async function scanFromDisk(file: string): Promise<AnalyzerMeasurement> {
+  const t0 = performance.now();
+  const c0 = process.cpuUsage();
+  const content = await decodeLogBytes(readFileSync(file), file);
+  const engine = new RuleEngine(catalog);
+  const res = await scanLogs({ files: async function* () { yield { id: file }; }, read: async () => content }, engine, { maxRecordProblems: 5 });
+  const wallMs = performance.now() - t0;
+  if (content.error) throw new Error(`${file}: ${content.error}`);
+  return { kind: "scan", wallMs, cpuMs: cpuMs(process.cpuUsage(c0)), records: res.stats.records, rawBytes: res.stats.bytes, maxRssMb: maxRssMb(), alerts: res.alerts.length };
 }
 
 /** S3 event notification of one object, in an SQS event as Lambda's event source mapping delivers it. */
@@ -175,8 +195,9 @@ if (require.main === module) {
   const [kind, ...args] = process.argv.slice(2);
   const run = async (): Promise<AnalyzerMeasurement> => {
     if (kind === "bound" && args[0]) return bound(args[0]);
+    if (kind === "scan" && args[0]) return scanFromDisk(args[0]);
     if (kind === "handler" && args.length >= 3) return handler(args[0]!, args.slice(2), Number(args[1]));
-    throw new Error(`usage: analyzer-measure bound FILE | handler BUCKET OBJECT_SIZE KEY... (got "${process.argv.slice(2).join(" ")}")`);
+    throw new Error(`usage: analyzer-measure bound FILE | scan FILE | handler BUCKET OBJECT_SIZE KEY... (got "${process.argv.slice(2).join(" ")}")`);
   };
   run()
     .then((m) => {
