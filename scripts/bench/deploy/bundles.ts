@@ -3,6 +3,7 @@ import { dirname, join, resolve } from "node:path";
 import { buildSync, type Metafile } from "esbuild";
 import { unzipSync } from "fflate";
 import { bundleHandler, REPO_ROOT } from "../../../modules/lambda-function";
+import { LAMBDA_ALIASES } from "../../../modules/lambda-function/bundle";
 
 /** Bytes one package (or one folder of trailwatch's own code) adds to a bundle. */
 export interface Contributor {
@@ -83,6 +84,7 @@ export function bundleForBench(name: string, entry: string, outDir: string): Bun
     target: "node22",
     format: "cjs",
     mainFields: ["module", "main"],
+    alias: LAMBDA_ALIASES,
     sourcemap: false,
     logLevel: "silent",
     metafile: true,
