@@ -1,3 +1,4 @@
+import * as z from "zod";
 import type { CloudTrailRecord } from "../record/schema";
 
 /** Reads a nested value by path from a record's requestParameters (or any object); undefined when absent. */
@@ -251,4 +252,26 @@ export function trailArnOf(r: CloudTrailRecord): string | undefined {
   if (name.startsWith("arn:")) return name;
   const partition = /^(cn|us-gov)-/.test(r.awsRegion ?? "") ? (r.awsRegion!.startsWith("cn-") ? "aws-cn" : "aws-us-gov") : "aws";
   return `arn:${partition}:cloudtrail:${r.awsRegion ?? "unknown"}:${accountOfRecord(r)}:trail/${name}`;
+}
+
+/** A rule setting: a non-empty list of case-insensitive regular expressions, each checked to compile. */
+export function patternListSchema() {
+  return z
+    .array(
+      z.string().min(1).superRefine((p, ctx) => {
+        const problem = regexProblem(p);
+        if (problem) ctx.addIssue({ code: "custom", message: `"${p}" is ${problem}` });
+      }),
+    )
+    .min(1);
+}
+
+const compiledPatterns = new WeakMap<readonly string[], RegExp[]>();
+
+/** The first pattern of `patterns` (compiled once per settings object) that matches `value`, if any. */
+export function firstMatchingPattern(patterns: readonly string[], value: string): string | undefined {
+  let res = compiledPatterns.get(patterns);
+  if (!res) compiledPatterns.set(patterns, (res = patterns.map((p) => new RegExp(p, "i"))));
+  const i = res.findIndex((re) => re.test(value));
+  return i >= 0 ? patterns[i] : undefined;
 }

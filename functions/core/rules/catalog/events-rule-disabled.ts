@@ -1,24 +1,16 @@
 import * as z from "zod"; // namespace import: lets esbuild drop what is unused (the named `z` pulls in all of zod, ~450 KB)
 import type { CloudTrailRecord } from "../../record/schema";
 import { defineRule } from "../rule";
-import { accountOfRecord, actor, paramString, regexProblem } from "../helpers";
+import { accountOfRecord, actor, paramString, patternListSchema, firstMatchingPattern } from "../helpers";
 
 const settingsSchema = z.strictObject({
   /** Case-insensitive regular expressions for rules that route security events (alerts, remediation, forwarding). */
-  securityRulePatterns: z.array(
-    z.string().min(1).superRefine((p, ctx) => {
-      const problem = regexProblem(p);
-      if (problem) ctx.addIssue({ code: "custom", message: `"${p}" is ${problem}` });
-    }),
-  ).min(1),
+  securityRulePatterns: patternListSchema(),
 });
 type Settings = z.infer<typeof settingsSchema>;
 
-const matchers = new WeakMap<Settings, RegExp[]>();
 function isSecurityRule(name: string, s: Settings): boolean {
-  let res = matchers.get(s);
-  if (!res) matchers.set(s, (res = s.securityRulePatterns.map((p) => new RegExp(p, "i"))));
-  return res.some((re) => re.test(name));
+  return firstMatchingPattern(s.securityRulePatterns, name) !== undefined;
 }
 
 function ruleName(r: CloudTrailRecord): string {

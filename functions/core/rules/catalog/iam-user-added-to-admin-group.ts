@@ -1,24 +1,15 @@
 import * as z from "zod"; // namespace import: lets esbuild drop what is unused (the named `z` pulls in all of zod, ~450 KB)
 import { defineRule } from "../rule";
-import { accountOfRecord, actor, paramString, regexProblem } from "../helpers";
+import { accountOfRecord, actor, paramString, patternListSchema, firstMatchingPattern } from "../helpers";
 
 const settingsSchema = z.strictObject({
   /** Case-insensitive regular expressions for the names of groups that grant administrator-level access. */
-  adminGroupPatterns: z.array(
-    z.string().min(1).superRefine((p, ctx) => {
-      const problem = regexProblem(p);
-      if (problem) ctx.addIssue({ code: "custom", message: `"${p}" is ${problem}` });
-    }),
-  ).min(1),
+  adminGroupPatterns: patternListSchema(),
 });
 type Settings = z.infer<typeof settingsSchema>;
 
-const matchers = new WeakMap<Settings, RegExp[]>();
 function adminPattern(group: string, s: Settings): string | undefined {
-  let res = matchers.get(s);
-  if (!res) matchers.set(s, (res = s.adminGroupPatterns.map((p) => new RegExp(p, "i"))));
-  const i = res.findIndex((re) => re.test(group));
-  return i >= 0 ? s.adminGroupPatterns[i] : undefined;
+  return firstMatchingPattern(s.adminGroupPatterns, group);
 }
 
 /**
