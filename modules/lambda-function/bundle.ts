@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, extname, join, resolve } from "node:path";
-import { buildSync, type BuildFailure } from "esbuild";
+import { buildSync, type BuildFailure, type BuildOptions } from "esbuild";
 import { zipSync, type Zippable } from "fflate";
 
 /** The repository root: handler entries are given relative to it. */
@@ -38,6 +38,29 @@ const cache = new Map<string, HandlerBundle>();
 const ZIP_MTIME = new Date("1980-01-01T00:00:00Z");
 
 /**
+ * The esbuild options every Lambda bundle is built with (exported so the deploy benchmark analyses
+ * exactly the same build).
+ */
+export function esbuildOptions(absEntry: string, opts: BundleOptions = {}): BuildOptions & { write: false } {
+  return {
+    entryPoints: [absEntry],
+    absWorkingDir: REPO_ROOT,
+    outfile: "index.js",
+    write: false,
+    bundle: true,
+    minify: true,
+    platform: "node",
+    target: "node22",
+    format: "cjs",
+    mainFields: ["module", "main"],
+    // Lambda passes credentials in the environment: skip the rest of the default chain (~115 KB).
+    alias: LAMBDA_ALIASES,
+    sourcemap: opts.sourcemap ? "external" : false,
+    logLevel: "silent",
+  };
+}
+
+/**
  * Bundles one handler with esbuild (bundle, minify, node22, `module` before `main` so ESM builds of
  * the AWS SDK tree-shake, SDK bundled so its version is pinned) into a deterministic zip with
  * `index.js` at its root (handler `index.handler`).
@@ -57,22 +80,7 @@ export function bundleHandler(entry: string, opts: BundleOptions = {}): HandlerB
   const started = performance.now();
   let outputFiles;
   try {
-    ({ outputFiles } = buildSync({
-      entryPoints: [abs],
-      absWorkingDir: REPO_ROOT,
-      outfile: "index.js",
-      write: false,
-      bundle: true,
-      minify: true,
-      platform: "node",
-      target: "node22",
-      format: "cjs",
-      mainFields: ["module", "main"],
-      // Lambda passes credentials in the environment: skip the rest of the default chain (~115 KB).
-      alias: LAMBDA_ALIASES,
-      sourcemap: opts.sourcemap ? "external" : false,
-      logLevel: "silent",
-    }));
+    ({ outputFiles } = buildSync(esbuildOptions(abs, opts)));
   } catch (err) {
     const failure = err as BuildFailure;
     const details = (failure.errors ?? [])

@@ -3,7 +3,7 @@ import { dirname, join, resolve } from "node:path";
 import { buildSync, type Metafile } from "esbuild";
 import { unzipSync } from "fflate";
 import { bundleHandler, REPO_ROOT } from "../../../modules/lambda-function";
-import { LAMBDA_ALIASES } from "../../../modules/lambda-function/bundle";
+import { esbuildOptions } from "../../../modules/lambda-function/bundle";
 
 /** Bytes one package (or one folder of trailwatch's own code) adds to a bundle. */
 export interface Contributor {
@@ -73,22 +73,7 @@ export function bundleForBench(name: string, entry: string, outDir: string): Bun
   mkdirSync(dirname(jsPath), { recursive: true });
   writeFileSync(jsPath, js);
 
-  const analysed = buildSync({
-    entryPoints: [resolve(REPO_ROOT, entry)],
-    absWorkingDir: REPO_ROOT,
-    outfile: "index.js",
-    write: false,
-    bundle: true,
-    minify: true,
-    platform: "node",
-    target: "node22",
-    format: "cjs",
-    mainFields: ["module", "main"],
-    alias: LAMBDA_ALIASES,
-    sourcemap: false,
-    logLevel: "silent",
-    metafile: true,
-  });
+  const analysed = buildSync({ ...esbuildOptions(resolve(REPO_ROOT, entry)), metafile: true });
   const same = analysed.outputFiles.find((f) => f.path.endsWith("index.js"));
   if (!same || Buffer.compare(Buffer.from(same.contents), Buffer.from(js)) !== 0) {
     throw new Error(
