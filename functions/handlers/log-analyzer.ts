@@ -1,65 +1,66 @@
-import { CloudTrailClient } from "@aws-sdk/client-cloudtrail";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { EC2Client } from "@aws-sdk/client-ec2";
-import { IAMClient } from "@aws-sdk/client-iam";
+import { LambdaClient } from "@aws-sdk/client-lambda";
 import { S3Client } from "@aws-sdk/client-s3";
 import { SNSClient } from "@aws-sdk/client-sns";
-import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import type { Context, SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { catalog } from "../core/rules/catalog";
 import { DynamoIdempotencyStore } from "../adapters/aws/idempotency-store";
-import { createRemediators, RemediationRunner, selfFromCallerIdentity, type SelfIdentity } from "../adapters/aws/remediation";
+import { LambdaRemediationRunner } from "../adapters/aws/remediation/lambda-runner";
 import { SnsAlertSink } from "../adapters/aws/sns-alert-sink";
-import { createLogAnalyzer, logAnalyzerConfig, type LogAnalyzerDeps } from "./log-analyzer/index";
-import { clientSettings, createLogger, createMetrics, errorFields, perRegion } from "./shared";
+import { createLogAnalyzer, logAnalyzerConfig, type LogAnalyzerConfig, type LogAnalyzerDeps } from "./log-analyzer/index";
+import type * as LocalRunner from "./remediator/local-runner";
+import { clientSettings, createLogger, createMetrics } from "./shared";
 
 export * from "./log-analyzer/index";
 
 const SERVICE = "log-analyzer";
 const logger = createLogger(SERVICE);
 
+/**
+ * Module of the in-process remediation runner. Loaded by a computed path on purpose: esbuild then
+ * leaves it out of the analyzer's bundle, which carries no remediation code (no EC2, IAM or
+ * CloudTrail client); the deployed analyzer always has REMEDIATOR_FUNCTION when a rule is not off.
+ */
+const LOCAL_RUNNER_MODULE = ["./remediator", "local-runner"].join("/");
+
+/** Where remediations run: the remediator function when configured, else (tests, local runs) in this process. */
+function remediationFrom(cfg: LogAnalyzerConfig, settings: ReturnType<typeof clientSettings>): LogAnalyzerDeps["remediation"] {
+  if (cfg.remediatorFunction) {
+    // The remediator runs up to its own timeout: the socket must wait longer than the default 30 s.
+    const lambda = new LambdaClient({ ...settings, requestHandler: { connectionTimeout: 3_000, requestTimeout: 90_000 } });
+    return new LambdaRemediationRunner({ lambda, functionName: cfg.remediatorFunction, modes: cfg.remediation });
+  }
+  const on = Object.entries(cfg.remediation).filter(([, mode]) => mode !== "off");
+  if (on.length === 0) return { run: async () => null };
+  let local: typeof LocalRunner;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    local = require(LOCAL_RUNNER_MODULE) as typeof LocalRunner;
+  } catch (e) {
+    throw new Error(
+      `log-analyzer: REMEDIATION enables ${on.map(([id]) => id).join(", ")} but REMEDIATOR_FUNCTION is not set, and this build has no ` +
+        `in-process remediation (${(e as Error).message})`,
+    );
+  }
+  return local.createLocalRemediationRunner({
+    region: cfg.region,
+    modes: cfg.remediation,
+    ...(cfg.functionRoleArn ? { functionRoleArn: cfg.functionRoleArn } : {}),
+    logger,
+  });
+}
+
 /** Wires the analyzer from the environment (validated once per container; a bad one fails every invocation with the reason). */
 function fromEnvironment(env: Record<string, string | undefined>): ReturnType<typeof createLogAnalyzer> {
   const cfg = logAnalyzerConfig(catalog, env);
   const settings = clientSettings({ region: cfg.region });
-  const cached = <T>(make: () => T) => {
-    let c: T | undefined;
-    return () => (c ??= make());
-  };
-  // Static imports on purpose: with esbuild's single-file CJS bundle, import() made it larger and slower to load.
-  const remediationClients = {
-    cloudTrail: perRegion((region) => new CloudTrailClient({ ...settings, region })),
-    iam: cached(() => new IAMClient(settings)),
-    s3: perRegion((region) => new S3Client({ ...settings, region })),
-    ec2: perRegion((region) => new EC2Client({ ...settings, region })),
-  };
-  // With FUNCTION_ROLE_ARN set, STS is never asked.
-  const fromArn = cfg.functionRoleArn ? /^arn:[^:]+:iam::(\d{12}):role\//.exec(cfg.functionRoleArn)?.[1] : undefined;
-  let self: Promise<SelfIdentity | undefined> | undefined = fromArn ? Promise.resolve({ accountId: fromArn, roleArn: cfg.functionRoleArn! }) : undefined;
   const deps: LogAnalyzerDeps = {
     s3: new S3Client(settings),
     idempotency: new DynamoIdempotencyStore(new DynamoDBClient(settings), cfg.idempotencyTable, { ttlSeconds: cfg.idempotencyTtlDays * 86_400 }),
     sink: new SnsAlertSink(new SNSClient(settings), cfg.alertTopicArn),
     catalog,
     ruleSettings: cfg.ruleSettings,
-    remediation: new RemediationRunner({
-      modes: cfg.remediation,
-      remediators: createRemediators(remediationClients),
-      // Asked once per container and only when a remediation is due; a failure is retried next time.
-      self: () =>
-        (self ??= new STSClient(settings)
-          .send(new GetCallerIdentityCommand({}))
-          .then((r) => {
-            const id = selfFromCallerIdentity(r.Account, r.Arn);
-            logger.info("own identity for the remediation guard", { account: id?.accountId, role: id?.roleArn });
-            return id;
-          })
-          .catch((e: unknown) => {
-            logger.warn("could not tell the function's own identity; remediation is withheld", errorFields(e));
-            self = undefined;
-            return undefined;
-          })),
-    }),
+    remediation: remediationFrom(cfg, settings),
     logger,
     metrics: createMetrics(SERVICE),
     remediationRetryReceives: cfg.remediationRetryReceives,
@@ -73,7 +74,7 @@ let analyzer: ReturnType<typeof createLogAnalyzer> | undefined;
  * Lambda entry: an SQS batch of notifications of new CloudTrail log objects (S3 event
  * notifications, SNS envelopes of them, CloudTrail's SNS delivery notifications, EventBridge S3
  * events). Returns the messages that failed as `batchItemFailures` (the event source mapping must
- * enable `ReportBatchItemFailures`).
+ * enable `ReportBatchItemFailures`). Remediations run in the remediator function (REMEDIATOR_FUNCTION).
  */
 export const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
   if (context?.awsRequestId) logger.addContext(context);

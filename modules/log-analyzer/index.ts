@@ -12,4 +12,4 @@ export {
   type LogAnalyzerSettingsInput,
   type RemediationMode,
 } from "./config";
-export { logAnalyzerStatements, appliedRemediations, fillResource, type AnalyzerPolicyContext } from "./policies";
+export { logAnalyzerStatements, remediatorStatements, remediationEnabled, appliedRemediations, fillResource, type AnalyzerPolicyContext } from "./policies";

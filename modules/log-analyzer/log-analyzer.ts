@@ -11,7 +11,7 @@ import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
 import { NodeFunction } from "../lambda-function";
 import { Platform, policyDocument } from "../platform";
 import { logKeyPrefix, parseTopicArn, type LogAnalyzerSettings } from "./config";
-import { logAnalyzerStatements } from "./policies";
+import { logAnalyzerStatements, remediationEnabled, remediatorStatements } from "./policies";
 
 export interface LogAnalyzerProps extends LogAnalyzerSettings {
   /** The one alert topic (from `Alerting`); the function publishes alerts to it. */
@@ -34,6 +34,8 @@ export const ANOMALY_METRIC = { namespace: "trailwatch", metricName: "AnomaliesD
 const MAX_ENVIRONMENT_BYTES = 4096;
 /** Receives before a notification goes to the DLQ. */
 export const MAX_RECEIVE_COUNT = 5;
+/** The remediator's timeout: a remediation is a few API calls, each retried a few times. */
+export const REMEDIATOR_TIMEOUT_SECONDS = 60;
 
 /**
  * Reads every new CloudTrail log file once and runs it through the rule catalog.
@@ -42,7 +44,9 @@ export const MAX_RECEIVE_COUNT = 5;
  * log-analyzer function consumes it in batches and reports per-message failures, so one bad file is
  * retried alone and, after five receives, parked in the DLQ. A DynamoDB table remembers processed
  * files (S3 delivers notifications at least once). Findings become alerts on the alert topic and an
- * `AnomaliesDetected` metric, which an alarm watches; remediations run only for rules configured `apply`.
+ * `AnomaliesDetected` metric, which an alarm watches. Remediations (opt-in per rule, dry-run or apply)
+ * run in a separate remediator function that the analyzer invokes synchronously: the function that
+ * parses attacker-influenced log content holds no remediation write permission.
  */
 export class LogAnalyzer extends Construct {
   readonly queue: SqsQueue;
@@ -53,6 +57,11 @@ export class LogAnalyzer extends Construct {
   readonly intakeKey?: KmsKey;
   readonly table: DynamodbTable;
   readonly analyzer: NodeFunction;
+  /**
+   * Present when a rule's remediation is not off: the function that holds the remediation write
+   * permissions, invoked synchronously by the analyzer for those rules' findings only.
+   */
+  readonly remediator?: NodeFunction;
   readonly eventSource: LambdaEventSourceMapping;
   readonly bucketNotification?: S3BucketNotification;
   readonly subscription?: SnsTopicSubscription;
@@ -117,19 +126,39 @@ export class LogAnalyzer extends Construct {
       pointInTimeRecovery: { enabled: true },
     });
 
+    if (remediationEnabled(props)) {
+      // Role ARNs built from the names NodeFunction gives roles (the function's name, same region):
+      // the remediator's own role does not exist before its construct, and the analyzer is built after it.
+      const roleArn = (fn: string) => `arn:${platform.partition}:iam::${platform.account}:role/${platform.name(fn)}`;
+      const remediatorEnv: Record<string, string> = {
+        REMEDIATION: JSON.stringify(props.remediation),
+        RULE_SETTINGS: JSON.stringify(props.ruleSettings),
+        FUNCTION_ROLE_ARN: roleArn("remediator"),
+        // Events made by the analyzer's role are never remediated either (no remediation loops).
+        TRIGGER_ROLE_ARNS: roleArn("log-analyzer"),
+      };
+      checkEnvironmentSize(remediatorEnv);
+      this.remediator = new NodeFunction(this, "remediator", {
+        entry: "functions/handlers/remediator.ts",
+        name: "remediator",
+        description: "Runs the opt-in remediation of a log-analyzer finding; invoked synchronously by the log analyzer only.",
+        environment: remediatorEnv,
+        timeoutSeconds: REMEDIATOR_TIMEOUT_SECONDS,
+        // Invoked synchronously (RequestResponse): the analyzer gets every failure as the answer.
+        invokedAsynchronously: false,
+        statements: remediatorStatements(props, { partition: platform.partition, account: platform.account }),
+      });
+    }
+
     const environment: Record<string, string> = {
       ALERT_TOPIC_ARN: props.alertTopicArn,
       IDEMPOTENCY_TABLE: this.table.name,
       IDEMPOTENCY_TTL_DAYS: String(props.idempotencyTtlDays),
       REMEDIATION: JSON.stringify(props.remediation),
       RULE_SETTINGS: JSON.stringify(props.ruleSettings),
+      ...(this.remediator ? { REMEDIATOR_FUNCTION: this.remediator.functionName } : {}),
     };
-    const envBytes = Object.entries(environment).reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(v), 0);
-    if (envBytes > MAX_ENVIRONMENT_BYTES - 512) {
-      throw new Error(
-        `logAnalyzer: the function environment would be ${envBytes} bytes (Lambda allows ${MAX_ENVIRONMENT_BYTES} in all); shorten logAnalyzer.ruleSettings.`,
-      );
-    }
+    checkEnvironmentSize(environment);
 
     this.analyzer = new NodeFunction(this, "analyzer", {
       entry: "functions/handlers/log-analyzer.ts",
@@ -149,6 +178,7 @@ export class LogAnalyzer extends Construct {
         intakeKeyArn: this.intakeKey?.arn,
         queueArn: this.queue.arn,
         tableArn: this.table.arn,
+        remediatorArn: this.remediator?.function.arn,
       }),
     });
 
@@ -311,5 +341,15 @@ export class LogAnalyzer extends Construct {
     });
     new KmsAlias(this, "intake-key-alias", { name: `alias/${platform.name("log-analyzer-intake")}`, targetKeyId: key.keyId });
     return key;
+  }
+}
+
+/** Lambda caps a function's environment at 4 KB; rule settings are the part that can grow. */
+function checkEnvironmentSize(environment: Record<string, string>): void {
+  const envBytes = Object.entries(environment).reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(v), 0);
+  if (envBytes > MAX_ENVIRONMENT_BYTES - 512) {
+    throw new Error(
+      `logAnalyzer: the function environment would be ${envBytes} bytes (Lambda allows ${MAX_ENVIRONMENT_BYTES} in all); shorten logAnalyzer.ruleSettings.`,
+    );
   }
 }

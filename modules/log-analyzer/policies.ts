@@ -15,6 +15,8 @@ export interface AnalyzerPolicyContext {
   intakeKeyArn?: string;
   queueArn: string;
   tableArn: string;
+  /** The remediator function, when one is deployed: the analyzer may only invoke it. */
+  remediatorArn?: string;
 }
 
 /** The remediations that run in `apply` mode, each with the rule ids that enable it, in a stable order. */
@@ -43,8 +45,8 @@ function sidOf(id: string): string {
 
 /**
  * The log-analyzer function's policy: read the trail's log files (and decrypt them), remember them
- * in the idempotency table, consume the queue, publish alerts, and the write actions of exactly the
- * remediations configured `apply` (dry-run needs none).
+ * in the idempotency table, consume the queue, publish alerts, and invoke the remediator function
+ * when one is deployed (the remediation write actions are the remediator's, see {@link remediatorStatements}).
  */
 export function logAnalyzerStatements(settings: LogAnalyzerSettings, ctx: AnalyzerPolicyContext): PolicyStatementSpec[] {
   const statements: PolicyStatementSpec[] = [
@@ -83,6 +85,19 @@ export function logAnalyzerStatements(settings: LogAnalyzerSettings, ctx: Analyz
   const keys = ctx.intakeKeyArn ? [ctx.platformKeyArn, ctx.intakeKeyArn] : [ctx.platformKeyArn];
   statements.push({ sid: "UseDeploymentKeys", actions: ["kms:GenerateDataKey", "kms:Decrypt"], resources: keys });
 
+  if (ctx.remediatorArn) {
+    statements.push({ sid: "InvokeRemediator", actions: ["lambda:InvokeFunction"], resources: [ctx.remediatorArn] });
+  }
+  return statements;
+}
+
+/**
+ * The remediator function's policy: the write actions of exactly the remediations configured
+ * `apply` (dry-run needs none). The log analyzer, which parses attacker-influenced log content,
+ * holds none of them; it may only invoke the remediator.
+ */
+export function remediatorStatements(settings: Pick<LogAnalyzerSettings, "remediation">, ctx: Pick<AnalyzerPolicyContext, "partition" | "account">): PolicyStatementSpec[] {
+  const statements: PolicyStatementSpec[] = [];
   for (const r of appliedRemediations(settings)) {
     const p = REMEDIATION_PERMISSIONS[r.id];
     statements.push({
@@ -93,4 +108,9 @@ export function logAnalyzerStatements(settings: LogAnalyzerSettings, ctx: Analyz
     if (p.unscoped) statements.push({ sid: `${sidOf(r.id)}Lookups`, actions: [...p.unscoped.actions], resources: ["*"] });
   }
   return statements;
+}
+
+/** Whether any rule's remediation runs (dry-run or apply): then the remediator function is deployed. */
+export function remediationEnabled(settings: Pick<LogAnalyzerSettings, "remediation">): boolean {
+  return Object.values(settings.remediation).some((mode) => mode !== "off");
 }

@@ -142,6 +142,18 @@ describe("the example deployment", () => {
         for (const a of writes) expect([a, granted.has(a)]).toEqual([a, applied.has(id as never)]);
       }
     });
+
+    it("keeps remediation write access in the remediator function; the log analyzer may only invoke it", () => {
+      // Prepare
+      const writes = new Set(Object.values(REMEDIATION_PERMISSIONS).flatMap((p) => p.actions.filter((a) => !/:(Get|Describe|List)/.test(a))));
+      // Act
+      const analyzerDocs = docs.identity.filter(allows).filter((s) => s.doc.includes("log-analyzer_"));
+      const holders = new Set(analyzerDocs.filter((s) => s.actions.some((a) => writes.has(a))).map((s) => s.doc));
+      const invokers = docs.identity.filter(allows).filter((s) => s.actions.includes("lambda:InvokeFunction") && s.resources.some((r) => r.includes("remediator")));
+      // Assess
+      expect([...holders]).toEqual([expect.stringMatching(/remediator/)]);
+      expect(invokers.map((s) => [s.doc, s.resources])).toEqual([[expect.stringMatching(/^data\.aws_iam_policy_document\.log-analyzer_(?!remediator)/), [expect.stringMatching(/^\$\{aws_lambda_function\..*remediator.*\.arn\}$/)]]]);
+    });
   });
 
   describe("encryption at rest", () => {
@@ -297,6 +309,7 @@ describe("the same deployment with remediation off", () => {
       for (const a of p.actions.filter((x) => !/:(Get|Describe|List)/.test(x))) expect([a, json.includes(`"${a}"`)]).toEqual([a, false]);
     }
     expect(json).toContain('"sns:Publish"');
+    expect(Object.keys(JSON.parse(json).resource.aws_lambda_function).filter((k) => k.includes("remediator"))).toEqual([]);
   });
 });
 

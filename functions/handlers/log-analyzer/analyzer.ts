@@ -10,7 +10,8 @@ import { scanLogs } from "../../core/scan";
 import { isTransientAwsError } from "../../adapters/aws/aws-error";
 import { objectIdempotencyKey, type DynamoIdempotencyStore } from "../../adapters/aws/idempotency-store";
 import { parseNotification, type ObjectRef } from "../../adapters/aws/notifications";
-import { RemediationTransientError, type RemediationRunner } from "../../adapters/aws/remediation";
+import type { RemediationRunner } from "../../adapters/aws/remediation/runner";
+import { RemediationTransientError } from "../../adapters/aws/remediation/types";
 import { S3LogSource, S3ReadError, type OpenedObject } from "../../adapters/aws/s3-log-source";
 import { errorFields } from "../shared/observability";
 
@@ -21,7 +22,8 @@ export interface LogAnalyzerDeps {
   sink: AlertSink;
   catalog: readonly AnyRule[];
   ruleSettings?: Record<string, unknown>;
-  remediation: RemediationRunner;
+  /** Runs a finding's remediation: `LambdaRemediationRunner` when deployed, the local `RemediationRunner` in tests. */
+  remediation: Pick<RemediationRunner, "run">;
   logger: Logger;
   metrics: Metrics;
   /** A throttled remediation retries the message while it has been received fewer times than this (default 3). */

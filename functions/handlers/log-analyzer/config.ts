@@ -15,6 +15,15 @@ const envSchema = z.object({
   ),
   /** Optional: the function's own role; when absent it is asked from STS once per container. */
   FUNCTION_ROLE_ARN: arnVar("iam", "arn:aws:iam::111122223333:role/trailwatch-log-analyzer").optional(),
+  /** Name of the remediator function; when set, remediations run there (the analyzer holds no remediation permission). */
+  REMEDIATOR_FUNCTION: z.preprocess(
+    (v) => (typeof v === "string" && v.trim() === "" ? undefined : v),
+    z
+      .string()
+      .trim()
+      .regex(/^(arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:)?[A-Za-z0-9_-]{1,64}$/, "must be a Lambda function name or ARN")
+      .optional(),
+  ),
   /** How long an object is remembered as processed (beyond the queue's retention, so a DLQ replay does not alert twice). */
   IDEMPOTENCY_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(15),
   /** Deliveries of a message during which a throttled remediation retries the message; later the alert goes out with the failure. */
@@ -31,6 +40,8 @@ export interface LogAnalyzerConfig {
   /** Remediation mode per rule id; only rules that have a remediation may appear. */
   remediation: Record<string, RemediationMode>;
   functionRoleArn?: string;
+  /** The remediator function, when remediations run there. */
+  remediatorFunction?: string;
   remediationRetryReceives: number;
 }
 
@@ -63,6 +74,7 @@ export function logAnalyzerConfig(catalog: readonly AnyRule[], env: Record<strin
     ruleSettings: e.RULE_SETTINGS,
     remediation: e.REMEDIATION,
     ...(e.FUNCTION_ROLE_ARN ? { functionRoleArn: e.FUNCTION_ROLE_ARN } : {}),
+    ...(e.REMEDIATOR_FUNCTION ? { remediatorFunction: e.REMEDIATOR_FUNCTION } : {}),
     remediationRetryReceives: e.REMEDIATION_RETRY_RECEIVES,
   };
 }

@@ -27,11 +27,13 @@ describe("log analyzer configuration", () => {
       IDEMPOTENCY_TTL_DAYS: "7",
       REMEDIATION: '{"cloudtrail.logging-stopped": "apply"}',
       FUNCTION_ROLE_ARN: "arn:aws:iam::111122223333:role/trailwatch-log-analyzer",
+      REMEDIATOR_FUNCTION: "trailwatch-remediator",
     });
 
     expect(cfg.remediation).toEqual({ "cloudtrail.logging-stopped": "apply" });
     expect(cfg.functionRoleArn).toBe("arn:aws:iam::111122223333:role/trailwatch-log-analyzer");
     expect(cfg.idempotencyTtlDays).toBe(7);
+    expect(cfg.remediatorFunction).toBe("trailwatch-remediator");
   });
 
   it.each([
@@ -45,6 +47,7 @@ describe("log analyzer configuration", () => {
     [{ RULE_SETTINGS: '{"no.such-rule": {}}' }, /RULE_SETTINGS: settings given for unknown rule id "no.such-rule"/],
     [{ FUNCTION_ROLE_ARN: "trailwatch" }, /FUNCTION_ROLE_ARN: must be an iam ARN/],
     [{ IDEMPOTENCY_TTL_DAYS: "0" }, /IDEMPOTENCY_TTL_DAYS: Too small/],
+    [{ REMEDIATOR_FUNCTION: "trailwatch remediator" }, /REMEDIATOR_FUNCTION: must be a Lambda function name or ARN/],
   ])("rejects %j with a message naming the variable", (change, message) => {
     expect(() => logAnalyzerConfig(catalog, { ...GOOD, ...change })).toThrow(message);
   });
@@ -54,6 +57,18 @@ describe("log analyzer configuration", () => {
     process.env = { ...saved, ALERT_TOPIC_ARN: "", IDEMPOTENCY_TABLE: "t1", AWS_REGION: "us-east-1" };
     try {
       await expect(handler(sqsEvent([]), {} as never)).rejects.toThrow(/^log-analyzer: invalid environment: ALERT_TOPIC_ARN/);
+    } finally {
+      process.env = saved;
+    }
+  });
+
+  it("runs remediations in this process when no remediator function is configured (tests, local runs)", async () => {
+    // Prepare
+    const saved = { ...process.env };
+    process.env = { ...saved, ...GOOD, REMEDIATION: '{"cloudtrail.logging-stopped": "dry-run"}', REMEDIATOR_FUNCTION: "" };
+    try {
+      // Act / Assess: wiring loads the in-process runner, which the deployed bundle leaves out
+      await expect(handler(sqsEvent([]), {} as never)).resolves.toEqual({ batchItemFailures: [] });
     } finally {
       process.env = saved;
     }

@@ -20,6 +20,7 @@ function synthAnalyzer(overrides: Partial<LogAnalyzerSettingsInput> = {}): Tf {
 }
 
 const FN = "tw-log-analyzer";
+const REMEDIATOR = "tw-remediator";
 const queue = (tf: Tf) => findResource(tf, "aws_sqs_queue", (q) => q.name === "tw-log-analyzer");
 const queueArn = (tf: Tf) => refTo(tf, "aws_sqs_queue", (q) => q.name === "tw-log-analyzer", "arn");
 const platformKeyArn = (tf: Tf) => refTo(tf, "aws_kms_key", (k) => k.description.startsWith("trailwatch tw: encrypts"), "arn");
@@ -139,26 +140,64 @@ describe("LogAnalyzer", () => {
     expect(findResource(org, "aws_s3_bucket_notification", () => true).queue[0].filter_prefix).toBe("ct/AWSLogs/o-a1b2c3d4e5/");
   });
 
-  it("grants a remediation's actions only for rules configured apply, never for dry-run", () => {
-    // Prepare
+  it("deploys no remediator while every remediation is off", () => {
+    // Assess
+    expect(resourcesOf(tf, "aws_lambda_function").map(([, f]) => f.function_name)).toEqual([FN]);
+    expect(findResource(tf, "aws_lambda_function", (f) => f.function_name === FN).environment.variables.REMEDIATOR_FUNCTION).toBeUndefined();
+    expect(grants(tf, FN).has("lambda:InvokeFunction")).toBe(false);
+  });
+
+  describe("with remediation configured", () => {
     const remediable = catalog.filter((r) => r.remediation);
     const all = (mode: "apply" | "dry-run") => Object.fromEntries(remediable.map((r) => [r.id, mode]));
-    // Act
-    const applied = withoutOwnStatements(synthAnalyzer({ remediation: all("apply") }));
-    const dryRun = withoutOwnStatements(synthAnalyzer({ remediation: all("dry-run") }));
-    // Assess
-    expect(remediable.length).toBeGreaterThan(0);
-    const remediationStatements = applied.filter((s) => s.sid.startsWith("Remediate"));
-    const expected = [...new Set(remediable.map((r) => r.remediation!))].sort().flatMap((id) => [
-      {
-        actions: REMEDIATION_PERMISSIONS[id].actions,
-        resources: REMEDIATION_PERMISSIONS[id].resources.map((p) => p.replace("${partition}", "aws").replace("${account}", ACCOUNT)),
-      },
-      ...(REMEDIATION_PERMISSIONS[id].unscoped ? [{ actions: REMEDIATION_PERMISSIONS[id].unscoped!.actions, resources: ["*"] }] : []),
-    ]);
-    expect(remediationStatements.map((s) => ({ actions: s.actions, resources: s.resources }))).toEqual(expected);
-    expect(JSON.stringify(remediationStatements)).not.toContain("${");
-    expect(dryRun).toEqual(withoutOwnStatements(tf));
+    const applied = synthAnalyzer({ remediation: all("apply"), ruleSettings: { "ec2.security-group-open-to-world": { allowedPorts: [443] } } });
+    const dryRun = synthAnalyzer({ remediation: all("dry-run") });
+    const remediatorArn = (t: Tf) => refTo(t, "aws_lambda_function", (f) => f.function_name === REMEDIATOR, "arn");
+    const ownStatementsOf = (t: Tf, fn: string) => functionStatements(t, fn).filter((s) => s.sid !== "WriteOwnLogGroup");
+
+    it("deploys a remediator function, invoked synchronously by the analyzer only, with the same remediation settings", () => {
+      // Act
+      const fn = findResource(applied, "aws_lambda_function", (f) => f.function_name === REMEDIATOR);
+      const analyzer = findResource(applied, "aws_lambda_function", (f) => f.function_name === FN);
+      const analyzerRole = findResource(applied, "aws_iam_role", (r) => r.name === FN);
+      // Assess
+      expect(bundler.entries).toContain("functions/handlers/remediator.ts");
+      expect(fn.timeout).toBe(60);
+      expect(resourcesOf(applied, "aws_lambda_function_event_invoke_config")).toEqual([]);
+      expect(fn.environment.variables).toMatchObject({
+        REMEDIATION: analyzer.environment.variables.REMEDIATION,
+        RULE_SETTINGS: JSON.stringify({ "ec2.security-group-open-to-world": { allowedPorts: [443] } }),
+        FUNCTION_ROLE_ARN: `arn:aws:iam::${ACCOUNT}:role/${REMEDIATOR}`,
+        TRIGGER_ROLE_ARNS: `arn:aws:iam::${ACCOUNT}:role/${analyzerRole.name}`,
+      });
+      expect(findResource(applied, "aws_iam_role", (r) => r.name === REMEDIATOR)).toBeDefined();
+      expect(analyzer.environment.variables.REMEDIATOR_FUNCTION).toBe(REMEDIATOR);
+      expect(analyzer.timeout).toBeGreaterThan(fn.timeout);
+    });
+
+    it("grants the remediation actions of rules configured apply to the remediator, and the analyzer only the right to invoke it", () => {
+      // Act
+      const remediator = ownStatementsOf(applied, REMEDIATOR);
+      const analyzer = ownStatementsOf(applied, FN);
+      // Assess
+      expect(remediable.length).toBeGreaterThan(0);
+      const expected = [...new Set(remediable.map((r) => r.remediation!))].sort().flatMap((id) => [
+        {
+          actions: REMEDIATION_PERMISSIONS[id].actions,
+          resources: REMEDIATION_PERMISSIONS[id].resources.map((p) => p.replace("${partition}", "aws").replace("${account}", ACCOUNT)),
+        },
+        ...(REMEDIATION_PERMISSIONS[id].unscoped ? [{ actions: REMEDIATION_PERMISSIONS[id].unscoped!.actions, resources: ["*"] }] : []),
+      ]);
+      expect(remediator.map((s) => ({ actions: s.actions, resources: s.resources }))).toEqual(expected);
+      expect(JSON.stringify(remediator)).not.toContain("${");
+      expect(analyzer).toEqual([...withoutOwnStatements(tf), expect.objectContaining({ actions: ["lambda:InvokeFunction"], resources: [remediatorArn(applied)] })]);
+    });
+
+    it("grants no remediation action at all for dry-run (dry-run only plans)", () => {
+      // Assess
+      expect(ownStatementsOf(dryRun, REMEDIATOR)).toEqual([]);
+      expect(ownStatementsOf(dryRun, FN)).toEqual([...withoutOwnStatements(tf), expect.objectContaining({ actions: ["lambda:InvokeFunction"], resources: [remediatorArn(dryRun)] })]);
+    });
   });
 
   it("alarms on detected anomalies with a pointer to the details, and on the DLQ, errors and backlog, all to the alert topic", () => {

@@ -9,6 +9,7 @@ import type { RemediationClients } from "./types";
 export * from "./cloudtrail-start-logging";
 export * from "./ec2-revoke-world-open-ingress";
 export * from "./iam-detach-admin-policy";
+export * from "./lambda-runner";
 export * from "./runner";
 export * from "./s3-restore-public-access-block";
 export * from "./types";

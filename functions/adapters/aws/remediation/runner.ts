@@ -39,6 +39,11 @@ export interface RemediationRunnerOptions {
   remediators: Readonly<Partial<Record<RemediationId, Remediator>>>;
   /** Resolved lazily (e.g. STS GetCallerIdentity) the first time a remediation is due; undefined when unknown. */
   self: () => Promise<SelfIdentity | undefined>;
+  /**
+   * Other trailwatch roles whose events are never remediated either (role or session ARNs), e.g. the
+   * log analyzer's role when this runs in the separate remediator function.
+   */
+  ownRoles?: readonly string[];
 }
 
 /**
@@ -46,8 +51,9 @@ export interface RemediationRunnerOptions {
  * so a dry-run shows what apply would really do:
  * - off unless the finding's rule is configured `dry-run` or `apply`;
  * - never for a failed call (`errorCode`): nothing changed, so there is nothing to undo;
- * - never for an event made by this function's own role, so trailwatch cannot react to its own
- *   changes (no remediation loops), and never when its own identity cannot be told;
+ * - never for an event made by this function's own role or another trailwatch role (`ownRoles`),
+ *   so trailwatch cannot react to its own changes (no remediation loops), and never when its own
+ *   identity cannot be told;
  * - never in another account than the function's own: the names in the event (a user, a bucket, a
  *   trail) would otherwise be resolved in the wrong account.
  */
@@ -82,6 +88,8 @@ export class RemediationRunner {
     if (actor === selfRole) {
       return out("skipped", `the event was made by trailwatch's own role (${self.roleArn}); its own actions are never remediated`);
     }
+    const other = (this.opts.ownRoles ?? []).find((arn) => actor !== undefined && roleKey(arn) === actor);
+    if (other) return out("skipped", `the event was made by trailwatch's own role (${other}); its own actions are never remediated`);
     const account = accountOf(r);
     if (account !== self.accountId) {
       return out("skipped", `the event is in account ${account} but this function runs in ${self.accountId}; it remediates only its own account`);

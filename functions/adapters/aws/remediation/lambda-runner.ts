@@ -1,0 +1,102 @@
+import { InvokeCommand, type LambdaClient } from "@aws-sdk/client-lambda";
+import * as z from "zod"; // namespace import: lets esbuild drop what is unused
+import type { RemediationResult } from "../../../core/alert/alert";
+import type { RemediationMode } from "../../../core/remediation/permissions";
+import type { Finding } from "../../../core/rules/engine";
+import { awsErrorName, isTransientAwsError } from "../aws-error";
+import { RemediationTransientError } from "./types";
+
+/** What the analyzer sends the remediator function: the rule and its record, never a secret. */
+export interface RemediationRequest {
+  ruleId: string;
+  /** The CloudTrail record of the finding, as the log file held it. */
+  record: Record<string, unknown>;
+  /** Whether a transient failure should come back as `{ transient: true }` (the caller retries) rather than `failed`. */
+  retryTransient: boolean;
+}
+
+/** The remediator function's answer: the outcome (null = remediation off), or a transient failure to retry. */
+export type RemediationResponse = RemediationResult | null | { transient: true; message: string };
+
+const resultSchema = z.object({
+  action: z.string(),
+  mode: z.enum(["dry-run", "apply"]),
+  status: z.enum(["succeeded", "failed", "skipped", "planned"]),
+  detail: z.string(),
+});
+/** Checks the remediator's answer (it is another function's output, so it is not trusted blindly). */
+export const remediationResponseSchema = z.union([z.null(), z.object({ transient: z.literal(true), message: z.string() }), resultSchema]);
+
+export interface LambdaRemediationRunnerOptions {
+  lambda: LambdaClient;
+  /** Name or ARN of the remediator function. */
+  functionName: string;
+  /** Mode per rule id (from `REMEDIATION`); the function is invoked only for rules not `off`. */
+  modes: Readonly<Record<string, RemediationMode>>;
+}
+
+/**
+ * Runs a finding's remediation in the separate remediator function (RequestResponse), so the
+ * function that parses log content holds no remediation write permission. Same contract as
+ * `RemediationRunner.run`: null when off, a transient failure throws {@link RemediationTransientError}
+ * while `retryTransient`, and any other failure (invoke denied, the function crashed, a bad answer)
+ * becomes a `failed` result rather than failing the analyzer.
+ */
+export class LambdaRemediationRunner {
+  constructor(private readonly opts: LambdaRemediationRunnerOptions) {}
+
+  /** The configured mode of a rule's remediation ("off" when not configured or the rule has none). */
+  modeFor(f: Finding): RemediationMode {
+    if (!f.rule.remediation) return "off";
+    return this.opts.modes[f.rule.id] ?? "off";
+  }
+
+  async run(f: Finding, opts: { retryTransient?: boolean } = {}): Promise<RemediationResult | null> {
+    const mode = this.modeFor(f);
+    const id = f.rule.remediation;
+    if (mode === "off" || !id) return null;
+    const retryTransient = opts.retryTransient ?? false;
+    const failed = (detail: string): RemediationResult => ({ action: id, mode, status: "failed", detail });
+    const request: RemediationRequest = { ruleId: f.rule.id, record: f.record as Record<string, unknown>, retryTransient };
+    const fn = this.opts.functionName;
+
+    let out;
+    try {
+      out = await this.opts.lambda.send(
+        new InvokeCommand({ FunctionName: fn, InvocationType: "RequestResponse", Payload: new TextEncoder().encode(JSON.stringify(request)) }),
+      );
+    } catch (e) {
+      const message = `invoking remediator ${fn} failed: ${awsErrorName(e)}: ${(e as Error)?.message ?? String(e)}`;
+      if (isTransientAwsError(e) && retryTransient) throw new RemediationTransientError(message, { cause: e });
+      return failed(isTransientAwsError(e) ? `${message} (gave up retrying)` : message);
+    }
+    const text = out.Payload ? new TextDecoder().decode(out.Payload) : "";
+    if (out.FunctionError) return failed(`remediator ${fn} failed (${out.FunctionError}): ${errorText(text)}`);
+
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      return failed(`remediator ${fn} answered with something other than JSON: ${text.slice(0, 200)}`);
+    }
+    const parsed = remediationResponseSchema.safeParse(body);
+    if (!parsed.success) return failed(`remediator ${fn} answered in an unexpected shape: ${text.slice(0, 200)}`);
+    const res = parsed.data;
+    if (res && "transient" in res) {
+      if (retryTransient) throw new RemediationTransientError(res.message);
+      return failed(`${res.message} (gave up retrying)`);
+    }
+    return res;
+  }
+}
+
+/** `errorType: errorMessage` of Lambda's error payload, else the payload itself (shortened). */
+function errorText(payload: string): string {
+  try {
+    const e = JSON.parse(payload) as { errorType?: unknown; errorMessage?: unknown };
+    if (typeof e.errorMessage === "string") return typeof e.errorType === "string" ? `${e.errorType}: ${e.errorMessage}` : e.errorMessage;
+  } catch {
+    // not JSON: fall through
+  }
+  return payload.slice(0, 500) || "no error details";
+}

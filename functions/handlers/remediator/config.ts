@@ -1,0 +1,63 @@
+import * as z from "zod"; // namespace import: lets esbuild drop what is unused (the named `z` pulls in all of zod, ~450 KB)
+import { RuleConfigError, RuleEngine } from "../../core/rules/engine";
+import type { AnyRule } from "../../core/rules/rule";
+import type { RemediationMode } from "../../core/remediation/permissions";
+import { EnvError, arnVar, jsonVar, parseEnv } from "../shared/env";
+
+const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
+
+const envSchema = z.object({
+  AWS_REGION: z.string().trim().min(1),
+  RULE_SETTINGS: jsonVar(z.record(z.string(), z.unknown()).default({}), 'a JSON object keyed by rule id, e.g. {"ec2.security-group-open-to-world": {"allowedPorts": [443]}}'),
+  REMEDIATION: jsonVar(
+    z.record(z.string(), z.enum(["off", "dry-run", "apply"])).default({}),
+    'a JSON object of rule id to "off", "dry-run" or "apply", e.g. {"iam.admin-policy-attached": "dry-run"}',
+  ),
+  /** Optional: the function's own role; when absent it is asked from STS once per container. */
+  FUNCTION_ROLE_ARN: arnVar("iam", "arn:aws:iam::111122223333:role/trailwatch-remediator").optional(),
+  /** Comma-separated role ARNs of the trailwatch functions that invoke this one; their events are never remediated. */
+  TRIGGER_ROLE_ARNS: z
+    .string()
+    .default("")
+    .transform((v) => v.split(",").map((s) => s.trim()).filter(Boolean))
+    .pipe(z.array(z.string().regex(ROLE_ARN, "must be IAM role ARNs separated by commas, e.g. arn:aws:iam::111122223333:role/trailwatch-log-analyzer"))),
+});
+
+/** The remediator's validated settings. */
+export interface RemediatorConfig {
+  region: string;
+  ruleSettings: Record<string, unknown>;
+  remediation: Record<string, RemediationMode>;
+  functionRoleArn?: string;
+  /** Roles whose events are never remediated besides the function's own (the log analyzer's). */
+  triggerRoleArns: string[];
+}
+
+/**
+ * Reads the environment and checks it against the catalog (as the log analyzer does: the same rule
+ * settings and remediation modes). Throws {@link EnvError} naming every problem.
+ */
+export function remediatorConfig(catalog: readonly AnyRule[], env: Record<string, string | undefined> = process.env): RemediatorConfig {
+  const e = parseEnv("remediator", envSchema, env);
+  try {
+    new RuleEngine(catalog, { settings: e.RULE_SETTINGS });
+  } catch (err) {
+    if (err instanceof RuleConfigError) throw new EnvError(`remediator: invalid environment: RULE_SETTINGS: ${err.message}`);
+    throw err;
+  }
+  const byId = new Map(catalog.map((r) => [r.id, r]));
+  const problems: string[] = [];
+  for (const [id, mode] of Object.entries(e.REMEDIATION)) {
+    const rule = byId.get(id);
+    if (!rule) problems.push(`REMEDIATION.${id}: no such rule`);
+    else if (!rule.remediation && mode !== "off") problems.push(`REMEDIATION.${id}: the rule has no remediation`);
+  }
+  if (problems.length) throw new EnvError(`remediator: invalid environment: ${problems.join("; ")}`);
+  return {
+    region: e.AWS_REGION,
+    ruleSettings: e.RULE_SETTINGS,
+    remediation: e.REMEDIATION,
+    ...(e.FUNCTION_ROLE_ARN ? { functionRoleArn: e.FUNCTION_ROLE_ARN } : {}),
+    triggerRoleArns: e.TRIGGER_ROLE_ARNS,
+  };
+}

@@ -1,0 +1,3 @@
+export * from "./config";
+export * from "./local-runner";
+export * from "./remediate";

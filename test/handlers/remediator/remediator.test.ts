@@ -1,0 +1,237 @@
+import { Logger } from "@aws-lambda-powertools/logger";
+import { CloudTrailClient, GetTrailStatusCommand, StartLoggingCommand } from "@aws-sdk/client-cloudtrail";
+import { EC2Client, RevokeSecurityGroupIngressCommand } from "@aws-sdk/client-ec2";
+import { DetachUserPolicyCommand, IAMClient } from "@aws-sdk/client-iam";
+import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
+import { PutPublicAccessBlockCommand, S3Client } from "@aws-sdk/client-s3";
+import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
+import { mockClient } from "aws-sdk-client-mock";
+import { createRemediators, LambdaRemediationRunner, RemediationRunner } from "../../../functions/adapters/aws/remediation";
+import type { RemediationMode } from "../../../functions/core/remediation/permissions";
+import { RuleEngine } from "../../../functions/core/rules/engine";
+import { catalog } from "../../../functions/core/rules/catalog";
+import { createRemediator, handler, RemediationRequestError, remediatorConfig } from "../../../functions/handlers/remediator";
+import { awsError, testClients } from "../../adapters/aws/remediation-fixtures";
+import { ACCOUNT, SELF_ROLE_ARN as ANALYZER_ROLE_ARN, attachAdmin, authorizeIngress, deletePublicAccessBlock, record, selfIdentity, stopLogging } from "../log-analyzer/records";
+
+const cloudTrail = mockClient(CloudTrailClient);
+const iam = mockClient(IAMClient);
+const s3 = mockClient(S3Client);
+const ec2 = mockClient(EC2Client);
+const sts = mockClient(STSClient);
+const lambda = mockClient(LambdaClient);
+
+const REMEDIATOR_ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/trailwatch-remediator`;
+const TRAIL = `arn:aws:cloudtrail:us-east-1:${ACCOUNT}:trail/org-trail`;
+const LOGGING_STOPPED = "cloudtrail.logging-stopped";
+
+beforeEach(() => {
+  for (const m of [cloudTrail, iam, s3, ec2, sts, lambda]) m.reset();
+  cloudTrail.on(GetTrailStatusCommand).resolves({ IsLogging: false }).on(StartLoggingCommand).resolves({});
+});
+
+const logger = new Logger({ serviceName: "remediator", logLevel: "SILENT" });
+
+/** The remediator as the handler wires it, with test clients and a known own role. */
+function remediator(modes: Record<string, RemediationMode>, ruleSettings: Record<string, unknown> = {}) {
+  return createRemediator({
+    catalog,
+    ruleSettings,
+    modes,
+    runner: new RemediationRunner({
+      modes,
+      remediators: createRemediators(testClients()),
+      self: async () => ({ accountId: ACCOUNT, roleArn: REMEDIATOR_ROLE_ARN }),
+      ownRoles: [ANALYZER_ROLE_ARN],
+    }),
+    logger,
+  });
+}
+
+/** A session of `roleArn`, as CloudTrail records the caller. */
+function sessionOf(roleArn: string): Record<string, unknown> {
+  const name = roleArn.split("/").pop()!;
+  return {
+    type: "AssumedRole",
+    principalId: `AROAOTHER:${name}`,
+    arn: `arn:aws:sts::${ACCOUNT}:assumed-role/${name}/${name}`,
+    accountId: ACCOUNT,
+    sessionContext: { sessionIssuer: { type: "Role", principalId: "AROAOTHER", arn: roleArn, accountId: ACCOUNT, userName: name } },
+  };
+}
+
+describe("remediator", () => {
+  it("rebuilds the finding from the record with the catalog rule and applies its remediation", async () => {
+    // Act
+    const res = await remediator({ [LOGGING_STOPPED]: "apply" })({ ruleId: LOGGING_STOPPED, record: stopLogging(TRAIL), retryTransient: true });
+    // Assess
+    expect(res).toEqual({ action: "cloudtrail.start-logging", mode: "apply", status: "succeeded", detail: `started logging on trail ${TRAIL} in us-east-1` });
+    expect(cloudTrail.commandCalls(StartLoggingCommand).map((c) => c.args[0].input)).toEqual([{ Name: TRAIL }]);
+  });
+
+  it("runs each catalog remediation in dry-run without touching anything", async () => {
+    // Prepare
+    const modes = { "iam.admin-policy-attached": "dry-run", "s3.bucket-made-public": "dry-run", "ec2.security-group-open-to-world": "dry-run" } as const;
+    const run = remediator(modes);
+    // Act
+    const admin = await run({ ruleId: "iam.admin-policy-attached", record: attachAdmin("mallory") });
+    const pab = await run({ ruleId: "s3.bucket-made-public", record: deletePublicAccessBlock("customer-data") });
+    const ingress = await run({ ruleId: "ec2.security-group-open-to-world", record: authorizeIngress("sg-0123456789abcdef0", [["tcp", 22, 22, ["0.0.0.0/0"]]], { ruleIds: ["sgr-0aaa"] }) });
+    // Assess
+    expect(admin).toMatchObject({ action: "iam.detach-admin-policy", mode: "dry-run", status: "planned", detail: expect.stringMatching(/iam:DetachUserPolicy .*mallory/) });
+    expect(pab).toMatchObject({ action: "s3.restore-public-access-block", mode: "dry-run", status: "planned" });
+    expect(ingress).toMatchObject({ action: "ec2.revoke-world-open-ingress", mode: "dry-run", status: "planned" });
+    for (const m of [iam, s3, ec2]) expect(m.calls()).toHaveLength(0);
+    expect(iam.commandCalls(DetachUserPolicyCommand)).toHaveLength(0);
+    expect(s3.commandCalls(PutPublicAccessBlockCommand)).toHaveLength(0);
+    expect(ec2.commandCalls(RevokeSecurityGroupIngressCommand)).toHaveLength(0);
+  });
+
+  it("skips, with the reason, a record its rule does not match, so a request cannot steer it to something else", async () => {
+    // Prepare
+    const run = remediator({ [LOGGING_STOPPED]: "apply", "ec2.security-group-open-to-world": "apply" }, { "ec2.security-group-open-to-world": { allowedPorts: [443] } });
+    // Act
+    const other = await run({ ruleId: LOGGING_STOPPED, record: record({ eventSource: "cloudtrail.amazonaws.com", eventName: "StartLogging", requestParameters: { name: TRAIL } }) });
+    const allowed = await run({ ruleId: "ec2.security-group-open-to-world", record: authorizeIngress("sg-0123456789abcdef0", [["tcp", 443, 443, ["0.0.0.0/0"]]]) });
+    const notARecord = await run({ ruleId: LOGGING_STOPPED, record: { eventName: "StopLogging" } });
+    // Assess
+    expect(other).toEqual({ action: "cloudtrail.start-logging", mode: "apply", status: "skipped", detail: `rule ${LOGGING_STOPPED} does not match the record; not remediating` });
+    expect(allowed).toMatchObject({ status: "skipped", detail: "rule ec2.security-group-open-to-world does not match the record; not remediating" });
+    expect(notARecord).toMatchObject({ status: "skipped", detail: expect.stringMatching(/not a CloudTrail record \(eventSource is missing/) });
+    expect(cloudTrail.calls()).toHaveLength(0);
+    expect(ec2.calls()).toHaveLength(0);
+  });
+
+  it("never remediates events made by the analyzer's role or its own (no remediation loops)", async () => {
+    // Prepare
+    const run = remediator({ [LOGGING_STOPPED]: "apply" });
+    // Act
+    const byAnalyzer = await run({ ruleId: LOGGING_STOPPED, record: stopLogging(TRAIL, { userIdentity: selfIdentity() }) });
+    const byItself = await run({ ruleId: LOGGING_STOPPED, record: stopLogging(TRAIL, { userIdentity: sessionOf(REMEDIATOR_ROLE_ARN) }) });
+    // Assess
+    expect(byAnalyzer).toMatchObject({ status: "skipped", detail: expect.stringContaining(`own role (${ANALYZER_ROLE_ARN})`) });
+    expect(byItself).toMatchObject({ status: "skipped", detail: expect.stringContaining(`own role (${REMEDIATOR_ROLE_ARN})`) });
+    expect(cloudTrail.calls()).toHaveLength(0);
+  });
+
+  it("keeps the other guards: off unless configured, never a failed call (the rule ignores it), never another account", async () => {
+    // Prepare
+    const run = remediator({ [LOGGING_STOPPED]: "apply" });
+    // Act
+    const off = await remediator({})({ ruleId: LOGGING_STOPPED, record: stopLogging(TRAIL) });
+    const failedCall = await run({ ruleId: LOGGING_STOPPED, record: stopLogging(TRAIL, { errorCode: "AccessDenied", errorMessage: "no" }) });
+    const elsewhere = await run({ ruleId: LOGGING_STOPPED, record: stopLogging(TRAIL, { recipientAccountId: "444455556666", userIdentity: { type: "IAMUser", principalId: "AIDA", arn: "arn:aws:iam::444455556666:user/bob", accountId: "444455556666" } }) });
+    // Assess
+    expect(off).toBeNull();
+    expect(failedCall).toMatchObject({ status: "skipped", detail: `rule ${LOGGING_STOPPED} does not match the record; not remediating` });
+    expect(elsewhere).toMatchObject({ status: "skipped", detail: expect.stringMatching(/in account 444455556666/) });
+    expect(cloudTrail.commandCalls(StartLoggingCommand)).toHaveLength(0);
+  });
+
+  it("answers a transient failure as { transient } while the caller retries, and as failed on its last try", async () => {
+    // Prepare
+    cloudTrail.on(StartLoggingCommand).rejects(awsError("ThrottlingException", 400, "Rate exceeded"));
+    const run = remediator({ [LOGGING_STOPPED]: "apply" });
+    // Act
+    const retry = await run({ ruleId: LOGGING_STOPPED, record: stopLogging(TRAIL), retryTransient: true });
+    const last = await run({ ruleId: LOGGING_STOPPED, record: stopLogging(TRAIL), retryTransient: false });
+    // Assess
+    expect(retry).toEqual({ transient: true, message: expect.stringMatching(/cloudtrail:StartLogging .* failed: ThrottlingException: Rate exceeded/) });
+    expect(last).toMatchObject({ status: "failed", detail: expect.stringMatching(/\(gave up retrying\)$/) });
+  });
+
+  it("rejects a malformed request, naming what is wrong", async () => {
+    // Prepare
+    const run = remediator({ [LOGGING_STOPPED]: "apply" });
+    // Act
+    const cases = await Promise.all(
+      [
+        { record: stopLogging(TRAIL) },
+        { ruleId: LOGGING_STOPPED, record: "StopLogging" },
+        { ruleId: "cloudtrail.no-such-rule", record: stopLogging(TRAIL) },
+        { ruleId: "ssm.plaintext-secret-parameter", record: stopLogging(TRAIL) },
+      ].map((req) => run(req).catch((e: unknown) => e)),
+    );
+    // Assess
+    expect(cases.every((e) => e instanceof RemediationRequestError)).toBe(true);
+    expect(cases.map((e) => (e as Error).message)).toEqual([
+      expect.stringMatching(/^remediator: bad request: ruleId: /),
+      expect.stringMatching(/^remediator: bad request: record: /),
+      'remediator: bad request: ruleId: no such rule "cloudtrail.no-such-rule"',
+      'remediator: bad request: ruleId: rule "ssm.plaintext-secret-parameter" has no remediation',
+    ]);
+    expect(cloudTrail.calls()).toHaveLength(0);
+  });
+
+  it("answers the analyzer's Lambda runner end to end: the analyzer's finding is remediated by the remediator", async () => {
+    // Prepare
+    const modes = { [LOGGING_STOPPED]: "apply" } as const;
+    const run = remediator(modes);
+    lambda.on(InvokeCommand).callsFake(async (input: { Payload: Uint8Array }) => ({
+      StatusCode: 200,
+      Payload: new TextEncoder().encode(JSON.stringify(await run(JSON.parse(new TextDecoder().decode(input.Payload))))),
+    }));
+    const ev = new RuleEngine(catalog).evaluate(stopLogging(TRAIL) as { eventSource: string; eventName: string });
+    const finding = ev.kind === "findings" ? ev.findings[0]! : undefined;
+    const runner = new LambdaRemediationRunner({ lambda: new LambdaClient({ region: "us-east-1", credentials: { accessKeyId: "T", secretAccessKey: "T" } }), functionName: "tw-remediator", modes });
+    // Act
+    const res = await runner.run(finding!, { retryTransient: true });
+    // Assess
+    expect(res).toMatchObject({ action: "cloudtrail.start-logging", mode: "apply", status: "succeeded" });
+    expect(cloudTrail.commandCalls(StartLoggingCommand)).toHaveLength(1);
+  });
+});
+
+describe("remediator configuration and handler", () => {
+  const ENV = {
+    AWS_REGION: "us-east-1",
+    REMEDIATION: JSON.stringify({ [LOGGING_STOPPED]: "apply" }),
+    FUNCTION_ROLE_ARN: REMEDIATOR_ROLE_ARN,
+    TRIGGER_ROLE_ARNS: ANALYZER_ROLE_ARN,
+  };
+
+  it("reads the trigger roles and rejects a bad environment with every reason", () => {
+    // Act
+    const cfg = remediatorConfig(catalog, ENV);
+    const bad = (() => {
+      try {
+        remediatorConfig(catalog, { AWS_REGION: "us-east-1", REMEDIATION: '{"nope.rule": "apply"}', TRIGGER_ROLE_ARNS: "arn:aws:iam::1:user/x" });
+      } catch (e) {
+        return (e as Error).message;
+      }
+    })();
+    // Assess
+    expect(cfg).toEqual({ region: "us-east-1", ruleSettings: {}, remediation: { [LOGGING_STOPPED]: "apply" }, functionRoleArn: REMEDIATOR_ROLE_ARN, triggerRoleArns: [ANALYZER_ROLE_ARN] });
+    expect(bad).toMatch(/^remediator: invalid environment: TRIGGER_ROLE_ARNS\.0: must be IAM role ARNs/);
+  });
+
+  it("fails every invocation with the reason while the environment is wrong", async () => {
+    // Prepare
+    const saved = { ...process.env };
+    process.env = { ...saved, AWS_REGION: "us-east-1", REMEDIATION: "{not json" };
+    try {
+      // Act / Assess
+      await expect(handler({ ruleId: LOGGING_STOPPED, record: stopLogging(TRAIL) })).rejects.toThrow(/^remediator: invalid environment: REMEDIATION: is not valid JSON/);
+    } finally {
+      process.env = saved;
+    }
+  });
+
+  it("wires the real clients from the environment: remediates, and skips the analyzer's own events without asking STS", async () => {
+    // Prepare
+    const saved = { ...process.env };
+    process.env = { ...saved, ...ENV, AWS_ACCESS_KEY_ID: "TEST", AWS_SECRET_ACCESS_KEY: "TEST" };
+    try {
+      // Act
+      const done = await handler({ ruleId: LOGGING_STOPPED, record: stopLogging(TRAIL), retryTransient: true });
+      const own = await handler({ ruleId: LOGGING_STOPPED, record: stopLogging(TRAIL, { userIdentity: selfIdentity() }) });
+      // Assess
+      expect(done).toMatchObject({ status: "succeeded" });
+      expect(own).toMatchObject({ status: "skipped", detail: expect.stringContaining(ANALYZER_ROLE_ARN) });
+      expect(cloudTrail.commandCalls(StartLoggingCommand)).toHaveLength(1);
+      expect(sts.commandCalls(GetCallerIdentityCommand)).toHaveLength(0);
+    } finally {
+      process.env = saved;
+    }
+  });
+});
