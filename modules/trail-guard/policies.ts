@@ -39,13 +39,19 @@ export function trailGuardStatements(settings: TrailGuardSettings, ctx: PolicyCo
  * home region), nothing else. `cloudtrail:DescribeTrails` is not granted: the heartbeat does not call
  * it, and it has no resource type, so it could only be granted on every trail.
  */
-export function heartbeatStatements(settings: TrailGuardSettings, ctx: PolicyContext): PolicyStatementSpec[] {
+export function heartbeatStatements(settings: TrailGuardSettings, ctx: PolicyContext & { heartbeatStateArn: string }): PolicyStatementSpec[] {
   return [
     ...alertPublishStatements(ctx),
     {
       sid: "ReadProtectedTrailStatus",
       actions: ["cloudtrail:GetTrailStatus"],
       resources: [...settings.protectedTrails],
+    },
+    {
+      // A conditional put claims "alert X sent today"; a delete releases the claim if publishing failed.
+      sid: "RememberAlertsSentToday",
+      actions: ["dynamodb:PutItem", "dynamodb:DeleteItem"],
+      resources: [ctx.heartbeatStateArn],
     },
   ];
 }

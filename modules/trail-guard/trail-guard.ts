@@ -3,6 +3,7 @@ import type { TerraformProvider } from "cdktf";
 import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
 import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
+import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
@@ -66,6 +67,8 @@ export class TrailGuard extends Construct {
   readonly watchedRegions: string[];
   readonly guard: NodeFunction;
   readonly heartbeat: NodeFunction;
+  /** The heartbeat's record of alerts already sent today, so a lasting condition is mailed once a day. */
+  readonly heartbeatState: DynamodbTable;
   /** Rules in the home region that invoke the trail-guard function, one per pattern. */
   readonly homeRules: CloudwatchEventRule[];
   readonly heartbeatRule: CloudwatchEventRule;
@@ -105,6 +108,14 @@ export class TrailGuard extends Construct {
       invokedAsynchronously: true,
     });
 
+    this.heartbeatState = new DynamodbTable(this, "heartbeat-state", {
+      name: platform.name("trail-heartbeat-state"),
+      billingMode: "PAY_PER_REQUEST",
+      hashKey: "pk",
+      attribute: [{ name: "pk", type: "S" }],
+      ttl: { attributeName: "expiresAt", enabled: true },
+      serverSideEncryption: { enabled: true, kmsKeyArn: platform.kmsKey.arn },
+    });
     this.heartbeat = new NodeFunction(this, "heartbeat", {
       entry: "functions/handlers/trail-heartbeat.ts",
       name: "trail-heartbeat",
@@ -114,10 +125,11 @@ export class TrailGuard extends Construct {
         PROTECTED_TRAILS: protectedTrails,
         MAX_DELIVERY_AGE_MINUTES: String(props.heartbeat.maxDeliveryAgeMinutes),
         ...heartbeatPeriodEnv(props.heartbeat.schedule),
+        IDEMPOTENCY_TABLE: this.heartbeatState.name,
       },
       timeoutSeconds: 60,
       memoryMb: 256,
-      statements: heartbeatStatements(props, policyCtx),
+      statements: heartbeatStatements(props, { ...policyCtx, heartbeatStateArn: this.heartbeatState.arn }),
       invokedAsynchronously: true,
     });
 

@@ -131,6 +131,18 @@ describe("TrailGuard", () => {
     expect(can.get("sns:Publish")).toEqual([ALERT_TOPIC]);
   });
 
+  it("gives the heartbeat an encrypted table of alerts sent today, so a lasting condition is mailed once a day", () => {
+    // Act
+    const table = findResource(tf, "aws_dynamodb_table", (t) => t.name === "tw-trail-heartbeat-state");
+    const heartbeat = findResource(tf, "aws_lambda_function", (f) => f.function_name === "tw-trail-heartbeat");
+    const can = grants(tf, "tw-trail-heartbeat");
+    // Assess
+    expect(table).toMatchObject({ hash_key: "pk", ttl: { attribute_name: "expiresAt", enabled: true }, server_side_encryption: { enabled: true } });
+    expect(heartbeat.environment.variables.IDEMPOTENCY_TABLE).toMatch(/aws_dynamodb_table\.[\w-]*heartbeat-state[\w-]*\.name/);
+    expect(can.get("dynamodb:PutItem")).toEqual([expect.stringMatching(/aws_dynamodb_table\.[\w-]*heartbeat-state[\w-]*\.arn/)]);
+    expect(can.get("dynamodb:DeleteItem")).toEqual(can.get("dynamodb:PutItem"));
+  });
+
   it("tells the heartbeat its period for rate schedules up to an hour, and nothing for others", () => {
     // Act / Assess
     expect(heartbeatPeriodEnv("rate(5 minutes)")).toEqual({ HEARTBEAT_PERIOD_MINUTES: "5" });
