@@ -24,6 +24,13 @@ export function watchedRegions(top: Pick<BaseConfig, "deployment" | "regions">):
   return [...new Set([top.deployment.homeRegion, ...top.regions])];
 }
 
+/** The S3 layout of the CloudTrail logs (every capability that reads them inherits it). */
+function logLayout(top: BaseConfig): { type: "organization"; organizationId: string } | { type: "account" } | undefined {
+  if (!top.cloudtrailLogs) return undefined;
+  if (top.cloudtrailLogs.layout === "organization" && top.organization) return { type: "organization", organizationId: top.organization.id };
+  return { type: "account" };
+}
+
 /**
  * The optional capability sections of the deployment config, by key. Absent or `{ "enabled": false }`
  * deploys nothing. Adding a capability is one line here (plus its import) and one in
@@ -40,12 +47,7 @@ export const SECTIONS = {
   logAnalyzer: section(logAnalyzerConfigSchema, (top) => ({
     bucketName: top.cloudtrailLogs?.bucket,
     keyPrefix: top.cloudtrailLogs?.keyPrefix,
-    layout:
-      top.cloudtrailLogs?.layout === "organization" && top.organization
-        ? { type: "organization", organizationId: top.organization.id }
-        : top.cloudtrailLogs
-          ? { type: "account" }
-          : undefined,
+    layout: logLayout(top),
     logKmsKeyArn: top.cloudtrailLogs?.kmsKeyArn,
     remediation: top.remediation,
     ruleSettings: top.ruleSettings,
@@ -53,23 +55,13 @@ export const SECTIONS = {
   scoring: section(scoringConfigSchema, (top) => ({
     cloudtrailBuckets: top.cloudtrailLogs ? [top.cloudtrailLogs.bucket] : undefined,
     keyPrefix: top.cloudtrailLogs?.keyPrefix,
-    layout:
-      top.cloudtrailLogs?.layout === "organization" && top.organization
-        ? { type: "organization", organizationId: top.organization.id }
-        : top.cloudtrailLogs
-          ? { type: "account" }
-          : undefined,
+    layout: logLayout(top),
     logKmsKeyArn: top.cloudtrailLogs?.kmsKeyArn,
   })),
   orgAnomaly: section(orgAnomalyConfigSchema, (top) => ({
     bucketName: top.cloudtrailLogs?.bucket,
     keyPrefix: top.cloudtrailLogs?.keyPrefix,
-    layout:
-      top.cloudtrailLogs?.layout === "organization" && top.organization
-        ? { type: "organization", organizationId: top.organization.id }
-        : top.cloudtrailLogs
-          ? { type: "account" }
-          : undefined,
+    layout: logLayout(top),
     logKmsKeyArn: top.cloudtrailLogs?.kmsKeyArn,
     managementAccountId: top.organization?.managementAccount,
   })),

@@ -5,7 +5,6 @@ import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
 import { GlueCatalogDatabase } from "@cdktf/provider-aws/lib/glue-catalog-database";
 import { GlueCatalogTable } from "@cdktf/provider-aws/lib/glue-catalog-table";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
-import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
@@ -18,7 +17,7 @@ import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscrip
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { musterConfigSchema, type MusterConfigInput } from "../../functions/core/anomaly/units";
 import { NodeFunction } from "../lambda-function";
-import { Platform, policyDocument } from "../platform";
+import { Platform, policyDocument, scheduleLauncher } from "../platform";
 import type { OrgAnomalySettings } from "./config";
 import { CLOUDTRAIL_COLUMNS, logsRoot, PARTITION_KEYS, projectionParameters } from "./glue-table";
 import { discernmentStatements, musterStatements, type AnomalyPolicyContext } from "./policies";
@@ -259,33 +258,14 @@ export class OrgAnomaly extends Construct {
     }
 
     // --- Schedules -----------------------------------------------------------------------------
-    this.scheduleDlq = new SqsQueue(this, "schedule-dlq", {
-      name: name("anomaly-schedule-dlq"),
-      kmsMasterKeyId: key.arn,
-      kmsDataKeyReusePeriodSeconds: 300,
-      messageRetentionSeconds: 14 * 24 * 3600,
-    });
-    this.scheduleRole = new IamRole(this, "schedule-role", {
-      name: name("anomaly-scheduler").slice(0, 64),
+    ({ role: this.scheduleRole, dlq: this.scheduleDlq } = scheduleLauncher(this, {
+      roleName: name("anomaly-scheduler"),
       description: "Starts the trailwatch muster runs of each business unit",
-      assumeRolePolicy: policyDocument(this, "schedule-trust", [
-        {
-          principals: [{ type: "Service", identifiers: ["scheduler.amazonaws.com"] }],
-          actions: ["sts:AssumeRole"],
-          resources: [],
-          conditions: [{ test: "StringEquals", variable: "aws:SourceAccount", values: [platform.account] }],
-        },
-      ]).json,
-    });
-    new IamRolePolicy(this, "schedule-role-policy", {
-      name: name("anomaly-scheduler"),
-      role: this.scheduleRole.id,
-      policy: policyDocument(this, "schedule-permissions", [
-        { sid: "StartMusterRuns", actions: ["lambda:InvokeFunction"], resources: [this.muster.function.arn] },
-        { sid: "ParkUnstartableRuns", actions: ["sqs:SendMessage"], resources: [this.scheduleDlq.arn] },
-        { sid: "EncryptForDlq", actions: ["kms:GenerateDataKey", "kms:Decrypt"], resources: [key.arn] },
-      ]).json,
-    });
+      dlqName: name("anomaly-schedule-dlq"),
+      start: { sid: "StartMusterRuns", actions: ["lambda:InvokeFunction"], resources: [this.muster.function.arn] },
+      kmsKeyArn: key.arn,
+      account: platform.account,
+    }));
     for (const u of props.units) {
       this.schedules.push(
         new SchedulerSchedule(this, `schedule-${u.name}`, {

@@ -12,7 +12,7 @@ import { SfnStateMachine } from "@cdktf/provider-aws/lib/sfn-state-machine";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { scoringDefinition } from "../../functions/handlers/scoring/definition";
 import { NodeFunction } from "../lambda-function";
-import { Platform, policyDocument } from "../platform";
+import { Platform, policyDocument, scheduleLauncher } from "../platform";
 import { effectiveThreshold, type ScoringSettings } from "./config";
 import { alertStatements, LOG_DELIVERY_ACTIONS, readStatements, scoreStatements, trailRootPrefix, type ScoringPolicyContext } from "./policies";
 
@@ -199,33 +199,14 @@ export class Scoring extends Construct {
     });
 
     if (props.schedules.length > 0) {
-      this.scheduleDlq = new SqsQueue(this, "schedule-dlq", {
-        name: platform.name("scoring-schedule-dlq"),
-        kmsMasterKeyId: key.arn,
-        kmsDataKeyReusePeriodSeconds: 300,
-        messageRetentionSeconds: 14 * 24 * 3600,
-      });
-      this.scheduleRole = new IamRole(this, "schedule-role", {
-        name: `${name}-scheduler`.slice(0, 64),
+      ({ role: this.scheduleRole, dlq: this.scheduleDlq } = scheduleLauncher(this, {
+        roleName: `${name}-scheduler`,
         description: "Starts the daily trailwatch scoring runs",
-        assumeRolePolicy: policyDocument(this, "schedule-trust", [
-          {
-            principals: [{ type: "Service", identifiers: ["scheduler.amazonaws.com"] }],
-            actions: ["sts:AssumeRole"],
-            resources: [],
-            conditions: [{ test: "StringEquals", variable: "aws:SourceAccount", values: [platform.account] }],
-          },
-        ]).json,
-      });
-      new IamRolePolicy(this, "schedule-role-policy", {
-        name: `${name}-scheduler`,
-        role: this.scheduleRole.id,
-        policy: policyDocument(this, "schedule-permissions", [
-          { sid: "StartScoringRuns", actions: ["states:StartExecution"], resources: [this.stateMachine.arn] },
-          { sid: "ParkUnstartableRuns", actions: ["sqs:SendMessage"], resources: [this.scheduleDlq.arn] },
-          { sid: "EncryptForDlq", actions: ["kms:GenerateDataKey", "kms:Decrypt"], resources: [key.arn] },
-        ]).json,
-      });
+        dlqName: platform.name("scoring-schedule-dlq"),
+        start: { sid: "StartScoringRuns", actions: ["states:StartExecution"], resources: [this.stateMachine.arn] },
+        kmsKeyArn: key.arn,
+        account: platform.account,
+      }));
       const bucket = props.cloudtrailBuckets[0]!;
       for (const s of props.schedules) {
         this.schedules.push(
