@@ -1,5 +1,6 @@
 import type { AddressInfo, Server } from "node:net";
 import { CreateTableCommand, DynamoDBClient, type CreateTableCommandInput } from "@aws-sdk/client-dynamodb";
+import { clientPool } from "./client-pool";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const dynalite = require("dynalite") as (opts: { createTableMs?: number; deleteTableMs?: number; updateTableMs?: number }) => Server;
@@ -37,13 +38,7 @@ export async function startDynalite(): Promise<LocalDynamo> {
   });
   const { port } = server.address() as AddressInfo;
   const endpoint = `http://127.0.0.1:${port}`;
-  const clients: DynamoDBClient[] = [];
-  const makeClient = () => {
-    const c = new DynamoDBClient(dynaliteClientConfig(endpoint));
-    clients.push(c);
-    return c;
-  };
-  const client = makeClient();
+  const { client, makeClient, destroyAll } = clientPool(() => new DynamoDBClient(dynaliteClientConfig(endpoint)));
   return {
     endpoint,
     client,
@@ -63,7 +58,7 @@ export async function startDynalite(): Promise<LocalDynamo> {
       await client.send(new CreateTableCommand(input));
     },
     async stop() {
-      for (const c of clients) c.destroy();
+      destroyAll();
       (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

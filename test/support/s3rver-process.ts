@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { S3Client } from "@aws-sdk/client-s3";
 import { s3rverClientConfig, type LocalS3 } from "./s3rver";
+import { clientPool } from "./client-pool";
 
 /**
  * Like `startS3rver`, but s3rver runs in a child Node process started with
@@ -34,19 +35,13 @@ export async function startS3rverProcess(opts: { buckets?: string[] } = {}): Pro
     child.once("exit", (code) => reject(new Error(`s3rver child exited with ${code} before listening: ${stderr.trim()}`)));
   });
   const endpoint = `http://127.0.0.1:${port}`;
-  const clients: S3Client[] = [];
-  const makeClient = () => {
-    const c = new S3Client(s3rverClientConfig(endpoint));
-    clients.push(c);
-    return c;
-  };
-  const client = makeClient();
+  const { client, makeClient, destroyAll } = clientPool(() => new S3Client(s3rverClientConfig(endpoint)));
   return {
     endpoint,
     client,
     makeClient,
     async stop() {
-      for (const c of clients) c.destroy();
+      destroyAll();
       if (child.exitCode === null) {
         const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
         child.stdin!.end();

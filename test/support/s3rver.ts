@@ -3,6 +3,7 @@ import type { Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { S3Client } from "@aws-sdk/client-s3";
+import { clientPool } from "./client-pool";
 
 /** The part of s3rver's API these helpers use (the package ships no types). */
 interface S3rverInstance {
@@ -53,19 +54,13 @@ export async function startS3rver(opts: { buckets?: string[] } = {}): Promise<Lo
   });
   const { port } = await server.run();
   const endpoint = `http://127.0.0.1:${port}`;
-  const clients: S3Client[] = [];
-  const makeClient = () => {
-    const c = new S3Client(s3rverClientConfig(endpoint));
-    clients.push(c);
-    return c;
-  };
-  const client = makeClient();
+  const { client, makeClient, destroyAll } = clientPool(() => new S3Client(s3rverClientConfig(endpoint)));
   return {
     endpoint,
     client,
     makeClient,
     async stop() {
-      for (const c of clients) c.destroy();
+      destroyAll();
       // Keep-alive sockets would hold close() open until they time out.
       server.httpServer?.closeAllConnections();
       await server.close();
