@@ -1,9 +1,8 @@
 import * as z from "zod"; // namespace import: lets esbuild drop what is unused (the named `z` pulls in all of zod, ~450 KB)
 import { catalog } from "../../functions/core/rules/catalog";
 import { RuleConfigError, RuleEngine } from "../../functions/core/rules/engine";
+import { BUCKET_NAME, KMS_KEY_ARN, logLayoutSchema, normalizedKeyPrefixSchema } from "../platform/config-fields";
 
-const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
-const KMS_KEY_ARN = /^arn:(aws|aws-us-gov|aws-cn|aws-iso[a-z-]*):kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
 const TOPIC_ARN = /^arn:(aws|aws-us-gov|aws-cn|aws-iso[a-z-]*):sns:([a-z0-9-]+):(\d{12}):([A-Za-z0-9_-]{1,256})$/;
 
 /** How a rule's remediation runs: not at all, described only, or carried out. */
@@ -41,15 +40,7 @@ export const notificationSchema = z.discriminatedUnion("source", [
 ]);
 
 /** CloudTrail's key layout in the bucket. */
-export const layoutSchema = z.discriminatedUnion("type", [
-  /** `<prefix>AWSLogs/<account>/CloudTrail/<region>/<yyyy>/<mm>/<dd>/...` */
-  z.strictObject({ type: z.literal("account") }),
-  /** `<prefix>AWSLogs/<org-id>/<account>/CloudTrail/...` (organization trail) */
-  z.strictObject({
-    type: z.literal("organization"),
-    organizationId: z.string().regex(/^o-[a-z0-9]{10,32}$/, { message: "expected an Organization id such as o-a1b2c3d4e5" }),
-  }),
-]);
+export const layoutSchema = logLayoutSchema;
 
 /** Settings of a deployed log analyzer (the `enabled: true` form of the config section). */
 export const logAnalyzerSettingsSchema = z
@@ -58,11 +49,7 @@ export const logAnalyzerSettingsSchema = z
     /** The bucket CloudTrail delivers to. It is not created or owned here; it must be in the home region. */
     bucketName: z.string().regex(BUCKET_NAME, { message: "expected an S3 bucket name" }),
     /** The trail's S3 key prefix (`S3KeyPrefix`), without or with the trailing slash; empty when none. */
-    keyPrefix: z
-      .string()
-      .regex(/^$|^[^/].*$/, { message: "must not start with '/'" })
-      .default("")
-      .transform((p) => (p === "" || p.endsWith("/") ? p : `${p}/`)),
+    keyPrefix: normalizedKeyPrefixSchema,
     layout: layoutSchema.default({ type: "account" }),
     notification: notificationSchema.default({ source: "s3", manageBucketNotification: true }),
     /** The KMS key the trail encrypts log files with (SSE-KMS), if any: the analyzer needs kms:Decrypt on it. */

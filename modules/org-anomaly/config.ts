@@ -1,18 +1,14 @@
 import * as z from "zod"; // namespace import: lets esbuild drop what is unused (the named `z` pulls in all of zod, ~450 KB)
 import { anomalySettingsSchema } from "../../functions/core/anomaly/settings";
 import { businessUnitSchema } from "../../functions/core/anomaly/units";
+import { BUCKET_NAME, KMS_KEY_ARN, logLayoutSchema, normalizedKeyPrefixSchema } from "../platform/config-fields";
 
-const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
-const KMS_KEY_ARN = /^arn:(aws|aws-us-gov|aws-cn|aws-iso[a-z-]*):kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
 const ROLE_ARN = /^arn:(aws|aws-us-gov|aws-cn):iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
 const accountId = z.string().regex(/^\d{12}$/, { message: "expected a 12-digit account id in quotes" });
 const region = z.string().regex(/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/, { message: "expected a region name such as eu-west-1" });
 
 /** CloudTrail's key layout in the bucket (as in the log analyzer's section). */
-export const anomalyLayoutSchema = z.discriminatedUnion("type", [
-  z.strictObject({ type: z.literal("account") }),
-  z.strictObject({ type: z.literal("organization"), organizationId: z.string().regex(/^o-[a-z0-9]{10,32}$/, { message: "expected an Organization id such as o-a1b2c3d4e5" }) }),
-]);
+export const anomalyLayoutSchema = logLayoutSchema;
 
 /**
  * Where discernment runs.
@@ -49,11 +45,7 @@ export const orgAnomalySettingsSchema = z
     enabled: z.literal(true),
     /** The bucket CloudTrail delivers to (inherited from `cloudtrailLogs`). */
     bucketName: z.string().regex(BUCKET_NAME, { message: "expected an S3 bucket name" }),
-    keyPrefix: z
-      .string()
-      .regex(/^$|^[^/].*$/, { message: "must not start with '/'" })
-      .default("")
-      .transform((p) => (p === "" || p.endsWith("/") ? p : `${p}/`)),
+    keyPrefix: normalizedKeyPrefixSchema,
     layout: anomalyLayoutSchema.default({ type: "account" }),
     /** The key the trail encrypts log files with, if any (discernment and Athena need kms:Decrypt). */
     logKmsKeyArn: z.string().regex(KMS_KEY_ARN, { message: "expected a KMS key ARN" }).optional(),

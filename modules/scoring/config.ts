@@ -1,21 +1,12 @@
 import * as z from "zod"; // namespace import: lets esbuild drop what is unused (the named `z` pulls in all of zod, ~450 KB)
 import { SAGEMAKER_COLUMNS } from "../../functions/adapters/aws/sagemaker-scorer";
 import { ACCOUNT_ID_RE, BUCKET_NAME_RE, REGION_RE } from "../../functions/core/scoring/input";
-import { ORGANIZATION_ID_RE } from "../../functions/core/scoring/layout";
 import { DEFAULT_INSIGHT_THRESHOLD } from "../../functions/core/scoring/threshold";
+import { KMS_KEY_ARN, keyPrefixSchema, logLayoutSchema } from "../platform/config-fields";
 
-const KMS_KEY_ARN = /^arn:(aws|aws-us-gov|aws-cn|aws-iso[a-z-]*):kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
 
 /** CloudTrail's key layout in the bucket (the same choice as the log analyzer's). */
-export const scoringLayoutSchema = z.discriminatedUnion("type", [
-  /** `<prefix>AWSLogs/<account>/CloudTrail/<region>/<yyyy>/<mm>/<dd>/...` */
-  z.strictObject({ type: z.literal("account") }),
-  /** `<prefix>AWSLogs/<org-id>/<account>/CloudTrail/...` (organization trail) */
-  z.strictObject({
-    type: z.literal("organization"),
-    organizationId: z.string().regex(ORGANIZATION_ID_RE, { message: "expected an Organization id such as o-a1b2c3d4e5" }),
-  }),
-]);
+export const scoringLayoutSchema = logLayoutSchema;
 
 /** Which scorer scores the pairs. */
 export const scorerSchema = z.discriminatedUnion("type", [
@@ -46,7 +37,7 @@ export const scoringSettingsSchema = z
     /** The trail buckets the read function may read (the input's cloudtrail_bucket must be one of them). */
     cloudtrailBuckets: z.array(z.string().regex(BUCKET_NAME_RE, { message: "expected an S3 bucket name" })).min(1, { message: "name at least one trail bucket" }),
     /** The trail's S3 key prefix, if any. */
-    keyPrefix: z.string().regex(/^$|^[^/].*$/, { message: "must not start with '/'" }).default(""),
+    keyPrefix: keyPrefixSchema,
     layout: scoringLayoutSchema.default({ type: "account" }),
     /** The key the trail encrypts log files with (SSE-KMS), if any: the read function needs kms:Decrypt on it. */
     logKmsKeyArn: z.string().regex(KMS_KEY_ARN, { message: "expected a KMS key ARN" }).optional(),
