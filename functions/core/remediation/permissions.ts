@@ -3,6 +3,11 @@ import type { RemediationId } from "../rules/rule";
 /** How a remediation may run; absent from config means off. */
 export type RemediationMode = "off" | "dry-run" | "apply";
 
+/** The configured mode of a rule's remediation: "off" when not configured or when the rule has none. */
+export function remediationMode(modes: Readonly<Record<string, RemediationMode>>, rule: { id: string; remediation?: RemediationId }): RemediationMode {
+  return rule.remediation ? (modes[rule.id] ?? "off") : "off";
+}
+
 /** Every action a remediation may call, scoped or not. */
 export function allRemediationActions(p: RemediationPermission): string[] {
   return [...p.actions, ...(p.unscoped?.actions ?? [])];

@@ -1,8 +1,8 @@
 import * as z from "zod"; // namespace import: lets esbuild drop what is unused (the named `z` pulls in all of zod, ~450 KB)
-import { RuleConfigError, RuleEngine } from "../../core/rules/engine";
 import type { AnyRule } from "../../core/rules/rule";
 import type { RemediationMode } from "../../core/remediation/permissions";
-import { EnvError, arnVar, jsonVar, parseEnv } from "../shared/env";
+import { arnVar, jsonVar, parseEnv } from "../shared/env";
+import { checkRuleEnvironment } from "../shared/rule-env";
 
 const envSchema = z.object({
   AWS_REGION: z.string().trim().min(1),
@@ -52,20 +52,7 @@ export interface LogAnalyzerConfig {
  */
 export function logAnalyzerConfig(catalog: readonly AnyRule[], env: Record<string, string | undefined> = process.env): LogAnalyzerConfig {
   const e = parseEnv("log-analyzer", envSchema, env);
-  try {
-    new RuleEngine(catalog, { settings: e.RULE_SETTINGS });
-  } catch (err) {
-    if (err instanceof RuleConfigError) throw new EnvError(`log-analyzer: invalid environment: RULE_SETTINGS: ${err.message}`);
-    throw err;
-  }
-  const byId = new Map(catalog.map((r) => [r.id, r]));
-  const problems: string[] = [];
-  for (const [id, mode] of Object.entries(e.REMEDIATION)) {
-    const rule = byId.get(id);
-    if (!rule) problems.push(`REMEDIATION.${id}: no such rule`);
-    else if (!rule.remediation && mode !== "off") problems.push(`REMEDIATION.${id}: the rule has no remediation`);
-  }
-  if (problems.length) throw new EnvError(`log-analyzer: invalid environment: ${problems.join("; ")}`);
+  checkRuleEnvironment("log-analyzer", catalog, e.RULE_SETTINGS, e.REMEDIATION);
   return {
     region: e.AWS_REGION,
     alertTopicArn: e.ALERT_TOPIC_ARN,

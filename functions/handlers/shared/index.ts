@@ -1,3 +1,4 @@
 export * from "./aws-clients";
 export * from "./env";
 export * from "./observability";
+export * from "./rule-env";

@@ -1,7 +1,7 @@
 import { InvokeCommand, type LambdaClient } from "@aws-sdk/client-lambda";
 import * as z from "zod"; // namespace import: lets esbuild drop what is unused
 import type { RemediationResult } from "../../../core/alert/alert";
-import type { RemediationMode } from "../../../core/remediation/permissions";
+import { remediationMode, type RemediationMode } from "../../../core/remediation/permissions";
 import type { Finding } from "../../../core/rules/engine";
 import { awsErrorName, isTransientAwsError } from "../aws-error";
 import { RemediationTransientError } from "./types";
@@ -47,8 +47,7 @@ export class LambdaRemediationRunner {
 
   /** The configured mode of a rule's remediation ("off" when not configured or the rule has none). */
   modeFor(f: Finding): RemediationMode {
-    if (!f.rule.remediation) return "off";
-    return this.opts.modes[f.rule.id] ?? "off";
+    return remediationMode(this.opts.modes, f.rule);
   }
 
   async run(f: Finding, opts: { retryTransient?: boolean } = {}): Promise<RemediationResult | null> {

@@ -2,7 +2,7 @@ import type { RemediationResult } from "../../../core/alert/alert";
 import type { Remediator } from "../../../core/ports";
 import { roleArnFromSessionArn } from "../../../core/record/principal";
 import { accountOf, isFailedCall } from "../../../core/record/schema";
-import type { RemediationMode } from "../../../core/remediation/permissions";
+import { remediationMode, type RemediationMode } from "../../../core/remediation/permissions";
 import type { Finding } from "../../../core/rules/engine";
 import type { RemediationId } from "../../../core/rules/rule";
 import { RemediationTransientError } from "./types";
@@ -62,8 +62,7 @@ export class RemediationRunner {
 
   /** The configured mode of a rule's remediation ("off" when not configured or the rule has none). */
   modeFor(f: Finding): RemediationMode {
-    if (!f.rule.remediation) return "off";
-    return this.opts.modes[f.rule.id] ?? "off";
+    return remediationMode(this.opts.modes, f.rule);
   }
 
   /**

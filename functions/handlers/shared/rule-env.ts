@@ -1,0 +1,31 @@
+import type { AnyRule } from "../../core/rules/rule";
+import { RuleConfigError, RuleEngine } from "../../core/rules/engine";
+import type { RemediationMode } from "../../core/remediation/permissions";
+import { EnvError } from "./env";
+
+/**
+ * Checks `RULE_SETTINGS` (each rule's own schema, through the engine) and `REMEDIATION` (only rules
+ * that exist and have a remediation) at cold start, so a bad deployment fails with every problem
+ * named instead of misbehaving on the first matching event.
+ */
+export function checkRuleEnvironment(
+  service: string,
+  catalog: readonly AnyRule[],
+  ruleSettings: Record<string, unknown> | undefined,
+  remediation: Record<string, RemediationMode>,
+): void {
+  try {
+    new RuleEngine(catalog, { settings: ruleSettings });
+  } catch (err) {
+    if (err instanceof RuleConfigError) throw new EnvError(`${service}: invalid environment: RULE_SETTINGS: ${err.message}`);
+    throw err;
+  }
+  const byId = new Map(catalog.map((r) => [r.id, r]));
+  const problems: string[] = [];
+  for (const [id, mode] of Object.entries(remediation)) {
+    const rule = byId.get(id);
+    if (!rule) problems.push(`REMEDIATION.${id}: no such rule`);
+    else if (!rule.remediation && mode !== "off") problems.push(`REMEDIATION.${id}: the rule has no remediation`);
+  }
+  if (problems.length) throw new EnvError(`${service}: invalid environment: ${problems.join("; ")}`);
+}
