@@ -2,8 +2,9 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, extname, join, resolve } from "node:path";
-import { buildSync, type BuildFailure, type BuildOptions } from "esbuild";
+import type { BuildOptions } from "esbuild";
 import { zipSync, type Zippable } from "fflate";
+import { BundleBuildError, buildSyncWithPlugins } from "./esbuild-sync";
 
 /** The repository root: handler entries are given relative to it. */
 export const REPO_ROOT = resolve(__dirname, "../..");
@@ -38,8 +39,8 @@ const cache = new Map<string, HandlerBundle>();
 const ZIP_MTIME = new Date("1980-01-01T00:00:00Z");
 
 /**
- * The esbuild options every Lambda bundle is built with (exported so the deploy benchmark analyses
- * exactly the same build).
+ * The esbuild options every Lambda bundle is built with, besides the SDK size plugin that
+ * {@link buildSyncWithPlugins} adds (exported so the deploy benchmark analyses exactly the same build).
  */
 export function esbuildOptions(absEntry: string, opts: BundleOptions = {}): BuildOptions & { write: false } {
   return {
@@ -62,8 +63,8 @@ export function esbuildOptions(absEntry: string, opts: BundleOptions = {}): Buil
 
 /**
  * Bundles one handler with esbuild (bundle, minify, node22, `module` before `main` so ESM builds of
- * the AWS SDK tree-shake, SDK bundled so its version is pinned) into a deterministic zip with
- * `index.js` at its root (handler `index.handler`).
+ * the AWS SDK tree-shake, SDK bundled so its version is pinned, the SDK size rewrites of sdk-size.ts)
+ * into a deterministic zip with `index.js` at its root (handler `index.handler`).
  *
  * Results are cached per entry and options for the life of the process: several constructs (and
  * several stacks in one test run) may bundle the same handler and pay for it once.
@@ -80,14 +81,10 @@ export function bundleHandler(entry: string, opts: BundleOptions = {}): HandlerB
   const started = performance.now();
   let outputFiles;
   try {
-    ({ outputFiles } = buildSync(esbuildOptions(abs, opts)));
+    ({ files: outputFiles } = buildSyncWithPlugins(esbuildOptions(abs, opts)));
   } catch (err) {
-    const failure = err as BuildFailure;
-    const details = (failure.errors ?? [])
-      .slice(0, 5)
-      .map((e) => `  ${e.location ? `${e.location.file}:${e.location.line}:${e.location.column}: ` : ""}${e.text}`)
-      .join("\n");
-    throw new Error(`esbuild could not bundle Lambda handler "${entry}":\n${details || String(err)}`);
+    const details = err instanceof BundleBuildError ? err.details.slice(0, 5).map((d) => `  ${d}`).join("\n") : "";
+    throw new Error(`esbuild could not bundle Lambda handler "${entry}":\n${details || String((err as Error).message ?? err)}`);
   }
 
   const files: Zippable = {};

@@ -1,9 +1,10 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { buildSync, type Metafile } from "esbuild";
+import type { Metafile } from "esbuild";
 import { unzipSync } from "fflate";
 import { bundleHandler, REPO_ROOT } from "../../../modules/lambda-function";
 import { esbuildOptions } from "../../../modules/lambda-function/bundle";
+import { buildSyncWithPlugins } from "../../../modules/lambda-function/esbuild-sync";
 
 /** Bytes one package (or one folder of trailwatch's own code) adds to a bundle. */
 export interface Contributor {
@@ -73,15 +74,15 @@ export function bundleForBench(name: string, entry: string, outDir: string): Bun
   mkdirSync(dirname(jsPath), { recursive: true });
   writeFileSync(jsPath, js);
 
-  const analysed = buildSync({ ...esbuildOptions(resolve(REPO_ROOT, entry)), metafile: true });
-  const same = analysed.outputFiles.find((f) => f.path.endsWith("index.js"));
+  const analysed = buildSyncWithPlugins({ ...esbuildOptions(resolve(REPO_ROOT, entry)), metafile: true });
+  const same = analysed.files.find((f) => f.path.endsWith("index.js"));
   if (!same || Buffer.compare(Buffer.from(same.contents), Buffer.from(js)) !== 0) {
     throw new Error(
       `the metafile build of ${entry} differs from the deployed bundle (${same?.contents.byteLength ?? 0} vs ${js.byteLength} bytes): ` +
-        "modules/lambda-function/bundle.ts changed its esbuild options; copy them into scripts/bench/deploy/bundles.ts",
+        "modules/lambda-function/bundle.ts no longer builds with esbuildOptions() + buildSyncWithPlugins(); make this build match it",
     );
   }
-  const all = contributors(analysed.metafile);
+  const all = contributors(analysed.metafile!);
   return {
     name,
     entry,
