@@ -1,27 +1,26 @@
 import type { Context } from "aws-lambda";
-import { catalog } from "../core/rules/catalog";
+import { remediableRules } from "../core/rules/catalog/remediable";
 import type { RemediationResponse } from "../adapters/aws/remediation/lambda-runner";
-import { createLocalRemediationRunner, createRemediator, remediatorConfig } from "./remediator/index";
+import { createAwsRemediationRunner, createRemediator, remediatorConfig, selfFromRoleArn } from "./remediator/index";
 import { createLogger } from "./shared/observability";
 
 export * from "./remediator/index";
 
 const logger = createLogger("remediator");
 
-/** Wires the remediator from the environment (validated once per container; a bad one fails every invocation with the reason). */
+/**
+ * Wires the remediator from the environment (validated once per container; a bad one fails every
+ * invocation with the reason). Only the rules that carry a remediation are loaded: the remediator
+ * re-checks a request against its rule and has no use for the rest of the catalog.
+ */
 function fromEnvironment(env: Record<string, string | undefined>): ReturnType<typeof createRemediator> {
-  const cfg = remediatorConfig(catalog, env);
+  const cfg = remediatorConfig(remediableRules, env);
+  const self = selfFromRoleArn(cfg.functionRoleArn);
   return createRemediator({
-    catalog,
+    catalog: remediableRules,
     ruleSettings: cfg.ruleSettings,
     modes: cfg.remediation,
-    runner: createLocalRemediationRunner({
-      region: cfg.region,
-      modes: cfg.remediation,
-      ...(cfg.functionRoleArn ? { functionRoleArn: cfg.functionRoleArn } : {}),
-      ownRoles: cfg.triggerRoleArns,
-      logger,
-    }),
+    runner: createAwsRemediationRunner({ region: cfg.region, modes: cfg.remediation, ownRoles: cfg.triggerRoleArns, self: async () => self }),
     logger,
   });
 }

@@ -1,12 +1,11 @@
 import { Logger } from "@aws-lambda-powertools/logger";
 import { SNSClient } from "@aws-sdk/client-sns";
-import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import type { Context } from "aws-lambda";
 import { catalog } from "../core/rules/catalog";
 import { RuleEngine } from "../core/rules/engine";
 import { SnsAlertSink } from "../adapters/aws/sns-alert-sink";
 import { TrailControl } from "../adapters/aws/trail-status";
-import { selfFromCallerArn, TrailGuard, type GuardOutcome, type SelfIdentity } from "./trail-guard/guard";
+import { TrailGuard, type GuardOutcome } from "./trail-guard/guard";
 import { trailGuardConfig } from "./trail-guard/config";
 import { TRAIL_TAMPERING_RULE_ID, trailTamperingRule } from "./trail-guard/tampering-rule";
 
@@ -28,7 +27,6 @@ export function createTrailGuardHandler(env: Record<string, string | undefined> 
   function build(): TrailGuard {
     const cfg = trailGuardConfig(env);
     const catalogSettings = Object.fromEntries(Object.entries(cfg.ruleSettings).filter(([id]) => id !== TRAIL_TAMPERING_RULE_ID));
-    let self: Promise<SelfIdentity | undefined> | undefined;
     return new TrailGuard({
       catalog: new RuleEngine(catalog, { settings: catalogSettings }),
       fallback: new RuleEngine([trailTamperingRule], {
@@ -38,16 +36,8 @@ export function createTrailGuardHandler(env: Record<string, string | undefined> 
       remediation: cfg.remediation,
       control: overrides.control ?? new TrailControl(),
       sink: new SnsAlertSink(new SNSClient({}), cfg.alertTopicArn),
-      // Asked once per container, and only when a StartLogging arrives.
-      self: () =>
-        (self ??= new STSClient({})
-          .send(new GetCallerIdentityCommand({}))
-          .then((r) => selfFromCallerArn(r.Arn))
-          .catch((err: Error) => {
-            logger.warn("could not tell the guard's own role; no call is treated as its own", { error: err.message });
-            self = undefined;
-            return undefined;
-          })),
+      // From FUNCTION_ROLE_ARN: recognising its own StartLogging needs no call to STS.
+      self: async () => cfg.self,
       logger,
     });
   }

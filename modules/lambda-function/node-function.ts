@@ -147,6 +147,9 @@ export class NodeFunction extends Construct {
       POWERTOOLS_METRICS_NAMESPACE: "trailwatch",
       ...(props.sourcemap ? { NODE_OPTIONS: "--enable-source-maps" } : {}),
       ...(props.environment ?? {}),
+      // Its own role, so a handler recognises its own calls in CloudTrail (no remediation loops)
+      // without asking STS (and without carrying the STS client).
+      FUNCTION_ROLE_ARN: this.role.arn,
     };
 
     this.function = new LambdaFunction(this, "function", {

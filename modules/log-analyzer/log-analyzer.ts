@@ -127,13 +127,13 @@ export class LogAnalyzer extends Construct {
     });
 
     if (remediationEnabled(props)) {
-      // Role ARNs built from the names NodeFunction gives roles (the function's name, same region):
-      // the remediator's own role does not exist before its construct, and the analyzer is built after it.
+      // The analyzer's role ARN built from the name NodeFunction gives roles (the function's name,
+      // same region): the analyzer is built after the remediator. NodeFunction sets the remediator's
+      // own FUNCTION_ROLE_ARN.
       const roleArn = (fn: string) => `arn:${platform.partition}:iam::${platform.account}:role/${platform.name(fn)}`;
       const remediatorEnv: Record<string, string> = {
         REMEDIATION: JSON.stringify(props.remediation),
         RULE_SETTINGS: JSON.stringify(props.ruleSettings),
-        FUNCTION_ROLE_ARN: roleArn("remediator"),
         // Events made by the analyzer's role are never remediated either (no remediation loops).
         TRIGGER_ROLE_ARNS: roleArn("log-analyzer"),
       };

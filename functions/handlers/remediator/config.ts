@@ -2,7 +2,7 @@ import * as z from "zod"; // namespace import: lets esbuild drop what is unused 
 import type { AnyRule } from "../../core/rules/rule";
 import type { RemediationMode } from "../../core/remediation/permissions";
 import { arnVar, jsonVar, parseEnv } from "../shared/env";
-import { checkRuleEnvironment } from "../shared/rule-env";
+import { checkRuleEnvironment, settingsOf } from "../shared/rule-env";
 
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
 
@@ -13,8 +13,8 @@ const envSchema = z.object({
     z.record(z.string(), z.enum(["off", "dry-run", "apply"])).default({}),
     'a JSON object of rule id to "off", "dry-run" or "apply", e.g. {"iam.admin-policy-attached": "dry-run"}',
   ),
-  /** Optional: the function's own role; when absent it is asked from STS once per container. */
-  FUNCTION_ROLE_ARN: arnVar("iam", "arn:aws:iam::111122223333:role/trailwatch-remediator").optional(),
+  /** The function's own role: its own calls are never remediated (set by modules/log-analyzer). */
+  FUNCTION_ROLE_ARN: arnVar("iam", "arn:aws:iam::111122223333:role/trailwatch-remediator"),
   /** Comma-separated role ARNs of the trailwatch functions that invoke this one; their events are never remediated. */
   TRIGGER_ROLE_ARNS: z
     .string()
@@ -28,23 +28,24 @@ export interface RemediatorConfig {
   region: string;
   ruleSettings: Record<string, unknown>;
   remediation: Record<string, RemediationMode>;
-  functionRoleArn?: string;
+  functionRoleArn: string;
   /** Roles whose events are never remediated besides the function's own (the log analyzer's). */
   triggerRoleArns: string[];
 }
 
 /**
- * Reads the environment and checks it against the catalog (as the log analyzer does: the same rule
- * settings and remediation modes). Throws {@link EnvError} naming every problem.
+ * Reads the environment and checks it against `rules`, the rules that carry a remediation (the log
+ * analyzer gets the same rule settings and remediation modes and checks them against the whole
+ * catalog). Keeps the settings of those rules only. Throws {@link EnvError} naming every problem.
  */
-export function remediatorConfig(catalog: readonly AnyRule[], env: Record<string, string | undefined> = process.env): RemediatorConfig {
+export function remediatorConfig(rules: readonly AnyRule[], env: Record<string, string | undefined> = process.env): RemediatorConfig {
   const e = parseEnv("remediator", envSchema, env);
-  checkRuleEnvironment("remediator", catalog, e.RULE_SETTINGS, e.REMEDIATION);
+  checkRuleEnvironment("remediator", rules, e.RULE_SETTINGS, e.REMEDIATION, { part: true });
   return {
     region: e.AWS_REGION,
-    ruleSettings: e.RULE_SETTINGS,
+    ruleSettings: settingsOf(rules, e.RULE_SETTINGS),
     remediation: e.REMEDIATION,
-    ...(e.FUNCTION_ROLE_ARN ? { functionRoleArn: e.FUNCTION_ROLE_ARN } : {}),
+    functionRoleArn: e.FUNCTION_ROLE_ARN,
     triggerRoleArns: e.TRIGGER_ROLE_ARNS,
   };
 }

@@ -1,3 +1,4 @@
+export * from "./aws-runner";
 export * from "./config";
-export * from "./local-runner";
 export * from "./remediate";
+// local-runner.ts is not re-exported: it carries the STS client the remediator function does not need.

@@ -1,6 +1,8 @@
 import * as z from "zod"; // namespace import: lets esbuild drop what is unused (the named `z` pulls in all of zod, ~450 KB)
 import type { RemediationMode } from "../../core/remediation/permissions";
 import { parseProtectedTrails, type TrailRef } from "../../adapters/aws/trail-status";
+import { arnVar, jsonVar, parseEnv } from "../shared/env";
+import type { SelfIdentity } from "./guard";
 
 /** The trail guard's settings, from its environment. */
 export interface TrailGuardConfig {
@@ -12,59 +14,71 @@ export interface TrailGuardConfig {
   /** The protected trails' bucket and key, when the deployment names them (see `TamperingSettings`). */
   trailBuckets: string[];
   trailKeys: string[];
+  /** The guard's own role (FUNCTION_ROLE_ARN, set by NodeFunction): its own StartLogging is never acted on. */
+  self: SelfIdentity;
 }
 
-/** Bad configuration: the message names the variable and what is expected. */
-export class ConfigError extends Error {
-  override name = "ConfigError";
+/** A comma-separated list, or a JSON array of strings. */
+const listVar = (example: string) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const text = v?.trim() ?? "";
+      if (!text) return [];
+      if (!text.startsWith("[")) return text.split(",").map((s) => s.trim()).filter(Boolean);
+      try {
+        const list: unknown = JSON.parse(text);
+        if (Array.isArray(list) && list.every((x) => typeof x === "string" && x.length > 0)) return list as string[];
+      } catch {
+        // reported below
+      }
+      ctx.addIssue({ code: "custom", message: `expected names separated by commas or a JSON array of strings, e.g. ${example}` });
+      return z.NEVER;
+    });
+
+const envSchema = z.object({
+  ALERT_TOPIC_ARN: arnVar("sns", "arn:aws:sns:us-east-1:111122223333:trailwatch-alerts"),
+  PROTECTED_TRAILS: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      try {
+        return parseProtectedTrails(v);
+      } catch (e) {
+        ctx.addIssue({ code: "custom", message: (e as Error).message });
+        return z.NEVER;
+      }
+    }),
+  REMEDIATION: jsonVar(
+    z.record(z.string(), z.enum(["off", "dry-run", "apply"])).default({}),
+    'a JSON object such as {"cloudtrail.logging-stopped": "apply"} with modes off, dry-run or apply',
+  ),
+  RULE_SETTINGS: jsonVar(z.record(z.string(), z.unknown()).default({}), "a JSON object keyed by rule id"),
+  TRAIL_BUCKET_NAME: listVar('"org-trail-logs"'),
+  TRAIL_KMS_KEY_ARN: listVar('"arn:aws:kms:us-east-1:111122223333:key/…"'),
+  FUNCTION_ROLE_ARN: arnVar("iam", "arn:aws:iam::111122223333:role/trailwatch-trail-guard").regex(/^arn:[^:]+:iam::\d{12}:role\/.+$/, "must be an IAM role ARN"),
+});
+
+/** `arn:<partition>:iam::<account>:role/<path/>name` as the identity CloudTrail records for the guard's calls. */
+function selfFromRoleArn(arn: string): SelfIdentity {
+  const [, account, path] = /^arn:[^:]+:iam::(\d{12}):role\/(.+)$/.exec(arn)!;
+  return { account: account!, roleName: path!.slice(path!.lastIndexOf("/") + 1) };
 }
 
-function json(env: Record<string, string | undefined>, name: string): unknown {
-  const v = env[name];
-  if (v === undefined || v.trim() === "") return undefined;
-  try {
-    return JSON.parse(v);
-  } catch {
-    throw new ConfigError(`${name} is not valid JSON`);
-  }
-}
-
-const remediationSchema = z.record(z.string(), z.enum(["off", "dry-run", "apply"]));
-const ruleSettingsSchema = z.record(z.string(), z.unknown());
-
-function check<T>(schema: z.ZodType<T>, value: unknown, name: string, expected: string): T {
-  const res = schema.safeParse(value);
-  if (res.success) return res.data;
-  const i = res.error.issues[0];
-  throw new ConfigError(`${name}${i?.path.length ? `.${i.path.join(".")}` : ""}: ${i?.message}; expected ${expected}`);
-}
-
-/** A comma-separated list (or JSON array) variable. */
-function list(env: Record<string, string | undefined>, name: string): string[] {
-  const v = env[name]?.trim();
-  if (!v) return [];
-  if (v.startsWith("[")) return check(z.array(z.string().min(1)), json(env, name), name, "a JSON array of strings");
-  return v.split(",").map((s) => s.trim()).filter(Boolean);
-}
-
-/** Reads and validates the environment (ALERT_TOPIC_ARN, PROTECTED_TRAILS, REMEDIATION, RULE_SETTINGS, TRAIL_BUCKET_NAME, TRAIL_KMS_KEY_ARN). */
+/**
+ * Reads and validates the environment (ALERT_TOPIC_ARN, PROTECTED_TRAILS, REMEDIATION, RULE_SETTINGS,
+ * TRAIL_BUCKET_NAME, TRAIL_KMS_KEY_ARN, FUNCTION_ROLE_ARN). Throws `EnvError` naming every bad variable.
+ */
 export function trailGuardConfig(env: Record<string, string | undefined>): TrailGuardConfig {
-  const alertTopicArn = env.ALERT_TOPIC_ARN?.trim();
-  if (!alertTopicArn || !/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]+$/.test(alertTopicArn)) {
-    throw new ConfigError(`ALERT_TOPIC_ARN is ${alertTopicArn ? `"${alertTopicArn}", not an SNS topic ARN` : "not set"}; expected arn:aws:sns:<region>:<account>:<topic>`);
-  }
-  let protectedTrails: TrailRef[];
-  try {
-    protectedTrails = parseProtectedTrails(env.PROTECTED_TRAILS);
-  } catch (err) {
-    throw new ConfigError((err as Error).message);
-  }
+  const e = parseEnv("trail-guard", envSchema, env);
   return {
-    alertTopicArn,
-    protectedTrails,
-    remediation: check(remediationSchema, json(env, "REMEDIATION") ?? {}, "REMEDIATION", 'a JSON object such as {"cloudtrail.logging-stopped": "apply"} with modes off, dry-run or apply'),
-    ruleSettings: check(ruleSettingsSchema, json(env, "RULE_SETTINGS") ?? {}, "RULE_SETTINGS", "a JSON object keyed by rule id"),
-    trailBuckets: list(env, "TRAIL_BUCKET_NAME"),
-    trailKeys: list(env, "TRAIL_KMS_KEY_ARN"),
+    alertTopicArn: e.ALERT_TOPIC_ARN,
+    protectedTrails: e.PROTECTED_TRAILS,
+    remediation: e.REMEDIATION,
+    ruleSettings: e.RULE_SETTINGS,
+    trailBuckets: e.TRAIL_BUCKET_NAME,
+    trailKeys: e.TRAIL_KMS_KEY_ARN,
+    self: selfFromRoleArn(e.FUNCTION_ROLE_ARN),
   };
 }

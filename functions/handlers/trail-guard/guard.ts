@@ -13,12 +13,6 @@ export interface SelfIdentity {
   roleName: string;
 }
 
-/** Parses an assumed-role ARN `arn:aws:sts::<acct>:assumed-role/<role>/<session>`. */
-export function selfFromCallerArn(arn: string | undefined): SelfIdentity | undefined {
-  const m = /^arn:aws[a-z-]*:sts::(\d{12}):assumed-role\/([^/]+)\/.+$/.exec(arn ?? "");
-  return m ? { account: m[1]!, roleName: m[2]! } : undefined;
-}
-
 /** True when the record is a call made by the guard's own role. */
 export function isOwnCall(r: CloudTrailRecord, self: SelfIdentity | undefined): boolean {
   if (!self || r.userIdentity?.type !== "AssumedRole") return false;

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { SEVERITIES } from "../../../functions/core/alert/alert";
 import { REMEDIATION_PERMISSIONS } from "../../../functions/core/remediation/permissions";
 import { catalog } from "../../../functions/core/rules/catalog";
+import { remediableRules } from "../../../functions/core/rules/catalog/remediable";
 import { RuleConfigError, RuleEngine, toAlert } from "../../../functions/core/rules/engine";
 import type { AnyRule } from "../../../functions/core/rules/rule";
 import { loadExamples } from "./examples";
@@ -28,7 +29,7 @@ function fires(engine: RuleEngine, record: { eventSource: string; eventName: str
 describe("the rule catalog", () => {
   it("lists every rule file of the catalog folder, one rule per file named after its id", () => {
     // Prepare
-    const files = readdirSync(CATALOG_DIR).filter((f) => f.endsWith(".ts") && f !== "index.ts").sort();
+    const files = readdirSync(CATALOG_DIR).filter((f) => f.endsWith(".ts") && f !== "index.ts" && f !== "remediable.ts").sort();
     // Act
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const loaded = files.map((f) => ({ f, rule: (require(join(CATALOG_DIR, f)) as { default: AnyRule }).default }));
@@ -37,6 +38,13 @@ describe("the rule catalog", () => {
     expect(loaded.filter((x) => x.f !== `${x.rule.id.replace(".", "-")}.ts`).map((x) => `${x.f} holds ${x.rule.id}`)).toEqual([]);
     expect(catalog.length).toBe(files.length);
     expect(catalog.length).toBeGreaterThanOrEqual(32);
+  });
+
+  it("lists in remediableRules exactly the rules that carry a remediation (the remediator's catalog)", () => {
+    const withRemediation = catalog.filter((r) => r.remediation).map((r) => r.id).sort();
+    expect(remediableRules.map((r) => r.id).sort()).toEqual(withRemediation);
+    expect(remediableRules.every((r) => catalog.includes(r))).toBe(true);
+    expect(withRemediation.length).toBeGreaterThanOrEqual(4);
   });
 
   it("has unique, well-formed ids (service.what-happened)", () => {

@@ -10,6 +10,7 @@ import { createRemediators, LambdaRemediationRunner, RemediationRunner } from ".
 import type { RemediationMode } from "../../../functions/core/remediation/permissions";
 import { RuleEngine } from "../../../functions/core/rules/engine";
 import { catalog } from "../../../functions/core/rules/catalog";
+import { remediableRules } from "../../../functions/core/rules/catalog/remediable";
 import { createRemediator, handler, RemediationRequestError, remediatorConfig } from "../../../functions/handlers/remediator";
 import { awsError, testClients } from "../../adapters/aws/remediation-fixtures";
 import { ACCOUNT, SELF_ROLE_ARN as ANALYZER_ROLE_ARN, attachAdmin, authorizeIngress, deletePublicAccessBlock, record, selfIdentity, stopLogging } from "../log-analyzer/records";
@@ -190,19 +191,28 @@ describe("remediator configuration and handler", () => {
     TRIGGER_ROLE_ARNS: ANALYZER_ROLE_ARN,
   };
 
-  it("reads the trigger roles and rejects a bad environment with every reason", () => {
+  it("reads the trigger roles, keeps the remediable rules' settings, and rejects a bad environment with every reason", () => {
     // Act
-    const cfg = remediatorConfig(catalog, ENV);
+    const cfg = remediatorConfig(remediableRules, { ...ENV, RULE_SETTINGS: JSON.stringify({ "ssm.plaintext-secret-parameter": { allowNames: ["x"] } }) });
+    const unknown = (() => {
+      try {
+        remediatorConfig(remediableRules, { ...ENV, REMEDIATION: '{"ssm.plaintext-secret-parameter": "apply"}' });
+      } catch (e) {
+        return (e as Error).message;
+      }
+    })();
     const bad = (() => {
       try {
-        remediatorConfig(catalog, { AWS_REGION: "us-east-1", REMEDIATION: '{"nope.rule": "apply"}', TRIGGER_ROLE_ARNS: "arn:aws:iam::1:user/x" });
+        remediatorConfig(remediableRules, { AWS_REGION: "us-east-1", REMEDIATION: '{"ssm.plaintext-secret-parameter": "apply"}', TRIGGER_ROLE_ARNS: "arn:aws:iam::1:user/x" });
       } catch (e) {
         return (e as Error).message;
       }
     })();
     // Assess
     expect(cfg).toEqual({ region: "us-east-1", ruleSettings: {}, remediation: { [LOGGING_STOPPED]: "apply" }, functionRoleArn: REMEDIATOR_ROLE_ARN, triggerRoleArns: [ANALYZER_ROLE_ARN] });
-    expect(bad).toMatch(/^remediator: invalid environment: TRIGGER_ROLE_ARNS\.0: must be IAM role ARNs/);
+    expect(bad).toMatch(/^remediator: invalid environment: FUNCTION_ROLE_ARN: is required but not set; TRIGGER_ROLE_ARNS\.0: must be IAM role ARNs/);
+    // Settings of rules without a remediation are the analyzer's to check; REMEDIATION may only name remediable rules.
+    expect(unknown).toMatch(/^remediator: invalid environment: REMEDIATION\.ssm\.plaintext-secret-parameter: not one of the rules with a remediation \(/);
   });
 
   it("fails every invocation with the reason while the environment is wrong", async () => {

@@ -1,7 +1,6 @@
 import { Logger } from "@aws-lambda-powertools/logger";
 import { CloudTrailClient, GetTrailStatusCommand, StartLoggingCommand, ThrottlingException, TrailNotFoundException } from "@aws-sdk/client-cloudtrail";
 import { PublishBatchCommand, SNSClient } from "@aws-sdk/client-sns";
-import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { mockClient } from "aws-sdk-client-mock";
 import { TrailControl } from "../../../functions/adapters/aws/trail-status";
 import type { Alert } from "../../../functions/core/alert/alert";
@@ -13,7 +12,6 @@ const TOPIC = `arn:aws:sns:${TRAIL_REGION}:${ACCOUNT}:trailwatch-alerts`;
 describe("trail-guard handler", () => {
   const cloudtrail = mockClient(CloudTrailClient);
   const sns = mockClient(SNSClient);
-  const sts = mockClient(STSClient);
   let clientRegions: string[];
 
   beforeEach(() => {
@@ -22,14 +20,12 @@ describe("trail-guard handler", () => {
       Successful: input.PublishBatchRequestEntries.map((e) => ({ Id: e.Id, MessageId: `msg-${e.Id}` })),
       Failed: [],
     }));
-    sts.on(GetCallerIdentityCommand).resolves({ Account: ACCOUNT, Arn: `arn:aws:sts::${ACCOUNT}:assumed-role/${GUARD_ROLE}/trailwatch-trail-guard`, UserId: "AROAEXAMPLEGUARD0001:trailwatch-trail-guard" });
     cloudtrail.on(StartLoggingCommand).resolves({});
     cloudtrail.on(GetTrailStatusCommand).resolves({ IsLogging: true });
   });
   afterEach(() => {
     cloudtrail.reset();
     sns.reset();
-    sts.reset();
   });
 
   function handler(env: Record<string, string> = {}) {
@@ -45,6 +41,7 @@ describe("trail-guard handler", () => {
         ALERT_TOPIC_ARN: TOPIC,
         PROTECTED_TRAILS: JSON.stringify([TRAIL_ARN]),
         REMEDIATION: JSON.stringify({ "cloudtrail.logging-stopped": "apply" }),
+        FUNCTION_ROLE_ARN: `arn:aws:iam::${ACCOUNT}:role/${GUARD_ROLE}`,
         ...env,
       },
       { control, logger: new Logger({ serviceName: "trail-guard", logLevel: "SILENT" }) },
@@ -215,6 +212,11 @@ describe("trail-guard handler", () => {
     await expect(handler({ PROTECTED_TRAILS: '["org-trail"]' })(apiCall({ eventName: "StopLogging" }))).rejects.toThrow(
       'PROTECTED_TRAILS[0] ("org-trail") is not a trail ARN',
     );
-    await expect(handler({ REMEDIATION: '{"cloudtrail.logging-stopped":"yes"}' })(apiCall({ eventName: "StopLogging" }))).rejects.toThrow(/^REMEDIATION\.cloudtrail\.logging-stopped: /);
+    await expect(handler({ REMEDIATION: '{"cloudtrail.logging-stopped":"yes"}' })(apiCall({ eventName: "StopLogging" }))).rejects.toThrow(
+      /^trail-guard: invalid environment: REMEDIATION\.cloudtrail\.logging-stopped: /,
+    );
+    await expect(handler({ FUNCTION_ROLE_ARN: `arn:aws:iam::${ACCOUNT}:user/jane`, TRAIL_BUCKET_NAME: "[1]" })(apiCall({ eventName: "StopLogging" }))).rejects.toThrow(
+      /^trail-guard: invalid environment: TRAIL_BUCKET_NAME: expected names separated by commas.*; FUNCTION_ROLE_ARN: must be an IAM role ARN$/,
+    );
   });
 });

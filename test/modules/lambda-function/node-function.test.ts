@@ -62,12 +62,14 @@ describe("NodeFunction", () => {
     expect(second.sha256Base64).toBe(first.sha256Base64);
   });
 
-  it("sets Powertools' service name and metrics namespace, and source maps only when asked", () => {
+  it("sets Powertools' service name and metrics namespace, its own role's ARN, and source maps only when asked", () => {
     // Act
-    const plain = only<any>(synth({ environment: { TABLE: "t" } }).resource.aws_lambda_function);
+    const plainTf = synth({ environment: { TABLE: "t", FUNCTION_ROLE_ARN: "not-this" } });
+    const plain = only<any>(plainTf.resource.aws_lambda_function);
     const mapped = only<any>(synth({ sourcemap: true }).resource.aws_lambda_function);
     // Assess
-    expect(plain.environment.variables).toEqual({ POWERTOOLS_SERVICE_NAME: "echo", POWERTOOLS_METRICS_NAMESPACE: "trailwatch", TABLE: "t" });
+    const roleId = Object.keys(plainTf.resource.aws_iam_role)[0];
+    expect(plain.environment.variables).toEqual({ POWERTOOLS_SERVICE_NAME: "echo", POWERTOOLS_METRICS_NAMESPACE: "trailwatch", TABLE: "t", FUNCTION_ROLE_ARN: `\${aws_iam_role.${roleId}.arn}` });
     expect(mapped.environment.variables.NODE_OPTIONS).toBe("--enable-source-maps");
     expect(mapped.source_code_hash).not.toBe(plain.source_code_hash);
   });

@@ -167,7 +167,7 @@ describe("LogAnalyzer", () => {
       expect(fn.environment.variables).toMatchObject({
         REMEDIATION: analyzer.environment.variables.REMEDIATION,
         RULE_SETTINGS: JSON.stringify({ "ec2.security-group-open-to-world": { allowedPorts: [443] } }),
-        FUNCTION_ROLE_ARN: `arn:aws:iam::${ACCOUNT}:role/${REMEDIATOR}`,
+        FUNCTION_ROLE_ARN: refTo(applied, "aws_iam_role", (r) => r.name === REMEDIATOR, "arn"),
         TRIGGER_ROLE_ARNS: `arn:aws:iam::${ACCOUNT}:role/${analyzerRole.name}`,
       });
       expect(findResource(applied, "aws_iam_role", (r) => r.name === REMEDIATOR)).toBeDefined();
