@@ -1,9 +1,13 @@
 import { Logger } from "@aws-lambda-powertools/logger";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { SNSClient } from "@aws-sdk/client-sns";
 import type { Context } from "aws-lambda";
 import { catalog } from "../core/rules/catalog";
 import { RuleEngine } from "../core/rules/engine";
+import { LedgerAlertSink } from "../adapters/aws/alert-ledger-sink";
+import { DynamoIdempotencyStore } from "../adapters/aws/idempotency-store";
 import { SnsAlertSink } from "../adapters/aws/sns-alert-sink";
+import type { AlertSink } from "../core/ports";
 import { TrailControl } from "../adapters/aws/trail-status";
 import { TrailGuard, type GuardOutcome } from "./trail-guard/guard";
 import { trailGuardConfig } from "./trail-guard/config";
@@ -13,6 +17,9 @@ import { TRAIL_TAMPERING_RULE_ID, trailTamperingRule } from "./trail-guard/tampe
 export interface TrailGuardOverrides {
   control?: TrailControl;
   logger?: Logger;
+  /** Clients (tests point them at local servers). */
+  sns?: SNSClient;
+  dynamodb?: DynamoDBClient;
 }
 
 /**
@@ -23,6 +30,14 @@ export interface TrailGuardOverrides {
 export function createTrailGuardHandler(env: Record<string, string | undefined> = process.env, overrides: TrailGuardOverrides = {}) {
   const logger = overrides.logger ?? new Logger({ serviceName: "trail-guard" });
   let guard: TrailGuard | undefined;
+
+  /** SNS, through the alert ledger when there is one: an alert the log analyzer already sent is left out. */
+  function alertSink(topicArn: string, ledgerTable: string | undefined): AlertSink {
+    const sns = new SnsAlertSink(overrides.sns ?? new SNSClient({}), topicArn);
+    if (!ledgerTable) return sns;
+    const ledger = new DynamoIdempotencyStore(overrides.dynamodb ?? new DynamoDBClient({}), ledgerTable);
+    return new LedgerAlertSink(sns, ledger, { onDuplicate: (a) => logger.info("alert already sent by the log analyzer; left out", { alertId: a.id, rule: a.rule }) });
+  }
 
   function build(): TrailGuard {
     const cfg = trailGuardConfig(env);
@@ -35,7 +50,7 @@ export function createTrailGuardHandler(env: Record<string, string | undefined> 
       protectedTrails: cfg.protectedTrails,
       remediation: cfg.remediation,
       control: overrides.control ?? new TrailControl(),
-      sink: new SnsAlertSink(new SNSClient({}), cfg.alertTopicArn),
+      sink: alertSink(cfg.alertTopicArn, cfg.alertLedgerTable),
       // From FUNCTION_ROLE_ARN: recognising its own StartLogging needs no call to STS.
       self: async () => cfg.self,
       logger,

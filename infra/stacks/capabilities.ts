@@ -1,5 +1,6 @@
 import type { Construct } from "constructs";
 import type { TerraformProvider } from "cdktf";
+import type { AlertLedgerRef } from "../../modules/alerting";
 import { LogAnalyzer } from "../../modules/log-analyzer";
 import { OrgAnomaly } from "../../modules/org-anomaly";
 import { Scoring } from "../../modules/scoring";
@@ -9,6 +10,8 @@ import { enabled, type DeploymentConfig } from "../config/schema";
 /** What every capability gets besides its own config section. */
 export interface CapabilityContext {
   alertTopicArn: string;
+  /** Alerts two capabilities may raise for one event go out once (trail guard and log analyzer). */
+  alertLedger: AlertLedgerRef;
   /** Aliased providers of the watched regions other than the home region, by region. */
   regionProviders: Record<string, TerraformProvider>;
 }
@@ -21,11 +24,11 @@ export interface CapabilityContext {
 export const CAPABILITIES: { [key: string]: (scope: Construct, cfg: DeploymentConfig, ctx: CapabilityContext) => Construct | undefined } = {
   trailGuard: (scope, cfg, ctx) => {
     const s = enabled(cfg, "trailGuard");
-    return s && new TrailGuard(scope, "trail-guard", { ...s, alertTopicArn: ctx.alertTopicArn, regionProviders: ctx.regionProviders });
+    return s && new TrailGuard(scope, "trail-guard", { ...s, alertTopicArn: ctx.alertTopicArn, regionProviders: ctx.regionProviders, alertLedger: ctx.alertLedger });
   },
   logAnalyzer: (scope, cfg, ctx) => {
     const s = enabled(cfg, "logAnalyzer");
-    return s && new LogAnalyzer(scope, "log-analyzer", { ...s, alertTopicArn: ctx.alertTopicArn });
+    return s && new LogAnalyzer(scope, "log-analyzer", { ...s, alertTopicArn: ctx.alertTopicArn, alertLedger: ctx.alertLedger });
   },
   orgAnomaly: (scope, cfg, ctx) => {
     const s = enabled(cfg, "orgAnomaly");

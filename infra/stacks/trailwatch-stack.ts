@@ -51,7 +51,7 @@ export class TrailwatchStack extends TerraformStack {
     });
 
     for (const [key, build] of Object.entries(CAPABILITIES)) {
-      const c = build(this, config, { alertTopicArn: this.alerting.topicArn, regionProviders });
+      const c = build(this, config, { alertTopicArn: this.alerting.topicArn, alertLedger: this.alerting.ledger, regionProviders });
       if (c) this.capabilities[key] = c;
     }
 

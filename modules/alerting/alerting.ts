@@ -1,5 +1,6 @@
 import { Construct } from "constructs";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
+import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
 import { LambdaEventSourceMapping } from "@cdktf/provider-aws/lib/lambda-event-source-mapping";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
@@ -50,6 +51,12 @@ export interface HecForwarding {
   subscription: SnsTopicSubscription;
 }
 
+/** The alert ledger table, as the functions that publish through it need it. */
+export interface AlertLedgerRef {
+  tableName: string;
+  tableArn: string;
+}
+
 /**
  * The one alert topic every capability publishes to (KMS-encrypted), its email subscriptions
  * (filtered on the `email` and `severityRank` message attributes set by `SnsAlertSink`) and, when
@@ -60,6 +67,12 @@ export class Alerting extends Construct {
   readonly topicArn: string;
   readonly emailSubscriptions: SnsTopicSubscription[];
   readonly hec?: HecForwarding;
+  /**
+   * Alerts sent, by alert id (`LedgerAlertSink`): the trail guard and the log analyzer can raise the
+   * same alert for one event (the analyzer is the backstop for lost EventBridge deliveries); the
+   * second one finds it here and leaves it out. Items expire after 15 days (TTL `expiresAt`).
+   */
+  readonly ledger: AlertLedgerRef;
   /** Alarms on the HEC dead-letter queues (they notify the topic, so people hear that Splunk is missing alerts). */
   readonly alarms: CloudwatchMetricAlarm[] = [];
 
@@ -108,6 +121,18 @@ export class Alerting extends Construct {
           filterPolicy: JSON.stringify(emailFilter),
         }),
     );
+
+    const ledgerName = platform.name("alert-ledger");
+    const ledger = new DynamodbTable(this, "ledger", {
+      name: ledgerName,
+      billingMode: "PAY_PER_REQUEST",
+      hashKey: "pk",
+      attribute: [{ name: "pk", type: "S" }],
+      ttl: { attributeName: "expiresAt", enabled: true },
+      serverSideEncryption: { enabled: true, kmsKeyArn: key.arn },
+      pointInTimeRecovery: { enabled: true },
+    });
+    this.ledger = { tableName: ledger.name, tableArn: ledger.arn };
 
     if (props.hec) this.hec = this.hecForwarding(platform, props.hec, props.forwarderEntry ?? "functions/handlers/hec-forwarder.ts");
   }

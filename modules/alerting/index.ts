@@ -1,2 +1,2 @@
-export { Alerting, HEC_MAX_RECEIVE_COUNT, type AlertingProps, type HecSinkProps, type HecForwarding } from "./alerting";
+export { Alerting, HEC_MAX_RECEIVE_COUNT, type AlertingProps, type AlertLedgerRef, type HecSinkProps, type HecForwarding } from "./alerting";
 export { hecTokenStatements, parameterArn, type HecTokenReference } from "./hec-token";

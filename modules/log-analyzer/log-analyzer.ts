@@ -8,6 +8,7 @@ import { S3BucketNotification } from "@cdktf/provider-aws/lib/s3-bucket-notifica
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
+import type { AlertLedgerRef } from "../alerting/alerting";
 import { NodeFunction } from "../lambda-function";
 import { Platform, policyDocument } from "../platform";
 import { logKeyPrefix, parseTopicArn, type LogAnalyzerSettings } from "./config";
@@ -22,6 +23,8 @@ export interface LogAnalyzerProps extends LogAnalyzerSettings {
    * receive them: point this at a topic people read when the alert topic's mail is filtered.
    */
   alarmTopicArn?: string;
+  /** The alert ledger (from `Alerting`): an alert the trail guard already sent for the same event is left out. */
+  alertLedger?: AlertLedgerRef;
 }
 
 /** Every way S3 creates an object: CloudTrail writes large log files with multipart upload. */
@@ -157,6 +160,7 @@ export class LogAnalyzer extends Construct {
       REMEDIATION: JSON.stringify(props.remediation),
       RULE_SETTINGS: JSON.stringify(props.ruleSettings),
       ...(this.remediator ? { REMEDIATOR_FUNCTION: this.remediator.functionName } : {}),
+      ...(props.alertLedger ? { ALERT_LEDGER_TABLE: props.alertLedger.tableName } : {}),
     };
     checkEnvironmentSize(environment);
 
@@ -179,6 +183,7 @@ export class LogAnalyzer extends Construct {
         queueArn: this.queue.arn,
         tableArn: this.table.arn,
         remediatorArn: this.remediator?.function.arn,
+        ledgerTableArn: props.alertLedger?.tableArn,
       }),
     });
 

@@ -17,6 +17,8 @@ export interface AnalyzerPolicyContext {
   tableArn: string;
   /** The remediator function, when one is deployed: the analyzer may only invoke it. */
   remediatorArn?: string;
+  /** The alert ledger table (platform key), when alerts go out through it. */
+  ledgerTableArn?: string;
 }
 
 /** The remediations that run in `apply` mode, each with the rule ids that enable it, in a stable order. */
@@ -81,7 +83,11 @@ export function logAnalyzerStatements(settings: LogAnalyzerSettings, ctx: Analyz
     },
     { sid: "PublishAlerts", actions: ["sns:Publish"], resources: [ctx.alertTopicArn] },
   );
-  // One key statement: the table, the topic and (usually) the queue use the platform key.
+  if (ctx.ledgerTableArn) {
+    // LedgerAlertSink claims, completes and releases alert ids with conditional UpdateItem only.
+    statements.push({ sid: "SendEachAlertOnce", actions: ["dynamodb:GetItem", "dynamodb:UpdateItem"], resources: [ctx.ledgerTableArn] });
+  }
+  // One key statement: the tables, the topic and (usually) the queue use the platform key.
   const keys = ctx.intakeKeyArn ? [ctx.platformKeyArn, ctx.intakeKeyArn] : [ctx.platformKeyArn];
   statements.push({ sid: "UseDeploymentKeys", actions: ["kms:GenerateDataKey", "kms:Decrypt"], resources: keys });
 

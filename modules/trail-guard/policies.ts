@@ -22,8 +22,13 @@ export function alertPublishStatements(ctx: PolicyContext): PolicyStatementSpec[
  * is granted only in `apply` mode, and only on the protected trails: in `dry-run` the function says
  * what it would do and needs no write access; a trail outside the list can never be touched.
  */
-export function trailGuardStatements(settings: TrailGuardSettings, ctx: PolicyContext): PolicyStatementSpec[] {
+export function trailGuardStatements(settings: TrailGuardSettings, ctx: PolicyContext & { ledgerTableArn?: string }): PolicyStatementSpec[] {
   const statements = alertPublishStatements(ctx);
+  if (ctx.ledgerTableArn) {
+    // LedgerAlertSink claims, completes and releases alert ids with conditional UpdateItem only (the
+    // table uses the platform key, already granted for the topic).
+    statements.push({ sid: "SendEachAlertOnce", actions: ["dynamodb:GetItem", "dynamodb:UpdateItem"], resources: [ctx.ledgerTableArn] });
+  }
   if (settings.remediation["cloudtrail.logging-stopped"] === "apply") {
     statements.push({
       sid: "RestartLoggingOfProtectedTrails",

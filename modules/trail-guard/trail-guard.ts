@@ -12,6 +12,7 @@ import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
 import { NodeFunction } from "../lambda-function";
 import { Platform, policyDocument } from "../platform";
 import type { TrailGuardSettings } from "./config";
+import type { AlertLedgerRef } from "../alerting/alerting";
 import { guardPatterns, type GuardPattern } from "./patterns";
 import { heartbeatStatements, trailGuardStatements } from "./policies";
 import { regionalProvider } from "./regional-provider";
@@ -30,6 +31,8 @@ export interface TrailGuardProps extends TrailGuardSettings {
    * gets an existing aliased provider of that region from the stack, or a new one (see `regionalProvider`).
    */
   regionProviders?: Record<string, TerraformProvider>;
+  /** The alert ledger (from `Alerting`): the log analyzer leaves out an alert the guard already sent for the same event. */
+  alertLedger?: AlertLedgerRef;
 }
 
 /**
@@ -101,10 +104,11 @@ export class TrailGuard extends Construct {
         REMEDIATION: JSON.stringify(props.remediation),
         ...(props.trailBucketName ? { TRAIL_BUCKET_NAME: props.trailBucketName } : {}),
         ...(props.trailKmsKeyArn ? { TRAIL_KMS_KEY_ARN: props.trailKmsKeyArn } : {}),
+        ...(props.alertLedger ? { ALERT_LEDGER_TABLE: props.alertLedger.tableName } : {}),
       },
       timeoutSeconds: 30,
       memoryMb: 256,
-      statements: trailGuardStatements(props, policyCtx),
+      statements: trailGuardStatements(props, { ...policyCtx, ledgerTableArn: props.alertLedger?.tableArn }),
       invokedAsynchronously: true,
     });
 

@@ -143,6 +143,22 @@ describe("the example deployment", () => {
       }
     });
 
+    it("lets the trail guard and the log analyzer send an alert for one event once, through one ledger table", () => {
+      // Act
+      const ledger = m.managed("aws_dynamodb_table").filter((t) => m.value(t, "name") === `${CONFIG.namePrefix}-alert-ledger`);
+      const users = m.managed("aws_lambda_function").filter((f) => ledger.some((t) => m.refs(f.address, "environment.0.variables").includes(t.address)));
+      const grants = docs.identity.filter(allows).filter((s) => s.sid === "SendEachAlertOnce");
+      // Assess
+      expect(ledger).toHaveLength(1);
+      expect(users.map((f) => m.value(f, "function_name")).sort()).toEqual([`${CONFIG.namePrefix}-log-analyzer`, `${CONFIG.namePrefix}-trail-guard`]);
+      for (const f of users) expect(m.expr(f.address, "environment.0.variables")?.references).toContain(`${ledger[0]!.address}.name`);
+      expect(grants).toHaveLength(2);
+      for (const g of grants) {
+        expect(g.actions.sort()).toEqual(["dynamodb:GetItem", "dynamodb:UpdateItem"]);
+        expect(g.resources).toEqual([`\${${ledger[0]!.address}.arn}`]);
+      }
+    });
+
     it("keeps remediation write access in the remediator function; the log analyzer may only invoke it", () => {
       // Prepare
       const writes = new Set(Object.values(REMEDIATION_PERMISSIONS).flatMap((p) => p.actions.filter((a) => !/:(Get|Describe|List)/.test(a))));

@@ -1,13 +1,15 @@
 import * as z from "zod"; // namespace import: lets esbuild drop what is unused (the named `z` pulls in all of zod, ~450 KB)
 import type { AnyRule } from "../../core/rules/rule";
 import type { RemediationMode } from "../../core/remediation/permissions";
-import { arnVar, jsonVar, parseEnv } from "../shared/env";
+import { arnVar, jsonVar, parseEnv, tableVar } from "../shared/env";
 import { checkRuleEnvironment } from "../shared/rule-env";
 
 const envSchema = z.object({
   AWS_REGION: z.string().trim().min(1),
   ALERT_TOPIC_ARN: arnVar("sns", "arn:aws:sns:us-east-1:111122223333:trailwatch-alerts"),
-  IDEMPOTENCY_TABLE: z.string().trim().regex(/^[A-Za-z0-9_.-]{3,255}$/, "must be a DynamoDB table name (3-255 of A-Z a-z 0-9 _ . -)"),
+  IDEMPOTENCY_TABLE: tableVar(),
+  /** The alert ledger shared with the trail guard: an alert it already sent for the same event is left out. */
+  ALERT_LEDGER_TABLE: tableVar().optional(),
   RULE_SETTINGS: jsonVar(z.record(z.string(), z.unknown()).default({}), 'a JSON object keyed by rule id, e.g. {"ec2.security-group-open-to-world": {"allowedPorts": [443]}}'),
   REMEDIATION: jsonVar(
     z.record(z.string(), z.enum(["off", "dry-run", "apply"])).default({}),
@@ -36,6 +38,8 @@ export interface LogAnalyzerConfig {
   alertTopicArn: string;
   idempotencyTable: string;
   idempotencyTtlDays: number;
+  /** The alert ledger table, when alerts go out once across the trail guard and the analyzer. */
+  alertLedgerTable?: string;
   ruleSettings: Record<string, unknown>;
   /** Remediation mode per rule id; only rules that have a remediation may appear. */
   remediation: Record<string, RemediationMode>;
@@ -58,6 +62,7 @@ export function logAnalyzerConfig(catalog: readonly AnyRule[], env: Record<strin
     alertTopicArn: e.ALERT_TOPIC_ARN,
     idempotencyTable: e.IDEMPOTENCY_TABLE,
     idempotencyTtlDays: e.IDEMPOTENCY_TTL_DAYS,
+    ...(e.ALERT_LEDGER_TABLE ? { alertLedgerTable: e.ALERT_LEDGER_TABLE } : {}),
     ruleSettings: e.RULE_SETTINGS,
     remediation: e.REMEDIATION,
     ...(e.FUNCTION_ROLE_ARN ? { functionRoleArn: e.FUNCTION_ROLE_ARN } : {}),

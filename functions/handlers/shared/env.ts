@@ -48,3 +48,51 @@ export function arnVar(service: string, example: string) {
     .trim()
     .regex(new RegExp(`^arn:aws[a-z-]*:${service}:`), `must be an ${service} ARN such as ${example}`);
 }
+
+/** A DynamoDB table name. */
+export function tableVar() {
+  return z.string().trim().regex(/^[A-Za-z0-9_.-]{3,255}$/, "must be a DynamoDB table name (3-255 of A-Z a-z 0-9 _ . -)");
+}
+
+/** Blank (unset, empty or only spaces) counts as unset, as it does for every optional variable. */
+const isBlank = (v: unknown) => v === undefined || (typeof v === "string" && v.trim() === "");
+
+/**
+ * A variable that must be set. Unset or blank fails with `is not set; expected <expected>`, which
+ * says what to put there (parseEnv's generic "is required but not set" does not); otherwise the
+ * value goes on to `schema`. E.g. `requiredVar(arnVar("sns", example), "an SNS topic ARN such as ...")`.
+ */
+export function requiredVar<T extends z.ZodType>(schema: T, expected: string) {
+  return z.preprocess((v, ctx) => {
+    if (!isBlank(v)) return v;
+    ctx.addIssue({ code: "custom", message: `is not set; expected ${expected}` });
+    return z.NEVER;
+  }, schema);
+}
+
+/** Optional free text, trimmed; blank gives `fallback` (undefined without one). */
+export function textVar<F extends string | undefined = undefined>(fallback?: F) {
+  return z
+    .string()
+    .optional()
+    .transform((v): string | F => v?.trim() || (fallback as F));
+}
+
+/**
+ * An optional integer from `min` to `max`; blank gives `fallback`. The value is read with `Number`
+ * after trimming, so `"60"` and `" 60 "` are 60 and `"60.5"`, `"1h"` are refused, with the bound
+ * and an example in the message.
+ */
+export function intVar(fallback: number, min: number, max: number) {
+  return z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (isBlank(v)) return fallback;
+      const text = v!.trim();
+      const n = Number(text);
+      if (Number.isInteger(n) && n >= min && n <= max) return n;
+      ctx.addIssue({ code: "custom", message: `must be an integer from ${min} to ${max}, e.g. ${fallback} (the default when unset); got "${text}"` });
+      return z.NEVER;
+    });
+}

@@ -5,6 +5,7 @@ import { mockClient } from "aws-sdk-client-mock";
 import { TrailControl } from "../../../functions/adapters/aws/trail-status";
 import type { Alert } from "../../../functions/core/alert/alert";
 import { createTrailGuardHandler } from "../../../functions/handlers/trail-guard";
+import { startDynalite, type LocalDynamo } from "../../support/dynalite";
 import { ACCOUNT, apiCall, GUARD_ROLE, guardRole, TRAIL_ARN, TRAIL_REGION } from "./events";
 
 const TOPIC = `arn:aws:sns:${TRAIL_REGION}:${ACCOUNT}:trailwatch-alerts`;
@@ -28,7 +29,7 @@ describe("trail-guard handler", () => {
     sns.reset();
   });
 
-  function handler(env: Record<string, string> = {}) {
+  function handler(env: Record<string, string> = {}, clients: { dynamodb?: LocalDynamo["client"] } = {}) {
     const control = new TrailControl(
       (region) => {
         clientRegions.push(region);
@@ -44,7 +45,7 @@ describe("trail-guard handler", () => {
         FUNCTION_ROLE_ARN: `arn:aws:iam::${ACCOUNT}:role/${GUARD_ROLE}`,
         ...env,
       },
-      { control, logger: new Logger({ serviceName: "trail-guard", logLevel: "SILENT" }) },
+      { control, logger: new Logger({ serviceName: "trail-guard", logLevel: "SILENT" }), ...clients },
     );
   }
 
@@ -218,5 +219,35 @@ describe("trail-guard handler", () => {
     await expect(handler({ FUNCTION_ROLE_ARN: `arn:aws:iam::${ACCOUNT}:user/jane`, TRAIL_BUCKET_NAME: "[1]" })(apiCall({ eventName: "StopLogging" }))).rejects.toThrow(
       /^trail-guard: invalid environment: TRAIL_BUCKET_NAME: expected names separated by commas.*; FUNCTION_ROLE_ARN: must be an IAM role ARN$/,
     );
+  });
+
+  describe("with the alert ledger shared with the log analyzer", () => {
+    const LEDGER = "trailwatch-alert-ledger";
+    let db: LocalDynamo;
+    beforeAll(async () => {
+      db = await startDynalite();
+      await db.createTable(LEDGER);
+    });
+    afterAll(async () => db?.stop());
+
+    it("publishes an alert once when the same event arrives twice (EventBridge delivers at least once; the analyzer sees it again later)", async () => {
+      // Prepare: two containers of the guard over one ledger.
+      const event = apiCall({ eventName: "DeleteTrail" });
+      const first = handler({ ALERT_LEDGER_TABLE: LEDGER }, { dynamodb: db.client });
+      const second = handler({ ALERT_LEDGER_TABLE: LEDGER }, { dynamodb: db.client });
+      // Act
+      const a = await first(event);
+      const b = await second(event);
+      // Assess
+      expect(a).toMatchObject({ outcome: "alerted" });
+      expect(b).toMatchObject({ outcome: "alerted" });
+      expect(published().map((p) => p.alert.rule)).toEqual(["cloudtrail.trail-deleted"]);
+    });
+
+    it("refuses a ledger table name that is not one, naming the variable", async () => {
+      await expect(handler({ ALERT_LEDGER_TABLE: "no spaces allowed" })(apiCall({ eventName: "DeleteTrail" }))).rejects.toThrow(
+        /^trail-guard: invalid environment: ALERT_LEDGER_TABLE: must be a DynamoDB table name/,
+      );
+    });
   });
 });

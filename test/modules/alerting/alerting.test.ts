@@ -56,6 +56,22 @@ describe("Alerting", () => {
     expect(JSON.parse(values(tf.resource.aws_sns_topic_subscription)[0].filter_policy)).toEqual({ $or: [{ email: ["yes"] }, { rule: [{ exists: false }] }] });
   });
 
+  it("keeps an alert ledger table (KMS, point-in-time recovery, TTL) so an alert two functions raise goes out once", () => {
+    // Act
+    const tf = synth();
+    // Assess
+    expect(values(tf.resource.aws_dynamodb_table)).toEqual([
+      expect.objectContaining({
+        name: "tw-alert-ledger",
+        hash_key: "pk",
+        billing_mode: "PAY_PER_REQUEST",
+        ttl: { attribute_name: "expiresAt", enabled: true },
+        point_in_time_recovery: { enabled: true },
+        server_side_encryption: { enabled: true, kms_key_arn: expect.stringContaining("aws_kms_key.platform_key") },
+      }),
+    ]);
+  });
+
   it("deploys no HEC plumbing without a HEC sink", () => {
     // Act
     const tf = synth();
@@ -105,6 +121,7 @@ describe("Alerting", () => {
         HEC_SOURCETYPE: "trailwatch:alert",
         HEC_SOURCE: "trailwatch",
         HEC_DLQ_URL: expect.stringMatching(/^\$\{aws_sqs_queue\.alerting_hec-rejected_\w+\.url\}$/),
+        FUNCTION_ROLE_ARN: expect.stringMatching(/^\$\{aws_iam_role\.alerting_hec-forwarder_role_\w+\.arn\}$/),
       });
     });
 
