@@ -51,6 +51,13 @@ export interface ForwardingRegion {
   region: string;
   rules: CloudwatchEventRule[];
   targets: CloudwatchEventTarget[];
+  /**
+   * Events this region's rules could not put on the home bus (EventBridge's retries exhausted, the
+   * role's permission missing): KMS-encrypted with the region's platform key, kept 14 days, one
+   * per region because a target's DLQ must be in the rule's region. The log analyzer still reports
+   * the calls from the log files; this queue keeps the events to read and replay.
+   */
+  dlq: SqsQueue;
 }
 
 /**
@@ -207,6 +214,13 @@ export class TrailGuard extends Construct {
         const scope = new Construct(this, `forward-${region}`);
         const rules: CloudwatchEventRule[] = [];
         const targets: CloudwatchEventTarget[] = [];
+        const dlq = new SqsQueue(scope, "forward-dlq", {
+          provider,
+          name: platform.name("trail-guard-forward-dlq"),
+          kmsMasterKeyId: platform.keyFor(provider).arn,
+          kmsDataKeyReusePeriodSeconds: 300,
+          messageRetentionSeconds: 14 * 24 * 3600,
+        });
         for (const p of patterns) {
           const rule = new CloudwatchEventRule(scope, `${p.id}-rule`, {
             provider,
@@ -222,10 +236,25 @@ export class TrailGuard extends Construct {
               targetId: "home-bus",
               arn: homeBusArn,
               roleArn: forwarderRole.arn,
+              deadLetterConfig: { arn: dlq.arn },
+              retryPolicy: { maximumEventAgeInSeconds: 6 * 3600, maximumRetryAttempts: 185 },
             }),
           );
         }
-        this.forwarding.push({ region, rules, targets });
+        new SqsQueuePolicy(scope, "forward-dlq-policy", {
+          provider,
+          queueUrl: dlq.url,
+          policy: policyDocument(scope, "forward-dlq-policy-document", [
+            {
+              sid: "ForwardingRulesOfThisRegionSendUndeliveredEvents",
+              principals: [{ type: "Service", identifiers: ["events.amazonaws.com"] }],
+              actions: ["sqs:SendMessage"],
+              resources: [dlq.arn],
+              conditions: [{ test: "ArnEquals", variable: "aws:SourceArn", values: rules.map((r) => r.arn) }],
+            },
+          ], { provider }).json,
+        });
+        this.forwarding.push({ region, rules, targets, dlq });
       }
     }
 

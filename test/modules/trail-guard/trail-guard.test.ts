@@ -64,6 +64,27 @@ describe("TrailGuard", () => {
     }
   });
 
+  it("keeps events a forwarding rule could not deliver in a DLQ of its region, encrypted with that region's key, writable only by those rules", () => {
+    // Act
+    const queues = resourcesOf(tf, "aws_sqs_queue").filter(([, q]) => q.name === "tw-trail-guard-forward-dlq");
+    const targets = resourcesOf(tf, "aws_cloudwatch_event_target").map(([, t]) => t).filter((t) => t.provider);
+    // Assess
+    expect(queues.map(([, q]) => q.provider).sort()).toEqual(["aws.eu-central-1", "aws.us-east-1"]);
+    for (const [id, q] of queues) {
+      const region = q.provider.replace(/^aws\./, "");
+      expect(q).toMatchObject({ message_retention_seconds: 14 * 24 * 3600, kms_master_key_id: expect.stringMatching(new RegExp(`^\\$\\{aws_kms_key\\.platform_region-${region}_key_\\w+\\.arn\\}$`)) });
+      const mine = targets.filter((t) => t.provider === q.provider);
+      expect(mine).toHaveLength(4);
+      for (const t of mine) expect(t.dead_letter_config).toEqual({ arn: `\${aws_sqs_queue.${id}.arn}` });
+      const policy = findResource(tf, "aws_sqs_queue_policy", (p) => p.queue_url === `\${aws_sqs_queue.${id}.url}`);
+      const regionRules = rules(tf).filter((r) => r.provider === q.provider).map((r) => `\${aws_cloudwatch_event_rule.${r.id}.arn}`);
+      const statements = statementsOf(tf, policy.policy);
+      expect(statements).toEqual([expect.objectContaining({ actions: ["sqs:SendMessage"], principals: [{ type: "Service", identifiers: ["events.amazonaws.com"] }] })]);
+      expect(statements[0].condition).toEqual([{ test: "ArnEquals", variable: "aws:SourceArn", values: expect.arrayContaining(regionRules) }]);
+      expect(statements[0].condition[0].values).toHaveLength(4);
+    }
+  });
+
   it("creates one aliased provider per other region, authenticating like the default provider", () => {
     // Act
     const providers = tf.provider!.aws!;
@@ -99,7 +120,7 @@ describe("TrailGuard", () => {
     const homeRules = rules(tf).filter((r) => !r.provider);
     // Act
     const permissions = resourcesOf(tf, "aws_lambda_permission").map(([, p]) => p);
-    const dlqPolicy = findResource(tf, "aws_sqs_queue_policy", () => true);
+    const dlqPolicy = findResource(tf, "aws_sqs_queue_policy", (p) => !p.provider);
     const homeTargets = resourcesOf(tf, "aws_cloudwatch_event_target").map(([, t]) => t).filter((t) => !t.provider);
     // Assess
     expect(homeRules).toHaveLength(5); // 4 patterns + heartbeat schedule
