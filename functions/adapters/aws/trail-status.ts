@@ -23,21 +23,24 @@ export function parseTrailArn(arn: string): TrailRef | undefined {
   return { arn: arn.trim(), partition: m[1]!, region: m[2]!, account: m[3]!, name: m[4]! };
 }
 
+const TRAILS_EXAMPLE = '["arn:aws:cloudtrail:us-east-1:111122223333:trail/org-trail"]';
+
 /**
- * Parses `PROTECTED_TRAILS` (a JSON array of trail ARNs). Errors name the variable and the bad entry.
+ * Parses `PROTECTED_TRAILS` (a JSON array of trail ARNs). Errors say what is wrong and which entry;
+ * the caller (`parseEnv`) puts the variable's name in front.
  */
-export function parseProtectedTrails(json: string | undefined, variable = "PROTECTED_TRAILS"): TrailRef[] {
+export function parseProtectedTrails(json: string | undefined): TrailRef[] {
   if (json === undefined || json.trim() === "") return [];
   let list: unknown;
   try {
     list = JSON.parse(json);
   } catch {
-    throw new Error(`${variable} is not JSON; expected an array of trail ARNs such as ["arn:aws:cloudtrail:us-east-1:111122223333:trail/org-trail"]`);
+    throw new Error(`is not JSON; expected an array of trail ARNs such as ${TRAILS_EXAMPLE}`);
   }
-  if (!Array.isArray(list)) throw new Error(`${variable} must be a JSON array of trail ARNs`);
+  if (!Array.isArray(list)) throw new Error(`must be a JSON array of trail ARNs, e.g. ${TRAILS_EXAMPLE}`);
   return list.map((v, i) => {
     const t = typeof v === "string" ? parseTrailArn(v) : undefined;
-    if (!t) throw new Error(`${variable}[${i}] (${JSON.stringify(v)}) is not a trail ARN arn:aws:cloudtrail:<region>:<account>:trail/<name>`);
+    if (!t) throw new Error(`entry [${i}] (${JSON.stringify(v)}) is not a trail ARN arn:aws:cloudtrail:<region>:<account>:trail/<name>`);
     return t;
   });
 }

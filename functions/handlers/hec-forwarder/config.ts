@@ -1,5 +1,7 @@
+import * as z from "zod"; // namespace import: lets esbuild drop what is unused (the named `z` pulls in all of zod, ~450 KB)
 import { hecEventUrl } from "../../adapters/aws/hec/client";
 import { secretRefFrom, type SecretRef } from "../../adapters/aws/secret-reference";
+import { intVar, parseEnv, requiredVar, textVar } from "../shared/env";
 
 /** The forwarder's settings, from its environment. */
 export interface HecForwarderConfig {
@@ -16,51 +18,79 @@ export interface HecForwarderConfig {
   tokenMaxAgeSeconds: number;
 }
 
-/** Bad configuration: the message names the variable and what is expected. */
-export class ForwarderConfigError extends Error {
-  override name = "ForwarderConfigError";
-}
+const ENDPOINT_EXAMPLE = "https://splunk.example.com:8088";
+const TOKEN_VARS = { secret: "HEC_TOKEN_SECRET_ARN", parameter: "HEC_TOKEN_PARAMETER_NAME" } as const;
+const TOKEN_EXAMPLE =
+  "e.g. HEC_TOKEN_SECRET_ARN=arn:aws:secretsmanager:us-east-1:111122223333:secret:trailwatch/hec-AbCdEf or HEC_TOKEN_PARAMETER_NAME=/trailwatch/hec-token";
 
-function int(env: Record<string, string | undefined>, name: string, def: number, min: number, max: number): number {
-  const v = env[name]?.trim();
-  if (!v) return def;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min || n > max) throw new ForwarderConfigError(`${name} is "${v}"; expected an integer from ${min} to ${max}`);
-  return n;
-}
+const envSchema = z
+  .object({
+    HEC_ENDPOINT: requiredVar(
+      z
+        .string()
+        .trim()
+        .transform((url, ctx) => {
+          try {
+            hecEventUrl(url);
+            return url;
+          } catch (err) {
+            // hecEventUrl's own words: not a URL, not https, credentials or a query in it.
+            const why = (err as Error).message;
+            ctx.addIssue({ code: "custom", message: /e\.g\./.test(why) ? why : `${why}; expected the HEC base URL, e.g. ${ENDPOINT_EXAMPLE}` });
+            return z.NEVER;
+          }
+        }),
+      `the HEC base URL, e.g. ${ENDPOINT_EXAMPLE}`,
+    ),
+    /** Exactly one of the two token references (checked below, with both in view). */
+    HEC_TOKEN_SECRET_ARN: z.string().optional(),
+    HEC_TOKEN_PARAMETER_NAME: z.string().optional(),
+    /** Unset: the token's default index. */
+    HEC_INDEX: textVar(),
+    HEC_SOURCETYPE: textVar("trailwatch:alert"),
+    HEC_SOURCE: textVar("trailwatch"),
+    HEC_DLQ_URL: z.preprocess(
+      (v) => (typeof v === "string" && v.trim() === "" ? undefined : v),
+      z
+        .string()
+        .trim()
+        .regex(/^https:\/\/sqs\.|^https?:\/\/(127\.0\.0\.1|localhost)/, "must be an SQS queue URL such as https://sqs.us-east-1.amazonaws.com/111122223333/hec-rejected")
+        .optional(),
+    ),
+    HEC_REQUEST_TIMEOUT_MS: intVar(10_000, 100, 120_000),
+    HEC_MAX_BATCH_BYTES: intVar(512 * 1024, 1024, 100 * 1024 * 1024),
+    /** How long the token is cached; a rotated token is picked up within this time. */
+    HEC_TOKEN_MAX_AGE_SECONDS: intVar(300, 0, 86_400),
+  })
+  .superRefine(
+    (e, ctx) => {
+      try {
+        secretRefFrom(e.HEC_TOKEN_SECRET_ARN, e.HEC_TOKEN_PARAMETER_NAME, TOKEN_VARS);
+      } catch (err) {
+        ctx.addIssue({ code: "custom", path: [TOKEN_VARS.secret], message: `${(err as Error).message}; ${TOKEN_EXAMPLE}` });
+      }
+    },
+    // Also when other variables are wrong, so every problem is named at once.
+    { when: () => true },
+  );
 
 /**
- * Reads HEC_ENDPOINT, HEC_TOKEN_SECRET_ARN | HEC_TOKEN_PARAMETER_NAME, HEC_INDEX, HEC_SOURCETYPE,
- * HEC_SOURCE, HEC_DLQ_URL and the optional tuning HEC_REQUEST_TIMEOUT_MS, HEC_MAX_BATCH_BYTES,
- * HEC_TOKEN_MAX_AGE_SECONDS.
+ * Reads and validates HEC_ENDPOINT, HEC_TOKEN_SECRET_ARN | HEC_TOKEN_PARAMETER_NAME (exactly one),
+ * HEC_INDEX, HEC_SOURCETYPE, HEC_SOURCE, HEC_DLQ_URL and the optional tuning HEC_REQUEST_TIMEOUT_MS
+ * (100..120000, default 10000), HEC_MAX_BATCH_BYTES (1 KiB..100 MiB, default 512 KiB) and
+ * HEC_TOKEN_MAX_AGE_SECONDS (0..86400, default 300). Throws `EnvError` naming every bad variable at once.
  */
 export function hecForwarderConfig(env: Record<string, string | undefined>): HecForwarderConfig {
-  const endpoint = env.HEC_ENDPOINT?.trim();
-  if (!endpoint) throw new ForwarderConfigError("HEC_ENDPOINT is not set; expected the HEC base URL, e.g. https://splunk.example.com:8088");
-  try {
-    hecEventUrl(endpoint);
-  } catch (err) {
-    throw new ForwarderConfigError(`HEC_ENDPOINT: ${(err as Error).message}`);
-  }
-  let token: SecretRef;
-  try {
-    token = secretRefFrom(env.HEC_TOKEN_SECRET_ARN, env.HEC_TOKEN_PARAMETER_NAME, { secret: "HEC_TOKEN_SECRET_ARN", parameter: "HEC_TOKEN_PARAMETER_NAME" });
-  } catch (err) {
-    throw new ForwarderConfigError((err as Error).message);
-  }
-  const dlqUrl = env.HEC_DLQ_URL?.trim() || undefined;
-  if (dlqUrl && !/^https:\/\/sqs\.|^https?:\/\/(127\.0\.0\.1|localhost)/.test(dlqUrl)) {
-    throw new ForwarderConfigError(`HEC_DLQ_URL is "${dlqUrl}"; expected an SQS queue URL such as https://sqs.us-east-1.amazonaws.com/111122223333/hec-rejected`);
-  }
+  const e = parseEnv("hec-forwarder", envSchema, env);
   return {
-    endpoint,
-    token,
-    index: env.HEC_INDEX?.trim() || undefined,
-    sourcetype: env.HEC_SOURCETYPE?.trim() || "trailwatch:alert",
-    source: env.HEC_SOURCE?.trim() || "trailwatch",
-    dlqUrl,
-    requestTimeoutMs: int(env, "HEC_REQUEST_TIMEOUT_MS", 10_000, 100, 120_000),
-    maxBatchBytes: int(env, "HEC_MAX_BATCH_BYTES", 512 * 1024, 1024, 100 * 1024 * 1024),
-    tokenMaxAgeSeconds: int(env, "HEC_TOKEN_MAX_AGE_SECONDS", 300, 0, 86_400),
+    endpoint: e.HEC_ENDPOINT,
+    token: secretRefFrom(e.HEC_TOKEN_SECRET_ARN, e.HEC_TOKEN_PARAMETER_NAME, TOKEN_VARS),
+    index: e.HEC_INDEX,
+    sourcetype: e.HEC_SOURCETYPE,
+    source: e.HEC_SOURCE,
+    dlqUrl: e.HEC_DLQ_URL,
+    requestTimeoutMs: e.HEC_REQUEST_TIMEOUT_MS,
+    maxBatchBytes: e.HEC_MAX_BATCH_BYTES,
+    tokenMaxAgeSeconds: e.HEC_TOKEN_MAX_AGE_SECONDS,
   };
 }

@@ -1,4 +1,6 @@
+import * as z from "zod"; // namespace import: lets esbuild drop what is unused (the named `z` pulls in all of zod, ~450 KB)
 import { parseProtectedTrails, type TrailRef } from "../../adapters/aws/trail-status";
+import { intVar, parseEnv, requiredVar, textVar } from "../shared/env";
 
 /** The heartbeat's settings, from its environment. */
 export interface TrailHeartbeatConfig {
@@ -11,37 +13,50 @@ export interface TrailHeartbeatConfig {
   periodMinutes: number;
 }
 
-/** Bad configuration: the message names the variable and what is expected. */
-export class HeartbeatConfigError extends Error {
-  override name = "HeartbeatConfigError";
-}
+const TOPIC_EXAMPLE = "arn:aws:sns:us-east-1:111122223333:trailwatch-alerts";
+const TRAILS_EXAMPLE = '["arn:aws:cloudtrail:us-east-1:111122223333:trail/org-trail"]';
 
-function int(env: Record<string, string | undefined>, name: string, def: number, min: number, max: number): number {
-  const v = env[name]?.trim();
-  if (!v) return def;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min || n > max) throw new HeartbeatConfigError(`${name} is "${v}"; expected an integer from ${min} to ${max}`);
-  return n;
-}
+const envSchema = z.object({
+  /** A standard topic: no `.fifo` name, SnsAlertSink sends no message group id. */
+  ALERT_TOPIC_ARN: requiredVar(
+    z.string().trim().regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]+$/, `must be an SNS topic ARN arn:aws:sns:<region>:<account>:<topic>, e.g. ${TOPIC_EXAMPLE}`),
+    `the alert topic's ARN, e.g. ${TOPIC_EXAMPLE}`,
+  ),
+  PROTECTED_TRAILS: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      let trails: TrailRef[];
+      try {
+        trails = parseProtectedTrails(v);
+      } catch (e) {
+        ctx.addIssue({ code: "custom", message: (e as Error).message });
+        return z.NEVER;
+      }
+      if (trails.length > 0) return trails;
+      ctx.addIssue({ code: "custom", message: `${v?.trim() ? "is empty" : "is not set"}; the heartbeat needs at least one trail ARN to check, e.g. ${TRAILS_EXAMPLE}` });
+      return z.NEVER;
+    }),
+  /** A logging trail whose last log file is older than this is reported as not delivering. */
+  MAX_DELIVERY_AGE_MINUTES: intVar(60, 5, 24 * 60),
+  /** Unset: no once-a-day claims, the alerts repeat hourly (`ClockGate`). Not checked here: a bad name only costs the claims, see `DynamoDbGate`. */
+  IDEMPOTENCY_TABLE: textVar(),
+  /** Set by modules/trail-guard from a `rate(...)` schedule of at most an hour. */
+  HEARTBEAT_PERIOD_MINUTES: intVar(15, 1, 60),
+});
 
-/** Reads ALERT_TOPIC_ARN, PROTECTED_TRAILS, MAX_DELIVERY_AGE_MINUTES, IDEMPOTENCY_TABLE, HEARTBEAT_PERIOD_MINUTES. */
+/**
+ * Reads and validates ALERT_TOPIC_ARN, PROTECTED_TRAILS (at least one trail), MAX_DELIVERY_AGE_MINUTES
+ * (5..1440, default 60), IDEMPOTENCY_TABLE (optional) and HEARTBEAT_PERIOD_MINUTES (1..60, default 15).
+ * Throws `EnvError` naming every bad variable at once.
+ */
 export function trailHeartbeatConfig(env: Record<string, string | undefined>): TrailHeartbeatConfig {
-  const alertTopicArn = env.ALERT_TOPIC_ARN?.trim();
-  if (!alertTopicArn || !/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]+$/.test(alertTopicArn)) {
-    throw new HeartbeatConfigError(`ALERT_TOPIC_ARN is ${alertTopicArn ? `"${alertTopicArn}", not an SNS topic ARN` : "not set"}; expected arn:aws:sns:<region>:<account>:<topic>`);
-  }
-  let protectedTrails: TrailRef[];
-  try {
-    protectedTrails = parseProtectedTrails(env.PROTECTED_TRAILS);
-  } catch (err) {
-    throw new HeartbeatConfigError((err as Error).message);
-  }
-  if (protectedTrails.length === 0) throw new HeartbeatConfigError("PROTECTED_TRAILS is empty; the heartbeat needs at least one trail ARN to check");
+  const e = parseEnv("trail-heartbeat", envSchema, env);
   return {
-    alertTopicArn,
-    protectedTrails,
-    maxDeliveryAgeMinutes: int(env, "MAX_DELIVERY_AGE_MINUTES", 60, 5, 24 * 60),
-    idempotencyTable: env.IDEMPOTENCY_TABLE?.trim() || undefined,
-    periodMinutes: int(env, "HEARTBEAT_PERIOD_MINUTES", 15, 1, 60),
+    alertTopicArn: e.ALERT_TOPIC_ARN,
+    protectedTrails: e.PROTECTED_TRAILS,
+    maxDeliveryAgeMinutes: e.MAX_DELIVERY_AGE_MINUTES,
+    idempotencyTable: e.IDEMPOTENCY_TABLE,
+    periodMinutes: e.HEARTBEAT_PERIOD_MINUTES,
   };
 }

@@ -252,10 +252,27 @@ describe("hec-forwarder handler", () => {
 
   it("fails the whole batch with a clear message when configuration is wrong", async () => {
     const event = fromAlerts([alert(1)]);
-    await expect(handler({ HEC_ENDPOINT: "" })(event, context())).rejects.toThrow("HEC_ENDPOINT is not set");
-    await expect(handler({ HEC_TOKEN_PARAMETER_NAME: "/trailwatch/hec" })(event, context())).rejects.toThrow(
-      "set only one of HEC_TOKEN_SECRET_ARN and HEC_TOKEN_PARAMETER_NAME, not both",
+    await expect(handler({ HEC_ENDPOINT: "" })(event, context())).rejects.toThrow(
+      "hec-forwarder: invalid environment: HEC_ENDPOINT: is not set; expected the HEC base URL, e.g. https://splunk.example.com:8088",
     );
-    await expect(handler({ HEC_ENDPOINT: "http://splunk.example.com:8088" })(event, context())).rejects.toThrow("must use https");
+    await expect(handler({ HEC_TOKEN_PARAMETER_NAME: "/trailwatch/hec" })(event, context())).rejects.toThrow(
+      "hec-forwarder: invalid environment: HEC_TOKEN_SECRET_ARN: set only one of HEC_TOKEN_SECRET_ARN and HEC_TOKEN_PARAMETER_NAME, not both; e.g. ",
+    );
+    await expect(handler({ HEC_ENDPOINT: "http://splunk.example.com:8088" })(event, context())).rejects.toThrow(
+      "hec-forwarder: invalid environment: HEC_ENDPOINT: HEC endpoint http://splunk.example.com:8088 must use https: the token would travel in clear text; expected the HEC base URL, e.g. https://splunk.example.com:8088",
+    );
+    expect(hec.requests).toHaveLength(0);
+    expect(sm.commandCalls(GetSecretValueCommand)).toHaveLength(0);
+    expect(sqs.commandCalls(SendMessageBatchCommand)).toHaveLength(0);
+  });
+
+  it("names every problem of a wrong environment at once, on every batch", async () => {
+    const run = handler({ HEC_ENDPOINT: "splunk.example.com", HEC_TOKEN_SECRET_ARN: " ", HEC_DLQ_URL: "trailwatch-hec-rejected", HEC_MAX_BATCH_BYTES: "1MB" });
+    for (let attempt = 0; attempt < 2; attempt++) {
+      await expect(run(fromAlerts([alert(1)]), context())).rejects.toThrow(
+        /^hec-forwarder: invalid environment: HEC_ENDPOINT: HEC endpoint "splunk\.example\.com" is not a URL; .*; HEC_DLQ_URL: must be an SQS queue URL such as .*; HEC_MAX_BATCH_BYTES: must be an integer from 1024 to 104857600, .*; got "1MB"; HEC_TOKEN_SECRET_ARN: set HEC_TOKEN_SECRET_ARN \(Secrets Manager\) or HEC_TOKEN_PARAMETER_NAME \(SSM SecureString\); e\.g\. /,
+      );
+    }
+    expect(hec.requests).toHaveLength(0);
   });
 });

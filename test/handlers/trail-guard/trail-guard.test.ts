@@ -211,7 +211,7 @@ describe("trail-guard handler", () => {
 
   it("refuses a configuration with a bad protected trail, naming the entry", async () => {
     await expect(handler({ PROTECTED_TRAILS: '["org-trail"]' })(apiCall({ eventName: "StopLogging" }))).rejects.toThrow(
-      'PROTECTED_TRAILS[0] ("org-trail") is not a trail ARN',
+      'trail-guard: invalid environment: PROTECTED_TRAILS: entry [0] ("org-trail") is not a trail ARN',
     );
     await expect(handler({ REMEDIATION: '{"cloudtrail.logging-stopped":"yes"}' })(apiCall({ eventName: "StopLogging" }))).rejects.toThrow(
       /^trail-guard: invalid environment: REMEDIATION\.cloudtrail\.logging-stopped: /,

@@ -245,10 +245,23 @@ describe("trail-heartbeat handler", () => {
     });
   });
 
-  it("refuses to run without protected trails, or with a bad delivery age", async () => {
-    await expect(handler("2026-11-23T10:05:00Z", { PROTECTED_TRAILS: "[]" })(SCHEDULED)).rejects.toThrow("PROTECTED_TRAILS is empty");
-    await expect(handler("2026-11-23T10:05:00Z", { MAX_DELIVERY_AGE_MINUTES: "soon" })(SCHEDULED)).rejects.toThrow(
-      'MAX_DELIVERY_AGE_MINUTES is "soon"; expected an integer from 5 to 1440',
+  it("refuses to run without protected trails, or with a bad delivery age, and checks no trail", async () => {
+    await expect(handler("2026-11-23T10:05:00Z", { PROTECTED_TRAILS: "[]" })(SCHEDULED)).rejects.toThrow(
+      "trail-heartbeat: invalid environment: PROTECTED_TRAILS: is empty; the heartbeat needs at least one trail ARN to check",
     );
+    await expect(handler("2026-11-23T10:05:00Z", { MAX_DELIVERY_AGE_MINUTES: "soon" })(SCHEDULED)).rejects.toThrow(
+      'trail-heartbeat: invalid environment: MAX_DELIVERY_AGE_MINUTES: must be an integer from 5 to 1440, e.g. 60 (the default when unset); got "soon"',
+    );
+    expect(cloudtrail.commandCalls(GetTrailStatusCommand)).toHaveLength(0);
+    expect(sns.commandCalls(PublishBatchCommand)).toHaveLength(0);
+  });
+
+  it("fails every run with all the problems of a wrong environment, not only the first", async () => {
+    const run = handler("2026-11-23T10:05:00Z", { ALERT_TOPIC_ARN: "", PROTECTED_TRAILS: '["org-trail"]', HEARTBEAT_PERIOD_MINUTES: "90" });
+    for (let attempt = 0; attempt < 2; attempt++) {
+      await expect(run(SCHEDULED)).rejects.toThrow(
+        /^trail-heartbeat: invalid environment: ALERT_TOPIC_ARN: is not set; .*; PROTECTED_TRAILS: entry \[0\] \("org-trail"\) is not a trail ARN .*; HEARTBEAT_PERIOD_MINUTES: must be an integer from 1 to 60, .*; got "90"$/,
+      );
+    }
   });
 });

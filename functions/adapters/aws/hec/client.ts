@@ -10,6 +10,8 @@ export function hecEventUrl(endpoint: string): string {
   let url: URL;
   try {
     url = new URL(endpoint);
+    // "splunk:8088" parses as scheme "splunk:" with no host: say what is missing rather than "null must use https".
+    if (!url.hostname) throw new Error("no host");
   } catch {
     throw new Error(`HEC endpoint "${endpoint}" is not a URL; expected e.g. https://splunk.example.com:8088`);
   }
