@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
+import type { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
 import { LambdaEventSourceMapping } from "@cdktf/provider-aws/lib/lambda-event-source-mapping";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
@@ -9,6 +9,7 @@ import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
 import { severityRank, type Severity } from "../../functions/core/alert/alert";
 import { NodeFunction } from "../lambda-function/node-function";
+import { queueNotEmptyAlarm } from "../platform/alarms";
 import { Platform } from "../platform/platform";
 import { policyDocument } from "../platform/policy-document";
 import { hecTokenStatements, type HecTokenReference } from "./hec-token";
@@ -223,18 +224,10 @@ export class Alerting extends Construct {
       ["hec-rejected-alarm", rejectedQueue, "alerts Splunk HEC rejected (bad token, index or payload)"],
     ] as const) {
       this.alarms.push(
-        new CloudwatchMetricAlarm(this, id, {
+        queueNotEmptyAlarm(this, id, {
+          queueName: q.nameInput!,
           alarmName: `${q.nameInput}-not-empty`,
-          alarmDescription: `${q.nameInput} holds ${what}; inspect and redrive them.`,
-          namespace: "AWS/SQS",
-          metricName: "ApproximateNumberOfMessagesVisible",
-          dimensions: { QueueName: q.nameInput! },
-          statistic: "Maximum",
-          period: 300,
-          evaluationPeriods: 1,
-          threshold: 0,
-          comparisonOperator: "GreaterThanThreshold",
-          treatMissingData: "notBreaching",
+          description: `${q.nameInput} holds ${what}; inspect and redrive them.`,
           alarmActions: [this.topic.arn],
         }),
       );

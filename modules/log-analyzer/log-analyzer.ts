@@ -10,7 +10,7 @@ import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
 import type { AlertLedgerRef } from "../alerting/alerting";
 import { NodeFunction } from "../lambda-function";
-import { Platform, policyDocument } from "../platform";
+import { functionErrorsAlarm, Platform, policyDocument, queueNotEmptyAlarm } from "../platform";
 import { logKeyPrefix, parseTopicArn, type LogAnalyzerSettings } from "./config";
 import { logAnalyzerStatements, remediationEnabled, remediatorStatements } from "./policies";
 
@@ -244,32 +244,18 @@ export class LogAnalyzer extends Construct {
       treatMissingData: "notBreaching",
       ...actions,
     });
-    this.dlqAlarm = this.alarm("dlq", {
-      alarmDescription:
+    this.dlqAlarm = queueNotEmptyAlarm(this, "dlq-alarm", {
+      queueName: this.dlq.name,
+      alarmName: platform.name("log-analyzer-dlq"),
+      description:
         `Log-file notifications failed ${MAX_RECEIVE_COUNT} times and are parked in ${platform.name("log-analyzer-dlq")}: ` +
         `those log files were NOT analysed. Read the error in log group ${logGroup}, fix it, then re-drive the DLQ to the queue.`,
-      namespace: "AWS/SQS",
-      metricName: "ApproximateNumberOfMessagesVisible",
-      dimensions: { QueueName: this.dlq.name },
-      statistic: "Maximum",
-      period: 300,
-      evaluationPeriods: 1,
-      threshold: 0,
-      comparisonOperator: "GreaterThanThreshold",
-      treatMissingData: "notBreaching",
       ...actions,
     });
-    this.errorsAlarm = this.alarm("errors", {
-      alarmDescription: `The log-analyzer function failed invocations (the batch is retried from the queue). See its log group ${logGroup}.`,
-      namespace: "AWS/Lambda",
-      metricName: "Errors",
-      dimensions: { FunctionName: this.analyzer.functionName },
-      statistic: "Sum",
-      period: 300,
-      evaluationPeriods: 1,
-      threshold: 0,
-      comparisonOperator: "GreaterThanThreshold",
-      treatMissingData: "notBreaching",
+    this.errorsAlarm = functionErrorsAlarm(this, "errors-alarm", {
+      functionName: this.analyzer.functionName,
+      alarmName: platform.name("log-analyzer-errors"),
+      description: `The log-analyzer function failed invocations (the batch is retried from the queue). See its log group ${logGroup}.`,
       ...actions,
     });
     this.backlogAlarm = this.alarm("backlog", {

@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
 import { AthenaWorkgroup } from "@cdktf/provider-aws/lib/athena-workgroup";
-import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
+import type { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
 import { GlueCatalogDatabase } from "@cdktf/provider-aws/lib/glue-catalog-database";
 import { GlueCatalogTable } from "@cdktf/provider-aws/lib/glue-catalog-table";
@@ -17,7 +17,7 @@ import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscrip
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { musterConfigSchema, type MusterConfigInput } from "../../functions/core/anomaly/units";
 import { NodeFunction } from "../lambda-function";
-import { Platform, policyDocument, scheduleLauncher } from "../platform";
+import { Platform, policyDocument, queueNotEmptyAlarm, scheduleLauncher } from "../platform";
 import type { OrgAnomalySettings } from "./config";
 import { CLOUDTRAIL_COLUMNS, logsRoot, PARTITION_KEYS, projectionParameters } from "./glue-table";
 import { discernmentStatements, musterStatements, type AnomalyPolicyContext } from "./policies";
@@ -295,18 +295,10 @@ export class OrgAnomaly extends Construct {
     ];
     for (const [cid, queue, what] of dlqs) {
       this.alarms.push(
-        new CloudwatchMetricAlarm(this, cid, {
+        queueNotEmptyAlarm(this, cid, {
+          queueName: queue,
           alarmName: `${queue}-not-empty`,
-          alarmDescription: `trailwatch org anomaly: ${what}; the event is in ${queue} (redrive it once the cause is fixed).`,
-          namespace: "AWS/SQS",
-          metricName: "ApproximateNumberOfMessagesVisible",
-          dimensions: { QueueName: queue },
-          statistic: "Maximum",
-          period: 300,
-          evaluationPeriods: 1,
-          threshold: 1,
-          comparisonOperator: "GreaterThanOrEqualToThreshold",
-          treatMissingData: "notBreaching",
+          description: `trailwatch org anomaly: ${what}; the event is in ${queue} (redrive it once the cause is fixed).`,
           alarmActions: [props.alertTopicArn],
           okActions: [props.alertTopicArn],
         }),

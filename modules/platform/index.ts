@@ -2,3 +2,4 @@ export { Platform, type PlatformProps } from "./platform";
 export { policyDocument, type PolicyStatementSpec, type ResourcePolicyStatementSpec, type PolicyCondition } from "./policy-document";
 export { scheduleLauncher, type ScheduleLauncherProps } from "./schedule-launcher";
 export { BUCKET_NAME, KMS_KEY_ARN, ORGANIZATION_ID, logLayoutSchema, keyPrefixSchema, normalizedKeyPrefixSchema } from "./config-fields";
+export { queueNotEmptyAlarm, functionErrorsAlarm, type FailureAlarmProps, type QueueNotEmptyAlarmProps, type FunctionErrorsAlarmProps } from "./alarms";

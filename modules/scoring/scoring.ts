@@ -12,7 +12,7 @@ import { SfnStateMachine } from "@cdktf/provider-aws/lib/sfn-state-machine";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { scoringDefinition } from "../../functions/handlers/scoring/definition";
 import { NodeFunction } from "../lambda-function";
-import { Platform, policyDocument, scheduleLauncher } from "../platform";
+import { Platform, policyDocument, queueNotEmptyAlarm, scheduleLauncher } from "../platform";
 import { effectiveThreshold, type ScoringSettings } from "./config";
 import { alertStatements, LOG_DELIVERY_ACTIONS, readStatements, scoreStatements, trailRootPrefix, type ScoringPolicyContext } from "./policies";
 
@@ -227,18 +227,10 @@ export class Scoring extends Construct {
           }),
         );
       }
-      this.scheduleDlqAlarm = new CloudwatchMetricAlarm(this, "schedule-dlq-alarm", {
+      this.scheduleDlqAlarm = queueNotEmptyAlarm(this, "schedule-dlq-alarm", {
+        queueName: this.scheduleDlq.name,
         alarmName: `${name}-schedule-dlq`,
-        alarmDescription: `A scheduled trailwatch scoring run could not be started; the event is in ${this.scheduleDlq.name}.`,
-        namespace: "AWS/SQS",
-        metricName: "ApproximateNumberOfMessagesVisible",
-        dimensions: { QueueName: this.scheduleDlq.name },
-        statistic: "Maximum",
-        period: 300,
-        evaluationPeriods: 1,
-        threshold: 1,
-        comparisonOperator: "GreaterThanOrEqualToThreshold",
-        treatMissingData: "notBreaching",
+        description: `A scheduled trailwatch scoring run could not be started; the event is in ${this.scheduleDlq.name}.`,
         ...alarmActions,
       });
     }

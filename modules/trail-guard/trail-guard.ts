@@ -2,7 +2,7 @@ import { Construct } from "constructs";
 import type { TerraformProvider } from "cdktf";
 import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
 import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
-import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
+import type { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
@@ -10,7 +10,7 @@ import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
 import { NodeFunction } from "../lambda-function";
-import { Platform, policyDocument } from "../platform";
+import { functionErrorsAlarm, Platform, policyDocument, queueNotEmptyAlarm } from "../platform";
 import type { TrailGuardSettings } from "./config";
 import type { AlertLedgerRef } from "../alerting/alerting";
 import { guardPatterns, type GuardPattern } from "./patterns";
@@ -258,18 +258,31 @@ export class TrailGuard extends Construct {
       }
     }
 
-    this.alarm("delivery-dlq", this.queueDepth(this.deliveryDlq), "Events EventBridge could not deliver to the trail guard or the heartbeat are in the DLQ " +
-      `${platform.name("trail-guard-delivery-dlq")}: read them there, fix the cause (permissions, throttling), then re-drive.`);
+    const notify = { alarmActions: [this.alarmTopicArn], okActions: [this.alarmTopicArn] };
+    const alarmName = (id: string) => platform.name(`trail-guard-${id}`);
+    this.alarms.push(queueNotEmptyAlarm(this, "delivery-dlq-alarm", {
+      queueName: this.deliveryDlq.name,
+      alarmName: alarmName("delivery-dlq"),
+      description: "Events EventBridge could not deliver to the trail guard or the heartbeat are in the DLQ " +
+        `${platform.name("trail-guard-delivery-dlq")}: read them there, fix the cause (permissions, throttling), then re-drive.`,
+      ...notify,
+    }));
     for (const fn of [this.guard, this.heartbeat]) {
       if (fn.dlq) {
-        this.alarm(`${fn.node.id}-dlq`, this.queueDepth(fn.dlq), `Invocations of ${fn.functionName} failed after retries; the events are in its DLQ. ` +
-          `See the function's log group /aws/lambda/${fn.functionName} for the error.`);
+        this.alarms.push(queueNotEmptyAlarm(this, `${fn.node.id}-dlq-alarm`, {
+          queueName: fn.dlq.name,
+          alarmName: alarmName(`${fn.node.id}-dlq`),
+          description: `Invocations of ${fn.functionName} failed after retries; the events are in its DLQ. ` +
+            `See the function's log group /aws/lambda/${fn.functionName} for the error.`,
+          ...notify,
+        }));
       }
-      this.alarm(`${fn.node.id}-errors`, {
-        namespace: "AWS/Lambda",
-        metricName: "Errors",
-        dimensions: { FunctionName: fn.functionName },
-      }, `${fn.functionName} raised errors: tampering may go unremediated or a stopped trail unnoticed. See its log group /aws/lambda/${fn.functionName}.`);
+      this.alarms.push(functionErrorsAlarm(this, `${fn.node.id}-errors-alarm`, {
+        functionName: fn.functionName,
+        alarmName: alarmName(`${fn.node.id}-errors`),
+        description: `${fn.functionName} raised errors: tampering may go unremediated or a stopped trail unnoticed. See its log group /aws/lambda/${fn.functionName}.`,
+        ...notify,
+      }));
     }
   }
 
@@ -300,31 +313,5 @@ export class TrailGuard extends Construct {
       principal: "events.amazonaws.com",
       sourceArn: rule.arn,
     });
-  }
-
-  private queueDepth(queue: SqsQueue) {
-    return {
-      namespace: "AWS/SQS",
-      metricName: "ApproximateNumberOfMessagesVisible",
-      dimensions: { QueueName: queue.name },
-    };
-  }
-
-  private alarm(id: string, metric: { namespace: string; metricName: string; dimensions: Record<string, string> }, description: string): void {
-    this.alarms.push(
-      new CloudwatchMetricAlarm(this, `${id}-alarm`, {
-        alarmName: Platform.of(this).name(`trail-guard-${id}`),
-        alarmDescription: description.slice(0, 1024),
-        ...metric,
-        statistic: metric.namespace === "AWS/SQS" ? "Maximum" : "Sum",
-        period: 300,
-        evaluationPeriods: 1,
-        threshold: 0,
-        comparisonOperator: "GreaterThanThreshold",
-        treatMissingData: "notBreaching",
-        alarmActions: [this.alarmTopicArn],
-        okActions: [this.alarmTopicArn],
-      }),
-    );
   }
 }

@@ -79,6 +79,25 @@ describe("OrgAnomaly", () => {
     expect(schedules[0].target).toMatchObject({ arn: refTo(tf, "aws_lambda_function", (f) => f.function_name === "tw-anomaly-muster", "arn"), retry_policy: { maximum_retry_attempts: 5 } });
   });
 
+  it("alarms as soon as any of its dead-letter queues holds a message (> 0), to the alert topic, and again when it is empty", () => {
+    // Act
+    const alarms = resourcesOf(tf, "aws_cloudwatch_metric_alarm").map(([, a]) => a);
+    const queueRef = (name: string) => refTo(tf, "aws_sqs_queue", (q) => q.name === name, "name");
+    // Assess
+    expect(alarms.map((a) => a.dimensions.QueueName).sort()).toEqual(["tw-anomaly-discernment-dlq", "tw-anomaly-muster-dlq", "tw-anomaly-schedule-dlq"].map(queueRef).sort());
+    for (const a of alarms) {
+      expect(a).toMatchObject({
+        alarm_name: `${a.dimensions.QueueName}-not-empty`,
+        metric_name: "ApproximateNumberOfMessagesVisible",
+        statistic: "Maximum",
+        threshold: 0,
+        comparison_operator: "GreaterThanThreshold",
+        alarm_actions: [ALERT_TOPIC],
+        ok_actions: [ALERT_TOPIC],
+      });
+    }
+  });
+
   it("grants muster only what it needs: Organizations reads (list actions on '*' as IAM requires, tags scoped), the fan-out topic", () => {
     const topic = refTo(tf, "aws_sns_topic", (t) => t.name === "tw-anomaly-fanout", "arn");
     expect(sids(tf, "tw-anomaly-muster")).toMatchObject({

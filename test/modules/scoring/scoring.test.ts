@@ -95,7 +95,7 @@ describe("Scoring", () => {
     expect(own(tf, "tw-scoring-alert").find((s) => s.actions.includes("sns:Publish"))).toEqual({ sid: "PublishAlerts", actions: ["sns:Publish"], resources: [ALERT_TOPIC] });
   });
 
-  it("deploys no schedule unless asked, and then one per account and region with a retry policy and a DLQ", () => {
+  it("deploys no schedule unless asked, and then one per account and region with a retry policy and a DLQ that alarms when not empty", () => {
     expect(resourcesOf(tf, "aws_scheduler_schedule")).toEqual([]);
     const scheduled = synthScoring({ schedules: [{ account: "444455556666", region: "eu-west-1" }, { account: "444455556666", region: "us-east-1", expression: "cron(0 4 * * ? *)" }] });
     const schedules = resourcesOf(scheduled, "aws_scheduler_schedule").map(([, s]) => s);
@@ -113,5 +113,12 @@ describe("Scoring", () => {
     const policy = findResource(scheduled, "aws_iam_role_policy", (p) => p.name === "tw-scoring-scheduler");
     expect(statementsOf(scheduled, policy.policy)[0]).toMatchObject({ actions: ["states:StartExecution"], resources: [smArn] });
     expect(findResource(scheduled, "aws_sqs_queue", (q) => q.name === "tw-scoring-schedule-dlq").kms_master_key_id).toBe(platformKeyArn(scheduled));
+    expect(findResource(scheduled, "aws_cloudwatch_metric_alarm", (a) => a.alarm_name === "tw-scoring-schedule-dlq")).toMatchObject({
+      dimensions: { QueueName: refTo(scheduled, "aws_sqs_queue", (q) => q.name === "tw-scoring-schedule-dlq", "name") },
+      threshold: 0,
+      comparison_operator: "GreaterThanThreshold",
+      alarm_actions: [ALERT_TOPIC],
+      ok_actions: [ALERT_TOPIC],
+    });
   });
 });
