@@ -1,15 +1,14 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { LambdaClient } from "@aws-sdk/client-lambda";
-import { S3Client } from "@aws-sdk/client-s3";
 import { SNSClient } from "@aws-sdk/client-sns";
 import type { Context, SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { catalog } from "../core/rules/catalog";
 import { DynamoIdempotencyStore } from "../adapters/aws/idempotency-store";
+import { LambdaHttpClient } from "../adapters/aws/lambda-http";
 import { LambdaRemediationRunner } from "../adapters/aws/remediation/lambda-runner";
-import { SnsAlertSink } from "../adapters/aws/sns-alert-sink";
+import { S3HttpClient } from "../adapters/aws/s3-http";
 import { createLogAnalyzer, logAnalyzerConfig, type LogAnalyzerConfig, type LogAnalyzerDeps } from "./log-analyzer/index";
 import type * as LocalRunner from "./remediator/local-runner";
-import { clientSettings, createLogger, createMetrics } from "./shared";
+import { alertSink, clientSettings, createLogger, createMetrics } from "./shared";
 
 export * from "./log-analyzer/index";
 
@@ -26,8 +25,9 @@ const LOCAL_RUNNER_MODULE = ["./remediator", "local-runner"].join("/");
 /** Where remediations run: the remediator function when configured, else (tests, local runs) in this process. */
 function remediationFrom(cfg: LogAnalyzerConfig, settings: ReturnType<typeof clientSettings>): LogAnalyzerDeps["remediation"] {
   if (cfg.remediatorFunction) {
-    // The remediator runs up to its own timeout: the socket must wait longer than the default 30 s.
-    const lambda = new LambdaClient({ ...settings, requestHandler: { connectionTimeout: 3_000, requestTimeout: 90_000 } });
+    // The remediator runs up to its own 60 s timeout (Lambda then answers with a function error), so
+    // the socket waits 70 s; two attempts at most keep a hung call within the analyzer's own timeout.
+    const lambda = new LambdaHttpClient({ ...settings, maxAttempts: 2, requestHandler: { connectionTimeout: 3_000, requestTimeout: 70_000 } });
     return new LambdaRemediationRunner({ lambda, functionName: cfg.remediatorFunction, modes: cfg.remediation });
   }
   const on = Object.entries(cfg.remediation).filter(([, mode]) => mode !== "off");
@@ -54,10 +54,19 @@ function remediationFrom(cfg: LogAnalyzerConfig, settings: ReturnType<typeof cli
 function fromEnvironment(env: Record<string, string | undefined>): ReturnType<typeof createLogAnalyzer> {
   const cfg = logAnalyzerConfig(catalog, env);
   const settings = clientSettings({ region: cfg.region });
+  const dynamodb = new DynamoDBClient(settings);
   const deps: LogAnalyzerDeps = {
-    s3: new S3Client(settings),
-    idempotency: new DynamoIdempotencyStore(new DynamoDBClient(settings), cfg.idempotencyTable, { ttlSeconds: cfg.idempotencyTtlDays * 86_400 }),
-    sink: new SnsAlertSink(new SNSClient(settings), cfg.alertTopicArn),
+    // Signed HTTP rather than the S3 SDK client: one GET does not need its ~100 KB (see signed-http.ts).
+    s3: new S3HttpClient(settings),
+    idempotency: new DynamoIdempotencyStore(dynamodb, cfg.idempotencyTable, { ttlSeconds: cfg.idempotencyTtlDays * 86_400 }),
+    // Through the alert ledger when there is one: an alert the trail guard already sent is left out.
+    sink: alertSink({
+      sns: new SNSClient(settings),
+      topicArn: cfg.alertTopicArn,
+      ...(cfg.alertLedgerTable ? { ledgerTable: cfg.alertLedgerTable } : {}),
+      dynamodb: () => dynamodb,
+      onDuplicate: (a) => logger.info("alert already sent by the trail guard; left out", { alertId: a.id, rule: a.rule }),
+    }),
     catalog,
     ruleSettings: cfg.ruleSettings,
     remediation: remediationFrom(cfg, settings),

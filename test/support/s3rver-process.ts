@@ -4,7 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { S3Client } from "@aws-sdk/client-s3";
-import { s3rverClientConfig, type LocalS3 } from "./s3rver";
+import { S3HttpClient } from "../../functions/adapters/aws/s3-http";
+import { s3rverClientConfig, s3rverHttpConfig, type LocalS3 } from "./s3rver";
 import { clientPool } from "./client-pool";
 
 /**
@@ -36,12 +37,15 @@ export async function startS3rverProcess(opts: { buckets?: string[] } = {}): Pro
   });
   const endpoint = `http://127.0.0.1:${port}`;
   const { client, makeClient, destroyAll } = clientPool(() => new S3Client(s3rverClientConfig(endpoint)));
+  const http = new S3HttpClient(s3rverHttpConfig(endpoint));
   return {
     endpoint,
     client,
     makeClient,
+    http,
     async stop() {
       destroyAll();
+      http.destroy();
       if (child.exitCode === null) {
         const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
         child.stdin!.end();

@@ -1,9 +1,11 @@
 import { mkdtemp, rm } from "node:fs/promises";
-import type { Server } from "node:http";
+import type { Server, ServerResponse } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { S3Client } from "@aws-sdk/client-s3";
+import { S3HttpClient, type S3HttpOptions } from "../../functions/adapters/aws/s3-http";
 import { clientPool } from "./client-pool";
+import { sigV4Problem } from "./sigv4-verifier";
 
 /** The part of s3rver's API these helpers use (the package ships no types). */
 interface S3rverInstance {
@@ -22,6 +24,8 @@ export interface LocalS3 {
   client: S3Client;
   /** A fresh client for the same server, e.g. for code under test that builds its own. */
   makeClient(): S3Client;
+  /** The project's signed-HTTP S3 client (GetObject, ListObjectsV2) for the same server, path-style, no retries. */
+  http: S3HttpClient;
   /** Stops the server, destroys the clients made here and removes its data directory. */
   stop(): Promise<void>;
 }
@@ -37,6 +41,14 @@ export function s3rverClientConfig(endpoint: string) {
     credentials: { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" },
     maxAttempts: 1,
   };
+}
+
+/** The s3rver credentials (s3rver knows this key pair). */
+export const S3RVER_CREDENTIALS = { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" };
+
+/** Settings of an {@link S3HttpClient} pointed at s3rver (or a fault injector before it): path-style, one attempt unless `maxAttempts`. */
+export function s3rverHttpConfig(endpoint: string, opts: { maxAttempts?: number } = {}): S3HttpOptions {
+  return { endpoint, region: "us-east-1", forcePathStyle: true, credentials: S3RVER_CREDENTIALS, maxAttempts: opts.maxAttempts ?? 1 };
 }
 
 /**
@@ -55,12 +67,15 @@ export async function startS3rver(opts: { buckets?: string[] } = {}): Promise<Lo
   const { port } = await server.run();
   const endpoint = `http://127.0.0.1:${port}`;
   const { client, makeClient, destroyAll } = clientPool(() => new S3Client(s3rverClientConfig(endpoint)));
+  const http = new S3HttpClient(s3rverHttpConfig(endpoint));
   return {
     endpoint,
     client,
     makeClient,
+    http,
     async stop() {
       destroyAll();
+      http.destroy();
       // Keep-alive sockets would hold close() open until they time out.
       server.httpServer?.closeAllConnections();
       await server.close();
@@ -78,51 +93,89 @@ export interface FaultInjector {
   dropBodyNext(count: number, opts?: { method?: string }): void;
   /** Requests seen, as `METHOD path`. */
   readonly requests: string[];
+  /** Signature problems found (with `verifySignatures`), as `METHOD path: why`. */
+  readonly badSignatures: string[];
   stop(): Promise<void>;
+}
+
+export interface FaultInjectorOptions {
+  /**
+   * Recompute every request's SigV4 signature (service s3, us-east-1, the s3rver key) and answer a
+   * mismatch with 403 SignatureDoesNotMatch, as S3 does (s3rver itself does not check V4 signatures).
+   */
+  verifySignatures?: boolean;
+  /**
+   * Answer a successful GET with `?versionId=v` with `x-amz-version-id: v`, as a versioned bucket
+   * does (s3rver has no versioning and ignores the parameter).
+   */
+  echoVersionId?: boolean;
 }
 
 /**
  * Starts a proxy on 127.0.0.1 that forwards to `target` (e.g. an s3rver endpoint) and injects the
- * failures tests ask for: throttling (503 SlowDown), 500 InternalError, a connection dropped mid-body.
- * Code under test talks real HTTP to it, so its SDK error handling is exercised end to end.
+ * failures tests ask for: throttling (503 SlowDown), 500 InternalError, a connection dropped mid-body;
+ * optionally it checks signatures and answers like a versioned bucket (see {@link FaultInjectorOptions}).
+ * Code under test talks real HTTP to it, so its error handling is exercised end to end.
  */
-export async function startFaultInjector(target: string): Promise<FaultInjector> {
+export async function startFaultInjector(target: string, opts: FaultInjectorOptions = {}): Promise<FaultInjector> {
   const { createServer, request } = await import("node:http");
   const to = new URL(target);
   const fails: { status: number; code: string; method?: string }[] = [];
   const drops: { method?: string }[] = [];
   const requests: string[] = [];
+  const badSignatures: string[] = [];
   const take = <T extends { method?: string }>(list: T[], method: string | undefined): T | undefined => {
     const i = list.findIndex((f) => !f.method || f.method === method);
     return i >= 0 ? list.splice(i, 1)[0] : undefined;
+  };
+  const xmlError = (res: ServerResponse, status: number, code: string, message: string) => {
+    const body = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message><RequestId>INJECTED</RequestId></Error>`;
+    res.writeHead(status, { "content-type": "application/xml", "content-length": Buffer.byteLength(body), "x-amz-request-id": "INJECTED" });
+    res.end(body);
   };
   const server = createServer((req, res) => {
     requests.push(`${req.method} ${req.url}`);
     const fail = take(fails, req.method);
     if (fail) {
       req.resume();
-      const body = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${fail.code}</Code><Message>injected ${fail.code}</Message><RequestId>INJECTED</RequestId></Error>`;
-      res.writeHead(fail.status, { "content-type": "application/xml", "content-length": Buffer.byteLength(body), "x-amz-request-id": "INJECTED" });
-      res.end(body);
+      xmlError(res, fail.status, fail.code, `injected ${fail.code}`);
       return;
     }
     const drop = take(drops, req.method);
-    const up = request({ host: to.hostname, port: to.port, method: req.method, path: req.url, headers: req.headers }, (upRes) => {
-      res.writeHead(upRes.statusCode ?? 502, upRes.headers);
-      if (!drop) {
-        upRes.pipe(res);
-        return;
-      }
-      const chunks: Buffer[] = [];
-      upRes.on("data", (c: Buffer) => chunks.push(c));
-      upRes.on("end", () => {
-        const all = Buffer.concat(chunks);
-        res.write(all.subarray(0, Math.max(1, Math.floor(all.length / 2))));
-        setTimeout(() => res.socket?.destroy(), 5);
+    const forward = (body?: Buffer) => {
+      const up = request({ host: to.hostname, port: to.port, method: req.method, path: req.url, headers: req.headers }, (upRes) => {
+        const versionId = opts.echoVersionId && req.method === "GET" && (upRes.statusCode ?? 500) < 300 ? new URL(req.url ?? "/", "http://x").searchParams.get("versionId") : null;
+        res.writeHead(upRes.statusCode ?? 502, { ...upRes.headers, ...(versionId ? { "x-amz-version-id": versionId } : {}) });
+        if (!drop) {
+          upRes.pipe(res);
+          return;
+        }
+        const chunks: Buffer[] = [];
+        upRes.on("data", (c: Buffer) => chunks.push(c));
+        upRes.on("end", () => {
+          const all = Buffer.concat(chunks);
+          res.write(all.subarray(0, Math.max(1, Math.floor(all.length / 2))));
+          setTimeout(() => res.socket?.destroy(), 5);
+        });
+      });
+      up.on("error", () => res.destroy());
+      if (body) up.end(body);
+      else req.pipe(up);
+    };
+    if (!opts.verifySignatures) {
+      forward();
+      return;
+    }
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      const body = Buffer.concat(chunks);
+      void sigV4Problem({ method: req.method ?? "", url: req.url ?? "", headers: req.headers, body }, { service: "s3", region: "us-east-1", credentials: S3RVER_CREDENTIALS }).then((problem) => {
+        if (!problem) return forward(body);
+        badSignatures.push(`${req.method} ${req.url}: ${problem}`);
+        xmlError(res, 403, "SignatureDoesNotMatch", "The request signature we calculated does not match the signature you provided.");
       });
     });
-    up.on("error", () => res.destroy());
-    req.pipe(up);
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
   const { port } = server.address() as { port: number };
@@ -135,6 +188,7 @@ export async function startFaultInjector(target: string): Promise<FaultInjector>
       for (let i = 0; i < count; i++) drops.push({ method: opts.method });
     },
     requests,
+    badSignatures,
     async stop() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

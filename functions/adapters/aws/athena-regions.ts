@@ -1,5 +1,5 @@
-import { ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
 import { accountLogPrefix, REGION, type LogLayout } from "../../core/anomaly/layout";
+import type { S3PrefixLister } from "./s3-http";
 
 /** Says which regions hold an account's CloudTrail logs. */
 export interface RegionLister {
@@ -13,20 +13,23 @@ export interface RegionLister {
  * injected `region` partition reads exactly these.
  */
 export class S3RegionLister implements RegionLister {
-  constructor(private readonly s3: S3Client, private readonly bucket: string, private readonly layout: LogLayout, private readonly keyPrefix = "") {}
+  constructor(
+    private readonly s3: S3PrefixLister,
+    private readonly bucket: string,
+    private readonly layout: LogLayout,
+    private readonly keyPrefix = "",
+    /** ListObjectsV2 page size (S3's default, 1,000, when unset); tests set it small to exercise paging. */
+    private readonly pageSize?: number,
+  ) {}
 
   async regions(account: string): Promise<string[]> {
     const prefix = accountLogPrefix(this.layout, account, this.keyPrefix);
-    const out: string[] = [];
-    let token: string | undefined;
-    do {
-      const res = await this.s3.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, Delimiter: "/", ContinuationToken: token }));
-      for (const p of res.CommonPrefixes ?? []) {
-        const name = (p.Prefix ?? "").slice(prefix.length).replace(/\/$/, "");
-        if (REGION.test(name)) out.push(name);
-      }
-      token = res.IsTruncated ? res.NextContinuationToken : undefined;
-    } while (token);
-    return out.sort();
+    const prefixes = await this.s3.listCommonPrefixes({ bucket: this.bucket, prefix, delimiter: "/", ...(this.pageSize ? { pageSize: this.pageSize } : {}) });
+    const out = new Set<string>();
+    for (const p of prefixes) {
+      const name = p.slice(prefix.length).replace(/\/$/, "");
+      if (p.startsWith(prefix) && REGION.test(name)) out.add(name);
+    }
+    return [...out].sort();
   }
 }

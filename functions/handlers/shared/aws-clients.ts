@@ -4,7 +4,7 @@ export interface ClientSettings {
   /** Attempts per call including the first (SDK standard retry mode, jittered backoff). */
   maxAttempts: number;
   retryMode: "standard" | "adaptive";
-  requestHandler: { connectionTimeout: number; requestTimeout: number };
+  requestHandler: { connectionTimeout: number; requestTimeout: number; throwOnRequestTimeout: true };
 }
 
 /**
@@ -21,7 +21,8 @@ export function clientSettings(opts: { region?: string; maxAttempts?: number } =
     region,
     maxAttempts: opts.maxAttempts ?? 4,
     retryMode: "standard",
-    requestHandler: { connectionTimeout: 3_000, requestTimeout: 30_000 },
+    // Without throwOnRequestTimeout the SDK's Node handler only logs a warning when requestTimeout passes.
+    requestHandler: { connectionTimeout: 3_000, requestTimeout: 30_000, throwOnRequestTimeout: true },
   };
 }
 

@@ -2,3 +2,4 @@ export * from "./aws-clients";
 export * from "./env";
 export * from "./observability";
 export * from "./rule-env";
+export * from "./alert-sink";

@@ -1,8 +1,6 @@
 import { AthenaClient, GetQueryExecutionCommand, GetQueryResultsCommand, StartQueryExecutionCommand, StopQueryExecutionCommand, TooManyRequestsException } from "@aws-sdk/client-athena";
-import { ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
 import { mockClient } from "aws-sdk-client-mock";
 import { AthenaActivityQuery, AthenaQueryError } from "../../../functions/adapters/aws/athena-activity";
-import { S3RegionLister } from "../../../functions/adapters/aws/athena-regions";
 
 const ACCT = "111122223333";
 const layout = { kind: "organization", organizationId: "o-abcdef1234" } as const;
@@ -92,21 +90,11 @@ describe("the Athena activity query", () => {
     mock.restore();
   });
 
-  it("reads the regions an account's trail wrote to from S3, and skips the query when there are none", async () => {
-    const s3 = mockClient(S3Client);
-    const prefix = `ct/AWSLogs/o-abcdef1234/${ACCT}/CloudTrail/`;
-    s3.on(ListObjectsV2Command, { Bucket: "org-trail-logs", Prefix: prefix, Delimiter: "/", ContinuationToken: undefined })
-      .resolves({ CommonPrefixes: [{ Prefix: `${prefix}us-east-1/` }, { Prefix: `${prefix}ap-southeast-4/` }], IsTruncated: true, NextContinuationToken: "t2" })
-      .on(ListObjectsV2Command, { ContinuationToken: "t2" })
-      .resolves({ CommonPrefixes: [{ Prefix: `${prefix}il-central-1/` }, { Prefix: `${prefix}not a region/` }], IsTruncated: false });
-    const lister = new S3RegionLister(new S3Client({ region: "us-east-1" }), "org-trail-logs", layout, "ct/");
-    expect(await lister.regions(ACCT)).toEqual(["ap-southeast-4", "il-central-1", "us-east-1"]);
-
+  it("skips the query when the account's trail wrote to no region (regions are listed from S3: athena-regions.test.ts)", async () => {
     const { mock, client } = athenaMock();
     const q = new AthenaActivityQuery(client, { ...base, regions: { regions: async () => [] } });
     expect(await q.distinctActivity({ account: ACCT, from: new Date("2026-11-20T09:45:00Z"), to: new Date("2026-11-20T11:00:00Z") })).toEqual([]);
     expect(mock.commandCalls(StartQueryExecutionCommand)).toHaveLength(0);
     mock.restore();
-    s3.restore();
   });
 });

@@ -1,7 +1,8 @@
-import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { parseNotification } from "../../../functions/adapters/aws/notifications";
+import { S3HttpClient } from "../../../functions/adapters/aws/s3-http";
 import { S3LogSource, S3ReadError } from "../../../functions/adapters/aws/s3-log-source";
-import { s3rverClientConfig, startFaultInjector, startS3rver, type FaultInjector, type LocalS3 } from "../../support/s3rver";
+import { s3rverHttpConfig, startFaultInjector, startS3rver, type FaultInjector, type LocalS3 } from "../../support/s3rver";
 import { attachAdmin, gzipLog, logKey, record, s3EventKey } from "../../handlers/log-analyzer/records";
 
 const BUCKET = "org-trail-logs";
@@ -9,14 +10,23 @@ const BUCKET = "org-trail-logs";
 describe("S3LogSource against s3rver", () => {
   let s3: LocalS3;
   let proxy: FaultInjector;
-  let viaProxy: S3Client;
+  /** Through a proxy that checks every signature and can fail requests; one attempt. */
+  let viaProxy: S3HttpClient;
+  /** The same, with the default 4 attempts. */
+  let retrying: S3HttpClient;
 
   beforeAll(async () => {
     s3 = await startS3rver({ buckets: [BUCKET] });
-    proxy = await startFaultInjector(s3.endpoint);
-    viaProxy = new S3Client(s3rverClientConfig(proxy.endpoint));
+    proxy = await startFaultInjector(s3.endpoint, { verifySignatures: true, echoVersionId: true });
+    viaProxy = new S3HttpClient(s3rverHttpConfig(proxy.endpoint));
+    retrying = new S3HttpClient(s3rverHttpConfig(proxy.endpoint, { maxAttempts: 4 }));
+  });
+  afterEach(() => {
+    // Every request that went through the proxy carried a valid SigV4 signature.
+    expect(proxy.badSignatures).toEqual([]);
   });
   afterAll(async () => {
+    retrying?.destroy();
     viaProxy?.destroy();
     await proxy?.stop();
     await s3?.stop();
@@ -34,7 +44,7 @@ describe("S3LogSource against s3rver", () => {
     if (!note.ok) throw new Error(note.reason);
 
     // Act
-    const source = new S3LogSource(s3.client, note.objects);
+    const source = new S3LogSource(s3.http, note.objects);
     const files = [];
     for await (const f of source.files()) files.push(f);
     const content = await source.read(files[0]!);
@@ -50,7 +60,7 @@ describe("S3LogSource against s3rver", () => {
     const key = logKey("etag");
     await put(key, gzipLog([record()]));
 
-    const res = await new S3LogSource(s3.client, []).open({ bucket: BUCKET, key });
+    const res = await new S3LogSource(s3.http, []).open({ bucket: BUCKET, key });
 
     expect(res.status).toBe("open");
     if (res.status !== "open") return;
@@ -59,7 +69,7 @@ describe("S3LogSource against s3rver", () => {
   });
 
   it("yields digest files and non-log names with a skip reason instead of reading them", async () => {
-    const source = new S3LogSource(s3.client, [
+    const source = new S3LogSource(s3.http, [
       { bucket: BUCKET, key: `AWSLogs/111122223333/CloudTrail-Digest/us-east-1/2026/11/23/111122223333_CloudTrail-Digest_us-east-1_t_us-east-1_20261123T100500Z.json.gz` },
       { bucket: BUCKET, key: "AWSLogs/111122223333/CloudTrail/notes.txt" },
     ]);
@@ -71,7 +81,7 @@ describe("S3LogSource against s3rver", () => {
   });
 
   it("reports an object that no longer exists as gone (a permanent skip, not an error)", async () => {
-    const source = new S3LogSource(s3.client, [{ bucket: BUCKET, key: logKey("deleted") }]);
+    const source = new S3LogSource(s3.http, [{ bucket: BUCKET, key: logKey("deleted") }]);
 
     const res = await source.open({ bucket: BUCKET, key: logKey("deleted") });
     const content = await source.read({ id: `s3://${BUCKET}/${logKey("deleted")}` });
@@ -85,7 +95,7 @@ describe("S3LogSource against s3rver", () => {
     const key = logKey("truncated");
     await put(key, full.subarray(0, Math.floor(full.length * 0.6)));
 
-    const content = await new S3LogSource(s3.client, [{ bucket: BUCKET, key }]).read({ id: `s3://${BUCKET}/${key}` });
+    const content = await new S3LogSource(s3.http, [{ bucket: BUCKET, key }]).read({ id: `s3://${BUCKET}/${key}` });
 
     expect(content.records.length).toBeGreaterThan(10);
     expect(content.records.length).toBeLessThan(200);
@@ -128,5 +138,79 @@ describe("S3LogSource against s3rver", () => {
 
     expect(err).toBeInstanceOf(S3ReadError);
     expect((err as S3ReadError).transient).toBe(true);
+  });
+
+  it("reads keys with spaces, +, =, unicode and reserved characters, signed as S3 checks them", async () => {
+    // Prepare
+    const keys = [logKey("a b+c=d"), logKey("Ünïcödé €uro 日本 😀"), logKey("odd!*'()~;:@&$,[]#%")];
+    for (const key of keys) await put(key, gzipLog([record()]));
+
+    // Act
+    const contents = await Promise.all(keys.map((key) => new S3LogSource(viaProxy, [{ bucket: BUCKET, key }]).read({ id: `s3://${BUCKET}/${key}` })));
+
+    // Assess
+    expect(contents.map((c) => [c.records.length, c.error, c.skipped])).toEqual(keys.map(() => [1, undefined, undefined]));
+    expect(proxy.requests.filter((r) => r.includes("%E6%97%A5%E6%9C%AC"))).toHaveLength(1);
+  });
+
+  it("asks for the announced version and reports the version S3 served", async () => {
+    // Prepare
+    const key = logKey("versioned");
+    await put(key, gzipLog([record()]));
+    const versionId = "3HL4kqtJlcpXroDTDmJ+rmSpXd3dIbrHY/MTRCxf3vjVBH40Nr8X8gdRQBpUMLUo=";
+
+    // Act
+    const res = await new S3LogSource(viaProxy, []).open({ bucket: BUCKET, key, versionId });
+
+    // Assess
+    expect(res.status).toBe("open");
+    if (res.status !== "open") return;
+    expect(res.opened.versionId).toBe(versionId);
+    expect(res.opened.size).toBeGreaterThan(0);
+    expect(proxy.requests.at(-1)).toMatch(/\?versionId=3HL4kqtJlcpXroDTDmJ%2BrmSpXd3dIbrHY%2FMTRCxf3vjVBH40Nr8X8gdRQBpUMLUo%3D$/);
+    expect((await res.opened.read()).records).toHaveLength(1);
+  });
+
+  it("reports a missing object as gone through the signed path too, with S3's code", async () => {
+    const res = await new S3LogSource(viaProxy, []).open({ bucket: BUCKET, key: logKey("never-written") });
+    const noBucket = await new S3LogSource(viaProxy, []).open({ bucket: "no-such-bucket", key: logKey("x") });
+
+    expect(res).toEqual({ status: "gone", reason: "object no longer exists (NoSuchKey); nothing to read" });
+    expect(noBucket).toEqual({ status: "gone", reason: "object no longer exists (NoSuchBucket); nothing to read" });
+  });
+
+  it("retries throttling and server errors inside the call (503 SlowDown, then 500), and then reads", async () => {
+    // Prepare
+    const key = logKey("retried");
+    await put(key, gzipLog([record(), attachAdmin()]));
+    proxy.failNext(1, { status: 503, code: "SlowDown", method: "GET" });
+    proxy.failNext(1, { status: 500, code: "InternalError", method: "GET" });
+    const before = proxy.requests.length;
+
+    // Act
+    const content = await new S3LogSource(retrying, [{ bucket: BUCKET, key }]).read({ id: `s3://${BUCKET}/${key}` });
+
+    // Assess
+    expect(content.records.map((r) => r.eventName)).toEqual(["GetObject", "AttachUserPolicy"]);
+    expect(proxy.requests.slice(before)).toHaveLength(3);
+  });
+
+  it("does not retry AccessDenied: one request, a permanent error with its status", async () => {
+    // Prepare
+    const key = logKey("denied-once");
+    await put(key, gzipLog([record()]));
+    proxy.failNext(1, { status: 403, code: "AccessDenied", method: "GET" });
+    const before = proxy.requests.length;
+
+    // Act
+    const denied = await new S3LogSource(retrying, []).open({ bucket: BUCKET, key }).catch((e: unknown) => e);
+    const deniedRequests = proxy.requests.length - before;
+
+    // Assess
+    expect(denied).toBeInstanceOf(S3ReadError);
+    expect((denied as S3ReadError).transient).toBe(false);
+    expect((denied as S3ReadError).message).toMatch(/failed: AccessDenied: injected AccessDenied$/);
+    expect(((denied as S3ReadError).cause as { $metadata: unknown }).$metadata).toMatchObject({ httpStatusCode: 403, attempts: 1 });
+    expect(deniedRequests).toBe(1);
   });
 });

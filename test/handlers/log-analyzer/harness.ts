@@ -1,10 +1,12 @@
 import { Logger } from "@aws-lambda-powertools/logger";
-import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { PublishBatchCommand, SNSClient, type PublishBatchCommandInput } from "@aws-sdk/client-sns";
 import { mockClient } from "aws-sdk-client-mock";
 import type { SQSEvent } from "aws-lambda";
+import { LedgerAlertSink } from "../../../functions/adapters/aws/alert-ledger-sink";
 import { DynamoIdempotencyStore } from "../../../functions/adapters/aws/idempotency-store";
 import { createRemediators, RemediationRunner } from "../../../functions/adapters/aws/remediation";
+import { S3HttpClient } from "../../../functions/adapters/aws/s3-http";
 import { SnsAlertSink } from "../../../functions/adapters/aws/sns-alert-sink";
 import type { Alert } from "../../../functions/core/alert/alert";
 import type { RemediationMode } from "../../../functions/core/remediation/permissions";
@@ -14,11 +16,13 @@ import { createLogAnalyzer } from "../../../functions/handlers/log-analyzer";
 import { createMetrics } from "../../../functions/handlers/shared";
 import { testClients } from "../../adapters/aws/remediation-fixtures";
 import { startDynalite, type LocalDynamo } from "../../support/dynalite";
-import { s3rverClientConfig, startFaultInjector, startS3rver, type FaultInjector, type LocalS3 } from "../../support/s3rver";
+import { s3rverHttpConfig, startFaultInjector, startS3rver, type FaultInjector, type LocalS3 } from "../../support/s3rver";
 import { ACCOUNT, SELF_ROLE_ARN, gzipLog } from "./records";
 
 export const BUCKET = "org-trail-logs";
 export const TABLE = "trailwatch-idempotency";
+/** The alert ledger table (modules/alerting), shared with the trail guard. */
+export const LEDGER = "trailwatch-alert-ledger";
 export const TOPIC = `arn:aws:sns:us-east-1:${ACCOUNT}:trailwatch-alerts`;
 
 /**
@@ -52,8 +56,11 @@ export interface Harness {
   sns: SnsMock;
   putLog(key: string, records: Record<string, unknown>[]): Promise<void>;
   putRaw(key: string, body: Buffer): Promise<void>;
-  /** An analyzer with the given remediation modes; each call makes a fresh one (a cold start). */
-  analyzer(modes?: Record<string, RemediationMode>): ReturnType<typeof createLogAnalyzer>;
+  /**
+   * An analyzer with the given remediation modes; each call makes a fresh one (a cold start). With
+   * `ledger`, alerts go out through the alert ledger table (as deployed).
+   */
+  analyzer(modes?: Record<string, RemediationMode>, opts?: { ledger?: boolean }): ReturnType<typeof createLogAnalyzer>;
   /** After `after` more accepted PublishBatch calls, the next one fails with `error` (then SNS accepts again). */
   snsFailNext(error: Error, after?: number): void;
   /** Alerts published to SNS so far (from the `sqs` protocol message). */
@@ -63,10 +70,12 @@ export interface Harness {
 
 export async function startHarness(): Promise<Harness> {
   const s3 = await startS3rver({ buckets: [BUCKET] });
-  const proxy = await startFaultInjector(s3.endpoint);
+  // The analyzer reads through a proxy that checks every request's signature and can inject failures.
+  const proxy = await startFaultInjector(s3.endpoint, { verifySignatures: true });
   const db = await startDynalite();
   await db.createTable(TABLE);
-  const s3Client = new S3Client(s3rverClientConfig(proxy.endpoint));
+  await db.createTable(LEDGER);
+  const s3Client = new S3HttpClient(s3rverHttpConfig(proxy.endpoint));
   const snsClient = new SNSClient({ region: "us-east-1", credentials: { accessKeyId: "T", secretAccessKey: "T" } });
   const sns = snsMock();
   const sent: Alert[] = [];
@@ -82,11 +91,13 @@ export async function startHarness(): Promise<Harness> {
     sns,
     putLog: (key, records) => s3.client.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: gzipLog(records) })).then(() => undefined),
     putRaw: (key, body) => s3.client.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: body })).then(() => undefined),
-    analyzer: (modes = {}) =>
+    analyzer: (modes = {}, opts = {}) =>
       createLogAnalyzer({
         s3: s3Client,
         idempotency: new DynamoIdempotencyStore(db.client, TABLE),
-        sink: new SnsAlertSink(snsClient, TOPIC, { maxAttempts: 1 }),
+        sink: opts.ledger
+          ? new LedgerAlertSink(new SnsAlertSink(snsClient, TOPIC, { maxAttempts: 1 }), new DynamoIdempotencyStore(db.client, LEDGER))
+          : new SnsAlertSink(snsClient, TOPIC, { maxAttempts: 1 }),
         catalog: testCatalog,
         remediation: new RemediationRunner({
           modes,

@@ -5,10 +5,16 @@ import type { SQSBatchResponse } from "aws-lambda";
 import { mockClient } from "aws-sdk-client-mock";
 import { DynamoIdempotencyStore, objectIdempotencyKey } from "../../../functions/adapters/aws/idempotency-store";
 import { awsError } from "../../adapters/aws/remediation-fixtures";
+import { Logger } from "@aws-lambda-powertools/logger";
+import { createTrailGuardHandler } from "../../../functions/handlers/trail-guard";
+import { TrailControl } from "../../../functions/adapters/aws/trail-status";
+import { apiCall, GUARD_ROLE, TRAIL_ARN } from "../trail-guard/events";
 import {
   BUCKET,
   CONTEXT,
+  LEDGER,
   TABLE,
+  TOPIC,
   adminRule,
   captureStdout,
   cloudTrailSnsNotification,
@@ -147,6 +153,40 @@ describe("log analyzer: exactly once per object", () => {
 
     expect(res).toEqual({ batchItemFailures: [] });
     expect(alerts).toHaveLength(1);
+  });
+});
+
+describe("log analyzer and trail guard over one alert ledger", () => {
+  it("sends a trail deletion once: the guard alerts in real time, the analyzer finds the same alert sent when the log file arrives", async () => {
+    // Prepare: the guard's EventBridge event and the log file CloudTrail writes for the same call.
+    const event = apiCall({ eventName: "DeleteTrail", requestParameters: { name: TRAIL_ARN } });
+    const guard = createTrailGuardHandler(
+      { ALERT_TOPIC_ARN: TOPIC, PROTECTED_TRAILS: JSON.stringify([TRAIL_ARN]), ALERT_LEDGER_TABLE: LEDGER, FUNCTION_ROLE_ARN: `arn:aws:iam::111122223333:role/${GUARD_ROLE}` },
+      { logger: new Logger({ serviceName: "trail-guard", logLevel: "SILENT" }), dynamodb: h.db.client, control: new TrailControl(() => new CloudTrailClient({ region: "eu-west-1" })) },
+    );
+    const k = key("deleted-trail");
+    await h.putLog(k, [event.detail as Record<string, unknown>]);
+    // Act
+    const byGuard = await alertsDuring(() => guard(event));
+    const byAnalyzer = await alertsDuring(() => captureStdout(() => h.analyzer({}, { ledger: true })(sqsEvent([s3Notification([k])]), CONTEXT)));
+    // Without the ledger the same log file would alert again (same alert id as the guard's).
+    const k2 = key("deleted-trail-no-ledger");
+    await h.putLog(k2, [event.detail as Record<string, unknown>]);
+    const unledgered = await alertsDuring(() => captureStdout(() => h.analyzer({})(sqsEvent([s3Notification([k2])]), CONTEXT)));
+    // Assess
+    expect(byGuard.map((a) => a.rule)).toEqual(["cloudtrail.trail-deleted"]);
+    expect(byAnalyzer).toEqual([]);
+    expect(unledgered.map((a) => a.id)).toEqual(byGuard.map((a) => a.id));
+  });
+
+  it("lets the analyzer send what the guard never saw (a lost EventBridge delivery): the ledger only removes repeats", async () => {
+    const event = apiCall({ eventName: "DeleteTrail", requestParameters: { name: TRAIL_ARN } });
+    const k = key("guard-missed");
+    await h.putLog(k, [event.detail as Record<string, unknown>]);
+
+    const byAnalyzer = await alertsDuring(() => captureStdout(() => h.analyzer({}, { ledger: true })(sqsEvent([s3Notification([k])]), CONTEXT)));
+
+    expect(byAnalyzer.map((a) => a.rule)).toEqual(["cloudtrail.trail-deleted"]);
   });
 });
 

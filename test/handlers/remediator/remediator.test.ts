@@ -2,10 +2,10 @@ import { Logger } from "@aws-lambda-powertools/logger";
 import { CloudTrailClient, GetTrailStatusCommand, StartLoggingCommand } from "@aws-sdk/client-cloudtrail";
 import { EC2Client, RevokeSecurityGroupIngressCommand } from "@aws-sdk/client-ec2";
 import { DetachUserPolicyCommand, IAMClient } from "@aws-sdk/client-iam";
-import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { PutPublicAccessBlockCommand, S3Client } from "@aws-sdk/client-s3";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { mockClient } from "aws-sdk-client-mock";
+import { LambdaHttpClient } from "../../../functions/adapters/aws/lambda-http";
 import { createRemediators, LambdaRemediationRunner, RemediationRunner } from "../../../functions/adapters/aws/remediation";
 import type { RemediationMode } from "../../../functions/core/remediation/permissions";
 import { RuleEngine } from "../../../functions/core/rules/engine";
@@ -13,6 +13,7 @@ import { catalog } from "../../../functions/core/rules/catalog";
 import { remediableRules } from "../../../functions/core/rules/catalog/remediable";
 import { createRemediator, handler, RemediationRequestError, remediatorConfig } from "../../../functions/handlers/remediator";
 import { awsError, testClients } from "../../adapters/aws/remediation-fixtures";
+import { startLambdaServer } from "../../support/lambda-server";
 import { ACCOUNT, SELF_ROLE_ARN as ANALYZER_ROLE_ARN, attachAdmin, authorizeIngress, deletePublicAccessBlock, record, selfIdentity, stopLogging } from "../log-analyzer/records";
 
 const cloudTrail = mockClient(CloudTrailClient);
@@ -20,14 +21,13 @@ const iam = mockClient(IAMClient);
 const s3 = mockClient(S3Client);
 const ec2 = mockClient(EC2Client);
 const sts = mockClient(STSClient);
-const lambda = mockClient(LambdaClient);
 
 const REMEDIATOR_ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/trailwatch-remediator`;
 const TRAIL = `arn:aws:cloudtrail:us-east-1:${ACCOUNT}:trail/org-trail`;
 const LOGGING_STOPPED = "cloudtrail.logging-stopped";
 
 beforeEach(() => {
-  for (const m of [cloudTrail, iam, s3, ec2, sts, lambda]) m.reset();
+  for (const m of [cloudTrail, iam, s3, ec2, sts]) m.reset();
   cloudTrail.on(GetTrailStatusCommand).resolves({ IsLogging: false }).on(StartLoggingCommand).resolves({});
 });
 
@@ -168,18 +168,23 @@ describe("remediator", () => {
     // Prepare
     const modes = { [LOGGING_STOPPED]: "apply" } as const;
     const run = remediator(modes);
-    lambda.on(InvokeCommand).callsFake(async (input: { Payload: Uint8Array }) => ({
-      StatusCode: 200,
-      Payload: new TextEncoder().encode(JSON.stringify(await run(JSON.parse(new TextDecoder().decode(input.Payload))))),
-    }));
+    // A local Lambda (it checks the invoke's signature) whose tw-remediator function is the remediator.
+    const lambda = await startLambdaServer({ functions: { "tw-remediator": (event) => run(event) } });
+    const client = new LambdaHttpClient({ region: lambda.region, endpoint: lambda.endpoint, credentials: lambda.credentials });
     const ev = new RuleEngine(catalog).evaluate(stopLogging(TRAIL) as { eventSource: string; eventName: string });
     const finding = ev.kind === "findings" ? ev.findings[0]! : undefined;
-    const runner = new LambdaRemediationRunner({ lambda: new LambdaClient({ region: "us-east-1", credentials: { accessKeyId: "T", secretAccessKey: "T" } }), functionName: "tw-remediator", modes });
-    // Act
-    const res = await runner.run(finding!, { retryTransient: true });
-    // Assess
-    expect(res).toMatchObject({ action: "cloudtrail.start-logging", mode: "apply", status: "succeeded" });
-    expect(cloudTrail.commandCalls(StartLoggingCommand)).toHaveLength(1);
+    const runner = new LambdaRemediationRunner({ lambda: client, functionName: "tw-remediator", modes });
+    try {
+      // Act
+      const res = await runner.run(finding!, { retryTransient: true });
+      // Assess
+      expect(res).toMatchObject({ action: "cloudtrail.start-logging", mode: "apply", status: "succeeded" });
+      expect(cloudTrail.commandCalls(StartLoggingCommand)).toHaveLength(1);
+      expect(lambda.requests.map((r) => [r.status, r.signatureProblem])).toEqual([[200, undefined]]);
+    } finally {
+      client.destroy();
+      await lambda.stop();
+    }
   });
 });
 

@@ -1,0 +1,27 @@
+import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import type { SNSClient } from "@aws-sdk/client-sns";
+import { LedgerAlertSink } from "../../adapters/aws/alert-ledger-sink";
+import { DynamoIdempotencyStore } from "../../adapters/aws/idempotency-store";
+import { SnsAlertSink } from "../../adapters/aws/sns-alert-sink";
+import type { AlertSink } from "../../core/ports";
+
+export interface AlertSinkSettings {
+  sns: SNSClient;
+  topicArn: string;
+  /** The alert ledger table (ALERT_LEDGER_TABLE); without it alerts go straight to the topic. */
+  ledgerTable?: string;
+  /** The DynamoDB client for the ledger (only called when there is a ledger). */
+  dynamodb: () => DynamoDBClient;
+  /** Told about an alert left out because another function sent it already. */
+  onDuplicate?: (alert: { id: string; rule: string }) => void;
+}
+
+/**
+ * The alert topic, through the alert ledger when the deployment has one: the trail guard and the
+ * log analyzer both publish this way, so an alert both raise for one event goes out once.
+ */
+export function alertSink(s: AlertSinkSettings): AlertSink {
+  const sns = new SnsAlertSink(s.sns, s.topicArn);
+  if (!s.ledgerTable) return sns;
+  return new LedgerAlertSink(sns, new DynamoIdempotencyStore(s.dynamodb(), s.ledgerTable), s.onDuplicate ? { onDuplicate: s.onDuplicate } : {});
+}
