@@ -4,10 +4,7 @@ import { SNSClient } from "@aws-sdk/client-sns";
 import type { Context } from "aws-lambda";
 import { catalog } from "../core/rules/catalog";
 import { RuleEngine } from "../core/rules/engine";
-import { LedgerAlertSink } from "../adapters/aws/alert-ledger-sink";
-import { DynamoIdempotencyStore } from "../adapters/aws/idempotency-store";
-import { SnsAlertSink } from "../adapters/aws/sns-alert-sink";
-import type { AlertSink } from "../core/ports";
+import { alertSink } from "./shared/alert-sink";
 import { TrailControl } from "../adapters/aws/trail-status";
 import { TrailGuard, type GuardOutcome } from "./trail-guard/guard";
 import { trailGuardConfig } from "./trail-guard/config";
@@ -31,14 +28,6 @@ export function createTrailGuardHandler(env: Record<string, string | undefined> 
   const logger = overrides.logger ?? new Logger({ serviceName: "trail-guard" });
   let guard: TrailGuard | undefined;
 
-  /** SNS, through the alert ledger when there is one: an alert the log analyzer already sent is left out. */
-  function alertSink(topicArn: string, ledgerTable: string | undefined): AlertSink {
-    const sns = new SnsAlertSink(overrides.sns ?? new SNSClient({}), topicArn);
-    if (!ledgerTable) return sns;
-    const ledger = new DynamoIdempotencyStore(overrides.dynamodb ?? new DynamoDBClient({}), ledgerTable);
-    return new LedgerAlertSink(sns, ledger, { onDuplicate: (a) => logger.info("alert already sent by the log analyzer; left out", { alertId: a.id, rule: a.rule }) });
-  }
-
   function build(): TrailGuard {
     const cfg = trailGuardConfig(env);
     const catalogSettings = Object.fromEntries(Object.entries(cfg.ruleSettings).filter(([id]) => id !== TRAIL_TAMPERING_RULE_ID));
@@ -50,7 +39,14 @@ export function createTrailGuardHandler(env: Record<string, string | undefined> 
       protectedTrails: cfg.protectedTrails,
       remediation: cfg.remediation,
       control: overrides.control ?? new TrailControl(),
-      sink: alertSink(cfg.alertTopicArn, cfg.alertLedgerTable),
+      // Through the alert ledger when there is one: an alert the log analyzer already sent is left out.
+      sink: alertSink({
+        sns: overrides.sns ?? new SNSClient({}),
+        topicArn: cfg.alertTopicArn,
+        ...(cfg.alertLedgerTable ? { ledgerTable: cfg.alertLedgerTable } : {}),
+        dynamodb: () => overrides.dynamodb ?? new DynamoDBClient({}),
+        onDuplicate: (a) => logger.info("alert already sent (by the log analyzer, or for an earlier delivery of this event); left out", { alertId: a.id, rule: a.rule }),
+      }),
       // From FUNCTION_ROLE_ARN: recognising its own StartLogging needs no call to STS.
       self: async () => cfg.self,
       logger,
