@@ -2,13 +2,14 @@ import { Logger } from "@aws-lambda-powertools/logger";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { SNSClient } from "@aws-sdk/client-sns";
 import type { Context } from "aws-lambda";
-import { catalog } from "../core/rules/catalog";
 import { RuleEngine } from "../core/rules/engine";
 import { alertSink } from "./shared/alert-sink";
 import { TrailControl } from "../adapters/aws/trail-status";
 import { TrailGuard, type GuardOutcome } from "./trail-guard/guard";
 import { trailGuardConfig } from "./trail-guard/config";
+import { guardRules } from "./trail-guard/guard-rules";
 import { TRAIL_TAMPERING_RULE_ID, trailTamperingRule } from "./trail-guard/tampering-rule";
+import { settingsOf } from "./shared/rule-env";
 
 /** What tests (or another wiring) may replace; everything else comes from the environment. */
 export interface TrailGuardOverrides {
@@ -30,9 +31,10 @@ export function createTrailGuardHandler(env: Record<string, string | undefined> 
 
   function build(): TrailGuard {
     const cfg = trailGuardConfig(env);
-    const catalogSettings = Object.fromEntries(Object.entries(cfg.ruleSettings).filter(([id]) => id !== TRAIL_TAMPERING_RULE_ID));
+    // Settings of the other catalog rules are the log analyzer's to check (it runs the whole catalog).
+    const catalogSettings = settingsOf(guardRules, cfg.ruleSettings);
     return new TrailGuard({
-      catalog: new RuleEngine(catalog, { settings: catalogSettings }),
+      catalog: new RuleEngine(guardRules, { settings: catalogSettings }),
       fallback: new RuleEngine([trailTamperingRule], {
         settings: { [TRAIL_TAMPERING_RULE_ID]: { buckets: cfg.trailBuckets, keys: cfg.trailKeys } },
       }),

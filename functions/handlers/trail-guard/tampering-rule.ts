@@ -55,6 +55,11 @@ const BY_SOURCE: Record<string, { kind: "trail" | "bucket" | "key" | "organizati
   "organizations.amazonaws.com": { kind: "organization", calls: ORGANIZATION_CALLS },
 };
 
+/** Every (eventSource, eventName) the guard's EventBridge patterns can deliver (StartLogging included: someone else's restart). */
+export function guardedCalls(): { eventSource: string; eventName: string }[] {
+  return Object.entries(BY_SOURCE).flatMap(([eventSource, s]) => Object.keys(s.calls).map((eventName) => ({ eventSource, eventName })));
+}
+
 /**
  * Which bucket and key belong to the protected trails. Empty lists mean "not told": the EventBridge
  * patterns already narrow S3 and KMS events to the trail's bucket and key, so every such event that

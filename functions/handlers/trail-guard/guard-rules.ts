@@ -1,0 +1,31 @@
+import type { AnyRule } from "../../core/rules/rule";
+import cloudtrailLoggingStopped from "../../core/rules/catalog/cloudtrail-logging-stopped";
+import cloudtrailTamperDenied from "../../core/rules/catalog/cloudtrail-tamper-denied";
+import cloudtrailTrailDeleted from "../../core/rules/catalog/cloudtrail-trail-deleted";
+import cloudtrailTrailModified from "../../core/rules/catalog/cloudtrail-trail-modified";
+import iamRootActivity from "../../core/rules/catalog/iam-root-activity";
+import kmsKeyDeletionScheduled from "../../core/rules/catalog/kms-key-deletion-scheduled";
+import organizationsLeaveAttempt from "../../core/rules/catalog/organizations-leave-attempt";
+import resourcePolicyMadePublic from "../../core/rules/catalog/resource-policy-made-public";
+import s3BucketMadePublic from "../../core/rules/catalog/s3-bucket-made-public";
+import s3LogBucketLifecycleShortened from "../../core/rules/catalog/s3-log-bucket-lifecycle-shortened";
+
+/**
+ * The catalog rules that can fire on an event the guard's EventBridge patterns deliver (the calls
+ * of `guardedCalls()`, by any identity). The guard evaluates only these, so its bundle leaves the
+ * rest of the catalog out; the log analyzer runs the whole catalog on the same events from the log
+ * files. `test/handlers/trail-guard/guard-rules.test.ts` fails when a catalog rule that could fire
+ * on a guarded call is missing here.
+ */
+export const guardRules: readonly AnyRule[] = [
+  cloudtrailLoggingStopped,
+  cloudtrailTamperDenied,
+  cloudtrailTrailDeleted,
+  cloudtrailTrailModified,
+  iamRootActivity,
+  kmsKeyDeletionScheduled,
+  organizationsLeaveAttempt,
+  resourcePolicyMadePublic,
+  s3BucketMadePublic,
+  s3LogBucketLifecycleShortened,
+];
