@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { S3Client } from "@aws-sdk/client-s3";
 import { S3HttpClient, type S3HttpOptions } from "../../functions/adapters/aws/s3-http";
 import { clientPool } from "./client-pool";
+import { answerPublicAccessBlock, bucketOf, isPublicAccessBlockRequest, s3Error, type S3Answer, type StoredPublicAccessBlock } from "./s3-public-access-block";
 import { sigV4Problem } from "./sigv4-verifier";
 
 /** The part of s3rver's API these helpers use (the package ships no types). */
@@ -95,26 +96,43 @@ export interface FaultInjector {
   readonly requests: string[];
   /** Signature problems found (with `verifySignatures`), as `METHOD path: why`. */
   readonly badSignatures: string[];
+  /** Block Public Access settings per bucket (with `publicAccessBlock`): set them to prepare a test, read them to assess one. */
+  readonly publicAccessBlocks: Map<string, StoredPublicAccessBlock>;
   stop(): Promise<void>;
 }
 
 export interface FaultInjectorOptions {
   /**
-   * Recompute every request's SigV4 signature (service s3, us-east-1, the s3rver key) and answer a
-   * mismatch with 403 SignatureDoesNotMatch, as S3 does (s3rver itself does not check V4 signatures).
+   * Recompute every request's SigV4 signature (service s3, the s3rver key, a region of
+   * `signingRegions`) and answer a mismatch with 403 SignatureDoesNotMatch, as S3 does (s3rver itself
+   * does not check V4 signatures).
    */
   verifySignatures?: boolean;
+  /** Regions a verified signature's scope may name (default us-east-1); real S3 wants the bucket's region. */
+  signingRegions?: readonly string[];
   /**
    * Answer a successful GET with `?versionId=v` with `x-amz-version-id: v`, as a versioned bucket
    * does (s3rver has no versioning and ignores the parameter).
    */
   echoVersionId?: boolean;
+  /**
+   * Answer the `?publicAccessBlock` subresource (Get/Put/DeletePublicAccessBlock) of the target's
+   * buckets from memory, as S3 does (s3rver has no Block Public Access API); see
+   * `answerPublicAccessBlock`. `failNext` applies to these requests too.
+   */
+  publicAccessBlock?: boolean;
+  /**
+   * The account that owns every bucket: a request whose `x-amz-expected-bucket-owner` names another
+   * account gets 403 AccessDenied, as S3 answers (s3rver ignores the header).
+   */
+  bucketOwner?: string;
 }
 
 /**
  * Starts a proxy on 127.0.0.1 that forwards to `target` (e.g. an s3rver endpoint) and injects the
  * failures tests ask for: throttling (503 SlowDown), 500 InternalError, a connection dropped mid-body;
- * optionally it checks signatures and answers like a versioned bucket (see {@link FaultInjectorOptions}).
+ * optionally it checks signatures and expected bucket owners, answers like a versioned bucket, and
+ * implements Block Public Access (see {@link FaultInjectorOptions}).
  * Code under test talks real HTTP to it, so its error handling is exercised end to end.
  */
 export async function startFaultInjector(target: string, opts: FaultInjectorOptions = {}): Promise<FaultInjector> {
@@ -124,25 +142,36 @@ export async function startFaultInjector(target: string, opts: FaultInjectorOpti
   const drops: { method?: string }[] = [];
   const requests: string[] = [];
   const badSignatures: string[] = [];
+  const publicAccessBlocks = new Map<string, StoredPublicAccessBlock>();
+  const signingRegions = opts.signingRegions ?? ["us-east-1"];
   const take = <T extends { method?: string }>(list: T[], method: string | undefined): T | undefined => {
     const i = list.findIndex((f) => !f.method || f.method === method);
     return i >= 0 ? list.splice(i, 1)[0] : undefined;
   };
-  const xmlError = (res: ServerResponse, status: number, code: string, message: string) => {
-    const body = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message><RequestId>INJECTED</RequestId></Error>`;
-    res.writeHead(status, { "content-type": "application/xml", "content-length": Buffer.byteLength(body), "x-amz-request-id": "INJECTED" });
-    res.end(body);
+  const send = (res: ServerResponse, a: S3Answer) => {
+    res.writeHead(a.status, { ...a.headers, "content-length": Buffer.byteLength(a.body) });
+    res.end(a.body);
   };
+  /** Whether the target has `bucket` (an anonymous HEAD, which s3rver allows). */
+  const bucketExists = (bucket: string) =>
+    new Promise<boolean>((resolve) => {
+      const head = request({ host: to.hostname, port: to.port, method: "HEAD", path: `/${encodeURIComponent(bucket)}` }, (r) => {
+        r.resume();
+        resolve(r.statusCode === 200);
+      });
+      head.on("error", () => resolve(false));
+      head.end();
+    });
   const server = createServer((req, res) => {
     requests.push(`${req.method} ${req.url}`);
     const fail = take(fails, req.method);
     if (fail) {
       req.resume();
-      xmlError(res, fail.status, fail.code, `injected ${fail.code}`);
+      send(res, s3Error(fail.status, fail.code, `injected ${fail.code}`, {}, "INJECTED"));
       return;
     }
-    const drop = take(drops, req.method);
     const forward = (body?: Buffer) => {
+      const drop = take(drops, req.method);
       const up = request({ host: to.hostname, port: to.port, method: req.method, path: req.url, headers: req.headers }, (upRes) => {
         const versionId = opts.echoVersionId && req.method === "GET" && (upRes.statusCode ?? 500) < 300 ? new URL(req.url ?? "/", "http://x").searchParams.get("versionId") : null;
         res.writeHead(upRes.statusCode ?? 502, { ...upRes.headers, ...(versionId ? { "x-amz-version-id": versionId } : {}) });
@@ -162,19 +191,32 @@ export async function startFaultInjector(target: string, opts: FaultInjectorOpti
       if (body) up.end(body);
       else req.pipe(up);
     };
-    if (!opts.verifySignatures) {
+    const local = opts.publicAccessBlock === true && isPublicAccessBlockRequest(req.url ?? "/");
+    if (!opts.verifySignatures && !opts.bucketOwner && !local) {
       forward();
       return;
     }
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
-      const body = Buffer.concat(chunks);
-      void sigV4Problem({ method: req.method ?? "", url: req.url ?? "", headers: req.headers, body }, { service: "s3", region: "us-east-1", credentials: S3RVER_CREDENTIALS }).then((problem) => {
-        if (!problem) return forward(body);
-        badSignatures.push(`${req.method} ${req.url}: ${problem}`);
-        xmlError(res, 403, "SignatureDoesNotMatch", "The request signature we calculated does not match the signature you provided.");
-      });
+      const received = { method: req.method ?? "", url: req.url ?? "/", headers: req.headers, body: Buffer.concat(chunks) };
+      void (async () => {
+        if (opts.verifySignatures) {
+          // The scope's region, when it is one the test allows; otherwise the first, so the mismatch is reported.
+          const scope = /Credential=[^/]+\/\d{8}\/([^/]+)\//.exec(String(req.headers.authorization ?? ""))?.[1];
+          const region = scope && signingRegions.includes(scope) ? scope : signingRegions[0]!;
+          const problem = await sigV4Problem(received, { service: "s3", region, credentials: S3RVER_CREDENTIALS });
+          if (problem) {
+            badSignatures.push(`${req.method} ${req.url}: ${problem}`);
+            return send(res, s3Error(403, "SignatureDoesNotMatch", "The request signature we calculated does not match the signature you provided."));
+          }
+        }
+        const expected = req.headers["x-amz-expected-bucket-owner"];
+        if (opts.bucketOwner && expected !== undefined && expected !== opts.bucketOwner) return send(res, s3Error(403, "AccessDenied", "Access Denied"));
+        if (!local) return forward(received.body);
+        const bucket = bucketOf(received.url);
+        send(res, answerPublicAccessBlock(received, publicAccessBlocks, bucket !== undefined && (await bucketExists(bucket))));
+      })().catch(() => res.destroy()); // a bug here shows as a dropped connection, not an unhandled rejection
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
@@ -189,6 +231,7 @@ export async function startFaultInjector(target: string, opts: FaultInjectorOpti
     },
     requests,
     badSignatures,
+    publicAccessBlocks,
     async stop() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -1,5 +1,13 @@
+import { createHash } from "node:crypto";
 import type { Readable } from "node:stream";
 import { s3Endpoint, s3KeyPath, type EndpointOverride } from "./aws-endpoint";
+import {
+  parsePublicAccessBlock,
+  publicAccessBlockXml,
+  type PublicAccessBlockConfiguration,
+  type PublicAccessBlockTarget,
+  type S3PublicAccessBlocks,
+} from "./s3-public-access-block";
 import { EMPTY_PAYLOAD_SHA256, readBody, SignedHttpClient, xmlText, xmlUnescape, type SignedHttpOptions } from "./signed-http";
 
 /** Settings of {@link S3HttpClient}: those of an SDK S3 client that it honours. */
@@ -28,11 +36,11 @@ export interface S3PrefixLister {
 }
 
 /**
- * The two S3 calls trailwatch's Lambda functions make (GetObject, ListObjectsV2 with a delimiter),
- * over {@link SignedHttpClient} instead of the S3 SDK client. Errors are `AwsHttpError`s named with
- * S3's code (`NoSuchKey`, `AccessDenied`, `SlowDown`).
+ * The S3 calls trailwatch's Lambda functions make (GetObject, ListObjectsV2 with a delimiter, and
+ * Get/PutPublicAccessBlock for the remediator) over {@link SignedHttpClient} instead of the S3 SDK
+ * client. Errors are `AwsHttpError`s named with S3's code (`NoSuchKey`, `AccessDenied`, `SlowDown`).
  */
-export class S3HttpClient implements S3ObjectReader, S3PrefixLister {
+export class S3HttpClient implements S3ObjectReader, S3PrefixLister, S3PublicAccessBlocks {
   private readonly http: SignedHttpClient;
 
   constructor(private readonly opts: S3HttpOptions) {
@@ -89,10 +97,48 @@ export class S3HttpClient implements S3ObjectReader, S3PrefixLister {
     return [...out];
   }
 
+  /** GetPublicAccessBlock: the bucket's Block Public Access settings (a setting S3 leaves out is undefined). */
+  async getPublicAccessBlock(o: PublicAccessBlockTarget): Promise<{ PublicAccessBlockConfiguration: PublicAccessBlockConfiguration }> {
+    const res = await this.http.send({
+      method: "GET",
+      endpoint: s3Endpoint(o.Bucket, this.opts.region, this.opts),
+      path: "/",
+      query: { publicAccessBlock: "" },
+      headers: { "x-amz-content-sha256": EMPTY_PAYLOAD_SHA256, ...expectedOwner(o) },
+    });
+    return { PublicAccessBlockConfiguration: parsePublicAccessBlock((await readBody(res.body)).toString("utf8")) };
+  }
+
+  /**
+   * PutPublicAccessBlock: replaces the bucket's settings. S3 requires a checksum of this body
+   * (`Content-MD5`); the payload hash is signed, so the body cannot be swapped on the way.
+   */
+  async putPublicAccessBlock(o: PublicAccessBlockTarget & { PublicAccessBlockConfiguration: PublicAccessBlockConfiguration }): Promise<void> {
+    const body = Buffer.from(publicAccessBlockXml(o.PublicAccessBlockConfiguration), "utf8");
+    const res = await this.http.send({
+      method: "PUT",
+      endpoint: s3Endpoint(o.Bucket, this.opts.region, this.opts),
+      path: "/",
+      query: { publicAccessBlock: "" },
+      headers: {
+        "content-type": "application/xml",
+        "content-md5": createHash("md5").update(body).digest("base64"),
+        "x-amz-content-sha256": createHash("sha256").update(body).digest("hex"),
+        ...expectedOwner(o),
+      },
+      body,
+    });
+    await readBody(res.body); // empty, but read so the connection goes back to the pool
+  }
+
   /** Closes the pooled connections (tests; a Lambda container simply ends). */
   destroy(): void {
     this.http.destroy();
   }
+}
+
+function expectedOwner(o: PublicAccessBlockTarget): Record<string, string> {
+  return o.ExpectedBucketOwner ? { "x-amz-expected-bucket-owner": o.ExpectedBucketOwner } : {};
 }
 
 /**

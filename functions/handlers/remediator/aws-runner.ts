@@ -1,9 +1,9 @@
 import { CloudTrailClient } from "@aws-sdk/client-cloudtrail";
 import { EC2Client } from "@aws-sdk/client-ec2";
 import { IAMClient } from "@aws-sdk/client-iam";
-import { S3Client } from "@aws-sdk/client-s3";
 import { createRemediators } from "../../adapters/aws/remediation/index";
 import { RemediationRunner, type SelfIdentity } from "../../adapters/aws/remediation/runner";
+import { S3HttpClient } from "../../adapters/aws/s3-http";
 import type { RemediationMode } from "../../core/remediation/permissions";
 import { clientSettings, perRegion } from "../shared/aws-clients";
 
@@ -23,8 +23,9 @@ export function selfFromRoleArn(roleArn: string): SelfIdentity | undefined {
 }
 
 /**
- * The remediation runner with the real SDK clients (CloudTrail, IAM, S3, EC2; one client per
- * region where the resource's region matters). The remediator function uses it with the identity
+ * The remediation runner with the real clients (CloudTrail, IAM and EC2 SDK clients; S3 over signed
+ * HTTP, which carries the two Block Public Access calls without the S3 client's code; one client
+ * per region where the resource's region matters). The remediator function uses it with the identity
  * from its `FUNCTION_ROLE_ARN`; `local-runner.ts` adds an STS lookup for runs outside Lambda.
  */
 export function createAwsRemediationRunner(s: AwsRunnerSettings): RemediationRunner {
@@ -33,7 +34,7 @@ export function createAwsRemediationRunner(s: AwsRunnerSettings): RemediationRun
   const clients = {
     cloudTrail: perRegion((region) => new CloudTrailClient({ ...settings, region })),
     iam: () => (iam ??= new IAMClient(settings)),
-    s3: perRegion((region) => new S3Client({ ...settings, region })),
+    s3: perRegion((region) => new S3HttpClient({ ...settings, region })),
     ec2: perRegion((region) => new EC2Client({ ...settings, region })),
   };
   return new RemediationRunner({

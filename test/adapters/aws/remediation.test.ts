@@ -1,7 +1,6 @@
 import { CloudTrailClient, GetTrailStatusCommand, StartLoggingCommand } from "@aws-sdk/client-cloudtrail";
 import { DescribeSecurityGroupRulesCommand, EC2Client, RevokeSecurityGroupIngressCommand } from "@aws-sdk/client-ec2";
 import { DetachGroupPolicyCommand, DetachRolePolicyCommand, DetachUserPolicyCommand, IAMClient, NoSuchEntityException } from "@aws-sdk/client-iam";
-import { GetPublicAccessBlockCommand, PutPublicAccessBlockCommand, S3Client } from "@aws-sdk/client-s3";
 import { mockClient } from "aws-sdk-client-mock";
 import {
   DetachAdminPolicyRemediator,
@@ -11,17 +10,15 @@ import {
   StartLoggingRemediator,
 } from "../../../functions/adapters/aws/remediation";
 import { ACCOUNT, attachAdmin, authorizeIngress, deletePublicAccessBlock, record, stopLogging } from "../../handlers/log-analyzer/records";
-import { awsError, findingFor, testClients } from "./remediation-fixtures";
+import { awsError, findingFor, startRemediationS3, testClients, type RemediationS3 } from "./remediation-fixtures";
 
 const cloudTrail = mockClient(CloudTrailClient);
 const iam = mockClient(IAMClient);
-const s3 = mockClient(S3Client);
 const ec2 = mockClient(EC2Client);
 
 beforeEach(() => {
   cloudTrail.reset();
   iam.reset();
-  s3.reset();
   ec2.reset();
 });
 
@@ -149,30 +146,96 @@ describe("iam.detach-admin-policy", () => {
 
 describe("s3.restore-public-access-block", () => {
   const ALL_ON = { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true };
+  const f = (rec: Record<string, unknown>) => findingFor(rec, "s3.restore-public-access-block");
+  /** Local S3 owning these buckets as ACCOUNT; s3rver has the buckets, the proxy their Block Public Access. */
+  let local: RemediationS3;
+  let sent: () => string[];
 
-  it("turns all four settings on for the bucket, only if it is the event account's bucket", async () => {
-    s3.on(GetPublicAccessBlockCommand).rejects(awsError("NoSuchPublicAccessBlockConfiguration", 404)).on(PutPublicAccessBlockCommand).resolves({});
-    const clients = testClients();
-    const f = findingFor(deletePublicAccessBlock("customer-data", { awsRegion: "eu-central-1" }), "s3.restore-public-access-block");
+  beforeAll(async () => {
+    local = await startRemediationS3(["customer-data", "b1"]);
+  });
+  beforeEach(() => {
+    local.proxy.publicAccessBlocks.clear();
+    const before = local.proxy.requests.length;
+    sent = () => local.proxy.requests.slice(before);
+  });
+  afterEach(() => expect(local.proxy.badSignatures).toEqual([]));
+  afterAll(async () => {
+    await local?.stop();
+  });
 
-    const res = await new RestorePublicAccessBlockRemediator(clients).apply(f, "apply");
+  it("turns all four settings on for a bucket without any, calling the event's region with the event account as expected owner", async () => {
+    // Prepare
+    const clients = testClients({ s3: local.clients() });
 
+    // Act
+    const res = await new RestorePublicAccessBlockRemediator(clients).apply(f(deletePublicAccessBlock("customer-data", { awsRegion: "eu-central-1" })), "apply");
+
+    // Assess
     expect(res).toMatchObject({ status: "succeeded", detail: "turned on all four Block Public Access settings for bucket customer-data" });
-    expect(s3.commandCalls(PutPublicAccessBlockCommand)[0]!.args[0].input).toEqual({ Bucket: "customer-data", ExpectedBucketOwner: ACCOUNT, PublicAccessBlockConfiguration: ALL_ON });
+    expect(local.proxy.publicAccessBlocks.get("customer-data")).toEqual(ALL_ON);
+    expect(sent()).toEqual(["GET /customer-data/?publicAccessBlock=", "PUT /customer-data/?publicAccessBlock="]);
     expect(clients.regions).toEqual(["s3:eu-central-1"]);
   });
 
+  it("turns the missing settings on for a bucket whose Block Public Access was weakened", async () => {
+    // Prepare
+    local.proxy.publicAccessBlocks.set("b1", { ...ALL_ON, RestrictPublicBuckets: false });
+    const weakened = record({ eventName: "PutBucketPublicAccessBlock", requestParameters: { bucketName: "b1", PublicAccessBlockConfiguration: { ...ALL_ON, RestrictPublicBuckets: false } } });
+
+    // Act
+    const res = await new RestorePublicAccessBlockRemediator(testClients({ s3: local.clients() })).apply(f(weakened), "apply");
+
+    // Assess
+    expect(res.status).toBe("succeeded");
+    expect(local.proxy.publicAccessBlocks.get("b1")).toEqual(ALL_ON);
+  });
+
+  it("only touches the event account's bucket: S3 refuses another owner's bucket of that name, reported as failed", async () => {
+    // Prepare: the event is another account's; the local bucket belongs to ACCOUNT.
+    const elsewhere = deletePublicAccessBlock("customer-data", { recipientAccountId: "444455556666" });
+
+    // Act
+    const res = await new RestorePublicAccessBlockRemediator(testClients({ s3: local.clients() })).apply(f(elsewhere), "apply");
+
+    // Assess
+    expect(res).toMatchObject({ status: "failed", detail: expect.stringMatching(/s3:GetBucketPublicAccessBlock .*"ExpectedBucketOwner":"444455556666".* failed: AccessDenied: Access Denied/) });
+    expect(local.proxy.publicAccessBlocks.has("customer-data")).toBe(false);
+    expect(sent()).toEqual(["GET /customer-data/?publicAccessBlock="]);
+  });
+
   it("skips a bucket that is fully blocked already", async () => {
-    s3.on(GetPublicAccessBlockCommand).resolves({ PublicAccessBlockConfiguration: ALL_ON });
+    // Prepare
+    local.proxy.publicAccessBlocks.set("customer-data", { ...ALL_ON });
 
-    const res = await new RestorePublicAccessBlockRemediator(testClients()).apply(findingFor(deletePublicAccessBlock(), "s3.restore-public-access-block"), "apply");
+    // Act
+    const res = await new RestorePublicAccessBlockRemediator(testClients({ s3: local.clients() })).apply(f(deletePublicAccessBlock()), "apply");
 
-    expect(res.status).toBe("skipped");
-    expect(s3.commandCalls(PutPublicAccessBlockCommand)).toHaveLength(0);
+    // Assess
+    expect(res).toMatchObject({ status: "skipped", detail: expect.stringMatching(/all four Block Public Access settings on already/) });
+    expect(sent()).toEqual(["GET /customer-data/?publicAccessBlock="]);
+  });
+
+  it("skips a bucket that no longer exists", async () => {
+    // Act
+    const res = await new RestorePublicAccessBlockRemediator(testClients({ s3: local.clients() })).apply(f(deletePublicAccessBlock("deleted-bucket")), "apply");
+
+    // Assess
+    expect(res).toMatchObject({ status: "skipped", detail: "bucket deleted-bucket no longer exists; nothing to protect (NoSuchBucket from s3:GetBucketPublicAccessBlock)" });
+    expect(sent()).toEqual(["GET /deleted-bucket/?publicAccessBlock="]);
+  });
+
+  it("plans without calling S3 in dry-run", async () => {
+    // Act
+    const res = await new RestorePublicAccessBlockRemediator(testClients({ s3: local.clients() })).apply(f(deletePublicAccessBlock()), "dry-run");
+
+    // Assess
+    expect(res).toMatchObject({ status: "planned", detail: expect.stringMatching(/^would call s3:PutBucketPublicAccessBlock \{"Bucket":"customer-data",/) });
+    expect(sent()).toEqual([]);
   });
 
   it("restores a weakened setting and a bucket made public by ACL, but not account-level settings or a fully-on call", async () => {
-    const plan = (rec: Record<string, unknown>) => new RestorePublicAccessBlockRemediator(testClients()).plan(findingFor(rec, "s3.restore-public-access-block"));
+    const plan = (rec: Record<string, unknown>) => new RestorePublicAccessBlockRemediator(testClients()).plan(f(rec));
     const weakened = record({ eventName: "PutBucketPublicAccessBlock", requestParameters: { bucketName: "b1", PublicAccessBlockConfiguration: { ...ALL_ON, RestrictPublicBuckets: false } } });
     const allOn = record({ eventName: "PutBucketPublicAccessBlock", requestParameters: { bucketName: "b1", PublicAccessBlockConfiguration: { BlockPublicAcls: "true", IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true } } });
     const acl = record({ eventName: "PutBucketAcl", requestParameters: { bucketName: "b2", "x-amz-acl": ["public-read"] } });
@@ -184,12 +247,23 @@ describe("s3.restore-public-access-block", () => {
     expect(plan(account)).toMatchObject({ skip: expect.stringMatching(/not a bucket-level change/) });
   });
 
-  it("throws a transient error when S3 answers 503", async () => {
-    s3.on(GetPublicAccessBlockCommand).rejects(awsError("NoSuchPublicAccessBlockConfiguration", 404)).on(PutPublicAccessBlockCommand).rejects(awsError("ServiceUnavailable", 503));
+  it("throws a transient error when S3 still answers 503 after the client's attempts, and not when a retry gets through", async () => {
+    // Prepare
+    local.proxy.failNext(1, { status: 503, code: "ServiceUnavailable", method: "PUT" });
+    const failing = new RestorePublicAccessBlockRemediator(testClients({ s3: local.clients(1) }));
+    const retrying = new RestorePublicAccessBlockRemediator(testClients({ s3: local.clients(2) }));
 
-    const err = await new RestorePublicAccessBlockRemediator(testClients()).apply(findingFor(deletePublicAccessBlock(), "s3.restore-public-access-block"), "apply").catch((e: unknown) => e);
+    // Act
+    const err = await failing.apply(f(deletePublicAccessBlock()), "apply").catch((e: unknown) => e);
+    local.proxy.failNext(1, { status: 503, code: "SlowDown", method: "PUT" });
+    const retried = await retrying.apply(f(deletePublicAccessBlock()), "apply");
 
+    // Assess
     expect(err).toBeInstanceOf(RemediationTransientError);
+    expect((err as Error).message).toMatch(/s3:PutBucketPublicAccessBlock .* failed: ServiceUnavailable/);
+    expect(retried.status).toBe("succeeded");
+    const [get, put] = ["GET /customer-data/?publicAccessBlock=", "PUT /customer-data/?publicAccessBlock="];
+    expect(sent()).toEqual([get, put, get, put, put]);
   });
 });
 

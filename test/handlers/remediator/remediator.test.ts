@@ -2,7 +2,6 @@ import { Logger } from "@aws-lambda-powertools/logger";
 import { CloudTrailClient, GetTrailStatusCommand, StartLoggingCommand } from "@aws-sdk/client-cloudtrail";
 import { EC2Client, RevokeSecurityGroupIngressCommand } from "@aws-sdk/client-ec2";
 import { DetachUserPolicyCommand, IAMClient } from "@aws-sdk/client-iam";
-import { PutPublicAccessBlockCommand, S3Client } from "@aws-sdk/client-s3";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { mockClient } from "aws-sdk-client-mock";
 import { LambdaHttpClient } from "../../../functions/adapters/aws/lambda-http";
@@ -12,22 +11,31 @@ import { RuleEngine } from "../../../functions/core/rules/engine";
 import { catalog } from "../../../functions/core/rules/catalog";
 import { remediableRules } from "../../../functions/core/rules/catalog/remediable";
 import { createRemediator, handler, RemediationRequestError, remediatorConfig } from "../../../functions/handlers/remediator";
-import { awsError, testClients } from "../../adapters/aws/remediation-fixtures";
+import { awsError, startRemediationS3, testClients, type RemediationS3 } from "../../adapters/aws/remediation-fixtures";
 import { startLambdaServer } from "../../support/lambda-server";
 import { ACCOUNT, SELF_ROLE_ARN as ANALYZER_ROLE_ARN, attachAdmin, authorizeIngress, deletePublicAccessBlock, record, selfIdentity, stopLogging } from "../log-analyzer/records";
 
 const cloudTrail = mockClient(CloudTrailClient);
 const iam = mockClient(IAMClient);
-const s3 = mockClient(S3Client);
 const ec2 = mockClient(EC2Client);
 const sts = mockClient(STSClient);
+/** S3 (Block Public Access) is a local server that checks signatures and the expected owner. */
+let s3: RemediationS3;
+
+beforeAll(async () => {
+  s3 = await startRemediationS3(["customer-data"]);
+});
+afterAll(async () => {
+  await s3?.stop();
+});
 
 const REMEDIATOR_ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/trailwatch-remediator`;
 const TRAIL = `arn:aws:cloudtrail:us-east-1:${ACCOUNT}:trail/org-trail`;
 const LOGGING_STOPPED = "cloudtrail.logging-stopped";
 
 beforeEach(() => {
-  for (const m of [cloudTrail, iam, s3, ec2, sts]) m.reset();
+  for (const m of [cloudTrail, iam, ec2, sts]) m.reset();
+  s3.proxy.publicAccessBlocks.clear();
   cloudTrail.on(GetTrailStatusCommand).resolves({ IsLogging: false }).on(StartLoggingCommand).resolves({});
 });
 
@@ -41,7 +49,7 @@ function remediator(modes: Record<string, RemediationMode>, ruleSettings: Record
     modes,
     runner: new RemediationRunner({
       modes,
-      remediators: createRemediators(testClients()),
+      remediators: createRemediators(testClients({ s3: s3.clients() })),
       self: async () => ({ accountId: ACCOUNT, roleArn: REMEDIATOR_ROLE_ARN }),
       ownRoles: [ANALYZER_ROLE_ARN],
     }),
@@ -74,6 +82,7 @@ describe("remediator", () => {
     // Prepare
     const modes = { "iam.admin-policy-attached": "dry-run", "s3.bucket-made-public": "dry-run", "ec2.security-group-open-to-world": "dry-run" } as const;
     const run = remediator(modes);
+    const s3Requests = s3.proxy.requests.length;
     // Act
     const admin = await run({ ruleId: "iam.admin-policy-attached", record: attachAdmin("mallory") });
     const pab = await run({ ruleId: "s3.bucket-made-public", record: deletePublicAccessBlock("customer-data") });
@@ -82,10 +91,21 @@ describe("remediator", () => {
     expect(admin).toMatchObject({ action: "iam.detach-admin-policy", mode: "dry-run", status: "planned", detail: expect.stringMatching(/iam:DetachUserPolicy .*mallory/) });
     expect(pab).toMatchObject({ action: "s3.restore-public-access-block", mode: "dry-run", status: "planned" });
     expect(ingress).toMatchObject({ action: "ec2.revoke-world-open-ingress", mode: "dry-run", status: "planned" });
-    for (const m of [iam, s3, ec2]) expect(m.calls()).toHaveLength(0);
+    for (const m of [iam, ec2]) expect(m.calls()).toHaveLength(0);
     expect(iam.commandCalls(DetachUserPolicyCommand)).toHaveLength(0);
-    expect(s3.commandCalls(PutPublicAccessBlockCommand)).toHaveLength(0);
     expect(ec2.commandCalls(RevokeSecurityGroupIngressCommand)).toHaveLength(0);
+    expect(s3.proxy.requests.slice(s3Requests)).toEqual([]);
+  });
+
+  it("applies the S3 remediation over signed HTTP: the bucket of the record gets all four Block Public Access settings", async () => {
+    // Prepare
+    const run = remediator({ "s3.bucket-made-public": "apply" });
+    // Act
+    const res = await run({ ruleId: "s3.bucket-made-public", record: deletePublicAccessBlock("customer-data"), retryTransient: true });
+    // Assess
+    expect(res).toMatchObject({ action: "s3.restore-public-access-block", mode: "apply", status: "succeeded" });
+    expect(s3.proxy.publicAccessBlocks.get("customer-data")).toEqual({ BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true });
+    expect(s3.proxy.badSignatures).toEqual([]);
   });
 
   it("skips, with the reason, a record its rule does not match, so a request cannot steer it to something else", async () => {
