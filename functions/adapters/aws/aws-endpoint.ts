@@ -36,6 +36,18 @@ function fromUrl(url: string): Endpoint {
   return { protocol: u.protocol, hostname: u.hostname, ...(u.port ? { port: Number(u.port) } : {}), basePath: u.pathname.replace(/\/+$/, "") };
 }
 
+/**
+ * The endpoint the environment configures for a service, as SDK clients read it:
+ * `AWS_ENDPOINT_URL_<SERVICE>` (e.g. `AWS_ENDPOINT_URL_S3`), else `AWS_ENDPOINT_URL`, unless
+ * `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS` is true. Lets local runs and the benchmark point the
+ * signed-HTTP clients at local servers exactly as they point the SDK clients.
+ */
+export function endpointFromEnv(serviceId: string, env: Record<string, string | undefined> = process.env): string | undefined {
+  if (env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS?.trim().toLowerCase() === "true") return undefined;
+  const specific = env[`AWS_ENDPOINT_URL_${serviceId.toUpperCase().replace(/[\s-]+/g, "_")}`]?.trim();
+  return specific || env.AWS_ENDPOINT_URL?.trim() || undefined;
+}
+
 /** A regional service endpoint, e.g. `https://lambda.eu-west-1.amazonaws.com`, or the override. */
 export function serviceEndpoint(service: string, region: string, override: EndpointOverride = {}): Endpoint {
   if (override.endpoint) return fromUrl(override.endpoint);
@@ -52,13 +64,15 @@ const VIRTUAL_HOSTABLE = /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
 
 /**
  * The endpoint of one bucket: virtual-hosted (`bucket.s3.<region>.<suffix>`, path "") when the name
- * can be a host label, path-style (`s3.<region>.<suffix>`, path `/bucket`) otherwise or when
- * `forcePathStyle` is set (local servers such as s3rver). An override replaces the host; the bucket
+ * can be a host label, path-style (`s3.<region>.<suffix>`, path `/bucket`) otherwise, when
+ * `forcePathStyle` is set, or when the override's host is an IP address (local servers such as s3rver). An override replaces the host; the bucket
  * is then prefixed to it (virtual-hosted) or to the path, as SDK clients do.
  */
 export function s3Endpoint(bucket: string, region: string, opts: EndpointOverride & { forcePathStyle?: boolean } = {}): Endpoint {
   const base = serviceEndpoint("s3", region, opts);
-  if (!opts.forcePathStyle && VIRTUAL_HOSTABLE.test(bucket)) return { ...base, hostname: `${bucket}.${base.hostname}` };
+  // An IP address cannot carry the bucket as a subdomain: path-style, as SDK clients do.
+  const ipHost = /^\d{1,3}(\.\d{1,3}){3}$|^\[?[0-9a-f:]+\]?$/i.test(base.hostname);
+  if (!opts.forcePathStyle && !ipHost && VIRTUAL_HOSTABLE.test(bucket)) return { ...base, hostname: `${bucket}.${base.hostname}` };
   return { ...base, basePath: `${base.basePath}/${uriEncode(bucket)}` };
 }
 

@@ -1,4 +1,4 @@
-import { serviceEndpoint, uriEncode, type Endpoint, type EndpointOverride } from "./aws-endpoint";
+import { endpointFromEnv, serviceEndpoint, uriEncode, type Endpoint, type EndpointOverride } from "./aws-endpoint";
 import { SignedHttpClient, readBody, type SignedHttpOptions } from "./signed-http";
 
 /** Settings of {@link LambdaHttpClient}: those of an SDK Lambda client that it honours. */
@@ -27,9 +27,11 @@ export class LambdaHttpClient implements LambdaInvoker {
   private readonly http: SignedHttpClient;
   private readonly endpoint: Endpoint;
 
+  /** Without `endpoint`, `AWS_ENDPOINT_URL_LAMBDA` / `AWS_ENDPOINT_URL` apply as for SDK clients. */
   constructor(opts: LambdaHttpOptions) {
     this.http = new SignedHttpClient({ ...opts, service: "lambda" });
-    this.endpoint = serviceEndpoint("lambda", opts.region, opts);
+    const endpoint = opts.endpoint ?? endpointFromEnv("Lambda");
+    this.endpoint = serviceEndpoint("lambda", opts.region, endpoint ? { endpoint } : {});
   }
 
   /** POST /2015-03-31/functions/{name}/invocations; `functionName` is a name, ARN or `name:qualifier`. */

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Readable } from "node:stream";
-import { s3Endpoint, s3KeyPath, type EndpointOverride } from "./aws-endpoint";
+import { endpointFromEnv, s3Endpoint, s3KeyPath, type EndpointOverride } from "./aws-endpoint";
 import {
   parsePublicAccessBlock,
   publicAccessBlockXml,
@@ -43,8 +43,13 @@ export interface S3PrefixLister {
 export class S3HttpClient implements S3ObjectReader, S3PrefixLister, S3PublicAccessBlocks {
   private readonly http: SignedHttpClient;
 
-  constructor(private readonly opts: S3HttpOptions) {
-    this.http = new SignedHttpClient({ ...opts, service: "s3", uriEscapePath: false });
+  private readonly opts: S3HttpOptions;
+
+  /** Without `endpoint`, `AWS_ENDPOINT_URL_S3` / `AWS_ENDPOINT_URL` apply as for SDK clients. */
+  constructor(opts: S3HttpOptions) {
+    const endpoint = opts.endpoint ?? endpointFromEnv("S3");
+    this.opts = { ...opts, ...(endpoint ? { endpoint } : {}) };
+    this.http = new SignedHttpClient({ ...this.opts, service: "s3", uriEscapePath: false });
   }
 
   /** GetObject (a given version when `versionId` is set); throws the S3 error otherwise. */

@@ -1,4 +1,4 @@
-import { dnsSuffix, hostHeader, s3Endpoint, s3KeyPath, serviceEndpoint } from "../../../functions/adapters/aws/aws-endpoint";
+import { dnsSuffix, endpointFromEnv, hostHeader, s3Endpoint, s3KeyPath, serviceEndpoint } from "../../../functions/adapters/aws/aws-endpoint";
 
 describe("AWS endpoints", () => {
   it("puts a DNS-compatible bucket in the host name (virtual-hosted style)", () => {
@@ -31,6 +31,18 @@ describe("AWS endpoints", () => {
     expect(hostHeader(pathStyle)).toBe("127.0.0.1:4568");
     expect(virtual).toEqual({ protocol: "http:", hostname: "org-trail-logs.localhost", port: 4568, basePath: "/base" });
     expect(lambda).toEqual({ protocol: "http:", hostname: "127.0.0.1", port: 9001, basePath: "" });
+  });
+
+  it("puts the bucket in the path when the override's host is an IP address, as SDK clients do", () => {
+    expect(s3Endpoint("org-trail-logs", "us-east-1", { endpoint: "http://127.0.0.1:4568" })).toEqual({ protocol: "http:", hostname: "127.0.0.1", port: 4568, basePath: "/org-trail-logs" });
+    expect(s3Endpoint("org-trail-logs", "us-east-1", { endpoint: "http://[::1]:4568" }).basePath).toBe("/org-trail-logs");
+  });
+
+  it("reads the endpoint the environment configures, service first, like SDK clients", () => {
+    expect(endpointFromEnv("S3", { AWS_ENDPOINT_URL_S3: "http://127.0.0.1:1", AWS_ENDPOINT_URL: "http://127.0.0.1:2" })).toBe("http://127.0.0.1:1");
+    expect(endpointFromEnv("Lambda", { AWS_ENDPOINT_URL_S3: "http://127.0.0.1:1", AWS_ENDPOINT_URL: "http://127.0.0.1:2" })).toBe("http://127.0.0.1:2");
+    expect(endpointFromEnv("S3", { AWS_ENDPOINT_URL_S3: "http://127.0.0.1:1", AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: "true" })).toBeUndefined();
+    expect(endpointFromEnv("S3", {})).toBeUndefined();
   });
 
   it("rejects a region or override that cannot be an endpoint, saying what was wrong", () => {

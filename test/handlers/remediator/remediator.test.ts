@@ -13,6 +13,7 @@ import { remediableRules } from "../../../functions/core/rules/catalog/remediabl
 import { createRemediator, handler, RemediationRequestError, remediatorConfig } from "../../../functions/handlers/remediator";
 import { awsError, startRemediationS3, testClients, type RemediationS3 } from "../../adapters/aws/remediation-fixtures";
 import { startLambdaServer } from "../../support/lambda-server";
+import { S3RVER_CREDENTIALS } from "../../support/s3rver";
 import { ACCOUNT, SELF_ROLE_ARN as ANALYZER_ROLE_ARN, attachAdmin, authorizeIngress, deletePublicAccessBlock, record, selfIdentity, stopLogging } from "../log-analyzer/records";
 
 const cloudTrail = mockClient(CloudTrailClient);
@@ -252,19 +253,24 @@ describe("remediator configuration and handler", () => {
     }
   });
 
-  it("wires the real clients from the environment: remediates, and skips the analyzer's own events without asking STS", async () => {
+  it("wires the real clients from the environment: remediates (S3 through AWS_ENDPOINT_URL_S3), and skips the analyzer's own events without asking STS", async () => {
     // Prepare
     const saved = { ...process.env };
-    process.env = { ...saved, ...ENV, AWS_ACCESS_KEY_ID: "TEST", AWS_SECRET_ACCESS_KEY: "TEST" };
+    const remediation = JSON.stringify({ [LOGGING_STOPPED]: "apply", "s3.bucket-made-public": "apply" });
+    process.env = { ...saved, ...ENV, REMEDIATION: remediation, AWS_ENDPOINT_URL_S3: s3.proxy.endpoint, AWS_ACCESS_KEY_ID: S3RVER_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: S3RVER_CREDENTIALS.secretAccessKey };
     try {
       // Act
       const done = await handler({ ruleId: LOGGING_STOPPED, record: stopLogging(TRAIL), retryTransient: true });
       const own = await handler({ ruleId: LOGGING_STOPPED, record: stopLogging(TRAIL, { userIdentity: selfIdentity() }) });
+      const bucket = await handler({ ruleId: "s3.bucket-made-public", record: deletePublicAccessBlock("customer-data"), retryTransient: true });
       // Assess
       expect(done).toMatchObject({ status: "succeeded" });
       expect(own).toMatchObject({ status: "skipped", detail: expect.stringContaining(ANALYZER_ROLE_ARN) });
       expect(cloudTrail.commandCalls(StartLoggingCommand)).toHaveLength(1);
       expect(sts.commandCalls(GetCallerIdentityCommand)).toHaveLength(0);
+      expect(bucket).toMatchObject({ action: "s3.restore-public-access-block", status: "succeeded" });
+      expect(s3.proxy.publicAccessBlocks.get("customer-data")).toEqual({ BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true });
+      expect(s3.proxy.badSignatures).toEqual([]);
     } finally {
       process.env = saved;
     }
