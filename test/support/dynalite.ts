@@ -1,6 +1,7 @@
-import type { AddressInfo, Server } from "node:net";
+import type { Server } from "node:net";
 import { CreateTableCommand, DynamoDBClient, type CreateTableCommandInput } from "@aws-sdk/client-dynamodb";
 import { clientPool } from "./client-pool";
+import { listenOnLoopback } from "./loopback";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const dynalite = require("dynalite") as (opts: { createTableMs?: number; deleteTableMs?: number; updateTableMs?: number }) => Server;
@@ -32,12 +33,7 @@ export function dynaliteClientConfig(endpoint: string) {
  */
 export async function startDynalite(): Promise<LocalDynamo> {
   const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  const endpoint = `http://127.0.0.1:${port}`;
+  const endpoint = await listenOnLoopback(server);
   const { client, makeClient, destroyAll } = clientPool(() => new DynamoDBClient(dynaliteClientConfig(endpoint)));
   return {
     endpoint,

@@ -1,6 +1,6 @@
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { sigV4Problem, type SigV4Expectation } from "./sigv4-verifier";
+import { listenOnLoopback } from "./loopback";
 
 /**
  * A small local AWS Lambda for tests: it speaks the Invoke API (`POST
@@ -117,13 +117,9 @@ export async function startLambdaServer(opts: { region?: string; functions?: Rec
       })();
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const endpoint = await listenOnLoopback(server);
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint,
     region,
     credentials: expect.credentials,
     requests,

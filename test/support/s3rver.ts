@@ -7,6 +7,7 @@ import { S3HttpClient, type S3HttpOptions } from "../../functions/adapters/aws/s
 import { clientPool } from "./client-pool";
 import { answerPublicAccessBlock, bucketOf, isPublicAccessBlockRequest, s3Error, type S3Answer, type StoredPublicAccessBlock } from "./s3-public-access-block";
 import { sigV4Problem } from "./sigv4-verifier";
+import { listenOnLoopback } from "./loopback";
 
 /** The part of s3rver's API these helpers use (the package ships no types). */
 interface S3rverInstance {
@@ -219,10 +220,9 @@ export async function startFaultInjector(target: string, opts: FaultInjectorOpti
       })().catch(() => res.destroy()); // a bug here shows as a dropped connection, not an unhandled rejection
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
-  const { port } = server.address() as { port: number };
+  const endpoint = await listenOnLoopback(server);
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint,
     failNext: (count, opts = {}) => {
       for (let i = 0; i < count; i++) fails.push({ status: opts.status ?? 503, code: opts.code ?? "SlowDown", method: opts.method });
     },

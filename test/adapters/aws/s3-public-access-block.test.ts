@@ -1,12 +1,12 @@
 import { createHash } from "node:crypto";
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { GetPublicAccessBlockCommand, PutPublicAccessBlockCommand, S3Client } from "@aws-sdk/client-s3";
 import { s3Endpoint } from "../../../functions/adapters/aws/aws-endpoint";
 import { S3HttpClient } from "../../../functions/adapters/aws/s3-http";
 import { parsePublicAccessBlock, publicAccessBlockXml } from "../../../functions/adapters/aws/s3-public-access-block";
 import { AwsHttpError, readBody, SignedHttpClient } from "../../../functions/adapters/aws/signed-http";
 import { S3RVER_CREDENTIALS, s3rverClientConfig, s3rverHttpConfig, startFaultInjector, startS3rver, type FaultInjector, type LocalS3 } from "../../support/s3rver";
+import { listenOnLoopback } from "../../support/loopback";
 
 const OWNER = "111122223333";
 const BUCKET = "customer-data";
@@ -170,8 +170,7 @@ describe("PutPublicAccessBlock body", () => {
         res.writeHead(200, { "content-length": "0" }).end();
       });
     });
-    await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok));
-    return { server, endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, got };
+    return { server, endpoint: await listenOnLoopback(server), got };
   }
 
   it.each([

@@ -1,7 +1,7 @@
 import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { DescribeTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { clientSettings } from "../../../functions/handlers/shared/aws-clients";
+import { listenOnLoopback } from "../../support/loopback";
 
 describe("clientSettings", () => {
   let server: Server;
@@ -9,8 +9,7 @@ describe("clientSettings", () => {
   beforeAll(async () => {
     // Accepts requests and never answers.
     server = createServer(() => undefined);
-    await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok));
-    endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    endpoint = await listenOnLoopback(server);
   });
   afterAll(async () => {
     server.closeAllConnections();

@@ -1,7 +1,6 @@
 import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
@@ -9,6 +8,7 @@ import { buildSync } from "esbuild";
 import { esbuildOptions, REPO_ROOT } from "../../../modules/lambda-function/bundle";
 import { buildSyncWithPlugins } from "../../../modules/lambda-function/esbuild-sync";
 import { literalSchemaKeys, trimmedPackageJson } from "../../../modules/lambda-function/sdk-size";
+import { listenOnLoopback } from "../../support/loopback";
 
 describe("literalSchemaKeys", () => {
   it("writes a module constant into a computed key in object-literal position", () => {
@@ -100,8 +100,7 @@ describe("Lambda bundles with the SDK size rewrites", () => {
         res.writeHead(a.status, { "content-type": a.type, "x-amzn-requestid": "req-1" }).end(a.body);
       });
     });
-    await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok));
-    endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    endpoint = await listenOnLoopback(server);
   });
   afterAll(async () => {
     await new Promise((ok) => server.close(ok));
