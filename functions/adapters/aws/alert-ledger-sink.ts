@@ -11,7 +11,14 @@ export class AlertInFlightError extends Error {
 export interface AlertLedgerOptions {
   /** How long a claim holds while the alert is being published (default 60 s). */
   lockSeconds?: number;
-  /** Told about every alert left out because another function sent it already. */
+  /**
+   * Where an alert goes that was sent already (by another function, or earlier within the rule's
+   * dedup window): e.g. the topic without the `email` attribute, so Splunk still gets the later
+   * copy (with its occurrence count and remediation outcome) and nobody gets a second mail. Without
+   * it the repeat is left out.
+   */
+  repeatsTo?: AlertSink;
+  /** Told about every alert that was sent already. */
   onDuplicate?: (alert: Alert) => void;
 }
 
@@ -24,7 +31,8 @@ export function ledgerKey(alertId: string): string {
  * Sends each alert once across functions. The trail guard (real time, from EventBridge) and the log
  * analyzer (minutes later, from the log file; the backstop when an EventBridge delivery is lost) can
  * raise the same alert for the same event. Both publish through this sink over one ledger table, so
- * the first one sends it and the second one leaves it out, and people get one mail, not two.
+ * the first one sends it and the second one only passes it to `repeatsTo` (no mail), and people get
+ * one mail, not two.
  *
  * Per alert: claim `alert#<id>` (conditional UpdateItem), publish, mark it done. Nothing is lost: a
  * failed publish releases the claim and rethrows (the caller's retry sends it); an alert another
@@ -43,6 +51,7 @@ export class LedgerAlertSink implements AlertSink {
       const claim = await this.ledger.claim(ledgerKey(alert.id), this.opts.lockSeconds ?? 60, { rule: alert.rule });
       if (claim.status === "completed") {
         this.opts.onDuplicate?.(alert);
+        await this.opts.repeatsTo?.send([alert]);
         continue;
       }
       if (claim.status === "in-progress") {

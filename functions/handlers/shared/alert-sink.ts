@@ -18,10 +18,15 @@ export interface AlertSinkSettings {
 
 /**
  * The alert topic, through the alert ledger when the deployment has one: the trail guard and the
- * log analyzer both publish this way, so an alert both raise for one event goes out once.
+ * log analyzer both publish this way, so an alert both raise for one event is mailed once (the
+ * repeat still reaches the topic with `email=no`, for Splunk).
  */
 export function alertSink(s: AlertSinkSettings): AlertSink {
   const sns = new SnsAlertSink(s.sns, s.topicArn);
   if (!s.ledgerTable) return sns;
-  return new LedgerAlertSink(sns, new DynamoIdempotencyStore(s.dynamodb(), s.ledgerTable), s.onDuplicate ? { onDuplicate: s.onDuplicate } : {});
+  // A repeat still reaches the topic, flagged email=no: Splunk gets it, mail subscriptions do not.
+  return new LedgerAlertSink(sns, new DynamoIdempotencyStore(s.dynamodb(), s.ledgerTable), {
+    repeatsTo: new SnsAlertSink(s.sns, s.topicArn, { email: false }),
+    ...(s.onDuplicate ? { onDuplicate: s.onDuplicate } : {}),
+  });
 }

@@ -105,4 +105,21 @@ describe("LedgerAlertSink against dynalite", () => {
     // Assess
     expect(p.analyzer.sent).toEqual([a]);
   });
+
+  it("passes a repeat to repeatsTo (Splunk without mail) instead of dropping it", async () => {
+    // Prepare
+    const store = new DynamoIdempotencyStore(db.client, TABLE);
+    const loud = new RecordingSink();
+    const quiet = new RecordingSink();
+    const sink = new LedgerAlertSink(loud, store, { repeatsTo: quiet });
+    const a = id();
+    // Act
+    await sink.send([alert(a)]);
+    await sink.send([alert(a)]);
+    await sink.send([alert(a)]);
+    // Assess
+    expect(loud.sent).toEqual([a]);
+    expect(quiet.sent).toEqual([a, a]);
+  });
 });
+

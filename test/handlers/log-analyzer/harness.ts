@@ -65,6 +65,8 @@ export interface Harness {
   snsFailNext(error: Error, after?: number): void;
   /** Alerts published to SNS so far (from the `sqs` protocol message). */
   sent(): Alert[];
+  /** The `email` message attribute of each of those publishes ("yes": mail subscriptions get it). */
+  emailFlags(): string[];
   stop(): Promise<void>;
 }
 
@@ -79,8 +81,12 @@ export async function startHarness(): Promise<Harness> {
   const snsClient = new SNSClient({ region: "us-east-1", credentials: { accessKeyId: "T", secretAccessKey: "T" } });
   const sns = snsMock();
   const sent: Alert[] = [];
+  const emailFlags: string[] = [];
   const accept = (input: PublishBatchCommandInput) => {
-    for (const e of input.PublishBatchRequestEntries ?? []) sent.push(JSON.parse(JSON.parse(e.Message!).sqs) as Alert);
+    for (const e of input.PublishBatchRequestEntries ?? []) {
+      sent.push(JSON.parse(JSON.parse(e.Message!).sqs) as Alert);
+      emailFlags.push(e.MessageAttributes?.email?.StringValue ?? "");
+    }
     return { Successful: (input.PublishBatchRequestEntries ?? []).map((e) => ({ Id: e.Id, MessageId: `msg-${e.Id}` })), Failed: [] };
   };
   sns.on(PublishBatchCommand).callsFake(accept);
@@ -96,7 +102,9 @@ export async function startHarness(): Promise<Harness> {
         s3: s3Client,
         idempotency: new DynamoIdempotencyStore(db.client, TABLE),
         sink: opts.ledger
-          ? new LedgerAlertSink(new SnsAlertSink(snsClient, TOPIC, { maxAttempts: 1 }), new DynamoIdempotencyStore(db.client, LEDGER))
+          ? new LedgerAlertSink(new SnsAlertSink(snsClient, TOPIC, { maxAttempts: 1 }), new DynamoIdempotencyStore(db.client, LEDGER), {
+              repeatsTo: new SnsAlertSink(snsClient, TOPIC, { maxAttempts: 1, email: false }),
+            })
           : new SnsAlertSink(snsClient, TOPIC, { maxAttempts: 1 }),
         catalog: testCatalog,
         remediation: new RemediationRunner({
@@ -115,6 +123,7 @@ export async function startHarness(): Promise<Harness> {
       stub.rejectsOnce(error).callsFake(accept);
     },
     sent: () => [...sent],
+    emailFlags: () => [...emailFlags],
     async stop() {
       sns.restore();
       s3Client.destroy();
