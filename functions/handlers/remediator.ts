@@ -1,7 +1,8 @@
+import type { Logger } from "@aws-lambda-powertools/logger";
 import type { Context } from "aws-lambda";
 import { remediableRules } from "../core/rules/catalog/remediable";
 import type { RemediationResponse } from "../adapters/aws/remediation/lambda-runner";
-import { createAwsRemediationRunner, createRemediator, remediatorConfig, selfFromRoleArn } from "./remediator/index";
+import { createAwsRemediationRunner, createRemediator, partitionOf, remediatorConfig, selfFromRoleArn } from "./remediator/index";
 import { createLogger } from "./shared/observability";
 
 export * from "./remediator/index";
@@ -13,15 +14,22 @@ const logger = createLogger("remediator");
  * invocation with the reason). Only the rules that carry a remediation are loaded: the remediator
  * re-checks a request against its rule and has no use for the rest of the catalog.
  */
-function fromEnvironment(env: Record<string, string | undefined>): ReturnType<typeof createRemediator> {
+export function remediatorFromEnvironment(env: Record<string, string | undefined>, log: Logger = logger): ReturnType<typeof createRemediator> {
   const cfg = remediatorConfig(remediableRules, env);
   const self = selfFromRoleArn(cfg.functionRoleArn);
   return createRemediator({
     catalog: remediableRules,
     ruleSettings: cfg.ruleSettings,
     modes: cfg.remediation,
-    runner: createAwsRemediationRunner({ region: cfg.region, modes: cfg.remediation, ownRoles: cfg.triggerRoleArns, self: async () => self }),
-    logger,
+    runner: createAwsRemediationRunner({
+      region: cfg.region,
+      modes: cfg.remediation,
+      ownRoles: cfg.triggerRoleArns,
+      self: async () => self,
+      // The member role is in the function's own partition.
+      ...(cfg.memberRole ? { memberRole: { ...cfg.memberRole, partition: partitionOf(cfg.functionRoleArn) } } : {}),
+    }),
+    logger: log,
   });
 }
 
@@ -35,6 +43,6 @@ let remediator: ReturnType<typeof createRemediator> | undefined;
  */
 export const handler = async (event: unknown, context?: Context): Promise<RemediationResponse> => {
   if (context?.awsRequestId) logger.addContext(context);
-  remediator ??= fromEnvironment(process.env);
+  remediator ??= remediatorFromEnvironment(process.env);
   return remediator(event);
 };

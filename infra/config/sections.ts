@@ -51,6 +51,8 @@ export const SECTIONS = {
     logKmsKeyArn: top.cloudtrailLogs?.kmsKeyArn,
     remediation: top.remediation,
     ruleSettings: top.ruleSettings,
+    organizationId: top.organization?.id,
+    managementAccountId: top.organization?.managementAccount,
   })),
   scoring: section(scoringConfigSchema, (top) => ({
     cloudtrailBuckets: top.cloudtrailLogs ? [top.cloudtrailLogs.bucket] : undefined,

@@ -1,7 +1,7 @@
 import * as z from "zod"; // namespace import: lets esbuild drop what is unused (the named `z` pulls in all of zod, ~450 KB)
 import { catalog } from "../../functions/core/rules/catalog";
 import { RuleConfigError, RuleEngine } from "../../functions/core/rules/engine";
-import { BUCKET_NAME, KMS_KEY_ARN, logLayoutSchema, normalizedKeyPrefixSchema } from "../platform/config-fields";
+import { BUCKET_NAME, KMS_KEY_ARN, logLayoutSchema, normalizedKeyPrefixSchema, ORGANIZATION_ID } from "../platform/config-fields";
 
 const TOPIC_ARN = /^arn:(aws|aws-us-gov|aws-cn|aws-iso[a-z-]*):sns:([a-z0-9-]+):(\d{12}):([A-Za-z0-9_-]{1,256})$/;
 
@@ -42,6 +42,31 @@ export const notificationSchema = z.discriminatedUnion("source", [
 /** CloudTrail's key layout in the bucket. */
 export const layoutSchema = logLayoutSchema;
 
+/** An IAM role name without a path. */
+const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
+/** What STS accepts as an external id. */
+const EXTERNAL_ID = /^[\w+=,.@:/-]{2,1224}$/;
+/** The organization root (`r-...`) or an OU (`ou-...`): what a service-managed stack set deploys to. */
+const DEPLOYMENT_TARGET = /^(r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$/;
+
+/**
+ * The role the remediator assumes in the Organization's member accounts to remediate their events
+ * (with an organization trail the analyzer sees every account's events). It is deployed to the
+ * accounts of `organizationalUnitIds` by a service-managed CloudFormation stack set, trusted only by
+ * the remediator's role (and `externalId` when set), with the actions of the remediations configured
+ * `apply`. Without it events of other accounts are alerted, and their remediation skipped.
+ */
+export const remediationMemberRoleSchema = z.strictObject({
+  name: z.string().regex(ROLE_NAME, { message: "expected an IAM role name without a path (1-64 letters, digits or +=,.@_-), e.g. trailwatch-remediation" }),
+  /** Checked by the member role's trust policy (`sts:ExternalId`). It is not a secret: it is in the function's environment and the Terraform state. */
+  externalId: z.string().regex(EXTERNAL_ID, { message: "expected 2-1224 letters, digits or +=,.@:/_- (what STS accepts as an external id)" }).optional(),
+  /** The organization root (`r-...`) or the OUs (`ou-...`) whose accounts get the role (new accounts too: auto deployment). */
+  organizationalUnitIds: z
+    .array(z.string().regex(DEPLOYMENT_TARGET, { message: "expected the organization root id (r-xxxx) or an OU id (ou-xxxx-xxxxxxxx)" }))
+    .min(1, { message: "list the organization root (r-xxxx) or the OUs (ou-xxxx-xxxxxxxx) whose accounts get the member role" }),
+});
+export type RemediationMemberRole = z.infer<typeof remediationMemberRoleSchema>;
+
 /** Settings of a deployed log analyzer (the `enabled: true` form of the config section). */
 export const logAnalyzerSettingsSchema = z
   .strictObject({
@@ -58,6 +83,12 @@ export const logAnalyzerSettingsSchema = z
     remediation: z.record(z.string(), remediationModeSchema).default({}),
     /** Per-rule settings keyed by rule id (each rule validates its own). */
     ruleSettings: z.record(z.string(), z.unknown()).default({}),
+    /** Remediate member accounts' events through a role there (see {@link remediationMemberRoleSchema}); default: own account only. */
+    remediationMemberRole: remediationMemberRoleSchema.optional(),
+    /** The Organization's id (inherited from the top-level `organization`): bounds the member role grant to it. */
+    organizationId: z.string().regex(ORGANIZATION_ID, { message: "expected an Organization id such as o-a1b2c3d4e5" }).optional(),
+    /** The Organization's management account (inherited): the member-role stack set is created as it, or as a delegated administrator. */
+    managementAccountId: z.string().regex(/^\d{12}$/, { message: "expected a 12-digit account id" }).optional(),
     /** Log-file notifications per invocation. */
     batchSize: z.number().int().min(1).max(10000).default(10),
     /** How long Lambda gathers a batch (SQS requires at least 1 s when batchSize > 10). */
@@ -94,6 +125,22 @@ export const logAnalyzerSettingsSchema = z
         ctx.addIssue({ code: "custom", path: ["remediation", id], message: `rule "${id}" has no remediation (rules with one: ${withRemediation.join(", ")})` });
       }
     }
+    if (cfg.remediationMemberRole) {
+      const layoutOrg = isRecord(cfg.layout) && cfg.layout.type === "organization" ? cfg.layout.organizationId : undefined;
+      if (cfg.organizationId && layoutOrg && cfg.organizationId !== layoutOrg) {
+        ctx.addIssue({ code: "custom", path: ["organizationId"], message: `is ${cfg.organizationId} but layout.organizationId is ${layoutOrg}; they must name the same Organization` });
+      }
+      const missing = [...(cfg.organizationId || layoutOrg ? [] : ["organizationId"]), ...(cfg.managementAccountId ? [] : ["managementAccountId"])];
+      if (missing.length > 0) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["remediationMemberRole"],
+          message:
+            `needs the Organization's ${missing.join(" and ")} (set the top-level organization section: { "id": "o-...", "managementAccount": "..." }): ` +
+            "the member role is granted only within the Organization, and its stack set is created as the management account or a delegated administrator",
+        });
+      }
+    }
     if (!isRecord(cfg.ruleSettings)) return;
     try {
       new RuleEngine(catalog, { settings: cfg.ruleSettings });
@@ -117,6 +164,11 @@ export type LogAnalyzerConfig = z.infer<typeof logAnalyzerConfigSchema>;
 export type LogAnalyzerSettings = z.infer<typeof logAnalyzerSettingsSchema>;
 /** The same before defaults are applied (what a config file holds). */
 export type LogAnalyzerSettingsInput = z.input<typeof logAnalyzerSettingsSchema>;
+
+/** The Organization the member role is bounded to: `organizationId`, else the organization layout's. */
+export function memberOrganizationId(cfg: Pick<LogAnalyzerSettings, "layout"> & { organizationId?: string | undefined }): string | undefined {
+  return cfg.organizationId ?? (cfg.layout.type === "organization" ? cfg.layout.organizationId : undefined);
+}
 
 /** The key prefix under which CloudTrail writes this trail's files: `<prefix>AWSLogs/` or `<prefix>AWSLogs/<org-id>/`. */
 export function logKeyPrefix(cfg: Pick<LogAnalyzerSettings, "keyPrefix" | "layout">): string {

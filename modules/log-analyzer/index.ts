@@ -5,11 +5,26 @@ export {
   notificationSchema,
   layoutSchema,
   remediationModeSchema,
+  remediationMemberRoleSchema,
   logKeyPrefix,
+  memberOrganizationId,
   parseTopicArn,
   type LogAnalyzerConfig,
   type LogAnalyzerSettings,
   type LogAnalyzerSettingsInput,
   type RemediationMode,
+  type RemediationMemberRole,
 } from "./config";
-export { logAnalyzerStatements, remediatorStatements, remediationEnabled, appliedRemediations, fillResource, type AnalyzerPolicyContext } from "./policies";
+export {
+  logAnalyzerStatements,
+  remediatorStatements,
+  memberRoleStatement,
+  remediationGrants,
+  remediationEnabled,
+  appliedRemediations,
+  fillResource,
+  type AnalyzerPolicyContext,
+  type RemediationGrant,
+  type RemediatorPolicySettings,
+} from "./policies";
+export { MemberRoleStackSet, memberRoleTemplate, cfnResource, type MemberRoleStackSetProps } from "./member-role";

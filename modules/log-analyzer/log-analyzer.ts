@@ -12,7 +12,8 @@ import type { AlertLedgerRef } from "../alerting/alerting";
 import { NodeFunction } from "../lambda-function";
 import { functionErrorsAlarm, Platform, policyDocument, queueNotEmptyAlarm } from "../platform";
 import { logKeyPrefix, parseTopicArn, type LogAnalyzerSettings } from "./config";
-import { logAnalyzerStatements, remediationEnabled, remediatorStatements } from "./policies";
+import { MemberRoleStackSet } from "./member-role";
+import { appliedRemediations, logAnalyzerStatements, remediationEnabled, remediatorStatements } from "./policies";
 
 export interface LogAnalyzerProps extends LogAnalyzerSettings {
   /** The one alert topic (from `Alerting`); the function publishes alerts to it. */
@@ -65,6 +66,11 @@ export class LogAnalyzer extends Construct {
    * permissions, invoked synchronously by the analyzer for those rules' findings only.
    */
   readonly remediator?: NodeFunction;
+  /**
+   * Present with `remediationMemberRole` and a remediation in `apply`: the stack set that puts the
+   * member role in the Organization's accounts.
+   */
+  readonly memberRole?: MemberRoleStackSet;
   readonly eventSource: LambdaEventSourceMapping;
   readonly bucketNotification?: S3BucketNotification;
   readonly subscription?: SnsTopicSubscription;
@@ -139,6 +145,8 @@ export class LogAnalyzer extends Construct {
         RULE_SETTINGS: JSON.stringify(props.ruleSettings),
         // Events made by the analyzer's role are never remediated either (no remediation loops).
         TRIGGER_ROLE_ARNS: roleArn("log-analyzer"),
+        ...(props.remediationMemberRole ? { MEMBER_ROLE_NAME: props.remediationMemberRole.name } : {}),
+        ...(props.remediationMemberRole?.externalId ? { MEMBER_ROLE_EXTERNAL_ID: props.remediationMemberRole.externalId } : {}),
       };
       checkEnvironmentSize(remediatorEnv);
       this.remediator = new NodeFunction(this, "remediator", {
@@ -151,6 +159,20 @@ export class LogAnalyzer extends Construct {
         invokedAsynchronously: false,
         statements: remediatorStatements(props, { partition: platform.partition, account: platform.account }),
       });
+      // Dry-run plans member accounts' remediations without credentials: the role is deployed (and
+      // may be assumed) only when a remediation runs in apply.
+      if (props.remediationMemberRole && appliedRemediations(props).length > 0) {
+        if (!props.managementAccountId) {
+          throw new Error("logAnalyzer.remediationMemberRole needs managementAccountId (the top-level organization.managementAccount): the stack set is created as it or as a delegated administrator");
+        }
+        this.memberRole = new MemberRoleStackSet(this, "member-role", {
+          settings: props,
+          role: props.remediationMemberRole,
+          remediatorRoleArn: roleArn("remediator"),
+          managementAccountId: props.managementAccountId,
+          dependsOn: [this.remediator.role],
+        });
+      }
     }
 
     const environment: Record<string, string> = {

@@ -2,7 +2,7 @@ import { catalog } from "../../functions/core/rules/catalog";
 import type { RemediationId } from "../../functions/core/rules/rule";
 import { REMEDIATION_PERMISSIONS } from "../../functions/core/remediation/permissions";
 import type { PolicyStatementSpec } from "../platform";
-import { logKeyPrefix, type LogAnalyzerSettings } from "./config";
+import { logKeyPrefix, memberOrganizationId, type LogAnalyzerSettings } from "./config";
 
 /** What the policy builders need to know about the deployment and the resources the construct made. */
 export interface AnalyzerPolicyContext {
@@ -97,23 +97,60 @@ export function logAnalyzerStatements(settings: LogAnalyzerSettings, ctx: Analyz
   return statements;
 }
 
+/** One remediation's grant, with its resources rendered by the caller (filled ARNs, or CloudFormation expressions). */
+export interface RemediationGrant<R> {
+  sid: string;
+  actions: string[];
+  resources: (R | "*")[];
+}
+
+/**
+ * The grants of exactly the remediations configured `apply` (dry-run needs none): per remediation
+ * its scoped actions on its resource patterns (rendered by `resource`), and its unscoped read-only
+ * lookups on "*". One builder for the remediator's own policy and the member role's.
+ */
+export function remediationGrants<R>(settings: Pick<LogAnalyzerSettings, "remediation">, resource: (pattern: string) => R): RemediationGrant<R>[] {
+  const grants: RemediationGrant<R>[] = [];
+  for (const r of appliedRemediations(settings)) {
+    const p = REMEDIATION_PERMISSIONS[r.id];
+    grants.push({ sid: sidOf(r.id), actions: [...p.actions], resources: p.resources.map(resource) });
+    if (p.unscoped) grants.push({ sid: `${sidOf(r.id)}Lookups`, actions: [...p.unscoped.actions], resources: ["*"] });
+  }
+  return grants;
+}
+
+/** What of the config decides the remediator's policy. */
+export type RemediatorPolicySettings = Pick<LogAnalyzerSettings, "remediation"> &
+  Partial<Pick<LogAnalyzerSettings, "remediationMemberRole" | "organizationId" | "layout">>;
+
 /**
  * The remediator function's policy: the write actions of exactly the remediations configured
  * `apply` (dry-run needs none). The log analyzer, which parses attacker-influenced log content,
- * holds none of them; it may only invoke the remediator.
+ * holds none of them; it may only invoke the remediator. With a member role and a remediation in
+ * `apply`, also {@link memberRoleStatement}.
  */
-export function remediatorStatements(settings: Pick<LogAnalyzerSettings, "remediation">, ctx: Pick<AnalyzerPolicyContext, "partition" | "account">): PolicyStatementSpec[] {
-  const statements: PolicyStatementSpec[] = [];
-  for (const r of appliedRemediations(settings)) {
-    const p = REMEDIATION_PERMISSIONS[r.id];
-    statements.push({
-      sid: sidOf(r.id),
-      actions: [...p.actions],
-      resources: p.resources.map((res) => fillResource(res, ctx.partition, ctx.account)),
-    });
-    if (p.unscoped) statements.push({ sid: `${sidOf(r.id)}Lookups`, actions: [...p.unscoped.actions], resources: ["*"] });
-  }
+export function remediatorStatements(settings: RemediatorPolicySettings, ctx: Pick<AnalyzerPolicyContext, "partition" | "account">): PolicyStatementSpec[] {
+  const statements: PolicyStatementSpec[] = remediationGrants(settings, (res) => fillResource(res, ctx.partition, ctx.account));
+  if (settings.remediationMemberRole && statements.length > 0) statements.push(memberRoleStatement(settings, ctx.partition));
   return statements;
+}
+
+/**
+ * `sts:AssumeRole` on the member role in every account of the Organization: the account part of the
+ * ARN is `*` (the member accounts are the Organization's, which change; the stack set's auto
+ * deployment adds the role to new accounts), and `aws:ResourceOrgID` bounds it to the Organization.
+ */
+export function memberRoleStatement(settings: RemediatorPolicySettings, partition: string): PolicyStatementSpec {
+  const role = settings.remediationMemberRole;
+  const org = memberOrganizationId({ organizationId: settings.organizationId, layout: settings.layout ?? { type: "account" } });
+  if (!role) throw new Error("memberRoleStatement: no remediationMemberRole is configured");
+  if (!org) throw new Error("logAnalyzer.remediationMemberRole needs the Organization's id (organizationId, or layout organization) to bound sts:AssumeRole to it");
+  return {
+    sid: "AssumeMemberRemediationRole",
+    actions: ["sts:AssumeRole"],
+    resources: [`arn:${partition}:iam::*:role/${role.name}`],
+    conditions: [{ test: "StringEquals", variable: "aws:ResourceOrgID", values: [org] }],
+  };
 }
 
 /** Whether any rule's remediation runs (dry-run or apply): then the remediator function is deployed. */

@@ -27,6 +27,7 @@ describe("the example config", () => {
     expect(cfg.trailGuard).toMatchObject({ enabled: true, regions: ["eu-west-1", "us-east-1", "eu-central-1"], protectedTrails: cfg.protectedTrails, trailBucketName: cfg.cloudtrailLogs!.bucket });
     expect(cfg.trailGuard!.enabled && cfg.trailGuard!.remediation).toEqual({ "cloudtrail.logging-stopped": "apply" });
     expect(cfg.logAnalyzer).toMatchObject({ enabled: true, bucketName: cfg.cloudtrailLogs!.bucket, layout: { type: "organization", organizationId: "o-a1b2c3d4e5" }, remediation: cfg.remediation });
+    expect(cfg.logAnalyzer).toMatchObject({ organizationId: cfg.organization!.id, managementAccountId: cfg.organization!.managementAccount });
   });
 
   it("holds no secret: only a reference to the HEC token", () => {

@@ -107,7 +107,9 @@ describe("the example deployment", () => {
             if (rest === undefined || rest === "*" || rest === "") offenders.push(`${where(s)}: ${r} names no resource`);
             // Organizations resources (accounts, OUs) live in the management account, not in ours.
             const orgResource = service === "organizations" && account === CONFIG.organization?.managementAccount;
-            if (service !== "s3" && account !== ACCOUNT && !orgResource && !(service === "secretsmanager" || service === "kms")) offenders.push(`${where(s)}: ${r} is outside account ${ACCOUNT}`);
+            if (service !== "s3" && account !== ACCOUNT && !orgResource && !(service === "secretsmanager" || service === "kms") && !isMemberRoleGrant(s, r)) {
+              offenders.push(`${where(s)}: ${r} is outside account ${ACCOUNT}`);
+            }
           }
         }
       }
@@ -157,6 +159,30 @@ describe("the example deployment", () => {
         expect(g.actions.sort()).toEqual(["dynamodb:GetItem", "dynamodb:UpdateItem"]);
         expect(g.resources).toEqual([`\${${ledger[0]!.address}.arn}`]);
       }
+    });
+
+    it("puts the member-account role in the Organization's accounts, trusted only by the remediator's role, with only the applied remediations' actions", () => {
+      // Prepare
+      const role = CONFIG.logAnalyzer?.enabled ? CONFIG.logAnalyzer.remediationMemberRole : undefined;
+      const applied = new Set(catalog.filter((r) => r.remediation && CONFIG.remediation[r.id] === "apply").map((r) => r.remediation!));
+      // Act
+      const [set, ...moreSets] = m.managed("aws_cloudformation_stack_set");
+      const [instance, ...moreInstances] = m.managed("aws_cloudformation_stack_set_instance");
+      const template = JSON.parse(String(m.value(set!, "template_body")));
+      const props = template.Resources.RemediationRole.Properties;
+      const remediatorRole = m.managed("aws_iam_role").find((r) => m.value(r, "name") === `${CONFIG.namePrefix}-remediator`);
+      // Assess
+      expect([moreSets, moreInstances]).toEqual([[], []]);
+      expect(role).toBeDefined();
+      expect([m.value(set!, "permission_model"), m.value(set!, "call_as"), m.value(instance!, "call_as")]).toEqual(["SERVICE_MANAGED", "DELEGATED_ADMIN", "DELEGATED_ADMIN"]);
+      expect(m.value(instance!, "deployment_targets")).toEqual([expect.objectContaining({ organizational_unit_ids: role!.organizationalUnitIds })]);
+      expect(remediatorRole).toBeDefined();
+      expect(props.RoleName).toBe(role!.name);
+      expect(props.AssumeRolePolicyDocument.Statement).toEqual([
+        expect.objectContaining({ Principal: { AWS: `arn:aws:iam::${ACCOUNT}:role/${CONFIG.namePrefix}-remediator` }, Condition: { StringEquals: { "sts:ExternalId": role!.externalId } } }),
+      ]);
+      const actions = props.Policies.flatMap((p: { PolicyDocument: { Statement: { Action: string[] }[] } }) => p.PolicyDocument.Statement.flatMap((st) => st.Action)).sort();
+      expect(actions).toEqual([...applied].flatMap((id) => [...REMEDIATION_PERMISSIONS[id].actions, ...(REMEDIATION_PERMISSIONS[id].unscoped?.actions ?? [])]).sort());
     });
 
     it("keeps remediation write access in the remediator function; the log analyzer may only invoke it", () => {
@@ -326,8 +352,27 @@ describe("the same deployment with remediation off", () => {
     }
     expect(json).toContain('"sns:Publish"');
     expect(Object.keys(JSON.parse(json).resource.aws_lambda_function).filter((k) => k.includes("remediator"))).toEqual([]);
+    expect(JSON.parse(json).resource.aws_cloudformation_stack_set).toBeUndefined();
   });
 });
+
+/**
+ * The remediator's grant to assume the member-account role (logAnalyzer.remediationMemberRole) in
+ * "any" account: the member accounts are the Organization's, which change (the stack set's auto
+ * deployment adds the role to new ones), so the account part is `*`, and the only thing that may
+ * widen it is bounded by the `aws:ResourceOrgID` condition to this Organization. Allowed for exactly
+ * that action, that role name and that condition.
+ */
+function isMemberRoleGrant(s: PolicyStatement, resource: string): boolean {
+  const role = CONFIG.logAnalyzer?.enabled ? CONFIG.logAnalyzer.remediationMemberRole : undefined;
+  return (
+    role !== undefined &&
+    s.actions.length === 1 &&
+    s.actions[0] === "sts:AssumeRole" &&
+    resource === `arn:aws:iam::*:role/${role.name}` &&
+    s.conditions.some((c) => c.test === "StringEquals" && c.variable === "aws:ResourceOrgID" && c.values.length === 1 && c.values[0] === CONFIG.organization?.id)
+  );
+}
 
 /** The AWS default key-policy statement: this account's root administers the key through IAM. */
 function isAccountRootKeyAdmin(s: PolicyStatement): boolean {

@@ -1,8 +1,11 @@
 import { CloudTrailClient } from "@aws-sdk/client-cloudtrail";
 import { EC2Client } from "@aws-sdk/client-ec2";
 import { IAMClient } from "@aws-sdk/client-iam";
+import { STSClient } from "@aws-sdk/client-sts";
 import { createRemediators } from "../../adapters/aws/remediation/index";
+import { MemberAccountRemediators, type CredentialProvider } from "../../adapters/aws/remediation/member-accounts";
 import { RemediationRunner, type SelfIdentity } from "../../adapters/aws/remediation/runner";
+import type { RemediationClients } from "../../adapters/aws/remediation/types";
 import { S3HttpClient } from "../../adapters/aws/s3-http";
 import type { RemediationMode } from "../../core/remediation/permissions";
 import { clientSettings, perRegion } from "../shared/aws-clients";
@@ -14,6 +17,11 @@ export interface AwsRunnerSettings {
   self: () => Promise<SelfIdentity | undefined>;
   /** Other trailwatch roles whose events are never remediated. */
   ownRoles?: readonly string[];
+  /**
+   * The role to assume in member accounts (partition: that of the function's own role). Without it
+   * events of other accounts are skipped.
+   */
+  memberRole?: { name: string; externalId?: string; partition: string };
 }
 
 /** `arn:<partition>:iam::<account>:role/<path/name>` as the runner's identity, or undefined when it is not a role ARN. */
@@ -22,25 +30,52 @@ export function selfFromRoleArn(roleArn: string): SelfIdentity | undefined {
   return account ? { accountId: account, roleArn } : undefined;
 }
 
+/** The partition of an ARN (`aws`, `aws-us-gov`, `aws-cn`). */
+export function partitionOf(arn: string): string {
+  const p = /^arn:(aws[a-z-]*):/.exec(arn)?.[1];
+  if (!p) throw new Error(`not an AWS ARN: ${arn}`);
+  return p;
+}
+
 /**
- * The remediation runner with the real clients (CloudTrail, IAM and EC2 SDK clients; S3 over signed
- * HTTP, which carries the two Block Public Access calls without the S3 client's code; one client
- * per region where the resource's region matters). The remediator function uses it with the identity
- * from its `FUNCTION_ROLE_ARN`; `local-runner.ts` adds an STS lookup for runs outside Lambda.
+ * The remediation clients, signing with `credentials` (default: the function's own, from the
+ * environment): CloudTrail, IAM and EC2 SDK clients, S3 over signed HTTP (the two Block Public
+ * Access calls without the S3 client's code), one client per region where the resource's region matters.
+ */
+function awsClients(region: string, credentials?: CredentialProvider): RemediationClients {
+  const settings = { ...clientSettings({ region }), ...(credentials ? { credentials } : {}) };
+  let iam: IAMClient | undefined;
+  return {
+    cloudTrail: perRegion((r) => new CloudTrailClient({ ...settings, region: r })),
+    iam: () => (iam ??= new IAMClient(settings)),
+    s3: perRegion((r) => new S3HttpClient({ ...settings, region: r })),
+    ec2: perRegion((r) => new EC2Client({ ...settings, region: r })),
+  };
+}
+
+/**
+ * The remediation runner with the real clients. With `memberRole`, events of other accounts are
+ * remediated there through the member role (STS AssumeRole, credentials cached per account) with
+ * that account's own clients. The remediator function uses it with the identity from its
+ * `FUNCTION_ROLE_ARN`; `local-runner.ts` adds an STS lookup for runs outside Lambda.
  */
 export function createAwsRemediationRunner(s: AwsRunnerSettings): RemediationRunner {
-  const settings = clientSettings({ region: s.region });
-  let iam: IAMClient | undefined;
-  const clients = {
-    cloudTrail: perRegion((region) => new CloudTrailClient({ ...settings, region })),
-    iam: () => (iam ??= new IAMClient(settings)),
-    s3: perRegion((region) => new S3HttpClient({ ...settings, region })),
-    ec2: perRegion((region) => new EC2Client({ ...settings, region })),
-  };
+  const member = s.memberRole;
   return new RemediationRunner({
     modes: s.modes,
-    remediators: createRemediators(clients),
+    remediators: createRemediators(awsClients(s.region)),
     ...(s.ownRoles ? { ownRoles: s.ownRoles } : {}),
+    ...(member
+      ? {
+          memberAccounts: new MemberAccountRemediators({
+            roleName: member.name,
+            ...(member.externalId ? { externalId: member.externalId } : {}),
+            partition: member.partition,
+            sts: new STSClient(clientSettings({ region: s.region })),
+            remediatorsFor: (credentials) => createRemediators(awsClients(s.region, credentials)),
+          }),
+        }
+      : {}),
     self: s.self,
   });
 }

@@ -1,10 +1,14 @@
 import * as z from "zod"; // namespace import: lets esbuild drop what is unused (the named `z` pulls in all of zod, ~450 KB)
 import type { AnyRule } from "../../core/rules/rule";
 import type { RemediationMode } from "../../core/remediation/permissions";
-import { arnVar, jsonVar, parseEnv } from "../shared/env";
+import { arnVar, jsonVar, parseEnv, textVar } from "../shared/env";
 import { checkRuleEnvironment, settingsOf } from "../shared/rule-env";
 
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
+/** IAM role names: 1-64 of letters, digits and +=,.@_- (no path). */
+const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
+/** STS external ids: 2-1224 of letters, digits and +=,.@:/_- (AssumeRole's own rule). */
+const EXTERNAL_ID = /^[\w+=,.@:/-]{2,1224}$/;
 
 const envSchema = z.object({
   AWS_REGION: z.string().trim().min(1),
@@ -21,6 +25,16 @@ const envSchema = z.object({
     .default("")
     .transform((v) => v.split(",").map((s) => s.trim()).filter(Boolean))
     .pipe(z.array(z.string().regex(ROLE_ARN, "must be IAM role ARNs separated by commas, e.g. arn:aws:iam::111122223333:role/trailwatch-log-analyzer"))),
+  /** The role assumed in member accounts to remediate their events (logAnalyzer.remediationMemberRole.name); unset: own account only. */
+  MEMBER_ROLE_NAME: textVar().pipe(
+    z.string().regex(ROLE_NAME, "must be an IAM role name without a path (1-64 letters, digits or +=,.@_-), e.g. trailwatch-remediation").optional(),
+  ),
+  /** The external id the member role's trust policy requires, if any. */
+  MEMBER_ROLE_EXTERNAL_ID: textVar().pipe(z.string().regex(EXTERNAL_ID, "must be 2-1224 letters, digits or +=,.@:/_-, as STS accepts").optional()),
+}).superRefine((e, ctx) => {
+  if (e.MEMBER_ROLE_EXTERNAL_ID && !e.MEMBER_ROLE_NAME) {
+    ctx.addIssue({ code: "custom", path: ["MEMBER_ROLE_EXTERNAL_ID"], message: "is set but MEMBER_ROLE_NAME is not; set the member role's name too, or neither" });
+  }
 });
 
 /** The remediator's validated settings. */
@@ -31,6 +45,8 @@ export interface RemediatorConfig {
   functionRoleArn: string;
   /** Roles whose events are never remediated besides the function's own (the log analyzer's). */
   triggerRoleArns: string[];
+  /** The role assumed in member accounts (with its external id), when configured. */
+  memberRole?: { name: string; externalId?: string };
 }
 
 /**
@@ -47,5 +63,6 @@ export function remediatorConfig(rules: readonly AnyRule[], env: Record<string, 
     remediation: e.REMEDIATION,
     functionRoleArn: e.FUNCTION_ROLE_ARN,
     triggerRoleArns: e.TRIGGER_ROLE_ARNS,
+    ...(e.MEMBER_ROLE_NAME ? { memberRole: { name: e.MEMBER_ROLE_NAME, ...(e.MEMBER_ROLE_EXTERNAL_ID ? { externalId: e.MEMBER_ROLE_EXTERNAL_ID } : {}) } } : {}),
   };
 }

@@ -19,8 +19,8 @@ export interface LocalRunnerSettings {
 /**
  * The remediation runner in this process, for the log analyzer when it runs without a remediator
  * function (tests, local runs). Unlike the remediator function, which always knows its role from
- * `FUNCTION_ROLE_ARN`, it may have to ask STS who it is, so this module (not `aws-runner.ts`)
- * carries the STS client. The deployed analyzer never loads it (see log-analyzer.ts).
+ * `FUNCTION_ROLE_ARN`, it may have to ask STS who it is (GetCallerIdentity). The deployed analyzer
+ * never loads it (see log-analyzer.ts).
  */
 export function createLocalRemediationRunner(s: LocalRunnerSettings): RemediationRunner {
   const given = s.functionRoleArn ? selfFromRoleArn(s.functionRoleArn) : undefined;

@@ -2,7 +2,7 @@ import { Logger } from "@aws-lambda-powertools/logger";
 import { CloudTrailClient, GetTrailStatusCommand, StartLoggingCommand } from "@aws-sdk/client-cloudtrail";
 import { EC2Client, RevokeSecurityGroupIngressCommand } from "@aws-sdk/client-ec2";
 import { DetachUserPolicyCommand, IAMClient } from "@aws-sdk/client-iam";
-import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
+import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { mockClient } from "aws-sdk-client-mock";
 import { LambdaHttpClient } from "../../../functions/adapters/aws/lambda-http";
 import { createRemediators, LambdaRemediationRunner, RemediationRunner } from "../../../functions/adapters/aws/remediation";
@@ -10,10 +10,10 @@ import type { RemediationMode } from "../../../functions/core/remediation/permis
 import { RuleEngine } from "../../../functions/core/rules/engine";
 import { catalog } from "../../../functions/core/rules/catalog";
 import { remediableRules } from "../../../functions/core/rules/catalog/remediable";
-import { createRemediator, handler, RemediationRequestError, remediatorConfig } from "../../../functions/handlers/remediator";
+import { createRemediator, handler, RemediationRequestError, remediatorConfig, remediatorFromEnvironment } from "../../../functions/handlers/remediator";
 import { awsError, startRemediationS3, testClients, type RemediationS3 } from "../../adapters/aws/remediation-fixtures";
 import { startLambdaServer } from "../../support/lambda-server";
-import { S3RVER_CREDENTIALS } from "../../support/s3rver";
+import { S3RVER_CREDENTIALS, startFaultInjector, type FaultInjector } from "../../support/s3rver";
 import { ACCOUNT, SELF_ROLE_ARN as ANALYZER_ROLE_ARN, attachAdmin, authorizeIngress, deletePublicAccessBlock, record, selfIdentity, stopLogging } from "../log-analyzer/records";
 
 const cloudTrail = mockClient(CloudTrailClient);
@@ -241,6 +241,29 @@ describe("remediator configuration and handler", () => {
     expect(unknown).toMatch(/^remediator: invalid environment: REMEDIATION\.ssm\.plaintext-secret-parameter: not one of the rules with a remediation \(/);
   });
 
+  it("reads the member-account role and its external id, and says what is wrong with them", () => {
+    // Act
+    const none = remediatorConfig(remediableRules, ENV);
+    const blank = remediatorConfig(remediableRules, { ...ENV, MEMBER_ROLE_NAME: " ", MEMBER_ROLE_EXTERNAL_ID: "" });
+    const member = remediatorConfig(remediableRules, { ...ENV, MEMBER_ROLE_NAME: "trailwatch-remediation", MEMBER_ROLE_EXTERNAL_ID: "acme-trailwatch" });
+    const bad = (env: Record<string, string>) => {
+      try {
+        remediatorConfig(remediableRules, { ...ENV, ...env });
+      } catch (e) {
+        return (e as Error).message;
+      }
+    };
+    // Assess
+    expect(none.memberRole).toBeUndefined();
+    expect(blank.memberRole).toBeUndefined();
+    expect(member.memberRole).toEqual({ name: "trailwatch-remediation", externalId: "acme-trailwatch" });
+    expect(bad({ MEMBER_ROLE_NAME: "arn:aws:iam::444455556666:role/trailwatch-remediation" })).toMatch(/^remediator: invalid environment: MEMBER_ROLE_NAME: must be an IAM role name without a path/);
+    expect(bad({ MEMBER_ROLE_EXTERNAL_ID: "acme-trailwatch" })).toBe(
+      "remediator: invalid environment: MEMBER_ROLE_EXTERNAL_ID: is set but MEMBER_ROLE_NAME is not; set the member role's name too, or neither",
+    );
+    expect(bad({ MEMBER_ROLE_NAME: "trailwatch-remediation", MEMBER_ROLE_EXTERNAL_ID: "x" })).toMatch(/MEMBER_ROLE_EXTERNAL_ID: must be 2-1224 /);
+  });
+
   it("fails every invocation with the reason while the environment is wrong", async () => {
     // Prepare
     const saved = { ...process.env };
@@ -274,5 +297,129 @@ describe("remediator configuration and handler", () => {
     } finally {
       process.env = saved;
     }
+  });
+});
+
+describe("remediator in member accounts (MEMBER_ROLE_NAME)", () => {
+  const MEMBER = "444455556666";
+  const MEMBER_TRAIL = `arn:aws:cloudtrail:eu-west-1:${MEMBER}:trail/member-trail`;
+  const bob = { type: "IAMUser", principalId: "AIDAMEMBER", arn: `arn:aws:iam::${MEMBER}:user/bob`, accountId: MEMBER, userName: "bob" };
+  const inMember = { recipientAccountId: MEMBER, userIdentity: bob };
+  /** S3 of the member account: every bucket is the member's, and only the s3rver key signs validly. */
+  let memberS3: FaultInjector;
+  beforeAll(async () => {
+    memberS3 = await startFaultInjector(s3.s3.endpoint, { verifySignatures: true, signingRegions: ["us-east-1"], publicAccessBlock: true, bucketOwner: MEMBER });
+  });
+  afterAll(async () => {
+    await memberS3?.stop();
+  });
+
+  /**
+   * The function's own credentials (the environment's) are not the s3rver key, so the member
+   * account's S3 accepts only requests signed with what STS handed out for the member role.
+   */
+  const env = (over: Record<string, string> = {}) => ({
+    AWS_REGION: "us-east-1",
+    REMEDIATION: JSON.stringify({ [LOGGING_STOPPED]: "apply", "s3.bucket-made-public": "apply" }),
+    FUNCTION_ROLE_ARN: REMEDIATOR_ROLE_ARN,
+    TRIGGER_ROLE_ARNS: ANALYZER_ROLE_ARN,
+    MEMBER_ROLE_NAME: "trailwatch-remediation",
+    MEMBER_ROLE_EXTERNAL_ID: "acme-trailwatch",
+    ...over,
+  });
+  const withEnvironment = async <T>(over: Record<string, string>, fn: () => Promise<T>): Promise<T> => {
+    const saved = { ...process.env };
+    process.env = { ...saved, AWS_ENDPOINT_URL_S3: memberS3.endpoint, AWS_ACCESS_KEY_ID: "FUNCTION-OWN-KEY", AWS_SECRET_ACCESS_KEY: "own-secret", ...over };
+    try {
+      return await fn();
+    } finally {
+      process.env = saved;
+    }
+  };
+
+  beforeEach(() => {
+    memberS3.publicAccessBlocks.clear();
+    sts.on(AssumeRoleCommand).resolves({
+      Credentials: { ...{ AccessKeyId: S3RVER_CREDENTIALS.accessKeyId, SecretAccessKey: S3RVER_CREDENTIALS.secretAccessKey }, SessionToken: "member-session", Expiration: new Date(Date.now() + 900_000) },
+    });
+  });
+
+  it("assumes the member role with the external id and remediates there with its credentials (CloudTrail and signed-HTTP S3)", async () => {
+    await withEnvironment({}, async () => {
+      // Prepare
+      const run = remediatorFromEnvironment(env(), logger);
+      // Act
+      const trail = await run({ ruleId: LOGGING_STOPPED, record: stopLogging(MEMBER_TRAIL, inMember), retryTransient: true });
+      const bucket = await run({ ruleId: "s3.bucket-made-public", record: deletePublicAccessBlock("customer-data", inMember), retryTransient: true });
+      // Assess
+      expect(trail).toMatchObject({ action: "cloudtrail.start-logging", status: "succeeded" });
+      expect(bucket).toMatchObject({ action: "s3.restore-public-access-block", status: "succeeded" });
+      expect(sts.commandCalls(AssumeRoleCommand).map((c) => c.args[0].input)).toEqual([
+        { RoleArn: `arn:aws:iam::${MEMBER}:role/trailwatch-remediation`, RoleSessionName: "trailwatch-remediator", DurationSeconds: 900, ExternalId: "acme-trailwatch" },
+      ]);
+      const client = cloudTrail.commandCalls(StartLoggingCommand)[0]!.thisValue as CloudTrailClient;
+      expect(await client.config.credentials()).toMatchObject({ accessKeyId: S3RVER_CREDENTIALS.accessKeyId, sessionToken: "member-session" });
+      expect(memberS3.badSignatures).toEqual([]);
+      expect(memberS3.publicAccessBlocks.get("customer-data")).toEqual({ BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true });
+    });
+  });
+
+  it("still signs its own account's calls with its own credentials", async () => {
+    await withEnvironment({}, async () => {
+      const run = remediatorFromEnvironment(env(), logger);
+
+      const own = await run({ ruleId: LOGGING_STOPPED, record: stopLogging(TRAIL), retryTransient: true });
+
+      expect(own).toMatchObject({ status: "succeeded" });
+      const client = cloudTrail.commandCalls(StartLoggingCommand)[0]!.thisValue as CloudTrailClient;
+      expect(await client.config.credentials()).toMatchObject({ accessKeyId: "FUNCTION-OWN-KEY" });
+      expect(sts.calls()).toHaveLength(0);
+    });
+  });
+
+  it("answers a role it cannot assume with a failed remediation, so the alert still goes out with the reason", async () => {
+    await withEnvironment({}, async () => {
+      // Prepare
+      sts.on(AssumeRoleCommand).rejects(awsError("AccessDenied", 403, "not authorized to perform: sts:AssumeRole"));
+      const run = remediatorFromEnvironment(env(), logger);
+      // Act
+      const res = await run({ ruleId: LOGGING_STOPPED, record: stopLogging(MEMBER_TRAIL, inMember), retryTransient: true });
+      // Assess
+      expect(res).toMatchObject({
+        status: "failed",
+        detail: expect.stringMatching(/^could not assume the member role arn:aws:iam::444455556666:role\/trailwatch-remediation in account 444455556666: AccessDenied/),
+      });
+      expect(cloudTrail.calls()).toHaveLength(0);
+    });
+  });
+
+  it("never remediates what the member role's sessions did", async () => {
+    await withEnvironment({}, async () => {
+      const run = remediatorFromEnvironment(env(), logger);
+      const session = {
+        type: "AssumedRole",
+        principalId: "AROAMEMBER:trailwatch-remediator",
+        arn: `arn:aws:sts::${MEMBER}:assumed-role/trailwatch-remediation/trailwatch-remediator`,
+        accountId: MEMBER,
+        sessionContext: { sessionIssuer: { type: "Role", principalId: "AROAMEMBER", arn: `arn:aws:iam::${MEMBER}:role/trailwatch-remediation`, accountId: MEMBER, userName: "trailwatch-remediation" } },
+      };
+
+      const res = await run({ ruleId: LOGGING_STOPPED, record: stopLogging(MEMBER_TRAIL, { recipientAccountId: MEMBER, userIdentity: session }) });
+
+      expect(res).toMatchObject({ status: "skipped", detail: expect.stringContaining("member-account role (trailwatch-remediation in account 444455556666)") });
+      expect(sts.calls()).toHaveLength(0);
+    });
+  });
+
+  it("without MEMBER_ROLE_NAME skips other accounts' events as before, with the reason", async () => {
+    await withEnvironment({}, async () => {
+      const run = remediatorFromEnvironment(env({ MEMBER_ROLE_NAME: "", MEMBER_ROLE_EXTERNAL_ID: "" }), logger);
+
+      const res = await run({ ruleId: LOGGING_STOPPED, record: stopLogging(MEMBER_TRAIL, inMember) });
+
+      expect(res).toMatchObject({ status: "skipped", detail: `the event is in account ${MEMBER} but this function runs in ${ACCOUNT}; it remediates only its own account` });
+      expect(sts.calls()).toHaveLength(0);
+      expect(cloudTrail.calls()).toHaveLength(0);
+    });
   });
 });

@@ -89,4 +89,41 @@ describe("logAnalyzerConfigSchema", () => {
       ]),
     );
   });
+
+  describe("remediationMemberRole", () => {
+    const ORG_BASE = { ...BASE, layout: { type: "organization", organizationId: "o-a1b2c3d4e5" }, managementAccountId: "999988887777" };
+    const role = { name: "trailwatch-remediation", organizationalUnitIds: ["r-ab12"] };
+
+    it("accepts a role name, an optional external id and the root or OUs to deploy it to", () => {
+      // Act
+      const cfg = logAnalyzerSettingsSchema.parse({ ...ORG_BASE, remediationMemberRole: { ...role, externalId: "acme-trailwatch", organizationalUnitIds: ["ou-ab12-11111111"] } });
+      // Assess
+      expect(cfg.remediationMemberRole).toEqual({ name: "trailwatch-remediation", externalId: "acme-trailwatch", organizationalUnitIds: ["ou-ab12-11111111"] });
+      expect(issues({ ...ORG_BASE, remediationMemberRole: role })).toEqual([]);
+    });
+
+    it("says what is wrong with the role's fields", () => {
+      // Act
+      const found = issues({ ...ORG_BASE, remediationMemberRole: { name: "role/trailwatch", externalId: "x", organizationalUnitIds: ["o-a1b2c3d4e5"] } });
+      const none = issues({ ...ORG_BASE, remediationMemberRole: { name: "trailwatch-remediation", organizationalUnitIds: [] } });
+      // Assess
+      expect(found).toEqual([
+        "remediationMemberRole.name: expected an IAM role name without a path (1-64 letters, digits or +=,.@_-), e.g. trailwatch-remediation",
+        "remediationMemberRole.externalId: expected 2-1224 letters, digits or +=,.@:/_- (what STS accepts as an external id)",
+        "remediationMemberRole.organizationalUnitIds.0: expected the organization root id (r-xxxx) or an OU id (ou-xxxx-xxxxxxxx)",
+      ]);
+      expect(none).toEqual(["remediationMemberRole.organizationalUnitIds: list the organization root (r-xxxx) or the OUs (ou-xxxx-xxxxxxxx) whose accounts get the member role"]);
+    });
+
+    it("needs the Organization's id and management account, and one Organization", () => {
+      // Act
+      const alone = issues({ ...BASE, remediationMemberRole: role });
+      const fromInherited = issues({ ...BASE, organizationId: "o-a1b2c3d4e5", managementAccountId: "999988887777", remediationMemberRole: role });
+      const twoOrgs = issues({ ...ORG_BASE, organizationId: "o-zzzzzzzzzz", remediationMemberRole: role });
+      // Assess
+      expect(alone).toEqual([expect.stringMatching(/^remediationMemberRole: needs the Organization's organizationId and managementAccountId \(set the top-level organization section/)]);
+      expect(fromInherited).toEqual([]);
+      expect(twoOrgs).toEqual(["organizationId: is o-zzzzzzzzzz but layout.organizationId is o-a1b2c3d4e5; they must name the same Organization"]);
+    });
+  });
 });

@@ -10,6 +10,8 @@ export * from "./cloudtrail-start-logging";
 export * from "./ec2-revoke-world-open-ingress";
 export * from "./iam-detach-admin-policy";
 export * from "./lambda-runner";
+export * from "./member-access";
+export * from "./member-accounts";
 export * from "./runner";
 export * from "./s3-restore-public-access-block";
 export * from "./types";

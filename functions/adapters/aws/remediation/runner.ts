@@ -5,6 +5,7 @@ import { accountOf, isFailedCall } from "../../../core/record/schema";
 import { remediationMode, type RemediationMode } from "../../../core/remediation/permissions";
 import type { Finding } from "../../../core/rules/engine";
 import type { RemediationId } from "../../../core/rules/rule";
+import { MemberRoleError, type MemberAccounts } from "./member-access";
 import { RemediationTransientError } from "./types";
 
 /** Who this function runs as: its account and, when known, its IAM role. */
@@ -44,6 +45,11 @@ export interface RemediationRunnerOptions {
    * log analyzer's role when this runs in the separate remediator function.
    */
   ownRoles?: readonly string[];
+  /**
+   * A role in the Organization's member accounts that this function may assume: with it, events of
+   * other accounts are remediated there, with that account's credentials. Without it they are skipped.
+   */
+  memberAccounts?: MemberAccounts;
 }
 
 /**
@@ -54,8 +60,13 @@ export interface RemediationRunnerOptions {
  * - never for an event made by this function's own role or another trailwatch role (`ownRoles`),
  *   so trailwatch cannot react to its own changes (no remediation loops), and never when its own
  *   identity cannot be told;
- * - never in another account than the function's own: the names in the event (a user, a bucket, a
- *   trail) would otherwise be resolved in the wrong account.
+ * - never for an event made by a session of the member-account role (`memberAccounts.roleName`), in
+ *   any account: that is trailwatch acting in a member account;
+ * - in another account than the function's own only through `memberAccounts` (its role assumed in
+ *   that account, its clients signing with those credentials): the names in the event (a user, a
+ *   bucket, a trail) must be resolved in the event's account. Without it such events are skipped.
+ *   The role is assumed only in apply mode (dry-run touches nothing); a failure to assume it is a
+ *   `failed` result naming the account and the role.
  */
 export class RemediationRunner {
   constructor(private readonly opts: RemediationRunnerOptions) {}
@@ -89,14 +100,31 @@ export class RemediationRunner {
     }
     const other = (this.opts.ownRoles ?? []).find((arn) => actor !== undefined && roleKey(arn) === actor);
     if (other) return out("skipped", `the event was made by trailwatch's own role (${other}); its own actions are never remediated`);
+    const member = this.opts.memberAccounts;
+    const [actorAccount, actorRole] = actor?.split(":") ?? [];
+    if (member && actorRole === member.roleName.toLowerCase()) {
+      return out("skipped", `the event was made by trailwatch's member-account role (${member.roleName} in account ${actorAccount}); its own actions are never remediated`);
+    }
     const account = accountOf(r);
+    let act = remediator;
+    let access: (() => Promise<void>) | undefined;
     if (account !== self.accountId) {
-      return out("skipped", `the event is in account ${account} but this function runs in ${self.accountId}; it remediates only its own account`);
+      if (!member) {
+        return out("skipped", `the event is in account ${account} but this function runs in ${self.accountId}; it remediates only its own account`);
+      }
+      if (!/^\d{12}$/.test(account)) return out("skipped", `the event names no account (${account}); not remediating in another account`);
+      const there = member.remediators(account)[id];
+      if (!there) return out("failed", `no remediator is registered for ${id} in member accounts`);
+      act = there;
+      access = () => member.access(account);
     }
     try {
-      return await remediator.apply(f, mode);
+      // Dry-run only plans: it needs no credentials of the member account.
+      if (access && mode === "apply") await access();
+      return await act.apply(f, mode);
     } catch (e) {
       if (e instanceof RemediationTransientError && !opts.retryTransient) return out("failed", `${e.message} (gave up retrying)`);
+      if (e instanceof MemberRoleError) return out("failed", e.message);
       throw e;
     }
   }
