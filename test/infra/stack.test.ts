@@ -183,6 +183,14 @@ describe("the example deployment", () => {
       ]);
       const actions = props.Policies.flatMap((p: { PolicyDocument: { Statement: { Action: string[] }[] } }) => p.PolicyDocument.Statement.flatMap((st) => st.Action)).sort();
       expect(actions).toEqual([...applied].flatMap((id) => [...REMEDIATION_PERMISSIONS[id].actions, ...(REMEDIATION_PERMISSIONS[id].unscoped?.actions ?? [])]).sort());
+      // The template's policy is outside the synth-time aspects, so the IAM rules are checked here too:
+      // no wildcard action, and Resource "*" only for actions with no resource type.
+      for (const p of props.Policies as { PolicyDocument: { Statement: { Action: string[]; Resource: unknown[] }[] } }[]) {
+        for (const st of p.PolicyDocument.Statement) {
+          expect(st.Action.filter((a) => a.includes("*"))).toEqual([]);
+          if (st.Resource.includes("*")) expect(st.Action.filter((a) => !(a in UNSCOPED_ALLOWED))).toEqual([]);
+        }
+      }
     });
 
     it("keeps remediation write access in the remediator function; the log analyzer may only invoke it", () => {
