@@ -1,9 +1,12 @@
 import { Logger } from "@aws-lambda-powertools/logger";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { SNSClient } from "@aws-sdk/client-sns";
+import { SQSClient } from "@aws-sdk/client-sqs";
 import type { Context } from "aws-lambda";
+import { QueueDepth } from "../adapters/aws/queue-depth";
 import { SnsAlertSink } from "../adapters/aws/sns-alert-sink";
 import { TrailControl } from "../adapters/aws/trail-status";
+import { clientSettings, perRegion } from "./shared/aws-clients";
 import { trailHeartbeatConfig } from "./trail-heartbeat/config";
 import { ClockGate, DynamoDbGate, type AlertGate } from "./trail-heartbeat/gate";
 import { runHeartbeat, type HeartbeatReport } from "./trail-heartbeat/heartbeat";
@@ -14,6 +17,7 @@ export interface TrailHeartbeatOverrides {
   dynamodb?: DynamoDBClient;
   logger?: Logger;
   now?: () => Date;
+  queueDepth?: QueueDepth;
 }
 
 /**
@@ -23,7 +27,9 @@ export interface TrailHeartbeatOverrides {
  */
 export function createTrailHeartbeatHandler(env: Record<string, string | undefined> = process.env, overrides: TrailHeartbeatOverrides = {}) {
   const logger = overrides.logger ?? new Logger({ serviceName: "trail-heartbeat" });
-  let wired: { cfg: ReturnType<typeof trailHeartbeatConfig>; control: TrailControl; gate: AlertGate; mail: SnsAlertSink; quiet: SnsAlertSink } | undefined;
+  let wired:
+    | { cfg: ReturnType<typeof trailHeartbeatConfig>; control: TrailControl; gate: AlertGate; mail: SnsAlertSink; quiet: SnsAlertSink; queueDepth: QueueDepth }
+    | undefined;
 
   function wire() {
     const cfg = trailHeartbeatConfig(env);
@@ -40,6 +46,7 @@ export function createTrailHeartbeatHandler(env: Record<string, string | undefin
       gate,
       mail: new SnsAlertSink(sns, cfg.alertTopicArn, { email: true }),
       quiet: new SnsAlertSink(sns, cfg.alertTopicArn, { email: false }),
+      queueDepth: overrides.queueDepth ?? new QueueDepth(perRegion((region) => new SQSClient(clientSettings({ region, maxAttempts: 3 })))),
     };
   }
 
@@ -49,6 +56,8 @@ export function createTrailHeartbeatHandler(env: Record<string, string | undefin
     const report = await runHeartbeat({
       trails: w.cfg.protectedTrails,
       control: w.control,
+      forwardDlqs: w.cfg.forwardDlqs,
+      queueDepth: w.queueDepth,
       maxDeliveryAgeMinutes: w.cfg.maxDeliveryAgeMinutes,
       gate: w.gate,
       publish: (alerts, email) => (email ? w.mail : w.quiet).send(alerts),

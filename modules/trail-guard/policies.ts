@@ -44,9 +44,13 @@ export function trailGuardStatements(settings: TrailGuardSettings, ctx: PolicyCo
  * home region), nothing else. `cloudtrail:DescribeTrails` is not granted: the heartbeat does not call
  * it, and it has no resource type, so it could only be granted on every trail.
  */
-export function heartbeatStatements(settings: TrailGuardSettings, ctx: PolicyContext & { heartbeatStateArn: string }): PolicyStatementSpec[] {
+export function heartbeatStatements(settings: TrailGuardSettings, ctx: PolicyContext & { heartbeatStateArn: string; forwardDlqArns?: string[] }): PolicyStatementSpec[] {
+  const forwardDlqs: PolicyStatementSpec[] = ctx.forwardDlqArns?.length
+    ? [{ sid: "ReadForwardDlqDepth", actions: ["sqs:GetQueueAttributes"], resources: ctx.forwardDlqArns }]
+    : [];
   return [
     ...alertPublishStatements(ctx),
+    ...forwardDlqs,
     {
       sid: "ReadProtectedTrailStatus",
       actions: ["cloudtrail:GetTrailStatus"],

@@ -127,6 +127,14 @@ export class TrailGuard extends Construct {
       ttl: { attributeName: "expiresAt", enabled: true },
       serverSideEncryption: { enabled: true, kmsKeyArn: platform.kmsKey.arn },
     });
+    // The forwarding DLQs of the other regions (created below, names fixed): no CloudWatch alarm can
+    // report them to the home region's topic, so the heartbeat reads their depth.
+    const forwardDlqName = platform.name("trail-guard-forward-dlq");
+    const dnsSuffix = platform.partition === "aws-cn" ? "amazonaws.com.cn" : "amazonaws.com";
+    const forwardDlqs = this.watchedRegions.slice(1).map((region) => ({
+      url: `https://sqs.${region}.${dnsSuffix}/${platform.account}/${forwardDlqName}`,
+      arn: platform.arn("sqs", forwardDlqName, region),
+    }));
     this.heartbeat = new NodeFunction(this, "heartbeat", {
       entry: "functions/handlers/trail-heartbeat.ts",
       name: "trail-heartbeat",
@@ -137,10 +145,11 @@ export class TrailGuard extends Construct {
         MAX_DELIVERY_AGE_MINUTES: String(props.heartbeat.maxDeliveryAgeMinutes),
         ...heartbeatPeriodEnv(props.heartbeat.schedule),
         IDEMPOTENCY_TABLE: this.heartbeatState.name,
+        ...(forwardDlqs.length ? { FORWARD_DLQ_URLS: forwardDlqs.map((q) => q.url).join(",") } : {}),
       },
       timeoutSeconds: 60,
       memoryMb: 256,
-      statements: heartbeatStatements(props, { ...policyCtx, heartbeatStateArn: this.heartbeatState.arn }),
+      statements: heartbeatStatements(props, { ...policyCtx, heartbeatStateArn: this.heartbeatState.arn, forwardDlqArns: forwardDlqs.map((q) => q.arn) }),
       invokedAsynchronously: true,
     });
 
@@ -216,7 +225,7 @@ export class TrailGuard extends Construct {
         const targets: CloudwatchEventTarget[] = [];
         const dlq = new SqsQueue(scope, "forward-dlq", {
           provider,
-          name: platform.name("trail-guard-forward-dlq"),
+          name: forwardDlqName,
           kmsMasterKeyId: platform.keyFor(provider).arn,
           kmsDataKeyReusePeriodSeconds: 300,
           messageRetentionSeconds: 14 * 24 * 3600,

@@ -1,4 +1,5 @@
 import { alertId, type Alert, type Severity } from "../../core/alert/alert";
+import type { QueueDepthError, QueueRef } from "../../adapters/aws/queue-depth";
 import type { TrailCallError, TrailRef, TrailStatus } from "../../adapters/aws/trail-status";
 
 /** The heartbeat's alert ids. Each names one condition of one protected trail. */
@@ -8,7 +9,11 @@ export const HEARTBEAT_RULES = {
   deliveryStale: { id: "cloudtrail.delivery-stale", title: "Protected trail has not delivered logs recently" },
   trailMissing: { id: "cloudtrail.trail-missing", title: "Protected trail not found" },
   statusUnavailable: { id: "cloudtrail.status-unavailable", title: "Protected trail's status cannot be read" },
+  guardEventsUndelivered: { id: "cloudtrail.guard-events-undelivered", title: "Trail-guard events of another region were not delivered" },
 } as const;
+
+/** What an alert is about: a protected trail, or a queue the heartbeat watches. */
+export type HeartbeatSubject = Pick<TrailRef, "arn" | "account" | "region">;
 
 /** One thing wrong with one trail, before it becomes an alert. */
 export interface TrailCondition {
@@ -145,6 +150,37 @@ export function errorCondition(trail: TrailRef, err: TrailCallError): TrailCondi
   };
 }
 
+/**
+ * A trail guard's forwarding dead-letter queue in another region that holds events: calls of that
+ * region EventBridge could not bring to the guard (they still reach the log analyzer from the log
+ * files). No CloudWatch alarm can say so, since an alarm notifies only a topic of its own region.
+ */
+export function forwardDlqCondition(q: QueueRef, messages: number): TrailCondition | undefined {
+  if (messages <= 0) return undefined;
+  return {
+    rule: HEARTBEAT_RULES.guardEventsUndelivered.id,
+    title: HEARTBEAT_RULES.guardEventsUndelivered.title,
+    severity: "high",
+    summary:
+      `${messages} event(s) of region ${q.region} that the trail guard should have seen are waiting in ${q.name} (${q.region}): ` +
+      "EventBridge could not forward them to the home region. Read them there, fix the cause (permissions, throttling), then re-drive them; " +
+      "the log analyzer reports the same calls from the log files.",
+    context: { queue: q.url, region: q.region, messages },
+  };
+}
+
+/** A forwarding dead-letter queue whose depth could not be read (deleted, or the heartbeat lost access). */
+export function queueErrorCondition(q: QueueRef, err: QueueDepthError): TrailCondition {
+  return {
+    rule: HEARTBEAT_RULES.guardEventsUndelivered.id,
+    title: HEARTBEAT_RULES.guardEventsUndelivered.title,
+    severity: "medium",
+    summary: `Whether trail-guard events of region ${q.region} went undelivered is unknown: ${q.name} could not be read (${err.errorName})`,
+    context: { queue: q.url, region: q.region, error: err.message },
+    variant: "unreadable",
+  };
+}
+
 /** `YYYY-MM-DD` (day) or `YYYY-MM-DDTHH` (hour) in UTC. */
 export function windowOf(now: Date, window: "day" | "hour"): string {
   const iso = now.toISOString();
@@ -155,7 +191,7 @@ export function windowOf(now: Date, window: "day" | "hour"): string {
  * The alert for a condition. Its id is stable per trail, condition (and channel) and time window, so
  * every run in the window produces the same id and consumers can drop repeats by id.
  */
-export function heartbeatAlert(trail: TrailRef, c: TrailCondition, now: Date, window: "day" | "hour"): Alert {
+export function heartbeatAlert(trail: HeartbeatSubject, c: TrailCondition, now: Date, window: "day" | "hour"): Alert {
   const bucket = windowOf(now, window);
   return {
     id: alertId(c.rule, `${trail.arn}|${c.variant ?? ""}|${bucket}`),

@@ -1,4 +1,5 @@
 import * as z from "zod"; // namespace import: lets esbuild drop what is unused (the named `z` pulls in all of zod, ~450 KB)
+import { parseQueueUrl, type QueueRef } from "../../adapters/aws/queue-depth";
 import { parseProtectedTrails, type TrailRef } from "../../adapters/aws/trail-status";
 import { intVar, parseEnv, requiredVar, textVar } from "../shared/env";
 
@@ -11,6 +12,8 @@ export interface TrailHeartbeatConfig {
   idempotencyTable?: string;
   /** How often the heartbeat runs (for the hourly mail of the stateless gate). */
   periodMinutes: number;
+  /** The trail guard's forwarding dead-letter queues in other regions (checked for waiting events). */
+  forwardDlqs: QueueRef[];
 }
 
 const TOPIC_EXAMPLE = "arn:aws:sns:us-east-1:111122223333:trailwatch-alerts";
@@ -43,11 +46,24 @@ const envSchema = z.object({
   IDEMPOTENCY_TABLE: textVar(),
   /** Set by modules/trail-guard from a `rate(...)` schedule of at most an hour. */
   HEARTBEAT_PERIOD_MINUTES: intVar(15, 1, 60),
+  /** Set by modules/trail-guard: its forwarding DLQs in the other watched regions, comma-separated. */
+  FORWARD_DLQ_URLS: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const urls = (v ?? "").split(",").map((u) => u.trim()).filter(Boolean);
+      const queues = urls.map(parseQueueUrl);
+      const bad = urls.filter((_, i) => !queues[i]);
+      if (bad.length === 0) return queues as QueueRef[];
+      ctx.addIssue({ code: "custom", message: `${bad.map((u) => JSON.stringify(u)).join(", ")} is not an SQS queue URL such as https://sqs.eu-central-1.amazonaws.com/111122223333/trailwatch-trail-guard-forward-dlq` });
+      return z.NEVER;
+    }),
 });
 
 /**
  * Reads and validates ALERT_TOPIC_ARN, PROTECTED_TRAILS (at least one trail), MAX_DELIVERY_AGE_MINUTES
- * (5..1440, default 60), IDEMPOTENCY_TABLE (optional) and HEARTBEAT_PERIOD_MINUTES (1..60, default 15).
+ * (5..1440, default 60), IDEMPOTENCY_TABLE (optional), HEARTBEAT_PERIOD_MINUTES (1..60, default 15)
+ * and FORWARD_DLQ_URLS (optional).
  * Throws `EnvError` naming every bad variable at once.
  */
 export function trailHeartbeatConfig(env: Record<string, string | undefined>): TrailHeartbeatConfig {
@@ -58,5 +74,6 @@ export function trailHeartbeatConfig(env: Record<string, string | undefined>): T
     maxDeliveryAgeMinutes: e.MAX_DELIVERY_AGE_MINUTES,
     idempotencyTable: e.IDEMPOTENCY_TABLE,
     periodMinutes: e.HEARTBEAT_PERIOD_MINUTES,
+    forwardDlqs: e.FORWARD_DLQ_URLS,
   };
 }

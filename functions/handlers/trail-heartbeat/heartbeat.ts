@@ -1,11 +1,15 @@
 import type { Alert } from "../../core/alert/alert";
 import { TrailCallError, type TrailControl, type TrailRef } from "../../adapters/aws/trail-status";
-import { errorCondition, heartbeatAlert, statusConditions, type TrailCondition } from "./checks";
+import { QueueDepthError, type QueueDepth, type QueueRef } from "../../adapters/aws/queue-depth";
+import { errorCondition, forwardDlqCondition, heartbeatAlert, queueErrorCondition, statusConditions, type HeartbeatSubject, type TrailCondition } from "./checks";
 import type { AlertGate } from "./gate";
 
 export interface HeartbeatDeps {
   trails: readonly TrailRef[];
   control: Pick<TrailControl, "status">;
+  /** The trail guard's forwarding dead-letter queues in other regions, and how to read their depth. */
+  forwardDlqs?: readonly QueueRef[];
+  queueDepth?: Pick<QueueDepth, "messages">;
   maxDeliveryAgeMinutes: number;
   gate: AlertGate;
   /** Publishes alerts, marked for email or not (SNS message attribute `email`). */
@@ -21,8 +25,8 @@ export interface HeartbeatReport {
 }
 
 /**
- * Checks every protected trail once (GetTrailStatus in its home region, throttling retried), turns
- * what is wrong into alerts, lets the gate decide how they are published, and publishes them in one
+ * Checks every protected trail once (GetTrailStatus in its home region, throttling retried) and the
+ * trail guard's forwarding dead-letter queues of other regions, turns what is wrong into alerts, lets the gate decide how they are published, and publishes them in one
  * go. If publishing fails the gate's claims are given back and the error is thrown, so the scheduled
  * invocation is retried (and ends in the function's DLQ) instead of losing the alerts.
  */
@@ -38,9 +42,20 @@ export async function runHeartbeat(deps: HeartbeatDeps): Promise<HeartbeatReport
       }
     }),
   );
+  const queues = await Promise.all(
+    (deps.forwardDlqs ?? []).map(async (q): Promise<{ subject: HeartbeatSubject; conditions: TrailCondition[] }> => {
+      try {
+        const c = forwardDlqCondition(q, await deps.queueDepth!.messages(q));
+        return { subject: q, conditions: c ? [c] : [] };
+      } catch (err) {
+        if (err instanceof QueueDepthError) return { subject: q, conditions: [queueErrorCondition(q, err)] };
+        throw err;
+      }
+    }),
+  );
 
-  const candidates = found.flatMap(({ trail, conditions }) =>
-    conditions.map((c) => ({ alert: heartbeatAlert(trail, c, deps.now, deps.gate.window), since: c.since, trail })),
+  const candidates = [...found.map((f) => ({ subject: f.trail as HeartbeatSubject, conditions: f.conditions })), ...queues].flatMap(({ subject, conditions }) =>
+    conditions.map((c) => ({ alert: heartbeatAlert(subject, c, deps.now, deps.gate.window), since: c.since, trail: subject })),
   );
   const plan = await deps.gate.plan(candidates, deps.now);
   const published: Alert[] = [];

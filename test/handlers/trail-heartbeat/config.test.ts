@@ -29,7 +29,19 @@ describe("trail-heartbeat configuration", () => {
       maxDeliveryAgeMinutes: 60,
       idempotencyTable: undefined,
       periodMinutes: 15,
+      forwardDlqs: [],
     });
+  });
+
+  it("reads the forwarding DLQs of other regions from their URLs (region, account and ARN from the URL)", () => {
+    const cfg = trailHeartbeatConfig({
+      ...GOOD,
+      FORWARD_DLQ_URLS: " https://sqs.us-east-1.amazonaws.com/111122223333/tw-trail-guard-forward-dlq, https://sqs.cn-north-1.amazonaws.com.cn/111122223333/tw-trail-guard-forward-dlq ",
+    });
+    expect(cfg.forwardDlqs.map((q) => [q.region, q.account, q.name, q.arn])).toEqual([
+      ["us-east-1", "111122223333", "tw-trail-guard-forward-dlq", "arn:aws:sqs:us-east-1:111122223333:tw-trail-guard-forward-dlq"],
+      ["cn-north-1", "111122223333", "tw-trail-guard-forward-dlq", "arn:aws-cn:sqs:cn-north-1:111122223333:tw-trail-guard-forward-dlq"],
+    ]);
   });
 
   it("reads every variable, trimmed, and treats blank ones as unset", () => {

@@ -2,6 +2,7 @@ import { Logger } from "@aws-lambda-powertools/logger";
 import { CloudTrailClient, GetTrailStatusCommand, ThrottlingException, TrailNotFoundException, type GetTrailStatusCommandOutput } from "@aws-sdk/client-cloudtrail";
 import { GetItemCommand } from "@aws-sdk/client-dynamodb";
 import { PublishBatchCommand, SNSClient } from "@aws-sdk/client-sns";
+import { GetQueueAttributesCommand, QueueDoesNotExist, SQSClient } from "@aws-sdk/client-sqs";
 import { mockClient } from "aws-sdk-client-mock";
 import { TrailControl } from "../../../functions/adapters/aws/trail-status";
 import type { Alert } from "../../../functions/core/alert/alert";
@@ -20,6 +21,7 @@ const minutesBefore = (iso: string, m: number) => new Date(Date.parse(iso) - m *
 describe("trail-heartbeat handler", () => {
   const cloudtrail = mockClient(CloudTrailClient);
   const sns = mockClient(SNSClient);
+  const sqs = mockClient(SQSClient);
   let regions: string[];
   let statusByTrail: Map<string, () => Promise<GetTrailStatusCommandOutput>>;
 
@@ -39,6 +41,7 @@ describe("trail-heartbeat handler", () => {
   afterEach(() => {
     cloudtrail.reset();
     sns.reset();
+    sqs.reset();
   });
 
   const healthy = (now: string): GetTrailStatusCommandOutput => ({
@@ -264,4 +267,44 @@ describe("trail-heartbeat handler", () => {
       );
     }
   });
+
+  describe("the trail guard's forwarding dead-letter queues of other regions", () => {
+    const NOW = "2026-11-23T10:05:00Z";
+    const DLQ = (region: string) => `https://sqs.${region}.amazonaws.com/${ACCOUNT}/trailwatch-trail-guard-forward-dlq`;
+
+    it("alerts when one holds events (no CloudWatch alarm can reach the home topic from there), naming the queue and the count", async () => {
+      // Prepare
+      statusByTrail.set(ORG_TRAIL, async () => healthy(NOW));
+      sqs.on(GetQueueAttributesCommand, { QueueUrl: DLQ("us-east-1") }).resolves({ Attributes: { ApproximateNumberOfMessages: "2", ApproximateNumberOfMessagesNotVisible: "1" } });
+      sqs.on(GetQueueAttributesCommand, { QueueUrl: DLQ("eu-central-1") }).resolves({ Attributes: { ApproximateNumberOfMessages: "0", ApproximateNumberOfMessagesNotVisible: "0" } });
+      // Act
+      const report = await handler(NOW, { FORWARD_DLQ_URLS: `${DLQ("us-east-1")},${DLQ("eu-central-1")}` })(SCHEDULED);
+      // Assess
+      const alerts = published();
+      expect(report.alerts.map((a) => [a.rule, a.severity])).toEqual([["cloudtrail.guard-events-undelivered", "high"]]);
+      expect(alerts).toHaveLength(1);
+      expect(alerts[0]!.alert).toMatchObject({ region: "us-east-1", context: { queue: DLQ("us-east-1"), messages: 3 } });
+      expect(alerts[0]!.alert.summary).toMatch(/^3 event\(s\) of region us-east-1 .* trailwatch-trail-guard-forward-dlq/);
+      expect(sqs.commandCalls(GetQueueAttributesCommand).map((c) => c.args[0].input.QueueUrl).sort()).toEqual([DLQ("eu-central-1"), DLQ("us-east-1")]);
+    });
+
+    it("says so when a queue cannot be read, and still checks the trails", async () => {
+      // Prepare
+      statusByTrail.set(ORG_TRAIL, async () => healthy(NOW));
+      sqs.on(GetQueueAttributesCommand).rejects(new QueueDoesNotExist({ message: "The specified queue does not exist.", $metadata: { httpStatusCode: 400 } }));
+      // Act
+      const report = await handler(NOW, { FORWARD_DLQ_URLS: DLQ("us-east-1") })(SCHEDULED);
+      // Assess
+      expect(report.healthy).toEqual([ORG_TRAIL]);
+      expect(report.alerts.map((a) => [a.rule, a.severity])).toEqual([["cloudtrail.guard-events-undelivered", "medium"]]);
+      expect(published()[0]!.alert.summary).toMatch(/could not be read \(QueueDoesNotExist\)/);
+    });
+
+    it("refuses a FORWARD_DLQ_URLS entry that is not a queue URL, naming it", async () => {
+      await expect(handler(NOW, { FORWARD_DLQ_URLS: "trailwatch-trail-guard-forward-dlq" })(SCHEDULED)).rejects.toThrow(
+        /FORWARD_DLQ_URLS: "trailwatch-trail-guard-forward-dlq" is not an SQS queue URL such as https:\/\/sqs\./,
+      );
+    });
+  });
 });
+

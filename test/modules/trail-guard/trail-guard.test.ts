@@ -152,6 +152,19 @@ describe("TrailGuard", () => {
     expect(can.get("sns:Publish")).toEqual([ALERT_TOPIC]);
   });
 
+  it("lets the heartbeat read the depth of the other regions' forwarding DLQs (their URLs in FORWARD_DLQ_URLS), nothing else of them", () => {
+    // Act
+    const heartbeat = findResource(tf, "aws_lambda_function", (f) => f.function_name === "tw-trail-heartbeat");
+    const queues = resourcesOf(tf, "aws_sqs_queue").map(([, q]) => q).filter((q) => q.name === "tw-trail-guard-forward-dlq");
+    const can = grants(tf, "tw-trail-heartbeat");
+    // Assess: the URLs and ARNs name exactly the queues created in those regions.
+    const regions = queues.map((q) => q.provider.replace(/^aws\./, "")).sort();
+    expect(regions).toEqual(["eu-central-1", "us-east-1"]);
+    expect(heartbeat.environment.variables.FORWARD_DLQ_URLS.split(",").sort()).toEqual(regions.map((r) => `https://sqs.${r}.amazonaws.com/${ACCOUNT}/tw-trail-guard-forward-dlq`));
+    expect([...(can.get("sqs:GetQueueAttributes") ?? [])].sort()).toEqual(regions.map((r) => `arn:aws:sqs:${r}:${ACCOUNT}:tw-trail-guard-forward-dlq`));
+    expect([...can.keys()].filter((a) => a.startsWith("sqs:") && a !== "sqs:SendMessage")).toEqual(["sqs:GetQueueAttributes"]);
+  });
+
   it("gives the heartbeat an encrypted table of alerts sent today, so a lasting condition is mailed once a day", () => {
     // Act
     const table = findResource(tf, "aws_dynamodb_table", (t) => t.name === "tw-trail-heartbeat-state");
