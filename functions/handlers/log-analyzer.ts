@@ -1,7 +1,7 @@
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { SNSClient } from "@aws-sdk/client-sns";
 import type { Context, SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { catalog } from "../core/rules/catalog";
+import { DynamoDbHttpClient } from "../adapters/aws/dynamodb-http";
 import { DynamoIdempotencyStore } from "../adapters/aws/idempotency-store";
 import { LambdaHttpClient } from "../adapters/aws/lambda-http";
 import { LambdaRemediationRunner } from "../adapters/aws/remediation/lambda-runner";
@@ -54,7 +54,8 @@ function remediationFrom(cfg: LogAnalyzerConfig, settings: ReturnType<typeof cli
 function fromEnvironment(env: Record<string, string | undefined>): ReturnType<typeof createLogAnalyzer> {
   const cfg = logAnalyzerConfig(catalog, env);
   const settings = clientSettings({ region: cfg.region });
-  const dynamodb = new DynamoDBClient(settings);
+  // Signed HTTP rather than the DynamoDB SDK client, like S3 below (see dynamodb-http.ts).
+  const dynamodb = new DynamoDbHttpClient(settings);
   const deps: LogAnalyzerDeps = {
     // Signed HTTP rather than the S3 SDK client: one GET does not need its ~100 KB (see signed-http.ts).
     s3: new S3HttpClient(settings),

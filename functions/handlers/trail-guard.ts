@@ -1,9 +1,10 @@
 import { Logger } from "@aws-lambda-powertools/logger";
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { SNSClient } from "@aws-sdk/client-sns";
 import type { Context } from "aws-lambda";
 import { RuleEngine } from "../core/rules/engine";
+import { DynamoDbHttpClient, type DynamoItemApi } from "../adapters/aws/dynamodb-http";
 import { alertSink } from "./shared/alert-sink";
+import { clientSettings } from "./shared/aws-clients";
 import { TrailControl } from "../adapters/aws/trail-status";
 import { TrailGuard, type GuardOutcome } from "./trail-guard/guard";
 import { trailGuardConfig } from "./trail-guard/config";
@@ -17,7 +18,7 @@ export interface TrailGuardOverrides {
   logger?: Logger;
   /** Clients (tests point them at local servers). */
   sns?: SNSClient;
-  dynamodb?: DynamoDBClient;
+  dynamodb?: DynamoItemApi;
 }
 
 /**
@@ -46,7 +47,7 @@ export function createTrailGuardHandler(env: Record<string, string | undefined> 
         sns: overrides.sns ?? new SNSClient({}),
         topicArn: cfg.alertTopicArn,
         ...(cfg.alertLedgerTable ? { ledgerTable: cfg.alertLedgerTable } : {}),
-        dynamodb: () => overrides.dynamodb ?? new DynamoDBClient({}),
+        dynamodb: () => overrides.dynamodb ?? new DynamoDbHttpClient(clientSettings()),
         onDuplicate: (a) => logger.info("alert already sent (by the log analyzer, or for an earlier delivery of this event); left out", { alertId: a.id, rule: a.rule }),
       }),
       // From FUNCTION_ROLE_ARN: recognising its own StartLogging needs no call to STS.

@@ -82,7 +82,17 @@ export class AwsHttpError extends Error {
 export const EMPTY_PAYLOAD_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
 /** Error codes that mean "slow down", whatever the status. */
-const THROTTLING = new Set(["Throttling", "ThrottlingException", "ThrottledException", "TooManyRequestsException", "RequestLimitExceeded", "SlowDown", "RequestThrottled", "RequestThrottledException"]);
+const THROTTLING = new Set([
+  "Throttling",
+  "ThrottlingException",
+  "ThrottledException",
+  "TooManyRequestsException",
+  "RequestLimitExceeded",
+  "SlowDown",
+  "RequestThrottled",
+  "RequestThrottledException",
+  "ProvisionedThroughputExceededException",
+]);
 const RETRY_STATUS = new Set([500, 502, 503, 504]);
 
 type RetryErrorType = "THROTTLING" | "TRANSIENT";

@@ -100,9 +100,9 @@ export async function startHarness(): Promise<Harness> {
     analyzer: (modes = {}, opts = {}) =>
       createLogAnalyzer({
         s3: s3Client,
-        idempotency: new DynamoIdempotencyStore(db.client, TABLE),
+        idempotency: new DynamoIdempotencyStore(db.items, TABLE),
         sink: opts.ledger
-          ? new LedgerAlertSink(new SnsAlertSink(snsClient, TOPIC, { maxAttempts: 1 }), new DynamoIdempotencyStore(db.client, LEDGER), {
+          ? new LedgerAlertSink(new SnsAlertSink(snsClient, TOPIC, { maxAttempts: 1 }), new DynamoIdempotencyStore(db.items, LEDGER), {
               repeatsTo: new SnsAlertSink(snsClient, TOPIC, { maxAttempts: 1, email: false }),
             })
           : new SnsAlertSink(snsClient, TOPIC, { maxAttempts: 1 }),
