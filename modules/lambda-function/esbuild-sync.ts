@@ -1,7 +1,8 @@
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { tmpdir } from "node:os";
+import { delimiter, join, resolve } from "node:path";
 import { buildSync, type BuildOptions, type Metafile } from "esbuild";
 import type { ChildResponse } from "./esbuild-child";
 
@@ -30,21 +31,30 @@ export class BundleBuildError extends Error {
 const CHILD_SOURCE = resolve(__dirname, "esbuild-child.ts");
 let childScript: string | undefined;
 
+const NODE_MODULES = resolve(__dirname, "../../node_modules");
+
 /**
- * The child compiled to plain JavaScript (once per process, content-addressed), next to
- * `node_modules` so that its `require("esbuild")` finds the project's esbuild.
+ * The child compiled to plain JavaScript (once per process, content-addressed). It goes under
+ * `node_modules/.cache` so that its `require("esbuild")` finds the project's esbuild; when that is
+ * not writable (a read-only install), under the OS temp folder, with NODE_PATH pointing back.
  */
 function compiledChild(): string {
   if (childScript && existsSync(childScript)) return childScript;
   const sources = [CHILD_SOURCE, resolve(__dirname, "sdk-size.ts")].map((p) => readFileSync(p));
   const digest = createHash("sha256").update(Buffer.concat(sources)).digest("hex").slice(0, 16);
-  const dir = resolve(__dirname, "../../node_modules/.cache/trailwatch");
-  const out = join(dir, `esbuild-child-${digest}.cjs`);
-  if (!existsSync(out)) {
-    mkdirSync(dir, { recursive: true });
-    buildSync({ entryPoints: [CHILD_SOURCE], outfile: out, bundle: true, platform: "node", format: "cjs", target: "node20", external: ["esbuild"], logLevel: "silent" });
+  for (const dir of [join(NODE_MODULES, ".cache", "trailwatch"), join(tmpdir(), "trailwatch-esbuild-child")]) {
+    const out = join(dir, `esbuild-child-${digest}.cjs`);
+    try {
+      if (!existsSync(out)) {
+        mkdirSync(dir, { recursive: true });
+        buildSync({ entryPoints: [CHILD_SOURCE], outfile: out, bundle: true, platform: "node", format: "cjs", target: "node20", external: ["esbuild"], logLevel: "silent" });
+      }
+      return (childScript = out);
+    } catch {
+      // not writable: try the next place
+    }
   }
-  return (childScript = out);
+  throw new BundleBuildError(`could not write the esbuild child script under ${NODE_MODULES}/.cache or ${tmpdir()}`, []);
 }
 
 /**
@@ -57,6 +67,7 @@ export function buildSyncWithPlugins(options: BuildOptions): SyncBuildResult {
   try {
     stdout = execFileSync(process.execPath, [compiledChild()], {
       input: JSON.stringify({ options }),
+      env: { ...process.env, NODE_PATH: [NODE_MODULES, process.env.NODE_PATH].filter(Boolean).join(delimiter) },
       maxBuffer: 512 * 2 ** 20,
       stdio: ["pipe", "pipe", "pipe"],
     });
