@@ -56,8 +56,7 @@ export function createTrailHeartbeatHandler(env: Record<string, string | undefin
     const report = await runHeartbeat({
       trails: w.cfg.protectedTrails,
       control: w.control,
-      forwardDlqs: w.cfg.forwardDlqs,
-      queueDepth: w.queueDepth,
+      forwardDlqs: { queues: w.cfg.forwardDlqs, depth: w.queueDepth },
       maxDeliveryAgeMinutes: w.cfg.maxDeliveryAgeMinutes,
       gate: w.gate,
       publish: (alerts, email) => (email ? w.mail : w.quiet).send(alerts),

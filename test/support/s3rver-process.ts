@@ -3,10 +3,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
-import { S3Client } from "@aws-sdk/client-s3";
-import { S3HttpClient } from "../../functions/adapters/aws/s3-http";
-import { s3rverClientConfig, s3rverHttpConfig, type LocalS3 } from "./s3rver";
-import { clientPool } from "./client-pool";
+import { localS3Clients, type LocalS3 } from "./s3rver";
 
 /**
  * Like `startS3rver`, but s3rver runs in a child Node process started with
@@ -36,16 +33,12 @@ export async function startS3rverProcess(opts: { buckets?: string[] } = {}): Pro
     child.once("exit", (code) => reject(new Error(`s3rver child exited with ${code} before listening: ${stderr.trim()}`)));
   });
   const endpoint = `http://127.0.0.1:${port}`;
-  const { client, makeClient, destroyAll } = clientPool(() => new S3Client(s3rverClientConfig(endpoint)));
-  const http = new S3HttpClient(s3rverHttpConfig(endpoint));
+  const { destroy, ...clients } = localS3Clients(endpoint);
   return {
     endpoint,
-    client,
-    makeClient,
-    http,
+    ...clients,
     async stop() {
-      destroyAll();
-      http.destroy();
+      destroy();
       if (child.exitCode === null) {
         const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
         child.stdin!.end();

@@ -53,6 +53,21 @@ export function s3rverHttpConfig(endpoint: string, opts: { maxAttempts?: number 
   return { endpoint, region: "us-east-1", forcePathStyle: true, credentials: S3RVER_CREDENTIALS, maxAttempts: opts.maxAttempts ?? 1 };
 }
 
+/** The clients a {@link LocalS3} hands out for a server at `endpoint`, and how to close them all. */
+export function localS3Clients(endpoint: string): Pick<LocalS3, "client" | "makeClient" | "http"> & { destroy(): void } {
+  const { client, makeClient, destroyAll } = clientPool(() => new S3Client(s3rverClientConfig(endpoint)));
+  const http = new S3HttpClient(s3rverHttpConfig(endpoint));
+  return {
+    client,
+    makeClient,
+    http,
+    destroy() {
+      destroyAll();
+      http.destroy();
+    },
+  };
+}
+
 /**
  * Starts s3rver on 127.0.0.1 with an ephemeral port and its own temporary directory, with the
  * given buckets created. Always call `stop()` (in `afterAll`).
@@ -68,16 +83,12 @@ export async function startS3rver(opts: { buckets?: string[] } = {}): Promise<Lo
   });
   const { port } = await server.run();
   const endpoint = `http://127.0.0.1:${port}`;
-  const { client, makeClient, destroyAll } = clientPool(() => new S3Client(s3rverClientConfig(endpoint)));
-  const http = new S3HttpClient(s3rverHttpConfig(endpoint));
+  const { destroy, ...clients } = localS3Clients(endpoint);
   return {
     endpoint,
-    client,
-    makeClient,
-    http,
+    ...clients,
     async stop() {
-      destroyAll();
-      http.destroy();
+      destroy();
       // Keep-alive sockets would hold close() open until they time out.
       server.httpServer?.closeAllConnections();
       await server.close();

@@ -26,6 +26,8 @@ export interface TrailCondition {
   variant?: string;
   /** When the condition began, when the status says. */
   since?: Date;
+  /** The call that found it, for the alert's eventSource/eventName; default CloudTrail GetTrailStatus. */
+  probe?: { eventSource: string; eventName: string };
 }
 
 const MINUTE = 60_000;
@@ -150,6 +152,8 @@ export function errorCondition(trail: TrailRef, err: TrailCallError): TrailCondi
   };
 }
 
+const SQS_PROBE = { eventSource: "sqs.amazonaws.com", eventName: "GetQueueAttributes" };
+
 /**
  * A trail guard's forwarding dead-letter queue in another region that holds events: calls of that
  * region EventBridge could not bring to the guard (they still reach the log analyzer from the log
@@ -166,6 +170,7 @@ export function forwardDlqCondition(q: QueueRef, messages: number): TrailConditi
       "EventBridge could not forward them to the home region. Read them there, fix the cause (permissions, throttling), then re-drive them; " +
       "the log analyzer reports the same calls from the log files.",
     context: { queue: q.url, region: q.region, messages },
+    probe: SQS_PROBE,
   };
 }
 
@@ -178,6 +183,7 @@ export function queueErrorCondition(q: QueueRef, err: QueueDepthError): TrailCon
     summary: `Whether trail-guard events of region ${q.region} went undelivered is unknown: ${q.name} could not be read (${err.errorName})`,
     context: { queue: q.url, region: q.region, error: err.message },
     variant: "unreadable",
+    probe: SQS_PROBE,
   };
 }
 
@@ -201,8 +207,8 @@ export function heartbeatAlert(trail: HeartbeatSubject, c: TrailCondition, now: 
     account: trail.account,
     region: trail.region,
     principal: "trailwatch:trail-heartbeat",
-    eventSource: "cloudtrail.amazonaws.com",
-    eventName: "GetTrailStatus",
+    eventSource: c.probe?.eventSource ?? "cloudtrail.amazonaws.com",
+    eventName: c.probe?.eventName ?? "GetTrailStatus",
     eventTime: now.toISOString(),
     eventId: null,
     summary: c.summary,

@@ -8,8 +8,7 @@ export interface HeartbeatDeps {
   trails: readonly TrailRef[];
   control: Pick<TrailControl, "status">;
   /** The trail guard's forwarding dead-letter queues in other regions, and how to read their depth. */
-  forwardDlqs?: readonly QueueRef[];
-  queueDepth?: Pick<QueueDepth, "messages">;
+  forwardDlqs?: { queues: readonly QueueRef[]; depth: Pick<QueueDepth, "messages"> };
   maxDeliveryAgeMinutes: number;
   gate: AlertGate;
   /** Publishes alerts, marked for email or not (SNS message attribute `email`). */
@@ -43,9 +42,9 @@ export async function runHeartbeat(deps: HeartbeatDeps): Promise<HeartbeatReport
     }),
   );
   const queues = await Promise.all(
-    (deps.forwardDlqs ?? []).map(async (q): Promise<{ subject: HeartbeatSubject; conditions: TrailCondition[] }> => {
+    (deps.forwardDlqs?.queues ?? []).map(async (q): Promise<{ subject: HeartbeatSubject; conditions: TrailCondition[] }> => {
       try {
-        const c = forwardDlqCondition(q, await deps.queueDepth!.messages(q));
+        const c = forwardDlqCondition(q, await deps.forwardDlqs!.depth.messages(q));
         return { subject: q, conditions: c ? [c] : [] };
       } catch (err) {
         if (err instanceof QueueDepthError) return { subject: q, conditions: [queueErrorCondition(q, err)] };

@@ -283,7 +283,7 @@ describe("trail-heartbeat handler", () => {
       const alerts = published();
       expect(report.alerts.map((a) => [a.rule, a.severity])).toEqual([["cloudtrail.guard-events-undelivered", "high"]]);
       expect(alerts).toHaveLength(1);
-      expect(alerts[0]!.alert).toMatchObject({ region: "us-east-1", context: { queue: DLQ("us-east-1"), messages: 3 } });
+      expect(alerts[0]!.alert).toMatchObject({ region: "us-east-1", eventSource: "sqs.amazonaws.com", eventName: "GetQueueAttributes", context: { queue: DLQ("us-east-1"), messages: 3 } });
       expect(alerts[0]!.alert.summary).toMatch(/^3 event\(s\) of region us-east-1 .* trailwatch-trail-guard-forward-dlq/);
       expect(sqs.commandCalls(GetQueueAttributesCommand).map((c) => c.args[0].input.QueueUrl).sort()).toEqual([DLQ("eu-central-1"), DLQ("us-east-1")]);
     });
