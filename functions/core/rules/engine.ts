@@ -10,6 +10,8 @@ export interface Finding {
   principal: Principal;
   severity: Severity;
   ctx: RuleContext<unknown>;
+  /** What the rule's `match` returned (`true` or the findings it computed). */
+  match: unknown;
 }
 
 export interface EngineOptions {
@@ -120,10 +122,11 @@ export class RuleEngine {
       if (failed && !rule.includeFailedCalls) continue;
       const ctx: RuleContext<unknown> = { settings: this.settings.get(rule.id), principal };
       try {
-        if (!rule.match(record, ctx)) continue;
-        const severity = rule.severityFor ? rule.severityFor(record, ctx) : rule.severity;
+        const m: unknown = rule.match(record, ctx);
+        if (m === false || m === null || m === undefined) continue;
+        const severity = rule.severityFor ? rule.severityFor(record, ctx, m) : rule.severity;
         if (severityRank(severity) < this.minRank) continue;
-        findings.push({ rule, record, principal, severity, ctx });
+        findings.push({ rule, record, principal, severity, ctx, match: m });
       } catch (err) {
         const e = this.ruleErrors.get(rule.id);
         if (e) e.count++;
@@ -159,7 +162,7 @@ function resolveSettings(rule: AnyRule, given: unknown): unknown {
 /** Builds the alert for a finding. */
 export function toAlert(f: Finding): Alert {
   const r = f.record;
-  const dedup = f.rule.dedupKey?.(r, f.ctx) ?? r.eventID ?? `${r.eventTime}|${r.eventSource}|${r.eventName}|${f.principal.id}|${r.requestID ?? ""}`;
+  const dedup = f.rule.dedupKey?.(r, f.ctx, f.match) ?? r.eventID ?? `${r.eventTime}|${r.eventSource}|${r.eventName}|${f.principal.id}|${r.requestID ?? ""}`;
   const who = f.principal.session && f.principal.type === "AssumedRole" ? { session: f.principal.session } : {};
   return {
     id: alertId(f.rule.id, dedup),
@@ -174,12 +177,12 @@ export function toAlert(f: Finding): Alert {
     eventName: r.eventName,
     eventTime: r.eventTime,
     eventId: r.eventID ?? null,
-    summary: f.rule.summary(r, f.ctx),
+    summary: f.rule.summary(r, f.ctx, f.match),
     context: {
       ...who,
       ...(r.sourceIPAddress ? { sourceIPAddress: r.sourceIPAddress } : {}),
       ...(r.errorCode ? { errorCode: r.errorCode, errorMessage: r.errorMessage ?? undefined } : {}),
-      ...(f.rule.context?.(r, f.ctx) ?? {}),
+      ...(f.rule.context?.(r, f.ctx, f.match) ?? {}),
     },
     remediation: null,
     references: { mitre: f.rule.references.mitre, stratus: f.rule.references.stratus },

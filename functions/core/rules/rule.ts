@@ -16,11 +16,30 @@ export type RemediationId =
   | "s3.restore-public-access-block"
   | "ec2.revoke-world-open-ingress";
 
+/** How far a rule has been proven: `experimental` rules are new or noisy in some estates. */
+export type RuleStatus = "experimental" | "stable";
+
+/** What a responder does first: how to tell real from routine, then how to contain it. */
+export interface Runbook {
+  /** Checks to run first, in order (who, from where, was it expected). */
+  triage: readonly string[];
+  /** How to contain or undo it when it is not expected. */
+  contain: readonly string[];
+}
+
+/**
+ * What `match` found: `false`, `null` or `undefined` for no match; `true` or any object (the
+ * findings the rule computed, e.g. the open ports) for a match. The engine hands the value to
+ * `summary`, `severityFor`, `dedupKey` and `context`, so a rule computes its findings once.
+ */
+export type MatchResult<M> = M | false | null | undefined;
+
 /**
  * One detection. Pure: `match`, `summary`, `context` and `dedupKey` look only at the record and the
  * context, never at the outside world, so the same rule runs in Lambda, in the CLI and in tests.
+ * `S` is the type of the rule's settings, `M` what `match` returns on a match.
  */
-export interface Rule<S = undefined> {
+export interface Rule<S = undefined, M = true> {
   /** `service.what-happened`, stable: alerts are consumed by id. */
   id: string;
   title: string;
@@ -41,31 +60,38 @@ export interface Rule<S = undefined> {
   identityTypes?: readonly string[];
   /** By default only successful calls (no `errorCode`) reach `match`. */
   includeFailedCalls?: boolean;
-  match(record: CloudTrailRecord, ctx: RuleContext<S>): boolean;
+  match(record: CloudTrailRecord, ctx: RuleContext<S>): MatchResult<M> | boolean;
   /** One sentence for people: who did what to what. */
-  summary(record: CloudTrailRecord, ctx: RuleContext<S>): string;
-  severityFor?(record: CloudTrailRecord, ctx: RuleContext<S>): Severity;
+  summary(record: CloudTrailRecord, ctx: RuleContext<S>, m: M): string;
+  severityFor?(record: CloudTrailRecord, ctx: RuleContext<S>, m: M): Severity;
   /** Events with the same key collapse into one alert within a run; default: the event id. */
-  dedupKey?(record: CloudTrailRecord, ctx: RuleContext<S>): string;
+  dedupKey?(record: CloudTrailRecord, ctx: RuleContext<S>, m: M): string;
   /** The facts a responder needs, e.g. the trail name, the policy, the CIDR. */
-  context?(record: CloudTrailRecord, ctx: RuleContext<S>): Record<string, unknown>;
+  context?(record: CloudTrailRecord, ctx: RuleContext<S>, m: M): Record<string, unknown>;
   /** A remediation that may be enabled for this rule in config (off unless configured). */
   remediation?: RemediationId;
+  /** `stable` unless said otherwise. */
+  status?: RuleStatus;
+  /** Routine activity that also matches, so a responder knows what to rule out first. */
+  falsePositives?: readonly string[];
+  runbook?: Runbook;
   references: {
     mitre?: string[];
     stratus?: string[];
     /** Panther RuleIDs this rule covers (used by the conformance test). */
     panther?: string[];
     sigma?: string[];
+    /** Further reading: AWS documentation, write-ups of the technique. */
+    urls?: string[];
   };
   /** Typed, validated settings with defaults (e.g. secret-name patterns). */
   settings?: { schema: z.ZodType<S>; defaults: S };
 }
 
-/** Identity function that gives rule files full type inference for their settings. */
-export function defineRule<S = undefined>(rule: Rule<S>): Rule<S> {
+/** Identity function that gives rule files full type inference for their settings and match result. */
+export function defineRule<S = undefined, M = true>(rule: Rule<S, M>): Rule<S, M> {
   return rule;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AnyRule = Rule<any>;
+export type AnyRule = Rule<any, any>;

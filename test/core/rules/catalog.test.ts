@@ -90,7 +90,7 @@ describe("the rule catalog", () => {
       expect(alert.summary).not.toMatch(/undefined|null|\[object Object\]|NaN/);
       expect(SEVERITIES).toContain(alert.severity);
       expect(() => JSON.stringify(alert.context)).not.toThrow();
-      expect(Object.keys(rule.context?.(finding!.record, finding!.ctx) ?? {}).length).toBeGreaterThan(0);
+      expect(Object.keys(rule.context?.(finding!.record, finding!.ctx, finding!.match) ?? {}).length).toBeGreaterThan(0);
     }
     expect(engine.ruleErrors.size).toBe(0);
   });

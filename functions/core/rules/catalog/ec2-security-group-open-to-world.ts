@@ -136,7 +136,7 @@ function groupIdOf(r: CloudTrailRecord): string | undefined {
  * the changed rule is ingress or egress (`context.direction` is then "unknown" and the remediator
  * must look the rule up). ICMP is not reported.
  */
-export default defineRule<Settings>({
+export default defineRule<Settings, OpenPermission[]>({
   id: "ec2.security-group-open-to-world",
   title: "Security group opened to the internet",
   severity: "medium",
@@ -144,16 +144,17 @@ export default defineRule<Settings>({
     "A security group rule now accepts traffic from any address on the internet (0.0.0.0/0 or ::/0) on ports beyond the allowed web ports. Remote administration and database ports open to the world are scanned and attacked within minutes. Restrict the source to known ranges, or use SSM Session Manager instead of open SSH/RDP.",
   eventSources: ["ec2.amazonaws.com"],
   eventNames: ["AuthorizeSecurityGroupIngress", "ModifySecurityGroupRules"],
-  match: (r, { settings }) => flagged(r, settings).length > 0,
-  severityFor: (r, { settings }) => (flagged(r, settings).some((p) => sensitive(p).length > 0) ? "high" : "medium"),
-  summary: (r, { principal, settings }) => {
+  match: (r, { settings }) => {
     const list = flagged(r, settings);
+    return list.length > 0 ? list : false;
+  },
+  severityFor: (_r, _ctx, list) => (list.some((p) => sensitive(p).length > 0) ? "high" : "medium"),
+  summary: (r, { principal }, list) => {
     const first = list[0]!;
     const more = list.length > 1 ? ` (+${list.length - 1} more)` : "";
     return `${actor(principal)} opened security group ${groupIdOf(r) ?? "(unknown)"} in account ${accountOfRecord(r)} to ${first.cidr} on ${first.protocol === "all" ? "all protocols" : first.protocol} ${ports(first)}${more}`;
   },
-  context: (r, { settings }) => {
-    const list = flagged(r, settings);
+  context: (r, _ctx, list) => {
     return {
       groupId: groupIdOf(r),
       direction: r.eventName === "ModifySecurityGroupRules" ? "unknown" : "ingress",
@@ -162,8 +163,8 @@ export default defineRule<Settings>({
     };
   },
   // The same opening repeated within the hour collapses; another port on the same group is a new alert.
-  dedupKey: (r, { settings }) => {
-    const perms = flagged(r, settings).map((p) => `${p.protocol}:${p.fromPort ?? "all"}-${p.toPort ?? "all"}:${p.cidr}`).sort().join(",");
+  dedupKey: (r, _ctx, list) => {
+    const perms = list.map((p) => `${p.protocol}:${p.fromPort ?? "all"}-${p.toPort ?? "all"}:${p.cidr}`).sort().join(",");
     return `${accountOfRecord(r)}|${r.awsRegion ?? ""}|${groupIdOf(r) ?? ""}|${perms}|${hourOf(r)}`;
   },
   remediation: "ec2.revoke-world-open-ingress",
