@@ -1,6 +1,6 @@
 import type { CloudTrailRecord } from "../../record/schema";
-import { defineRule } from "../rule";
-import { accountOfRecord, actor, asList, dig, paramString } from "../helpers";
+import { defineRule, type SigmaOrigin } from "../rule";
+import { accountOfRecord, actor, asList, dig, paramString, sigmaAttribution } from "../helpers";
 
 /** The container credential endpoint, by environment variable or address. */
 const ENDPOINT = /AWS_CONTAINER_CREDENTIALS_(RELATIVE|FULL)_URI|169\.254\.170\.2/i;
@@ -19,6 +19,11 @@ function containers(r: CloudTrailRecord): string[] {
   }
   return hits;
 }
+
+/** The Sigma rule(s) this rule ports; its alerts name their authors. */
+const DERIVED: SigmaOrigin[] = [
+  { sigma: "AWS ECS Task Definition That Queries The Credential Endpoint", author: "Darin Smith" },
+];
 
 /**
  * A task definition (or a RunTask override) whose container command reads the ECS credential
@@ -42,6 +47,7 @@ export default defineRule<undefined, string[]>({
       ? `${actor(principal)} registered task definition ${paramString(r, "family") ?? "(unnamed)"} whose container ${hits.join(", ")} reads the credential endpoint in account ${accountOfRecord(r)}`
       : `${actor(principal)} ran a task of ${paramString(r, "taskDefinition") ?? "(unnamed)"} with a command for container ${hits.join(", ")} that reads the credential endpoint in account ${accountOfRecord(r)}`,
   context: (r, _ctx, hits) => ({
+    attribution: sigmaAttribution(DERIVED),
     family: paramString(r, "family"),
     taskDefinition: paramString(r, "taskDefinition"),
     taskRoleArn: paramString(r, "taskRoleArn") ?? paramString(r, "overrides", "taskRoleArn"),
@@ -63,6 +69,7 @@ export default defineRule<undefined, string[]>({
   references: {
     mitre: ["T1552.005"],
     sigma: ["AWS ECS Task Definition That Queries The Credential Endpoint"],
+    derivedFrom: DERIVED,
     urls: ["https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-iam-roles.html"],
   },
 });

@@ -1,5 +1,11 @@
-import { defineRule } from "../rule";
-import { accountOfRecord, actor, paramString } from "../helpers";
+import { defineRule, type SigmaOrigin } from "../rule";
+import { accountOfRecord, actor, paramString, sigmaAttribution } from "../helpers";
+
+/** The Sigma rule(s) this rule ports; its alerts name their authors. */
+const DERIVED: SigmaOrigin[] = [
+  { sigma: "AWS EFS Fileshare Modified or Deleted", author: "Austin Songer @austinsonger" },
+  { sigma: "AWS EFS Fileshare Mount Modified or Deleted", author: "Austin Songer @austinsonger" },
+];
 
 /**
  * An EFS file system deleted (its data is gone: EFS has no recycle bin), or a mount target removed
@@ -19,7 +25,12 @@ export default defineRule({
     r.eventName === "DeleteFileSystem"
       ? `${actor(principal)} deleted EFS file system ${paramString(r, "fileSystemId") ?? "(unnamed)"} in account ${accountOfRecord(r)}`
       : `${actor(principal)} deleted EFS mount target ${paramString(r, "mountTargetId") ?? "(unnamed)"} in account ${accountOfRecord(r)}`,
-  context: (r) => ({ action: r.eventName, fileSystemId: paramString(r, "fileSystemId"), mountTargetId: paramString(r, "mountTargetId") }),
+  context: (r) => ({
+    attribution: sigmaAttribution(DERIVED),
+    action: r.eventName,
+    fileSystemId: paramString(r, "fileSystemId"),
+    mountTargetId: paramString(r, "mountTargetId"),
+  }),
   status: "stable",
   falsePositives: ["Infrastructure-as-code tearing down test environments; subnet reorganisations that move mount targets."],
   runbook: {
@@ -35,5 +46,6 @@ export default defineRule({
   references: {
     mitre: ["T1485"],
     sigma: ["AWS EFS Fileshare Modified or Deleted", "AWS EFS Fileshare Mount Modified or Deleted"],
+    derivedFrom: DERIVED,
   },
 });

@@ -1,5 +1,10 @@
-import { defineRule } from "../rule";
-import { accountOfRecord, actor, paramString } from "../helpers";
+import { defineRule, type SigmaOrigin } from "../rule";
+import { accountOfRecord, actor, paramString, sigmaAttribution } from "../helpers";
+
+/** The Sigma rule(s) this rule ports; its alerts name their authors. */
+const DERIVED: SigmaOrigin[] = [
+  { sigma: "AWS EKS Cluster Created or Deleted", author: "Austin Songer" },
+];
 
 /**
  * An EKS cluster created or deleted. Creation is info (a new control plane, often with broad node
@@ -17,7 +22,13 @@ export default defineRule({
   severityFor: (r) => (r.eventName === "DeleteCluster" ? "low" : "info"),
   summary: (r, { principal }) =>
     `${actor(principal)} ${r.eventName === "CreateCluster" ? "created" : "deleted"} EKS cluster ${paramString(r, "name") ?? "(unnamed)"} in account ${accountOfRecord(r)} (${r.awsRegion ?? "unknown region"})`,
-  context: (r) => ({ action: r.eventName, cluster: paramString(r, "name"), roleArn: paramString(r, "roleArn"), version: paramString(r, "version") }),
+  context: (r) => ({
+    attribution: sigmaAttribution(DERIVED),
+    action: r.eventName,
+    cluster: paramString(r, "name"),
+    roleArn: paramString(r, "roleArn"),
+    version: paramString(r, "version"),
+  }),
   status: "stable",
   falsePositives: ["Platform teams creating and deleting clusters through infrastructure as code (blue/green cluster upgrades)."],
   runbook: {
@@ -33,5 +44,6 @@ export default defineRule({
   references: {
     mitre: ["T1578", "T1485"],
     sigma: ["AWS EKS Cluster Created or Deleted"],
+    derivedFrom: DERIVED,
   },
 });

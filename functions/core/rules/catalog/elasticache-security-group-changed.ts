@@ -1,6 +1,6 @@
 import type { CloudTrailRecord } from "../../record/schema";
-import { defineRule } from "../rule";
-import { accountOfRecord, actor, paramString } from "../helpers";
+import { defineRule, type SigmaOrigin } from "../rule";
+import { accountOfRecord, actor, paramString, sigmaAttribution } from "../helpers";
 
 function foreignOwner(r: CloudTrailRecord): string | undefined {
   const owner = paramString(r, "eC2SecurityGroupOwnerId");
@@ -11,6 +11,12 @@ const VERB: Record<string, string> = {
   CreateCacheSecurityGroup: "created",
   DeleteCacheSecurityGroup: "deleted",
 };
+
+/** The Sigma rule(s) this rule ports; its alerts name their authors. */
+const DERIVED: SigmaOrigin[] = [
+  { sigma: "AWS ElastiCache Security Group Created", author: "Austin Songer @austinsonger" },
+  { sigma: "AWS ElastiCache Security Group Modified or Deleted", author: "Austin Songer @austinsonger" },
+];
 
 /**
  * ElastiCache cache security groups (the EC2-Classic firewall of ElastiCache): ingress authorized,
@@ -35,6 +41,7 @@ export default defineRule({
     return `${actor(principal)} allowed security group ${sg}${owner ? ` of account ${owner}` : ""} into ElastiCache cache security group ${group} in account ${accountOfRecord(r)}`;
   },
   context: (r) => ({
+    attribution: sigmaAttribution(DERIVED),
     cacheSecurityGroup: paramString(r, "cacheSecurityGroupName"),
     ec2SecurityGroup: paramString(r, "eC2SecurityGroupName"),
     ec2SecurityGroupOwner: paramString(r, "eC2SecurityGroupOwnerId"),
@@ -55,5 +62,6 @@ export default defineRule({
   references: {
     mitre: ["T1562.007"],
     sigma: ["AWS ElastiCache Security Group Created", "AWS ElastiCache Security Group Modified or Deleted"],
+    derivedFrom: DERIVED,
   },
 });

@@ -1,7 +1,7 @@
 import type { CloudTrailRecord } from "../../record/schema";
 import type { Severity } from "../../alert/alert";
-import { defineRule } from "../rule";
-import { accountOfRecord, actor, asList, dig, paramString } from "../helpers";
+import { defineRule, type SigmaOrigin } from "../rule";
+import { accountOfRecord, actor, asList, dig, paramString, sigmaAttribution } from "../helpers";
 
 /** SSH public keys a CreateDevEndpoint / UpdateDevEndpoint installs on the endpoint. */
 function keysAdded(r: CloudTrailRecord): number {
@@ -14,6 +14,11 @@ function severityOf(r: CloudTrailRecord): Severity {
   if (r.eventName === "UpdateDevEndpoint") return keysAdded(r) > 0 ? "high" : "low";
   return "medium";
 }
+
+/** The Sigma rule(s) this rule ports; its alerts name their authors. */
+const DERIVED: SigmaOrigin[] = [
+  { sigma: "AWS Glue Development Endpoint Activity", author: "Austin Songer @austinsonger" },
+];
 
 /**
  * AWS Glue development endpoints: a notebook server that runs as an IAM role and accepts SSH keys.
@@ -40,7 +45,13 @@ export default defineRule({
       ? `${actor(principal)} added ${keysAdded(r)} SSH key(s) to Glue development endpoint ${ep} ${where}`
       : `${actor(principal)} updated Glue development endpoint ${ep} ${where}`;
   },
-  context: (r) => ({ action: r.eventName, endpoint: paramString(r, "endpointName"), roleArn: paramString(r, "roleArn"), sshKeysAdded: keysAdded(r) }),
+  context: (r) => ({
+    attribution: sigmaAttribution(DERIVED),
+    action: r.eventName,
+    endpoint: paramString(r, "endpointName"),
+    roleArn: paramString(r, "roleArn"),
+    sshKeysAdded: keysAdded(r),
+  }),
   status: "stable",
   falsePositives: ["Data engineers still using development endpoints (Glue interactive sessions replace them)."],
   runbook: {
@@ -57,6 +68,7 @@ export default defineRule({
   references: {
     mitre: ["T1098.004", "T1078.004"],
     sigma: ["AWS Glue Development Endpoint Activity"],
+    derivedFrom: DERIVED,
     urls: ["https://rhinosecuritylabs.com/aws/aws-privilege-escalation-methods-mitigation/"],
   },
 });

@@ -1,5 +1,5 @@
-import { defineRule } from "../rule";
-import { accountOfRecord, actor } from "../helpers";
+import { defineRule, type SigmaOrigin } from "../rule";
+import { accountOfRecord, actor, sigmaAttribution } from "../helpers";
 
 const WHAT: Record<string, string> = {
   AssociateDirectory: "connected a directory to IAM Identity Center",
@@ -7,6 +7,11 @@ const WHAT: Record<string, string> = {
   EnableExternalIdPConfigurationForDirectory: "turned on an external identity provider for IAM Identity Center",
   DisableExternalIdPConfigurationForDirectory: "turned off the external identity provider of IAM Identity Center",
 };
+
+/** The Sigma rule(s) this rule ports; its alerts name their authors. */
+const DERIVED: SigmaOrigin[] = [
+  { sigma: "AWS Identity Center Identity Provider Change", author: "Michael McIntyre @wtfender" },
+];
 
 /**
  * IAM Identity Center's identity source changed: a directory or external identity provider connected
@@ -23,7 +28,7 @@ export default defineRule({
   eventNames: Object.keys(WHAT),
   match: () => true,
   summary: (r, { principal }) => `${actor(principal)} ${WHAT[r.eventName]} in account ${accountOfRecord(r)}`,
-  context: (r) => ({ action: r.eventName, requestParameters: r.requestParameters }),
+  context: (r) => ({ attribution: sigmaAttribution(DERIVED), action: r.eventName, requestParameters: r.requestParameters }),
   status: "stable",
   falsePositives: ["A planned migration of the identity source (for example from the built-in directory to Okta or Entra ID)."],
   runbook: {
@@ -40,5 +45,6 @@ export default defineRule({
   references: {
     mitre: ["T1484.002", "T1556"],
     sigma: ["AWS Identity Center Identity Provider Change"],
+    derivedFrom: DERIVED,
   },
 });
