@@ -46,6 +46,7 @@ export default defineRule<Settings>({
   },
   references: {
     mitre: ["T1485", "T1070"],
+    panther: ["AWS.S3.BucketDeleted"],
     sigma: ["AWS Bucket Deleted"],
   },
   settings: {

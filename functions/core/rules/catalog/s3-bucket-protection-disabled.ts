@@ -65,7 +65,7 @@ export default defineRule<undefined, Change>({
   },
   references: {
     mitre: ["T1490", "T1562.008"],
-    panther: ["AWS.S3.DisableBucketLogging", "AWS.S3.SecurityControlDisabling"],
+    panther: ["AWS.S3.DisableBucketLogging", "AWS.S3.SecurityControlDisabling", "AWS.S3.SuspendVersioning", "AWS.S3.DisableMfaDelete"],
     sigma: ["AWS S3 Bucket Versioning Disable", "AWS S3 Data Management Tampering"],
   },
 });
