@@ -30,7 +30,7 @@ export default defineRule({
   title: "Account contact details read or changed",
   severity: "info",
   description:
-    "An account's contact details were read (alternate contacts, primary contact, the root email through organizations:DescribeAccount) or changed. Changing the security contact sends AWS's abuse and compromise notices elsewhere; changing the root email address hands over the root password reset.",
+    "An account's contact details were read (alternate and primary contacts, the root email via organizations:DescribeAccount) or changed. A changed security contact diverts AWS's abuse notices; a changed root email hands over the root password reset.",
   eventSources: ["account.amazonaws.com", "billingconsole.amazonaws.com", "organizations.amazonaws.com"],
   eventNames: [...Object.keys(CHANGE), ...Object.keys(READ)],
   match: (r) => (r.eventName === "DescribeAccount" ? r.eventSource === "organizations.amazonaws.com" : r.eventSource !== "organizations.amazonaws.com"),

@@ -21,7 +21,7 @@ export default defineRule({
   title: "Opt-in region enabled",
   severity: "medium",
   description:
-    "An opt-in AWS region was enabled for an account. Detection and guardrails are often not deployed in regions nobody uses, which makes a newly enabled region a place to run crypto miners or hide infrastructure. Disabling a region is reported at low.",
+    "An opt-in region was enabled for an account. Detection is rarely deployed in unused regions, which makes a newly enabled one a place to hide miners or infrastructure. Disabling is low.",
   eventSources: ["account.amazonaws.com"],
   eventNames: ["EnableRegion", "DisableRegion"],
   match: () => true,

@@ -25,7 +25,7 @@ export default defineRule<Settings, { pattern: string }>({
   title: "Key checked or used by an attack or secret-scanning tool",
   severity: "medium",
   description:
-    "An AWS key was validated (sts:GetCallerIdentity) or used to create IAM users, keys, console passwords or user policies by a client whose user agent names a secret scanner (TruffleHog), S3 Browser, an offensive toolkit (Pacu) or a penetration-testing distribution (Kali, Parrot). A scanner validating your key means the key was found somewhere public; IAM changes through such clients are how stolen keys are turned into persistence.",
+    "A key was validated (sts:GetCallerIdentity) or used for IAM user, key, password or policy changes by a client naming a secret scanner (TruffleHog), S3 Browser, an offensive toolkit (Pacu) or a pentest distribution (Kali, Parrot). A scanner validating your key means it leaked.",
   eventSources: ["sts.amazonaws.com", "iam.amazonaws.com"],
   eventNames: [...LOOKUPS, ...IAM_WRITES],
   match: (r, { settings }) => {

@@ -18,7 +18,7 @@ export default defineRule({
   title: "Bedrock invocation logging or guardrail removed or changed",
   severity: "medium",
   description:
-    "Bedrock model invocation logging was deleted, or a Bedrock guardrail was deleted or changed. Without invocation logging nobody can tell which prompts and answers went through the account's models; without the guardrail an application's content filters and data redaction are gone. A guardrail update is often routine tuning (low).",
+    "Bedrock model invocation logging was deleted, or a guardrail deleted or changed. Without invocation logging, prompts and answers are unrecorded; without the guardrail, content filters and redaction are gone. Guardrail updates are often tuning (low).",
   eventSources: ["bedrock.amazonaws.com"],
   eventNames: Object.keys(WHAT),
   match: () => true,

@@ -11,7 +11,7 @@ export default defineRule({
   title: "CloudTrail trail created or logging started",
   severity: "info",
   description:
-    "A CloudTrail trail was created, or logging was started on a trail. Usually an administrator or a landing-zone pipeline setting up audit logging. Worth a look when it follows a StopLogging (the gap between the two is unlogged) or when the new trail delivers to a bucket you do not know.",
+    "A CloudTrail trail was created or logging started. Usually audit setup; worth a look after a StopLogging (the gap is unlogged) or when a new trail delivers to an unknown bucket.",
   eventSources: ["cloudtrail.amazonaws.com"],
   eventNames: ["CreateTrail", "StartLogging"],
   match: () => true,

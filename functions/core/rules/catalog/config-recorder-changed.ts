@@ -30,7 +30,7 @@ export default defineRule({
   title: "AWS Config recorder or delivery channel changed",
   severity: "info",
   description:
-    "An AWS Config recorder or delivery channel was created, changed or started. Routine when a landing zone sets Config up; worth a look when it follows a stopped recorder (the gap is unrecorded), when the delivery bucket changes, or when the recorder is narrowed to leave resource types out.",
+    "An AWS Config recorder or delivery channel was created, changed or started. Routine for landing zones; worth a look after a stopped recorder (the gap is unrecorded), for a new delivery bucket, or when the recorder leaves resource types out.",
   eventSources: ["config.amazonaws.com"],
   eventNames: Object.keys(WHAT),
   match: () => true,

@@ -22,7 +22,7 @@ export default defineRule({
   title: "EC2 key pair added or serial console opened",
   severity: "info",
   description:
-    "An EC2 key pair was imported or created, EC2 serial console access was enabled, or an SSH key was pushed to an instance's serial console. Key pairs are how new instances are logged into; the serial console gives a root-capable console on an instance regardless of its network, which attackers use to move between instances.",
+    "An EC2 key pair was imported or created, serial console access enabled, or an SSH key pushed to an instance's serial console, which gives a console on the instance regardless of its network.",
   eventSources: ["ec2.amazonaws.com", "ec2-instance-connect.amazonaws.com"],
   eventNames: ["ImportKeyPair", "CreateKeyPair", "EnableSerialConsoleAccess", "SendSerialConsoleSSHPublicKey"],
   match: () => true,

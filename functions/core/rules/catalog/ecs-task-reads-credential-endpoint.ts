@@ -35,7 +35,7 @@ export default defineRule<undefined, string[]>({
   title: "ECS task command reads the container credential endpoint",
   severity: "medium",
   description:
-    "An ECS task definition was registered, or a task run with a command override, whose container command or entry point reads the container credential endpoint (AWS_CONTAINER_CREDENTIALS_RELATIVE_URI, 169.254.170.2). That is how the task role's temporary keys are stolen: printed to the logs or sent out, then used from elsewhere.",
+    "An ECS task definition or a RunTask command override reads the container credential endpoint (AWS_CONTAINER_CREDENTIALS_RELATIVE_URI, 169.254.170.2) in its command: how a task role's keys are printed or sent out, then used elsewhere.",
   eventSources: ["ecs.amazonaws.com"],
   eventNames: ["RegisterTaskDefinition", "RunTask"],
   match: (r) => {

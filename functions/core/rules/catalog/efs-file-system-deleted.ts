@@ -16,7 +16,7 @@ export default defineRule({
   title: "EFS file system or mount target deleted",
   severity: "low",
   description:
-    "An Amazon EFS file system was deleted, or one of its mount targets. Deleting a file system destroys its data unless AWS Backup holds a recovery point; deleting a mount target cuts off the instances and containers in that subnet. Deletions by hand in production are the ones to look at.",
+    "An EFS file system or mount target was deleted. A deleted file system loses its data unless AWS Backup holds a recovery point; a deleted mount target cuts off that subnet's clients.",
   eventSources: ["elasticfilesystem.amazonaws.com"],
   eventNames: ["DeleteFileSystem", "DeleteMountTarget"],
   match: () => true,

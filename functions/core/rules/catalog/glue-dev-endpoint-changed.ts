@@ -31,7 +31,7 @@ export default defineRule({
   title: "Glue development endpoint created or given SSH keys",
   severity: "medium",
   description:
-    "An AWS Glue development endpoint was created, updated or deleted. A development endpoint runs with the IAM role passed to it and is reachable by SSH with the keys installed on it: creating one with a privileged role, or adding a key to an existing one, hands that role's permissions to whoever holds the key.",
+    "An AWS Glue development endpoint was created, updated or deleted. It runs as the IAM role passed to it and accepts SSH keys: creating one with a privileged role, or adding a key, hands that role to whoever holds the key.",
   eventSources: ["glue.amazonaws.com"],
   eventNames: ["CreateDevEndpoint", "UpdateDevEndpoint", "DeleteDevEndpoint"],
   match: () => true,

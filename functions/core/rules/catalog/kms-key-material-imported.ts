@@ -16,7 +16,7 @@ export default defineRule({
   title: "Key material imported into a KMS key",
   severity: "low",
   description:
-    "Key material was imported into an AWS KMS key (origin EXTERNAL). Whoever imported it holds the only copy outside AWS; when it expires or is deleted, data encrypted under the key can no longer be decrypted. With an expiry date set the severity is medium: the data has a deadline.",
+    "Key material was imported into a KMS key. The importer holds the only other copy; once it expires or is deleted, data under the key cannot be decrypted. Medium when an expiry date is set.",
   eventSources: ["kms.amazonaws.com"],
   eventNames: ["ImportKeyMaterial"],
   match: () => true,

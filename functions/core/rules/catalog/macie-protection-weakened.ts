@@ -58,7 +58,7 @@ export default defineRule<undefined, Weakening>({
   title: "Amazon Macie disabled, paused or suppressed",
   severity: "medium",
   description:
-    "Amazon Macie was disabled or paused, detached from (or lost) its delegated administrator, had member accounts removed, got a filter that archives findings automatically, had findings archived or a classification job cancelled. Findings about sensitive data in S3 and buckets made public stop reaching the security team.",
+    "Amazon Macie was disabled, paused, detached from its administrator, lost member accounts, got a filter that auto-archives findings, had findings archived or a job cancelled: findings about sensitive data and public buckets stop reaching the security team.",
   eventSources: ["macie2.amazonaws.com", "macie.amazonaws.com"],
   eventNames: [
     "DisableMacie", "DisableOrganizationAdminAccount", "UpdateMacieSession", "DisassociateFromAdministratorAccount",

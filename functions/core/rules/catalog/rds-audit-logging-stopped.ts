@@ -21,7 +21,7 @@ export default defineRule({
   title: "RDS activity stream stopped or log export disabled",
   severity: "high",
   description:
-    "An RDS or Aurora database stopped its Database Activity Stream, or stopped exporting log types (audit, general, postgresql, error) to CloudWatch Logs. Queries against the database are no longer recorded outside it: the step before reading or changing data unseen.",
+    "An RDS or Aurora database stopped its activity stream or its export of audit, general or error logs to CloudWatch Logs: queries are no longer recorded outside the database.",
   eventSources: ["rds.amazonaws.com"],
   eventNames: ["StopActivityStream", "ModifyDBInstance", "ModifyDBCluster"],
   match: (r) => r.eventName === "StopActivityStream" || disabledLogTypes(r).length > 0,

@@ -32,7 +32,7 @@ export default defineRule({
   title: "RDS DB security group changed",
   severity: "low",
   description:
-    "An RDS DB security group (the pre-VPC firewall of RDS) was given a new ingress source, created or deleted. Access from 0.0.0.0/0 exposes the databases behind it to the internet; access from another account's security group lets that account reach them.",
+    "An RDS DB security group (the pre-VPC firewall) got a new ingress source, or was created or deleted. 0.0.0.0/0 exposes its databases to the internet; another account's security group lets that account reach them.",
   eventSources: ["rds.amazonaws.com"],
   eventNames: ["AuthorizeDBSecurityGroupIngress", "CreateDBSecurityGroup", "DeleteDBSecurityGroup"],
   match: () => true,

@@ -24,7 +24,7 @@ export default defineRule<Settings>({
   title: "S3 bucket deleted",
   severity: "info",
   description:
-    "An S3 bucket was deleted (its objects were deleted before). Routine for test stacks; high for buckets that hold logs, audit trails or backups (named by protectedBucketPatterns / protectedBuckets), since their deletion destroys evidence or recovery points, and the name can be registered by anyone afterwards.",
+    "An S3 bucket was deleted. Routine for test stacks (info); high for log, audit and backup buckets (protectedBucketPatterns, protectedBuckets): evidence or recovery points are gone, and anyone can register the name afterwards.",
   eventSources: ["s3.amazonaws.com"],
   eventNames: ["DeleteBucket"],
   match: () => true,

@@ -39,7 +39,7 @@ export default defineRule<undefined, Change>({
   title: "S3 bucket logging, versioning or MFA delete turned off",
   severity: "medium",
   description:
-    "An S3 bucket's server access logging was turned off, or its versioning suspended, or its MFA delete turned off. Without versioning, deleted or overwritten objects are gone for good, which is why ransomware against S3 starts here; without access logging, reads of the bucket leave no trace outside CloudTrail data events.",
+    "An S3 bucket's versioning was suspended, its MFA delete or server access logging turned off. Without versioning, deleted or overwritten objects are gone for good (how S3 ransomware starts); without access logging, reads leave no trace outside data events.",
   eventSources: ["s3.amazonaws.com"],
   eventNames: ["PutBucketLogging", "PutBucketVersioning"],
   match: (r) => change(r),

@@ -58,7 +58,7 @@ export default defineRule<undefined, Suppression>({
   title: "Security Hub findings suppressed or hidden",
   severity: "low",
   description:
-    "Security Hub findings were suppressed or archived, an automation rule now suppresses matching findings, or an insight was deleted or changed. A suppressed finding no longer shows as active and no longer raises notifications: an attacker uses this to hide the findings their activity caused.",
+    "Security Hub findings were suppressed or archived, an automation rule now suppresses matching findings, or an insight was deleted or changed. Suppressed findings no longer show as active nor notify: attackers hide the findings they caused this way.",
   eventSources: ["securityhub.amazonaws.com"],
   eventNames: ["BatchUpdateFindings", "UpdateFindings", "CreateAutomationRule", "BatchUpdateAutomationRules", "DeleteInsight", "UpdateInsight"],
   match: (r) => suppression(r),

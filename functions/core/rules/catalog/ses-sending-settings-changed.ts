@@ -21,7 +21,7 @@ export default defineRule({
   title: "SES sending enabled or sender identity deleted",
   severity: "low",
   description:
-    "Amazon SES email sending was enabled for the account (after being paused), or a verified sender identity (an address or domain) was deleted. Both are steps of SES abuse with stolen keys: sending spam or phishing from your domain, then removing the identity used.",
+    "SES sending was enabled for the account, or a verified sender identity deleted: steps of SES abuse with stolen keys (spam or phishing from your domain, then removing the identity used).",
   eventSources: ["ses.amazonaws.com"],
   eventNames: ["UpdateAccountSendingEnabled", "PutAccountSendingAttributes", "DeleteIdentity", "DeleteEmailIdentity"],
   match: (r) => r.eventName.startsWith("Delete") || sendingEnabled(r),

@@ -27,13 +27,13 @@ export default defineRule({
   title: "Console sign-in failed",
   severity: "low",
   description:
-    "A sign-in to the AWS console failed. Occasional failures are typos; many for one user are password guessing, failures for many users from one address are password spraying, and a failure with MFA used means the password was right and the second factor stopped the attempt. A failed root sign-in is always worth a look.",
+    "A console sign-in failed. One is a typo; many for one user are guessing, failures for many users from one address are spraying, a failure with MFA used means the password was right. A failed root sign-in is always worth a look.",
   eventSources: ["signin.amazonaws.com"],
   eventNames: ["ConsoleLogin"],
   match: (r) => failed(r),
   severityFor: (r) => (r.userIdentity?.type === "Root" ? "medium" : "low"),
   summary: (r) =>
-    `console sign-in as ${target(r) === "root" ? "the root user" : `${target(r)}`} failed in account ${accountOfRecord(r)}${r.sourceIPAddress ? ` from ${r.sourceIPAddress}` : ""}${r.errorMessage ? ` (${r.errorMessage})` : ""}`,
+    `console sign-in as ${r.userIdentity?.type === "Root" ? "the root user" : target(r)} failed in account ${accountOfRecord(r)}${r.sourceIPAddress ? ` from ${r.sourceIPAddress}` : ""}${r.errorMessage ? ` (${r.errorMessage})` : ""}`,
   context: (r) => ({
     targetUser: target(r),
     identityType: r.userIdentity?.type,

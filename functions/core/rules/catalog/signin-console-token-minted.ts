@@ -20,7 +20,7 @@ export default defineRule<Settings>({
   title: "Console session created from API credentials",
   severity: "low",
   description:
-    "A console sign-in token was requested from the federation endpoint (GetSigninToken) by a client other than the IAM Identity Center portal: someone turned access keys or a role session into a console session. Expected for sanctioned tools (aws-vault, Granted); from an unknown client it is how stolen keys are taken to the console.",
+    "A console sign-in token was requested (GetSigninToken) by a client other than the IAM Identity Center portal: API credentials turned into a console session. Expected for sanctioned tools (aws-vault, Granted); otherwise how stolen keys reach the console.",
   eventSources: ["signin.amazonaws.com"],
   eventNames: ["GetSigninToken"],
   match: (r, { settings }) => !signinFailed(r) && firstMatchingPattern(settings.allowedUserAgentPatterns, r.userAgent ?? "") === undefined,

@@ -23,7 +23,7 @@ export default defineRule({
   title: "IAM Identity Center identity source changed",
   severity: "high",
   description:
-    "IAM Identity Center's identity source was changed: a directory (AWS Managed Microsoft AD, AD Connector) or an external identity provider (SAML) was connected, disconnected, enabled or disabled. The identity source decides who can sign in to every account and permission set of the organization.",
+    "IAM Identity Center's identity source changed: a directory or external identity provider was connected, disconnected, enabled or disabled. It decides who can sign in to every account and permission set.",
   eventSources: ["sso.amazonaws.com", "sso-directory.amazonaws.com"],
   eventNames: Object.keys(WHAT),
   match: () => true,

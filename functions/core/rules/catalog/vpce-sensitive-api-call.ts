@@ -25,7 +25,7 @@ export default defineRule({
   title: "Sensitive API called through a VPC endpoint",
   severity: "low",
   description:
-    "A CloudTrail network activity event shows a sensitive call (trail changes, KMS key deletion or policy, secret deletion or resource policy, bucket policy or ACL, EC2 key pairs and instance passwords) made through a VPC endpoint. Workloads inside the VPC rarely make these calls; an attacker using an instance's or container's credentials from inside the network does.",
+    "A CloudTrail network activity event shows a trail, KMS key, secret, bucket policy or EC2 key/password call made through a VPC endpoint. Workloads rarely make these calls; an attacker using a workload's credentials from inside the network does.",
   eventSources: Object.keys(SENSITIVE),
   eventNames: [...new Set(Object.values(SENSITIVE).flat())],
   match: (r) => r.eventType === "AwsVpceEvent" && (SENSITIVE[r.eventSource]?.includes(r.eventName) ?? false),
