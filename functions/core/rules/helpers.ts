@@ -231,6 +231,15 @@ export function regexProblem(p: string): string | undefined {
   }
 }
 
+/**
+ * The attribution alerts of a rule ported from Sigma carry (Detection Rule License 1.1: alerts based
+ * on a derived rule name its author).
+ */
+export function sigmaAttribution(origins: readonly { sigma: string; author: string }[]): string {
+  const rules = origins.map((o) => `"${o.sigma}" by ${o.author}`).join("; ");
+  return `Detection based on Sigma rule ${rules} (Detection Rule License 1.1, https://github.com/SigmaHQ/Detection-Rule-License)`;
+}
+
 /** The hour of an event ("2026-11-23T10"), for dedup keys that collapse a burst without hiding next week's repeat. */
 export function hourOf(r: CloudTrailRecord): string {
   return r.eventTime.slice(0, 13);

@@ -19,6 +19,12 @@ export type RemediationId =
 /** How far a rule has been proven: `experimental` rules are new or noisy in some estates. */
 export type RuleStatus = "experimental" | "stable";
 
+/** A Sigma rule a trailwatch rule was ported from, and its author as the rule names them. */
+export interface SigmaOrigin {
+  sigma: string;
+  author: string;
+}
+
 /** What a responder does first: how to tell real from routine, then how to contain it. */
 export interface Runbook {
   /** Checks to run first, in order (who, from where, was it expected). */
@@ -83,6 +89,12 @@ export interface Rule<S = undefined, M = true> {
     sigma?: string[];
     /** Further reading: AWS documentation, write-ups of the technique. */
     urls?: string[];
+    /**
+     * Sigma rules this rule is a direct port of (their events and idea, our code). The Detection Rule
+     * License 1.1 asks alerts of derived rules to name the author, so such a rule also puts
+     * `sigmaAttribution(derivedFrom)` in its context.
+     */
+    derivedFrom?: SigmaOrigin[];
   };
   /** Typed, validated settings with defaults (e.g. secret-name patterns). */
   settings?: { schema: z.ZodType<S>; defaults: S };

@@ -99,6 +99,9 @@ describe("scanning outside CloudTrail corpora with the whole catalog", () => {
 
   it("reports the risky examples of the CloudTrail user guide and nothing else there", () => {
     expect(findings("awsdocs")).toEqual([
+      // A key pair created and a role created by hand: audit-trail entries (info).
+      "ec2.ssh-key-added info CreateKeyPair",
+      "iam.entity-created-outside-iac info CreateRole",
       "iam.role-trust-opened medium CreateRole",
       "iam.root-activity critical ConsoleLogin",
       "iam.root-activity high ConsoleLogin",
@@ -106,6 +109,9 @@ describe("scanning outside CloudTrail corpora with the whole catalog", () => {
       "iam.root-activity high PasswordUpdated",
       "iam.user-added-to-admin-group high AddUserToGroup",
       "iam.user-created low CreateUser",
+      // The guide's failed sign-in examples: an IAM user (low) and root (medium).
+      "signin.console-login-failed low ConsoleLogin",
+      "signin.console-login-failed medium ConsoleLogin",
       "signin.console-login-without-mfa high ConsoleLogin",
       "signin.console-login-without-mfa medium ConsoleLogin",
       "signin.console-login-without-mfa medium ConsoleLogin",

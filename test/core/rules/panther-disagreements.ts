@@ -86,4 +86,34 @@ export const PANTHER_DISAGREEMENTS: readonly PantherDisagreement[] = [
     ours: false,
     reason: "Lower-cased keys, as for 'CreateIPSet Event'.",
   },
+  {
+    rule_id: "AWS.CloudTrail.PasswordSpraying",
+    test_name: "Failed Console Login",
+    ours: false,
+    reason: "Panther's test event is a stub without eventTime, userIdentity ARN or source address; trailwatch reads only records with eventName, eventSource and eventTime, so it never reaches a rule. Real failed console sign-ins fire signin.console-login-failed (one alert per user, address and hour, so a spray shows as many alerts).",
+  },
+  {
+    rule_id: "AWS.CloudTrail.PasswordSpraying",
+    test_name: "Failed Console Login - Root User",
+    ours: false,
+    reason: "Stub without eventTime, as for 'Failed Console Login'; a real failed root sign-in fires signin.console-login-failed at medium.",
+  },
+  {
+    rule_id: "AWS.CloudTrail.EnableRegion",
+    test_name: "EnableRegion",
+    ours: false,
+    reason: "Panther's test event names eventSource cloudtrail.amazonaws.com, but EnableRegion is an Account Management API that CloudTrail logs under account.amazonaws.com (as Sigma's rule and the AWS documentation say). account.region-enabled watches the real source and does not match an event name under a service that has no such call.",
+  },
+  {
+    rule_id: "AWS.CloudTrail.IAMEntityCreatedWithoutCloudFormation",
+    test_name: "IAM Entity Created Automatically",
+    ours: true,
+    reason: "The event is a CreateUser made through CloudFormation. iam.entity-created-outside-iac does skip it, but iam.user-created reports every new IAM user (low), stacks included: long-term users are rare enough in a managed estate that each one is worth seeing, whoever made it.",
+  },
+  {
+    rule_id: "AWS.CloudTrail.IAMEntityCreatedWithoutCloudFormation",
+    test_name: "IAM Entity Created Manually With Approved Role Pattern",
+    ours: true,
+    reason: "Same as 'IAM Entity Created Automatically': a CreateUser through CloudFormation, quiet for iam.entity-created-outside-iac, reported (low) by iam.user-created like every new IAM user.",
+  },
 ];

@@ -24,5 +24,5 @@ export default defineRule({
     `${actor(principal)} tried ${r.eventName} on ${shortName(trailArnOf(r)) ?? "CloudTrail"} in account ${accountOfRecord(r)} and was denied (${r.errorCode})`,
   context: (r) => ({ attempted: r.eventName, trail: shortName(trailArnOf(r)), trailArn: trailArnOf(r) }),
   dedupKey: (r, { principal }) => `${accountOfRecord(r)}|${principal.id}|${r.eventName}|${hourOf(r)}`,
-  references: { mitre: ["T1562.008"], stratus: ["aws.defense-evasion.cloudtrail-stop", "aws.defense-evasion.cloudtrail-delete"] },
+  references: { mitre: ["T1562.008"], stratus: ["aws.defense-evasion.cloudtrail-stop", "aws.defense-evasion.cloudtrail-delete"], sigma: ["AWS CloudTrail Important Change"] },
 });

@@ -49,6 +49,7 @@ export default defineRule<Settings>({
     mitre: ["T1537"],
     stratus: ["aws.exfiltration.ec2-share-ebs-snapshot"],
     panther: ["AWS.CloudTrail.SnapshotMadePublic"],
+    sigma: ["AWS Snapshot Backup Exfiltration"],
   },
   settings: { schema: settingsSchema, defaults: { trustedAccounts: [] } },
 });

@@ -48,6 +48,6 @@ export default defineRule({
     mitre: ["T1098.001"],
     stratus: ["aws.persistence.iam-backdoor-user", "aws.persistence.iam-create-admin-user"],
     panther: ["AWS.IAM.Backdoor.User.Keys"],
-    sigma: ["AWS IAM Backdoor Users Keys"],
+    sigma: ["AWS IAM Backdoor Users Keys", "AWS IAM S3Browser User or AccessKey Creation"],
   },
 });

@@ -35,6 +35,6 @@ export default defineRule({
   references: {
     mitre: ["T1484.002", "T1606.002"],
     panther: ["AWS.Suspicious.SAML.Activity"],
-    sigma: ["AWS SAML Provider Deletion Activity"],
+    sigma: ["AWS SAML Provider Deletion Activity", "AWS Suspicious SAML Activity"],
   },
 });

@@ -44,5 +44,6 @@ export default defineRule({
     mitre: ["T1098"],
     stratus: ["aws.persistence.iam-create-user-login-profile", "aws.privilege-escalation.iam-update-user-login-profile"],
     panther: ["AWS.CloudTrail.LoginProfileCreatedOrModified", "AWS.User.Login.Profile.Modified"],
+    sigma: ["AWS User Login Profile Was Modified", "AWS IAM S3Browser LoginProfile Creation"],
   },
 });

@@ -24,6 +24,7 @@ export default defineRule({
   references: {
     mitre: ["T1136.003"],
     stratus: ["aws.persistence.iam-create-admin-user"],
-    panther: ["AWS.IAM.CreateUser"],
+    panther: ["AWS.IAM.CreateUser", "AWS.CloudTrail.IAMEntityCreatedWithoutCloudFormation"],
+    sigma: ["AWS IAM S3Browser User or AccessKey Creation"],
   },
 });

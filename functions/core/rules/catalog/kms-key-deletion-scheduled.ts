@@ -40,5 +40,6 @@ export default defineRule({
   references: {
     mitre: ["T1485", "T1486"],
     panther: ["AWS.KMS.CustomerManagedKeyLoss"],
+    sigma: ["AWS KMS Imported Key Material Usage"],
   },
 });

@@ -64,5 +64,6 @@ export default defineRule({
   references: {
     mitre: ["T1098", "T1546"],
     stratus: ["aws.persistence.lambda-backdoor-function"],
+    sigma: ["New AWS Lambda Function URL Configuration Created"],
   },
 });

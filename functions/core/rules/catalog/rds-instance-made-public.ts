@@ -35,5 +35,6 @@ export default defineRule({
   references: {
     mitre: ["T1190"],
     panther: ["AWS.RDS.InstanceMadePublic", "AWS.RDS.PublicRestore"],
+    sigma: ["Restore Public AWS RDS Instance"],
   },
 });

@@ -20,5 +20,8 @@ export default defineRule({
       ? `${actor(principal)} started transferring domain ${paramString(r, "domainName") ?? "(unknown)"} from account ${accountOfRecord(r)} to account ${paramString(r, "accountId") ?? "(unknown)"}`
       : `${actor(principal)} removed the transfer lock of domain ${paramString(r, "domainName") ?? "(unknown)"} in account ${accountOfRecord(r)}`,
   context: (r) => ({ domain: paramString(r, "domainName"), toAccount: paramString(r, "accountId") }),
-  references: { mitre: ["T1584.001"] },
+  references: {
+    mitre: ["T1584.001"],
+    sigma: ["AWS Route 53 Domain Transfer Lock Disabled", "AWS Route 53 Domain Transferred to Another Account"],
+  },
 });

@@ -18,5 +18,5 @@ export default defineRule({
   summary: (r, { principal }) =>
     `${actor(principal)} removed the default encryption of bucket ${paramString(r, "bucketName") ?? "(unknown)"} in account ${accountOfRecord(r)}`,
   context: (r) => ({ bucket: paramString(r, "bucketName") }),
-  references: { mitre: ["T1562"], panther: ["AWS.S3.DeleteBucketEncryption"] },
+  references: { mitre: ["T1562"], panther: ["AWS.S3.DeleteBucketEncryption"], sigma: ["AWS S3 Data Management Tampering"] },
 });

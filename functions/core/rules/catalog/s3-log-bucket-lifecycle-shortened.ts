@@ -59,6 +59,7 @@ export default defineRule<Settings>({
     mitre: ["T1485", "T1562.008"],
     stratus: ["aws.defense-evasion.cloudtrail-lifecycle-rule"],
     panther: ["AWS.CloudTrail.ShortLifecycle"],
+    sigma: ["AWS S3 Data Management Tampering"],
   },
   settings: {
     schema: settingsSchema,
