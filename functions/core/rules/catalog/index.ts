@@ -1,5 +1,6 @@
 import type { AnyRule } from "../rule";
 import accessanalyzerAnalyzerDeleted from "./accessanalyzer-analyzer-deleted";
+import bedrockModelAccessEnabled from "./bedrock-model-access-enabled";
 import cloudtrailEventDataStoreDeleted from "./cloudtrail-event-data-store-deleted";
 import cloudtrailLoggingStopped from "./cloudtrail-logging-stopped";
 import cloudtrailTamperDenied from "./cloudtrail-tamper-denied";
@@ -10,9 +11,15 @@ import configRecorderStopped from "./config-recorder-stopped";
 import ec2AmiShared from "./ec2-ami-shared";
 import ec2EbsDefaultEncryptionDisabled from "./ec2-ebs-default-encryption-disabled";
 import ec2FlowLogsDeleted from "./ec2-flow-logs-deleted";
+import ec2ImageExportedOrChanged from "./ec2-image-exported-or-changed";
+import ec2InstanceSecretsRead from "./ec2-instance-secrets-read";
 import ec2NetworkAclOpened from "./ec2-network-acl-opened";
+import ec2NetworkPathChanged from "./ec2-network-path-changed";
 import ec2SecurityGroupOpenToWorld from "./ec2-security-group-open-to-world";
 import ec2SnapshotShared from "./ec2-snapshot-shared";
+import ec2SshKeyPushedToInstance from "./ec2-ssh-key-pushed-to-instance";
+import ec2TrafficMirroringChanged from "./ec2-traffic-mirroring-changed";
+import ec2UnusualInstanceLaunched from "./ec2-unusual-instance-launched";
 import ec2UserDataModified from "./ec2-user-data-modified";
 import eventsRuleDisabled from "./events-rule-disabled";
 import guarddutyDetectorDisabled from "./guardduty-detector-disabled";
@@ -29,20 +36,45 @@ import iamRootActivity from "./iam-root-activity";
 import iamUserAddedToAdminGroup from "./iam-user-added-to-admin-group";
 import iamUserCreated from "./iam-user-created";
 import kmsKeyDeletionScheduled from "./kms-key-deletion-scheduled";
+import lambdaCodeUpdatedByHand from "./lambda-code-updated-by-hand";
 import lambdaFunctionMadePublic from "./lambda-function-made-public";
+import lambdaLayerAdded from "./lambda-layer-added";
 import logsLoggingRemoved from "./logs-logging-removed";
 import organizationsLeaveAttempt from "./organizations-leave-attempt";
+import rdsDatabaseDeleted from "./rds-database-deleted";
+import rdsDatabaseRestarted from "./rds-database-restarted";
+import rdsIamRoleAdded from "./rds-iam-role-added";
 import rdsInstanceMadePublic from "./rds-instance-made-public";
+import rdsLogFileDownloaded from "./rds-log-file-downloaded";
+import rdsManualSnapshotCreated from "./rds-manual-snapshot-created";
+import rdsMasterPasswordReset from "./rds-master-password-reset";
+import rdsRecoveryWeakened from "./rds-recovery-weakened";
+import rdsSharedSnapshotsListed from "./rds-shared-snapshots-listed";
+import rdsSnapshotExported from "./rds-snapshot-exported";
 import rdsSnapshotShared from "./rds-snapshot-shared";
 import resourcePolicyMadePublic from "./resource-policy-made-public";
+import rolesanywhereTrustAnchorCreated from "./rolesanywhere-trust-anchor-created";
 import route53domainsDomainTransferEnabled from "./route53domains-domain-transfer-enabled";
 import route53resolverQueryLoggingDeleted from "./route53resolver-query-logging-deleted";
+import s3BucketDeleted from "./s3-bucket-deleted";
 import s3BucketEncryptionRemoved from "./s3-bucket-encryption-removed";
 import s3BucketMadePublic from "./s3-bucket-made-public";
+import s3BucketPolicyGrantsForeignAccount from "./s3-bucket-policy-grants-foreign-account";
+import s3BucketRecoveryWeakened from "./s3-bucket-recovery-weakened";
 import s3LogBucketLifecycleShortened from "./s3-log-bucket-lifecycle-shortened";
+import s3ObjectCopiedToAnotherAccount from "./s3-object-copied-to-another-account";
+import s3ObjectsReencrypted from "./s3-objects-reencrypted";
+import s3RansomNoteUploaded from "./s3-ransom-note-uploaded";
+import sagemakerNotebookLifecycleConfigChanged from "./sagemaker-notebook-lifecycle-config-changed";
+import secretsmanagerAllSecretsRequested from "./secretsmanager-all-secrets-requested";
 import securityhubHubDisabled from "./securityhub-hub-disabled";
+import sesSendingEnumerated from "./ses-sending-enumerated";
 import signinConsoleLoginWithoutMfa from "./signin-console-login-without-mfa";
 import ssmPlaintextSecretParameter from "./ssm-plaintext-secret-parameter";
+import ssmRemoteAccessToInstance from "./ssm-remote-access-to-instance";
+import stsTemporaryCredentialsFromUserKey from "./sts-temporary-credentials-from-user-key";
+import vpceDataPerimeterViolation from "./vpce-data-perimeter-violation";
+import wafWebAclDisassociated from "./waf-web-acl-disassociated";
 
 /**
  * The rule catalog, one file per rule. `test/core/rules/catalog.test.ts` fails when a file in this
@@ -51,6 +83,7 @@ import ssmPlaintextSecretParameter from "./ssm-plaintext-secret-parameter";
  */
 export const catalog: readonly AnyRule[] = [
   accessanalyzerAnalyzerDeleted,
+  bedrockModelAccessEnabled,
   cloudtrailEventDataStoreDeleted,
   cloudtrailLoggingStopped,
   cloudtrailTamperDenied,
@@ -61,9 +94,15 @@ export const catalog: readonly AnyRule[] = [
   ec2AmiShared,
   ec2EbsDefaultEncryptionDisabled,
   ec2FlowLogsDeleted,
+  ec2ImageExportedOrChanged,
+  ec2InstanceSecretsRead,
   ec2NetworkAclOpened,
+  ec2NetworkPathChanged,
   ec2SecurityGroupOpenToWorld,
   ec2SnapshotShared,
+  ec2SshKeyPushedToInstance,
+  ec2TrafficMirroringChanged,
+  ec2UnusualInstanceLaunched,
   ec2UserDataModified,
   eventsRuleDisabled,
   guarddutyDetectorDisabled,
@@ -80,18 +119,43 @@ export const catalog: readonly AnyRule[] = [
   iamUserAddedToAdminGroup,
   iamUserCreated,
   kmsKeyDeletionScheduled,
+  lambdaCodeUpdatedByHand,
   lambdaFunctionMadePublic,
+  lambdaLayerAdded,
   logsLoggingRemoved,
   organizationsLeaveAttempt,
+  rdsDatabaseDeleted,
+  rdsDatabaseRestarted,
+  rdsIamRoleAdded,
   rdsInstanceMadePublic,
+  rdsLogFileDownloaded,
+  rdsManualSnapshotCreated,
+  rdsMasterPasswordReset,
+  rdsRecoveryWeakened,
+  rdsSharedSnapshotsListed,
+  rdsSnapshotExported,
   rdsSnapshotShared,
   resourcePolicyMadePublic,
+  rolesanywhereTrustAnchorCreated,
   route53domainsDomainTransferEnabled,
   route53resolverQueryLoggingDeleted,
+  s3BucketDeleted,
   s3BucketEncryptionRemoved,
   s3BucketMadePublic,
+  s3BucketPolicyGrantsForeignAccount,
+  s3BucketRecoveryWeakened,
   s3LogBucketLifecycleShortened,
+  s3ObjectCopiedToAnotherAccount,
+  s3ObjectsReencrypted,
+  s3RansomNoteUploaded,
+  sagemakerNotebookLifecycleConfigChanged,
+  secretsmanagerAllSecretsRequested,
   securityhubHubDisabled,
+  sesSendingEnumerated,
   signinConsoleLoginWithoutMfa,
   ssmPlaintextSecretParameter,
+  ssmRemoteAccessToInstance,
+  stsTemporaryCredentialsFromUserKey,
+  vpceDataPerimeterViolation,
+  wafWebAclDisassociated,
 ];

@@ -1,0 +1,77 @@
+import type { Severity } from "../../alert/alert";
+import type { CloudTrailRecord } from "../../record/schema";
+import { defineRule } from "../rule";
+import { accountOfRecord, actor, hourOf, paramString, responseString } from "../helpers";
+import { actsByHand, calledByAwsService } from "../caller";
+
+/** Calls that write a machine image or an instance out to S3, where it can be downloaded. */
+const EXPORTS = ["CreateStoreImageTask", "ExportImage", "CreateInstanceExportTask"];
+/** Calls that create, copy, import or remove images: routine for image pipelines, notable by hand. */
+const CHANGES = ["CreateImage", "CopyImage", "ImportImage", "RegisterImage", "DeregisterImage", "CreateRestoreImageTask", "CreateFpgaImage", "CopyFpgaImage", "DeleteFpgaImage"];
+
+interface ImageAction {
+  export: boolean;
+  severity: Severity;
+}
+
+function imageOf(r: CloudTrailRecord): string | undefined {
+  return paramString(r, "imageId") ?? paramString(r, "sourceImageId") ?? paramString(r, "instanceId") ?? paramString(r, "fpgaImageId") ??
+    paramString(r, "sourceFpgaImageId") ?? responseString(r, "imageId") ?? paramString(r, "name");
+}
+
+/**
+ * Machine images handled outside the image pipeline. Exporting an AMI or an instance to S3
+ * (CreateStoreImageTask, ExportImage, CreateInstanceExportTask) hands out a full copy of its disks and
+ * is medium whoever does it; creating, copying, importing or deregistering an image by hand (console,
+ * IAM user, Identity Center) is low. An image pipeline role doing the same raises nothing, and
+ * neither do AWS services (AWS Backup, Data Lifecycle Manager).
+ */
+export default defineRule<undefined, ImageAction>({
+  id: "ec2.image-exported-or-changed",
+  title: "AMI exported, or created or removed by hand",
+  severity: "low",
+  status: "experimental",
+  description:
+    "An AMI or instance was exported to S3, or a person created, copied, imported or deregistered a machine image by hand. Images carry whole disks: exporting or copying one is a way to take data out, and deregistering one can break recovery.",
+  eventSources: ["ec2.amazonaws.com"],
+  eventNames: [...EXPORTS, ...CHANGES],
+  match: (r) => {
+    if (calledByAwsService(r)) return null;
+    if (EXPORTS.includes(r.eventName)) return { export: true, severity: "medium" };
+    return actsByHand(r) ? { export: false, severity: "low" } : null;
+  },
+  severityFor: (_r, _c, m) => m.severity,
+  summary: (r, { principal }, m) =>
+    `${actor(principal)} ${m.export ? "exported" : "called"} ${m.export ? `${imageOf(r) ?? "an image"} to S3 with ${r.eventName}` : `${r.eventName} on ${imageOf(r) ?? "an image"}`} in account ${accountOfRecord(r)}${paramString(r, "bucket") ? ` (bucket ${paramString(r, "bucket")})` : ""}`,
+  dedupKey: (r, { principal }, m) => (m.export ? (r.eventID ?? `${principal.id}|${r.eventName}|${r.eventTime}`) : `${principal.id}|${principal.session ?? ""}|${accountOfRecord(r)}|${hourOf(r)}`),
+  context: (r, _c, m) => ({
+    call: r.eventName,
+    image: imageOf(r),
+    newImageId: responseString(r, "imageId"),
+    export: m.export,
+    ...(paramString(r, "bucket") ? { bucket: paramString(r, "bucket") } : {}),
+    ...(paramString(r, "sourceRegion") ? { sourceRegion: paramString(r, "sourceRegion") } : {}),
+  }),
+  falsePositives: [
+    "Engineers baking or cleaning up AMIs by hand instead of through the image pipeline.",
+    "Planned migrations that export images to S3 (VM Import/Export, AMI archiving).",
+  ],
+  runbook: {
+    triage: [
+      "Which instance or image was it, and what data lives on its volumes?",
+      "For an export: which bucket received it, and who owns that bucket? Is there a change request?",
+      "For a copy: to which region or account did the image go (CopyImage runs in the destination region)?",
+    ],
+    contain: [
+      "Delete exported image objects from buckets that are not yours to keep, and block the bucket's public access.",
+      "Deregister copies that should not exist and check their launch permissions (ec2.ami-shared).",
+      "Re-register a deregistered image from its snapshots if recovery depends on it.",
+    ],
+  },
+  references: {
+    mitre: ["T1537", "T1485"],
+    stratus: ["aws.impact.ec2-deregister-ami"],
+    panther: ["AWS.EC2.Monitoring"],
+    sigma: ["AWS EC2 VM Export Failure"],
+  },
+});
