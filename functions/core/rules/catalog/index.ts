@@ -63,6 +63,7 @@ import s3BucketPolicyGrantsForeignAccount from "./s3-bucket-policy-grants-foreig
 import s3BucketRecoveryWeakened from "./s3-bucket-recovery-weakened";
 import s3LogBucketLifecycleShortened from "./s3-log-bucket-lifecycle-shortened";
 import s3ObjectCopiedToAnotherAccount from "./s3-object-copied-to-another-account";
+import s3ObjectVersionsDeleted from "./s3-object-versions-deleted";
 import s3ObjectsReencrypted from "./s3-objects-reencrypted";
 import s3RansomNoteUploaded from "./s3-ransom-note-uploaded";
 import sagemakerNotebookLifecycleConfigChanged from "./sagemaker-notebook-lifecycle-config-changed";
@@ -146,6 +147,7 @@ export const catalog: readonly AnyRule[] = [
   s3BucketRecoveryWeakened,
   s3LogBucketLifecycleShortened,
   s3ObjectCopiedToAnotherAccount,
+  s3ObjectVersionsDeleted,
   s3ObjectsReencrypted,
   s3RansomNoteUploaded,
   sagemakerNotebookLifecycleConfigChanged,

@@ -47,7 +47,6 @@ export default defineRule<Settings>({
   },
   references: {
     mitre: ["T1485", "T1070"],
-    stratus: ["aws.defense-evasion.cloudtrail-lifecycle-rule"],
     panther: ["AWS.S3.BucketDeleted"],
     sigma: ["AWS Bucket Deleted"],
   },

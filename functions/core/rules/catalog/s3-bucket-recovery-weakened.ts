@@ -36,8 +36,7 @@ function weakening(r: CloudTrailRecord): Weakening | undefined {
 /**
  * A bucket's protection against deletion and overwrite removed: versioning suspended, MFA delete
  * turned off, or replication to another bucket removed. Versioning is what lets you undo a mass
- * deletion or a ransomware re-encryption, so attackers switch it off first (Stratus s3-ransomware
- * techniques).
+ * deletion or a ransomware re-encryption, so attackers switch it off first.
  */
 export default defineRule<undefined, Weakening>({
   id: "s3.bucket-recovery-weakened",
@@ -68,7 +67,6 @@ export default defineRule<undefined, Weakening>({
   },
   references: {
     mitre: ["T1490", "T1485"],
-    stratus: ["aws.impact.s3-ransomware-batch-deletion", "aws.impact.s3-ransomware-individual-deletion"],
     panther: ["AWS.S3.SuspendVersioning", "AWS.S3.DisableMfaDelete", "AWS.S3.DeleteBucketReplication"],
     sigma: ["AWS S3 Bucket Versioning Disable"],
   },

@@ -1,5 +1,4 @@
 import * as z from "zod"; // namespace import: lets esbuild drop what is unused (the named `z` pulls in all of zod, ~450 KB)
-import type { Severity } from "../../alert/alert";
 import type { CloudTrailRecord } from "../../record/schema";
 import { defineRule } from "../rule";
 import { accountOfRecord, actor, asList, dig, hourOf, paramString, stringList } from "../helpers";
@@ -19,7 +18,6 @@ interface Access {
   instances: string[];
   /** Targets given as tags or resource groups, which reach every matching instance. */
   targetedByQuery: boolean;
-  severity: Severity;
 }
 
 /** The document name of a SendCommand (a name or an ARN). */
@@ -31,10 +29,11 @@ function documentOf(r: CloudTrailRecord): string | undefined {
 function access(r: CloudTrailRecord, s: Settings): Access | undefined {
   if (calledByAwsService(r)) return undefined;
   if (r.eventName === "StartSession") {
+    // Identity Center and console sessions are how administrators are meant to reach instances: not
+    // reported (a principal opening sessions for the first time is the anomaly engine's signal).
+    if (actsByHand(r) && (r.userIdentity?.type === "AssumedRole" || fromConsoleSession(r))) return undefined;
     const target = paramString(r, "target");
-    // Identity Center and console sessions are how administrators are meant to reach instances.
-    const routine = actsByHand(r) && (r.userIdentity?.type === "AssumedRole" || fromConsoleSession(r));
-    return { kind: "session", instances: target ? [target] : [], targetedByQuery: false, severity: routine ? "info" : "low" };
+    return { kind: "session", instances: target ? [target] : [], targetedByQuery: false };
   }
   const doc = documentOf(r);
   if (!doc || !s.commandDocuments.includes(doc)) return undefined;
@@ -46,16 +45,17 @@ function access(r: CloudTrailRecord, s: Settings): Access | undefined {
     if (key === "InstanceIds") for (const v of values) instances.add(v);
     else targetedByQuery = true;
   }
-  return { kind: "command", instances: [...instances], targetedByQuery, severity: "low" };
+  return { kind: "command", instances: [...instances], targetedByQuery };
 }
 
 /**
  * Commands run on instances through SSM Run Command with a document that runs arbitrary shell or
  * PowerShell (SendCommand), and Session Manager sessions opened on instances (StartSession). Both give
  * the caller the instance's role credentials and data (Stratus "ssm-send-command", "ssm-start-session",
- * "ec2-steal-instance-credentials"). Administrators do both, so the rule stays low (sessions opened
- * from Identity Center or the console are info) and collapses per caller and hour; a principal doing it
- * for the first time is the anomaly engine's signal.
+ * "ec2-steal-instance-credentials"). Administrators do both, so the rule stays low and collapses per
+ * caller and hour, and sessions opened from Identity Center or the console (the way administrators are
+ * meant to reach instances) are not reported; a principal doing either for the first time is the
+ * anomaly engine's signal.
  */
 export default defineRule<Settings, Access>({
   id: "ssm.remote-access-to-instance",
@@ -67,7 +67,6 @@ export default defineRule<Settings, Access>({
   eventSources: ["ssm.amazonaws.com"],
   eventNames: ["SendCommand", "StartSession"],
   match: (r, { settings }) => access(r, settings),
-  severityFor: (_r, _c, m) => m.severity,
   summary: (r, { principal }, m) =>
     m.kind === "session"
       ? `${actor(principal)} opened a Session Manager session on ${m.instances[0] ?? "an instance"} in account ${accountOfRecord(r)}`
@@ -82,7 +81,7 @@ export default defineRule<Settings, Access>({
     sessionId: paramString(r, "sessionId") ?? dig(r.responseElements, "sessionId"),
   }),
   falsePositives: [
-    "Administrators using Session Manager or Run Command for maintenance (sessions from Identity Center or the console are info).",
+    "Administrators using Run Command, or Session Manager with IAM user keys or a non-Identity-Center role, for maintenance.",
     "Automation that runs shell documents (State Manager associations run as the SSM service and are not reported).",
   ],
   runbook: {
