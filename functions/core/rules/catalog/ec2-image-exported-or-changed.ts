@@ -4,8 +4,11 @@ import { defineRule } from "../rule";
 import { accountOfRecord, actor, hourOf, paramString, responseString } from "../helpers";
 import { actsByHand, calledByAwsService } from "../caller";
 
-/** Calls that write a machine image or an instance out to S3, where it can be downloaded. */
-const EXPORTS = ["CreateStoreImageTask", "ExportImage", "CreateInstanceExportTask"];
+/**
+ * Calls that write a machine image out to S3, where it can be downloaded. VM exports (ExportImage,
+ * CreateInstanceExportTask) are `ec2.instance-exported`'s.
+ */
+const EXPORTS = ["CreateStoreImageTask"];
 /** Calls that create, copy, import or remove images: routine for image pipelines, notable by hand. */
 const CHANGES = ["CreateImage", "CopyImage", "ImportImage", "RegisterImage", "DeregisterImage", "CreateRestoreImageTask", "CreateFpgaImage", "CopyFpgaImage", "DeleteFpgaImage"];
 
@@ -20,19 +23,18 @@ function imageOf(r: CloudTrailRecord): string | undefined {
 }
 
 /**
- * Machine images handled outside the image pipeline. Exporting an AMI or an instance to S3
- * (CreateStoreImageTask, ExportImage, CreateInstanceExportTask) hands out a full copy of its disks and
- * is medium whoever does it; creating, copying, importing or deregistering an image by hand (console,
+ * Machine images handled outside the image pipeline. Storing an AMI in S3 (CreateStoreImageTask)
+ * hands out a full copy of its disks and is medium whoever does it; creating, copying, importing or deregistering an image by hand (console,
  * IAM user, Identity Center) is low. An image pipeline role doing the same raises nothing, and
  * neither do AWS services (AWS Backup, Data Lifecycle Manager).
  */
 export default defineRule<undefined, ImageAction>({
   id: "ec2.image-exported-or-changed",
-  title: "AMI exported, or created or removed by hand",
+  title: "AMI stored in S3, or created or removed by hand",
   severity: "low",
   status: "experimental",
   description:
-    "An AMI or instance was exported to S3, or a person created, copied, imported or deregistered a machine image by hand. Images carry whole disks: exporting or copying one is a way to take data out, and deregistering one can break recovery.",
+    "An AMI was stored in S3, or a person created, copied, imported or deregistered a machine image by hand. Images carry whole disks: exporting or copying one is a way to take data out, and deregistering one can break recovery.",
   eventSources: ["ec2.amazonaws.com"],
   eventNames: [...EXPORTS, ...CHANGES],
   match: (r) => {
@@ -54,7 +56,7 @@ export default defineRule<undefined, ImageAction>({
   }),
   falsePositives: [
     "Engineers baking or cleaning up AMIs by hand instead of through the image pipeline.",
-    "Planned migrations that export images to S3 (VM Import/Export, AMI archiving).",
+    "AMI archiving to S3 (store image tasks) planned by the platform team.",
   ],
   runbook: {
     triage: [
@@ -72,6 +74,5 @@ export default defineRule<undefined, ImageAction>({
     mitre: ["T1537", "T1485"],
     stratus: ["aws.impact.ec2-deregister-ami"],
     panther: ["AWS.EC2.Monitoring"],
-    sigma: ["AWS EC2 VM Export Failure"],
   },
 });

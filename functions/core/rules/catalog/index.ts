@@ -56,11 +56,10 @@ import resourcePolicyMadePublic from "./resource-policy-made-public";
 import rolesanywhereTrustAnchorCreated from "./rolesanywhere-trust-anchor-created";
 import route53domainsDomainTransferEnabled from "./route53domains-domain-transfer-enabled";
 import route53resolverQueryLoggingDeleted from "./route53resolver-query-logging-deleted";
-import s3BucketDeleted from "./s3-bucket-deleted";
 import s3BucketEncryptionRemoved from "./s3-bucket-encryption-removed";
 import s3BucketMadePublic from "./s3-bucket-made-public";
 import s3BucketPolicyGrantsForeignAccount from "./s3-bucket-policy-grants-foreign-account";
-import s3BucketRecoveryWeakened from "./s3-bucket-recovery-weakened";
+import s3BucketReplicationRemoved from "./s3-bucket-replication-removed";
 import s3LogBucketLifecycleShortened from "./s3-log-bucket-lifecycle-shortened";
 import s3ObjectCopiedToAnotherAccount from "./s3-object-copied-to-another-account";
 import s3ObjectVersionsDeleted from "./s3-object-versions-deleted";
@@ -140,11 +139,10 @@ export const catalog: readonly AnyRule[] = [
   rolesanywhereTrustAnchorCreated,
   route53domainsDomainTransferEnabled,
   route53resolverQueryLoggingDeleted,
-  s3BucketDeleted,
   s3BucketEncryptionRemoved,
   s3BucketMadePublic,
   s3BucketPolicyGrantsForeignAccount,
-  s3BucketRecoveryWeakened,
+  s3BucketReplicationRemoved,
   s3LogBucketLifecycleShortened,
   s3ObjectCopiedToAnotherAccount,
   s3ObjectVersionsDeleted,
