@@ -20,7 +20,7 @@ export default defineRule({
   severity: "medium",
   status: "experimental",
   description:
-    "Someone enabled access to Amazon Bedrock foundation models: submitted the use-case form, accepted a model agreement or created a model entitlement. Attackers with stolen keys do this before running models at the account's cost.",
+    "Access to Bedrock foundation models was requested or granted; attackers with stolen keys do this before running models at the account's cost.",
   eventSources: ["bedrock.amazonaws.com"],
   eventNames: ["PutUseCaseForModelAccess", "CreateFoundationModelAgreement", "PutFoundationModelEntitlement"],
   match: (r) => !calledByAwsService(r),
@@ -28,16 +28,15 @@ export default defineRule({
     `${actor(principal)} called ${r.eventName}${modelOf(r) ? ` for ${modelOf(r)}` : ""} in account ${accountOfRecord(r)} (${r.awsRegion ?? "unknown region"}) to enable Bedrock model access`,
   dedupKey: (r, { principal }) => `${principal.id}|${principal.session ?? ""}|${accountOfRecord(r)}|${hourOf(r)}`,
   context: (r) => ({ call: r.eventName, modelId: paramString(r, "modelId"), region: r.awsRegion }),
-  falsePositives: ["A team starting to use a new Bedrock model (once per model and account)."],
+  falsePositives: [
+    "A team starting to use a new model (once per model and account).",
+  ],
   runbook: {
     triage: [
-      "Is a team starting to use Bedrock in this account and region? Ask the account owner.",
-      "Look for InvokeModel / Converse calls by the same principal afterwards, their volume and regions.",
-      "Is model invocation logging on (bedrock get-model-invocation-logging-configuration)? Turn it on to see prompts.",
+      "Is a team starting with Bedrock here? Did InvokeModel/Converse calls follow, in which regions?",
     ],
     contain: [
-      "Revoke the caller's credentials if not expected; deny bedrock:InvokeModel* with an SCP in accounts that do not use Bedrock.",
-      "Check the bill for Bedrock usage in every region.",
+      "Revoke the caller's credentials if not expected; deny bedrock:InvokeModel* by SCP where Bedrock is not used; check the bill.",
     ],
   },
   references: {

@@ -34,7 +34,7 @@ export default defineRule<undefined, ImageAction>({
   severity: "low",
   status: "experimental",
   description:
-    "An AMI was stored in S3, or a person created, copied, imported or deregistered a machine image by hand. Images carry whole disks: exporting or copying one is a way to take data out, and deregistering one can break recovery.",
+    "An AMI was stored in S3, or a person created, copied, imported or deregistered an image by hand: images carry whole disks.",
   eventSources: ["ec2.amazonaws.com"],
   eventNames: [...EXPORTS, ...CHANGES],
   match: (r) => {
@@ -55,19 +55,15 @@ export default defineRule<undefined, ImageAction>({
     ...(paramString(r, "sourceRegion") ? { sourceRegion: paramString(r, "sourceRegion") } : {}),
   }),
   falsePositives: [
-    "Engineers baking or cleaning up AMIs by hand instead of through the image pipeline.",
-    "AMI archiving to S3 (store image tasks) planned by the platform team.",
+    "Engineers baking or cleaning up AMIs by hand; planned AMI archiving.",
   ],
   runbook: {
     triage: [
-      "Which instance or image was it, and what data lives on its volumes?",
-      "For an export: which bucket received it, and who owns that bucket? Is there a change request?",
-      "For a copy: to which region or account did the image go (CopyImage runs in the destination region)?",
+      "Which instance or image, and what data is on its volumes?",
+      "For a store task: whose bucket received it? For a copy: which region?",
     ],
     contain: [
-      "Delete exported image objects from buckets that are not yours to keep, and block the bucket's public access.",
-      "Deregister copies that should not exist and check their launch permissions (ec2.ami-shared).",
-      "Re-register a deregistered image from its snapshots if recovery depends on it.",
+      "Delete stored images from buckets that should not hold them; deregister unplanned copies; re-register a needed image from its snapshots.",
     ],
   },
   references: {

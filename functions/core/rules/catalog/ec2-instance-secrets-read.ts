@@ -23,7 +23,7 @@ export default defineRule({
   severity: "low",
   status: "experimental",
   description:
-    "Someone read the user data (startup script) or the Windows administrator password data of an EC2 instance, or tried to. User data often holds credentials and the password data gives an administrator login; attackers read both right after getting keys.",
+    "The user data or Windows password data of an instance was read, or a read was tried: user data often holds credentials and password data gives an administrator login.",
   eventSources: ["ec2.amazonaws.com"],
   eventNames: ["DescribeInstanceAttribute", "GetPasswordData"],
   includeFailedCalls: true,
@@ -33,19 +33,16 @@ export default defineRule({
   dedupKey: (r, { principal }) => `${principal.id}|${principal.session ?? ""}|${r.eventName}|${hourOf(r)}`,
   context: (r) => ({ instanceId: paramString(r, "instanceId"), read: secretRead(r), succeeded: !r.errorCode }),
   falsePositives: [
-    "An administrator viewing an instance's user data or retrieving a Windows password in the console.",
-    "Inventory or backup tools that export instance configuration (add their roles to a suppression in your alert routing).",
+    "Administrators viewing user data or retrieving a Windows password in the console.",
   ],
   runbook: {
     triage: [
-      "Was the caller expected to look at this instance? Check the principal, source IP and user agent.",
-      "Count how many instances the same principal read in the hour (the alert's occurrences, and a search of DescribeInstanceAttribute/GetPasswordData by the principal).",
-      "Open the user data of the instance: does it contain credentials, tokens or connection strings?",
+      "Was the caller expected to look at this instance, and how many did it read (occurrences)?",
+      "Does the user data hold credentials or tokens?",
     ],
     contain: [
-      "Rotate every credential found in the user data and move it to Secrets Manager or Parameter Store.",
-      "For password data: change the Windows administrator password on the instance and restrict ec2:GetPasswordData.",
-      "If the caller is not trusted, deactivate its keys or revoke the role's sessions.",
+      "Rotate credentials found in user data and move them to Secrets Manager; change the Windows administrator password.",
+      "Revoke the caller's credentials if not expected.",
     ],
   },
   references: {

@@ -72,7 +72,7 @@ export default defineRule<undefined, Change>({
   title: "Network gateway, route or VPC changed",
   severity: "low",
   description:
-    "A network gateway, route, route table, VPC or VPC peering connection was created, changed or deleted. These decide where traffic can go: a new route to an internet gateway or a peering with another account opens a path for data to leave.",
+    "A gateway, route, route table, VPC or VPC peering was created, changed or deleted: these decide where traffic can go, and a new path lets data leave.",
   eventSources: ["ec2.amazonaws.com"],
   eventNames: [...GATEWAYS, ...ROUTES, ...VPCS],
   match: (r) => (calledByAwsService(r) ? null : classify(r)),
@@ -90,18 +90,15 @@ export default defineRule<undefined, Change>({
     ...(paramString(r, "gatewayId") ? { gatewayId: paramString(r, "gatewayId") } : {}),
   }),
   falsePositives: [
-    "Terraform, CloudFormation or CDK deployments of network stacks (info when made by a pipeline role).",
-    "Network engineers changing routes by hand during a planned change.",
+    "Network stacks deployed by Terraform, CloudFormation or CDK (info from a pipeline role).",
   ],
   runbook: {
     triage: [
-      "Was there a change request or a pipeline run for this network change?",
-      "For a new route: where does it send traffic (internet gateway, peering, transit gateway) and which subnets use the route table?",
-      "For a peering: which account owns the other VPC, and is it one of yours?",
+      "Was there a change request or pipeline run for it?",
+      "Where does a new route or peering lead (internet gateway, peering, which account), and which subnets use it?",
     ],
     contain: [
-      "Delete the route or peering connection that was not planned; detach an unplanned internet gateway.",
-      "Check the VPC flow logs of the affected subnets for traffic over the new path while it existed.",
+      "Delete an unplanned route or peering, detach an unplanned internet gateway; check flow logs for traffic over the path.",
     ],
   },
   references: {

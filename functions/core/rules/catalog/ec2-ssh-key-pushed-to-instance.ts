@@ -21,7 +21,7 @@ export default defineRule({
   severity: "low",
   status: "experimental",
   description:
-    "Someone pushed a temporary SSH public key to an instance with EC2 Instance Connect. Whoever holds the matching private key can log in for the next minute; pushing keys to many instances is how an attacker moves between them.",
+    "A temporary SSH key was pushed to an instance with EC2 Instance Connect: whoever holds the private key can log in for the next minute.",
   eventSources: ["ec2-instance-connect.amazonaws.com"],
   eventNames: ["SendSSHPublicKey"],
   match: (r) => !calledByAwsService(r),
@@ -35,18 +35,15 @@ export default defineRule({
     keyType: keyType(r),
   }),
   falsePositives: [
-    "Administrators connecting with EC2 Instance Connect from the console or the CLI (low).",
+    "Administrators connecting with EC2 Instance Connect.",
   ],
   runbook: {
     triage: [
-      "Did the caller need a shell on this instance? Check the principal, the source IP and the user agent.",
-      "How many instances did the same caller reach in the hour (occurrences, and SendSSHPublicKey by the principal)?",
-      "On the instance: which commands ran after the login (shell history, CloudWatch agent logs, Session Manager logs if used)?",
+      "Did the caller need a shell there? How many instances in the hour (occurrences)?",
+      "What ran on the instance after the login?",
     ],
     contain: [
-      "Revoke the caller's sessions or keys if the access was not expected.",
-      "Deny ec2-instance-connect:SendSSHPublicKey to those who do not need it (or limit it with ec2:osuser and resource tags).",
-      "Treat the reached instances as compromised: rotate the instance role's credentials and any secrets on them.",
+      "Revoke the caller's credentials if not expected; limit ec2-instance-connect:SendSSHPublicKey (ec2:osuser, tags).",
     ],
   },
   references: {

@@ -35,7 +35,7 @@ export default defineRule({
   title: "VPC traffic mirroring set up or changed",
   severity: "high",
   description:
-    "A VPC Traffic Mirroring session, target or filter was created, changed or deleted. A mirror session copies all traffic of a network interface to another destination, including credentials and data sent in clear text inside the VPC.",
+    "A VPC traffic mirroring session, target or filter was created, changed or deleted: a session copies all traffic of a network interface to another destination.",
   eventSources: ["ec2.amazonaws.com"],
   eventNames: [...SESSIONS, ...TARGETS, ...OTHERS],
   includeFailedCalls: true,
@@ -51,17 +51,15 @@ export default defineRule({
     succeeded: !r.errorCode,
   }),
   falsePositives: [
-    "Network or security teams running an IDS or packet capture appliance that receives mirrored traffic.",
+    "Network or security teams feeding an IDS or packet capture.",
   ],
   runbook: {
     triage: [
-      "Whose network interface is mirrored, and where does the target send the copy (an ENI, an NLB or a Gateway Load Balancer endpoint, and in which account)?",
-      "Is there a packet-capture or IDS project that explains it? Check with the network team.",
-      "List every mirror session in the account and region (ec2 describe-traffic-mirror-sessions).",
+      "Whose interface is mirrored, and where does the target send the copy (which account)?",
+      "Is there a capture or IDS project that explains it?",
     ],
     contain: [
-      "Delete mirror sessions that are not planned (ec2 delete-traffic-mirror-session), then their targets and filters.",
-      "Treat secrets that crossed the mirrored interface in clear text as exposed and rotate them.",
+      "Delete unplanned mirror sessions, then targets and filters; rotate secrets that crossed the interface in clear text.",
     ],
   },
   references: {

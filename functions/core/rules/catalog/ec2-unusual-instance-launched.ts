@@ -65,7 +65,7 @@ export default defineRule<Settings, Launch>({
   severity: "medium",
   status: "experimental",
   description:
-    "Someone launched, or tried to launch, EC2 instances of a GPU, accelerator, bare-metal or very large type. Attackers launch these with stolen keys to mine cryptocurrency or run models, at the victim's cost.",
+    "GPU, accelerator, bare-metal or very large instances were launched or attempted: what stolen keys are used for (crypto-mining, running models).",
   eventSources: ["ec2.amazonaws.com"],
   eventNames: ["RunInstances"],
   includeFailedCalls: true,
@@ -82,19 +82,16 @@ export default defineRule<Settings, Launch>({
     launchedByService: calledByAwsService(r),
   }),
   falsePositives: [
-    "ML, rendering or HPC teams launching GPU or large instances (list their types in allowedInstanceTypes).",
-    "Auto Scaling groups or EKS node groups of such types scaling out (reported as low).",
+    "ML, rendering or HPC teams (list their types in allowedInstanceTypes); their Auto Scaling groups (low).",
   ],
   runbook: {
     triage: [
-      "Does the account or team run this instance type? Check earlier launches of the same type and the owner tags.",
-      "Who launched it, from where (source IP, user agent), and in which region? Miners often pick regions the account never uses.",
-      "For a service launch: which Auto Scaling group or launch template, and who changed it last?",
+      "Does the team run this type? Check earlier launches and owner tags.",
+      "Who launched, from where, in which region? For a service launch, who changed its launch template?",
     ],
     contain: [
-      "Terminate the instances that were not planned (snapshot their volumes first if you need evidence).",
-      "Revoke the credentials that launched them and check for other launches in every region.",
-      "Restrict instance types with an SCP or IAM condition (ec2:InstanceType) where teams do not need them.",
+      "Terminate unplanned instances (snapshot first for evidence) and revoke the credentials; check every region.",
+      "Restrict instance types with an SCP (ec2:InstanceType).",
     ],
   },
   references: {

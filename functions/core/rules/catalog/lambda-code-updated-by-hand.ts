@@ -25,7 +25,7 @@ export default defineRule<Settings>({
   severity: "medium",
   status: "experimental",
   description:
-    "A person uploaded new code to a Lambda function directly instead of through the deployment pipeline. Replacing a function's code runs the new code with the function's role and triggers: an attacker's way to persist and to harvest whatever the function handles.",
+    "A person replaced a Lambda function's code directly instead of through the pipeline: the new code runs with the function's role and sees its events.",
   eventSources: ["lambda.amazonaws.com"],
   eventNames: ["UpdateFunctionCode20150331v2", "UpdateFunctionCode20150331", "UpdateFunctionCode"],
   match: (r, { settings, principal }) => actsByHand(r) && !firstMatchingPattern(settings.trustedPrincipals, principal.id),
@@ -40,18 +40,15 @@ export default defineRule<Settings>({
     userAgent: r.userAgent ?? undefined,
   }),
   falsePositives: [
-    "Developers deploying to their own sandbox or development account from the CLI or console.",
-    "Hotfixes during an incident (list break-glass roles in trustedPrincipals if they are routine).",
+    "Developers deploying to their own sandbox; incident hotfixes (trustedPrincipals).",
   ],
   runbook: {
     triage: [
-      "Is there a deployment, ticket or incident that explains a manual update of this function?",
-      "Compare the new codeSha256 with the one your pipeline last deployed; download the code (lambda get-function) and diff it.",
-      "What can the function reach (its role's policies, triggers, secrets in its environment)?",
+      "Is there a deployment, ticket or incident behind it?",
+      "Compare codeSha256 with the pipeline's last deploy; download and diff the code.",
     ],
     contain: [
-      "Redeploy the last known-good version from the pipeline (or point the alias back to a published version).",
-      "Revoke the credentials that made the change if it was not expected, and restrict lambda:UpdateFunctionCode to the pipeline role.",
+      "Redeploy the last good version from the pipeline; revoke the caller's credentials if not expected.",
     ],
   },
   references: {

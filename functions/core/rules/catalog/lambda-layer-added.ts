@@ -63,7 +63,7 @@ export default defineRule<Settings, LayerChange>({
   severity: "medium",
   status: "experimental",
   description:
-    "Layers were attached to a Lambda function by hand, or a pipeline attached a layer from an outside account. A layer's code, and an extension in particular, runs inside the function with its role and sees every event it handles.",
+    "Layers were attached to a Lambda function by hand, or a pipeline attached an outside account's layer: a layer (an extension above all) runs inside the function with its role.",
   eventSources: ["lambda.amazonaws.com"],
   eventNames: ["UpdateFunctionConfiguration20150331v2", "UpdateFunctionConfiguration20150331", "UpdateFunctionConfiguration", "CreateFunction20150331", "CreateFunction"],
   match: (r, { settings }) => layerChange(r, settings),
@@ -78,18 +78,15 @@ export default defineRule<Settings, LayerChange>({
     layersFromResponse: m.fromResponse,
   }),
   falsePositives: [
-    "Developers adding a monitoring or Powertools layer by hand in a development account.",
-    "Pipelines using vendors' public layers (add the vendor's account to trustedLayerAccounts).",
+    "Monitoring or Powertools layers added by hand in development accounts; vendors' public layers (trustedLayerAccounts).",
   ],
   runbook: {
     triage: [
-      "Which layer version was attached, who published it, and when (lambda get-layer-version-by-arn)?",
-      "Download the layer and look for an extensions/ folder: an extension runs as a separate process next to the function.",
-      "Was the change made through the pipeline, or by hand? Compare with the function's infrastructure code.",
+      "Which layer version, published by whom (lambda get-layer-version-by-arn)? Does it hold an extensions/ folder?",
+      "Was the change made by the pipeline or by hand?",
     ],
     contain: [
-      "Remove the layer (update-function-configuration with the previous layer list) or redeploy from the pipeline.",
-      "Rotate secrets the function handled while the layer was attached, and revoke the caller's credentials if not expected.",
+      "Remove the layer or redeploy from the pipeline; rotate secrets the function handled; revoke the caller's credentials if not expected.",
     ],
   },
   references: {

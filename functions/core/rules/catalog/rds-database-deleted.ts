@@ -31,7 +31,7 @@ export default defineRule<undefined, Deletion>({
   title: "RDS database deleted",
   severity: "medium",
   description:
-    "An RDS database instance or Aurora cluster was deleted. Without a final snapshot its data is gone unless backups survive elsewhere; destroying databases is how attackers cause damage or cover their tracks.",
+    "An RDS instance or Aurora cluster was deleted; without a final snapshot its data is gone unless backups survive elsewhere.",
   eventSources: ["rds.amazonaws.com"],
   eventNames: ["DeleteDBInstance", "DeleteDBCluster", "DeleteGlobalCluster"],
   match: (r) => deletion(r),
@@ -45,17 +45,15 @@ export default defineRule<undefined, Deletion>({
     deleteAutomatedBackups: m.backupsDeleted,
   }),
   falsePositives: [
-    "Decommissioning of a database with a change request; test databases torn down by their owners.",
+    "Planned decommissioning; test databases torn down by their owners.",
   ],
   runbook: {
     triage: [
-      "Was the deletion planned? Look for a change request or a stack deletion that explains it.",
-      "Is there a final snapshot, retained automated backups (describe-db-instance-automated-backups) or an AWS Backup recovery point?",
-      "What else did the same principal delete or change in the hour (snapshots, backups, deletion protection)?",
+      "Was it planned (change request, stack deletion)?",
+      "Is there a final snapshot, retained backups or an AWS Backup recovery point?",
     ],
     contain: [
-      "Restore from the final snapshot or retained backups if the deletion was not planned.",
-      "Revoke the caller's credentials, and protect the remaining databases with deletion protection and AWS Backup vault lock.",
+      "Restore from the snapshot or backups; revoke the caller's credentials; protect the rest with deletion protection.",
     ],
   },
   references: {

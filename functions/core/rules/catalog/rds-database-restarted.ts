@@ -19,7 +19,7 @@ export default defineRule({
   title: "RDS database rebooted or failed over",
   severity: "low",
   description:
-    "An RDS instance, cluster or shard group was rebooted, or a cluster was failed over. Legitimate during maintenance; unexpected restarts interrupt service and can make a malicious configuration change take effect immediately.",
+    "An RDS database was rebooted or failed over. Routine in maintenance; unexpected restarts break service and make a malicious change take effect at once.",
   eventSources: ["rds.amazonaws.com"],
   eventNames: ["RebootDBInstance", "RebootDBCluster", "RebootDBShardGroup", "FailoverDBCluster", "FailoverGlobalCluster", "SwitchoverGlobalCluster"],
   match: (r) => !calledByAwsService(r),
@@ -32,15 +32,15 @@ export default defineRule({
     forceFailover: paramBool(r, "forceFailover"),
     targetInstance: paramString(r, "targetDBInstanceIdentifier") ?? paramString(r, "targetDbClusterIdentifier"),
   }),
-  falsePositives: ["Planned maintenance, parameter changes and failover tests by the database team."],
+  falsePositives: [
+    "Maintenance, parameter changes and failover tests.",
+  ],
   runbook: {
     triage: [
-      "Was a maintenance window or failover test planned for this database?",
-      "What changed on the database just before (ModifyDBInstance/ModifyDBCluster, parameter group, master password)?",
+      "Was maintenance planned? What changed on the database just before (parameters, password)?",
     ],
     contain: [
-      "If a malicious change was applied by the restart, revert it (parameter group, password) and restart again in a window.",
-      "Revoke the caller's credentials if the restart was not expected.",
+      "Revert a malicious change and restart in a window; revoke the caller's credentials if not expected.",
     ],
   },
   references: {

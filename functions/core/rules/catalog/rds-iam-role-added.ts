@@ -19,7 +19,7 @@ export default defineRule({
   severity: "medium",
   status: "experimental",
   description:
-    "An IAM role was associated with an RDS database for a feature such as S3 export or import or Lambda invocation. Anyone who can run SQL on the database can then use the role, for example to write query results to an S3 bucket.",
+    "An IAM role was associated with an RDS database (S3 export or import, Lambda): anyone who can run SQL there can then use it, e.g. to write query results to S3.",
   eventSources: ["rds.amazonaws.com"],
   eventNames: ["AddRoleToDBInstance", "AddRoleToDBCluster"],
   match: (r) => !calledByAwsService(r),
@@ -27,16 +27,16 @@ export default defineRule({
   summary: (r, { principal }) =>
     `${actor(principal)} associated role ${paramString(r, "roleArn") ?? "(unknown)"} with RDS ${databaseOf(r) ?? "(unknown)"} in account ${accountOfRecord(r)}${paramString(r, "featureName") ? ` for ${paramString(r, "featureName")}` : ""}`,
   context: (r) => ({ database: databaseOf(r), roleArn: paramString(r, "roleArn"), feature: paramString(r, "featureName") }),
-  falsePositives: ["Database teams enabling S3 import/export or Lambda integration through their infrastructure code (low)."],
+  falsePositives: [
+    "Database teams enabling S3 or Lambda integration in infrastructure code (low).",
+  ],
   runbook: {
     triage: [
-      "What does the role allow (s3:PutObject on which buckets, lambda:InvokeFunction on which functions)?",
-      "Who asked for the feature? Check the change request and the database owner.",
-      "Look in the database's audit log for aws_s3 / SELECT INTO OUTFILE S3 calls after the association.",
+      "What does the role allow, on which buckets or functions?",
+      "Did the audit log show aws_s3 / INTO OUTFILE S3 calls afterwards?",
     ],
     contain: [
-      "Remove the role (rds remove-role-from-db-instance / remove-role-from-db-cluster) if not expected.",
-      "Scope the role's S3 permissions to buckets in your organization (aws:ResourceOrgID).",
+      "Remove the role (remove-role-from-db-instance/cluster); scope its S3 access to your organization.",
     ],
   },
   references: {

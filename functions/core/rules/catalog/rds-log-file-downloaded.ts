@@ -18,7 +18,7 @@ export default defineRule({
   severity: "low",
   status: "experimental",
   description:
-    "Someone downloaded a database log file from RDS. Audit, general and slow-query logs contain query text and user names, sometimes credentials; an attacker reads them to learn the schema and harvest secrets.",
+    "A database log file was downloaded from RDS: audit, general and slow-query logs hold query text and user names, sometimes credentials.",
   eventSources: ["rds.amazonaws.com"],
   eventNames: ["DownloadDBLogFilePortion", "DownloadCompleteDBLogFile"],
   match: (r) => !calledByAwsService(r),
@@ -26,15 +26,15 @@ export default defineRule({
     `${actor(principal)} downloaded log ${paramString(r, "logFileName") ?? "(unknown)"} of RDS instance ${databaseOf(r) ?? "(unknown)"} in account ${accountOfRecord(r)}`,
   dedupKey: (r, { principal }) => `${principal.id}|${principal.session ?? ""}|${databaseOf(r) ?? ""}|${hourOf(r)}`,
   context: (r) => ({ database: databaseOf(r), logFile: paramString(r, "logFileName") }),
-  falsePositives: ["Database administrators troubleshooting errors or slow queries.", "Log shippers that pull RDS logs through the API."],
+  falsePositives: [
+    "Database administrators troubleshooting; log shippers using the API.",
+  ],
   runbook: {
     triage: [
-      "Which log (audit and general logs are the sensitive ones) and how much of it (occurrences)?",
-      "Is the caller a database administrator or a known log shipper?",
+      "Which log (audit and general are sensitive) and how much (occurrences)? Is the caller a DBA or a shipper?",
     ],
     contain: [
-      "If the log held credentials, rotate them and stop logging statement text that contains secrets.",
-      "Revoke the caller's credentials if the download was not expected; restrict rds:DownloadDBLogFilePortion.",
+      "Rotate credentials found in the log; revoke the caller's credentials if not expected.",
     ],
   },
   references: {

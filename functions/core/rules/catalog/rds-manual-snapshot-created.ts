@@ -19,7 +19,7 @@ export default defineRule({
   severity: "low",
   status: "experimental",
   description:
-    "A manual snapshot of an RDS database was created. Legitimate before maintenance; also the first step an attacker takes to copy a database out by sharing or exporting the snapshot.",
+    "A manual RDS snapshot was taken: routine before maintenance, and the first step to sharing or exporting a database.",
   eventSources: ["rds.amazonaws.com"],
   eventNames: ["CreateDBSnapshot", "CreateDBClusterSnapshot"],
   match: (r) => {
@@ -35,13 +35,16 @@ export default defineRule({
     snapshot: paramString(r, "dBSnapshotIdentifier") ?? paramString(r, "dBClusterSnapshotIdentifier"),
     snapshotType: snapshotType(r),
   }),
-  falsePositives: ["Snapshots taken before upgrades or migrations; backup scripts that do not use AWS Backup."],
+  falsePositives: [
+    "Snapshots before upgrades or migrations; backup scripts outside AWS Backup.",
+  ],
   runbook: {
     triage: [
-      "Is a maintenance or migration planned for this database?",
-      "Did the same principal then share, copy or export the snapshot (rds.snapshot-shared, rds.snapshot-exported)?",
+      "Is maintenance planned? Was the snapshot then shared, copied or exported?",
     ],
-    contain: ["Delete the snapshot if it is not needed, and check that it is not shared (rds describe-db-snapshot-attributes)."],
+    contain: [
+      "Delete an unneeded snapshot and check it is not shared.",
+    ],
   },
   references: {
     mitre: ["T1578.001", "T1530"],

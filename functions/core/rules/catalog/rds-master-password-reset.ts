@@ -20,7 +20,7 @@ export default defineRule({
   title: "RDS master password reset",
   severity: "medium",
   description:
-    "The master user password of an RDS database was changed through the AWS API. With it, the caller can log in to the database engine as administrator, outside IAM, and read or change all data.",
+    "The master password of an RDS database was changed through the API: the caller can log in to the engine as administrator, outside IAM.",
   eventSources: ["rds.amazonaws.com"],
   eventNames: ["ModifyDBInstance", "ModifyDBCluster"],
   match: (r) => !calledByAwsService(r) && setsMasterPassword(r),
@@ -31,15 +31,15 @@ export default defineRule({
     database: paramString(r, "dBInstanceIdentifier") ?? paramString(r, "dBClusterIdentifier"),
     applyImmediately: dig(r.requestParameters, "applyImmediately"),
   }),
-  falsePositives: ["Planned password rotation by a database administrator or through infrastructure code (low)."],
+  falsePositives: [
+    "Planned rotation by a database administrator or infrastructure code (low).",
+  ],
   runbook: {
     triage: [
-      "Was a rotation planned? Who owns the database and its master credentials?",
-      "Look for logins as the master user after the change (database audit log) and whether the instance was made reachable (rds.instance-made-public).",
+      "Was a rotation planned? Any logins as the master user afterwards, or the database made public?",
     ],
     contain: [
-      "Set a new master password yourself (or switch to RDS-managed master passwords in Secrets Manager) and end existing sessions.",
-      "Revoke the caller's credentials if the change was not expected.",
+      "Set a new master password (or RDS-managed passwords) and end sessions; revoke the caller's credentials if not expected.",
     ],
   },
   references: {

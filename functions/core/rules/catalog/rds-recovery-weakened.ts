@@ -48,7 +48,7 @@ export default defineRule<undefined, Weakening>({
   title: "RDS backups deleted or protection removed",
   severity: "medium",
   description:
-    "RDS automated backups or snapshots were deleted, automated backups were turned off, or deletion protection was removed from a database. Each takes away a way to recover the data; together they prepare a destructive deletion.",
+    "RDS backups or snapshots were deleted, automated backups turned off, or deletion protection removed: each takes away a way to recover the data.",
   eventSources: ["rds.amazonaws.com"],
   eventNames: [
     "DeleteDBInstanceAutomatedBackup", "DeleteDBClusterAutomatedBackup", "DeleteDBSnapshot", "DeleteDBClusterSnapshot",
@@ -65,19 +65,17 @@ export default defineRule<undefined, Weakening>({
     snapshotType: paramString(r, "snapshotType") ?? responseString(r, "snapshotType"),
   }),
   falsePositives: [
-    "Retention jobs deleting old manual snapshots (low when a pipeline role does it).",
-    "Decommissioning: deletion protection is turned off right before a planned deletion.",
+    "Retention jobs deleting old snapshots (low from a pipeline).",
+    "Deletion protection removed before a planned deletion.",
   ],
   runbook: {
     triage: [
-      "Was this part of a planned decommissioning or a backup-policy change?",
-      "What recovery is left: other snapshots, AWS Backup recovery points, cross-region copies?",
-      "Did the same principal then delete the database (rds.database-deleted) or change its access?",
+      "Is it part of a planned decommissioning or backup change?",
+      "What recovery is left (snapshots, AWS Backup, copies), and did the database get deleted next?",
     ],
     contain: [
-      "Turn deletion protection back on and restore the backup retention period.",
-      "Copy the remaining snapshots to a separate backup account or a locked AWS Backup vault.",
-      "Revoke the caller's credentials if the change was not expected.",
+      "Turn deletion protection and backup retention back on; copy remaining snapshots to a locked backup vault.",
+      "Revoke the caller's credentials if not expected.",
     ],
   },
   references: {

@@ -14,7 +14,7 @@ export default defineRule({
   severity: "low",
   status: "experimental",
   description:
-    "Someone listed RDS snapshots that are public or shared with the account. Attackers do this to find snapshots they can restore and read; people seldom need it outside data migrations between accounts.",
+    "Public or shared RDS snapshots were listed: attackers look for snapshots they can restore and read; people seldom need it outside migrations.",
   eventSources: ["rds.amazonaws.com"],
   eventNames: ["DescribeDBSnapshots", "DescribeDBClusterSnapshots"],
   match: (r) => !calledByAwsService(r) && (paramBool(r, "includePublic") === true || paramBool(r, "includeShared") === true),
@@ -22,13 +22,16 @@ export default defineRule({
     `${actor(principal)} listed ${paramBool(r, "includePublic") ? "public" : "shared"} RDS ${r.eventName === "DescribeDBSnapshots" ? "DB" : "cluster"} snapshots in account ${accountOfRecord(r)}`,
   dedupKey: (r, { principal }) => `${principal.id}|${principal.session ?? ""}|${accountOfRecord(r)}|${r.eventTime.slice(0, 10)}`,
   context: (r) => ({ includePublic: paramBool(r, "includePublic") ?? false, includeShared: paramBool(r, "includeShared") ?? false }),
-  falsePositives: ["Migrations that restore snapshots shared by another of your accounts; the console's \"Shared with me\" view."],
+  falsePositives: [
+    "Migrations between your accounts; the console's \"Shared with me\" view.",
+  ],
   runbook: {
     triage: [
-      "Is the caller working on a migration between accounts?",
-      "Did the same principal restore a snapshot afterwards (RestoreDBInstanceFromDBSnapshot)?",
+      "Is the caller migrating data? Was a snapshot restored afterwards?",
     ],
-    contain: ["Revoke the caller's credentials if the listing was not expected."],
+    contain: [
+      "Revoke the caller's credentials if not expected.",
+    ],
   },
   references: {
     mitre: ["T1580", "T1619"],

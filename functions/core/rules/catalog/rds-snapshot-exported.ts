@@ -40,7 +40,7 @@ export default defineRule<undefined, Export>({
   severity: "high",
   status: "experimental",
   description:
-    "An RDS snapshot was exported to S3 or copied to another region. Export turns a whole database into files anyone with bucket access can read; a cross-region copy moves the data where it may not be watched.",
+    "An RDS snapshot was exported to S3 or copied to another region: export turns a database into readable files, a copy moves it where it may not be watched.",
   eventSources: ["rds.amazonaws.com"],
   eventNames: ["StartExportTask", "CopyDBSnapshot", "CopyDBClusterSnapshot"],
   match: (r) => exportOf(r),
@@ -57,18 +57,14 @@ export default defineRule<undefined, Export>({
     targetRegion: r.awsRegion,
   }),
   falsePositives: [
-    "Analytics exports of snapshots to a data lake bucket.",
-    "Disaster-recovery copies to a second region made by scripts rather than AWS Backup.",
+    "Analytics exports to a data lake; scripted DR copies.",
   ],
   runbook: {
     triage: [
-      "Which database's snapshot, and which bucket or region received it? Is the bucket in your organization?",
-      "Is there an analytics or DR job that explains it (same caller, same schedule)?",
+      "Which snapshot, and which bucket or region got it? Is the bucket yours?",
     ],
     contain: [
-      "Cancel a running export (rds cancel-export-task) and delete exported objects from buckets that should not hold them.",
-      "Delete unplanned snapshot copies in the target region and check their sharing (rds.snapshot-shared).",
-      "Revoke the caller's credentials if not expected.",
+      "Cancel the export (rds cancel-export-task) and delete exported objects or copies; revoke the caller's credentials if not expected.",
     ],
   },
   references: {

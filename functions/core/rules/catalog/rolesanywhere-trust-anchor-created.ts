@@ -26,7 +26,7 @@ export default defineRule({
   severity: "high",
   status: "experimental",
   description:
-    "An IAM Roles Anywhere trust anchor was created or its certificate source changed. Anyone holding a certificate issued by that CA can get temporary credentials for roles that trust Roles Anywhere: a persistent way in that needs no access key.",
+    "An IAM Roles Anywhere trust anchor was created or its CA changed: anyone with a certificate from that CA can get credentials for roles that trust Roles Anywhere.",
   eventSources: ["rolesanywhere.amazonaws.com"],
   eventNames: ["CreateTrustAnchor", "UpdateTrustAnchor"],
   match: (r) => !calledByAwsService(r) && (r.eventName === "CreateTrustAnchor" || dig(r.requestParameters, "source") !== undefined),
@@ -39,16 +39,16 @@ export default defineRule({
     acmPcaArn: dig(r.requestParameters, "source", "sourceData", "acmPcaArn"),
     enabled: dig(r.requestParameters, "enabled"),
   }),
-  falsePositives: ["Teams onboarding on-premises workloads to IAM Roles Anywhere with the organization's CA."],
+  falsePositives: [
+    "Teams onboarding on-premises workloads with the organization's CA.",
+  ],
   runbook: {
     triage: [
-      "Which CA does the anchor trust? Compare the certificate bundle with your organization's CAs.",
-      "Which roles trust rolesanywhere.amazonaws.com, and was a profile created for them (CreateProfile) by the same caller?",
-      "Were sessions already created (CreateSession events in rolesanywhere)?",
+      "Which CA does the anchor trust, and is it yours?",
+      "Which roles trust rolesanywhere.amazonaws.com; was a profile or a session created?",
     ],
     contain: [
-      "Disable or delete the trust anchor (rolesanywhere disable-trust-anchor) and any profile created with it.",
-      "Revoke the caller's credentials and restrict rolesanywhere:CreateTrustAnchor to the identity team.",
+      "Disable or delete the anchor and its profiles; revoke the caller's credentials; restrict rolesanywhere:CreateTrustAnchor.",
     ],
   },
   references: {

@@ -47,7 +47,7 @@ export default defineRule<Settings, Grant>({
   title: "S3 bucket policy grants another account access",
   severity: "medium",
   description:
-    "A bucket policy now lets an AWS account that is neither this one nor trusted access the bucket. The outside account uses its own credentials, so the access survives any key rotation here: a backdoor for reading or planting data.",
+    "A bucket policy now lets an outside, untrusted account access the bucket with its own credentials: a backdoor no key rotation here closes.",
   eventSources: ["s3.amazonaws.com"],
   eventNames: ["PutBucketPolicy"],
   match: (r, { settings }) => foreignGrants(r, settings),
@@ -55,18 +55,15 @@ export default defineRule<Settings, Grant>({
     `${actor(principal)} changed the policy of S3 bucket ${paramString(r, "bucketName") ?? "(unknown)"} in account ${accountOfRecord(r)} to let account${m.accounts.length > 1 ? "s" : ""} ${m.accounts.join(", ")} ${m.actions.length ? `call ${m.actions.slice(0, 5).join(", ")}` : "access it"}`,
   context: (r, _c, m) => ({ bucket: paramString(r, "bucketName"), accounts: m.accounts, actions: m.actions }),
   falsePositives: [
-    "Log delivery or backup to a central account of your organization (add it to trustedAccounts, or use aws:PrincipalOrgID).",
-    "Data sharing with a partner account that has a contract behind it.",
+    "Log or backup delivery to your own accounts (trustedAccounts, aws:PrincipalOrgID); partner sharing.",
   ],
   runbook: {
     triage: [
-      "Whose account is it? Check your organization's account list and partner records.",
-      "Which actions does the statement allow (GetObject = read, PutObject = plant, *), and on which prefixes?",
-      "Did the outside account already use it (data events with that account as principal)?",
+      "Whose account is it, and which actions on which prefixes does it get?",
+      "Did it use the grant already (data events by that account)?",
     ],
     contain: [
-      "Restore the previous bucket policy (from infrastructure code) or remove the statement.",
-      "Add an SCP or a resource control policy that limits S3 access to principals of your organization.",
+      "Restore the previous policy; limit S3 access to your organization with an SCP or resource control policy.",
     ],
   },
   references: {

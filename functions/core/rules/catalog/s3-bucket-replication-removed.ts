@@ -13,22 +13,22 @@ export default defineRule({
   title: "S3 bucket replication removed",
   severity: "medium",
   description:
-    "The replication configuration of an S3 bucket was deleted. New and changed objects are no longer copied to the replica, which is often the copy that survives a mass deletion or a ransomware re-encryption.",
+    "A bucket's replication configuration was deleted: new objects are no longer copied to the replica that survives a mass deletion or re-encryption.",
   eventSources: ["s3.amazonaws.com"],
   eventNames: ["DeleteBucketReplication"],
   match: (r) => !calledByAwsService(r),
   severityFor: (r) => (actsByHand(r) ? "medium" : "low"),
   summary: (r, { principal }) => `${actor(principal)} removed the replication of S3 bucket ${paramString(r, "bucketName") ?? "(unknown)"} in account ${accountOfRecord(r)}`,
   context: (r) => ({ bucket: paramString(r, "bucketName"), byHand: actsByHand(r) }),
-  falsePositives: ["Migrations that move replication to a new destination (low when a pipeline does it)."],
+  falsePositives: [
+    "Migrations moving replication to a new destination (low from a pipeline).",
+  ],
   runbook: {
     triage: [
-      "What did the bucket replicate to (the old configuration in your infrastructure code), and is there a change request?",
-      "Look at the bucket's data events after the change: mass DeleteObject(s), CopyObject with new encryption keys, ransom notes.",
+      "Where did the bucket replicate to, and is there a change request? Any mass deletions or re-encryption after?",
     ],
     contain: [
-      "Restore the replication configuration (s3api put-bucket-replication) and re-copy objects written since (S3 Batch Replication).",
-      "Revoke the caller's credentials if the change was not expected.",
+      "Restore the replication configuration and re-copy new objects (S3 Batch Replication); revoke the caller's credentials if not expected.",
     ],
   },
   references: {

@@ -47,7 +47,7 @@ export default defineRule<Settings, Crossing>({
   severity: "medium",
   status: "experimental",
   description:
-    "An S3 object was copied between buckets that belong to different accounts, one of them not this account and not trusted. Server-side copies to an outside bucket move data out without any download traffic to notice.",
+    "An object was copied between buckets of different accounts, one outside and untrusted: server-side copies move data out with no download to notice.",
   eventSources: ["s3.amazonaws.com"],
   eventNames: ["CopyObject", "UploadPartCopy"],
   match: (r, { settings }) => crossing(r, settings),
@@ -62,17 +62,15 @@ export default defineRule<Settings, Crossing>({
     foreignAccounts: m.foreignAccounts,
   }),
   falsePositives: [
-    "Data sharing with partners or between your own accounts (add those accounts to trustedAccounts).",
-    "Replication-like jobs written as copy scripts.",
+    "Sharing with partners or your own accounts (trustedAccounts).",
   ],
   runbook: {
     triage: [
-      "Who owns the outside account, and which direction did the data go (the destination bucket is the request's bucketName)?",
-      "How many objects and which prefixes (occurrences, CopyObject data events by the principal)?",
+      "Whose is the outside account, and which way did the data go (the request's bucket is the destination)?",
+      "How many objects (occurrences)?",
     ],
     contain: [
-      "Revoke the caller's credentials; add a bucket policy or SCP that denies s3:PutObject to buckets outside your organization (aws:ResourceOrgID).",
-      "Ask the owner of the outside account to delete the copies if it is a partner; otherwise treat the data as leaked.",
+      "Revoke the caller's credentials; deny writes to buckets outside your organization (aws:ResourceOrgID).",
     ],
   },
   references: {

@@ -20,7 +20,7 @@ export default defineRule({
   severity: "medium",
   status: "experimental",
   description:
-    "Specific versions of S3 objects were deleted. Unlike a plain delete on a versioned bucket, this cannot be undone; removing versions one by one is how a versioned bucket is emptied for ransom or destruction.",
+    "Specific versions of S3 objects were deleted: unlike a plain delete on a versioned bucket this cannot be undone, and it is how a versioned bucket is emptied.",
   eventSources: ["s3.amazonaws.com"],
   eventNames: ["DeleteObject"],
   match: (r) => !calledByAwsService(r) && !!paramString(r, "versionId"),
@@ -28,15 +28,16 @@ export default defineRule({
     `${actor(principal)} permanently deleted version ${paramString(r, "versionId")} of ${bucketOf(r) ?? "(unknown)"}/${paramString(r, "key") ?? ""} in account ${accountOfRecord(r)}`,
   dedupKey: (r, { principal }) => `${principal.id}|${principal.session ?? ""}|${bucketOf(r) ?? ""}|${hourOf(r)}`,
   context: (r) => ({ bucket: bucketOf(r), key: paramString(r, "key"), versionId: paramString(r, "versionId") }),
-  falsePositives: ["Scripts that purge old versions by hand instead of with a lifecycle rule; emptying a versioned bucket before deleting it."],
+  falsePositives: [
+    "Scripts purging old versions by hand; emptying a bucket before deleting it.",
+  ],
   runbook: {
     triage: [
-      "How many versions were deleted (occurrences, DeleteObject data events with a versionId by the principal) and do any versions of the objects remain?",
-      "Did the same principal delete objects, suspend versioning or upload a ransom note (s3.bucket-recovery-weakened, s3.ransom-note-uploaded)?",
+      "How many versions (occurrences), and do any remain?",
+      "Did the caller also suspend versioning or upload a ransom note?",
     ],
     contain: [
-      "Revoke the caller's credentials and deny s3:DeleteObjectVersion in the bucket policy while you investigate.",
-      "Restore from replicas or backups; protect critical buckets with S3 Object Lock.",
+      "Revoke the caller's credentials and deny s3:DeleteObjectVersion; restore from replicas or backups.",
     ],
   },
   references: {

@@ -40,7 +40,7 @@ export default defineRule<Settings, Reencryption>({
   title: "S3 objects re-encrypted with a key the owner does not hold",
   severity: "high",
   description:
-    "Objects were copied in S3 under a KMS key of another account or under a customer-provided key (SSE-C). The bucket owner cannot decrypt the copies; if the originals are deleted or overwritten, the data is held for ransom.",
+    "S3 objects were copied under another account's KMS key or a caller-supplied key (SSE-C): the owner cannot decrypt them, the pattern of S3 ransomware.",
   eventSources: ["s3.amazonaws.com"],
   eventNames: ["CopyObject"],
   match: (r, { settings }) => reencryption(r, settings),
@@ -57,18 +57,16 @@ export default defineRule<Settings, Reencryption>({
     keyAccount: m.keyAccount,
   }),
   falsePositives: [
-    "Applications that use SSE-C on purpose (rare; AWS disables SSE-C on new buckets by default).",
-    "A central KMS key account in your organization (add it to trustedKeyAccounts).",
+    "Applications using SSE-C on purpose; a central key account (trustedKeyAccounts).",
   ],
   runbook: {
     triage: [
-      "How many objects were rewritten (occurrences, and CopyObject data events by the principal), and were originals deleted or overwritten?",
-      "Who owns the KMS key's account? Is SSE-C used by any application on this bucket?",
-      "Is versioning on, so earlier versions survive (s3api list-object-versions)?",
+      "How many objects (occurrences), and were originals deleted or overwritten?",
+      "Whose is the key's account? Is versioning on?",
     ],
     contain: [
-      "Revoke the caller's credentials at once and deny s3:PutObject with SSE-C (s3:x-amz-server-side-encryption-customer-algorithm) in the bucket policy.",
-      "Restore previous object versions; turn versioning on if it is off.",
+      "Revoke the caller's credentials; deny SSE-C writes in the bucket policy.",
+      "Restore previous object versions.",
     ],
   },
   references: {

@@ -34,7 +34,7 @@ export default defineRule<Settings, string>({
   title: "Ransom note uploaded to S3",
   severity: "high",
   description:
-    "An object was uploaded whose name reads like a ransom note (\"HOW_TO_DECRYPT_FILES.txt\"). Ransomware leaves such notes next to the data it encrypted or deleted.",
+    "An object named like a ransom note (\"HOW_TO_DECRYPT_FILES.txt\") was uploaded: ransomware leaves one next to the data it encrypted or deleted.",
   eventSources: ["s3.amazonaws.com"],
   eventNames: ["PutObject"],
   match: (r, { settings }) => firstMatchingPattern(settings.notePatterns, fileName(r)),
@@ -42,16 +42,16 @@ export default defineRule<Settings, string>({
     `${actor(principal)} uploaded ${fileName(r)} to bucket ${paramString(r, "bucketName") ?? "(unknown)"} in account ${accountOfRecord(r)}, a file name ransomware uses for its note`,
   dedupKey: (r, { principal }) => `${principal.id}|${paramString(r, "bucketName") ?? ""}|${hourOf(r)}`,
   context: (r, _c, pattern) => ({ bucket: paramString(r, "bucketName"), key: paramString(r, "key"), matchedPattern: pattern }),
-  falsePositives: ["Security training material or incident-response exercises that upload sample notes."],
+  falsePositives: [
+    "Training material or exercises that upload sample notes.",
+  ],
   runbook: {
     triage: [
-      "Read the note (it names the attacker's demands and often what was taken).",
-      "Which objects of the bucket were deleted, overwritten or re-encrypted in the hours before (data events by the same principal)?",
-      "Which credentials were used, and from where? Find how they were obtained.",
+      "Read the note; which objects were deleted, overwritten or re-encrypted before?",
+      "Which credentials were used, from where?",
     ],
     contain: [
-      "Revoke the credentials at once (deactivate keys, revoke role sessions) and deny writes to the bucket while you investigate.",
-      "Restore from object versions, replicas or backups; do not delete the note before it is preserved as evidence.",
+      "Revoke the credentials and deny writes to the bucket; restore from versions, replicas or backups; keep the note as evidence.",
     ],
   },
   references: {

@@ -36,7 +36,7 @@ export default defineRule<undefined, Change>({
   severity: "medium",
   status: "experimental",
   description:
-    "A lifecycle configuration was attached to a SageMaker notebook instance, or its scripts were replaced. The scripts run as root at every start of the notebook with its execution role: a way to run code and take the role's credentials.",
+    "A lifecycle configuration was attached to a SageMaker notebook or its scripts replaced: they run as root at every start, with the notebook's role.",
   eventSources: ["sagemaker.amazonaws.com"],
   eventNames: ["UpdateNotebookInstance", "UpdateNotebookInstanceLifecycleConfig", "CreateNotebookInstanceLifecycleConfig"],
   match: (r) => change(r),
@@ -47,15 +47,16 @@ export default defineRule<undefined, Change>({
     notebookInstance: paramString(r, "notebookInstanceName"),
     lifecycleConfig: paramString(r, "lifecycleConfigName") ?? paramString(r, "notebookInstanceLifecycleConfigName"),
   }),
-  falsePositives: ["Data-science platform teams rolling out standard notebook setup scripts."],
+  falsePositives: [
+    "Platform teams rolling out standard notebook setup scripts.",
+  ],
   runbook: {
     triage: [
-      "Read the scripts (sagemaker describe-notebook-instance-lifecycle-config; OnStart/OnCreate are base64): do they download or send anything?",
-      "What can the notebook's execution role reach?",
+      "Read the scripts (describe-notebook-instance-lifecycle-config): do they download or send anything?",
+      "What can the execution role reach?",
     ],
     contain: [
-      "Detach the configuration (update-notebook-instance --disassociate-lifecycle-config) and stop the notebook.",
-      "Rotate anything the execution role could read if the script ran; revoke the caller's credentials if not expected.",
+      "Detach the configuration and stop the notebook; rotate what the role could read; revoke the caller's credentials.",
     ],
   },
   references: {

@@ -26,21 +26,21 @@ export default defineRule({
   severity: "medium",
   status: "experimental",
   description:
-    "A BatchGetSecretValue call named no secrets and used no selecting filter, so it returned every secret the caller may read. Applications ask for their own secrets; this is what a credential dump looks like.",
+    "A BatchGetSecretValue named no secrets and no selecting filter, returning every secret the caller may read: what a credential dump looks like.",
   eventSources: ["secretsmanager.amazonaws.com"],
   eventNames: ["BatchGetSecretValue"],
   match: (r) => requestsEverything(r),
   summary: (r, { principal }) => `${actor(principal)} asked Secrets Manager for every secret it can read in one call in account ${accountOfRecord(r)} (${r.awsRegion ?? "unknown region"})`,
   context: (r) => ({ filters: asList(dig(r.requestParameters, "filters")).slice(0, 10), region: r.awsRegion }),
-  falsePositives: ["Secret-sync tools configured to copy every secret (external-secrets operators, migration scripts)."],
+  falsePositives: [
+    "Secret-sync tools set to copy every secret.",
+  ],
   runbook: {
     triage: [
-      "Is the caller a secret-sync tool? Check the principal and the user agent.",
-      "Which secrets could the caller read (its policies), and were they used from elsewhere afterwards?",
+      "Is the caller a sync tool (principal, user agent)? Which secrets could it read?",
     ],
     contain: [
-      "Rotate the secrets the caller could read, starting with database and third-party credentials.",
-      "Revoke the caller's credentials if not expected; scope secretsmanager:BatchGetSecretValue and GetSecretValue to named secrets.",
+      "Rotate readable secrets, databases and third-party keys first; revoke the caller's credentials if not expected.",
     ],
   },
   references: {

@@ -22,7 +22,7 @@ export default defineRule({
   severity: "low",
   status: "experimental",
   description:
-    "Someone asked Amazon SES how much mail the account may send, whether sending is enabled or which sender identities are verified. Attackers with stolen keys check exactly this before abusing SES for spam or phishing; the SES console does it too.",
+    "SES quota, sending status or verified identities were checked: the first calls made with a leaked key before it sends spam or phishing. The SES console makes them too.",
   eventSources: ["ses.amazonaws.com"],
   eventNames: Object.keys(WHAT),
   match: (r) => !calledByAwsService(r),
@@ -31,19 +31,15 @@ export default defineRule({
   dedupKey: (r, { principal }) => `${principal.id}|${principal.session ?? ""}|${accountOfRecord(r)}|${r.awsRegion ?? ""}|${r.eventTime.slice(0, 10)}`,
   context: (r) => ({ call: r.eventName, region: r.awsRegion, userAgent: r.userAgent ?? undefined }),
   falsePositives: [
-    "People opening the SES console (account dashboard, verified identities page).",
-    "Monitoring integrations that poll the send quota (Datadog, CloudWatch agents using the SES API).",
+    "People opening the SES console; monitoring that polls the send quota.",
   ],
   runbook: {
     triage: [
-      "Is the caller someone who works with SES? Check the principal, the source IP and the user agent (CLI, SDK, scripts like pacu or enumerate-iam).",
-      "Look for the next steps of SES abuse by the same principal: VerifyEmailIdentity, UpdateAccountSendingEnabled, CreateEmailIdentity, SendEmail/SendRawEmail volume, a production-access request.",
-      "If the caller is an IAM user key, check where else the key was used in the last days (new regions, new source IPs).",
+      "Does the caller work with SES (principal, source IP, user agent)?",
+      "Did it go on to VerifyEmailIdentity, UpdateAccountSendingEnabled or SendEmail?",
     ],
     contain: [
-      "If the key is not expected to use SES, deactivate it (iam update-access-key --status Inactive) and rotate it.",
-      "Pause sending while you investigate: ses put-account-sending-attributes --no-sending-enabled (SES v2) in the affected regions.",
-      "Remove sender identities that were added without a change request.",
+      "Deactivate an unexpected key; pause sending (sesv2 put-account-sending-attributes --no-sending-enabled); remove unapproved identities.",
     ],
   },
   references: {

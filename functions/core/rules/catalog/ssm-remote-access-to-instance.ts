@@ -63,7 +63,7 @@ export default defineRule<Settings, Access>({
   severity: "low",
   status: "experimental",
   description:
-    "Someone ran shell commands on instances with SSM Run Command, or opened a Session Manager session on an instance. Either gives the caller a shell with the instance's role credentials; attackers use it to move onto instances and steal those credentials.",
+    "Shell commands were run on instances with SSM Run Command, or a Session Manager session was opened: either gives a shell with the instance role's credentials.",
   eventSources: ["ssm.amazonaws.com"],
   eventNames: ["SendCommand", "StartSession"],
   match: (r, { settings }) => access(r, settings),
@@ -81,19 +81,16 @@ export default defineRule<Settings, Access>({
     sessionId: paramString(r, "sessionId") ?? dig(r.responseElements, "sessionId"),
   }),
   falsePositives: [
-    "Administrators using Run Command, or Session Manager with IAM user keys or a non-Identity-Center role, for maintenance.",
-    "Automation that runs shell documents (State Manager associations run as the SSM service and are not reported).",
+    "Administrators using Run Command, or Session Manager with IAM user keys or non-Identity-Center roles.",
   ],
   runbook: {
     triage: [
-      "Is the caller an administrator of these instances? Check the principal, source IP and user agent.",
-      "Read what was run: ssm get-command-invocation (output and the command's parameters), or the session log in S3/CloudWatch if session logging is on.",
-      "Look for instance credentials used from outside the instance afterwards (calls by the instance role from unusual addresses).",
+      "Is the caller an administrator of these instances (principal, source IP, user agent)?",
+      "What ran: ssm get-command-invocation, or the session log if session logging is on.",
     ],
     contain: [
-      "Terminate open sessions (ssm terminate-session) and cancel running commands (ssm cancel-command).",
-      "Restrict ssm:SendCommand and ssm:StartSession with conditions on instance tags and documents; revoke the caller's credentials if not expected.",
-      "Rotate the role credentials of reached instances by restarting them or detaching and reattaching the instance profile.",
+      "Terminate sessions and cancel commands; revoke the caller's credentials if not expected.",
+      "Rotate the reached instances' role credentials; limit ssm:SendCommand/StartSession by tag and document.",
     ],
   },
   references: {

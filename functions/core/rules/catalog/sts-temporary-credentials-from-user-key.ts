@@ -29,7 +29,7 @@ export default defineRule<undefined, Issue>({
   severity: "medium",
   status: "experimental",
   description:
-    "An IAM user's access key was used to mint temporary credentials: a federation token, or a session token without MFA. Such credentials keep working after the key is deactivated, so attackers make them first to keep access.",
+    "An IAM user's key minted temporary credentials (a federation token, or a session token without MFA); they keep working after the key is deactivated.",
   eventSources: ["sts.amazonaws.com"],
   eventNames: ["GetFederationToken", "GetSessionToken"],
   match: (r) => issue(r),
@@ -45,17 +45,15 @@ export default defineRule<undefined, Issue>({
     hasSessionPolicy: r.requestParameters?.policy !== undefined || r.requestParameters?.policyArns !== undefined,
   }),
   falsePositives: [
-    "Old tools or brokers that hand out federation tokens to users.",
-    "Scripts that call GetSessionToken without MFA to get short-lived credentials (low).",
+    "Old brokers handing out federation tokens; scripts calling GetSessionToken without MFA (low).",
   ],
   runbook: {
     triage: [
-      "Does this IAM user normally mint credentials? Check its earlier GetFederationToken/GetSessionToken calls and the user agent.",
-      "Where did the call come from (source IP, region), and what did the issued key (context.issuedKeyId) do afterwards?",
+      "Does this user normally mint credentials (earlier calls, user agent)?",
+      "What did the issued key (context.issuedKeyId) do afterwards?",
     ],
     contain: [
-      "Deactivating the user's key does not end the issued credentials: attach a deny-all inline policy to the user (it applies to federation and session credentials), or use the IAM console's revoke of active sessions where applicable.",
-      "Then rotate the user's keys and investigate how the key was obtained.",
+      "Attach a deny-all inline policy to the user (it binds issued credentials too), then rotate its keys.",
     ],
   },
   references: {

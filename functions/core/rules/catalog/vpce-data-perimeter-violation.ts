@@ -66,7 +66,7 @@ export default defineRule<Settings, Violation>({
   severity: "medium",
   status: "experimental",
   description:
-    "A call through a VPC endpoint was refused by the endpoint policy, used credentials of an account that does not own the endpoint, or reached S3 through the endpoint from a public address. From inside your network, that is how data is moved to an outside account or how stolen credentials are tried.",
+    "A call through a VPC endpoint was refused by its policy, used another account's credentials, or reached S3 from a public address: how data leaves for an outside account.",
   eventSources: ["*"],
   eventNames: "*",
   eventTypes: ["AwsVpceEvent"],
@@ -84,18 +84,17 @@ export default defineRule<Settings, Violation>({
     call: `${r.eventSource}:${r.eventName}`,
   }),
   falsePositives: [
-    "Other accounts of your organization reaching shared resources through a central endpoint (list them in trustedAccounts).",
-    "A new endpoint policy that is stricter than the workloads behind it (a burst of denials right after a policy change).",
+    "Your organization's accounts using a shared endpoint (list them in trustedAccounts).",
+    "Denials right after a stricter endpoint policy.",
   ],
   runbook: {
     triage: [
-      "Which workload made the call? Map the private source address to an instance, task or function in the VPC of the endpoint.",
-      "For foreign credentials: whose account is it, and what resource did the call name (bucket, key, secret)? An unknown account receiving data is exfiltration until proven otherwise.",
-      "For denials: was the endpoint policy just changed? If not, the denied calls show what someone tried to reach.",
+      "Which workload made the call (map the private source address)?",
+      "Whose is the foreign account, and which bucket, key or secret did the call name?",
     ],
     contain: [
-      "Isolate the workload that made the call (security group with no egress, or stop it) and rotate the credentials it holds.",
-      "Tighten the endpoint policy to your organization (aws:PrincipalOrgID and aws:ResourceOrgID conditions).",
+      "Isolate the workload and rotate its credentials.",
+      "Limit the endpoint policy to your organization (aws:PrincipalOrgID, aws:ResourceOrgID).",
     ],
   },
   references: {

@@ -18,20 +18,23 @@ export default defineRule({
   title: "WAF web ACL removed from a resource",
   severity: "medium",
   description:
-    "A WAF web ACL was disassociated from a load balancer, API or user pool. The resource no longer gets the WAF's protection (rate limits, managed rule sets, IP blocks) until an ACL is associated again.",
+    "A WAF web ACL was removed from a load balancer, API or user pool, which loses the WAF's rate limits, managed rules and IP blocks.",
   eventSources: ["wafv2.amazonaws.com", "waf-regional.amazonaws.com"],
   eventNames: ["DisassociateWebACL"],
   match: () => true,
   severityFor: (r) => (calledByAwsService(r) ? "low" : "medium"),
   summary: (r, { principal }) => `${actor(principal)} removed the WAF web ACL from ${resourceOf(r) ?? "(unknown resource)"} in account ${accountOfRecord(r)}`,
   context: (r) => ({ resourceArn: resourceOf(r) }),
-  falsePositives: ["Infrastructure code replacing one web ACL with another (look for an AssociateWebACL right after)."],
+  falsePositives: [
+    "Infrastructure code replacing one web ACL with another (an AssociateWebACL follows).",
+  ],
   runbook: {
     triage: [
-      "Was a new web ACL associated with the resource right after (AssociateWebACL)? If yes, compare the two ACLs.",
-      "Is there a change request? What traffic reached the resource while it was unprotected (WAF and load balancer logs)?",
+      "Was another ACL associated right after? Is there a change request?",
     ],
-    contain: ["Associate the web ACL again (wafv2 associate-web-acl) and revoke the caller's credentials if it was not planned."],
+    contain: [
+      "Associate the web ACL again; revoke the caller's credentials if not planned.",
+    ],
   },
   references: {
     mitre: ["T1562.007"],
