@@ -40,7 +40,7 @@ export default defineRule<Settings>({
     userAgent: r.userAgent ?? undefined,
   }),
   falsePositives: [
-    "Developers deploying to their own sandbox; incident hotfixes (trustedPrincipals).",
+    "Developers deploying to their own sandbox; incident hotfixes; CI that deploys with an IAM user's key (list those in trustedPrincipals).",
   ],
   runbook: {
     triage: [
