@@ -48,8 +48,8 @@ export class RuleEngine {
   private readonly cache = new Map<string, AnyRule[]>();
   /** Rules declared for every event source (`eventSources: ["*"]`). */
   private readonly anySource: AnyRule[] = [];
-  /** Candidate lists that hold a rule with `identityTypes` (filtered per record). */
-  private readonly needsIdentityFilter = new WeakSet<AnyRule[]>();
+  /** Candidate lists that hold a rule with `identityTypes` or `eventTypes` (filtered per record). */
+  private readonly needsRawFilter = new WeakSet<AnyRule[]>();
   private readonly settings = new Map<string, unknown>();
   private readonly minRank: number;
   /** Count of exceptions thrown per rule id, with the first message. */
@@ -94,7 +94,7 @@ export class RuleEngine {
       const entry = this.bySource.get(eventSource);
       list = entry ? [...(entry.byName.get(eventName) ?? []), ...entry.anyName] : [];
       for (const r of this.anySource) if (r.eventNames === "*" || r.eventNames.includes(eventName)) list.push(r);
-      if (list.some((r) => r.identityTypes)) this.needsIdentityFilter.add(list);
+      if (list.some((r) => r.identityTypes || r.eventTypes)) this.needsRawFilter.add(list);
       this.cache.set(key, list);
     }
     return list;
@@ -107,9 +107,12 @@ export class RuleEngine {
   evaluate(raw: { eventSource: string; eventName: string }): Evaluation {
     let candidates = this.candidates(raw.eventSource, raw.eventName);
     if (candidates.length === 0) return NO_FINDINGS;
-    if (this.needsIdentityFilter.has(candidates)) {
+    if (this.needsRawFilter.has(candidates)) {
       const type = rawIdentityType(raw);
-      candidates = candidates.filter((r) => !r.identityTypes || (type !== undefined && r.identityTypes.includes(type)));
+      const eventType = rawEventType(raw);
+      candidates = candidates.filter((r) =>
+        (!r.identityTypes || (type !== undefined && r.identityTypes.includes(type))) &&
+        (!r.eventTypes || (eventType !== undefined && r.eventTypes.includes(eventType))));
       if (candidates.length === 0) return NO_FINDINGS;
     }
     const parsed = parseRecord(raw);
@@ -141,6 +144,12 @@ export class RuleEngine {
 function rawIdentityType(raw: object): string | undefined {
   const ui = (raw as { userIdentity?: unknown }).userIdentity;
   const t = ui && typeof ui === "object" ? (ui as { type?: unknown }).type : undefined;
+  return typeof t === "string" ? t : undefined;
+}
+
+/** `eventType` of a raw (not yet validated) record, when it is a string. */
+function rawEventType(raw: object): string | undefined {
+  const t = (raw as { eventType?: unknown }).eventType;
   return typeof t === "string" ? t : undefined;
 }
 

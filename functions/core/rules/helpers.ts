@@ -263,8 +263,11 @@ export function trailArnOf(r: CloudTrailRecord): string | undefined {
   return `arn:${partition}:cloudtrail:${r.awsRegion ?? "unknown"}:${accountOfRecord(r)}:trail/${name}`;
 }
 
-/** A rule setting: a non-empty list of case-insensitive regular expressions, each checked to compile. */
-export function patternListSchema() {
+/**
+ * A rule setting: a list of case-insensitive regular expressions, each checked to compile; non-empty
+ * unless `minItems` is 0 (e.g. an allow-list that is empty by default).
+ */
+export function patternListSchema(minItems = 1) {
   return z
     .array(
       z.string().min(1).superRefine((p, ctx) => {
@@ -272,7 +275,7 @@ export function patternListSchema() {
         if (problem) ctx.addIssue({ code: "custom", message: `"${p}" is ${problem}` });
       }),
     )
-    .min(1);
+    .min(minItems);
 }
 
 const compiledPatterns = new WeakMap<readonly string[], RegExp[]>();

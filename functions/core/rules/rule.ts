@@ -54,7 +54,7 @@ export interface Rule<S = undefined, M = true> {
   description: string;
   /**
    * eventSources this rule can match (the engine never runs it on others). `["*"]` means every source
-   * and is only sensible with `identityTypes`, which keeps such a rule away from most records.
+   * and is only sensible with `identityTypes` or `eventTypes`, which keep such a rule away from most records.
    */
   eventSources: readonly string[];
   /** eventNames this rule can match, or "*" for any name of those sources. */
@@ -64,6 +64,12 @@ export interface Rule<S = undefined, M = true> {
    * record before validation, so e.g. a rule about the root user can look at every event source cheaply.
    */
   identityTypes?: readonly string[];
+  /**
+   * When set, only records whose `eventType` is one of these (e.g. `AwsVpceEvent`, the network activity
+   * events of VPC endpoints) reach `match`. Checked on the raw record before validation, like
+   * `identityTypes`, so a rule on every source stays cheap.
+   */
+  eventTypes?: readonly string[];
   /** By default only successful calls (no `errorCode`) reach `match`. */
   includeFailedCalls?: boolean;
   match(record: CloudTrailRecord, ctx: RuleContext<S>): MatchResult<M> | boolean;

@@ -9,12 +9,14 @@ import organizationsLeaveAttempt from "../../core/rules/catalog/organizations-le
 import resourcePolicyMadePublic from "../../core/rules/catalog/resource-policy-made-public";
 import s3BucketMadePublic from "../../core/rules/catalog/s3-bucket-made-public";
 import s3BucketProtectionDisabled from "../../core/rules/catalog/s3-bucket-protection-disabled";
+import s3BucketPolicyGrantsForeignAccount from "../../core/rules/catalog/s3-bucket-policy-grants-foreign-account";
 import s3LogBucketLifecycleShortened from "../../core/rules/catalog/s3-log-bucket-lifecycle-shortened";
 import vpceSensitiveApiCall from "../../core/rules/catalog/vpce-sensitive-api-call";
 
 /**
  * The catalog rules that can fire on an event the guard's EventBridge patterns deliver (the calls
- * of `guardedCalls()`, by any identity). The guard evaluates only these, so its bundle leaves the
+ * of `guardedCalls()`, by any identity, all of them API calls: rules limited to other event types,
+ * such as VPC endpoint network activity, cannot). The guard evaluates only these, so its bundle leaves the
  * rest of the catalog out; the log analyzer runs the whole catalog on the same events from the log
  * files. `test/handlers/trail-guard/guard-rules.test.ts` fails when a catalog rule that could fire
  * on a guarded call is missing here.
@@ -30,6 +32,7 @@ export const guardRules: readonly AnyRule[] = [
   resourcePolicyMadePublic,
   s3BucketMadePublic,
   s3BucketProtectionDisabled,
+  s3BucketPolicyGrantsForeignAccount,
   s3LogBucketLifecycleShortened,
   vpceSensitiveApiCall,
 ];

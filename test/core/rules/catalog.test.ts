@@ -59,8 +59,8 @@ describe("the rule catalog", () => {
     expect(rule.description.length).toBeGreaterThan(40);
     expect(rule.eventSources.length).toBeGreaterThan(0);
     for (const s of rule.eventSources) expect(s === "*" || /^[a-z0-9-]+\.amazonaws\.com$/.test(s)).toBe(true);
-    // A rule on every source must be narrowed by identity type, or it would validate every record.
-    if (rule.eventSources.includes("*")) expect(rule.identityTypes?.length).toBeGreaterThan(0);
+    // A rule on every source must be narrowed by identity or event type, or it would validate every record.
+    if (rule.eventSources.includes("*")) expect((rule.identityTypes?.length ?? 0) + (rule.eventTypes?.length ?? 0)).toBeGreaterThan(0);
     if (rule.eventNames !== "*") {
       expect(rule.eventNames.length).toBeGreaterThan(0);
       for (const n of rule.eventNames) expect(n).toMatch(/^[A-Z][A-Za-z0-9]+$/);

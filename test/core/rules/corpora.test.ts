@@ -85,8 +85,8 @@ describe("scanning outside CloudTrail corpora with the whole catalog", () => {
       "iam.access-key-created high CreateAccessKey",
       "iam.admin-policy-attached high AttachUserPolicy",
     ]));
-    // The attacker's last step, RunInstances as the new IAM user, is not a single-event finding.
-    expect(f.some((x) => x.endsWith(" RunInstances"))).toBe(false);
+    // The attacker's last step, a GPU instance (p2.8xlarge) launched as the new IAM user.
+    expect(f.filter((x) => x.endsWith(" RunInstances"))).toEqual(["ec2.unusual-instance-launched medium RunInstances"]);
   });
 
   it("finds the Stratus detonations in the zmallen files, including the record salvaged from the broken one", () => {

@@ -116,4 +116,40 @@ export const PANTHER_DISAGREEMENTS: readonly PantherDisagreement[] = [
     ours: true,
     reason: "Same as 'IAM Entity Created Automatically': a CreateUser through CloudFormation, quiet for iam.entity-created-outside-iac, reported (low) by iam.user-created like every new IAM user.",
   },
+  {
+    rule_id: "AWS.Lambda.UpdateFunctionCode",
+    test_name: "AssumedRole Updates Lambda Code (Normal CI/CD)",
+    ours: true,
+    reason: "The call's user agent is console.amazonaws.com: a person in the AWS console, not a pipeline, whatever the role is called. lambda.code-updated-by-hand counts console calls as by hand; pipelines (GitHub Actions, CloudFormation) stay quiet.",
+  },
+  {
+    rule_id: "AWS.Lambda.UpdateFunctionCode",
+    test_name: "AssumedRole Updates Lambda Code v2 (Normal CI/CD)",
+    ours: true,
+    reason: "Same as 'AssumedRole Updates Lambda Code (Normal CI/CD)': the console user agent means a person replaced the code by hand.",
+  },
+  {
+    rule_id: "AWS.Lambda.UpdateFunctionConfiguration",
+    test_name: "AssumedRole Updates Lambda Configuration with Layers (Normal CI/CD)",
+    ours: true,
+    reason: "The user agent is console.amazonaws.com, so a person attached the layers by hand in the console; lambda.layer-added reports that (medium). A pipeline role attaching its own account's layers stays quiet.",
+  },
+  {
+    rule_id: "AWS.SecretsManager.BatchRetrieveSecretsCatchAll",
+    test_name: "BatchGetSecretValue Catch-All",
+    ours: false,
+    reason: "Panther's test event has no eventTime or userIdentity, so trailwatch does not read it as a CloudTrail record and it never reaches a rule. The same request in a real record fires secretsmanager.all-secrets-requested (see its examples).",
+  },
+  {
+    rule_id: "AWS.SSM.DistributedCommand",
+    test_name: "Single Command Send, No Cached IDs",
+    ours: true,
+    reason: "Panther counts instances per actor in a cache and stays quiet below three. ssm.remote-access-to-instance reports every shell command sent to instances at low severity (one alert per caller and hour), so one instance is enough; the event is identical to Panther's positive 'Single Command Send, Many Cached IDs' apart from the mocked cache.",
+  },
+  {
+    rule_id: "AWS.CloudTrail.VPCE.AccessDenied",
+    test_name: "VPC Endpoint Event Without Error",
+    ours: true,
+    reason: "The call succeeded, but with credentials of account 111111111111 through an endpoint of account 222222222222. vpce.data-perimeter-violation reports foreign credentials used through an endpoint (Panther reports that under AWS.CloudTrail.VPCE.ExternalPrincipal), so it fires here too.",
+  },
 ];

@@ -33,6 +33,26 @@ describe("the engine and rules that watch every event source", () => {
     // Assess
     expect(seen).toEqual(["A", "C"]);
   });
+
+  it("runs a rule declared for every source only on records of its event types", () => {
+    // Prepare
+    const seen: string[] = [];
+    const rule = defineRule({
+      id: "t.vpce", title: "t", severity: "low", description: "t", eventSources: ["*"], eventNames: "*", eventTypes: ["AwsVpceEvent"],
+      match: (r) => { seen.push(r.eventName); return true; }, summary: () => "s", references: {},
+    });
+    const engine = new RuleEngine([rule]);
+    const evaluate = (r: Record<string, unknown>) =>
+      engine.evaluate({ eventTime: "2026-10-14T09:00:00Z", eventSource: "s3.amazonaws.com", ...r } as unknown as { eventSource: string; eventName: string });
+    // Act
+    evaluate({ eventName: "A", eventType: "AwsVpceEvent" });
+    evaluate({ eventName: "B", eventType: "AwsApiCall" });
+    evaluate({ eventName: "C" });
+    evaluate({ eventSource: "kms.amazonaws.com", eventName: "D", eventType: "AwsVpceEvent" });
+    evaluate({ eventName: "E", eventType: 7 });
+    // Assess
+    expect(seen).toEqual(["A", "D"]);
+  });
 });
 
 describe("what the alerts carry", () => {

@@ -4,6 +4,7 @@ import accountContactDetailsAccessed from "./account-contact-details-accessed";
 import accountRegionEnabled from "./account-region-enabled";
 import awsAttackToolUserAgent from "./aws-attack-tool-user-agent";
 import bedrockSafeguardsChanged from "./bedrock-safeguards-changed";
+import bedrockModelAccessEnabled from "./bedrock-model-access-enabled";
 import cloudtrailEventDataStoreDeleted from "./cloudtrail-event-data-store-deleted";
 import cloudtrailLoggingStopped from "./cloudtrail-logging-stopped";
 import cloudtrailTamperDenied from "./cloudtrail-tamper-denied";
@@ -17,10 +18,16 @@ import ec2AmiShared from "./ec2-ami-shared";
 import ec2EbsDefaultEncryptionDisabled from "./ec2-ebs-default-encryption-disabled";
 import ec2FlowLogsDeleted from "./ec2-flow-logs-deleted";
 import ec2InstanceExported from "./ec2-instance-exported";
+import ec2ImageExportedOrChanged from "./ec2-image-exported-or-changed";
+import ec2InstanceSecretsRead from "./ec2-instance-secrets-read";
 import ec2NetworkAclOpened from "./ec2-network-acl-opened";
+import ec2NetworkPathChanged from "./ec2-network-path-changed";
 import ec2SecurityGroupOpenToWorld from "./ec2-security-group-open-to-world";
 import ec2SnapshotShared from "./ec2-snapshot-shared";
 import ec2SshKeyAdded from "./ec2-ssh-key-added";
+import ec2SshKeyPushedToInstance from "./ec2-ssh-key-pushed-to-instance";
+import ec2TrafficMirroringChanged from "./ec2-traffic-mirroring-changed";
+import ec2UnusualInstanceLaunched from "./ec2-unusual-instance-launched";
 import ec2UserDataModified from "./ec2-user-data-modified";
 import ecsTaskReadsCredentialEndpoint from "./ecs-task-reads-credential-endpoint";
 import efsFileSystemDeleted from "./efs-file-system-deleted";
@@ -44,16 +51,28 @@ import iamUserAddedToAdminGroup from "./iam-user-added-to-admin-group";
 import iamUserCreated from "./iam-user-created";
 import kmsKeyDeletionScheduled from "./kms-key-deletion-scheduled";
 import kmsKeyMaterialImported from "./kms-key-material-imported";
+import lambdaCodeUpdatedByHand from "./lambda-code-updated-by-hand";
 import lambdaFunctionMadePublic from "./lambda-function-made-public";
+import lambdaLayerAdded from "./lambda-layer-added";
 import logsLoggingRemoved from "./logs-logging-removed";
 import macieProtectionWeakened from "./macie-protection-weakened";
 import organizationsAccountCreated from "./organizations-account-created";
 import organizationsLeaveAttempt from "./organizations-leave-attempt";
 import rdsAuditLoggingStopped from "./rds-audit-logging-stopped";
 import rdsDbSecurityGroupChanged from "./rds-db-security-group-changed";
+import rdsDatabaseDeleted from "./rds-database-deleted";
+import rdsDatabaseRestarted from "./rds-database-restarted";
+import rdsIamRoleAdded from "./rds-iam-role-added";
 import rdsInstanceMadePublic from "./rds-instance-made-public";
+import rdsLogFileDownloaded from "./rds-log-file-downloaded";
+import rdsManualSnapshotCreated from "./rds-manual-snapshot-created";
+import rdsMasterPasswordReset from "./rds-master-password-reset";
+import rdsRecoveryWeakened from "./rds-recovery-weakened";
+import rdsSharedSnapshotsListed from "./rds-shared-snapshots-listed";
+import rdsSnapshotExported from "./rds-snapshot-exported";
 import rdsSnapshotShared from "./rds-snapshot-shared";
 import resourcePolicyMadePublic from "./resource-policy-made-public";
+import rolesanywhereTrustAnchorCreated from "./rolesanywhere-trust-anchor-created";
 import route53domainsDomainTransferEnabled from "./route53domains-domain-transfer-enabled";
 import route53resolverQueryLoggingDeleted from "./route53resolver-query-logging-deleted";
 import s3BucketDeleted from "./s3-bucket-deleted";
@@ -65,11 +84,24 @@ import securityhubFindingsSuppressed from "./securityhub-findings-suppressed";
 import securityhubHubDisabled from "./securityhub-hub-disabled";
 import sesSendingSettingsChanged from "./ses-sending-settings-changed";
 import signinConsoleLoginFailed from "./signin-console-login-failed";
+import s3BucketPolicyGrantsForeignAccount from "./s3-bucket-policy-grants-foreign-account";
+import s3BucketReplicationRemoved from "./s3-bucket-replication-removed";
+import s3ObjectCopiedToAnotherAccount from "./s3-object-copied-to-another-account";
+import s3ObjectVersionsDeleted from "./s3-object-versions-deleted";
+import s3ObjectsReencrypted from "./s3-objects-reencrypted";
+import s3RansomNoteUploaded from "./s3-ransom-note-uploaded";
+import sagemakerNotebookLifecycleConfigChanged from "./sagemaker-notebook-lifecycle-config-changed";
+import secretsmanagerAllSecretsRequested from "./secretsmanager-all-secrets-requested";
+import sesSendingEnumerated from "./ses-sending-enumerated";
 import signinConsoleLoginWithoutMfa from "./signin-console-login-without-mfa";
 import signinConsoleTokenMinted from "./signin-console-token-minted";
 import ssmPlaintextSecretParameter from "./ssm-plaintext-secret-parameter";
 import ssoIdentitySourceChanged from "./sso-identity-source-changed";
 import vpceSensitiveApiCall from "./vpce-sensitive-api-call";
+import ssmRemoteAccessToInstance from "./ssm-remote-access-to-instance";
+import stsTemporaryCredentialsFromUserKey from "./sts-temporary-credentials-from-user-key";
+import vpceDataPerimeterViolation from "./vpce-data-perimeter-violation";
+import wafWebAclDisassociated from "./waf-web-acl-disassociated";
 
 /**
  * The rule catalog, one file per rule. `test/core/rules/catalog.test.ts` fails when a file in this
@@ -82,6 +114,7 @@ export const catalog: readonly AnyRule[] = [
   accountRegionEnabled,
   awsAttackToolUserAgent,
   bedrockSafeguardsChanged,
+  bedrockModelAccessEnabled,
   cloudtrailEventDataStoreDeleted,
   cloudtrailLoggingStopped,
   cloudtrailTamperDenied,
@@ -95,10 +128,16 @@ export const catalog: readonly AnyRule[] = [
   ec2EbsDefaultEncryptionDisabled,
   ec2FlowLogsDeleted,
   ec2InstanceExported,
+  ec2ImageExportedOrChanged,
+  ec2InstanceSecretsRead,
   ec2NetworkAclOpened,
+  ec2NetworkPathChanged,
   ec2SecurityGroupOpenToWorld,
   ec2SnapshotShared,
   ec2SshKeyAdded,
+  ec2SshKeyPushedToInstance,
+  ec2TrafficMirroringChanged,
+  ec2UnusualInstanceLaunched,
   ec2UserDataModified,
   ecsTaskReadsCredentialEndpoint,
   efsFileSystemDeleted,
@@ -122,16 +161,28 @@ export const catalog: readonly AnyRule[] = [
   iamUserCreated,
   kmsKeyDeletionScheduled,
   kmsKeyMaterialImported,
+  lambdaCodeUpdatedByHand,
   lambdaFunctionMadePublic,
+  lambdaLayerAdded,
   logsLoggingRemoved,
   macieProtectionWeakened,
   organizationsAccountCreated,
   organizationsLeaveAttempt,
   rdsAuditLoggingStopped,
   rdsDbSecurityGroupChanged,
+  rdsDatabaseDeleted,
+  rdsDatabaseRestarted,
+  rdsIamRoleAdded,
   rdsInstanceMadePublic,
+  rdsLogFileDownloaded,
+  rdsManualSnapshotCreated,
+  rdsMasterPasswordReset,
+  rdsRecoveryWeakened,
+  rdsSharedSnapshotsListed,
+  rdsSnapshotExported,
   rdsSnapshotShared,
   resourcePolicyMadePublic,
+  rolesanywhereTrustAnchorCreated,
   route53domainsDomainTransferEnabled,
   route53resolverQueryLoggingDeleted,
   s3BucketDeleted,
@@ -143,9 +194,22 @@ export const catalog: readonly AnyRule[] = [
   securityhubHubDisabled,
   sesSendingSettingsChanged,
   signinConsoleLoginFailed,
+  s3BucketPolicyGrantsForeignAccount,
+  s3BucketReplicationRemoved,
+  s3ObjectCopiedToAnotherAccount,
+  s3ObjectVersionsDeleted,
+  s3ObjectsReencrypted,
+  s3RansomNoteUploaded,
+  sagemakerNotebookLifecycleConfigChanged,
+  secretsmanagerAllSecretsRequested,
+  sesSendingEnumerated,
   signinConsoleLoginWithoutMfa,
   signinConsoleTokenMinted,
   ssmPlaintextSecretParameter,
   ssoIdentitySourceChanged,
   vpceSensitiveApiCall,
+  ssmRemoteAccessToInstance,
+  stsTemporaryCredentialsFromUserKey,
+  vpceDataPerimeterViolation,
+  wafWebAclDisassociated,
 ];
