@@ -241,9 +241,10 @@ function boundRemediation(r: RemediationResult | null | undefined): RemediationR
   return { ...extra, action: text(r.action, FIELD_LIMITS.other), mode, status, detail: text(r.detail, FIELD_LIMITS.detail) };
 }
 
+/** References are technique ids (`T1562.008`, `aws.defense-evasion.cloudtrail-stop`): a few short strings. */
 function boundList(l: unknown): string[] | undefined {
   if (!Array.isArray(l)) return undefined;
-  return l.slice(0, 20).map((x) => text(x, FIELD_LIMITS.other));
+  return l.slice(0, 10).map((x) => text(x, 64));
 }
 
 const KNOWN = new Set(["id", "rule", "title", "severity", "account", "region", "principal", "principalType", "eventSource", "eventName", "eventTime", "eventId", "summary", "context", "remediation", "references", "occurrences", "lastEventTime"]);

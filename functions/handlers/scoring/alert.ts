@@ -1,12 +1,14 @@
 import { Logger } from "@aws-lambda-powertools/logger";
 import { S3Client } from "@aws-sdk/client-s3";
 import { SNSClient } from "@aws-sdk/client-sns";
+import { SQSClient } from "@aws-sdk/client-sqs";
 import { runFailedAlert, runSummaryAlert, summaryWorthSending, unusualActivityAlerts, type ScoreRunContext } from "../../core/scoring/alerts";
 import { parseScoresCsv } from "../../core/scoring/csv";
 import { DEFAULT_INSIGHT_THRESHOLD } from "../../core/scoring/threshold";
 import { getObjectText, putObjectText } from "../../adapters/aws/s3-day-reader";
 import { SnsAlertSink } from "../../adapters/aws/sns-alert-sink";
 import { classifyAwsError } from "../../adapters/aws/transient-error";
+import { SqsUndeliverableAlerts } from "../../adapters/aws/undeliverable-alerts";
 import { alertEnvSchema, parseEnv, type AlertEnv } from "./env";
 import type { AlertEvent, AlertOutcome } from "./events";
 import { runKeys } from "./keys";
@@ -14,6 +16,7 @@ import { runKeys } from "./keys";
 export interface AlertOverrides {
   s3?: S3Client;
   sns?: SNSClient;
+  sqs?: SQSClient;
   logger?: Logger;
   now?: () => Date;
 }
@@ -44,11 +47,17 @@ export function createAlertHandler(env: Record<string, string | undefined> = pro
   let cfg: AlertEnv | undefined;
   let s3: S3Client | undefined;
   let sns: SNSClient | undefined;
+  let undeliverable: SqsUndeliverableAlerts | undefined;
 
   async function publish(alerts: Parameters<SnsAlertSink["send"]>[0], email: boolean, c: AlertEnv): Promise<void> {
     sns ??= overrides.sns ?? new SNSClient({});
+    if (c.UNDELIVERABLE_QUEUE_URL) undeliverable ??= new SqsUndeliverableAlerts(overrides.sqs ?? new SQSClient({}), c.UNDELIVERABLE_QUEUE_URL);
     try {
-      await new SnsAlertSink(sns, c.ALERT_TOPIC_ARN, { email }).send(alerts);
+      await new SnsAlertSink(sns, c.ALERT_TOPIC_ARN, {
+        email,
+        ...(undeliverable ? { undeliverable } : {}),
+        onUndeliverable: ({ alert, reason }) => logger.error("alert could not be sent; put on the undeliverable-alerts queue", { alertId: alert.id, rule: alert.rule, reason }),
+      }).send(alerts);
     } catch (e) {
       throw classifyAwsError(e, `publishing ${alerts.length} alert(s) to ${c.ALERT_TOPIC_ARN}`);
     }

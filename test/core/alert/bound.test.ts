@@ -1,12 +1,8 @@
 import type { Alert } from "../../../functions/core/alert/alert";
+import { deepValue } from "../../support/hostile-values";
 import { boundAlert, boundContext, boundValue, clip, CONTEXT_LIMITS, FIELD_LIMITS, TRUNCATED_KEY, TRUNCATION_MARKER } from "../../../functions/core/alert/bound";
 
-/** A value nested `n` levels deep: [[[...]]] or {"a":{"a":...}}, built without recursion. */
-export function deep(n: number, kind: "array" | "object" = "array"): unknown {
-  let v: unknown = "bottom";
-  for (let i = 0; i < n; i++) v = kind === "array" ? [v] : { a: v };
-  return v;
-}
+const deep = deepValue;
 
 const jsonBytes = (v: unknown) => Buffer.byteLength(JSON.stringify(v));
 
@@ -116,7 +112,8 @@ describe("bounding alert values", () => {
     expect(a.eventName).toHaveLength(FIELD_LIMITS.other);
     expect(a.account).toHaveLength(FIELD_LIMITS.other);
     expect(a.remediation!.detail).toHaveLength(FIELD_LIMITS.detail);
-    expect(a.references!.mitre).toHaveLength(20);
+    expect(a.references!.mitre).toHaveLength(10);
+    expect(a.references!.mitre![0]).toHaveLength(64);
     expect(jsonBytes(a)).toBeLessThan(64 * 1024);
     expect(boundAlert(a)).toEqual(a);
   });
