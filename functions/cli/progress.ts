@@ -38,8 +38,9 @@ export function safeBar(options: Options, total: number, payload: Record<string,
   const bar = new SingleBar({ stream: process.stderr, hideCursor: true, clearOnComplete: true, ...options }, Presets.shades_classic);
   const escape = (extra?: Record<string, string | number>) =>
     extra && Object.fromEntries(Object.entries(extra).map(([k, v]) => [k, typeof v === "string" ? cell(v) : v]));
-  bar.start(total, 0, escape(payload));
+  // Handlers first: a Ctrl-C right after the cursor is hidden must already find them.
   const dispose = restoreOnSignal(() => bar.stop());
+  bar.start(total, 0, escape(payload));
   let stopped = false;
   return {
     update(done, extra) {
