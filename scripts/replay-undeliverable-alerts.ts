@@ -9,7 +9,7 @@ import { SNSClient } from "@aws-sdk/client-sns";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { Command, InvalidArgumentError } from "commander";
 import { SnsAlertSink } from "../functions/adapters/aws/sns-alert-sink";
-import { replayUndeliverableAlerts } from "../functions/adapters/aws/undeliverable-alerts";
+import { replayUndeliverableAlerts } from "../functions/adapters/aws/undeliverable-replay";
 import { visible } from "../functions/core/alert/escape";
 
 function positiveInt(v: string): number {

@@ -11,6 +11,7 @@ import { parseThreshold, ThresholdError } from "../../core/scoring/threshold";
 import { LocalLogSource } from "../../adapters/local/log-source";
 import { dayDirs, findRegionDirs } from "../../adapters/local/log-days";
 import { shortPrincipal } from "../format/table";
+import { terminalSafeJson } from "../output";
 import { cell, tableStyle } from "../terminal";
 import { EXIT_UNREADABLE, UsageError } from "./scan";
 
@@ -102,7 +103,7 @@ export async function scoreLocal(paths: string[], o: ScoreCommandOptions, out: {
   };
 
   if (o.format === "jsonl") {
-    for (const a of alerts) out.stdout.write(JSON.stringify(a) + "\n");
+    for (const a of alerts) out.stdout.write(terminalSafeJson(a) + "\n");
   } else {
     out.stdout.write(alerts.length > 0 ? scoreTable(alerts, (out.stdout as { columns?: number }).columns ?? 160) + "\n" : "Nothing above the threshold.\n");
   }
