@@ -8,6 +8,7 @@ import { HecAlertSink, type DeliveryReport, type HecSinkOptions } from "../../..
 import type { TokenSource } from "../../../functions/adapters/aws/secret-reference";
 import type { Alert } from "../../../functions/core/alert/alert";
 import { startHecServer, type LocalHec } from "../../support/hec-server";
+import { deepValue } from "../../support/hostile-values";
 
 const TOKEN = "11111111-2222-3333-4444-555555555555";
 const SETTINGS = { source: "trailwatch", sourcetype: "trailwatch:alert", index: "security" };
@@ -152,6 +153,12 @@ describe("HecAlertSink against a local HEC", () => {
       { key: "alert-1", reason: expect.stringMatching(/^HEC unavailable: HTTP 200: <html><title>Maintenance<\/title>.*\(not HEC's success answer \{"text":"Success","code":0\}: a proxy or maintenance page\? nothing counts as delivered\) \(after 3 attempts\)$/) },
     ]);
     expect(hec.accepted).toEqual([]);
+  });
+
+  it("delivers an alert whose context is 10,000 levels deep (cut at the depth limit) together with the others", async () => {
+    const report = await sink().deliver(items([alert(1, { context: { v: deepValue(10_000) } }), alert(2)]), soon());
+    expect(report.delivered).toEqual(["alert-1", "alert-2"]);
+    expect(JSON.stringify(hec.accepted[0]!.event)).toContain("[truncated: nested deeper than 8 levels]");
   });
 
   it("honours Retry-After on 429", async () => {
