@@ -11,6 +11,8 @@ import(pathToFileURL(require.resolve("tsx")).href)
     process.exitCode = code;
   })
   .catch((err) => {
-    process.stderr.write(`trailwatch: ${err && err.message ? err.message : String(err)}\n`);
+    // The message may quote a file name or a record: control and format characters are written out.
+    const text = String(err && err.message ? err.message : err).replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu, (c) => `\\u{${c.codePointAt(0).toString(16)}}`);
+    process.stderr.write(`trailwatch: ${text}\n`);
     process.exitCode = 1;
   });

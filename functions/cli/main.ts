@@ -1,17 +1,36 @@
 import { Command, Option, CommanderError } from "commander";
-import { OUTPUT_FORMATS, type OutputFormat } from "./output";
+import { describeIoError, isClosedPipe, OUTPUT_FORMATS, OutputError, type OutputFormat } from "./output";
 import { runScan, UsageError } from "./commands/scan";
+import { cell } from "./terminal";
+
+/** Set when writing to stdout failed for another reason than a closed pipe (e.g. `> /dev/full`). */
+let stdoutFailure: string | undefined;
+let stdoutGuarded = false;
+
+/**
+ * Keeps a failed write to stdout from crashing the process with a stack trace: a reader that went
+ * away (`| head -1`, EPIPE) ends the output quietly; any other failure is remembered and reported.
+ */
+function guardStdout(): void {
+  if (stdoutGuarded) return;
+  stdoutGuarded = true;
+  process.stdout.on("error", (e) => {
+    if (!isClosedPipe(e)) stdoutFailure ??= `cannot write to stdout: ${describeIoError(e)}`;
+  });
+}
 
 /**
  * The `trailwatch` command line. Returns the exit code instead of exiting, so tests can call it.
  */
 export async function main(argv: string[]): Promise<number> {
+  guardStdout();
+  stdoutFailure = undefined;
   let code = 0;
   const program = new Command()
     .name("trailwatch")
     .description("Watch AWS CloudTrail: detect dangerous and new activity in CloudTrail logs.")
     .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+    .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) });
 
   program
     .command("scan")
@@ -82,11 +101,17 @@ export async function main(argv: string[]): Promise<number> {
     await program.parseAsync(argv);
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 1;
-    if (e instanceof UsageError) {
+    // Usage and output errors are said in one line (their messages escape what came from outside).
+    if (e instanceof UsageError || e instanceof OutputError) {
       process.stderr.write(`trailwatch: ${e.message}\n`);
       return 1;
     }
+    if (isClosedPipe(e)) return code;
     throw e;
+  }
+  if (stdoutFailure) {
+    process.stderr.write(`trailwatch: ${cell(stdoutFailure)}\n`);
+    return 1;
   }
   return code;
 }

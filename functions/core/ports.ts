@@ -53,6 +53,21 @@ export interface AlertSink {
   send(alerts: Alert[]): Promise<void>;
 }
 
+/** An alert that could not be delivered, with why. */
+export interface UndeliverableAlert {
+  alert: Alert;
+  reason: string;
+}
+
+/**
+ * Where alerts go that a sink could not deliver for good (deployed: the undeliverable-alerts SQS
+ * queue, which has an alarm), so the other alerts go on and a person can replay these. `put` throws
+ * when it could not keep every one of them; the caller then fails and retries, so nothing is lost.
+ */
+export interface UndeliverableAlerts {
+  put(items: UndeliverableAlert[]): Promise<void>;
+}
+
 /** Carries out (or plans, in dry-run) the remediation attached to a finding. */
 export interface Remediator {
   apply(finding: Finding, mode: "dry-run" | "apply"): Promise<RemediationResult>;

@@ -6,6 +6,8 @@ import { DynamoIdempotencyStore } from "../adapters/aws/idempotency-store";
 import { LambdaHttpClient } from "../adapters/aws/lambda-http";
 import { LambdaRemediationRunner } from "../adapters/aws/remediation/lambda-runner";
 import { S3HttpClient } from "../adapters/aws/s3-http";
+import { SqsHttpClient } from "../adapters/aws/sqs-http";
+import { SqsUndeliverableAlerts } from "../adapters/aws/undeliverable-alerts";
 import { createLogAnalyzer, logAnalyzerConfig, type LogAnalyzerConfig, type LogAnalyzerDeps } from "./log-analyzer/index";
 import type * as LocalRunner from "./remediator/local-runner";
 import { alertSink, clientSettings, createLogger, createMetrics } from "./shared";
@@ -67,6 +69,8 @@ function fromEnvironment(env: Record<string, string | undefined>): ReturnType<ty
       ...(cfg.alertLedgerTable ? { ledgerTable: cfg.alertLedgerTable } : {}),
       dynamodb: () => dynamodb,
       onDuplicate: (a) => logger.info("alert already sent by the trail guard; left out", { alertId: a.id, rule: a.rule }),
+      ...(cfg.undeliverableQueueUrl ? { undeliverable: new SqsUndeliverableAlerts(new SqsHttpClient(settings), cfg.undeliverableQueueUrl) } : {}),
+      onUndeliverable: ({ alert, reason }) => logger.error("alert could not be sent; put on the undeliverable-alerts queue", { alertId: alert.id, rule: alert.rule, reason }),
     }),
     catalog,
     ruleSettings: cfg.ruleSettings,

@@ -3,6 +3,8 @@ import { SNSClient } from "@aws-sdk/client-sns";
 import type { Context } from "aws-lambda";
 import { RuleEngine } from "../core/rules/engine";
 import { DynamoDbHttpClient, type DynamoItemApi } from "../adapters/aws/dynamodb-http";
+import { SqsHttpClient, type SqsSendMessageBatchApi } from "../adapters/aws/sqs-http";
+import { SqsUndeliverableAlerts } from "../adapters/aws/undeliverable-alerts";
 import { alertSink } from "./shared/alert-sink";
 import { clientSettings } from "./shared/aws-clients";
 import { TrailControl } from "../adapters/aws/trail-status";
@@ -19,6 +21,7 @@ export interface TrailGuardOverrides {
   /** Clients (tests point them at local servers). */
   sns?: SNSClient;
   dynamodb?: DynamoItemApi;
+  sqs?: SqsSendMessageBatchApi;
 }
 
 /**
@@ -49,6 +52,8 @@ export function createTrailGuardHandler(env: Record<string, string | undefined> 
         ...(cfg.alertLedgerTable ? { ledgerTable: cfg.alertLedgerTable } : {}),
         dynamodb: () => overrides.dynamodb ?? new DynamoDbHttpClient(clientSettings()),
         onDuplicate: (a) => logger.info("alert already sent (by the log analyzer, or for an earlier delivery of this event); left out", { alertId: a.id, rule: a.rule }),
+        ...(cfg.undeliverableQueueUrl ? { undeliverable: new SqsUndeliverableAlerts(overrides.sqs ?? new SqsHttpClient(clientSettings()), cfg.undeliverableQueueUrl) } : {}),
+        onUndeliverable: ({ alert, reason }) => logger.error("alert could not be sent; put on the undeliverable-alerts queue", { alertId: alert.id, rule: alert.rule, reason }),
       }),
       // From FUNCTION_ROLE_ARN: recognising its own StartLogging needs no call to STS.
       self: async () => cfg.self,

@@ -1,6 +1,6 @@
 import type { Construct } from "constructs";
 import type { TerraformProvider } from "cdktf";
-import type { AlertLedgerRef } from "../../modules/alerting";
+import type { AlertLedgerRef, UndeliverableAlertsRef } from "../../modules/alerting";
 import { LogAnalyzer } from "../../modules/log-analyzer";
 import { OrgAnomaly } from "../../modules/org-anomaly";
 import { Scoring } from "../../modules/scoring";
@@ -12,6 +12,8 @@ export interface CapabilityContext {
   alertTopicArn: string;
   /** Alerts two capabilities may raise for one event go out once (trail guard and log analyzer). */
   alertLedger: AlertLedgerRef;
+  /** Where an alert the topic refuses for good goes (trail guard, log analyzer, scoring). */
+  undeliverableAlerts: UndeliverableAlertsRef;
   /** Aliased providers of the watched regions other than the home region, by region. */
   regionProviders: Record<string, TerraformProvider>;
 }
@@ -24,11 +26,11 @@ export interface CapabilityContext {
 export const CAPABILITIES: { [key: string]: (scope: Construct, cfg: DeploymentConfig, ctx: CapabilityContext) => Construct | undefined } = {
   trailGuard: (scope, cfg, ctx) => {
     const s = enabled(cfg, "trailGuard");
-    return s && new TrailGuard(scope, "trail-guard", { ...s, alertTopicArn: ctx.alertTopicArn, regionProviders: ctx.regionProviders, alertLedger: ctx.alertLedger });
+    return s && new TrailGuard(scope, "trail-guard", { ...s, alertTopicArn: ctx.alertTopicArn, regionProviders: ctx.regionProviders, alertLedger: ctx.alertLedger, undeliverableAlerts: ctx.undeliverableAlerts });
   },
   logAnalyzer: (scope, cfg, ctx) => {
     const s = enabled(cfg, "logAnalyzer");
-    return s && new LogAnalyzer(scope, "log-analyzer", { ...s, alertTopicArn: ctx.alertTopicArn, alertLedger: ctx.alertLedger });
+    return s && new LogAnalyzer(scope, "log-analyzer", { ...s, alertTopicArn: ctx.alertTopicArn, alertLedger: ctx.alertLedger, undeliverableAlerts: ctx.undeliverableAlerts });
   },
   orgAnomaly: (scope, cfg, ctx) => {
     const s = enabled(cfg, "orgAnomaly");
@@ -36,6 +38,6 @@ export const CAPABILITIES: { [key: string]: (scope: Construct, cfg: DeploymentCo
   },
   scoring: (scope, cfg, ctx) => {
     const s = enabled(cfg, "scoring");
-    return s && new Scoring(scope, "scoring", { ...s, alertTopicArn: ctx.alertTopicArn });
+    return s && new Scoring(scope, "scoring", { ...s, alertTopicArn: ctx.alertTopicArn, undeliverableAlerts: ctx.undeliverableAlerts });
   },
 };

@@ -51,12 +51,16 @@ export class TrailwatchStack extends TerraformStack {
     });
 
     for (const [key, build] of Object.entries(CAPABILITIES)) {
-      const c = build(this, config, { alertTopicArn: this.alerting.topicArn, alertLedger: this.alerting.ledger, regionProviders });
+      const c = build(this, config, { alertTopicArn: this.alerting.topicArn, alertLedger: this.alerting.ledger, undeliverableAlerts: this.alerting.undeliverable, regionProviders });
       if (c) this.capabilities[key] = c;
     }
 
     new TerraformOutput(this, "alert-topic-arn", { value: this.alerting.topic.arn, description: "The alert topic: subscribe more endpoints here" });
     new TerraformOutput(this, "kms-key-arn", { value: this.platform.kmsKey.arn, description: "The platform key (topics, queues, tables, log groups)" });
+    new TerraformOutput(this, "undeliverable-alerts-queue-url", {
+      value: this.alerting.undeliverableQueue.url,
+      description: "Alerts that could not be published to the alert topic; replay with npm run replay-undeliverable",
+    });
     if (this.alerting.hec) {
       new TerraformOutput(this, "hec-rejected-queue-url", { value: this.alerting.hec.rejectedQueue.url, description: "Alerts Splunk HEC rejected" });
     }

@@ -59,6 +59,26 @@ export interface AlertLedgerRef {
 }
 
 /**
+ * The undeliverable-alerts queue, as the functions that publish alerts need it: an alert SNS refuses
+ * for good goes there (with the reason) and the function goes on with the others.
+ */
+export interface UndeliverableAlertsRef {
+  queueUrl: string;
+  queueArn: string;
+}
+
+/** How long an undeliverable alert is kept for someone to look at and replay (SQS's maximum). */
+export const UNDELIVERABLE_RETENTION_SECONDS = 14 * 24 * 3600;
+
+/**
+ * The statement a publishing function needs to keep undeliverable alerts: `sqs:SendMessage` on that
+ * queue only (the queue uses the platform key, which publishing to the topic already needs).
+ */
+export function undeliverableStatement(ref: UndeliverableAlertsRef) {
+  return { sid: "KeepUndeliverableAlerts", actions: ["sqs:SendMessage"], resources: [ref.queueArn] };
+}
+
+/**
  * The one alert topic every capability publishes to (KMS-encrypted), its email subscriptions
  * (filtered on the `email` and `severityRank` message attributes set by `SnsAlertSink`) and, when
  * configured, the Splunk HEC forwarder: topic -> SQS (raw delivery, redrive DLQ) -> Lambda -> HEC.
@@ -74,7 +94,14 @@ export class Alerting extends Construct {
    * second one finds it here and leaves it out. Items expire after 15 days (TTL `expiresAt`).
    */
   readonly ledger: AlertLedgerRef;
-  /** Alarms on the HEC dead-letter queues (they notify the topic, so people hear that Splunk is missing alerts). */
+  /**
+   * Alerts a function could not publish to the topic for good (SNS refused the message, the topic's
+   * key or policy): each message is the alert JSON with the reason as attributes. KMS-encrypted, kept
+   * 14 days, with a "not empty" alarm; `npm run replay-undeliverable` publishes them again.
+   */
+  readonly undeliverableQueue: SqsQueue;
+  readonly undeliverable: UndeliverableAlertsRef;
+  /** Alarms on the undeliverable-alerts queue and the HEC dead-letter queues (they notify the topic, so people hear that alerts are missing). */
   readonly alarms: CloudwatchMetricAlarm[] = [];
 
   constructor(scope: Construct, id: string, props: AlertingProps) {
@@ -134,6 +161,23 @@ export class Alerting extends Construct {
       pointInTimeRecovery: { enabled: true },
     });
     this.ledger = { tableName: ledger.name, tableArn: ledger.arn };
+
+    const undeliverableName = platform.name("undeliverable-alerts");
+    this.undeliverableQueue = new SqsQueue(this, "undeliverable-alerts", {
+      name: undeliverableName,
+      kmsMasterKeyId: key.arn,
+      messageRetentionSeconds: UNDELIVERABLE_RETENTION_SECONDS,
+    });
+    // Built from the name, like the topic ARN: the functions' policies then need no reference to the queue resource.
+    this.undeliverable = { queueUrl: this.undeliverableQueue.url, queueArn: platform.arn("sqs", undeliverableName) };
+    this.alarms.push(
+      queueNotEmptyAlarm(this, "undeliverable-alerts-alarm", {
+        queueName: undeliverableName,
+        alarmName: `${undeliverableName}-not-empty`,
+        description: `${undeliverableName} holds alerts trailwatch could not publish to the alert topic (each message says why in its "error" attribute). Fix the cause, then replay them: npm run replay-undeliverable -- --queue <queue url> --topic <alert topic arn>.`,
+        alarmActions: [this.topic.arn],
+      }),
+    );
 
     if (props.hec) this.hec = this.hecForwarding(platform, props.hec, props.forwarderEntry ?? "functions/handlers/hec-forwarder.ts");
   }

@@ -1,2 +1,12 @@
-export { Alerting, HEC_MAX_RECEIVE_COUNT, type AlertingProps, type AlertLedgerRef, type HecSinkProps, type HecForwarding } from "./alerting";
+export {
+  Alerting,
+  HEC_MAX_RECEIVE_COUNT,
+  UNDELIVERABLE_RETENTION_SECONDS,
+  undeliverableStatement,
+  type AlertingProps,
+  type AlertLedgerRef,
+  type HecSinkProps,
+  type HecForwarding,
+  type UndeliverableAlertsRef,
+} from "./alerting";
 export { hecTokenStatements, parameterArn, type HecTokenReference } from "./hec-token";

@@ -8,7 +8,7 @@ import { S3BucketNotification } from "@cdktf/provider-aws/lib/s3-bucket-notifica
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
-import type { AlertLedgerRef } from "../alerting/alerting";
+import { undeliverableStatement, type AlertLedgerRef, type UndeliverableAlertsRef } from "../alerting/alerting";
 import { NodeFunction } from "../lambda-function";
 import { functionErrorsAlarm, Platform, policyDocument, queueNotEmptyAlarm } from "../platform";
 import { logKeyPrefix, parseTopicArn, type LogAnalyzerSettings } from "./config";
@@ -26,6 +26,8 @@ export interface LogAnalyzerProps extends LogAnalyzerSettings {
   alarmTopicArn?: string;
   /** The alert ledger (from `Alerting`): an alert the trail guard already sent for the same event is left out. */
   alertLedger?: AlertLedgerRef;
+  /** The undeliverable-alerts queue (from `Alerting`): an alert the topic refuses for good goes there and the others go on. */
+  undeliverableAlerts?: UndeliverableAlertsRef;
 }
 
 /** Every way S3 creates an object: CloudTrail writes large log files with multipart upload. */
@@ -183,6 +185,7 @@ export class LogAnalyzer extends Construct {
       RULE_SETTINGS: JSON.stringify(props.ruleSettings),
       ...(this.remediator ? { REMEDIATOR_FUNCTION: this.remediator.functionName } : {}),
       ...(props.alertLedger ? { ALERT_LEDGER_TABLE: props.alertLedger.tableName } : {}),
+      ...(props.undeliverableAlerts ? { UNDELIVERABLE_QUEUE_URL: props.undeliverableAlerts.queueUrl } : {}),
     };
     checkEnvironmentSize(environment);
 
@@ -196,17 +199,20 @@ export class LogAnalyzer extends Construct {
       // Invoked by the SQS event source mapping, not asynchronously: failures stay in the queue and
       // end in the queue's DLQ.
       invokedAsynchronously: false,
-      statements: logAnalyzerStatements(props, {
-        partition: platform.partition,
-        account: platform.account,
-        alertTopicArn: props.alertTopicArn,
-        platformKeyArn: platform.kmsKey.arn,
-        intakeKeyArn: this.intakeKey?.arn,
-        queueArn: this.queue.arn,
-        tableArn: this.table.arn,
-        remediatorArn: this.remediator?.function.arn,
-        ledgerTableArn: props.alertLedger?.tableArn,
-      }),
+      statements: [
+        ...logAnalyzerStatements(props, {
+          partition: platform.partition,
+          account: platform.account,
+          alertTopicArn: props.alertTopicArn,
+          platformKeyArn: platform.kmsKey.arn,
+          intakeKeyArn: this.intakeKey?.arn,
+          queueArn: this.queue.arn,
+          tableArn: this.table.arn,
+          remediatorArn: this.remediator?.function.arn,
+          ledgerTableArn: props.alertLedger?.tableArn,
+        }),
+        ...(props.undeliverableAlerts ? [undeliverableStatement(props.undeliverableAlerts)] : []),
+      ],
     });
 
     this.eventSource = new LambdaEventSourceMapping(this, "queue-events", {

@@ -11,6 +11,7 @@ import { SchedulerSchedule } from "@cdktf/provider-aws/lib/scheduler-schedule";
 import { SfnStateMachine } from "@cdktf/provider-aws/lib/sfn-state-machine";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { scoringDefinition } from "../../functions/handlers/scoring/definition";
+import { undeliverableStatement, type UndeliverableAlertsRef } from "../alerting/alerting";
 import { NodeFunction } from "../lambda-function";
 import { Platform, policyDocument, queueNotEmptyAlarm, scheduleLauncher } from "../platform";
 import { effectiveThreshold, type ScoringSettings } from "./config";
@@ -19,6 +20,8 @@ import { alertStatements, LOG_DELIVERY_ACTIONS, readStatements, scoreStatements,
 export interface ScoringProps extends ScoringSettings {
   /** The one alert topic (from `Alerting`): unusual pairs, run summaries and failed runs go there. */
   alertTopicArn: string;
+  /** The undeliverable-alerts queue (from `Alerting`): an alert the topic refuses for good goes there and the others go on. */
+  undeliverableAlerts?: UndeliverableAlertsRef;
 }
 
 /** Node flags of the read function: a young generation large enough for one log file's records. */
@@ -123,11 +126,16 @@ export class Scoring extends Construct {
       entry: "functions/handlers/scoring/alert.ts",
       name: "scoring-alert",
       description: "trailwatch scoring: alerts on pairs above the threshold, one email summary per run, reports failed runs.",
-      environment: { ...common, ALERT_TOPIC_ARN: props.alertTopicArn, INSIGHT_THRESHOLD: String(effectiveThreshold(props)) },
+      environment: {
+        ...common,
+        ALERT_TOPIC_ARN: props.alertTopicArn,
+        INSIGHT_THRESHOLD: String(effectiveThreshold(props)),
+        ...(props.undeliverableAlerts ? { UNDELIVERABLE_QUEUE_URL: props.undeliverableAlerts.queueUrl } : {}),
+      },
       timeoutSeconds: ALERT_TIMEOUT,
       memoryMb: 512,
       invokedAsynchronously: false,
-      statements: alertStatements(props, ctx),
+      statements: [...alertStatements(props, ctx), ...(props.undeliverableAlerts ? [undeliverableStatement(props.undeliverableAlerts)] : [])],
     });
 
     const name = platform.name("scoring");

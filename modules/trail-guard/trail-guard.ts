@@ -12,7 +12,7 @@ import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
 import { NodeFunction } from "../lambda-function";
 import { functionErrorsAlarm, Platform, policyDocument, queueNotEmptyAlarm } from "../platform";
 import type { TrailGuardSettings } from "./config";
-import type { AlertLedgerRef } from "../alerting/alerting";
+import { undeliverableStatement, type AlertLedgerRef, type UndeliverableAlertsRef } from "../alerting/alerting";
 import { guardPatterns, type GuardPattern } from "./patterns";
 import { heartbeatStatements, trailGuardStatements } from "./policies";
 import { regionalProvider } from "./regional-provider";
@@ -33,6 +33,8 @@ export interface TrailGuardProps extends TrailGuardSettings {
   regionProviders?: Record<string, TerraformProvider>;
   /** The alert ledger (from `Alerting`): the log analyzer leaves out an alert the guard already sent for the same event. */
   alertLedger?: AlertLedgerRef;
+  /** The undeliverable-alerts queue (from `Alerting`): an alert the topic refuses for good goes there and the others go on. */
+  undeliverableAlerts?: UndeliverableAlertsRef;
 }
 
 /**
@@ -112,10 +114,14 @@ export class TrailGuard extends Construct {
         ...(props.trailBucketName ? { TRAIL_BUCKET_NAME: props.trailBucketName } : {}),
         ...(props.trailKmsKeyArn ? { TRAIL_KMS_KEY_ARN: props.trailKmsKeyArn } : {}),
         ...(props.alertLedger ? { ALERT_LEDGER_TABLE: props.alertLedger.tableName } : {}),
+        ...(props.undeliverableAlerts ? { UNDELIVERABLE_QUEUE_URL: props.undeliverableAlerts.queueUrl } : {}),
       },
       timeoutSeconds: 30,
       memoryMb: 256,
-      statements: trailGuardStatements(props, { ...policyCtx, ledgerTableArn: props.alertLedger?.tableArn }),
+      statements: [
+        ...trailGuardStatements(props, { ...policyCtx, ledgerTableArn: props.alertLedger?.tableArn }),
+        ...(props.undeliverableAlerts ? [undeliverableStatement(props.undeliverableAlerts)] : []),
+      ],
       invokedAsynchronously: true,
     });
 

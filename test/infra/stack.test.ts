@@ -161,6 +161,22 @@ describe("the example deployment", () => {
       }
     });
 
+    it("lets the trail guard, the log analyzer and the scoring alert function keep undeliverable alerts in one queue, with sqs:SendMessage on it only", () => {
+      // Act
+      const name = `${CONFIG.namePrefix}-undeliverable-alerts`;
+      const queue = m.managed("aws_sqs_queue").filter((q) => m.value(q, "name") === name);
+      const users = m.managed("aws_lambda_function").filter((f) => queue.some((q) => m.refs(f.address, "environment.0.variables").includes(q.address)));
+      const grants = docs.identity.filter(allows).filter((s) => s.sid === "KeepUndeliverableAlerts");
+      const alarms = m.managed("aws_cloudwatch_metric_alarm").filter((a) => m.value(a, "alarm_name") === `${name}-not-empty`);
+      // Assess
+      expect(queue).toHaveLength(1);
+      expect(users.map((f) => m.value(f, "function_name")).sort()).toEqual([`${CONFIG.namePrefix}-log-analyzer`, `${CONFIG.namePrefix}-scoring-alert`, `${CONFIG.namePrefix}-trail-guard`]);
+      for (const f of users) expect(m.expr(f.address, "environment.0.variables")?.references).toContain(`${queue[0]!.address}.url`);
+      expect(grants).toHaveLength(users.length);
+      for (const g of grants) expect({ actions: g.actions, resources: g.resources }).toEqual({ actions: ["sqs:SendMessage"], resources: [`arn:aws:sqs:${CONFIG.deployment.homeRegion}:${ACCOUNT}:${name}`] });
+      expect(alarms).toHaveLength(1);
+    });
+
     it("puts the member-account role in the Organization's accounts, trusted only by the remediator's role, with only the applied remediations' actions", () => {
       // Prepare
       const role = CONFIG.logAnalyzer?.enabled ? CONFIG.logAnalyzer.remediationMemberRole : undefined;

@@ -29,6 +29,11 @@ export type HecFault =
   | { status: 400; code?: number; text?: string }
   | { status: 401 | 403; code?: number; text?: string }
   | { status: 413 }
+  /**
+   * A 2xx that is not HEC's answer: what a proxy, load balancer or maintenance page in front of
+   * Splunk sends. Nothing is indexed.
+   */
+  | { status: 200 | 202 | 204; page: string; contentType?: string }
   /** Read the request, never answer (the client must time out). */
   | "hang"
   /** Accept the connection and destroy it without an answer. */
@@ -86,7 +91,7 @@ export interface LocalHec {
 const EVENT_PATH = "/services/collector/event";
 const ACK_PATH = "/services/collector/ack";
 
-type Reply = { status: number; body: Record<string, unknown>; headers?: Record<string, string> };
+type Reply = { status: number; body: Record<string, unknown> | string; headers?: Record<string, string> };
 
 /** Splits a body of concatenated JSON objects; stops at the first one that is not valid JSON. */
 export function splitConcatenatedJson(body: string): { objects: unknown[]; invalidAt?: number } {
@@ -219,6 +224,10 @@ export async function startHecServer(opts: HecServerOptions): Promise<LocalHec> 
           return { status: fault.status, body: { text: fault.text ?? "Invalid token", code: fault.code ?? 4 } };
         case 413:
           return { status: 413, body: { text: "Content too large", code: 413 } };
+        case 200:
+        case 202:
+        case 204:
+          return { status: fault.status, body: fault.page, headers: { "Content-Type": fault.contentType ?? "text/html" } };
       }
     }
     if (m[1] !== token) return { status: 403, body: { text: "Invalid token", code: 4 } };
@@ -273,7 +282,7 @@ export async function startHecServer(opts: HecServerOptions): Promise<LocalHec> 
         rec.status = out.status;
         rec.reply = out.body;
         res.writeHead(out.status, { "Content-Type": "application/json", ...(out.headers ?? {}) });
-        res.end(JSON.stringify(out.body));
+        res.end(typeof out.body === "string" ? out.body : JSON.stringify(out.body));
       }
     });
   });

@@ -5,6 +5,7 @@ import type { Alert } from "../../core/alert/alert";
 import { catalog } from "../../core/rules/catalog";
 import { generateOrganization, readManifest, type Manifest, type ManifestAttack } from "../../../scripts/generator";
 import { shortPrincipal } from "../format/table";
+import { cell, paint, tableStyle, useColor } from "../terminal";
 import { runScan } from "./scan";
 import { replay } from "./replay";
 import { scoreLocal } from "./score";
@@ -123,10 +124,10 @@ const check: DemoStep = {
     const m = s.manifest;
     if (!m || !s.alerts) return;
     const ids = new Set(catalog.map((r) => r.id));
-    const color = process.stdout.isTTY === true;
+    const color = useColor(process.stdout);
     const t = new Table({
       head: ["attack", "rule", "account", "time (UTC)", "principal", "result"], wordWrap: true, colWidths: [8, 36, 12, 21, 34, 20],
-      style: { head: color ? ["bold"] : [], border: color ? ["grey"] : [] },
+      style: tableStyle(color),
     });
     let found = 0;
     let noRule = 0;
@@ -138,8 +139,8 @@ const check: DemoStep = {
       } else if (s.alerts.some((x) => detects(x, a))) {
         result = "detected";
         found++;
-      } else result = color ? "\x1b[1;31mMISSED\x1b[0m" : "MISSED";
-      t.push([a.id, a.rule, a.accountName, a.time.replace("T", " ").replace("Z", ""), shortPrincipal(a.principal), result]);
+      } else result = paint("MISSED", "boldRed", color);
+      t.push([cell(a.id), cell(a.rule), cell(a.accountName), cell(a.time.replace("T", " ").replace("Z", "")), cell(shortPrincipal(a.principal)), result]);
     }
     const missed = m.attacks.length - found - noRule;
     out(["", "2. Were the injected attacks found? (checked against manifest.json)", t.toString(),

@@ -1,7 +1,6 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Presets, SingleBar } from "cli-progress";
 import type { Alert } from "../../core/alert/alert";
 import { discern, type DiscernmentStats } from "../../core/anomaly/discern";
 import { ACCOUNT_ID } from "../../core/anomaly/layout";
@@ -10,6 +9,8 @@ import { hourlyWindows, windowFor, type QueryWindow } from "../../core/anomaly/w
 import { DuckDbActivityQuery, discoverAccounts, type LocalAccountLogs } from "../../adapters/local/duckdb-activity";
 import { FileBaselineStore } from "../../adapters/local/file-baseline";
 import { writeAlerts } from "../output";
+import { safeBar } from "../progress";
+import { cell } from "../terminal";
 import { EXIT_UNREADABLE, UsageError } from "./scan";
 
 export interface ReplayCommandOptions {
@@ -111,8 +112,9 @@ export async function replay(paths: string[], o: ReplayCommandOptions): Promise<
   const windows = [...learning.map((w) => ({ w, learn: true })), ...hourlyWindows(learnUntil ?? from, to).map((w) => ({ w, learn: false }))];
 
   const total = windows.length * accounts.length;
-  const bar = o.progress !== false && process.stderr.isTTY === true && total > 0 ? new SingleBar({ stream: process.stderr, format: "replay [{bar}] {percentage}% | {value}/{total} account-hours | {hour} | {alerts} alerts | ETA {eta}s", hideCursor: true, clearOnComplete: true }, Presets.shades_classic) : undefined;
-  bar?.start(total, 0, { hour: "", alerts: 0 });
+  const bar = o.progress !== false && process.stderr.isTTY === true && total > 0
+    ? safeBar({ format: "replay [{bar}] {percentage}% | {value}/{total} account-hours | {hour} | {alerts} alerts | ETA {eta}s" }, total, { hour: "", alerts: 0 })
+    : undefined;
 
   const run: ReplayRun = { code: 0, alerts: [], hours: windows.length - learning.length, accounts, runs: 0, failures: [], filesRead: 0, bytesRead: 0, filesInFolders: 0, bytesInFolders: 0, baselineWriteRequests: 0, tuplesSeen: 0, stateDir: temporary ? undefined : stateDir };
   try {
@@ -174,7 +176,7 @@ function printSummary(r: ReplayRun): void {
   ];
   if (r.failures.length > 0) {
     out.push(`Could not run ${r.failures.length} account-hour(s):`);
-    for (const f of r.failures.slice(0, 20)) out.push(`  ${f.account} ${f.window}: ${f.reason}`);
+    for (const f of r.failures.slice(0, 20)) out.push(`  ${cell(f.account)} ${cell(f.window)}: ${cell(f.reason)}`);
   }
   process.stderr.write(out.join("\n") + "\n");
 }

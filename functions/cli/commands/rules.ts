@@ -1,6 +1,7 @@
 import Table from "cli-table3";
 import { severityRank } from "../../core/alert/alert";
 import { catalog } from "../../core/rules/catalog";
+import { cell, tableStyle, useColor } from "../terminal";
 
 /** `trailwatch rules`: what the catalog detects. */
 export function listRules(format: "table" | "json"): void {
@@ -10,7 +11,8 @@ export function listRules(format: "table" | "json"): void {
     process.stdout.write(JSON.stringify(rows, null, 2) + "\n");
     return;
   }
-  const t = new Table({ head: ["id", "severity", "title", "events", "remediation"], colWidths: [40, 10, 46, 40, 30], wordWrap: true });
-  for (const r of rules) t.push([r.id, r.severity, r.title, r.eventNames === "*" ? `any ${r.eventSources.join(", ")}` : r.eventNames.join(", "), r.remediation ?? ""]);
+  // Colour only on a terminal without NO_COLOR: cli-table3 colours headings and borders by default, pipes included.
+  const t = new Table({ head: ["id", "severity", "title", "events", "remediation"], colWidths: [40, 10, 46, 40, 30], wordWrap: true, style: tableStyle(useColor(process.stdout)) });
+  for (const r of rules) t.push([cell(r.id), cell(r.severity), cell(r.title), cell(r.eventNames === "*" ? `any ${r.eventSources.join(", ")}` : r.eventNames.join(", ")), cell(r.remediation ?? "")]);
   process.stdout.write(t.toString() + `\n${rules.length} rules\n`);
 }

@@ -7,8 +7,9 @@ import { RuleEngine } from "../../core/rules/engine";
 import { scanLogs, type ScanResult } from "../../core/scan";
 import { LocalLogSource } from "../../adapters/local/log-source";
 import { progressBar } from "../progress";
-import { writeAlerts, type OutputFormat } from "../output";
+import { openOutput, OutputError, writeAlerts, type OutputFormat } from "../output";
 import { printScanSummary } from "../summary";
+import { cell } from "../terminal";
 
 export interface ScanCommandOptions {
   format: OutputFormat;
@@ -36,18 +37,32 @@ function parseSeverity(flag: string, v: string | undefined): Severity | undefine
 }
 
 async function loadSettings(path: string | undefined): Promise<Record<string, unknown> | undefined> {
-  if (!path) return undefined;
+  if (path === undefined) return undefined;
   let text: string;
   try {
     text = await readFile(path, "utf8");
   } catch (e) {
-    throw new UsageError(`--settings ${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    throw new UsageError(`--settings ${cell(path)}: cannot read (${cell((e as NodeJS.ErrnoException).code ?? (e as Error).message)})`);
   }
+  let json: unknown;
   try {
-    return JSON.parse(text) as Record<string, unknown>;
+    json = JSON.parse(text);
   } catch (e) {
-    throw new UsageError(`--settings ${path}: not valid JSON (${(e as Error).message})`);
+    throw new UsageError(`--settings ${cell(path)}: not valid JSON (${cell((e as Error).message)})`);
   }
+  if (json === null || typeof json !== "object" || Array.isArray(json)) {
+    const got = json === null ? "null" : Array.isArray(json) ? "an array" : `a ${typeof json}`;
+    throw new UsageError(`--settings ${cell(path)}: must be a JSON object keyed by rule id, e.g. {"ssm.plaintext-secret-parameter": {"namePatterns": ["secret"]}} (got ${got})`);
+  }
+  return json as Record<string, unknown>;
+}
+
+/** `--rules a,b`: the ids; a list that names none (`--rules ,`) is a mistake, not "every rule". */
+function parseRules(v: string | undefined): string[] | undefined {
+  if (v === undefined) return undefined;
+  const ids = v.split(",").map((s) => s.trim()).filter(Boolean);
+  if (ids.length === 0) throw new UsageError(`--rules names no rule id (got "${cell(v)}"); give comma-separated ids such as cloudtrail.logging-stopped,iam.root-activity, or leave it out to run every rule`);
+  return ids;
 }
 
 /** Lists a source's files up front, so progress can be shown against the total size. */
@@ -61,28 +76,58 @@ async function listAll(source: LogSource): Promise<{ refs: LogFileRef[]; total: 
   return { refs, total };
 }
 
+/**
+ * Yields the files, giving the event loop a turn every 50 ms: small files are read synchronously
+ * and the whole scan would otherwise run as one uninterrupted task, in which Ctrl-C (the handler
+ * that restores the cursor) and the progress bar's timer never get to run.
+ */
+async function* breathing(refs: readonly LogFileRef[]): AsyncIterable<LogFileRef> {
+  let last = Date.now();
+  for (const ref of refs) {
+    if (Date.now() - last >= 50) {
+      await new Promise((r) => setImmediate(r));
+      last = Date.now();
+    }
+    yield ref;
+  }
+}
+
 /** `trailwatch scan PATH...`: runs the rule catalog over local CloudTrail logs. */
 export async function runScan(paths: string[], opts: ScanCommandOptions): Promise<{ code: number; result: ScanResult; alerts: Alert[] }> {
   const minSeverity = parseSeverity("--min-severity", opts.minSeverity);
   const failOn = parseSeverity("--fail-on", opts.failOn);
-  const only = opts.rules ? opts.rules.split(",").map((s) => s.trim()).filter(Boolean) : undefined;
+  const only = parseRules(opts.rules);
   let engine: RuleEngine;
   try {
     engine = new RuleEngine(catalog, { only, minSeverity, settings: await loadSettings(opts.settings) });
   } catch (e) {
-    throw new UsageError((e as Error).message);
+    if (e instanceof UsageError) throw e;
+    throw new UsageError(cell((e as Error).message));
   }
+  // Opened before the scan: an unwritable --output is said at once, not after reading everything.
+  const out = await openOutput(opts.output);
 
-  const local = new LocalLogSource(paths);
-  const { refs, total } = await listAll(local);
-  const listed: LogSource = { files: async function* () { yield* refs; }, read: (f) => local.read(f) };
-  const bar = progressBar(total, "scan", opts.progress ?? process.stderr.isTTY === true);
-  const result = await scanLogs(listed, engine, {
-    onProgress: (s) => bar.update(s.storedBytes, { records: s.records, alerts: s.findings }),
-  });
-  bar.stop();
-
-  await writeAlerts(result.alerts, opts.format, opts.output);
+  let result: ScanResult | undefined;
+  try {
+    const local = new LocalLogSource(paths);
+    const { refs, total } = await listAll(local);
+    const listed: LogSource = { files: () => breathing(refs), read: (f) => local.read(f) };
+    const bar = progressBar(total, "scan", opts.progress ?? process.stderr.isTTY === true);
+    try {
+      result = await scanLogs(listed, engine, {
+        onProgress: (s) => bar.update(s.storedBytes, { records: s.records, alerts: s.findings }),
+      });
+    } finally {
+      bar.stop();
+    }
+    await writeAlerts(result.alerts, opts.format, out);
+    await out.close();
+  } catch (e) {
+    await out.close().catch(() => undefined);
+    // The summary still says what was read; then the output error says what could not be written.
+    if (e instanceof OutputError && result && !opts.quiet) printScanSummary(result);
+    throw e;
+  }
   if (!opts.quiet) printScanSummary(result, { alertsTo: opts.output ?? (opts.format === "table" ? undefined : "stdout") });
 
   const unreadable = result.fileErrors.length > 0 || result.stats.invalidRecords > 0;

@@ -11,6 +11,8 @@ import { parseThreshold, ThresholdError } from "../../core/scoring/threshold";
 import { LocalLogSource } from "../../adapters/local/log-source";
 import { dayDirs, findRegionDirs } from "../../adapters/local/log-days";
 import { shortPrincipal } from "../format/table";
+import { terminalSafeJson } from "../output";
+import { cell, tableStyle } from "../terminal";
 import { EXIT_UNREADABLE, UsageError } from "./scan";
 
 export interface ScoreCommandOptions {
@@ -58,10 +60,10 @@ async function readDay(regionDirs: string[], day: Day): Promise<ReadResult & { d
 
 function scoreTable(alerts: readonly Alert[], width: number): string {
   const whyWidth = Math.max(30, width - 70);
-  const table = new Table({ head: ["score", "principal", "API", "count", "why"], colWidths: [7, 28, 32, 8, whyWidth], wordWrap: true, style: { head: [], border: [] } });
+  const table = new Table({ head: ["score", "principal", "API", "count", "why"], colWidths: [7, 28, 32, 8, whyWidth], wordWrap: true, style: tableStyle(false) });
   for (const a of alerts) {
     const c = a.context as { score: number; count: number; components?: Record<string, unknown> };
-    table.push([String(c.score), shortPrincipal(a.principal), `${a.eventSource.replace(".amazonaws.com", "")} ${a.eventName}`, String(c.count), explainScore(c) ?? ""]);
+    table.push([cell(c.score), cell(shortPrincipal(a.principal)), cell(`${a.eventSource.replace(".amazonaws.com", "")} ${a.eventName}`), cell(c.count), cell(explainScore(c) ?? "")]);
   }
   return table.toString();
 }
@@ -101,17 +103,17 @@ export async function scoreLocal(paths: string[], o: ScoreCommandOptions, out: {
   };
 
   if (o.format === "jsonl") {
-    for (const a of alerts) out.stdout.write(JSON.stringify(a) + "\n");
+    for (const a of alerts) out.stdout.write(terminalSafeJson(a) + "\n");
   } else {
     out.stdout.write(alerts.length > 0 ? scoreTable(alerts, (out.stdout as { columns?: number }).columns ?? 160) + "\n" : "Nothing above the threshold.\n");
   }
   const summary = runSummaryAlert(alerts, totals, run, new Date());
   const lines = [
-    `trailwatch: ${summary.summary}`,
+    `trailwatch: ${cell(summary.summary)}`,
     `  ${target.stats.filesRead} file(s), ${target.stats.records} record(s) (${target.stats.serviceRecords} AWS service call(s) left out), ` +
       `${rows.length} pair(s); history: ${withData} of ${historyDays} preceding day(s) had data` +
       (withData < 3 ? " (the built-in scorer needs 3 to judge anything)" : ""),
-    ...target.problems.map((p) => `  could not read: ${p}`),
+    ...target.problems.map((p) => `  could not read: ${cell(p)}`),
   ];
   out.stderr.write(lines.join("\n") + "\n");
   const code = target.stats.files === 0 || target.stats.unreadableFiles > 0 || target.stats.invalidRecords > 0 ? EXIT_UNREADABLE : 0;

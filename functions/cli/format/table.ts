@@ -1,11 +1,12 @@
 import Table from "cli-table3";
 import { severityRank, type Alert } from "../../core/alert/alert";
+import { cell, paint, tableStyle } from "../terminal";
 
-const COLOR: Record<string, string> = { critical: "\x1b[1;31m", high: "\x1b[31m", medium: "\x1b[33m", low: "\x1b[36m", info: "\x1b[2m" };
+const SEVERITY_STYLE = { critical: "boldRed", high: "red", medium: "yellow", low: "cyan", info: "dim" } as const;
 
 /** Sorts alerts for people: worst first, then by time. */
 export function sortAlerts(alerts: readonly Alert[]): Alert[] {
-  return [...alerts].sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || a.eventTime.localeCompare(b.eventTime) || a.rule.localeCompare(b.rule));
+  return [...alerts].sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || String(a.eventTime).localeCompare(String(b.eventTime)) || String(a.rule).localeCompare(String(b.rule)));
 }
 
 /** Shortens an ARN to what people read: "role/ci-deploy" rather than the whole ARN. */
@@ -14,20 +15,25 @@ export function shortPrincipal(p: string): string {
   return m ? m[1]! : p;
 }
 
-/** Renders alerts as a table; `color` adds ANSI colours to the severity column (terminals only). */
+/**
+ * Renders alerts as a table; `color` adds ANSI colours to the severity column (terminals only).
+ * Every value from a record is escaped (`cell`), so none can rewrite the terminal or forge a row.
+ */
 export function alertTable(alerts: readonly Alert[], opts: { color?: boolean; width?: number } = {}): string {
+  const color = opts.color === true;
   const width = Math.max(opts.width ?? 160, 100);
   const summaryWidth = Math.max(width - 88, 30);
   const table = new Table({
     head: ["severity", "rule", "account", "principal", "time (UTC)", "summary"],
     colWidths: [10, 34, 14, 26, 19, summaryWidth],
     wordWrap: true,
-    style: { head: opts.color ? ["bold"] : [], border: opts.color ? ["grey"] : [] },
+    style: tableStyle(color),
   });
   for (const a of sortAlerts(alerts)) {
-    const sev = opts.color ? `${COLOR[a.severity] ?? ""}${a.severity}\x1b[0m` : a.severity;
+    const style = SEVERITY_STYLE[a.severity as keyof typeof SEVERITY_STYLE];
+    const sev = style ? paint(cell(a.severity), style, color) : cell(a.severity);
     const count = a.occurrences && a.occurrences > 1 ? ` (x${a.occurrences})` : "";
-    table.push([sev, a.rule, a.account, shortPrincipal(a.principal), a.eventTime.replace("T", " ").slice(0, 19), a.summary + count]);
+    table.push([sev, cell(a.rule), cell(a.account), cell(shortPrincipal(String(a.principal))), cell(String(a.eventTime).replace("T", " ").slice(0, 19)), cell(a.summary) + count]);
   }
   return table.toString();
 }
@@ -43,8 +49,8 @@ export function countTable(alerts: readonly Alert[], color = false): string {
     counts.set(a.rule, c);
   }
   const rows = [...counts].sort((a, b) => severityRank(b[1].severity) - severityRank(a[1].severity) || b[1].n - a[1].n);
-  const table = new Table({ head: ["rule", "worst", "alerts", "accounts", ""], style: { head: color ? ["bold"] : [], border: color ? ["grey"] : [] } });
+  const table = new Table({ head: ["rule", "worst", "alerts", "accounts", ""], style: tableStyle(color) });
   const max = Math.max(1, ...rows.map(([, c]) => c.n));
-  for (const [rule, c] of rows) table.push([rule, c.severity, c.n, c.accounts.size, "#".repeat(Math.max(1, Math.round((c.n / max) * 30)))]);
+  for (const [rule, c] of rows) table.push([cell(rule), cell(c.severity), c.n, c.accounts.size, "#".repeat(Math.max(1, Math.round((c.n / max) * 30)))]);
   return table.toString();
 }

@@ -1,4 +1,6 @@
 export * from "./alert";
+export * from "./bound";
+export * from "./escape";
 export * from "./collector";
 export * from "./format-text";
 export * from "./schema";

@@ -1,4 +1,5 @@
 import { alertId, type Alert } from "../alert/alert";
+import { boundAlert } from "../alert/bound";
 import { actionName, classifyAction } from "./actions";
 import type { ObservedActivity } from "./activity";
 import type { AccountBaseline, PrincipalBaseline } from "./baseline";
@@ -51,7 +52,7 @@ export function buildAnomalyAlert(i: AnomalyAlertInput): Alert {
   const regions = [...new Set(actions.map((x) => x.a.region).filter(Boolean))];
   const ageDays = (iso: string) => Math.round(((i.now.getTime() - Date.parse(iso)) / DAY) * 10) / 10;
   const dedupKey = `${i.account}|${i.principal}|${[...names].sort().join(",")}`;
-  return {
+  return boundAlert({
     id: alertId(ANOMALY_RULE_ID, dedupKey),
     rule: ANOMALY_RULE_ID,
     title: "Principal did something new",
@@ -96,5 +97,5 @@ export function buildAnomalyAlert(i: AnomalyAlertInput): Alert {
     remediation: null,
     occurrences: actions.reduce((n, x) => n + x.a.count, 0),
     lastEventTime: latest,
-  };
+  });
 }

@@ -1,4 +1,5 @@
 import { alertId, severityRank, type Alert, type Severity } from "../alert/alert";
+import { boundAlert } from "../alert/bound";
 import { resolvePrincipal, type Principal } from "../record/principal";
 import { accountOf, isFailedCall, parseRecord, type CloudTrailRecord } from "../record/schema";
 import type { AnyRule, RuleContext } from "./rule";
@@ -168,12 +169,15 @@ function resolveSettings(rule: AnyRule, given: unknown): unknown {
   return res.data;
 }
 
-/** Builds the alert for a finding. */
+/**
+ * Builds the alert for a finding, within trailwatch's limits (`boundAlert`): a rule's context may
+ * copy request parameters of any shape and size, which are cut there with a visible marker.
+ */
 export function toAlert(f: Finding): Alert {
   const r = f.record;
   const dedup = f.rule.dedupKey?.(r, f.ctx, f.match) ?? r.eventID ?? `${r.eventTime}|${r.eventSource}|${r.eventName}|${f.principal.id}|${r.requestID ?? ""}`;
   const who = f.principal.session && f.principal.type === "AssumedRole" ? { session: f.principal.session } : {};
-  return {
+  return boundAlert({
     id: alertId(f.rule.id, dedup),
     rule: f.rule.id,
     title: f.rule.title,
@@ -186,14 +190,23 @@ export function toAlert(f: Finding): Alert {
     eventName: r.eventName,
     eventTime: r.eventTime,
     eventId: r.eventID ?? null,
-    summary: f.rule.summary(r, f.ctx, f.match),
+    summary: attempt(() => f.rule.summary(r, f.ctx, f.match), (e) => `${f.rule.title} (the rule's summary failed: ${e})`),
     context: {
       ...who,
       ...(r.sourceIPAddress ? { sourceIPAddress: r.sourceIPAddress } : {}),
       ...(r.errorCode ? { errorCode: r.errorCode, errorMessage: r.errorMessage ?? undefined } : {}),
-      ...(f.rule.context?.(r, f.ctx, f.match) ?? {}),
+      ...attempt(() => f.rule.context?.(r, f.ctx, f.match) ?? {}, (e) => ({ contextError: `the rule's context failed: ${e}` })),
     },
     remediation: null,
     references: { mitre: f.rule.references.mitre, stratus: f.rule.references.stratus },
-  };
+  });
+}
+
+/** `fn()`, or `fallback(message)` when it throws: a rule failing on one odd record still yields its alert. */
+function attempt<T>(fn: () => T, fallback: (message: string) => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    return fallback(e instanceof Error ? e.message : String(e));
+  }
 }

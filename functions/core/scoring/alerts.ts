@@ -1,4 +1,5 @@
 import { alertId, type Alert, type Severity } from "../alert/alert";
+import { boundAlert } from "../alert/bound";
 import { explainBuiltinScore, type BuiltinComponents } from "./builtin-scorer";
 import type { ScoredPair } from "./csv";
 import type { Day } from "./day";
@@ -54,7 +55,7 @@ export function unusualActivityAlerts(rows: readonly ScoredPair[], run: ScoreRun
     .sort((a, b) => b.score - a.score || b.count - a.count)
     .map((r) => {
       const why = explainScore(r);
-      return {
+      return boundAlert({
         id: alertId(UNUSUAL_ACTIVITY_RULE, [run.account, run.region, run.day, r.principal, r.eventSource, r.eventName].join("|")),
         rule: UNUSUAL_ACTIVITY_RULE,
         title: "Unusual API activity for this principal",
@@ -82,7 +83,7 @@ export function unusualActivityAlerts(rows: readonly ScoredPair[], run: ScoreRun
           ...(run.results ? { results: run.results } : {}),
         },
         remediation: null,
-      } satisfies Alert;
+      } satisfies Alert);
     });
 }
 
@@ -123,7 +124,7 @@ export function runSummaryAlert(alerts: readonly Alert[], totals: RunTotals, run
     : totals.files === 0
       ? `No CloudTrail log files found for ${run.account} ${run.region} on ${run.day} (is the trail delivering to ${run.logPrefix}?)`
       : `Nothing unusual in ${run.account} ${run.region} on ${run.day}, but ${totals.unreadableFiles} log file(s) could not be read`;
-  return {
+  return boundAlert({
     id: alertId(RUN_SUMMARY_RULE, [run.account, run.region, run.day, run.runId ?? at.toISOString()].join("|")),
     rule: RUN_SUMMARY_RULE,
     title: "Scoring run summary",
@@ -155,7 +156,7 @@ export function runSummaryAlert(alerts: readonly Alert[], totals: RunTotals, run
       ...(run.results ? { results: run.results } : {}),
     },
     remediation: null,
-  };
+  });
 }
 
 /** What is known about a failed run: its input (possibly invalid), the failed step and the error. */
@@ -176,7 +177,7 @@ export function runFailedAlert(f: RunFailure): Alert {
   const account = str(f.input.aws_account);
   const region = str(f.input.aws_region);
   const day = typeof f.input.day_of_interest === "string" ? f.input.day_of_interest : typeof f.input.scheduled_time === "string" ? `the day before ${f.input.scheduled_time}` : "unknown day";
-  return {
+  return boundAlert({
     id: alertId(RUN_FAILED_RULE, f.executionId),
     rule: RUN_FAILED_RULE,
     title: "Scoring run failed",
@@ -191,5 +192,5 @@ export function runFailedAlert(f: RunFailure): Alert {
     summary: `Scoring of ${account} ${region} for ${day} failed: ${f.error}: ${f.cause}`.slice(0, 1000),
     context: { execution: f.executionId, error: f.error, cause: f.cause, input: f.input },
     remediation: null,
-  };
+  });
 }

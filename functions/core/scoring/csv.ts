@@ -3,7 +3,9 @@ import type { PairCount } from "./pair";
 /**
  * CSV for pairs and scores, RFC 4180: a header line, fields quoted when they hold a comma, quote or
  * line break, `\n` line ends. The files are written once per run (never rewritten per row) and read
- * back by the next step, by people, or by any CSV tool.
+ * back by the next step, by people, or by any CSV tool, spreadsheets included: a text cell that a
+ * spreadsheet would run as a formula (OWASP's CSV injection: it starts with `=`, `+`, `-`, `@`, tab
+ * or CR) is written with a leading `'`, which the readers here take off again.
  */
 
 /** Columns of a pairs file, in order. */
@@ -22,10 +24,32 @@ export class CsvFormatError extends Error {
   override name = "CsvFormatError";
 }
 
-/** Quotes a field when it needs it. */
+/** Quotes a field when it needs it (RFC 4180 only: for machine readers such as a model endpoint). */
 export function csvField(v: string | number): string {
   const s = String(v);
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/**
+ * First characters that make a spreadsheet treat a cell as a formula (OWASP CSV injection: `=`, `+`,
+ * `-`, `@`, tab, CR, and their full-width forms, which some spreadsheets accept too), and the
+ * neutralising quote itself, so that taking one `'` off on reading is always right.
+ */
+const FORMULA_START = /^[=+\-@\t\r\uff1d\uff0b\uff0d\uff20']/u;
+
+/**
+ * A cell of a file people may open in a spreadsheet: text that would start a formula gets a leading
+ * `'` (and is quoted), numbers are written as they are. {@link fromCsvText} undoes it.
+ */
+export function csvCell(v: string | number): string {
+  if (typeof v === "number") return csvField(v);
+  const s = String(v);
+  return FORMULA_START.test(s) ? `"'${s.replace(/"/g, '""')}"` : csvField(s);
+}
+
+/** The text of a cell written by {@link csvCell}. */
+export function fromCsvText(s: string): string {
+  return s.startsWith("'") ? s.slice(1) : s;
 }
 
 function pairFields(p: PairCount): (string | number)[] {
@@ -35,7 +59,7 @@ function pairFields(p: PairCount): (string | number)[] {
 /** The whole pairs file: header and one line per pair. */
 export function pairsToCsv(pairs: readonly PairCount[]): string {
   const lines = [PAIR_COLUMNS.join(",")];
-  for (const p of pairs) lines.push(pairFields(p).map(csvField).join(","));
+  for (const p of pairs) lines.push(pairFields(p).map(csvCell).join(","));
   return lines.join("\n") + "\n";
 }
 
@@ -43,7 +67,7 @@ export function pairsToCsv(pairs: readonly PairCount[]): string {
 export function scoresToCsv(rows: readonly ScoredPair[]): string {
   const lines = [SCORE_COLUMNS.join(",")];
   for (const r of rows) {
-    lines.push([...pairFields(r), r.score, r.components ? JSON.stringify(r.components) : ""].map(csvField).join(","));
+    lines.push([...pairFields(r), r.score, r.components ? JSON.stringify(r.components) : ""].map(csvCell).join(","));
   }
   return lines.join("\n") + "\n";
 }
@@ -129,7 +153,7 @@ function checkHeader(rows: { line: number; fields: string[] }[], expected: reado
 }
 
 function toPair(fields: string[], line: number, source: string): PairCount {
-  const [principal, principalType, eventSource, eventName, count, firstSeen, lastSeen, firstEventId] = fields as [string, string, string, string, string, string, string, string];
+  const [principal, principalType, eventSource, eventName, count, firstSeen, lastSeen, firstEventId] = (fields as string[]).slice(0, 8).map(fromCsvText) as [string, string, string, string, string, string, string, string];
   const n = Number(count);
   if (!Number.isInteger(n) || n < 1) throw new CsvFormatError(`${source} line ${line}: count must be a positive integer (got "${count}")`);
   if (!principal || !eventSource || !eventName) throw new CsvFormatError(`${source} line ${line}: principal, event_source and event_name must not be empty`);
@@ -158,7 +182,7 @@ export function parseScoresCsv(text: string, source: string): ScoredPair[] {
     let components: Record<string, unknown> | undefined;
     if (fields[9]) {
       try {
-        components = JSON.parse(fields[9]) as Record<string, unknown>;
+        components = JSON.parse(fromCsvText(fields[9])) as Record<string, unknown>;
       } catch (e) {
         throw new CsvFormatError(`${source} line ${line}: components is not JSON (${(e as Error).message})`);
       }

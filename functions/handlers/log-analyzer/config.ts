@@ -1,7 +1,7 @@
 import * as z from "zod"; // namespace import: lets esbuild drop what is unused (the named `z` pulls in all of zod, ~450 KB)
 import type { AnyRule } from "../../core/rules/rule";
 import type { RemediationMode } from "../../core/remediation/permissions";
-import { arnVar, jsonVar, parseEnv, tableVar } from "../shared/env";
+import { arnVar, jsonVar, parseEnv, queueUrlVar, tableVar } from "../shared/env";
 import { checkRuleEnvironment } from "../shared/rule-env";
 
 const envSchema = z.object({
@@ -10,6 +10,8 @@ const envSchema = z.object({
   IDEMPOTENCY_TABLE: tableVar(),
   /** The alert ledger shared with the trail guard: an alert it already sent for the same event is left out. */
   ALERT_LEDGER_TABLE: tableVar().optional(),
+  /** Where an alert SNS refuses for good goes, so the other alerts of the file still go out. */
+  UNDELIVERABLE_QUEUE_URL: queueUrlVar("https://sqs.us-east-1.amazonaws.com/111122223333/trailwatch-undeliverable-alerts"),
   RULE_SETTINGS: jsonVar(z.record(z.string(), z.unknown()).default({}), 'a JSON object keyed by rule id, e.g. {"ec2.security-group-open-to-world": {"allowedPorts": [443]}}'),
   REMEDIATION: jsonVar(
     z.record(z.string(), z.enum(["off", "dry-run", "apply"])).default({}),
@@ -40,6 +42,8 @@ export interface LogAnalyzerConfig {
   idempotencyTtlDays: number;
   /** The alert ledger table, when alerts go out once across the trail guard and the analyzer. */
   alertLedgerTable?: string;
+  /** The undeliverable-alerts queue, when the deployment has one. */
+  undeliverableQueueUrl?: string;
   ruleSettings: Record<string, unknown>;
   /** Remediation mode per rule id; only rules that have a remediation may appear. */
   remediation: Record<string, RemediationMode>;
@@ -63,6 +67,7 @@ export function logAnalyzerConfig(catalog: readonly AnyRule[], env: Record<strin
     idempotencyTable: e.IDEMPOTENCY_TABLE,
     idempotencyTtlDays: e.IDEMPOTENCY_TTL_DAYS,
     ...(e.ALERT_LEDGER_TABLE ? { alertLedgerTable: e.ALERT_LEDGER_TABLE } : {}),
+    ...(e.UNDELIVERABLE_QUEUE_URL ? { undeliverableQueueUrl: e.UNDELIVERABLE_QUEUE_URL } : {}),
     ruleSettings: e.RULE_SETTINGS,
     remediation: e.REMEDIATION,
     ...(e.FUNCTION_ROLE_ARN ? { functionRoleArn: e.FUNCTION_ROLE_ARN } : {}),

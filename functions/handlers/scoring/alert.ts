@@ -7,6 +7,9 @@ import { DEFAULT_INSIGHT_THRESHOLD } from "../../core/scoring/threshold";
 import { getObjectText, putObjectText } from "../../adapters/aws/s3-day-reader";
 import { SnsAlertSink } from "../../adapters/aws/sns-alert-sink";
 import { classifyAwsError } from "../../adapters/aws/transient-error";
+import { SqsHttpClient, type SqsSendMessageBatchApi } from "../../adapters/aws/sqs-http";
+import { SqsUndeliverableAlerts } from "../../adapters/aws/undeliverable-alerts";
+import { clientSettings } from "../shared/aws-clients";
 import { alertEnvSchema, parseEnv, type AlertEnv } from "./env";
 import type { AlertEvent, AlertOutcome } from "./events";
 import { runKeys } from "./keys";
@@ -14,6 +17,7 @@ import { runKeys } from "./keys";
 export interface AlertOverrides {
   s3?: S3Client;
   sns?: SNSClient;
+  sqs?: SqsSendMessageBatchApi;
   logger?: Logger;
   now?: () => Date;
 }
@@ -44,11 +48,17 @@ export function createAlertHandler(env: Record<string, string | undefined> = pro
   let cfg: AlertEnv | undefined;
   let s3: S3Client | undefined;
   let sns: SNSClient | undefined;
+  let undeliverable: SqsUndeliverableAlerts | undefined;
 
   async function publish(alerts: Parameters<SnsAlertSink["send"]>[0], email: boolean, c: AlertEnv): Promise<void> {
     sns ??= overrides.sns ?? new SNSClient({});
+    if (c.UNDELIVERABLE_QUEUE_URL) undeliverable ??= new SqsUndeliverableAlerts(overrides.sqs ?? new SqsHttpClient(clientSettings()), c.UNDELIVERABLE_QUEUE_URL);
     try {
-      await new SnsAlertSink(sns, c.ALERT_TOPIC_ARN, { email }).send(alerts);
+      await new SnsAlertSink(sns, c.ALERT_TOPIC_ARN, {
+        email,
+        ...(undeliverable ? { undeliverable } : {}),
+        onUndeliverable: ({ alert, reason }) => logger.error("alert could not be sent; put on the undeliverable-alerts queue", { alertId: alert.id, rule: alert.rule, reason }),
+      }).send(alerts);
     } catch (e) {
       throw classifyAwsError(e, `publishing ${alerts.length} alert(s) to ${c.ALERT_TOPIC_ARN}`);
     }

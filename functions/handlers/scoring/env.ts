@@ -2,6 +2,7 @@ import * as z from "zod"; // namespace import: lets esbuild drop what is unused 
 import { BUCKET_NAME_RE } from "../../core/scoring/input";
 import { ORGANIZATION_ID_RE } from "../../core/scoring/layout";
 import { SAGEMAKER_COLUMNS } from "../../adapters/aws/sagemaker-scorer";
+import { queueUrlVar } from "../shared/env";
 
 /** A deployment mistake in a function's environment; says which variable and what it should be. */
 export class ConfigurationError extends Error {
@@ -66,6 +67,8 @@ export const alertEnvSchema = z.object({
   WORK_BUCKET: bucket("WORK_BUCKET"),
   ALERT_TOPIC_ARN: z.string({ error: "ALERT_TOPIC_ARN is required (the alert SNS topic)" })
     .regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/, "ALERT_TOPIC_ARN is not an SNS topic ARN"),
+  /** Where an alert SNS refuses for good goes, so the run's other alerts (and its summary) still go out. */
+  UNDELIVERABLE_QUEUE_URL: queueUrlVar("https://sqs.us-east-1.amazonaws.com/111122223333/trailwatch-undeliverable-alerts"),
   INSIGHT_THRESHOLD: z.string().optional().transform((v, ctx) => {
     if (v === undefined || v.trim() === "") return undefined;
     const n = Number(v);

@@ -3,7 +3,7 @@ import { LedgerAlertSink } from "../../adapters/aws/alert-ledger-sink";
 import type { DynamoItemApi } from "../../adapters/aws/dynamodb-http";
 import { DynamoIdempotencyStore } from "../../adapters/aws/idempotency-store";
 import { SnsAlertSink } from "../../adapters/aws/sns-alert-sink";
-import type { AlertSink } from "../../core/ports";
+import type { AlertSink, UndeliverableAlert, UndeliverableAlerts } from "../../core/ports";
 
 export interface AlertSinkSettings {
   sns: SNSClient;
@@ -14,6 +14,10 @@ export interface AlertSinkSettings {
   dynamodb: () => DynamoItemApi;
   /** Told about an alert left out because another function sent it already. */
   onDuplicate?: (alert: { id: string; rule: string }) => void;
+  /** Where an alert SNS refuses for good goes (the undeliverable-alerts queue), so the others still go out. */
+  undeliverable?: UndeliverableAlerts;
+  /** Told about every alert put there. */
+  onUndeliverable?: (item: UndeliverableAlert) => void;
 }
 
 /**
@@ -22,11 +26,12 @@ export interface AlertSinkSettings {
  * repeat still reaches the topic with `email=no`, for Splunk).
  */
 export function alertSink(s: AlertSinkSettings): AlertSink {
-  const sns = new SnsAlertSink(s.sns, s.topicArn);
+  const deadLetter = { ...(s.undeliverable ? { undeliverable: s.undeliverable } : {}), ...(s.onUndeliverable ? { onUndeliverable: s.onUndeliverable } : {}) };
+  const sns = new SnsAlertSink(s.sns, s.topicArn, deadLetter);
   if (!s.ledgerTable) return sns;
   // A repeat still reaches the topic, flagged email=no: Splunk gets it, mail subscriptions do not.
   return new LedgerAlertSink(sns, new DynamoIdempotencyStore(s.dynamodb(), s.ledgerTable), {
-    repeatsTo: new SnsAlertSink(s.sns, s.topicArn, { email: false }),
+    repeatsTo: new SnsAlertSink(s.sns, s.topicArn, { email: false, ...deadLetter }),
     ...(s.onDuplicate ? { onDuplicate: s.onDuplicate } : {}),
   });
 }

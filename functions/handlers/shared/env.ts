@@ -49,6 +49,18 @@ export function arnVar(service: string, example: string) {
     .regex(new RegExp(`^arn:aws[a-z-]*:${service}:`), `must be an ${service} ARN such as ${example}`);
 }
 
+/** An optional SQS queue URL (blank counts as unset); loopback URLs are accepted for local runs and tests. */
+export function queueUrlVar(example: string) {
+  return z.preprocess(
+    (v) => (typeof v === "string" && v.trim() === "" ? undefined : v),
+    z
+      .string()
+      .trim()
+      .regex(/^https:\/\/sqs\.[a-z0-9-]+\.amazonaws\.com(\.cn)?\/\d{12}\/[A-Za-z0-9_-]{1,80}$|^https?:\/\/(127\.0\.0\.1|localhost)(:\d+)?\//, `must be an SQS queue URL such as ${example}`)
+      .optional(),
+  );
+}
+
 /** A DynamoDB table name. */
 export function tableVar() {
   return z.string().trim().regex(/^[A-Za-z0-9_.-]{3,255}$/, "must be a DynamoDB table name (3-255 of A-Z a-z 0-9 _ . -)");

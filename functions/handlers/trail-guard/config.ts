@@ -1,7 +1,7 @@
 import * as z from "zod"; // namespace import: lets esbuild drop what is unused (the named `z` pulls in all of zod, ~450 KB)
 import type { RemediationMode } from "../../core/remediation/permissions";
 import { parseProtectedTrails, type TrailRef } from "../../adapters/aws/trail-status";
-import { arnVar, jsonVar, parseEnv, tableVar } from "../shared/env";
+import { arnVar, jsonVar, parseEnv, queueUrlVar, tableVar } from "../shared/env";
 import type { SelfIdentity } from "./guard";
 
 /** The trail guard's settings, from its environment. */
@@ -18,6 +18,8 @@ export interface TrailGuardConfig {
   self: SelfIdentity;
   /** The alert ledger table, when alerts go out once across the guard and the log analyzer. */
   alertLedgerTable?: string;
+  /** The undeliverable-alerts queue, when the deployment has one. */
+  undeliverableQueueUrl?: string;
 }
 
 /** A comma-separated list, or a JSON array of strings. */
@@ -61,6 +63,8 @@ const envSchema = z.object({
   TRAIL_KMS_KEY_ARN: listVar('"arn:aws:kms:us-east-1:111122223333:key/…"'),
   /** The alert ledger shared with the log analyzer (which then leaves out what the guard sent). */
   ALERT_LEDGER_TABLE: tableVar().optional(),
+  /** Where an alert SNS refuses for good goes, so the event's other alerts still go out. */
+  UNDELIVERABLE_QUEUE_URL: queueUrlVar("https://sqs.us-east-1.amazonaws.com/111122223333/trailwatch-undeliverable-alerts"),
   FUNCTION_ROLE_ARN: arnVar("iam", "arn:aws:iam::111122223333:role/trailwatch-trail-guard").regex(/^arn:[^:]+:iam::\d{12}:role\/.+$/, "must be an IAM role ARN"),
 });
 
@@ -72,7 +76,7 @@ function selfFromRoleArn(arn: string): SelfIdentity {
 
 /**
  * Reads and validates the environment (ALERT_TOPIC_ARN, PROTECTED_TRAILS, REMEDIATION, RULE_SETTINGS,
- * TRAIL_BUCKET_NAME, TRAIL_KMS_KEY_ARN, FUNCTION_ROLE_ARN, ALERT_LEDGER_TABLE). Throws `EnvError` naming every bad variable.
+ * TRAIL_BUCKET_NAME, TRAIL_KMS_KEY_ARN, FUNCTION_ROLE_ARN, ALERT_LEDGER_TABLE, UNDELIVERABLE_QUEUE_URL). Throws `EnvError` naming every bad variable.
  */
 export function trailGuardConfig(env: Record<string, string | undefined>): TrailGuardConfig {
   const e = parseEnv("trail-guard", envSchema, env);
@@ -85,5 +89,6 @@ export function trailGuardConfig(env: Record<string, string | undefined>): Trail
     trailKeys: e.TRAIL_KMS_KEY_ARN,
     self: selfFromRoleArn(e.FUNCTION_ROLE_ARN),
     ...(e.ALERT_LEDGER_TABLE ? { alertLedgerTable: e.ALERT_LEDGER_TABLE } : {}),
+    ...(e.UNDELIVERABLE_QUEUE_URL ? { undeliverableQueueUrl: e.UNDELIVERABLE_QUEUE_URL } : {}),
   };
 }

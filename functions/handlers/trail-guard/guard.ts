@@ -1,4 +1,5 @@
 import type { Alert, RemediationResult } from "../../core/alert/alert";
+import { boundAlert } from "../../core/alert/bound";
 import { AlertCollector } from "../../core/alert/collector";
 import type { AlertSink } from "../../core/ports";
 import { accountOf, isFailedCall, type CloudTrailRecord } from "../../core/record/schema";
@@ -82,7 +83,8 @@ export class TrailGuard {
       const trail = this.protectedTrailOf(record);
       if (trail) alert.context = { ...alert.context, protectedTrail: trail.arn };
       alert.remediation = await this.remediate(f, trail);
-      collector.add(alert);
+      // Bounded again: the remediation detail quotes names and AWS error messages.
+      collector.add(boundAlert(alert));
     }
     const alerts = collector.all();
     await this.deps.sink.send(alerts);

@@ -1,4 +1,5 @@
 import { alertId, type Alert, type Severity } from "../../core/alert/alert";
+import { boundAlert } from "../../core/alert/bound";
 import type { QueueDepthError, QueueRef } from "../../adapters/aws/queue-depth";
 import type { TrailCallError, TrailRef, TrailStatus } from "../../adapters/aws/trail-status";
 
@@ -199,7 +200,7 @@ export function windowOf(now: Date, window: "day" | "hour"): string {
  */
 export function heartbeatAlert(trail: HeartbeatSubject, c: TrailCondition, now: Date, window: "day" | "hour"): Alert {
   const bucket = windowOf(now, window);
-  return {
+  return boundAlert({
     id: alertId(c.rule, `${trail.arn}|${c.variant ?? ""}|${bucket}`),
     rule: c.rule,
     title: c.title,
@@ -215,5 +216,5 @@ export function heartbeatAlert(trail: HeartbeatSubject, c: TrailCondition, now: 
     context: { ...c.context, checkedAt: now.toISOString(), window: bucket, ...(c.since ? { since: c.since.toISOString() } : {}) },
     remediation: null,
     references: { mitre: ["T1562.008"] },
-  };
+  });
 }

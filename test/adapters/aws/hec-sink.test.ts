@@ -1,10 +1,14 @@
+import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
+import { join } from "node:path";
 import type { AddressInfo } from "node:net";
 import { HecClient } from "../../../functions/adapters/aws/hec/client";
+import { classifyHecResponse } from "../../../functions/adapters/aws/hec/response";
 import { HecAlertSink, type DeliveryReport, type HecSinkOptions } from "../../../functions/adapters/aws/hec/sink";
 import type { TokenSource } from "../../../functions/adapters/aws/secret-reference";
 import type { Alert } from "../../../functions/core/alert/alert";
 import { startHecServer, type LocalHec } from "../../support/hec-server";
+import { deepValue } from "../../support/hostile-values";
 
 const TOKEN = "11111111-2222-3333-4444-555555555555";
 const SETTINGS = { source: "trailwatch", sourcetype: "trailwatch:alert", index: "security" };
@@ -127,6 +131,34 @@ describe("HecAlertSink against a local HEC", () => {
     expect(report.retries).toBe(3);
     expect(delays).toEqual([19, 39, 39]); // base 10 * 2^n, capped at 40, times the random factor
     expectEveryAlertAccountedFor(report, hec, ["alert-1", "alert-2"]);
+  });
+
+  it("counts a 200 maintenance page from a proxy as a failure, retries it, and delivers once HEC itself answers", async () => {
+    const page = readFileSync(join(__dirname, "../../fixtures/hostile/output/hec-maintenance-page.html"), "utf8");
+    hec.failNext(1, { status: 200, page });
+    hec.failNext(1, { status: 200, page: readFileSync(join(__dirname, "../../fixtures/hostile/output/hec-proxy-ok.json"), "utf8"), contentType: "application/json" });
+    hec.failNext(1, { status: 204, page: "" });
+    const report = await sink().deliver(items([alert(1), alert(2)]), soon());
+    expect(hec.requests.map((r) => r.status)).toEqual([200, 200, 204, 200]);
+    expect(report.delivered).toEqual(["alert-1", "alert-2"]);
+    expect(report.retries).toBe(3);
+    expectEveryAlertAccountedFor(report, hec, ["alert-1", "alert-2"]);
+  });
+
+  it("defers (so SQS delivers again) when only maintenance pages come back, saying why", async () => {
+    hec.failNext(10, { status: 200, page: "<html><title>Maintenance</title>\u001b[2J</html>" });
+    const report = await sink({ retry: { baseDelayMs: 1, maxDelayMs: 2, maxAttempts: 3 } }).deliver(items([alert(1)]), soon());
+    expect(report.delivered).toEqual([]);
+    expect(report.deferred).toEqual([
+      { key: "alert-1", reason: expect.stringMatching(/^HEC unavailable: HTTP 200: <html><title>Maintenance<\/title>.*\(not HEC's success answer \{"text":"Success","code":0\}: a proxy or maintenance page\? nothing counts as delivered\) \(after 3 attempts\)$/) },
+    ]);
+    expect(hec.accepted).toEqual([]);
+  });
+
+  it("delivers an alert whose context is 10,000 levels deep (cut at the depth limit) together with the others", async () => {
+    const report = await sink().deliver(items([alert(1, { context: { v: deepValue(10_000) } }), alert(2)]), soon());
+    expect(report.delivered).toEqual(["alert-1", "alert-2"]);
+    expect(JSON.stringify(hec.accepted[0]!.event)).toContain("[truncated: nested deeper than 8 levels]");
   });
 
   it("honours Retry-After on 429", async () => {
@@ -335,6 +367,23 @@ describe("HecClient safety", () => {
     const outcome = await new HecClient({ endpoint: echo.url, token: tokens(TOKEN) }).post('{"event":"x"}', 1_000);
     expect(outcome).toEqual({ kind: "reject-events", status: 400, reason: "HTTP 400: bad request from Splunk [redacted]" });
     expect(JSON.stringify(outcome)).not.toContain(TOKEN);
+  });
+
+  it("accepts a 2xx only with HEC's success answer, and an ack poll only with HEC's ack answer", async () => {
+    expect(classifyHecResponse(200, '{"text":"Success","code":0}', null)).toEqual({ kind: "ok", status: 200 });
+    expect(classifyHecResponse(200, '{"text":"Success","code":0,"ackId":3}', null)).toEqual({ kind: "ok", status: 200, ackId: 3 });
+    for (const body of ["", "<html>maintenance</html>", '{"status":"ok"}', '{"text":"Success"}', '{"code":0}', '{"text":"Success","code":"0"}', "null", "[]"]) {
+      expect(classifyHecResponse(200, body, null).kind).toBe("retry");
+    }
+    const page = await serve((_req, res) => {
+      res.writeHead(200, { "Content-Type": "text/html" });
+      res.end("<html>maintenance \u001b]0;pwned\u0007</html>");
+    });
+    const client = new HecClient({ endpoint: page.url, token: tokens(TOKEN) });
+    expect(await client.acks([1], 1_000)).toEqual({ kind: "retry", status: 200, reason: 'HTTP 200: not HEC\'s ack answer {"acks": {...}}' });
+    const posted = await client.post('{"event":"x"}', 1_000);
+    expect(posted).toMatchObject({ kind: "retry", status: 200 });
+    expect((posted as { reason: string }).reason).toContain("maintenance \\x1b]0;pwned\\x07");
   });
 
   it("treats a refused connection as transient", async () => {

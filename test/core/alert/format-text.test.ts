@@ -27,3 +27,44 @@ describe("alert text for people", () => {
     expect(text).toContain("MITRE ATT&CK T1562.008");
   });
 });
+
+describe("alert text against hostile values", () => {
+  const LINE_BREAKS: Record<string, string> = { "\n": "\\n", "\r": "\\r", "\r\n": "\\r\\n", "\u2028": "\\u2028", "\u2029": "\\u2029", "\u0085": "\\x85", "\v": "\\v", "\f": "\\f" };
+
+  it("cannot be made to show a line of its own such as Severity: or Remediation: succeeded", () => {
+    for (const [br, shown] of Object.entries(LINE_BREAKS)) {
+      const forged = `bucket${br}Severity:   low${br}Remediation:${br}  iam.detach-admin-policy (apply): succeeded.`;
+      const text = alertText({ ...a, summary: forged, principal: forged, eventName: forged, context: { [forged]: forged, list: [forged], nested: { deeper: forged } }, remediation: null });
+      const lines = text.split(/\r\n|[\n\r\u2028\u2029\u0085\v\f]/u);
+      expect(lines.filter((l) => l.startsWith("Severity:"))).toEqual(["Severity:   critical"]);
+      expect(lines.filter((l) => /^\s*Remediation:/.test(l))).toEqual(["Remediation:"]);
+      expect(lines.some((l) => /^\s*iam\.detach-admin-policy \(apply\): succeeded/.test(l))).toBe(false);
+      expect(text.split("\n")[0]).toBe(`bucket${shown}Severity:   low${shown}Remediation:${shown}  iam.detach-admin-policy (apply): succeeded.`);
+    }
+  });
+
+  it("writes terminal escapes, bidi overrides and zero-width characters out visibly", () => {
+    const text = alertText({ ...a, summary: "ops \u001b[2J\u0007 stopped \u202egnol\u202c trail\u200b x", context: {} });
+    expect(text.split("\n")[0]).toBe("ops \\x1b[2J\\x07 stopped \\u202egnol\\u202c trail\\u200b x");
+  });
+
+  it("renders a 10,000-deep value and a huge one without throwing, within 64 KiB", () => {
+    let deep: unknown = "bottom";
+    for (let i = 0; i < 10_000; i++) deep = { a: [deep] };
+    const huge = Array.from({ length: 5000 }, (_, i) => ({ [`key${i}`]: "\u0001".repeat(4000) }));
+    for (const context of [{ deep }, { huge }, { big: 12n, fn: () => 1 } as Record<string, unknown>]) {
+      const text = alertText({ ...a, context });
+      expect(Buffer.byteLength(text)).toBeLessThanOrEqual(64 * 1024);
+      expect(text).toContain("Alert id: abc");
+    }
+    expect(alertText({ ...a, context: { deep } })).toContain("[truncated: nested deeper than 8 levels]");
+  });
+
+  it("keeps the subject printable ASCII, single-line and at most 100 characters", () => {
+    const s = alertSubject({ ...a, account: "1111\r\nBcc: x@example.com \u001b[31m" + "9".repeat(200), region: "eu\u2028west" });
+    expect(s).toMatch(/^[\x20-\x7e]{1,100}$/);
+    expect(s.startsWith("[trailwatch CRITICAL] cloudtrail.logging-stopped in 1111??Bcc: x@example.com ?[31m")).toBe(true);
+    expect(toSnsSubject("")).toBe("trailwatch alert");
+    expect(toSnsSubject("\n\t")).toBe("??");
+  });
+});

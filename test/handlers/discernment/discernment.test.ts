@@ -85,7 +85,7 @@ describe("the discernment handler", () => {
     expect(entries).toHaveLength(1);
     expect(entries[0]!.MessageAttributes!.rule!.StringValue).toBe("anomaly.new-behavior");
     expect(entries[0]!.MessageAttributes!.account!.StringValue).toBe(ACCT);
-    const alert = JSON.parse(JSON.parse(entries[0]!.Message!).sqs);
+    const alert = JSON.parse(JSON.parse(entries[0]!.Message!).default);
     expect(alert).toMatchObject({ principal: `arn:aws:iam::${ACCT}:role/app`, eventName: "CreateAccessKey", severity: "medium", context: { accountName: "prod", unit: "payments" } });
   });
 

@@ -9,6 +9,7 @@ import { createRemediators, RemediationRunner } from "../../../functions/adapter
 import { S3HttpClient } from "../../../functions/adapters/aws/s3-http";
 import { SnsAlertSink } from "../../../functions/adapters/aws/sns-alert-sink";
 import type { Alert } from "../../../functions/core/alert/alert";
+import type { UndeliverableAlerts } from "../../../functions/core/ports";
 import type { RemediationMode } from "../../../functions/core/remediation/permissions";
 import { catalog } from "../../../functions/core/rules/catalog";
 import { defineRule, type AnyRule } from "../../../functions/core/rules/rule";
@@ -60,7 +61,7 @@ export interface Harness {
    * An analyzer with the given remediation modes; each call makes a fresh one (a cold start). With
    * `ledger`, alerts go out through the alert ledger table (as deployed).
    */
-  analyzer(modes?: Record<string, RemediationMode>, opts?: { ledger?: boolean }): ReturnType<typeof createLogAnalyzer>;
+  analyzer(modes?: Record<string, RemediationMode>, opts?: { ledger?: boolean; undeliverable?: UndeliverableAlerts }): ReturnType<typeof createLogAnalyzer>;
   /** After `after` more accepted PublishBatch calls, the next one fails with `error` (then SNS accepts again). */
   snsFailNext(error: Error, after?: number): void;
   /** Alerts published to SNS so far (from the `sqs` protocol message). */
@@ -69,6 +70,8 @@ export interface Harness {
   emailFlags(): string[];
   stop(): Promise<void>;
 }
+
+const undeliverable = (o: { undeliverable?: UndeliverableAlerts }) => (o.undeliverable ? { undeliverable: o.undeliverable } : {});
 
 export async function startHarness(): Promise<Harness> {
   const s3 = await startS3rver({ buckets: [BUCKET] });
@@ -84,7 +87,7 @@ export async function startHarness(): Promise<Harness> {
   const emailFlags: string[] = [];
   const accept = (input: PublishBatchCommandInput) => {
     for (const e of input.PublishBatchRequestEntries ?? []) {
-      sent.push(JSON.parse(JSON.parse(e.Message!).sqs) as Alert);
+      sent.push(JSON.parse(JSON.parse(e.Message!).default) as Alert);
       emailFlags.push(e.MessageAttributes?.email?.StringValue ?? "");
     }
     return { Successful: (input.PublishBatchRequestEntries ?? []).map((e) => ({ Id: e.Id, MessageId: `msg-${e.Id}` })), Failed: [] };
@@ -102,10 +105,10 @@ export async function startHarness(): Promise<Harness> {
         s3: s3Client,
         idempotency: new DynamoIdempotencyStore(db.items, TABLE),
         sink: opts.ledger
-          ? new LedgerAlertSink(new SnsAlertSink(snsClient, TOPIC, { maxAttempts: 1 }), new DynamoIdempotencyStore(db.items, LEDGER), {
-              repeatsTo: new SnsAlertSink(snsClient, TOPIC, { maxAttempts: 1, email: false }),
+          ? new LedgerAlertSink(new SnsAlertSink(snsClient, TOPIC, { maxAttempts: 1, ...undeliverable(opts) }), new DynamoIdempotencyStore(db.items, LEDGER), {
+              repeatsTo: new SnsAlertSink(snsClient, TOPIC, { maxAttempts: 1, email: false, ...undeliverable(opts) }),
             })
-          : new SnsAlertSink(snsClient, TOPIC, { maxAttempts: 1 }),
+          : new SnsAlertSink(snsClient, TOPIC, { maxAttempts: 1, ...undeliverable(opts) }),
         catalog: testCatalog,
         remediation: new RemediationRunner({
           modes,

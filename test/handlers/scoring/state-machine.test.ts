@@ -60,7 +60,7 @@ describe("the scoring state machine, executed with the real handlers over S3", (
   const sns = new SNSClient({ region: "us-east-1" });
   const snsMock = mockClient(sns);
   const published = (): PublishBatchRequestEntry[] => snsMock.commandCalls(PublishBatchCommand).flatMap((c) => c.args[0].input.PublishBatchRequestEntries ?? []);
-  const alertOf = (e: PublishBatchRequestEntry): Alert => JSON.parse(JSON.parse(e.Message!).sqs) as Alert;
+  const alertOf = (e: PublishBatchRequestEntry): Alert => JSON.parse(JSON.parse(e.Message!).default) as Alert;
   const env = { WORK_BUCKET: WORK, CLOUDTRAIL_BUCKETS: `other-bucket,${TRAIL}`, HISTORY_DAYS: "14", BATCH_MAX_FILES: "1000", ALERT_TOPIC_ARN: TOPIC };
 
   /** The three handlers, bound to the state names as Lambda would run them. */

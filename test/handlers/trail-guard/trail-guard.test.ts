@@ -54,8 +54,8 @@ describe("trail-guard handler", () => {
     const calls = sns.commandCalls(PublishBatchCommand);
     expect(calls).toHaveLength(1);
     return calls[0]!.args[0].input.PublishBatchRequestEntries!.map((e) => {
-      const m = JSON.parse(e.Message!) as { sqs: string; email: string };
-      return { alert: JSON.parse(m.sqs) as Alert, email: m.email, attributes: e.MessageAttributes as Record<string, { StringValue?: string }> };
+      const m = JSON.parse(e.Message!) as { default: string; email: string };
+      return { alert: JSON.parse(m.default) as Alert, email: m.email, attributes: e.MessageAttributes as Record<string, { StringValue?: string }> };
     });
   }
 
@@ -243,7 +243,7 @@ describe("trail-guard handler", () => {
       // Assess: one mail; the repeat still reaches the topic for Splunk, flagged email=no.
       expect(a).toMatchObject({ outcome: "alerted" });
       expect(b).toMatchObject({ outcome: "alerted" });
-      expect(publishes.map((e) => [(JSON.parse(JSON.parse(e.Message!).sqs) as Alert).rule, e.MessageAttributes!.email!.StringValue])).toEqual([
+      expect(publishes.map((e) => [(JSON.parse(JSON.parse(e.Message!).default) as Alert).rule, e.MessageAttributes!.email!.StringValue])).toEqual([
         ["cloudtrail.trail-deleted", "yes"],
         ["cloudtrail.trail-deleted", "no"],
       ]);

@@ -70,7 +70,7 @@ describe("trail-heartbeat handler", () => {
   function published(): { alert: Alert; email: string }[] {
     return sns.commandCalls(PublishBatchCommand).flatMap((c) =>
       c.args[0].input.PublishBatchRequestEntries!.map((e) => ({
-        alert: JSON.parse((JSON.parse(e.Message!) as { sqs: string }).sqs) as Alert,
+        alert: JSON.parse((JSON.parse(e.Message!) as { default: string }).default) as Alert,
         email: e.MessageAttributes!.email!.StringValue!,
       })),
     );

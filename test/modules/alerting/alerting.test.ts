@@ -2,7 +2,7 @@ import { Testing } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Platform } from "../../../modules/platform";
 import { applyPlatformAspects } from "../../../modules/aspects";
-import { Alerting, HEC_MAX_RECEIVE_COUNT, type AlertingProps } from "../../../modules/alerting";
+import { Alerting, HEC_MAX_RECEIVE_COUNT, undeliverableStatement, type AlertingProps } from "../../../modules/alerting";
 
 const ACCOUNT = "111122223333";
 const SECRET = "arn:aws:secretsmanager:eu-west-1:111122223333:secret:trailwatch/hec-token-AbCdEf";
@@ -72,11 +72,42 @@ describe("Alerting", () => {
     ]);
   });
 
+  it("keeps alerts the topic refuses in an encrypted undeliverable-alerts queue for 14 days, with an alarm to the topic", () => {
+    // Act
+    const tf = synth();
+    // Assess
+    expect(values(tf.resource.aws_sqs_queue)).toEqual([
+      expect.objectContaining({ name: "tw-undeliverable-alerts", kms_master_key_id: expect.stringContaining("aws_kms_key.platform_key"), message_retention_seconds: 14 * 24 * 3600 }),
+    ]);
+    const [alarm] = values(tf.resource.aws_cloudwatch_metric_alarm);
+    expect(alarm).toMatchObject({
+      alarm_name: "tw-undeliverable-alerts-not-empty",
+      dimensions: { QueueName: "tw-undeliverable-alerts" },
+      threshold: 0,
+      comparison_operator: "GreaterThanThreshold",
+      alarm_actions: [expect.stringContaining("aws_sns_topic.alerting_topic")],
+    });
+    expect(alarm.alarm_description).toContain("npm run replay-undeliverable");
+  });
+
+  it("gives publishers sqs:SendMessage on that queue only", () => {
+    // Prepare
+    let ref: ReturnType<typeof undeliverableStatement> | undefined;
+    Testing.synthScope((stack) => {
+      new AwsProvider(stack, "aws", { region: "eu-west-1" });
+      new Platform(stack, "platform", { namePrefix: "tw", account: ACCOUNT, region: "eu-west-1", logRetentionDays: 90 });
+      // Act
+      ref = undeliverableStatement(new Alerting(stack, "alerting", { emails: [] }).undeliverable);
+    });
+    // Assess
+    expect(ref).toEqual({ sid: "KeepUndeliverableAlerts", actions: ["sqs:SendMessage"], resources: ["arn:aws:sqs:eu-west-1:111122223333:tw-undeliverable-alerts"] });
+  });
+
   it("deploys no HEC plumbing without a HEC sink", () => {
     // Act
     const tf = synth();
     // Assess
-    expect(tf.resource.aws_sqs_queue).toBeUndefined();
+    expect(values(tf.resource.aws_sqs_queue).map((q) => q.name)).toEqual(["tw-undeliverable-alerts"]);
     expect(tf.resource.aws_lambda_function).toBeUndefined();
   });
 
@@ -88,7 +119,7 @@ describe("Alerting", () => {
       const tf = synth({ hec });
       // Assess
       const queues = Object.fromEntries(values(tf.resource.aws_sqs_queue).map((q) => [q.name, q]));
-      expect(Object.keys(queues).sort()).toEqual(["tw-hec-alerts", "tw-hec-alerts-dlq", "tw-hec-rejected"]);
+      expect(Object.keys(queues).sort()).toEqual(["tw-hec-alerts", "tw-hec-alerts-dlq", "tw-hec-rejected", "tw-undeliverable-alerts"]);
       for (const q of Object.values<any>(queues)) expect(q.kms_master_key_id).toContain("aws_kms_key.platform_key");
       expect(JSON.parse(queues["tw-hec-alerts"].redrive_policy)).toEqual({ deadLetterTargetArn: "arn:aws:sqs:eu-west-1:111122223333:tw-hec-alerts-dlq", maxReceiveCount: HEC_MAX_RECEIVE_COUNT });
       expect(queues["tw-hec-alerts"].visibility_timeout_seconds).toBe(180);
@@ -161,7 +192,7 @@ describe("Alerting", () => {
       const tf = synth({ hec });
       // Assess
       const alarms = values(tf.resource.aws_cloudwatch_metric_alarm);
-      expect(alarms.map((a) => a.dimensions.QueueName).sort()).toEqual(["tw-hec-alerts-dlq", "tw-hec-rejected"]);
+      expect(alarms.map((a) => a.dimensions.QueueName).sort()).toEqual(["tw-hec-alerts-dlq", "tw-hec-rejected", "tw-undeliverable-alerts"]);
       for (const a of alarms) expect(a).toMatchObject({ threshold: 0, comparison_operator: "GreaterThanThreshold", alarm_actions: [expect.stringContaining("aws_sns_topic.alerting_topic")] });
     });
   });

@@ -72,14 +72,17 @@ export class HecClient {
    */
   async acks(ackIds: number[], timeoutMs: number): Promise<{ kind: "acks"; acked: Set<number> } | HecFailure> {
     return this.request(`${this.ackUrl}?channel=${encodeURIComponent(this.channel)}`, JSON.stringify({ acks: ackIds }), timeoutMs, false, (status, text, res) => {
-      const outcome = classifyHecResponse(status, text, res.headers.get("retry-after"));
-      if (outcome.kind !== "ok") return outcome;
+      // Not 2xx: never "ok".
+      if (status < 200 || status >= 300) return classifyHecResponse(status, text, res.headers.get("retry-after")) as HecFailure;
+      // A 2xx is an answer only with HEC's `{"acks": {...}}`; anything else (a proxy page) confirms nothing.
+      let acks: unknown;
       try {
-        const acks = (JSON.parse(text) as { acks?: Record<string, unknown> }).acks ?? {};
-        return { kind: "acks", acked: new Set(Object.entries(acks).filter(([, v]) => v === true).map(([k]) => Number(k))) };
+        acks = (JSON.parse(text) as { acks?: unknown }).acks;
       } catch {
-        return { kind: "retry", status, reason: `HTTP ${status}: ack answer is not JSON` };
+        acks = undefined;
       }
+      if (!acks || typeof acks !== "object" || Array.isArray(acks)) return { kind: "retry", status, reason: `HTTP ${status}: not HEC's ack answer {"acks": {...}}` };
+      return { kind: "acks", acked: new Set(Object.entries(acks).filter(([, v]) => v === true).map(([k]) => Number(k))) };
     });
   }
 

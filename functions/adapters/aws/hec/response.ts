@@ -1,3 +1,5 @@
+import { visible } from "../../../core/alert/escape";
+
 /**
  * What one HEC request came to. HEC answers `{"text": "...", "code": n}` (plus `invalid-event-number`
  * for a batch with a bad event and `ackId` when indexer acknowledgement is on).
@@ -50,12 +52,25 @@ export function parseHecReply(body: string): HecReply {
   }
 }
 
-/** Classifies an HTTP answer from HEC; the reason quotes HEC's `text` and `code` (or the start of the body). */
+/** True for HEC's answer to accepted events: `{"text":"Success","code":0}` (plus `ackId` with indexer acknowledgement). */
+export function isHecSuccess(reply: HecReply): boolean {
+  return reply.code === 0 && reply.text === "Success";
+}
+
+/**
+ * Classifies an HTTP answer from HEC; the reason quotes HEC's `text` and `code` (or the start of the
+ * body, control characters escaped). A 2xx counts as delivered only with HEC's success answer: a
+ * proxy, load balancer or maintenance page that answers 200 with anything else has indexed nothing,
+ * so it is a failure to retry, not a delivery.
+ */
 export function classifyHecResponse(status: number, body: string, retryAfter: string | null, now?: number): HecOutcome {
   const reply = parseHecReply(body);
-  const shown = reply.text !== undefined ? `${reply.text}${reply.code !== undefined ? ` (code ${reply.code})` : ""}` : body.slice(0, 200);
+  const shown = reply.text !== undefined ? `${visible(reply.text)}${reply.code !== undefined ? ` (code ${reply.code})` : ""}` : visible(body.slice(0, 200));
   const reason = `HTTP ${status}${shown ? `: ${shown}` : ""}`;
-  if (status >= 200 && status < 300) return { kind: "ok", status, ...(reply.ackId !== undefined ? { ackId: reply.ackId } : {}) };
+  if (status >= 200 && status < 300) {
+    if (isHecSuccess(reply)) return { kind: "ok", status, ...(reply.ackId !== undefined ? { ackId: reply.ackId } : {}) };
+    return { kind: "retry", status, reason: `${reason} (not HEC's success answer {"text":"Success","code":0}: a proxy or maintenance page? nothing counts as delivered)` };
+  }
   if (status === 401 || status === 403 || (reply.code !== undefined && AUTH_CODES.has(reply.code))) return { kind: "auth", status, reason };
   if (status === 429 || status === 408 || status >= 500) {
     const ms = parseRetryAfter(retryAfter, now);

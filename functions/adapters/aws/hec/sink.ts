@@ -1,4 +1,5 @@
 import type { Alert } from "../../../core/alert/alert";
+import { boundAlert } from "../../../core/alert/bound";
 import type { AlertSink } from "../../../core/ports";
 import type { HecClient } from "./client";
 import { toHecEvent, type HecEventSettings } from "./event";
@@ -117,7 +118,9 @@ export class HecAlertSink implements AlertSink {
   async deliver(items: HecDeliveryItem[], deadline: number): Promise<DeliveryReport> {
     const run = new DeliveryRun(this.cfg, deadline);
     const prepared = items.map((it) => {
-      const line = JSON.stringify(toHecEvent(it.alert, this.settings));
+      // Bounded (a no-op for the alerts trailwatch builds): an alert published to the topic by anyone
+      // else, however deep or large, must not make JSON.stringify throw and fail the whole batch.
+      const line = JSON.stringify(toHecEvent(boundAlert(it.alert), this.settings));
       return { key: it.key, line, bytes: Buffer.byteLength(line) + 1 };
     });
     for (const batch of this.batches(prepared)) await run.sendGroup(batch);
