@@ -128,7 +128,8 @@ export class OrgAnomaly extends Construct {
       ttl: { attributeName: "expiresAt", enabled: true },
       serverSideEncryption: { enabled: true, kmsKeyArn: key.arn },
       pointInTimeRecovery: { enabled: props.baselinePointInTimeRecovery },
-      deletionProtectionEnabled: true,
+      // Ninety days of learned behaviour: losing it means weeks of warm-up. Off only to remove the deployment.
+      deletionProtectionEnabled: platform.deletionProtection,
     });
 
     // --- Fan-out topic -------------------------------------------------------------------------

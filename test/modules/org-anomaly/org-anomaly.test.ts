@@ -11,6 +11,7 @@ const BASE: OrgAnomalySettingsInput = {
   bucketName: "org-cloudtrail-logs",
   keyPrefix: "trail",
   layout: { type: "organization", organizationId: ORG },
+  organizationId: ORG,
   managementAccountId: "999988887777",
   logKmsKeyArn: `arn:aws:kms:${HOME}:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`,
   units: [
@@ -98,16 +99,30 @@ describe("OrgAnomaly", () => {
     }
   });
 
-  it("grants muster only what it needs: Organizations reads (list actions on '*' as IAM requires, tags scoped), the fan-out topic", () => {
+  it("grants muster only what it needs: ListAccounts on '*' (it has no resource type), the OU walk on the Organization's OUs, tags on its accounts, the fan-out topic", () => {
     const topic = refTo(tf, "aws_sns_topic", (t) => t.name === "tw-anomaly-fanout", "arn");
     expect(sids(tf, "tw-anomaly-muster")).toMatchObject({
       FanOutToDiscernment: { actions: ["sns:Publish"], resources: [topic] },
       ListOrganizationAccounts: { actions: ["organizations:ListAccounts"], resources: ["*"] },
-      WalkOrganizationalUnits: { actions: ["organizations:ListAccountsForParent", "organizations:ListOrganizationalUnitsForParent"], resources: ["*"] },
+      // Nested OUs are found at run time, so every OU under the unit's root: ou-<root part>-*.
+      WalkOrganizationalUnits: { actions: ["organizations:ListAccountsForParent", "organizations:ListOrganizationalUnitsForParent"], resources: [`arn:aws:organizations::999988887777:ou/${ORG}/ou-ab12-*`] },
       ReadAccountTags: { actions: ["organizations:ListTagsForResource"], resources: [`arn:aws:organizations::999988887777:account/${ORG}/*`] },
     });
     const env = JSON.parse(findResource(tf, "aws_lambda_function", (f) => f.function_name === "tw-anomaly-muster").environment.variables.MUSTER_CONFIG);
     expect(env.units.map((u: { name: string; periodMinutes: number }) => [u.name, u.periodMinutes])).toEqual([["payments", 60], ["retail", 120]]);
+  });
+
+  it("lets muster list the root's children only when a unit names the root, and refuses OU units it cannot scope", () => {
+    // Act
+    const fromRoot = sids(synthAnomaly({ units: [{ name: "everyone", organizationalUnits: ["r-ab12"] }, { name: "lab", organizationalUnits: ["ou-cd34-22222222"] }] }), "tw-anomaly-muster");
+    // Assess
+    expect(fromRoot.WalkOrganizationalUnits!.resources).toEqual([
+      `arn:aws:organizations::999988887777:ou/${ORG}/ou-ab12-*`,
+      `arn:aws:organizations::999988887777:ou/${ORG}/ou-cd34-*`,
+      `arn:aws:organizations::999988887777:root/${ORG}/r-ab12`,
+    ]);
+    expect(fromRoot.ListOrganizationAccounts).toBeUndefined();
+    expect(() => orgAnomalySettingsSchema.parse({ ...BASE, organizationId: undefined, layout: { type: "account" } })).toThrow(/an OU unit needs organizationId/);
   });
 
   it("lets only muster publish to the fan-out topic", () => {
