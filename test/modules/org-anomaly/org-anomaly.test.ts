@@ -1,4 +1,8 @@
+import { Testing, TerraformStack } from "cdktf";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { applyPlatformAspects } from "../../../modules/aspects";
 import { OrgAnomaly, orgAnomalySettingsSchema, type OrgAnomalySettingsInput } from "../../../modules/org-anomaly";
+import { Platform } from "../../../modules/platform";
 import { ACCOUNT, ALERT_TOPIC, HOME, findResource, functionStatements, platformStack, refTo, resourcesOf, synth, type Tf } from "../trail-guard/synth-support";
 
 jest.mock("../../../modules/lambda-function/bundle", () => jest.requireActual("../trail-guard/synth-support").fakeBundler());
@@ -125,6 +129,20 @@ describe("OrgAnomaly", () => {
     expect(() => orgAnomalySettingsSchema.parse({ ...BASE, organizationId: undefined, layout: { type: "account" } })).toThrow(/an OU unit needs organizationId/);
   });
 
+  it("protects the baseline from deletion as the platform says: on by default, off to remove the deployment", () => {
+    // Prepare
+    const stack = new TerraformStack(Testing.app(), "unprotected");
+    new AwsProvider(stack, "aws", { region: HOME });
+    new Platform(stack, "platform", { namePrefix: "tw", account: ACCOUNT, region: HOME, logRetentionDays: 90, deletionProtection: false });
+    applyPlatformAspects(stack);
+    new OrgAnomaly(stack, "org-anomaly", { ...orgAnomalySettingsSchema.parse(BASE), alertTopicArn: ALERT_TOPIC });
+    // Act
+    const unprotected = findResource(synth(stack), "aws_dynamodb_table", () => true);
+    // Assess
+    expect(findResource(tf, "aws_dynamodb_table", () => true).deletion_protection_enabled).toBe(true);
+    expect(unprotected.deletion_protection_enabled).toBe(false);
+  });
+
   it("lets only muster publish to the fan-out topic", () => {
     const policy = findResource(tf, "aws_sns_topic_policy", () => true).policy as string;
     const doc = tf.data!.aws_iam_policy_document![/data\.aws_iam_policy_document\.([^.]+)\.json/.exec(policy)![1]!];
@@ -139,7 +157,9 @@ describe("OrgAnomaly", () => {
     expect(s.ReadTrailLogFiles).toEqual({ actions: ["s3:GetObject"], resources: [`arn:aws:s3:::org-cloudtrail-logs/trail/AWSLogs/${ORG}/*/CloudTrail/*`] });
     expect(s.ListTrailLogFolders!.condition).toEqual([{ test: "StringLike", variable: "s3:prefix", values: [`trail/AWSLogs/${ORG}/*/CloudTrail/*`] }]);
     expect(s.DecryptTrailLogFiles).toEqual({ actions: ["kms:Decrypt"], resources: [BASE.logKmsKeyArn] });
-    expect(s.KeepBaseline).toEqual({ actions: ["dynamodb:Query", "dynamodb:PutItem", "dynamodb:BatchWriteItem"], resources: [refTo(tf, "aws_dynamodb_table", () => true, "arn")] });
+    // The table's ARN built from its name (a reference would defer the policy whenever the table changes).
+    expect(findResource(tf, "aws_dynamodb_table", () => true).name).toBe("tw-anomaly-baseline");
+    expect(s.KeepBaseline).toEqual({ actions: ["dynamodb:Query", "dynamodb:PutItem", "dynamodb:BatchWriteItem"], resources: [`arn:aws:dynamodb:${HOME}:${ACCOUNT}:table/tw-anomaly-baseline`] });
     expect(s.PublishAlerts).toEqual({ actions: ["sns:Publish"], resources: [ALERT_TOPIC] });
     expect(JSON.stringify(s)).not.toMatch(/"\*"/);
     expect(bundler.entries).toEqual(expect.arrayContaining(["functions/handlers/muster.ts", "functions/handlers/discernment.ts"]));
