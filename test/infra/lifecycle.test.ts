@@ -85,7 +85,7 @@ let userArns: { hecSecretArn: string; trailKeyArn: string };
 
 const prefix = () => config.namePrefix;
 const bucketName = () => config.cloudtrailLogs!.bucket;
-const trailTopicArn = () => (config.logAnalyzer?.enabled && config.logAnalyzer.notification.source === "cloudtrail-sns" ? config.logAnalyzer.notification.topicArn : "");
+const trailTopicArn = () => trailTopicArnOf(config);
 const regionOfArn = (arn: string) => arn.split(":")[3] || HOME;
 const clientsByRegion = new Map<string, EmulatorClients>();
 const clients = (region: string): EmulatorClients => {
