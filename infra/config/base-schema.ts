@@ -121,6 +121,12 @@ export const baseShape = {
   remediation: z.record(z.string(), remediationMode).default({}),
   /** Per-rule settings keyed by rule id, validated by the rule engine. */
   ruleSettings: z.record(z.string(), z.unknown()).default({}),
+  /**
+   * Deletion protection of the resources that hold what cannot be recomputed from the logs in
+   * minutes (the anomaly baseline: 90 days of learned behaviour). On by default; to remove the
+   * deployment, set it to false and apply first (README, "Remove it").
+   */
+  deletionProtection: z.boolean({ message: "expected true or false" }).default(true),
   logRetentionDays: z
     .number()
     .refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), { message: `expected one of CloudWatch's retention values: ${LOG_RETENTION_DAYS.join(", ")}` })

@@ -66,6 +66,7 @@ export const SECTIONS = {
     layout: logLayout(top),
     logKmsKeyArn: top.cloudtrailLogs?.kmsKeyArn,
     managementAccountId: top.organization?.managementAccount,
+    organizationId: top.organization?.id,
   })),
 } satisfies Record<string, CapabilitySection>;
 

@@ -40,6 +40,7 @@ export class TrailwatchStack extends TerraformStack {
       region: homeRegion,
       partition,
       logRetentionDays: config.logRetentionDays,
+      deletionProtection: config.deletionProtection,
       tags: { "trailwatch:deployment": config.namePrefix, ...config.tags },
     });
     applyPlatformAspects(this);

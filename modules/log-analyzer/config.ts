@@ -16,28 +16,59 @@ export function parseTopicArn(arn: string): { partition: string; region: string;
   return { partition: m[1]!, region: m[2]!, account: m[3]!, name: m[4]! };
 }
 
+/** The choices of `notification`, with what each does to the trail bucket (also the error text when it is missing). */
+export const NOTIFICATION_CHOICES =
+  'choose how new log files are announced, which decides what trailwatch does to the trail bucket: ' +
+  '{ "source": "cloudtrail-sns", "topicArn": "<the trail\'s SNS topic>" } subscribes a queue to the trail\'s own topic (the bucket is not touched); ' +
+  '{ "source": "eventbridge" } adds an EventBridge rule for the bucket\'s "Object Created" events (the bucket is not touched; EventBridge notifications must be on for it); ' +
+  '{ "source": "s3", "manageBucketNotification": false } leaves the bucket to its owner, who adds a notification to the queue; ' +
+  '{ "source": "s3", "manageBucketNotification": true } writes the bucket\'s whole notification configuration: an existing one is replaced at apply and removed at destroy';
+
 /**
- * Where new log files are announced.
- * - `s3`: an S3 event notification on the trail bucket for every ObjectCreated event (Put, Post, Copy
- *   and CompleteMultipartUpload: large log files arrive by multipart upload) under the CloudTrail key
- *   prefix. The bucket's whole notification configuration is then owned by this deployment (S3 keeps
- *   one per bucket). For a bucket in another account set `manageBucketNotification: false` and
- *   `bucketOwnerAccountId`; its owner points a notification at the queue.
- * - `cloudtrail-sns`: the SNS topic the trail itself notifies on each delivery (`SnsTopicARN` of the
- *   trail); the queue subscribes with raw message delivery.
+ * Where new log files are announced. There is no default: one choice writes the trail bucket's
+ * notification configuration, which S3 keeps as one document per bucket, so choosing it silently
+ * would replace what other consumers (a SIEM's queue, another tool) already receive.
+ * - `cloudtrail-sns`: the SNS topic the trail notifies on each delivery (`SnsTopicARN` of the
+ *   trail); the queue subscribes with raw message delivery. Adds to what exists.
+ * - `eventbridge`: a rule on the default event bus for the bucket's "Object Created" events under
+ *   the log prefix. Adds to what exists; the bucket (in this account and the home region) must
+ *   have EventBridge notifications on.
+ * - `s3` with `manageBucketNotification: false`: nothing on the bucket; its owner points an
+ *   `s3:ObjectCreated:*` notification at the queue (`bucketOwnerAccountId` for another account's bucket).
+ * - `s3` with `manageBucketNotification: true`: this deployment owns the bucket's whole notification
+ *   configuration (every ObjectCreated event under the prefix: Put, Post, Copy,
+ *   CompleteMultipartUpload); only for a bucket with no other notification.
  */
-export const notificationSchema = z.discriminatedUnion("source", [
-  z.strictObject({
-    source: z.literal("s3"),
-    manageBucketNotification: z.boolean().default(true),
-    /** Account that owns the bucket, when it is not the deployment account (organization log archive). */
-    bucketOwnerAccountId: z.string().regex(/^\d{12}$/, { message: "expected a 12-digit account id" }).optional(),
-  }),
-  z.strictObject({
-    source: z.literal("cloudtrail-sns"),
-    topicArn: z.string().regex(TOPIC_ARN, { message: "expected an SNS topic ARN arn:aws:sns:<region>:<account>:<name>" }),
-  }),
-]);
+export const notificationSchema = z.discriminatedUnion(
+  "source",
+  [
+    z.strictObject({
+      source: z.literal("s3"),
+      manageBucketNotification: z.boolean({
+        error: (i) =>
+          i.input === undefined
+            ? "required: true writes the trail bucket's whole notification configuration (an existing one is replaced at apply and removed at destroy); false leaves the bucket to its owner"
+            : "expected true or false",
+      }),
+      /** Account that owns the bucket, when it is not the deployment account (organization log archive). */
+      bucketOwnerAccountId: z.string().regex(/^\d{12}$/, { message: "expected a 12-digit account id" }).optional(),
+    }),
+    z.strictObject({
+      source: z.literal("cloudtrail-sns"),
+      topicArn: z.string().regex(TOPIC_ARN, { message: "expected an SNS topic ARN arn:aws:sns:<region>:<account>:<name>" }),
+    }),
+    z.strictObject({ source: z.literal("eventbridge") }),
+  ],
+  {
+    error: (i) => {
+      if (i.input === undefined) return `required: ${NOTIFICATION_CHOICES}`;
+      if (typeof i.input !== "object" || i.input === null || Array.isArray(i.input)) return `expected an object: ${NOTIFICATION_CHOICES}`;
+      const source = (i.input as { source?: unknown }).source;
+      return source === undefined ? `"source" is required: ${NOTIFICATION_CHOICES}` : `unknown source ${JSON.stringify(source)}: ${NOTIFICATION_CHOICES}`;
+    },
+  },
+);
+export type NotificationSettings = z.infer<typeof notificationSchema>;
 
 /** CloudTrail's key layout in the bucket. */
 export const layoutSchema = logLayoutSchema;
@@ -76,7 +107,8 @@ export const logAnalyzerSettingsSchema = z
     /** The trail's S3 key prefix (`S3KeyPrefix`), without or with the trailing slash; empty when none. */
     keyPrefix: normalizedKeyPrefixSchema,
     layout: layoutSchema.default({ type: "account" }),
-    notification: notificationSchema.default({ source: "s3", manageBucketNotification: true }),
+    /** Required: how new log files are announced, and so what is done to the trail bucket (see {@link notificationSchema}). */
+    notification: notificationSchema,
     /** The KMS key the trail encrypts log files with (SSE-KMS), if any: the analyzer needs kms:Decrypt on it. */
     logKmsKeyArn: z.string().regex(KMS_KEY_ARN, { message: "expected a KMS key ARN" }).optional(),
     /** Remediation per rule id; a rule not listed is `off`. IAM for a remediation is granted only for `apply`. */

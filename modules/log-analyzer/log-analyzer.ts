@@ -1,4 +1,6 @@
 import { Construct } from "constructs";
+import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
+import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
 import { CloudwatchMetricAlarm, type CloudwatchMetricAlarmConfig } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
@@ -38,6 +40,8 @@ export const LOG_FILE_SUFFIX = ".json.gz";
 export const ANOMALY_METRIC = { namespace: "trailwatch", metricName: "AnomaliesDetected", service: "log-analyzer" } as const;
 /** Lambda caps the environment at 4 KB; rule settings are the part that can grow. */
 const MAX_ENVIRONMENT_BYTES = 4096;
+/** Name (after the prefix) of the EventBridge rule of `source: "eventbridge"`. */
+const OBJECT_CREATED_RULE = "log-analyzer-new-log-files";
 /** Receives before a notification goes to the DLQ. */
 export const MAX_RECEIVE_COUNT = 5;
 /** The remediator's timeout: a remediation is a few API calls, each retried a few times. */
@@ -76,6 +80,8 @@ export class LogAnalyzer extends Construct {
   readonly eventSource: LambdaEventSourceMapping;
   readonly bucketNotification?: S3BucketNotification;
   readonly subscription?: SnsTopicSubscription;
+  /** `source: "eventbridge"`: the rule on the default bus for the bucket's "Object Created" events. */
+  readonly objectCreatedRule?: CloudwatchEventRule;
   readonly anomalyAlarm: CloudwatchMetricAlarm;
   readonly dlqAlarm: CloudwatchMetricAlarm;
   readonly errorsAlarm: CloudwatchMetricAlarm;
@@ -115,7 +121,7 @@ export class LogAnalyzer extends Construct {
       queueUrl: this.queue.url,
       policy: policyDocument(this, "queue-policy-document", [
         {
-          sid: source.kind === "s3" ? "TrailBucketAnnouncesNewLogFiles" : "TrailTopicAnnouncesNewLogFiles",
+          sid: { s3: "TrailBucketAnnouncesNewLogFiles", sns: "TrailTopicAnnouncesNewLogFiles", eventbridge: "BucketEventsRuleAnnouncesNewLogFiles" }[source.kind],
           principals: [{ type: "Service", identifiers: [source.principal] }],
           actions: ["sqs:SendMessage"],
           resources: [this.queue.arn],
@@ -241,6 +247,8 @@ export class LogAnalyzer extends Construct {
           dependsOn: [queuePolicy],
         });
       }
+    } else if (props.notification.source === "eventbridge") {
+      this.objectCreatedRule = this.objectCreatedEvents(props, platform, source.arn);
     } else {
       this.subscription = new SnsTopicSubscription(this, "trail-topic-subscription", {
         topicArn: props.notification.topicArn,
@@ -307,6 +315,47 @@ export class LogAnalyzer extends Construct {
     return new CloudwatchMetricAlarm(this, `${id}-alarm`, { alarmName: Platform.of(this).name(`log-analyzer-${id}`), ...config });
   }
 
+  /**
+   * `source: "eventbridge"`: a rule on the default bus for "Object Created" events of the trail
+   * bucket under the log prefix, targeting the queue. Events EventBridge cannot deliver after its
+   * retries go to the DLQ (the handler reads them when re-driven), whose alarm already exists.
+   */
+  private objectCreatedEvents(props: LogAnalyzerProps, platform: Platform, ruleArn: string): CloudwatchEventRule {
+    const rule = new CloudwatchEventRule(this, "object-created-rule", {
+      name: platform.name(OBJECT_CREATED_RULE),
+      description: `New CloudTrail log files in s3://${props.bucketName}/${logKeyPrefix(props)} (S3 "Object Created" events) to the log analyzer`,
+      eventPattern: JSON.stringify({
+        source: ["aws.s3"],
+        "detail-type": ["Object Created"],
+        detail: { bucket: { name: [props.bucketName] }, object: { key: [{ prefix: logKeyPrefix(props) }] } },
+      }),
+    });
+    const dlqPolicy = new SqsQueuePolicy(this, "dlq-policy", {
+      queueUrl: this.dlq.url,
+      policy: policyDocument(this, "dlq-policy-document", [
+        {
+          sid: "UndeliverableBucketEvents",
+          principals: [{ type: "Service", identifiers: ["events.amazonaws.com"] }],
+          actions: ["sqs:SendMessage"],
+          resources: [this.dlq.arn],
+          conditions: [
+            { test: "ArnEquals", variable: "aws:SourceArn", values: [ruleArn] },
+            { test: "StringEquals", variable: "aws:SourceAccount", values: [platform.account] },
+          ],
+        },
+      ]).json,
+    });
+    new CloudwatchEventTarget(this, "object-created-target", {
+      rule: rule.name,
+      targetId: "log-analyzer-queue",
+      arn: this.queue.arn,
+      deadLetterConfig: { arn: this.dlq.arn },
+      retryPolicy: { maximumEventAgeInSeconds: 24 * 3600, maximumRetryAttempts: 185 },
+      dependsOn: [dlqPolicy],
+    });
+    return rule;
+  }
+
   /** Who sends notifications to the queue: service principal, source ARN and owning account. */
   private describeSource(props: LogAnalyzerProps, platform: Platform) {
     if (props.notification.source === "s3") {
@@ -318,6 +367,11 @@ export class LogAnalyzer extends Construct {
         );
       }
       return { kind: "s3" as const, principal: "s3.amazonaws.com", arn: `arn:${platform.partition}:s3:::${props.bucketName}`, account };
+    }
+    if (props.notification.source === "eventbridge") {
+      // S3 sends a bucket's events to the default bus of its own account and region only.
+      const rule = platform.arn("events", `rule/${platform.name(OBJECT_CREATED_RULE)}`);
+      return { kind: "eventbridge" as const, principal: "events.amazonaws.com", arn: rule, account: platform.account };
     }
     const topic = parseTopicArn(props.notification.topicArn);
     if (topic.region !== platform.region) {

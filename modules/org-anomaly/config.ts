@@ -1,7 +1,7 @@
 import * as z from "zod"; // namespace import: lets esbuild drop what is unused (the named `z` pulls in all of zod, ~450 KB)
 import { anomalySettingsSchema } from "../../functions/core/anomaly/settings";
 import { businessUnitSchema } from "../../functions/core/anomaly/units";
-import { BUCKET_NAME, KMS_KEY_ARN, logLayoutSchema, normalizedKeyPrefixSchema } from "../platform/config-fields";
+import { BUCKET_NAME, KMS_KEY_ARN, logLayoutSchema, normalizedKeyPrefixSchema, ORGANIZATION_ID } from "../platform/config-fields";
 
 const ROLE_ARN = /^arn:(aws|aws-us-gov|aws-cn):iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
 const accountId = z.string().regex(/^\d{12}$/, { message: "expected a 12-digit account id in quotes" });
@@ -49,8 +49,10 @@ export const orgAnomalySettingsSchema = z
     layout: anomalyLayoutSchema.default({ type: "account" }),
     /** The key the trail encrypts log files with, if any (discernment and Athena need kms:Decrypt). */
     logKmsKeyArn: z.string().regex(KMS_KEY_ARN, { message: "expected a KMS key ARN" }).optional(),
-    /** The Organization's management account (inherited): tag lookups are scoped to its accounts. */
+    /** The Organization's management account (inherited): Organizations ARNs (accounts, OUs, root) name it. */
     managementAccountId: accountId.optional(),
+    /** The Organization's id (inherited from `organization.id`): muster's Organizations grants are scoped to its OUs, root and accounts. */
+    organizationId: z.string().regex(ORGANIZATION_ID, { message: "expected an Organization id such as o-a1b2c3d4e5" }).optional(),
     /** A role muster assumes to read Organizations, when this deployment may not read it itself. */
     organizationsRoleArn: z.string().regex(ROLE_ARN, { message: "expected an IAM role ARN" }).optional(),
     /** Business units, each with its accounts (OUs or a tag) and its schedule. */
@@ -90,8 +92,24 @@ export const orgAnomalySettingsSchema = z
       if (u.tag && !c.managementAccountId && !c.organizationsRoleArn) {
         ctx.addIssue({ code: "custom", path: ["units", i, "tag"], message: "a tag unit needs managementAccountId (top-level organization.managementAccount) to scope organizations:ListTagsForResource, or organizationsRoleArn" });
       }
+      const missing = [...(c.managementAccountId ? [] : ["managementAccountId"]), ...(anomalyOrganizationId(c) ? [] : ["organizationId"])];
+      if (u.organizationalUnits && !c.organizationsRoleArn && missing.length > 0) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["units", i, "organizationalUnits"],
+          message:
+            `an OU unit needs ${missing.join(" and ")} (the top-level organization section: { "id": "o-...", "managementAccount": "..." }) ` +
+            "to scope organizations:ListAccountsForParent and ListOrganizationalUnitsForParent to the Organization's root and OUs, or organizationsRoleArn",
+        });
+      }
     });
   });
+
+/** The Organization's id: `organizationId`, else the organization layout's. */
+export function anomalyOrganizationId(c: { organizationId?: string | undefined; layout?: unknown }): string | undefined {
+  const layout = c.layout as { type?: string; organizationId?: string } | undefined;
+  return c.organizationId ?? (layout?.type === "organization" ? layout.organizationId : undefined);
+}
 
 /** The `orgAnomaly` section of the deployment config; `{ enabled: false }` deploys nothing. */
 export const orgAnomalyConfigSchema = z.discriminatedUnion("enabled", [z.looseObject({ enabled: z.literal(false) }), orgAnomalySettingsSchema]);

@@ -128,7 +128,8 @@ export class OrgAnomaly extends Construct {
       ttl: { attributeName: "expiresAt", enabled: true },
       serverSideEncryption: { enabled: true, kmsKeyArn: key.arn },
       pointInTimeRecovery: { enabled: props.baselinePointInTimeRecovery },
-      deletionProtectionEnabled: true,
+      // Ninety days of learned behaviour: losing it means weeks of warm-up. Off only to remove the deployment.
+      deletionProtectionEnabled: platform.deletionProtection,
     });
 
     // --- Fan-out topic -------------------------------------------------------------------------
@@ -138,7 +139,9 @@ export class OrgAnomaly extends Construct {
       partition: platform.partition, account: platform.account, region: platform.region,
       alertTopicArn: props.alertTopicArn, fanoutTopicArn: this.fanoutTopic.arn, platformKeyArn: key.arn,
       workgroupName: this.workgroup.name, databaseName: glueName, tableName: "cloudtrail",
-      baselineTableArn: this.baselineTable.arn, resultsBucketArn: this.resultsBucket.arn,
+      // Built from the name, not referenced: a change to the table (deletion protection turned off
+      // before a destroy) then does not defer the discernment policies to "known after apply".
+      baselineTableArn: platform.arn("dynamodb", `table/${name("anomaly-baseline")}`), resultsBucketArn: this.resultsBucket.arn,
     };
 
     // --- Muster --------------------------------------------------------------------------------

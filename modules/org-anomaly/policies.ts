@@ -1,6 +1,6 @@
 import type { PolicyStatementSpec } from "../platform";
 import { logsRoot } from "./glue-table";
-import type { OrgAnomalySettings } from "./config";
+import { anomalyOrganizationId, type OrgAnomalySettings } from "./config";
 
 /** What the policy builders need to know about the deployment and the resources the construct made. */
 export interface AnomalyPolicyContext {
@@ -18,12 +18,30 @@ export interface AnomalyPolicyContext {
 }
 
 /**
+ * The Organizations resources muster lists the children of: the root, when a unit names it, and
+ * every OU under that root (`ou/<org-id>/ou-<root part>-*`). Muster walks nested OUs, which are
+ * only known at run time, and an OU's ARN does not say where in the tree it is, so the OUs of the
+ * unit's root are the narrowest set that covers them. An OU id carries its root's id
+ * (`ou-<root part>-<ou part>`), so the root id needs no config field of its own.
+ */
+export function walkedParentArns(units: OrgAnomalySettings["units"], partition: string, managementAccountId: string, organizationId: string): string[] {
+  const arns = new Set<string>();
+  for (const id of units.flatMap((u) => u.organizationalUnits ?? [])) {
+    const rootPart = id.startsWith("r-") ? id.slice(2) : id.split("-")[1]!;
+    if (id.startsWith("r-")) arns.add(`arn:${partition}:organizations::${managementAccountId}:root/${organizationId}/${id}`);
+    arns.add(`arn:${partition}:organizations::${managementAccountId}:ou/${organizationId}/ou-${rootPart}-*`);
+  }
+  return [...arns].sort();
+}
+
+/**
  * Muster: read the Organization, publish to the fan-out topic.
  *
- * `organizations:ListAccounts`, `ListAccountsForParent` and `ListOrganizationalUnitsForParent`
- * define no resource type in IAM, so `Resource: "*"` is the only way to grant them (they read the
- * account list, nothing else). `ListTagsForResource` does: it is scoped to the Organization's
- * accounts. With `organizationsRoleArn` muster instead assumes that role (granted there).
+ * `organizations:ListAccounts` defines no resource type in IAM, so `Resource: "*"` is the only way
+ * to grant it (tag units; it reads the account list, nothing else). `ListAccountsForParent` and
+ * `ListOrganizationalUnitsForParent` take the parent's ARN (root or OU, see {@link walkedParentArns});
+ * `ListTagsForResource` the Organization's accounts. With `organizationsRoleArn` muster instead
+ * assumes that role (granted there).
  */
 export function musterStatements(s: OrgAnomalySettings, ctx: AnomalyPolicyContext): PolicyStatementSpec[] {
   const out: PolicyStatementSpec[] = [
@@ -34,13 +52,22 @@ export function musterStatements(s: OrgAnomalySettings, ctx: AnomalyPolicyContex
     out.push({ sid: "ReadOrganizationThroughRole", actions: ["sts:AssumeRole"], resources: [s.organizationsRoleArn] });
     return out;
   }
+  const orgId = anomalyOrganizationId(s);
   const needsTags = s.units.some((u) => u.tag);
   const needsOus = s.units.some((u) => u.organizationalUnits);
   if (needsTags) out.push({ sid: "ListOrganizationAccounts", actions: ["organizations:ListAccounts"], resources: ["*"] });
-  if (needsOus) out.push({ sid: "WalkOrganizationalUnits", actions: ["organizations:ListAccountsForParent", "organizations:ListOrganizationalUnitsForParent"], resources: ["*"] });
+  if (needsOus) {
+    if (!orgId || !s.managementAccountId) {
+      throw new Error("orgAnomaly: units by organizationalUnits need organizationId and managementAccountId (the top-level organization section), or organizationsRoleArn");
+    }
+    out.push({
+      sid: "WalkOrganizationalUnits",
+      actions: ["organizations:ListAccountsForParent", "organizations:ListOrganizationalUnitsForParent"],
+      resources: walkedParentArns(s.units, ctx.partition, s.managementAccountId, orgId),
+    });
+  }
   if (needsTags) {
-    const orgId = s.layout.type === "organization" ? s.layout.organizationId : "*";
-    out.push({ sid: "ReadAccountTags", actions: ["organizations:ListTagsForResource"], resources: [`arn:${ctx.partition}:organizations::${s.managementAccountId}:account/${orgId}/*`] });
+    out.push({ sid: "ReadAccountTags", actions: ["organizations:ListTagsForResource"], resources: [`arn:${ctx.partition}:organizations::${s.managementAccountId}:account/${orgId ?? "*"}/*`] });
   }
   return out;
 }

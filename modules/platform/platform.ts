@@ -18,6 +18,11 @@ export interface PlatformProps {
   logRetentionDays: number;
   /** Tags for every taggable resource (applied as provider default_tags by the tagging aspect). */
   tags?: Record<string, string>;
+  /**
+   * Deletion protection of resources that hold state not recomputable from the logs (the anomaly
+   * baseline table); default true. With it on, `terraform destroy` stops at those resources.
+   */
+  deletionProtection?: boolean;
 }
 
 const PLATFORMS = new WeakMap<TerraformStack, Platform>();
@@ -48,6 +53,8 @@ export class Platform extends Construct {
   readonly partition: string;
   readonly logRetentionDays: number;
   readonly tags: Record<string, string>;
+  /** Whether stateful resources that cannot be recomputed are protected from deletion (see PlatformProps). */
+  readonly deletionProtection: boolean;
   /** Customer managed key of the home region (rotation on). */
   readonly kmsKey: KmsKey;
   private readonly regionalKeys = new Map<string, KmsKey>();
@@ -68,6 +75,7 @@ export class Platform extends Construct {
     this.partition = props.partition ?? "aws";
     this.logRetentionDays = props.logRetentionDays;
     this.tags = { ...(props.tags ?? {}) };
+    this.deletionProtection = props.deletionProtection ?? true;
     this.kmsKey = this.createKey(this, "key", props.region);
   }
 

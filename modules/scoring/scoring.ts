@@ -63,6 +63,9 @@ export class Scoring extends Construct {
 
     this.workBucket = new S3Bucket(this, "work", {
       bucket: `${platform.namePrefix}-scoring-${platform.account}-${platform.region}`.slice(0, 63),
+      // Only run files and the per-day pair counts cache, both recomputed from the CloudTrail logs:
+      // destroy empties the bucket instead of failing with BucketNotEmpty.
+      forceDestroy: true,
     });
     new S3BucketOwnershipControls(this, "work-ownership", { bucket: this.workBucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } });
     new S3BucketServerSideEncryptionConfigurationA(this, "work-encryption", {

@@ -162,7 +162,11 @@ describe("bad configs say what to fix and where", () => {
     // Act
     const issues = issuesOf(cfg);
     // Assess
-    expect(issues).toEqual(["sinks.emails[0]: expected an email address such as soc@example.com", expect.stringMatching(/^logAnalyzer\.batchSize: /)]);
+    expect(issues).toEqual([
+      "sinks.emails[0]: expected an email address such as soc@example.com",
+      expect.stringMatching(/^logAnalyzer\.notification: required: choose how new log files are announced/),
+      expect.stringMatching(/^logAnalyzer\.batchSize: /),
+    ]);
   });
 
   it("keeps remediation at the top level only", () => {

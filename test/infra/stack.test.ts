@@ -26,8 +26,6 @@ const UNSCOPED_ALLOWED: Record<string, string> = {
   "ec2:DescribeSecurityGroupRules": "EC2 Describe* actions do not support resource-level permissions",
   "organizations:ListAccounts": "Organizations ListAccounts has no resource type",
   "cloudwatch:PutMetricData": "CloudWatch metric data has no resource type",
-  "organizations:ListAccountsForParent": "Organizations defines no resource type for listing a parent's accounts",
-  "organizations:ListOrganizationalUnitsForParent": "Organizations defines no resource type for listing child OUs",
   // Step Functions delivers execution logs through CloudWatch Logs' vended-log APIs, which AWS
   // documents only on "*" (the log group itself is named in the state machine's logging config).
   "logs:CreateLogDelivery": "vended log delivery: documented on * only",
@@ -320,6 +318,34 @@ describe("the example deployment", () => {
     });
     expect(missing.map((q) => q.address)).toEqual([]);
     expect(dlqs.size).toBeGreaterThanOrEqual(4);
+  });
+
+  it("protects the anomaly baseline from deletion as the config says, and lets destroy empty the buckets that hold only recomputable data", () => {
+    // Act
+    const tables = Object.fromEntries(m.managed("aws_dynamodb_table").map((t) => [m.value(t, "name"), m.value(t, "deletion_protection_enabled")]));
+    const buckets = m.managed("aws_s3_bucket").map((b) => [m.value(b, "bucket"), m.value(b, "force_destroy")]);
+    // Assess
+    expect(CONFIG.deletionProtection).toBe(true);
+    expect(tables[`${CONFIG.namePrefix}-anomaly-baseline`]).toBe(true);
+    expect(buckets.map(([name]) => String(name)).sort()).toEqual([`${CONFIG.namePrefix}-anomaly-results-${ACCOUNT}-eu-west-1`, `${CONFIG.namePrefix}-scoring-${ACCOUNT}-eu-west-1`]);
+    for (const [, force] of buckets) expect(force).toBe(true);
+  });
+
+  it("adds to the trail's notifications instead of owning the bucket's: the example subscribes to the trail's topic", () => {
+    // Act
+    const subscription = m.managed("aws_sns_topic_subscription").filter((s) => m.value(s, "topic_arn") === (CONFIG.logAnalyzer?.enabled && CONFIG.logAnalyzer.notification.source === "cloudtrail-sns" ? CONFIG.logAnalyzer.notification.topicArn : "?"));
+    // Assess
+    expect(m.managed("aws_s3_bucket_notification")).toEqual([]);
+    expect(subscription.map((s) => [m.value(s, "protocol"), m.value(s, "raw_message_delivery")])).toEqual([["sqs", true]]);
+  });
+
+  it("lets muster walk only the Organization's OUs (Organizations' OU and root resource types), never every parent", () => {
+    // Act
+    const walk = docs.identity.filter(allows).filter((s) => s.actions.includes("organizations:ListAccountsForParent"));
+    // Assess
+    expect(walk).toHaveLength(1);
+    expect(walk[0]!.actions.sort()).toEqual(["organizations:ListAccountsForParent", "organizations:ListOrganizationalUnitsForParent"]);
+    expect(walk[0]!.resources).toEqual([`arn:aws:organizations::${CONFIG.organization!.managementAccount}:ou/${CONFIG.organization!.id}/ou-ab12-*`]);
   });
 
   it("tags every taggable resource with the configured tags", () => {

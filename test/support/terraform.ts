@@ -62,7 +62,9 @@ export interface ResourceChange {
   mode: "managed" | "data";
   type: string;
   name: string;
-  change: { actions: string[]; after: Record<string, unknown> | null; after_unknown?: Record<string, unknown> };
+  change: { actions: string[]; before?: Record<string, unknown> | null; after: Record<string, unknown> | null; after_unknown?: Record<string, unknown> };
+  /** Why Terraform chose the action (e.g. `replace_because_cannot_update`, `read_because_dependency_pending`). */
+  action_reason?: string;
 }
 export interface ConfigResource {
   address: string;
@@ -116,20 +118,7 @@ export function planStack(build: (app: App) => TerraformStack): TerraformRun {
   const synthesized = JSON.parse(readFileSync(configPath, "utf8")) as Record<string, any>;
   writeFileSync(configPath, JSON.stringify(withOfflineProviders(synthesized), null, 2));
 
-  mkdirSync(PLUGIN_CACHE, { recursive: true });
-  const cliConfig = join(outdir, "terraform.rc");
-  writeFileSync(
-    cliConfig,
-    [
-      `plugin_cache_dir = ${JSON.stringify(PLUGIN_CACHE)}`,
-      "disable_checkpoint = true",
-      "provider_installation {",
-      `  filesystem_mirror {\n    path    = ${JSON.stringify(PLUGIN_MIRROR)}\n    include = ["hashicorp/aws"]\n  }`,
-      '  direct {\n    exclude = ["hashicorp/aws"]\n  }',
-      "}",
-      "",
-    ].join("\n"),
-  );
+  const cliConfig = writeCliConfig(outdir);
   const env: NodeJS.ProcessEnv = { ...process.env, ...FAKE_ENV, TF_CLI_CONFIG_FILE: cliConfig };
   delete env.AWS_PROFILE;
   delete env.AWS_SESSION_TOKEN;
@@ -150,6 +139,28 @@ export function planStack(build: (app: App) => TerraformStack): TerraformRun {
     timings: { synth: Math.round(synth), init: Math.round(init), validate: Math.round(validate), plan: Math.round(plan), show: Math.round(show) },
     dispose: () => rmSync(outdir, { recursive: true, force: true }),
   };
+}
+
+/**
+ * Writes a Terraform CLI config into `dir` that installs `hashicorp/aws` from the offline mirror
+ * only, with a shared plugin cache; returns its path (for `TF_CLI_CONFIG_FILE`).
+ */
+export function writeCliConfig(dir: string): string {
+  mkdirSync(PLUGIN_CACHE, { recursive: true });
+  const cliConfig = join(dir, "terraform.rc");
+  writeFileSync(
+    cliConfig,
+    [
+      `plugin_cache_dir = ${JSON.stringify(PLUGIN_CACHE)}`,
+      "disable_checkpoint = true",
+      "provider_installation {",
+      `  filesystem_mirror {\n    path    = ${JSON.stringify(PLUGIN_MIRROR)}\n    include = ["hashicorp/aws"]\n  }`,
+      '  direct {\n    exclude = ["hashicorp/aws"]\n  }',
+      "}",
+      "",
+    ].join("\n"),
+  );
+  return cliConfig;
 }
 
 function tf(cwd: string, args: string[], env: NodeJS.ProcessEnv): string {

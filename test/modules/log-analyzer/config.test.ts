@@ -4,17 +4,17 @@ const issues = (input: unknown) => {
   const r = logAnalyzerConfigSchema.safeParse(input);
   return r.success ? [] : r.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
 };
-const BASE = { enabled: true, bucketName: "org-cloudtrail-logs" } as const;
+const BASE = { enabled: true, bucketName: "org-cloudtrail-logs", notification: { source: "cloudtrail-sns", topicArn: "arn:aws:sns:eu-west-1:111122223333:org-trail-delivery" } } as const;
 
 describe("logAnalyzerConfigSchema", () => {
-  it("defaults to S3 notifications for an account trail, no remediation, batches of 10 and idempotency beyond the DLQ's retention", () => {
+  it("defaults to an account trail, no remediation, batches of 10 and idempotency beyond the DLQ's retention", () => {
     // Act
     const cfg = logAnalyzerSettingsSchema.parse(BASE);
     // Assess
     expect(cfg).toMatchObject({
       keyPrefix: "",
       layout: { type: "account" },
-      notification: { source: "s3", manageBucketNotification: true },
+      notification: BASE.notification,
       remediation: {},
       ruleSettings: {},
       batchSize: 10,
@@ -22,6 +22,30 @@ describe("logAnalyzerConfigSchema", () => {
       idempotencyTtlDays: 15,
     });
     expect(logKeyPrefix(cfg)).toBe("AWSLogs/");
+  });
+
+  it("has no default notification source: a missing choice is an error that lists each choice and what it does to the trail bucket", () => {
+    // Prepare
+    const { notification: _, ...withoutNotification } = BASE;
+    // Act
+    const missing = issues(withoutNotification);
+    const unknown = issues({ ...BASE, notification: { source: "sqs" } });
+    const s3WithoutChoice = issues({ ...BASE, notification: { source: "s3" } });
+    // Assess
+    expect(missing).toEqual([expect.stringMatching(/^notification: required: choose how new log files are announced/)]);
+    for (const choice of ['"source": "cloudtrail-sns"', '"source": "eventbridge"', '"manageBucketNotification": false', '"manageBucketNotification": true']) {
+      expect(missing[0]).toContain(choice);
+    }
+    expect(missing[0]).toMatch(/replaced at apply and removed at destroy/);
+    expect(unknown).toEqual([expect.stringMatching(/^notification\.source: unknown source "sqs": choose how/)]);
+    expect(s3WithoutChoice).toEqual([expect.stringMatching(/^notification\.manageBucketNotification: required: true writes the trail bucket's whole notification configuration/)]);
+  });
+
+  it("accepts each notification choice", () => {
+    // Act / Assess
+    for (const notification of [{ source: "eventbridge" }, { source: "s3", manageBucketNotification: false, bucketOwnerAccountId: "999988887777" }, { source: "s3", manageBucketNotification: true }]) {
+      expect(issues({ ...BASE, notification })).toEqual([]);
+    }
   });
 
   it("normalises the trail's key prefix and knows the organization layout", () => {

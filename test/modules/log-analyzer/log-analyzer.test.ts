@@ -10,7 +10,7 @@ const bundler = require("../../../modules/lambda-function/bundle") as { entries:
 
 const BUCKET = "org-cloudtrail-logs";
 const LOG_KEY = `arn:aws:kms:${HOME}:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
-const BASE: LogAnalyzerSettingsInput = { enabled: true, bucketName: BUCKET };
+const BASE: LogAnalyzerSettingsInput = { enabled: true, bucketName: BUCKET, notification: { source: "s3", manageBucketNotification: true } };
 
 function synthAnalyzer(overrides: Partial<LogAnalyzerSettingsInput> = {}): Tf {
   const stack = platformStack();
@@ -245,6 +245,40 @@ describe("LogAnalyzer", () => {
     ]);
   });
 
+  it("with EventBridge as the source, adds a rule for the bucket's new log files that sends to the queue and parks what it cannot deliver in the DLQ; the bucket is not touched", () => {
+    // Prepare
+    const ruleArn = `arn:aws:events:${HOME}:${ACCOUNT}:rule/tw-log-analyzer-new-log-files`;
+    const dlqArn = refTo(synthAnalyzer(), "aws_sqs_queue", (q) => q.name === "tw-log-analyzer-dlq", "arn");
+    // Act
+    const out = synthAnalyzer({ notification: { source: "eventbridge" }, layout: { type: "organization", organizationId: "o-a1b2c3d4e5" } });
+    const rule = findResource(out, "aws_cloudwatch_event_rule", () => true);
+    const target = findResource(out, "aws_cloudwatch_event_target", () => true);
+    const policyOf = (queue: string) =>
+      statementsOf(out, findResource(out, "aws_sqs_queue_policy", (p) => p.queue_url === refTo(out, "aws_sqs_queue", (q) => q.name === queue, "url")).policy);
+    // Assess
+    expect(rule.name).toBe("tw-log-analyzer-new-log-files");
+    expect(JSON.parse(rule.event_pattern)).toEqual({
+      source: ["aws.s3"],
+      "detail-type": ["Object Created"],
+      detail: { bucket: { name: [BUCKET] }, object: { key: [{ prefix: "AWSLogs/o-a1b2c3d4e5/" }] } },
+    });
+    expect(target).toMatchObject({ arn: queueArn(out), dead_letter_config: { arn: dlqArn }, retry_policy: { maximum_retry_attempts: 185 } });
+    expect(resourcesOf(out, "aws_s3_bucket_notification")).toEqual([]);
+    expect(resourcesOf(out, "aws_sns_topic_subscription")).toEqual([]);
+    for (const queue of ["tw-log-analyzer", "tw-log-analyzer-dlq"]) {
+      expect(policyOf(queue)).toEqual([
+        expect.objectContaining({
+          actions: ["sqs:SendMessage"],
+          principals: [{ type: "Service", identifiers: ["events.amazonaws.com"] }],
+          condition: [
+            { test: "ArnEquals", variable: "aws:SourceArn", values: [ruleArn] },
+            { test: "StringEquals", variable: "aws:SourceAccount", values: [ACCOUNT] },
+          ],
+        }),
+      ]);
+    }
+  });
+
   it("gives the queues a key of their own, usable only by that source, when the topic is another account's", () => {
     // Prepare
     const topicArn = `arn:aws:sns:${HOME}:999988887777:org-cloudtrail`;
@@ -273,7 +307,7 @@ describe("LogAnalyzer", () => {
     // Assess
     expect(resourcesOf(out, "aws_s3_bucket_notification")).toEqual([]);
     expect(statement.condition[1]).toEqual({ test: "StringEquals", variable: "aws:SourceAccount", values: ["999988887777"] });
-    expect(() => synthAnalyzer({ notification: { source: "s3", bucketOwnerAccountId: "999988887777" } })).toThrow(
+    expect(() => synthAnalyzer({ notification: { source: "s3", manageBucketNotification: true, bucketOwnerAccountId: "999988887777" } })).toThrow(
       /bucket org-cloudtrail-logs belongs to account 999988887777; this deployment \(111122223333\) cannot set its notifications/,
     );
   });

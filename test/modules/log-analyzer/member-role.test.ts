@@ -13,6 +13,7 @@ const MEMBER_ROLE = { name: "trailwatch-remediation", externalId: "acme-trailwat
 const BASE: LogAnalyzerSettingsInput = {
   enabled: true,
   bucketName: "org-cloudtrail-logs",
+  notification: { source: "eventbridge" },
   layout: { type: "organization", organizationId: ORG },
   managementAccountId: MANAGEMENT,
   // Two remediations applied, one only planned: the member role gets the actions of the applied two.

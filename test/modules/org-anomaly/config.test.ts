@@ -4,7 +4,13 @@ const issues = (input: unknown) => {
   const r = orgAnomalyConfigSchema.safeParse(input);
   return r.success ? [] : r.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
 };
-const BASE = { enabled: true, bucketName: "org-cloudtrail-logs", units: [{ name: "payments", organizationalUnits: ["ou-ab12-11111111"] }] } as const;
+const BASE = {
+  enabled: true,
+  bucketName: "org-cloudtrail-logs",
+  organizationId: "o-a1b2c3d4e5",
+  managementAccountId: "999988887777",
+  units: [{ name: "payments", organizationalUnits: ["ou-ab12-11111111"] }],
+} as const;
 
 describe("orgAnomalyConfigSchema", () => {
   it("defaults to an hourly unit schedule at five past, a shared discernment, regions found in S3 and the 90/14-day baseline", () => {
@@ -47,9 +53,20 @@ describe("orgAnomalyConfigSchema", () => {
   });
 
   it("needs the management account to scope tag lookups, and refuses a unit twice", () => {
-    expect(issues({ ...BASE, units: [{ name: "retail", tag: { key: "bu", values: ["retail"] } }, { name: "retail", organizationalUnits: ["r-ab12"] }] })).toEqual([
+    const { managementAccountId: _, ...noManagement } = BASE;
+    expect(issues({ ...noManagement, units: [{ name: "retail", tag: { key: "bu", values: ["retail"] } }, { name: "retail", organizationalUnits: ["r-ab12"] }] })).toEqual([
       "units.0.tag: a tag unit needs managementAccountId (top-level organization.managementAccount) to scope organizations:ListTagsForResource, or organizationsRoleArn",
       'units.1.name: duplicate unit name "retail"',
+      expect.stringMatching(/^units\.1\.organizationalUnits: an OU unit needs managementAccountId \(the top-level organization section/),
     ]);
+  });
+
+  it("needs the Organization's id and management account to scope the OU walk to its root and OUs, unless muster reads Organizations through a role", () => {
+    const { organizationId: _, managementAccountId: __, ...bare } = BASE;
+    expect(issues(bare)).toEqual([
+      "units.0.organizationalUnits: an OU unit needs managementAccountId and organizationId (the top-level organization section: { \"id\": \"o-...\", \"managementAccount\": \"...\" }) to scope organizations:ListAccountsForParent and ListOrganizationalUnitsForParent to the Organization's root and OUs, or organizationsRoleArn",
+    ]);
+    expect(issues({ ...bare, layout: { type: "organization", organizationId: "o-a1b2c3d4e5" }, managementAccountId: "999988887777" })).toEqual([]);
+    expect(issues({ ...bare, organizationsRoleArn: "arn:aws:iam::999988887777:role/org-reader" })).toEqual([]);
   });
 });

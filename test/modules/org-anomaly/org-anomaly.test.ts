@@ -1,4 +1,8 @@
+import { Testing, TerraformStack } from "cdktf";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { applyPlatformAspects } from "../../../modules/aspects";
 import { OrgAnomaly, orgAnomalySettingsSchema, type OrgAnomalySettingsInput } from "../../../modules/org-anomaly";
+import { Platform } from "../../../modules/platform";
 import { ACCOUNT, ALERT_TOPIC, HOME, findResource, functionStatements, platformStack, refTo, resourcesOf, synth, type Tf } from "../trail-guard/synth-support";
 
 jest.mock("../../../modules/lambda-function/bundle", () => jest.requireActual("../trail-guard/synth-support").fakeBundler());
@@ -11,6 +15,7 @@ const BASE: OrgAnomalySettingsInput = {
   bucketName: "org-cloudtrail-logs",
   keyPrefix: "trail",
   layout: { type: "organization", organizationId: ORG },
+  organizationId: ORG,
   managementAccountId: "999988887777",
   logKmsKeyArn: `arn:aws:kms:${HOME}:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`,
   units: [
@@ -98,16 +103,44 @@ describe("OrgAnomaly", () => {
     }
   });
 
-  it("grants muster only what it needs: Organizations reads (list actions on '*' as IAM requires, tags scoped), the fan-out topic", () => {
+  it("grants muster only what it needs: ListAccounts on '*' (it has no resource type), the OU walk on the Organization's OUs, tags on its accounts, the fan-out topic", () => {
     const topic = refTo(tf, "aws_sns_topic", (t) => t.name === "tw-anomaly-fanout", "arn");
     expect(sids(tf, "tw-anomaly-muster")).toMatchObject({
       FanOutToDiscernment: { actions: ["sns:Publish"], resources: [topic] },
       ListOrganizationAccounts: { actions: ["organizations:ListAccounts"], resources: ["*"] },
-      WalkOrganizationalUnits: { actions: ["organizations:ListAccountsForParent", "organizations:ListOrganizationalUnitsForParent"], resources: ["*"] },
+      // Nested OUs are found at run time, so every OU under the unit's root: ou-<root part>-*.
+      WalkOrganizationalUnits: { actions: ["organizations:ListAccountsForParent", "organizations:ListOrganizationalUnitsForParent"], resources: [`arn:aws:organizations::999988887777:ou/${ORG}/ou-ab12-*`] },
       ReadAccountTags: { actions: ["organizations:ListTagsForResource"], resources: [`arn:aws:organizations::999988887777:account/${ORG}/*`] },
     });
     const env = JSON.parse(findResource(tf, "aws_lambda_function", (f) => f.function_name === "tw-anomaly-muster").environment.variables.MUSTER_CONFIG);
     expect(env.units.map((u: { name: string; periodMinutes: number }) => [u.name, u.periodMinutes])).toEqual([["payments", 60], ["retail", 120]]);
+  });
+
+  it("lets muster list the root's children only when a unit names the root, and refuses OU units it cannot scope", () => {
+    // Act
+    const fromRoot = sids(synthAnomaly({ units: [{ name: "everyone", organizationalUnits: ["r-ab12"] }, { name: "lab", organizationalUnits: ["ou-cd34-22222222"] }] }), "tw-anomaly-muster");
+    // Assess
+    expect(fromRoot.WalkOrganizationalUnits!.resources).toEqual([
+      `arn:aws:organizations::999988887777:ou/${ORG}/ou-ab12-*`,
+      `arn:aws:organizations::999988887777:ou/${ORG}/ou-cd34-*`,
+      `arn:aws:organizations::999988887777:root/${ORG}/r-ab12`,
+    ]);
+    expect(fromRoot.ListOrganizationAccounts).toBeUndefined();
+    expect(() => orgAnomalySettingsSchema.parse({ ...BASE, organizationId: undefined, layout: { type: "account" } })).toThrow(/an OU unit needs organizationId/);
+  });
+
+  it("protects the baseline from deletion as the platform says: on by default, off to remove the deployment", () => {
+    // Prepare
+    const stack = new TerraformStack(Testing.app(), "unprotected");
+    new AwsProvider(stack, "aws", { region: HOME });
+    new Platform(stack, "platform", { namePrefix: "tw", account: ACCOUNT, region: HOME, logRetentionDays: 90, deletionProtection: false });
+    applyPlatformAspects(stack);
+    new OrgAnomaly(stack, "org-anomaly", { ...orgAnomalySettingsSchema.parse(BASE), alertTopicArn: ALERT_TOPIC });
+    // Act
+    const unprotected = findResource(synth(stack), "aws_dynamodb_table", () => true);
+    // Assess
+    expect(findResource(tf, "aws_dynamodb_table", () => true).deletion_protection_enabled).toBe(true);
+    expect(unprotected.deletion_protection_enabled).toBe(false);
   });
 
   it("lets only muster publish to the fan-out topic", () => {
@@ -124,7 +157,9 @@ describe("OrgAnomaly", () => {
     expect(s.ReadTrailLogFiles).toEqual({ actions: ["s3:GetObject"], resources: [`arn:aws:s3:::org-cloudtrail-logs/trail/AWSLogs/${ORG}/*/CloudTrail/*`] });
     expect(s.ListTrailLogFolders!.condition).toEqual([{ test: "StringLike", variable: "s3:prefix", values: [`trail/AWSLogs/${ORG}/*/CloudTrail/*`] }]);
     expect(s.DecryptTrailLogFiles).toEqual({ actions: ["kms:Decrypt"], resources: [BASE.logKmsKeyArn] });
-    expect(s.KeepBaseline).toEqual({ actions: ["dynamodb:Query", "dynamodb:PutItem", "dynamodb:BatchWriteItem"], resources: [refTo(tf, "aws_dynamodb_table", () => true, "arn")] });
+    // The table's ARN built from its name (a reference would defer the policy whenever the table changes).
+    expect(findResource(tf, "aws_dynamodb_table", () => true).name).toBe("tw-anomaly-baseline");
+    expect(s.KeepBaseline).toEqual({ actions: ["dynamodb:Query", "dynamodb:PutItem", "dynamodb:BatchWriteItem"], resources: [`arn:aws:dynamodb:${HOME}:${ACCOUNT}:table/tw-anomaly-baseline`] });
     expect(s.PublishAlerts).toEqual({ actions: ["sns:Publish"], resources: [ALERT_TOPIC] });
     expect(JSON.stringify(s)).not.toMatch(/"\*"/);
     expect(bundler.entries).toEqual(expect.arrayContaining(["functions/handlers/muster.ts", "functions/handlers/discernment.ts"]));

@@ -57,8 +57,9 @@ describe("Scoring", () => {
     expect(statements.slice(1).every((s: any) => s.actions.every((a: string) => a.startsWith("logs:")))).toBe(true);
   });
 
-  it("keeps runs in a KMS-encrypted, private bucket whose runs/ and history/ expire", () => {
+  it("keeps runs in a KMS-encrypted, private bucket whose runs/ and history/ expire, and which destroy empties (it holds only recomputable data)", () => {
     const bucket = findResource(tf, "aws_s3_bucket", (b) => b.bucket === `tw-scoring-${ACCOUNT}-${HOME}`);
+    expect(bucket.force_destroy).toBe(true);
     const sse = findResource(tf, "aws_s3_bucket_server_side_encryption_configuration", (c) => c.bucket.includes("aws_s3_bucket.scoring_work"));
     const lifecycle = findResource(tf, "aws_s3_bucket_lifecycle_configuration", () => true);
     expect(bucket.policy).toBeUndefined();

@@ -48,6 +48,7 @@ describe("a stack with the trail guard and the log analyzer", () => {
         ...logAnalyzerSettingsSchema.parse({
           enabled: true,
           bucketName: "org-cloudtrail-logs",
+          notification: { source: "s3", manageBucketNotification: true },
           layout: { type: "organization", organizationId: "o-a1b2c3d4e5" },
           remediation: { "cloudtrail.logging-stopped": "apply" },
         }),
