@@ -1,6 +1,6 @@
 import { Command, Option, CommanderError } from "commander";
 import { OUTPUT_FORMATS, type OutputFormat } from "./output";
-import { runScan, UsageError } from "./commands/scan";
+import { runScan, UsageError, type ScanCommandOptions } from "./commands/scan";
 
 /**
  * The `trailwatch` command line. Returns the exit code instead of exiting, so tests can call it.
@@ -15,16 +15,25 @@ export async function main(argv: string[]): Promise<number> {
 
   program
     .command("scan")
-    .description("Run the rule catalog over local CloudTrail log files and directories")
-    .argument("<paths...>", "files or directories (.json.gz, .json, .jsonl, .zip; searched recursively)")
+    .description("Run the rule catalog over CloudTrail logs: local files, an S3 bucket (s3://bucket/prefix/), or CloudTrail event history (--lookup-events)")
+    .argument("[paths...]", "files, directories (.json.gz, .json, .jsonl, .zip; searched recursively) or s3://bucket/prefix/ URIs")
     .addOption(new Option("-f, --format <format>", "output format").choices(OUTPUT_FORMATS as string[]).default("table"))
     .option("-o, --output <file>", "write alerts to this file instead of stdout")
     .option("--min-severity <severity>", "only alerts at or above: info, low, medium, high, critical")
     .option("--rules <ids>", "comma-separated rule ids to run (default: all)")
     .option("--settings <file>", "JSON file of per-rule settings, keyed by rule id")
     .option("--fail-on <severity>", "exit with status 3 when an alert at or above this severity is found")
+    .option("--from <time>", "start of the window, UTC: 2026-11-20 or 2026-11-20T10:00[:00][Z] (needed for s3:// sources)")
+    .option("--to <time>", "end of the window, UTC (a date alone includes that whole day; default: now)")
+    .option("--since <duration>", "window ending now, e.g. 30m, 24h, 7d (instead of --from)")
+    .option("--accounts <ids>", "s3:// sources: comma-separated account ids to read (default: every account found)")
+    .option("--regions <names>", "s3:// sources: comma-separated regions to read (default: every region found)")
+    .option("--lookup-events", "read management events from CloudTrail event history (LookupEvents) instead of files; needs --region")
+    .option("--region <region>", "AWS region for --lookup-events (and the S3 client's starting region)")
+    .option("--profile <name>", "AWS profile for credentials and region (default: the standard credential chain)")
+    .option("--concurrency <n>", "s3:// sources: objects fetched at once (default 16)")
     .option("--no-progress", "never show the progress bar")
-    .action(async (paths: string[], o: { format: OutputFormat; output?: string; minSeverity?: string; rules?: string; settings?: string; failOn?: string; progress: boolean }) => {
+    .action(async (paths: string[], o: ScanCommandOptions & { progress: boolean }) => {
       code = (await runScan(paths, { ...o, progress: o.progress && process.stderr.isTTY === true })).code;
     });
 

@@ -122,7 +122,7 @@ export class S3BucketLogSource implements LogSource {
   }
 
   private async prepare(item: ListedObject | ListingProblem, maxObject: number): Promise<Prepared> {
-    if (item.kind === "problem") return { ref: { id: item.id, size: 0 }, content: { records: [], invalid: [], error: `cannot list ${item.id}: ${item.reason}`, bytes: 0 } };
+    if (item.kind === "problem") return { ref: { id: item.id, size: 0 }, content: { records: [], invalid: [], error: `could not be listed: ${item.reason}`, bytes: 0 } };
     const ref: LogFileRef = { id: this.uri(item.key), size: item.size };
     if (isDigestKey(item.key)) return { ref: { ...ref, skip: "CloudTrail digest file (integrity data, no events)" } };
     if (!isLogFileName(item.key)) return { ref: { ...ref, skip: "not a log file name (.json, .json.gz, .jsonl, .gz, .zip)" } };

@@ -5,12 +5,13 @@ import type { LogFileRef, LogSource } from "../../core/ports";
 import { catalog } from "../../core/rules/catalog";
 import { RuleEngine } from "../../core/rules/engine";
 import { scanLogs, type ScanResult } from "../../core/scan";
-import { LocalLogSource } from "../../adapters/local/log-source";
+import { objectProgress } from "../object-progress";
 import { progressBar } from "../progress";
+import { buildScanSources, SourceUsageError, type ScanSources, type SourceFlags } from "../scan-sources";
 import { writeAlerts, type OutputFormat } from "../output";
 import { printScanSummary } from "../summary";
 
-export interface ScanCommandOptions {
+export interface ScanCommandOptions extends SourceFlags {
   format: OutputFormat;
   output?: string;
   minSeverity?: string;
@@ -61,7 +62,10 @@ async function listAll(source: LogSource): Promise<{ refs: LogFileRef[]; total: 
   return { refs, total };
 }
 
-/** `trailwatch scan PATH...`: runs the rule catalog over local CloudTrail logs. */
+/**
+ * `trailwatch scan PATH|s3://URI...` or `trailwatch scan --lookup-events --region R`: runs the rule
+ * catalog over CloudTrail logs wherever they are; the output and exit status do not depend on where.
+ */
 export async function runScan(paths: string[], opts: ScanCommandOptions): Promise<{ code: number; result: ScanResult; alerts: Alert[] }> {
   const minSeverity = parseSeverity("--min-severity", opts.minSeverity);
   const failOn = parseSeverity("--fail-on", opts.failOn);
@@ -73,14 +77,39 @@ export async function runScan(paths: string[], opts: ScanCommandOptions): Promis
     throw new UsageError((e as Error).message);
   }
 
-  const local = new LocalLogSource(paths);
-  const { refs, total } = await listAll(local);
-  const listed: LogSource = { files: async function* () { yield* refs; }, read: (f) => local.read(f) };
-  const bar = progressBar(total, "scan", opts.progress ?? process.stderr.isTTY === true);
-  const result = await scanLogs(listed, engine, {
-    onProgress: (s) => bar.update(s.storedBytes, { records: s.records, alerts: s.findings }),
-  });
-  bar.stop();
+  let sources: ScanSources;
+  try {
+    sources = await buildScanSources(paths, opts, new Date());
+  } catch (e) {
+    if (e instanceof SourceUsageError) throw new UsageError(e.message);
+    throw e;
+  }
+  const showProgress = opts.progress ?? process.stderr.isTTY === true;
+  let result: ScanResult;
+  try {
+    if (!sources.streaming) {
+      // Local files only: list them up front, so progress is shown against the total size.
+      const { refs, total } = await listAll(sources.source);
+      const source = sources.source;
+      const listed: LogSource = { files: async function* () { yield* refs; }, read: (f) => source.read(f) };
+      const bar = progressBar(total, "scan", showProgress);
+      result = await scanLogs(listed, engine, {
+        onProgress: (s) => bar.update(s.storedBytes, { records: s.records, alerts: s.findings }),
+      });
+      bar.stop();
+    } else {
+      // S3 or LookupEvents: listing runs ahead of reading; progress counts objects against those listed so far.
+      const bar = objectProgress("scan", showProgress);
+      sources.onListed((objects, bytes) => bar.listed(objects, bytes));
+      result = await scanLogs(sources.source, engine, {
+        onProgress: (s) => bar.done(s.filesSeen, s.storedBytes, s.records, s.findings),
+      });
+      bar.stop();
+    }
+  } finally {
+    sources.close();
+  }
+  if (!opts.quiet) for (const n of sources.notes) process.stderr.write(`trailwatch: ${n}\n`);
 
   await writeAlerts(result.alerts, opts.format, opts.output);
   if (!opts.quiet) printScanSummary(result, { alertsTo: opts.output ?? (opts.format === "table" ? undefined : "stdout") });

@@ -60,7 +60,7 @@ describe("S3BucketLogSource (s3rver, organization trail layout)", () => {
     const expected = files.filter((f) => f.key.includes("/2026/11/19/") && !f.key.startsWith(DENIED));
     expect(result.stats.filesRead - result.fileErrors.length).toBe(expected.length);
     expect(result.alerts.map((a) => `${a.account} ${a.region}`).sort()).toEqual(expected.map((f) => `${f.account} ${f.region}`).sort());
-    expect(result.fileErrors).toEqual([{ source: `s3://${BUCKET}/${DENIED}`, reason: expect.stringMatching(/^cannot list .*: access denied \(AccessDenied 403\).*; 2 day folder\(s\) of the window not read \(2026\/11\/19 to 2026\/11\/20\)$/) }]);
+    expect(result.fileErrors).toEqual([{ source: `s3://${BUCKET}/${DENIED}`, reason: expect.stringMatching(/^could not be listed: access denied \(AccessDenied 403\).*; 2 day folder\(s\) of the window not read \(2026\/11\/19 to 2026\/11\/20\)$/) }]);
     const gets = proxy.requests.filter((r) => r.startsWith("GET") && !r.includes("list-type"));
     expect(gets.every((r) => r.includes("/2026/11/19/"))).toBe(true);
     const listedDays = proxy.requests.filter((r) => /prefix=[^&]*%2F\d{4}%2F/.test(r)).map((r) => decodeURIComponent(/prefix=([^&]*)/.exec(r)![1]!));
