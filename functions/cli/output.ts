@@ -2,9 +2,10 @@ import { createWriteStream } from "node:fs";
 import type { Writable } from "node:stream";
 import type { Alert } from "../core/alert/alert";
 import { alertTable, countTable, sortAlerts } from "./format/table";
+import { EXTRA_FORMATS, isExtraFormat, renderExtraFormat, type ExtraFormat } from "./format/extra-formats";
 
-export type OutputFormat = "table" | "jsonl" | "json";
-export const OUTPUT_FORMATS: readonly OutputFormat[] = ["table", "jsonl", "json"];
+export type OutputFormat = "table" | "jsonl" | "json" | ExtraFormat;
+export const OUTPUT_FORMATS: readonly OutputFormat[] = ["table", "jsonl", "json", ...EXTRA_FORMATS];
 
 function write(stream: Writable, text: string): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -23,6 +24,8 @@ export async function writeAlerts(alerts: readonly Alert[], format: OutputFormat
   const tty = !toFile && process.stdout.isTTY === true;
   if (format === "jsonl") {
     for (const a of sorted) await write(stream, JSON.stringify(a) + "\n");
+  } else if (isExtraFormat(format)) {
+    await write(stream, renderExtraFormat(format, sorted));
   } else if (format === "json") {
     await write(stream, JSON.stringify(sorted, null, 2) + "\n");
   } else if (sorted.length === 0) {
