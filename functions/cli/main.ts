@@ -32,9 +32,32 @@ export async function main(argv: string[]): Promise<number> {
     .option("--region <region>", "AWS region for --lookup-events (and the S3 client's starting region)")
     .option("--profile <name>", "AWS profile for credentials and region (default: the standard credential chain)")
     .option("--concurrency <n>", "s3:// sources: objects fetched at once (default 16)")
+    .option("--verify", "also check the files read against CloudTrail's signed digests; each alert gets context.logIntegrity (exit 4 when something is not valid)")
+    .option("--public-keys <files>", "with --verify: files saved from aws cloudtrail list-public-keys (offline; default: ListPublicKeys)")
     .option("--no-progress", "never show the progress bar")
     .action(async (paths: string[], o: ScanCommandOptions & { progress: boolean }) => {
       code = (await runScan(paths, { ...o, progress: o.progress && process.stderr.isTTY === true })).code;
+    });
+
+  program
+    .command("verify")
+    .description("Check CloudTrail log file integrity (digest signatures, the digest chain, each log file's hash), as aws cloudtrail validate-logs does")
+    .argument("<paths...>", "local copies of a trail bucket (folders with AWSLogs/) or s3://bucket/prefix/ URIs")
+    .option("--from <time>", "start of the window, UTC: 2026-11-20 or 2026-11-20T10:00[:00][Z] (needed for s3:// sources)")
+    .option("--to <time>", "end of the window, UTC (a date alone includes that whole day; default: now)")
+    .option("--since <duration>", "window ending now, e.g. 24h, 7d (instead of --from)")
+    .option("--accounts <ids>", "s3:// sources: comma-separated account ids (default: every account found)")
+    .option("--regions <names>", "s3:// sources: comma-separated regions (default: every region found)")
+    .option("--profile <name>", "AWS profile for credentials and region (default: the standard credential chain)")
+    .option("--public-keys <files>", "comma-separated files saved from aws cloudtrail list-public-keys, to verify offline (default: ListPublicKeys in each digest's region)")
+    .addOption(new Option("-f, --format <format>", "output format").choices(["table", "json"]).default("table"))
+    .option("-o, --output <file>", "write the report to this file instead of stdout")
+    .option("--all", "list every digest and log file in the table, not only those that are not valid")
+    .option("--concurrency <n>", "log files hashed at once (default 16)")
+    .option("--no-progress", "never show the progress bar")
+    .action(async (paths: string[], o: Record<string, unknown> & { progress: boolean }) => {
+      const { runVerify } = await import("./commands/verify");
+      code = (await runVerify(paths, { ...(o as object), progress: o.progress && process.stderr.isTTY === true })).code;
     });
 
   program

@@ -93,7 +93,7 @@ function chain(sources: readonly LogSource[]): LogSource {
  * `--lookup-events --region R`. With a window every record outside it is left out, so local and S3
  * scans of the same window report the same events.
  */
-export async function buildScanSources(paths: readonly string[], flags: SourceFlags, now: Date): Promise<ScanSources> {
+export async function buildScanSources(paths: readonly string[], flags: SourceFlags, now: Date, opts: { hashes?: Map<string, string> } = {}): Promise<ScanSources> {
   let window: TimeWindow | undefined;
   try {
     window = windowFromFlags(flags, now);
@@ -151,6 +151,18 @@ export async function buildScanSources(paths: readonly string[], flags: SourceFl
   const s3: S3Input[] = [];
   if (s3Paths.length > 0) {
     const { S3BucketLogSource } = await import("../adapters/aws/s3-bucket-log-source");
+    const { sha256OfGzip } = await import("../adapters/integrity-content");
+    const hashes = opts.hashes;
+    // With --verify, each body is hashed as it arrives, so the verification does not fetch it again.
+    const onBody = hashes
+      ? (id: string, body: Buffer) => {
+          try {
+            hashes.set(id, sha256OfGzip(body));
+          } catch {
+            // Not gzip: the verification reads it again and reports it.
+          }
+        }
+      : undefined;
     const { cliS3Client } = await import("./aws-clients");
     const client = await cliS3Client({ profile: flags.profile, region: flags.region });
     closers.push(() => client.destroy());
@@ -170,6 +182,7 @@ export async function buildScanSources(paths: readonly string[], flags: SourceFl
       sources.push(
         new S3BucketLogSource(client, { location, window: window!, filter: { ...(accounts ? { accounts } : {}), ...(regions ? { regions } : {}) } }, {
           concurrency,
+          ...(onBody ? { onBody } : {}),
           onListed: (t) => {
             mine.objects = t.objects;
             mine.bytes = t.bytes;

@@ -8,6 +8,7 @@ import { scanLogs, type ScanResult } from "../../core/scan";
 import { objectProgress } from "../object-progress";
 import { progressBar } from "../progress";
 import { buildScanSources, SourceUsageError, type ScanSources, type SourceFlags } from "../scan-sources";
+import { AlertFiles, markAlertIntegrity } from "../scan-verify";
 import { writeAlerts, type OutputFormat } from "../output";
 import { printScanSummary } from "../summary";
 
@@ -20,11 +21,19 @@ export interface ScanCommandOptions extends SourceFlags {
   failOn?: string;
   progress?: boolean;
   quiet?: boolean;
+  /** Check the integrity of the files read (digests, signatures, hashes) and mark each alert with it. */
+  verify?: boolean;
+  /** With `verify`: files saved from `aws cloudtrail list-public-keys` (comma-separated). */
+  publicKeys?: string;
 }
 
-/** Exit codes: 0 all input read; 2 some input could not be read; 3 alerts at or above --fail-on. */
+/**
+ * Exit codes: 0 all input read; 2 some input could not be read; 3 alerts at or above --fail-on;
+ * 4 (with --verify) a file read, or a digest, is not valid. The first that applies of 3, 4, 2.
+ */
 export const EXIT_UNREADABLE = 2;
 export const EXIT_ALERTS = 3;
+export const EXIT_INTEGRITY = 4;
 
 export class UsageError extends Error {
   override name = "UsageError";
@@ -77,9 +86,12 @@ export async function runScan(paths: string[], opts: ScanCommandOptions): Promis
     throw new UsageError((e as Error).message);
   }
 
+  if (opts.verify && opts.lookupEvents) throw new UsageError("--verify checks log files against their digests; event history (--lookup-events) has neither");
+  const hashes = opts.verify ? new Map<string, string>() : undefined;
+  const alertFiles = new AlertFiles();
   let sources: ScanSources;
   try {
-    sources = await buildScanSources(paths, opts, new Date());
+    sources = await buildScanSources(paths, opts, new Date(), hashes ? { hashes } : {});
   } catch (e) {
     if (e instanceof SourceUsageError) throw new UsageError(e.message);
     throw e;
@@ -95,6 +107,7 @@ export async function runScan(paths: string[], opts: ScanCommandOptions): Promis
       const bar = progressBar(total, "scan", showProgress);
       result = await scanLogs(listed, engine, {
         onProgress: (s) => bar.update(s.storedBytes, { records: s.records, alerts: s.findings }),
+        ...(opts.verify ? { onFinding: (_f, alert, file) => alertFiles.add(alert.id, file.id) } : {}),
       });
       bar.stop();
     } else {
@@ -103,6 +116,7 @@ export async function runScan(paths: string[], opts: ScanCommandOptions): Promis
       sources.onListed((objects, bytes) => bar.listed(objects, bytes));
       result = await scanLogs(sources.source, engine, {
         onProgress: (s) => bar.done(s.filesSeen, s.storedBytes, s.records, s.findings),
+        ...(opts.verify ? { onFinding: (_f, alert, file) => alertFiles.add(alert.id, file.id) } : {}),
       });
       bar.stop();
     }
@@ -111,10 +125,33 @@ export async function runScan(paths: string[], opts: ScanCommandOptions): Promis
   }
   if (!opts.quiet) for (const n of sources.notes) process.stderr.write(`trailwatch: ${n}\n`);
 
+  let integrityFailed = false;
+  if (opts.verify) {
+    // The same inputs and window, checked against their digests; hashes of S3 bodies come from the scan.
+    const { integrityInputs, verifyInputs, integrityExitCode } = await import("./verify");
+    const { integritySummaryTable } = await import("../format/integrity-table");
+    const { inputs, close } = await integrityInputs(paths, { accounts: opts.accounts, regions: opts.regions, profile: opts.profile, publicKeys: opts.publicKeys }, sources.window);
+    let report;
+    try {
+      report = await verifyInputs(inputs, { ...(sources.window ? { window: sources.window } : {}), ...(hashes ? { knownHashes: hashes } : {}), progress: showProgress });
+    } finally {
+      close();
+    }
+    const notValid = markAlertIntegrity(result.alerts, alertFiles, report);
+    integrityFailed = integrityExitCode(report) === EXIT_INTEGRITY;
+    if (!opts.quiet) {
+      process.stderr.write(`trailwatch: integrity of the files read (trailwatch verify lists each one):\n${integritySummaryTable(report)}\n`);
+      if (report.digests.length === 0) process.stderr.write("trailwatch: no digest files found for the files read: give the folder (or prefix) that holds both CloudTrail/ and CloudTrail-Digest/, and check that log file validation is on\n");
+      if (notValid > 0) process.stderr.write(`trailwatch: ${notValid} alert(s) come from log files that are not proven CloudTrail's (context.logIntegrity says which)\n`);
+      for (const p of report.problems) process.stderr.write(`trailwatch: not verified: ${p.id}: ${p.reason}\n`);
+    }
+  }
+
   await writeAlerts(result.alerts, opts.format, opts.output);
   if (!opts.quiet) printScanSummary(result, { alertsTo: opts.output ?? (opts.format === "table" ? undefined : "stdout") });
 
   const unreadable = result.fileErrors.length > 0 || result.stats.invalidRecords > 0;
   if (failOn && result.alerts.some((a) => severityRank(a.severity) >= severityRank(failOn))) return { code: EXIT_ALERTS, result, alerts: result.alerts };
+  if (integrityFailed) return { code: EXIT_INTEGRITY, result, alerts: result.alerts };
   return { code: unreadable ? EXIT_UNREADABLE : 0, result, alerts: result.alerts };
 }
