@@ -7,32 +7,8 @@ const S3rver = require("s3rver");
 
 const [directory, bucketsJson, mode] = process.argv.slice(2);
 const buckets = JSON.parse(bucketsJson || "[]");
-if (mode === "exact-delimiter") {
-  // s3rver reports a common prefix only for a folder that holds an object directly (it prunes deeper
-  // folders from its walk), where S3 reports every folder: AWSLogs/ -> o-id/ -> account/ is never
-  // found. Computing the delimiter listing from the full listing gives S3's answer.
-  const FilesystemStore = require("s3rver/lib/stores/filesystem");
-  const original = FilesystemStore.prototype.listObjects;
-  FilesystemStore.prototype.listObjects = async function (bucket, options) {
-    if (!options.delimiter) return original.call(this, bucket, options);
-    const all = await original.call(this, bucket, { ...options, delimiter: "", maxKeys: Infinity });
-    const prefix = options.prefix || "";
-    const max = options.maxKeys === undefined ? Infinity : options.maxKeys;
-    const common = new Set();
-    const objects = [];
-    let isTruncated = false;
-    for (const o of all.objects) {
-      const i = o.key.slice(prefix.length).indexOf(options.delimiter);
-      if (i !== -1) common.add(o.key.slice(0, prefix.length + i + options.delimiter.length));
-      else if (objects.length < max) objects.push(o);
-      else {
-        isTruncated = true;
-        break;
-      }
-    }
-    return { objects, commonPrefixes: [...common].sort(), isTruncated };
-  };
-}
+// S3's delimiter listings (every sub-folder), which s3rver alone does not give; see s3rver-exact-listing.cjs.
+if (mode === "exact-delimiter") require("./s3rver-exact-listing.cjs").patchS3rverListing();
 const server = new S3rver({ address: "127.0.0.1", port: 0, silent: true, directory, configureBuckets: buckets.map((name) => ({ name })) });
 
 server.run().then(
