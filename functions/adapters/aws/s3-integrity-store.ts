@@ -60,7 +60,7 @@ export class S3IntegrityStore implements IntegrityStore {
   }
 
   logFiles(g: IntegrityGroup): Promise<(StoredObject | StoreProblem)[]> {
-    return this.list(g, "logs", listingDays(this.window, 0));
+    return this.list(g, "logs", listingDays(this.window));
   }
 
   async readDigest(o: StoredObject): Promise<Fetched<{ content: Buffer; signature?: string; signatureAlgorithm?: string }>> {

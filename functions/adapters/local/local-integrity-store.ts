@@ -145,7 +145,7 @@ export class LocalIntegrityStore implements IntegrityStore {
   async hashLog(_bucket: string, key: string): Promise<LogHash> {
     const rel = awsLogsRelative(key);
     const path = rel ? (await this.load()).byRel.get(rel) : undefined;
-    if (!path) return { status: "gone", reason: "not in the local copy (deleted, or not copied)" };
+    if (!path) return { status: "gone", reason: "not in the local copy: deleted, or not copied" };
     try {
       return { status: "ok", sha256: await sha256OfGzipStream(createReadStream(path)) };
     } catch (e) {

@@ -129,7 +129,7 @@ export async function runScan(paths: string[], opts: ScanCommandOptions): Promis
   if (opts.verify) {
     // The same inputs and window, checked against their digests; hashes of S3 bodies come from the scan.
     const { integrityInputs, verifyInputs, integrityExitCode } = await import("./verify");
-    const { integritySummaryTable } = await import("../format/integrity-table");
+    const { integritySummaryTable, printable } = await import("../format/integrity-table");
     const { inputs, close } = await integrityInputs(paths, { accounts: opts.accounts, regions: opts.regions, profile: opts.profile, publicKeys: opts.publicKeys }, sources.window);
     let report;
     try {
@@ -143,7 +143,7 @@ export async function runScan(paths: string[], opts: ScanCommandOptions): Promis
       process.stderr.write(`trailwatch: integrity of the files read (trailwatch verify lists each one):\n${integritySummaryTable(report)}\n`);
       if (report.digests.length === 0) process.stderr.write("trailwatch: no digest files found for the files read: give the folder (or prefix) that holds both CloudTrail/ and CloudTrail-Digest/, and check that log file validation is on\n");
       if (notValid > 0) process.stderr.write(`trailwatch: ${notValid} alert(s) come from log files that are not proven CloudTrail's (context.logIntegrity says which)\n`);
-      for (const p of report.problems) process.stderr.write(`trailwatch: not verified: ${p.id}: ${p.reason}\n`);
+      for (const p of report.problems) process.stderr.write(`trailwatch: not verified: ${printable(p.id)}: ${printable(p.reason)}\n`);
     }
   }
 

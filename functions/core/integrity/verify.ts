@@ -1,4 +1,5 @@
 import { createHash, type KeyObject } from "node:crypto";
+import { DELIVERY_LATENESS_MS } from "../sources/cloudtrail-prefixes";
 import { orderedMap } from "../sources/ordered-map";
 import type { TimeWindow } from "../sources/time-window";
 import {
@@ -234,51 +235,43 @@ export async function verifyIntegrity(store: IntegrityStore, keySource: PublicKe
     for (const chain of chains.values()) {
       chain.sort((a, b) => b.name.end.getTime() - a.name.end.getTime());
       const recorded = new Map<string, string>();
-      for (const d of chain) {
-        if (!d.digest || d.result.status !== "valid") continue;
-        const dg = d.digest;
-        if (!store.locationMatches(d.ref, { bucket: dg.digestS3Bucket, key: dg.digestS3Object })) {
-          invalid(d, `has been moved from its original location (it names s3://${dg.digestS3Bucket}/${dg.digestS3Object})`);
-          continue;
-        }
-        if (dg.digestSignatureAlgorithm !== SIGNATURE_ALGORITHM) {
-          invalid(d, `digestSignatureAlgorithm "${dg.digestSignatureAlgorithm}" is not ${SIGNATURE_ALGORITHM}`);
-          continue;
-        }
+      // Where the chain broke, newest first: digests older than a break cannot borrow a signature across it.
+      let broken: string | undefined;
+      const noteBreak = (d: LoadedDigest) => {
+        const prev = d.digest?.previousDigestS3Object;
+        if (d.result.status !== "valid") broken ??= `${nameOf(d.ref.id)} is not valid`;
+        else if (prev && !byKey.has(prev)) broken ??= `${nameOf(prev)} is missing`;
+      };
+      /** Checks one digest's place, algorithm and signature; returns why it is not valid, or undefined. */
+      const check = (d: LoadedDigest, dg: Digest): string | undefined => {
+        if (!store.locationMatches(d.ref, { bucket: dg.digestS3Bucket, key: dg.digestS3Object })) return `has been moved from its original location (it names s3://${dg.digestS3Bucket}/${dg.digestS3Object})`;
+        if (dg.digestSignatureAlgorithm !== SIGNATURE_ALGORITHM) return `digestSignatureAlgorithm "${dg.digestSignatureAlgorithm}" is not ${SIGNATURE_ALGORITHM}`;
         const fromSuccessor = recorded.get(d.ref.key);
-        if (d.storedSignature !== undefined && fromSuccessor !== undefined && d.storedSignature !== fromSuccessor) {
-          invalid(d, "its signature differs from the one the next digest recorded (previousDigestSignature)");
-          continue;
-        }
+        if (d.storedSignature !== undefined && fromSuccessor !== undefined && d.storedSignature !== fromSuccessor) return "its signature differs from the one the next digest recorded (previousDigestSignature)";
         d.signature = d.storedSignature ?? fromSuccessor;
         if (d.signature === undefined) {
-          invalid(d, "no signature to check: the object's metadata (signature) is not available and no valid later digest records it; for a local copy, save the S3 metadata beside the file as <name>.metadata.json");
-          continue;
+          const hint = "the object's metadata (signature) is not available; for a local copy, save the S3 metadata beside the file as <name>.metadata.json";
+          return broken ? `no signature to check: the chain is broken after it (${broken}) and ${hint}` : `no signature to check: no valid later digest records it and ${hint}`;
         }
-        if (typeof keys === "string") {
-          invalid(d, keys);
-          continue;
-        }
+        if (typeof keys === "string") return keys;
         const k = keys.get(dg.digestPublicKeyFingerprint.toLowerCase()) ?? keys.get(dg.digestPublicKeyFingerprint);
-        if (!k) {
-          invalid(d, `public key not found in ${g.region} for fingerprint ${dg.digestPublicKeyFingerprint}`);
-          continue;
-        }
-        if (!k.key) {
-          invalid(d, k.error ?? "public key cannot be loaded");
-          continue;
-        }
+        if (!k) return `public key not found in ${g.region} for fingerprint ${dg.digestPublicKeyFingerprint}`;
+        if (!k.key) return k.error ?? "public key cannot be loaded";
         const end = Date.parse(dg.digestEndTime);
         const { validFrom, validTo } = k.info;
         if (!Number.isFinite(end) || (validFrom && end < validFrom.getTime() - KEY_VALIDITY_SLACK_MS) || (validTo && end > validTo.getTime() + KEY_VALIDITY_SLACK_MS)) {
-          invalid(d, `the public key ${dg.digestPublicKeyFingerprint} was not valid at the digest's end time ${dg.digestEndTime}`);
-          continue;
+          return `the public key ${dg.digestPublicKeyFingerprint} was not valid at the digest's end time ${dg.digestEndTime}`;
         }
-        if (!signatureMatches(signingString(dg, d.sha256!), d.signature, k.key)) {
-          invalid(d, "signature verification failed");
-          continue;
+        if (!signatureMatches(signingString(dg, d.sha256!), d.signature, k.key)) return "signature verification failed";
+        return undefined;
+      };
+      for (const d of chain) {
+        if (d.digest && d.result.status === "valid") {
+          const why = check(d, d.digest);
+          if (why) invalid(d, why);
+          else if (d.digest.previousDigestS3Object && d.digest.previousDigestSignature) recorded.set(d.digest.previousDigestS3Object, d.digest.previousDigestSignature.toLowerCase());
         }
-        if (dg.previousDigestS3Object && dg.previousDigestSignature) recorded.set(dg.previousDigestS3Object, dg.previousDigestSignature.toLowerCase());
+        noteBreak(d);
       }
 
       // 4. The chain: each valid digest vouches for the one before it.
@@ -352,8 +345,9 @@ export async function verifyIntegrity(store: IntegrityStore, keySource: PublicKe
         continue;
       }
       if (listed.has(o.id) || onlyInvalid.has(o.id)) continue;
+      // The files a scan of the window reads: delivered from its start to an hour after its end (late deliveries).
       const stamp = logStamp(o.key);
-      if (w && stamp !== undefined && (stamp < w.from.getTime() - 60_000 || stamp >= w.to.getTime())) continue;
+      if (w && stamp !== undefined && (stamp < w.from.getTime() - 60_000 || stamp > w.to.getTime() + DELIVERY_LATENESS_MS)) continue;
       const pending = stamp !== undefined && stamp > newest;
       report.logs.push({
         id: o.id,

@@ -139,6 +139,19 @@ describe("verifyIntegrity (digests signed in the test with its own key pair)", (
     expect(allValid(report)).toBe(false);
   });
 
+  it("checks digests without stored signatures with the one their successor recorded, and says where the chain broke", async () => {
+    // Prepare: only the newest digest keeps its signature (a local copy), and the 13:01 digest is gone.
+    const bare = digests.map((d, i) => (i === digests.length - 1 ? d : { ...d, metadata: undefined as never }));
+    const gone = bare[5]!;
+    // Act
+    const report = await verifyIntegrity(store({ digests: bare.filter((d) => d !== gone) }), keysOf(key), { window });
+    // Assess: 14:01 to 17:01 are vouched for by the chain; 08:01 to 12:01 cannot be.
+    expect(report.digests.filter((d) => d.status === "valid").map((d) => d.end)).toEqual(["2026-11-20T14:01:31Z", "2026-11-20T15:01:31Z", "2026-11-20T16:01:31Z", "2026-11-20T17:01:31Z"]);
+    const older = report.digests.filter((d) => d.status === "invalid");
+    expect(older).toHaveLength(5);
+    for (const d of older) expect(d.reason).toMatch(new RegExp(`^no signature to check: the chain is broken after it \\(${gone.key.split("/").pop()!.replace(/\./g, "\\.")} is missing\\)`));
+  });
+
   it("does not call the digest before the window missing", async () => {
     const report = await verifyIntegrity(store({ digests: digests.slice(3) }), keysOf(key), { window: { from: new Date("2026-11-20T11:00:00Z"), to: window.to } });
     expect(report.digests.every((d) => d.status === "valid")).toBe(true);
