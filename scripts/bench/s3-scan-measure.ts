@@ -29,6 +29,8 @@ export interface S3Measurement {
   cpuMs: number;
   maxRssMb: number;
   errors: number;
+  /** s3rver's CPU time during an `s3` run (filled in by the parent, which runs the server). */
+  serverCpuMs?: number;
 }
 
 /** The local files the S3 source would read for the window: day folders of the window (plus lateness), stamps that can hold it. */

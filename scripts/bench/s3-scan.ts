@@ -128,7 +128,11 @@ async function run(args: string[]): Promise<void> {
       process.env.AWS_ENDPOINT_URL_S3 = bucket.endpoint;
       process.env.AWS_ACCESS_KEY_ID = CREDENTIALS.accessKeyId;
       process.env.AWS_SECRET_ACCESS_KEY = CREDENTIALS.secretAccessKey;
-      remotes.push(JSON.parse((await runChild(MEASURE, ["s3", BUCKET, from, to], { pinCpu: o.pin })).trim().split("\n").pop()!) as S3Measurement);
+      // s3rver runs in this process: its CPU time during the run is the server's share of the work.
+      const server0 = process.cpuUsage();
+      const m = JSON.parse((await runChild(MEASURE, ["s3", BUCKET, from, to], { pinCpu: o.pin })).trim().split("\n").pop()!) as S3Measurement;
+      const server = process.cpuUsage(server0);
+      remotes.push({ ...m, serverCpuMs: (server.user + server.system) / 1000 });
     }
   } finally {
     process.stderr.write("\r\x1b[K");
@@ -155,6 +159,7 @@ async function run(args: string[]): Promise<void> {
     `s3-scan benchmark (${o.pin ? "each scan pinned to one core" : "unpinned"}, best of ${o.repeat} by wall time; window ${from.slice(0, 10)}, ${manifest.accounts.length} accounts x ${manifest.regions.length} regions, organization layout)`,
     t.toString(),
     `S3 source / local files: ${fmt(ratio * 100, 1)}% of the local scan's throughput on wall clock; ${fmt(cpuRatio * 100, 1)}% on CPU time (same runs)`,
+    `s3rver (in the parent process, not pinned) spent ${fmt((s.serverCpuMs ?? 0) / 1000, 2)} s of CPU serving that run: on this 2-core machine, shared with other work, the server is much of the wall time`,
     `best CPU time of each: local ${fmt(lc.cpuMs / 1000, 2)} s, S3 ${fmt(sc.cpuMs / 1000, 2)} s: ${fmt((lc.cpuMs / sc.cpuMs) * 100, 1)}%; per object the S3 path costs ${fmt((sc.cpuMs - lc.cpuMs) / s.objects, 2)} ms more CPU`,
     `machine: ${startMachine}`,
     "",

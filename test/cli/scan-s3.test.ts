@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { orgTrailFiles, uploadFiles, writeLocalCopy, type TrailFile } from "../support/cloudtrail-bucket";
@@ -13,13 +13,14 @@ const ORG = "o-klmnopqrst";
 const DENIED = `trail/AWSLogs/${ORG}/222222222222/CloudTrail/us-east-1/`;
 
 /** Runs the CLI against the local S3 endpoint (asynchronously: the proxy lives in this process). */
-function trailwatch(args: string[], endpoint: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function trailwatch(args: string[], endpoint: string, extra: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const env: NodeJS.ProcessEnv = {
       ...process.env, NO_COLOR: "1", AWS_ENDPOINT_URL_S3: endpoint, AWS_ACCESS_KEY_ID: "S3RVER", AWS_SECRET_ACCESS_KEY: "S3RVER",
-      AWS_REGION: "us-east-1", AWS_EC2_METADATA_DISABLED: "true",
+      AWS_REGION: "us-east-1", AWS_EC2_METADATA_DISABLED: "true", ...extra,
     };
     delete env.AWS_PROFILE;
+    for (const [k, v] of Object.entries(env)) if (v === "") delete env[k];
     const child = spawn(process.execPath, [BIN, ...args], { env });
     let stdout = "";
     let stderr = "";
@@ -71,6 +72,22 @@ describe("trailwatch scan s3://", () => {
     expect(alerts).toHaveLength(files.filter((f) => f.key.includes("/2026/11/19/") && !f.key.startsWith(DENIED)).length);
     expect(alerts.some((a) => a.account === "222222222222" && a.region === "us-east-1")).toBe(false);
     expect(r.stderr).toContain(`s3://${BUCKET}/${DENIED}: could not be listed: access denied (AccessDenied 403): Access Denied; 2 day folder(s) of the window not read (2026/11/19 to 2026/11/20)`);
+  });
+
+  it("takes credentials and region from --profile (the default profile's keys are refused by s3rver)", async () => {
+    // Prepare: shared config files with a wrong default and a right "audit" profile; no keys in the environment.
+    writeFileSync(join(dir, "credentials"), "[default]\naws_access_key_id = WRONG\naws_secret_access_key = WRONG\n[audit]\naws_access_key_id = S3RVER\naws_secret_access_key = S3RVER\n");
+    writeFileSync(join(dir, "config"), "[default]\nregion = eu-west-1\n[profile audit]\nregion = us-east-1\n");
+    const env = { AWS_SHARED_CREDENTIALS_FILE: join(dir, "credentials"), AWS_CONFIG_FILE: join(dir, "config"), AWS_ACCESS_KEY_ID: "", AWS_SECRET_ACCESS_KEY: "", AWS_REGION: "" };
+    const args = ["scan", `s3://${BUCKET}/trail/`, "--from", "2026-11-20", "--accounts", "111111111111", "--format", "jsonl"];
+    // Act
+    const withProfile = await trailwatch([...args, "--profile", "audit"], s3.endpoint, env);
+    const without = await trailwatch(args, s3.endpoint, env);
+    // Assess
+    expect(withProfile.code).toBe(0);
+    expect(withProfile.stdout.trim().split("\n")).toHaveLength(4);
+    expect(without.code).toBe(2);
+    expect(without.stderr).toMatch(/could not be listed/);
   });
 
   it("refuses an s3:// scan without a window, and bad flag values, with exit status 1", async () => {
