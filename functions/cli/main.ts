@@ -1,6 +1,6 @@
 import { Command, Option, CommanderError } from "commander";
 import { describeIoError, isClosedPipe, OUTPUT_FORMATS, OutputError, type OutputFormat } from "./output";
-import { runScan, UsageError } from "./commands/scan";
+import { runScan, UsageError, type ScanCommandOptions } from "./commands/scan";
 import { cell } from "./terminal";
 
 /** Set when writing to stdout failed for another reason than a closed pipe (e.g. `> /dev/full`). */
@@ -34,17 +34,49 @@ export async function main(argv: string[]): Promise<number> {
 
   program
     .command("scan")
-    .description("Run the rule catalog over local CloudTrail log files and directories")
-    .argument("<paths...>", "files or directories (.json.gz, .json, .jsonl, .zip; searched recursively)")
+    .description("Run the rule catalog over CloudTrail logs: local files, an S3 bucket (s3://bucket/prefix/), or CloudTrail event history (--lookup-events)")
+    .argument("[paths...]", "files, directories (.json.gz, .json, .jsonl, .zip; searched recursively) or s3://bucket/prefix/ URIs")
     .addOption(new Option("-f, --format <format>", "output format").choices(OUTPUT_FORMATS as string[]).default("table"))
     .option("-o, --output <file>", "write alerts to this file instead of stdout")
     .option("--min-severity <severity>", "only alerts at or above: info, low, medium, high, critical")
     .option("--rules <ids>", "comma-separated rule ids to run (default: all)")
     .option("--settings <file>", "JSON file of per-rule settings, keyed by rule id")
     .option("--fail-on <severity>", "exit with status 3 when an alert at or above this severity is found")
+    .option("--from <time>", "start of the window, UTC: 2026-11-20 or 2026-11-20T10:00[:00][Z] (needed for s3:// sources)")
+    .option("--to <time>", "end of the window, UTC (a date alone includes that whole day; default: now)")
+    .option("--since <duration>", "window ending now, e.g. 30m, 24h, 7d (instead of --from)")
+    .option("--accounts <ids>", "s3:// sources: comma-separated account ids to read (default: every account found)")
+    .option("--regions <names>", "s3:// sources: comma-separated regions to read (default: every region found)")
+    .option("--lookup-events", "read management events from CloudTrail event history (LookupEvents) instead of files; needs --region")
+    .option("--region <region>", "AWS region for --lookup-events (and the S3 client's starting region)")
+    .option("--profile <name>", "AWS profile for credentials and region (default: the standard credential chain)")
+    .option("--concurrency <n>", "s3:// sources: objects fetched at once (default 16)")
+    .option("--verify", "also check the files read against CloudTrail's signed digests; each alert gets context.logIntegrity (exit 4 when something is not valid)")
+    .option("--public-keys <files>", "with --verify: files saved from aws cloudtrail list-public-keys (offline; default: ListPublicKeys)")
     .option("--no-progress", "never show the progress bar")
-    .action(async (paths: string[], o: { format: OutputFormat; output?: string; minSeverity?: string; rules?: string; settings?: string; failOn?: string; progress: boolean }) => {
+    .action(async (paths: string[], o: ScanCommandOptions & { progress: boolean }) => {
       code = (await runScan(paths, { ...o, progress: o.progress && process.stderr.isTTY === true })).code;
+    });
+
+  program
+    .command("verify")
+    .description("Check CloudTrail log file integrity (digest signatures, the digest chain, each log file's hash), as aws cloudtrail validate-logs does")
+    .argument("<paths...>", "local copies of a trail bucket (folders with AWSLogs/) or s3://bucket/prefix/ URIs")
+    .option("--from <time>", "start of the window, UTC: 2026-11-20 or 2026-11-20T10:00[:00][Z] (needed for s3:// sources)")
+    .option("--to <time>", "end of the window, UTC (a date alone includes that whole day; default: now)")
+    .option("--since <duration>", "window ending now, e.g. 24h, 7d (instead of --from)")
+    .option("--accounts <ids>", "s3:// sources: comma-separated account ids (default: every account found)")
+    .option("--regions <names>", "s3:// sources: comma-separated regions (default: every region found)")
+    .option("--profile <name>", "AWS profile for credentials and region (default: the standard credential chain)")
+    .option("--public-keys <files>", "comma-separated files saved from aws cloudtrail list-public-keys, to verify offline (default: ListPublicKeys in each digest's region)")
+    .addOption(new Option("-f, --format <format>", "output format").choices(["table", "json"]).default("table"))
+    .option("-o, --output <file>", "write the report to this file instead of stdout")
+    .option("--all", "list every digest and log file in the table, not only those that are not valid")
+    .option("--concurrency <n>", "log files hashed at once (default 16)")
+    .option("--no-progress", "never show the progress bar")
+    .action(async (paths: string[], o: Record<string, unknown> & { progress: boolean }) => {
+      const { runVerify } = await import("./commands/verify");
+      code = (await runVerify(paths, { ...(o as object), progress: o.progress && process.stderr.isTTY === true })).code;
     });
 
   program

@@ -2,10 +2,11 @@ import { open, type FileHandle } from "node:fs/promises";
 import type { Alert } from "../core/alert/alert";
 import { boundAlert } from "../core/alert/bound";
 import { alertTable, countTable, sortAlerts } from "./format/table";
+import { EXTRA_FORMATS, isExtraFormat, renderExtraFormat, type ExtraFormat } from "./format/extra-formats";
 import { cell, useColor } from "./terminal";
 
-export type OutputFormat = "table" | "jsonl" | "json";
-export const OUTPUT_FORMATS: readonly OutputFormat[] = ["table", "jsonl", "json"];
+export type OutputFormat = "table" | "jsonl" | "json" | ExtraFormat;
+export const OUTPUT_FORMATS: readonly OutputFormat[] = ["table", "jsonl", "json", ...EXTRA_FORMATS];
 
 /** Alerts could not be written (the output cannot be opened, the disk is full); the message says where and why. */
 export class OutputError extends Error {
@@ -147,6 +148,8 @@ export async function writeAlerts(alerts: readonly Alert[], format: OutputFormat
   try {
     if (format === "jsonl") {
       await writeChunked(out, sorted.map((a) => terminalSafeJson(a) + "\n"));
+    } else if (isExtraFormat(format)) {
+      await out.write(renderExtraFormat(format, sorted));
     } else if (format === "json" && sorted.length === 0) {
       await out.write("[]\n");
     } else if (format === "json") {

@@ -41,8 +41,8 @@ export interface ScanResult {
 
 export interface ScanOptions {
   onProgress?(stats: Readonly<ScanStats>, file: LogFileRef): void;
-  /** Called for each finding before it becomes an alert (e.g. to remediate). */
-  onFinding?(f: Finding, alert: Alert): void;
+  /** Called for each finding before it becomes an alert (e.g. to remediate), with the file it came from. */
+  onFinding?(f: Finding, alert: Alert, file: LogFileRef): void;
   maxRecordProblems?: number;
 }
 
@@ -97,7 +97,7 @@ export async function scanLogs(source: LogSource, engine: RuleEngine, opts: Scan
       for (const f of ev.findings) {
         stats.findings++;
         const alert = toAlert(f);
-        opts.onFinding?.(f, alert);
+        opts.onFinding?.(f, alert, ref);
         collector.add(alert);
       }
     }

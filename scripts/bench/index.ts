@@ -7,12 +7,14 @@ import { scanBench } from "./scan";
 import { scoringBench } from "./scoring";
 import { orgAnomalyBench } from "./org-anomaly";
 import { deployBench } from "./deploy";
+import { s3ScanBench } from "./s3-scan";
 
 const BENCHES: BenchModule[] = [
   scanBench,
   scoringBench,
   orgAnomalyBench,
   deployBench,
+  s3ScanBench,
 ];
 
 export async function main(argv: string[]): Promise<number> {

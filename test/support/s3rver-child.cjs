@@ -5,8 +5,10 @@
 "use strict";
 const S3rver = require("s3rver");
 
-const [directory, bucketsJson] = process.argv.slice(2);
+const [directory, bucketsJson, mode] = process.argv.slice(2);
 const buckets = JSON.parse(bucketsJson || "[]");
+// S3's delimiter listings (every sub-folder), which s3rver alone does not give; see s3rver-exact-listing.cjs.
+if (mode === "exact-delimiter") require("./s3rver-exact-listing.cjs").patchS3rverListing();
 const server = new S3rver({ address: "127.0.0.1", port: 0, silent: true, directory, configureBuckets: buckets.map((name) => ({ name })) });
 
 server.run().then(

@@ -10,13 +10,15 @@ import { localS3Clients, type LocalS3 } from "./s3rver";
  * `--openssl-legacy-provider`, so ListObjectsV2 paging (continuation tokens) works on Node 20; the
  * in-process server answers every continuation request with 500 there. The flag stays confined to
  * the child: the test process and the code under test run with Node's default OpenSSL providers.
- * Costs about 0.3 s to start; use it where a test needs paging.
+ * Costs about 0.3 s to start; use it where a test needs paging. With `exactDelimiterListing`,
+ * delimiter listings report every sub-folder as S3 does (s3rver alone finds only folders that hold
+ * an object directly; see s3rver-child.cjs).
  */
-export async function startS3rverProcess(opts: { buckets?: string[] } = {}): Promise<LocalS3> {
+export async function startS3rverProcess(opts: { buckets?: string[]; exactDelimiterListing?: boolean } = {}): Promise<LocalS3> {
   const directory = await mkdtemp(join(tmpdir(), "trailwatch-s3rver-"));
   const child: ChildProcess = spawn(
     process.execPath,
-    ["--openssl-legacy-provider", join(__dirname, "s3rver-child.cjs"), directory, JSON.stringify(opts.buckets ?? [])],
+    ["--openssl-legacy-provider", join(__dirname, "s3rver-child.cjs"), directory, JSON.stringify(opts.buckets ?? []), ...(opts.exactDelimiterListing ? ["exact-delimiter"] : [])],
     { stdio: ["pipe", "pipe", "pipe"], env: { ...process.env, NODE_OPTIONS: "" } },
   );
   let stderr = "";

@@ -5,13 +5,15 @@ import type { LogFileRef, LogSource } from "../../core/ports";
 import { catalog } from "../../core/rules/catalog";
 import { RuleEngine } from "../../core/rules/engine";
 import { scanLogs, type ScanResult } from "../../core/scan";
-import { LocalLogSource } from "../../adapters/local/log-source";
+import { objectProgress } from "../object-progress";
 import { progressBar } from "../progress";
 import { openOutput, OutputError, writeAlerts, type OutputFormat } from "../output";
+import { buildScanSources, SourceUsageError, type ScanSources, type SourceFlags } from "../scan-sources";
+import { AlertFiles, markAlertIntegrity } from "../scan-verify";
 import { printScanSummary } from "../summary";
 import { cell } from "../terminal";
 
-export interface ScanCommandOptions {
+export interface ScanCommandOptions extends SourceFlags {
   format: OutputFormat;
   output?: string;
   minSeverity?: string;
@@ -20,11 +22,19 @@ export interface ScanCommandOptions {
   failOn?: string;
   progress?: boolean;
   quiet?: boolean;
+  /** Check the integrity of the files read (digests, signatures, hashes) and mark each alert with it. */
+  verify?: boolean;
+  /** With `verify`: files saved from `aws cloudtrail list-public-keys` (comma-separated). */
+  publicKeys?: string;
 }
 
-/** Exit codes: 0 all input read; 2 some input could not be read; 3 alerts at or above --fail-on. */
+/**
+ * Exit codes: 0 all input read; 2 some input could not be read; 3 alerts at or above --fail-on;
+ * 4 (with --verify) a file read, or a digest, is not valid. The first that applies of 3, 4, 2.
+ */
 export const EXIT_UNREADABLE = 2;
 export const EXIT_ALERTS = 3;
+export const EXIT_INTEGRITY = 4;
 
 export class UsageError extends Error {
   override name = "UsageError";
@@ -92,7 +102,10 @@ async function* breathing(refs: readonly LogFileRef[]): AsyncIterable<LogFileRef
   }
 }
 
-/** `trailwatch scan PATH...`: runs the rule catalog over local CloudTrail logs. */
+/**
+ * `trailwatch scan PATH|s3://URI...` or `trailwatch scan --lookup-events --region R`: runs the rule
+ * catalog over CloudTrail logs wherever they are; the output and exit status do not depend on where.
+ */
 export async function runScan(paths: string[], opts: ScanCommandOptions): Promise<{ code: number; result: ScanResult; alerts: Alert[] }> {
   const minSeverity = parseSeverity("--min-severity", opts.minSeverity);
   const failOn = parseSeverity("--fail-on", opts.failOn);
@@ -104,22 +117,80 @@ export async function runScan(paths: string[], opts: ScanCommandOptions): Promis
     if (e instanceof UsageError) throw e;
     throw new UsageError(cell((e as Error).message));
   }
-  // Opened before the scan: an unwritable --output is said at once, not after reading everything.
-  const out = await openOutput(opts.output);
-
-  let result: ScanResult | undefined;
+  if (opts.verify && opts.lookupEvents) throw new UsageError("--verify checks log files against their digests; event history (--lookup-events) has neither");
+  const hashes = opts.verify ? new Map<string, string>() : undefined;
+  const alertFiles = new AlertFiles();
+  let sources: ScanSources;
   try {
-    const local = new LocalLogSource(paths);
-    const { refs, total } = await listAll(local);
-    const listed: LogSource = { files: () => breathing(refs), read: (f) => local.read(f) };
-    const bar = progressBar(total, "scan", opts.progress ?? process.stderr.isTTY === true);
+    sources = await buildScanSources(paths, opts, new Date(), hashes ? { hashes } : {});
+  } catch (e) {
+    if (e instanceof SourceUsageError) throw new UsageError(e.message);
+    throw e;
+  }
+  // Opened before the scan: an unwritable --output is said at once, not after reading everything.
+  const out = await openOutput(opts.output).catch((e: unknown) => {
+    sources.close();
+    throw e;
+  });
+  const showProgress = opts.progress ?? process.stderr.isTTY === true;
+  const onFinding = opts.verify ? { onFinding: (_f: unknown, alert: Alert, file: LogFileRef) => alertFiles.add(alert.id, file.id) } : {};
+  let result: ScanResult | undefined;
+  let integrityFailed = false;
+  try {
     try {
-      result = await scanLogs(listed, engine, {
-        onProgress: (s) => bar.update(s.storedBytes, { records: s.records, alerts: s.findings }),
-      });
+      if (!sources.streaming) {
+        // Local files only: list them up front, so progress is shown against the total size.
+        const { refs, total } = await listAll(sources.source);
+        const source = sources.source;
+        const listed: LogSource = { files: () => breathing(refs), read: (f) => source.read(f) };
+        const bar = progressBar(total, "scan", showProgress);
+        try {
+          result = await scanLogs(listed, engine, {
+            onProgress: (s) => bar.update(s.storedBytes, { records: s.records, alerts: s.findings }),
+            ...onFinding,
+          });
+        } finally {
+          bar.stop();
+        }
+      } else {
+        // S3 or LookupEvents: listing runs ahead of reading; progress counts objects against those listed so far.
+        const bar = objectProgress("scan", showProgress);
+        sources.onListed((objects, bytes) => bar.listed(objects, bytes));
+        try {
+          result = await scanLogs(sources.source, engine, {
+            onProgress: (s) => bar.done(s.filesSeen, s.storedBytes, s.records, s.findings),
+            ...onFinding,
+          });
+        } finally {
+          bar.stop();
+        }
+      }
     } finally {
-      bar.stop();
+      sources.close();
     }
+    if (!opts.quiet) for (const n of sources.notes) process.stderr.write(`trailwatch: ${cell(n)}\n`);
+
+    if (opts.verify) {
+      // The same inputs and window, checked against their digests; hashes of S3 bodies come from the scan.
+      const { integrityInputs, verifyInputs, integrityExitCode } = await import("./verify");
+      const { integritySummaryTable, printable } = await import("../format/integrity-table");
+      const { inputs, close } = await integrityInputs(paths, { accounts: opts.accounts, regions: opts.regions, profile: opts.profile, publicKeys: opts.publicKeys }, sources.window);
+      let report;
+      try {
+        report = await verifyInputs(inputs, { ...(sources.window ? { window: sources.window } : {}), ...(hashes ? { knownHashes: hashes } : {}), progress: showProgress });
+      } finally {
+        close();
+      }
+      const notValid = markAlertIntegrity(result.alerts, alertFiles, report);
+      integrityFailed = integrityExitCode(report) === EXIT_INTEGRITY;
+      if (!opts.quiet) {
+        process.stderr.write(`trailwatch: integrity of the files read (trailwatch verify lists each one):\n${integritySummaryTable(report)}\n`);
+        if (report.digests.length === 0) process.stderr.write("trailwatch: no digest files found for the files read: give the folder (or prefix) that holds both CloudTrail/ and CloudTrail-Digest/, and check that log file validation is on\n");
+        if (notValid > 0) process.stderr.write(`trailwatch: ${notValid} alert(s) come from log files that are not proven CloudTrail's (context.logIntegrity says which)\n`);
+        for (const p of report.problems) process.stderr.write(`trailwatch: not verified: ${printable(p.id)}: ${printable(p.reason)}\n`);
+      }
+    }
+
     await writeAlerts(result.alerts, opts.format, out);
     await out.close();
   } catch (e) {
@@ -132,5 +203,6 @@ export async function runScan(paths: string[], opts: ScanCommandOptions): Promis
 
   const unreadable = result.fileErrors.length > 0 || result.stats.invalidRecords > 0;
   if (failOn && result.alerts.some((a) => severityRank(a.severity) >= severityRank(failOn))) return { code: EXIT_ALERTS, result, alerts: result.alerts };
+  if (integrityFailed) return { code: EXIT_INTEGRITY, result, alerts: result.alerts };
   return { code: unreadable ? EXIT_UNREADABLE : 0, result, alerts: result.alerts };
 }
