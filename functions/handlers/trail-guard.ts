@@ -19,6 +19,8 @@ export interface TrailGuardOverrides {
   /** Clients (tests point them at local servers). */
   sns?: SNSClient;
   dynamodb?: DynamoItemApi;
+  /** Clock of the age limit. */
+  now?: () => Date;
 }
 
 /**
@@ -53,6 +55,8 @@ export function createTrailGuardHandler(env: Record<string, string | undefined> 
       // From FUNCTION_ROLE_ARN: recognising its own StartLogging needs no call to STS.
       self: async () => cfg.self,
       logger,
+      maxEventAgeMs: cfg.maxEventAgeMinutes * 60_000,
+      ...(overrides.now ? { now: overrides.now } : {}),
     });
   }
 

@@ -45,7 +45,16 @@ export function alertText(a: Alert): string {
   if (ctx.length) lines.push("", "Details:", ...renderValue(Object.fromEntries(ctx), "  "));
   lines.push("", "Remediation:");
   if (!a.remediation) lines.push("  none configured for this rule (remediation is off unless enabled in the deployment config)");
-  else lines.push(`  ${a.remediation.action} (${a.remediation.mode}): ${a.remediation.status}. ${a.remediation.detail}`);
+  else {
+    lines.push(`  ${a.remediation.action} (${a.remediation.mode}): ${a.remediation.status}. ${a.remediation.detail}`);
+    const c = a.remediation.checks;
+    if (c) {
+      lines.push(`  Verified:   ${c.verifiedBy === "eventbridge" ? "delivered by EventBridge" : c.verifiedBy === "lookup-events" ? "matches CloudTrail's event history (LookupEvents)" : "no"}`);
+      if (c.refused) lines.push(`  Refused:    ${c.refused}`);
+      if (c.found) lines.push(`  Found:      ${c.found}`);
+      if (c.done) lines.push(`  Done:       ${c.done}`);
+    }
+  }
   const refs = [...(a.references?.mitre ?? []).map((m) => `MITRE ATT&CK ${m}`), ...(a.references?.stratus ?? []).map((s) => `Stratus Red Team ${s}`)];
   if (refs.length) lines.push("", `References: ${refs.join("; ")}`);
   lines.push("", `Alert id: ${a.id}`);

@@ -2,6 +2,7 @@ import * as z from "zod"; // namespace import: lets esbuild drop what is unused 
 import type { RemediationMode } from "../../core/remediation/permissions";
 import { parseProtectedTrails, type TrailRef } from "../../adapters/aws/trail-status";
 import { arnVar, jsonVar, parseEnv, tableVar } from "../shared/env";
+import { maxEventAgeVar } from "../shared/remediation-env";
 import type { SelfIdentity } from "./guard";
 
 /** The trail guard's settings, from its environment. */
@@ -18,6 +19,8 @@ export interface TrailGuardConfig {
   self: SelfIdentity;
   /** The alert ledger table, when alerts go out once across the guard and the log analyzer. */
   alertLedgerTable?: string;
+  /** Events older than this many minutes are never remediated. */
+  maxEventAgeMinutes: number;
 }
 
 /** A comma-separated list, or a JSON array of strings. */
@@ -62,6 +65,7 @@ const envSchema = z.object({
   /** The alert ledger shared with the log analyzer (which then leaves out what the guard sent). */
   ALERT_LEDGER_TABLE: tableVar().optional(),
   FUNCTION_ROLE_ARN: arnVar("iam", "arn:aws:iam::111122223333:role/trailwatch-trail-guard").regex(/^arn:[^:]+:iam::\d{12}:role\/.+$/, "must be an IAM role ARN"),
+  MAX_EVENT_AGE_MINUTES: maxEventAgeVar(),
 });
 
 /** `arn:<partition>:iam::<account>:role/<path/>name` as the identity CloudTrail records for the guard's calls. */
@@ -72,7 +76,7 @@ function selfFromRoleArn(arn: string): SelfIdentity {
 
 /**
  * Reads and validates the environment (ALERT_TOPIC_ARN, PROTECTED_TRAILS, REMEDIATION, RULE_SETTINGS,
- * TRAIL_BUCKET_NAME, TRAIL_KMS_KEY_ARN, FUNCTION_ROLE_ARN, ALERT_LEDGER_TABLE). Throws `EnvError` naming every bad variable.
+ * TRAIL_BUCKET_NAME, TRAIL_KMS_KEY_ARN, FUNCTION_ROLE_ARN, ALERT_LEDGER_TABLE, MAX_EVENT_AGE_MINUTES). Throws `EnvError` naming every bad variable.
  */
 export function trailGuardConfig(env: Record<string, string | undefined>): TrailGuardConfig {
   const e = parseEnv("trail-guard", envSchema, env);
@@ -85,5 +89,6 @@ export function trailGuardConfig(env: Record<string, string | undefined>): Trail
     trailKeys: e.TRAIL_KMS_KEY_ARN,
     self: selfFromRoleArn(e.FUNCTION_ROLE_ARN),
     ...(e.ALERT_LEDGER_TABLE ? { alertLedgerTable: e.ALERT_LEDGER_TABLE } : {}),
+    maxEventAgeMinutes: e.MAX_EVENT_AGE_MINUTES,
   };
 }
