@@ -37,6 +37,7 @@ function members(opts: { externalId?: string; clock?: { now: number } } = {}) {
       providers.set(`#${++built}`, credentials);
       return {};
     },
+    eventHistoryFor: () => ({ find: async () => undefined }),
     now: () => opts.clock?.now ?? Date.now(),
   });
   return { m, providers };
