@@ -1,6 +1,6 @@
 /**
  * Size is deterministic, so unlike load time it can be a test: every handler the stack deploys must
- * stay within issue 3's 500 KB minified target (the largest, the log analyzer, is at ~440 KB). Cold load time is
+ * stay within the 700 KB minified target (`TARGET_BYTES`). Cold load time is
  * measured by `npm run bench -- deploy`, never here.
  */
 import { bundleHandler, REPO_ROOT } from "../../../modules/lambda-function";
@@ -8,7 +8,7 @@ import { deployedHandlers } from "../../../scripts/bench/deploy/handlers";
 import { TARGET_BYTES } from "../../../scripts/bench/deploy";
 
 describe("deployed Lambda bundles", () => {
-  it("are each at most 500 KB minified, as NodeFunction bundles them", async () => {
+  it("are each at most 700 KB minified, as NodeFunction bundles them", async () => {
     // Prepare
     const handlers = await deployedHandlers(REPO_ROOT);
     // Act

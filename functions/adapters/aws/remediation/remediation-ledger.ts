@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { DeleteItemCommand, GetItemCommand, PutItemCommand, UpdateItemCommand, type AttributeValue, type DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { RemediationResult } from "../../../core/alert/alert";
 
 /** What the ledger remembers of an event trailwatch acted on (or is acting on right now). */
@@ -55,12 +54,10 @@ const TEXT_MAX = 1000;
  * old to pass the age limit anyway. Table: partition key `pk` (S), TTL attribute `expiresAt`.
  */
 export class DynamoRemediationLedger implements RemediationLedger {
-  private readonly doc: DynamoDBDocumentClient;
   private readonly lockSeconds: number;
   private readonly now: () => Date;
 
-  constructor(client: DynamoDBClient, private readonly table: string, opts: DynamoRemediationLedgerOptions = {}) {
-    this.doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  constructor(private readonly client: Pick<DynamoDBClient, "send">, private readonly table: string, opts: DynamoRemediationLedgerOptions = {}) {
     this.lockSeconds = opts.lockSeconds ?? 180;
     this.now = opts.now ?? (() => new Date());
   }
@@ -70,48 +67,45 @@ export class DynamoRemediationLedger implements RemediationLedger {
     const nowSeconds = Math.floor(now.getTime() / 1000);
     const token = randomUUID();
     try {
-      await this.doc.send(
-        new PutCommand({
+      await this.client.send(
+        new PutItemCommand({
           TableName: this.table,
           Item: {
-            pk: ledgerKey(eventId),
-            eventId,
-            state: "in-progress",
-            token,
-            source: info.source.slice(0, TEXT_MAX),
-            action: info.action,
-            claimedAt: now.toISOString(),
-            lockedUntil: nowSeconds + this.lockSeconds,
-            expiresAt: Math.max(Math.floor(info.keepUntil.getTime() / 1000), nowSeconds + this.lockSeconds),
+            pk: S(ledgerKey(eventId)),
+            eventId: S(eventId),
+            state: S("in-progress"),
+            token: S(token),
+            source: S(info.source.slice(0, TEXT_MAX)),
+            action: S(info.action),
+            claimedAt: S(now.toISOString()),
+            lockedUntil: N(nowSeconds + this.lockSeconds),
+            expiresAt: N(Math.max(Math.floor(info.keepUntil.getTime() / 1000), nowSeconds + this.lockSeconds)),
           },
           ConditionExpression: "attribute_not_exists(pk) OR (#state = :inProgress AND lockedUntil < :now)",
           ExpressionAttributeNames: { "#state": "state" },
-          ExpressionAttributeValues: { ":inProgress": "in-progress", ":now": nowSeconds },
+          ExpressionAttributeValues: { ":inProgress": S("in-progress"), ":now": N(nowSeconds) },
         }),
       );
       return { status: "claimed", token };
     } catch (e) {
       if ((e as { name?: string })?.name !== "ConditionalCheckFailedException") throw e;
     }
-    const got = await this.doc.send(new GetCommand({ TableName: this.table, Key: { pk: ledgerKey(eventId) }, ConsistentRead: true }));
+    const got = await this.client.send(new GetItemCommand({ TableName: this.table, Key: { pk: S(ledgerKey(eventId)) }, ConsistentRead: true }));
     return { status: "taken", entry: entryOf(got.Item) };
   }
 
   async complete(eventId: string, token: string, outcome: NonNullable<LedgerEntry["outcome"]>): Promise<boolean> {
     try {
-      await this.doc.send(
-        new UpdateCommand({
+      // The outcome is one JSON string: small (bounded texts) and read back only by this class.
+      const stored = JSON.stringify({ status: outcome.status, detail: outcome.detail.slice(0, TEXT_MAX), ...(outcome.checks ? { checks: outcome.checks } : {}) });
+      await this.client.send(
+        new UpdateItemCommand({
           TableName: this.table,
-          Key: { pk: ledgerKey(eventId) },
+          Key: { pk: S(ledgerKey(eventId)) },
           UpdateExpression: "SET #state = :done, outcome = :outcome, completedAt = :at REMOVE lockedUntil",
           ConditionExpression: "#token = :token",
           ExpressionAttributeNames: { "#state": "state", "#token": "token" },
-          ExpressionAttributeValues: {
-            ":done": "done",
-            ":token": token,
-            ":at": this.now().toISOString(),
-            ":outcome": { status: outcome.status, detail: outcome.detail.slice(0, TEXT_MAX), ...(outcome.checks ? { checks: outcome.checks } : {}) },
-          },
+          ExpressionAttributeValues: { ":done": S("done"), ":token": S(token), ":at": S(this.now().toISOString()), ":outcome": S(stored) },
         }),
       );
       return true;
@@ -123,13 +117,13 @@ export class DynamoRemediationLedger implements RemediationLedger {
 
   async release(eventId: string, token: string): Promise<boolean> {
     try {
-      await this.doc.send(
-        new DeleteCommand({
+      await this.client.send(
+        new DeleteItemCommand({
           TableName: this.table,
-          Key: { pk: ledgerKey(eventId) },
+          Key: { pk: S(ledgerKey(eventId)) },
           ConditionExpression: "#token = :token AND #state = :inProgress",
           ExpressionAttributeNames: { "#token": "token", "#state": "state" },
-          ExpressionAttributeValues: { ":token": token, ":inProgress": "in-progress" },
+          ExpressionAttributeValues: { ":token": S(token), ":inProgress": S("in-progress") },
         }),
       );
       return true;
@@ -140,16 +134,26 @@ export class DynamoRemediationLedger implements RemediationLedger {
   }
 }
 
+const S = (v: string): AttributeValue => ({ S: v });
+const N = (v: number): AttributeValue => ({ N: String(v) });
+
 /** The entry of an item this ledger wrote; undefined for anything else (e.g. it expired between the two calls). */
-function entryOf(item: Record<string, unknown> | undefined): LedgerEntry | undefined {
-  if (!item || typeof item.eventId !== "string") return undefined;
-  const o = item.outcome as LedgerEntry["outcome"] | undefined;
+function entryOf(item: Record<string, AttributeValue> | undefined): LedgerEntry | undefined {
+  const eventId = item?.eventId?.S;
+  if (!item || !eventId) return undefined;
+  let outcome: LedgerEntry["outcome"] | undefined;
+  try {
+    const o = item.outcome?.S ? (JSON.parse(item.outcome.S) as LedgerEntry["outcome"]) : undefined;
+    if (o && typeof o.status === "string" && typeof o.detail === "string") outcome = o;
+  } catch {
+    // Not written by this class: no outcome to report.
+  }
   return {
-    eventId: item.eventId,
-    state: item.state === "done" ? "done" : "in-progress",
-    source: String(item.source ?? ""),
-    action: String(item.action ?? ""),
-    claimedAt: String(item.claimedAt ?? ""),
-    ...(o && typeof o.status === "string" && typeof o.detail === "string" ? { outcome: o } : {}),
+    eventId,
+    state: item.state?.S === "done" ? "done" : "in-progress",
+    source: item.source?.S ?? "",
+    action: item.action?.S ?? "",
+    claimedAt: item.claimedAt?.S ?? "",
+    ...(outcome ? { outcome } : {}),
   };
 }
