@@ -33,16 +33,21 @@ export interface AwsRunnerSettings {
   protectedTargets?: readonly string[];
 }
 
-/** Attempts of a LookupEvents call: the API allows two requests a second per account and region, so a burst is throttled and waits. */
-export const LOOKUP_MAX_ATTEMPTS = 6;
+/**
+ * Attempts of a LookupEvents call. The API allows two requests a second per account and region; the
+ * SDK's standard retry mode backs off a throttled call exponentially with jitter from a 500 ms base
+ * (at most about 7 s over these attempts), so a throttled lookup waits and goes through. A throttle
+ * that outlasts them is the caller's to retry with the whole message, well within the remediator's 60 s.
+ */
+export const LOOKUP_MAX_ATTEMPTS = 4;
 
 /**
- * CloudTrail's event history, read with `credentials` (default: the function's own). The clients
- * use the SDK's adaptive retry mode: a throttled LookupEvents is retried with backoff, and the
- * client then sends its next calls no faster than the rate that got through.
+ * CloudTrail's event history, read with `credentials` (default: the function's own), throttling
+ * retried by the SDK ({@link LOOKUP_MAX_ATTEMPTS}). The remediator is invoked for one finding at a
+ * time, so a client-side rate limiter (the adaptive retry mode) would only add waiting.
  */
-function eventHistory(settings: { region: string }, credentials?: CredentialProvider): CloudTrailEventHistory {
-  const base = { ...clientSettings({ region: settings.region, maxAttempts: LOOKUP_MAX_ATTEMPTS }), retryMode: "adaptive" as const, ...(credentials ? { credentials } : {}) };
+export function remediatorEventHistory(settings: { region: string }, credentials?: CredentialProvider): CloudTrailEventHistory {
+  const base = { ...clientSettings({ region: settings.region, maxAttempts: LOOKUP_MAX_ATTEMPTS }), ...(credentials ? { credentials } : {}) };
   return new CloudTrailEventHistory(perRegion((r) => new CloudTrailClient({ ...base, region: r })));
 }
 
@@ -87,7 +92,7 @@ export function createAwsRemediationRunner(s: AwsRunnerSettings): RemediationRun
   return new RemediationRunner({
     modes: s.modes,
     remediators: createRemediators(awsClients(s.region)),
-    eventHistory: eventHistory(s),
+    eventHistory: remediatorEventHistory(s),
     ...(s.ledgerTable ? { ledger: new DynamoRemediationLedger(new DynamoDBClient(clientSettings({ region: s.region })), s.ledgerTable) } : {}),
     maxEventAgeMs: s.maxEventAgeMinutes * 60_000,
     ...(s.protectedTargets ? { protectedTargets: s.protectedTargets } : {}),
@@ -100,7 +105,7 @@ export function createAwsRemediationRunner(s: AwsRunnerSettings): RemediationRun
             partition: member.partition,
             sts: new STSClient(clientSettings({ region: s.region })),
             remediatorsFor: (credentials) => createRemediators(awsClients(s.region, credentials)),
-            eventHistoryFor: (credentials) => eventHistory(s, credentials),
+            eventHistoryFor: (credentials) => remediatorEventHistory(s, credentials),
           }),
         }
       : {}),

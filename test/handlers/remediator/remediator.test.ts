@@ -278,6 +278,30 @@ describe("remediator configuration and handler", () => {
     expect(unknown).toMatch(/^remediator: invalid environment: REMEDIATION\.ssm\.plaintext-secret-parameter: not one of the rules with a remediation \(/);
   });
 
+  it("reads the safety settings (ledger table, age limit, protected targets) and says what is wrong with them", () => {
+    // Prepare
+    const bad = (env: Record<string, string | undefined>) => {
+      try {
+        remediatorConfig(remediableRules, { ...ENV, ...env });
+      } catch (e) {
+        return (e as Error).message;
+      }
+    };
+    // Act
+    const set = remediatorConfig(remediableRules, { ...ENV, MAX_EVENT_AGE_MINUTES: "30", PROTECTED_TARGETS: '["arn:*:iam::*:role/prod-*"]' });
+    const dryRun = remediatorConfig(remediableRules, { ...ENV, REMEDIATION: JSON.stringify({ [LOGGING_STOPPED]: "dry-run" }), REMEDIATION_LEDGER_TABLE: undefined });
+    // Assess
+    expect([set.maxEventAgeMinutes, set.protectedTargets, set.ledgerTable]).toEqual([30, ["arn:*:iam::*:role/prod-*"], LEDGER_TABLE]);
+    expect(dryRun.ledgerTable).toBeUndefined();
+    expect(bad({ REMEDIATION_LEDGER_TABLE: undefined })).toBe(
+      `remediator: invalid environment: REMEDIATION_LEDGER_TABLE: is not set but REMEDIATION applies ${LOGGING_STOPPED}; the ledger keeps an event from being remediated twice (set it to the remediation ledger table)`,
+    );
+    expect(bad({ MAX_EVENT_AGE_MINUTES: "1" })).toMatch(/MAX_EVENT_AGE_MINUTES: must be at least 5 minutes/);
+    expect(bad({ MAX_EVENT_AGE_MINUTES: "20000" })).toMatch(/MAX_EVENT_AGE_MINUTES: must be at most 10080 minutes/);
+    expect(bad({ PROTECTED_TARGETS: '["break-glass"]' })).toMatch(/PROTECTED_TARGETS\.0: is not an ARN pattern/);
+    expect(bad({ PROTECTED_TARGETS: "arn:*:iam::*:role/x" })).toMatch(/PROTECTED_TARGETS: is not valid JSON .* expected a JSON array of ARN patterns/);
+  });
+
   it("reads the member-account role and its external id, and says what is wrong with them", () => {
     // Act
     const none = remediatorConfig(remediableRules, ENV);
