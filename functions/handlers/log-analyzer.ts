@@ -25,7 +25,7 @@ const logger = createLogger(SERVICE);
 const LOCAL_RUNNER_MODULE = ["./remediator", "local-runner"].join("/");
 
 /** Where remediations run: the remediator function when configured, else (tests, local runs) in this process. */
-function remediationFrom(cfg: LogAnalyzerConfig, settings: ReturnType<typeof clientSettings>): LogAnalyzerDeps["remediation"] {
+function remediationFrom(cfg: LogAnalyzerConfig, settings: ReturnType<typeof clientSettings>, env: Record<string, string | undefined>): LogAnalyzerDeps["remediation"] {
   if (cfg.remediatorFunction) {
     // The remediator runs up to its own 60 s timeout (Lambda then answers with a function error), so
     // the socket waits 70 s; two attempts at most keep a hung call within the analyzer's own timeout.
@@ -49,6 +49,8 @@ function remediationFrom(cfg: LogAnalyzerConfig, settings: ReturnType<typeof cli
     modes: cfg.remediation,
     ...(cfg.functionRoleArn ? { functionRoleArn: cfg.functionRoleArn } : {}),
     logger,
+    env,
+    service: "log-analyzer",
   });
 }
 
@@ -74,7 +76,7 @@ function fromEnvironment(env: Record<string, string | undefined>): ReturnType<ty
     }),
     catalog,
     ruleSettings: cfg.ruleSettings,
-    remediation: remediationFrom(cfg, settings),
+    remediation: remediationFrom(cfg, settings, env),
     logger,
     metrics: createMetrics(SERVICE),
     remediationRetryReceives: cfg.remediationRetryReceives,

@@ -26,6 +26,9 @@ export function remediatorFromEnvironment(env: Record<string, string | undefined
       modes: cfg.remediation,
       ownRoles: cfg.triggerRoleArns,
       self: async () => self,
+      ...(cfg.ledgerTable ? { ledgerTable: cfg.ledgerTable } : {}),
+      maxEventAgeMinutes: cfg.maxEventAgeMinutes,
+      protectedTargets: cfg.protectedTargets,
       // The member role is in the function's own partition.
       ...(cfg.memberRole ? { memberRole: { ...cfg.memberRole, partition: partitionOf(cfg.functionRoleArn) } } : {}),
     }),

@@ -22,6 +22,8 @@ export interface TrailGuardOverrides {
   sns?: SNSClient;
   dynamodb?: DynamoItemApi;
   sqs?: SqsSendMessageBatchApi;
+  /** Clock of the age limit. */
+  now?: () => Date;
 }
 
 /**
@@ -58,6 +60,8 @@ export function createTrailGuardHandler(env: Record<string, string | undefined> 
       // From FUNCTION_ROLE_ARN: recognising its own StartLogging needs no call to STS.
       self: async () => cfg.self,
       logger,
+      maxEventAgeMs: cfg.maxEventAgeMinutes * 60_000,
+      ...(overrides.now ? { now: overrides.now } : {}),
     });
   }
 

@@ -2,6 +2,7 @@ import * as z from "zod"; // namespace import: lets esbuild drop what is unused 
 import { SEVERITIES } from "../../functions/core/alert/alert";
 import { catalog } from "../../functions/core/rules/catalog";
 import { RuleConfigError, RuleEngine } from "../../functions/core/rules/engine";
+import { remediationSafetySchema } from "../../modules/platform/config-fields";
 
 const PARTITIONS = "aws|aws-us-gov|aws-cn";
 
@@ -119,6 +120,8 @@ export const baseShape = {
   }),
   /** Remediation per rule id: off (default), dry-run, apply. IAM for a remediation is granted only for apply. */
   remediation: z.record(z.string(), remediationMode).default({}),
+  /** Safety checks of every remediation: the age limit (default 60 minutes) and protected targets besides the built-in ones. */
+  remediationSafety: remediationSafetySchema,
   /** Per-rule settings keyed by rule id, validated by the rule engine. */
   ruleSettings: z.record(z.string(), z.unknown()).default({}),
   /**

@@ -43,6 +43,7 @@ export const SECTIONS = {
     trailBucketName: top.cloudtrailLogs?.bucket,
     trailKmsKeyArn: top.cloudtrailLogs?.kmsKeyArn,
     remediation: { "cloudtrail.logging-stopped": top.remediation["cloudtrail.logging-stopped"] ?? "off" },
+    remediationSafety: top.remediationSafety,
   })),
   logAnalyzer: section(logAnalyzerConfigSchema, (top) => ({
     bucketName: top.cloudtrailLogs?.bucket,
@@ -50,6 +51,7 @@ export const SECTIONS = {
     layout: logLayout(top),
     logKmsKeyArn: top.cloudtrailLogs?.kmsKeyArn,
     remediation: top.remediation,
+    remediationSafety: top.remediationSafety,
     ruleSettings: top.ruleSettings,
     organizationId: top.organization?.id,
     managementAccountId: top.organization?.managementAccount,
@@ -73,4 +75,4 @@ export const SECTIONS = {
 export type SectionKey = keyof typeof SECTIONS;
 
 /** Fields set once at the top level that a section may not repeat (one place to look). */
-export const TOP_LEVEL_ONLY = ["remediation", "ruleSettings"] as const;
+export const TOP_LEVEL_ONLY = ["remediation", "ruleSettings", "remediationSafety"] as const;

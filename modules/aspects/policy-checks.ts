@@ -49,6 +49,8 @@ export const UNSCOPED_ACTIONS: Readonly<Record<string, string>> = {
   "cloudwatch:PutMetricData": "CloudWatch metric data has no resource type (scope with the cloudwatch:namespace condition)",
   "cloudtrail:DescribeTrails": "CloudTrail DescribeTrails/ListTrails have no resource type",
   "cloudtrail:ListTrails": "CloudTrail DescribeTrails/ListTrails have no resource type",
+  // The remediator (and the member-account role) verifies each event in CloudTrail's event history before acting.
+  "cloudtrail:LookupEvents": "CloudTrail LookupEvents (the event history) has no resource type",
   "sts:GetCallerIdentity": "GetCallerIdentity has no resource and needs no permission",
   // Step Functions' log delivery (modules/scoring): AWS documents these on "*"; they have no resource type.
   "logs:CreateLogDelivery": "CloudWatch Logs vended-log delivery actions have no resource type (Step Functions logging)",

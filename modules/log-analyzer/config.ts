@@ -1,7 +1,7 @@
 import * as z from "zod"; // namespace import: lets esbuild drop what is unused (the named `z` pulls in all of zod, ~450 KB)
 import { catalog } from "../../functions/core/rules/catalog";
 import { RuleConfigError, RuleEngine } from "../../functions/core/rules/engine";
-import { BUCKET_NAME, KMS_KEY_ARN, logLayoutSchema, normalizedKeyPrefixSchema, ORGANIZATION_ID } from "../platform/config-fields";
+import { BUCKET_NAME, KMS_KEY_ARN, logLayoutSchema, normalizedKeyPrefixSchema, ORGANIZATION_ID, remediationSafetySchema } from "../platform/config-fields";
 
 const TOPIC_ARN = /^arn:(aws|aws-us-gov|aws-cn|aws-iso[a-z-]*):sns:([a-z0-9-]+):(\d{12}):([A-Za-z0-9_-]{1,256})$/;
 
@@ -113,6 +113,8 @@ export const logAnalyzerSettingsSchema = z
     logKmsKeyArn: z.string().regex(KMS_KEY_ARN, { message: "expected a KMS key ARN" }).optional(),
     /** Remediation per rule id; a rule not listed is `off`. IAM for a remediation is granted only for `apply`. */
     remediation: z.record(z.string(), remediationModeSchema).default({}),
+    /** The age limit and the protected targets of every remediation (inherited from the top-level `remediationSafety`). */
+    remediationSafety: remediationSafetySchema,
     /** Per-rule settings keyed by rule id (each rule validates its own). */
     ruleSettings: z.record(z.string(), z.unknown()).default({}),
     /** Remediate member accounts' events through a role there (see {@link remediationMemberRoleSchema}); default: own account only. */

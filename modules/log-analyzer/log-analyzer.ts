@@ -66,6 +66,11 @@ export class LogAnalyzer extends Construct {
   /** Present only when the source is in another account. */
   readonly intakeKey?: KmsKey;
   readonly table: DynamodbTable;
+  /**
+   * Present when a remediation is `apply`: the remediation ledger, by event id, so an event is
+   * remediated once whichever log object (or redelivery) brings it. Only the remediator may use it.
+   */
+  readonly ledgerTable?: DynamodbTable;
   readonly analyzer: NodeFunction;
   /**
    * Present when a rule's remediation is not off: the function that holds the remediation write
@@ -148,6 +153,19 @@ export class LogAnalyzer extends Construct {
       // same region): the analyzer is built after the remediator. NodeFunction sets the remediator's
       // own FUNCTION_ROLE_ARN.
       const roleArn = (fn: string) => `arn:${platform.partition}:iam::${platform.account}:role/${platform.name(fn)}`;
+      if (appliedRemediations(props).length > 0) {
+        // Separate from the idempotency table: only the remediator (not the analyzer, which parses
+        // attacker-influenced content) can write or clear who-remediated-what.
+        this.ledgerTable = new DynamodbTable(this, "remediation-ledger", {
+          name: platform.name("remediation-ledger"),
+          billingMode: "PAY_PER_REQUEST",
+          hashKey: "pk",
+          attribute: [{ name: "pk", type: "S" }],
+          ttl: { attributeName: "expiresAt", enabled: true },
+          serverSideEncryption: { enabled: true, kmsKeyArn: platform.kmsKey.arn },
+          pointInTimeRecovery: { enabled: true },
+        });
+      }
       const remediatorEnv: Record<string, string> = {
         REMEDIATION: JSON.stringify(props.remediation),
         RULE_SETTINGS: JSON.stringify(props.ruleSettings),
@@ -155,6 +173,10 @@ export class LogAnalyzer extends Construct {
         TRIGGER_ROLE_ARNS: roleArn("log-analyzer"),
         ...(props.remediationMemberRole ? { MEMBER_ROLE_NAME: props.remediationMemberRole.name } : {}),
         ...(props.remediationMemberRole?.externalId ? { MEMBER_ROLE_EXTERNAL_ID: props.remediationMemberRole.externalId } : {}),
+        ...(this.ledgerTable ? { REMEDIATION_LEDGER_TABLE: this.ledgerTable.name } : {}),
+        MAX_EVENT_AGE_MINUTES: String(props.remediationSafety.maxEventAgeMinutes),
+        // trailwatch's own roles in this account are never changed, besides the configured targets.
+        PROTECTED_TARGETS: JSON.stringify([...props.remediationSafety.protectedTargets, `arn:${platform.partition}:iam::${platform.account}:role/${platform.namePrefix}-*`]),
       };
       checkEnvironmentSize(remediatorEnv);
       this.remediator = new NodeFunction(this, "remediator", {
@@ -165,11 +187,15 @@ export class LogAnalyzer extends Construct {
         timeoutSeconds: REMEDIATOR_TIMEOUT_SECONDS,
         // Invoked synchronously (RequestResponse): the analyzer gets every failure as the answer.
         invokedAsynchronously: false,
-        statements: remediatorStatements(props, { partition: platform.partition, account: platform.account }),
+        statements: remediatorStatements(props, {
+          partition: platform.partition,
+          account: platform.account,
+          ...(this.ledgerTable ? { ledgerTableArn: this.ledgerTable.arn, platformKeyArn: platform.kmsKey.arn } : {}),
+        }),
       });
-      // Dry-run plans member accounts' remediations without credentials: the role is deployed (and
-      // may be assumed) only when a remediation runs in apply.
-      if (props.remediationMemberRole && appliedRemediations(props).length > 0) {
+      // Dry-run verifies member accounts' events too (LookupEvents there): the role is deployed
+      // whenever a remediation is on; its write actions are those of the remediations in apply.
+      if (props.remediationMemberRole) {
         if (!props.managementAccountId) {
           throw new Error("logAnalyzer.remediationMemberRole needs managementAccountId (the top-level organization.managementAccount): the stack set is created as it or as a delegated administrator");
         }

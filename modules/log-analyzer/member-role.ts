@@ -4,7 +4,7 @@ import { CloudformationStackSet } from "@cdktf/provider-aws/lib/cloudformation-s
 import { CloudformationStackSetInstance } from "@cdktf/provider-aws/lib/cloudformation-stack-set-instance";
 import { Platform } from "../platform";
 import type { LogAnalyzerSettings, RemediationMemberRole } from "./config";
-import { remediationGrants } from "./policies";
+import { remediationEnabled, remediationGrants, verificationGrant } from "./policies";
 
 /** A CloudFormation value: a string, or an intrinsic function such as `{ "Fn::Join": [...] }`. */
 type CfnValue = string | Record<string, unknown>;
@@ -31,12 +31,13 @@ export function cfnResource(pattern: string): CfnValue {
 /**
  * The CloudFormation template of the member role: an IAM role named `role.name`, assumable only by
  * `remediatorRoleArn` (with `sts:ExternalId` = `role.externalId` when set), whose one inline policy
- * grants exactly the actions of the remediations configured `apply`, scoped to the member account
+ * grants `cloudtrail:LookupEvents` (to verify an event in the member account's event history, dry-run
+ * too) and exactly the actions of the remediations configured `apply`, scoped to the member account
  * (the statements `remediatorStatements` grants the remediator in its own account).
  */
 export function memberRoleTemplate(settings: Pick<LogAnalyzerSettings, "remediation">, role: RemediationMemberRole, remediatorRoleArn: string): Record<string, unknown> {
-  const statements = remediationGrants(settings, cfnResource).map((g) => ({ Sid: g.sid, Effect: "Allow", Action: g.actions, Resource: g.resources }));
-  if (statements.length === 0) throw new Error("memberRoleTemplate: no remediation is configured apply; the member role would have nothing to do");
+  if (!remediationEnabled(settings)) throw new Error("memberRoleTemplate: every remediation is off; the member role would have nothing to do");
+  const statements = [verificationGrant(), ...remediationGrants(settings, cfnResource)].map((g) => ({ Sid: g.sid, Effect: "Allow", Action: g.actions, Resource: g.resources }));
   const trust: Record<string, unknown> = {
     Sid: "TrailwatchRemediatorOnly",
     Effect: "Allow",

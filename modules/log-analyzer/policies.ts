@@ -1,6 +1,6 @@
 import { catalog } from "../../functions/core/rules/catalog";
 import type { RemediationId } from "../../functions/core/rules/rule";
-import { REMEDIATION_PERMISSIONS } from "../../functions/core/remediation/permissions";
+import { REMEDIATION_PERMISSIONS, VERIFICATION_PERMISSION } from "../../functions/core/remediation/permissions";
 import type { PolicyStatementSpec } from "../platform";
 import { logKeyPrefix, memberOrganizationId, type LogAnalyzerSettings } from "./config";
 
@@ -119,19 +119,38 @@ export function remediationGrants<R>(settings: Pick<LogAnalyzerSettings, "remedi
   return grants;
 }
 
+/** The read every remediation makes first, in dry-run too: the event in CloudTrail's event history (no resource type). */
+export function verificationGrant(): RemediationGrant<never> {
+  return { sid: "VerifyEventsInEventHistory", actions: [...VERIFICATION_PERMISSION.actions], resources: ["*"] };
+}
+
 /** What of the config decides the remediator's policy. */
 export type RemediatorPolicySettings = Pick<LogAnalyzerSettings, "remediation"> &
   Partial<Pick<LogAnalyzerSettings, "remediationMemberRole" | "organizationId" | "layout">>;
 
+/** The resources the remediator's policy names besides the remediations' own. */
+export interface RemediatorPolicyContext extends Pick<AnalyzerPolicyContext, "partition" | "account"> {
+  /** The remediation ledger table, deployed when a remediation is `apply`. */
+  ledgerTableArn?: string;
+  /** The key the ledger table is encrypted with (the platform key). */
+  platformKeyArn?: string;
+}
+
 /**
- * The remediator function's policy: the write actions of exactly the remediations configured
- * `apply` (dry-run needs none). The log analyzer, which parses attacker-influenced log content,
- * holds none of them; it may only invoke the remediator. With a member role and a remediation in
- * `apply`, also {@link memberRoleStatement}.
+ * The remediator function's policy: `cloudtrail:LookupEvents` (every remediation verifies its event
+ * in CloudTrail's event history first, dry-run too), the write actions of exactly the remediations
+ * configured `apply`, and the remediation ledger table (claim, complete, release: conditional
+ * PutItem, UpdateItem, DeleteItem; GetItem to say who handled an event) with its key. The log
+ * analyzer, which parses attacker-influenced log content, holds none of them; it may only invoke
+ * the remediator. With a member role, also {@link memberRoleStatement}.
  */
-export function remediatorStatements(settings: RemediatorPolicySettings, ctx: Pick<AnalyzerPolicyContext, "partition" | "account">): PolicyStatementSpec[] {
-  const statements: PolicyStatementSpec[] = remediationGrants(settings, (res) => fillResource(res, ctx.partition, ctx.account));
-  if (settings.remediationMemberRole && statements.length > 0) statements.push(memberRoleStatement(settings, ctx.partition));
+export function remediatorStatements(settings: RemediatorPolicySettings, ctx: RemediatorPolicyContext): PolicyStatementSpec[] {
+  const statements: PolicyStatementSpec[] = [verificationGrant(), ...remediationGrants(settings, (res) => fillResource(res, ctx.partition, ctx.account))];
+  if (ctx.ledgerTableArn) {
+    statements.push({ sid: "RemediateEachEventOnce", actions: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"], resources: [ctx.ledgerTableArn] });
+    if (ctx.platformKeyArn) statements.push({ sid: "UseLedgerKey", actions: ["kms:GenerateDataKey", "kms:Decrypt"], resources: [ctx.platformKeyArn] });
+  }
+  if (settings.remediationMemberRole && remediationEnabled(settings)) statements.push(memberRoleStatement(settings, ctx.partition));
   return statements;
 }
 

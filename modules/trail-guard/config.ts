@@ -1,4 +1,5 @@
 import * as z from "zod"; // namespace import: lets esbuild drop what is unused (the named `z` pulls in all of zod, ~450 KB)
+import { remediationSafetySchema } from "../platform/config-fields";
 
 /** An AWS region name, e.g. `eu-west-1`, `us-gov-west-1`, `cn-north-1`. */
 const regionSchema = z
@@ -53,6 +54,8 @@ export const trailGuardSettingsSchema = z
     remediation: z
       .strictObject({ "cloudtrail.logging-stopped": remediationModeSchema.default("off") })
       .default({ "cloudtrail.logging-stopped": "off" }),
+    /** Inherited from the top-level `remediationSafety`: the guard never restarts a trail for an event older than `maxEventAgeMinutes`. */
+    remediationSafety: remediationSafetySchema,
     heartbeat: z
       .strictObject({
         /** How often the heartbeat checks the protected trails. */

@@ -111,6 +111,7 @@ export class TrailGuard extends Construct {
         ALERT_TOPIC_ARN: props.alertTopicArn,
         PROTECTED_TRAILS: protectedTrails,
         REMEDIATION: JSON.stringify(props.remediation),
+        MAX_EVENT_AGE_MINUTES: String(props.remediationSafety.maxEventAgeMinutes),
         ...(props.trailBucketName ? { TRAIL_BUCKET_NAME: props.trailBucketName } : {}),
         ...(props.trailKmsKeyArn ? { TRAIL_KMS_KEY_ARN: props.trailKmsKeyArn } : {}),
         ...(props.alertLedger ? { ALERT_LEDGER_TABLE: props.alertLedger.tableName } : {}),

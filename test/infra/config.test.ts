@@ -176,6 +176,27 @@ describe("bad configs say what to fix and where", () => {
     ]);
   });
 
+  it("sets the remediation safety checks once at the top level: the age limit (default 60 minutes) and protected targets, inherited by the log analyzer and the trail guard", () => {
+    // Prepare
+    const withLogs = { ...minimal(), cloudtrailLogs: { bucket: "logs-bucket", layout: "account" }, protectedTrails: ["arn:aws:cloudtrail:eu-west-1:111122223333:trail/org-trail"] };
+    // Act
+    const logAnalyzer = { enabled: true, notification: { source: "eventbridge" } };
+    const defaults = parseConfig({ ...withLogs, logAnalyzer });
+    const set = parseConfig({ ...withLogs, remediationSafety: { maxEventAgeMinutes: 30, protectedTargets: ["arn:*:iam::*:role/prod-*"] }, logAnalyzer, trailGuard: { enabled: true } });
+    // Assess
+    expect(defaults.remediationSafety).toEqual({ maxEventAgeMinutes: 60, protectedTargets: [] });
+    expect(defaults.logAnalyzer).toMatchObject({ remediationSafety: { maxEventAgeMinutes: 60, protectedTargets: [] } });
+    expect(set.logAnalyzer).toMatchObject({ remediationSafety: { maxEventAgeMinutes: 30, protectedTargets: ["arn:*:iam::*:role/prod-*"] } });
+    expect(set.trailGuard).toMatchObject({ remediationSafety: { maxEventAgeMinutes: 30 } });
+    expect(issuesOf({ ...minimal(), remediationSafety: { maxEventAgeMinutes: 1, protectedTargets: ["break-glass"] } })).toEqual([
+      "remediationSafety.maxEventAgeMinutes: expected at least 5 minutes",
+      expect.stringMatching(/^remediationSafety\.protectedTargets\[0\]: is not an ARN pattern: expected arn:<partition>:<service>/),
+    ]);
+    expect(issuesOf({ ...withLogs, logAnalyzer: { enabled: true, remediationSafety: { maxEventAgeMinutes: 30 } } })).toEqual([
+      'logAnalyzer.remediationSafety: set remediationSafety once at the top level ("remediationSafety"), where it applies to every capability',
+    ]);
+  });
+
   it("lets a disabled section be just { enabled: false }", () => {
     // Act / Assess
     expect(validateDeploymentConfig({ ...minimal(), trailGuard: { enabled: false }, logAnalyzer: { enabled: false } })).toMatchObject({ ok: true });

@@ -24,6 +24,8 @@ const UNSCOPED_ALLOWED: Record<string, string> = {
   "xray:PutTraceSegments": "X-Ray write actions have no resource type",
   "xray:PutTelemetryRecords": "X-Ray write actions have no resource type",
   "ec2:DescribeSecurityGroupRules": "EC2 Describe* actions do not support resource-level permissions",
+  "ec2:DescribeSecurityGroups": "EC2 Describe* actions do not support resource-level permissions",
+  "cloudtrail:LookupEvents": "CloudTrail's event history has no resource type (remediation verifies each event in it)",
   "organizations:ListAccounts": "Organizations ListAccounts has no resource type",
   "cloudwatch:PutMetricData": "CloudWatch metric data has no resource type",
   // Step Functions delivers execution logs through CloudWatch Logs' vended-log APIs, which AWS
@@ -175,7 +177,17 @@ describe("the example deployment", () => {
       expect(alarms).toHaveLength(1);
     });
 
-    it("puts the member-account role in the Organization's accounts, trusted only by the remediator's role, with only the applied remediations' actions", () => {
+    it("keeps the remediation ledger for the remediator alone: no other function's policy names the table", () => {
+      // Act
+      const [ledger, ...more] = m.managed("aws_dynamodb_table").filter((t) => m.value(t, "name") === `${CONFIG.namePrefix}-remediation-ledger`);
+      const naming = docs.identity.filter(allows).filter((s) => s.resources.includes(`\${${ledger!.address}.arn}`));
+      // Assess
+      expect(more).toEqual([]);
+      expect(naming.map((s) => [s.sid, s.actions.sort()])).toEqual([["RemediateEachEventOnce", ["dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"]]]);
+      expect(naming[0]!.doc).toContain("remediator");
+    });
+
+    it("puts the member-account role in the Organization's accounts, trusted only by the remediator's role, with LookupEvents and only the applied remediations' actions", () => {
       // Prepare
       const role = CONFIG.logAnalyzer?.enabled ? CONFIG.logAnalyzer.remediationMemberRole : undefined;
       const applied = new Set(catalog.filter((r) => r.remediation && CONFIG.remediation[r.id] === "apply").map((r) => r.remediation!));
@@ -196,7 +208,7 @@ describe("the example deployment", () => {
         expect.objectContaining({ Principal: { AWS: `arn:aws:iam::${ACCOUNT}:role/${CONFIG.namePrefix}-remediator` }, Condition: { StringEquals: { "sts:ExternalId": role!.externalId } } }),
       ]);
       const actions = props.Policies.flatMap((p: { PolicyDocument: { Statement: { Action: string[] }[] } }) => p.PolicyDocument.Statement.flatMap((st) => st.Action)).sort();
-      expect(actions).toEqual([...applied].flatMap((id) => [...REMEDIATION_PERMISSIONS[id].actions, ...(REMEDIATION_PERMISSIONS[id].unscoped?.actions ?? [])]).sort());
+      expect(actions).toEqual(["cloudtrail:LookupEvents", ...[...applied].flatMap((id) => [...REMEDIATION_PERMISSIONS[id].actions, ...(REMEDIATION_PERMISSIONS[id].unscoped?.actions ?? [])])].sort());
       // The template's policy is outside the synth-time aspects, so the IAM rules are checked here too:
       // no wildcard action, and Resource "*" only for actions with no resource type.
       for (const p of props.Policies as { PolicyDocument: { Statement: { Action: string[]; Resource: unknown[] }[] } }[]) {

@@ -18,6 +18,42 @@ export interface RemediationResult {
   mode: "dry-run" | "apply";
   status: "succeeded" | "failed" | "skipped" | "planned";
   detail: string;
+  /** What was checked before acting; absent when the remediation stopped before any check (off, a failed call, its own event). */
+  checks?: RemediationChecks;
+}
+
+/**
+ * Why a remediation refused to act before touching anything (status `skipped`; `detail` says it for people):
+ * the event could not be proven to be AWS's (`unverified`), is older than the configured age (`stale`),
+ * names another account than the log file's key (`account-mismatch`), was handled before
+ * (`already-remediated`), or would change a protected target (`protected-target`).
+ */
+export const REMEDIATION_REFUSALS = ["unverified", "stale", "account-mismatch", "already-remediated", "protected-target"] as const;
+export type RemediationRefusal = (typeof REMEDIATION_REFUSALS)[number];
+
+/** Longest text of a {@link RemediationChecks} field; longer text is cut (with "…") where it is built. */
+export const REMEDIATION_CHECK_TEXT_MAX = 500;
+
+/**
+ * The checks behind a remediation result, small and bounded (each text at most
+ * {@link REMEDIATION_CHECK_TEXT_MAX} characters):
+ * - `verifiedBy`: how the event was proven to be AWS's own before anything was done: delivered by
+ *   EventBridge (`eventbridge`), or found with the same facts in CloudTrail's event history
+ *   (`lookup-events`). Absent: not verified, and then nothing was changed.
+ * - `refused`: set when the remediation refused to act (see {@link REMEDIATION_REFUSALS}).
+ * - `found`: the current state read just before acting, e.g. "AdministratorAccess is attached to role ops".
+ * - `done`: what was changed; absent when nothing was.
+ */
+export interface RemediationChecks {
+  verifiedBy?: "eventbridge" | "lookup-events";
+  refused?: RemediationRefusal;
+  found?: string;
+  done?: string;
+}
+
+/** Cuts a check text to {@link REMEDIATION_CHECK_TEXT_MAX} characters. */
+export function boundCheckText(text: string): string {
+  return text.length <= REMEDIATION_CHECK_TEXT_MAX ? text : `${text.slice(0, REMEDIATION_CHECK_TEXT_MAX - 1)}…`;
 }
 
 /**

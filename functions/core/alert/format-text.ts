@@ -88,7 +88,16 @@ export function alertText(alert: Alert): string {
   ];
   const tail: string[] = ["", "Remediation:"];
   if (!a.remediation) tail.push("  none configured for this rule (remediation is off unless enabled in the deployment config)");
-  else tail.push(`  ${v(a.remediation.action)} (${a.remediation.mode}): ${a.remediation.status}. ${v(a.remediation.detail)}`);
+  else {
+    tail.push(`  ${v(a.remediation.action)} (${a.remediation.mode}): ${a.remediation.status}. ${v(a.remediation.detail)}`);
+    const c = a.remediation.checks;
+    if (c) {
+      tail.push(`  Verified:   ${c.verifiedBy === "eventbridge" ? "delivered by EventBridge" : c.verifiedBy === "lookup-events" ? "matches CloudTrail's event history (LookupEvents)" : "no"}`);
+      if (c.refused) tail.push(`  Refused:    ${v(c.refused)}`);
+      if (c.found) tail.push(`  Found:      ${v(c.found)}`);
+      if (c.done) tail.push(`  Done:       ${v(c.done)}`);
+    }
+  }
   const refs = [...(a.references?.mitre ?? []).map((m) => `MITRE ATT&CK ${v(m)}`), ...(a.references?.stratus ?? []).map((s) => `Stratus Red Team ${v(s)}`)];
   if (refs.length) tail.push("", `References: ${refs.join("; ")}`);
   tail.push("", `Alert id: ${v(a.id)}`);

@@ -1,13 +1,22 @@
 import * as z from "zod"; // namespace import: lets esbuild drop what is unused (the named `z` pulls in all of zod, ~450 KB)
-import { SEVERITIES, type Alert } from "./alert";
+import { REMEDIATION_REFUSALS, SEVERITIES, type Alert } from "./alert";
 
 const nonEmpty = z.string().min(1, "must be a non-empty string");
+
+/** `RemediationChecks`: what was verified, refused, found and done before and while acting. */
+export const remediationChecksSchema = z.looseObject({
+  verifiedBy: z.enum(["eventbridge", "lookup-events"]).optional(),
+  refused: z.enum(REMEDIATION_REFUSALS).optional(),
+  found: z.string().optional(),
+  done: z.string().optional(),
+});
 
 const remediationSchema = z.looseObject({
   action: z.string(),
   mode: z.enum(["dry-run", "apply"]),
   status: z.enum(["succeeded", "failed", "skipped", "planned"]),
   detail: z.string(),
+  checks: remediationChecksSchema.optional(),
 });
 
 /**

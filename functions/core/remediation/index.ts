@@ -1,1 +1,3 @@
+export * from "./event-checks";
 export * from "./permissions";
+export * from "./protected-targets";

@@ -35,7 +35,8 @@ export const REMEDIATION_PERMISSIONS: Record<RemediationId, RemediationPermissio
     why: "turn a stopped trail back on",
   },
   "iam.detach-admin-policy": {
-    actions: ["iam:DetachUserPolicy", "iam:DetachGroupPolicy", "iam:DetachRolePolicy"],
+    // ListAttached*Policies: the re-check that the policy is still attached before detaching it.
+    actions: ["iam:DetachUserPolicy", "iam:DetachGroupPolicy", "iam:DetachRolePolicy", "iam:ListAttachedUserPolicies", "iam:ListAttachedGroupPolicies", "iam:ListAttachedRolePolicies"],
     resources: ["arn:${partition}:iam::${account}:user/*", "arn:${partition}:iam::${account}:group/*", "arn:${partition}:iam::${account}:role/*"],
     why: "detach arn:aws:iam::aws:policy/AdministratorAccess from the principal it was attached to",
   },
@@ -47,7 +48,18 @@ export const REMEDIATION_PERMISSIONS: Record<RemediationId, RemediationPermissio
   "ec2.revoke-world-open-ingress": {
     actions: ["ec2:RevokeSecurityGroupIngress"],
     resources: ["arn:${partition}:ec2:*:${account}:security-group/*", "arn:${partition}:ec2:*:${account}:security-group-rule/*"],
-    unscoped: { actions: ["ec2:DescribeSecurityGroupRules"], why: "EC2 Describe* actions support no resource-level permissions" },
+    // The re-check: which rules are still open (and the group id of a group named by name).
+    unscoped: { actions: ["ec2:DescribeSecurityGroupRules", "ec2:DescribeSecurityGroups"], why: "EC2 Describe* actions support no resource-level permissions" },
     why: "remove the ingress rule that opened a security group to 0.0.0.0/0 or ::/0",
   },
 };
+
+/**
+ * What every remediation reads before it acts, in dry-run too: the event's own copy in CloudTrail's
+ * event history (`LookupEvents` by event id), in the event's account and region. Granted whenever
+ * the remediator is deployed, and to the member-account role. LookupEvents has no resource type.
+ */
+export const VERIFICATION_PERMISSION = {
+  actions: ["cloudtrail:LookupEvents"],
+  why: "CloudTrail LookupEvents has no resource type (the remediator verifies each event in the event history before acting)",
+} as const;

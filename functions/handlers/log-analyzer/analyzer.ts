@@ -140,7 +140,7 @@ export function createLogAnalyzer(deps: LogAnalyzerDeps) {
       throw new ObjectBusyError(`${o.id} is being processed by another invocation (lock until ${claim.lockedUntil ?? "unknown"}); retry later`);
     }
     try {
-      const result = await analyzeObject(o, m, new Set(claim.sent));
+      const result = await analyzeObject(o, object, m, new Set(claim.sent));
       // One alert at a time, each recorded once delivered: a failure half-way never repeats the ones sent.
       for (const alert of result.alerts) {
         await deps.sink.send([alert]);
@@ -166,7 +166,7 @@ export function createLogAnalyzer(deps: LogAnalyzerDeps) {
    * Reads one object, runs the rules and remediates; returns the alerts to send (without those an
    * earlier attempt already sent, whose remediation also ran then) and the counts.
    */
-  async function analyzeObject(o: OpenedObject, m: { messageId: string; receiveCount: number }, alreadySent: ReadonlySet<string>) {
+  async function analyzeObject(o: OpenedObject, object: ObjectRef, m: { messageId: string; receiveCount: number }, alreadySent: ReadonlySet<string>) {
     const content = await o.read();
     const engine = new RuleEngine(deps.catalog, { settings: deps.ruleSettings ?? {} });
     const findings = new Map<string, Finding>();
@@ -185,7 +185,8 @@ export function createLogAnalyzer(deps: LogAnalyzerDeps) {
     const alerts: Alert[] = scan.alerts.filter((a) => !alreadySent.has(a.id));
     for (const alert of alerts) {
       const f = findings.get(alert.id);
-      if (f) alert.remediation = await deps.remediation.run(f, { retryTransient: m.receiveCount < retryReceives });
+      // The object's key goes along: the remediation refuses an event whose account is not the key's account segment.
+      if (f) alert.remediation = await deps.remediation.run(f, { source: { bucket: object.bucket, key: object.key }, retryTransient: m.receiveCount < retryReceives });
     }
     const bad = scan.stats.invalidRecords + scan.stats.filesWithErrors;
     const log = {

@@ -1,9 +1,12 @@
 import { CloudTrailClient } from "@aws-sdk/client-cloudtrail";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { EC2Client } from "@aws-sdk/client-ec2";
 import { IAMClient } from "@aws-sdk/client-iam";
 import { STSClient } from "@aws-sdk/client-sts";
+import { CloudTrailEventHistory } from "../../adapters/aws/remediation/event-history";
 import { createRemediators } from "../../adapters/aws/remediation/index";
 import { MemberAccountRemediators, type CredentialProvider } from "../../adapters/aws/remediation/member-accounts";
+import { DynamoRemediationLedger } from "../../adapters/aws/remediation/remediation-ledger";
 import { RemediationRunner, type SelfIdentity } from "../../adapters/aws/remediation/runner";
 import type { RemediationClients } from "../../adapters/aws/remediation/types";
 import { S3HttpClient } from "../../adapters/aws/s3-http";
@@ -22,6 +25,30 @@ export interface AwsRunnerSettings {
    * events of other accounts are skipped.
    */
   memberRole?: { name: string; externalId?: string; partition: string };
+  /** The remediation ledger table (by event id); without it apply mode does not act. */
+  ledgerTable?: string;
+  /** Events older than this many minutes are refused. */
+  maxEventAgeMinutes: number;
+  /** Protected targets (ARN patterns) besides the built-in ones and trailwatch's own roles. */
+  protectedTargets?: readonly string[];
+}
+
+/**
+ * Attempts of a LookupEvents call. The API allows two requests a second per account and region; the
+ * SDK's standard retry mode backs off a throttled call exponentially with jitter from a 500 ms base
+ * (at most about 7 s over these attempts), so a throttled lookup waits and goes through. A throttle
+ * that outlasts them is the caller's to retry with the whole message, well within the remediator's 60 s.
+ */
+export const LOOKUP_MAX_ATTEMPTS = 4;
+
+/**
+ * CloudTrail's event history, read with `credentials` (default: the function's own), throttling
+ * retried by the SDK ({@link LOOKUP_MAX_ATTEMPTS}). The remediator is invoked for one finding at a
+ * time, so a client-side rate limiter (the adaptive retry mode) would only add waiting.
+ */
+export function remediatorEventHistory(settings: { region: string }, credentials?: CredentialProvider): CloudTrailEventHistory {
+  const base = { ...clientSettings({ region: settings.region, maxAttempts: LOOKUP_MAX_ATTEMPTS }), ...(credentials ? { credentials } : {}) };
+  return new CloudTrailEventHistory(perRegion((r) => new CloudTrailClient({ ...base, region: r })));
 }
 
 /** `arn:<partition>:iam::<account>:role/<path/name>` as the runner's identity, or undefined when it is not a role ARN. */
@@ -54,9 +81,10 @@ function awsClients(region: string, credentials?: CredentialProvider): Remediati
 }
 
 /**
- * The remediation runner with the real clients. With `memberRole`, events of other accounts are
- * remediated there through the member role (STS AssumeRole, credentials cached per account) with
- * that account's own clients. The remediator function uses it with the identity from its
+ * The remediation runner with the real clients: CloudTrail's event history to verify events, the
+ * DynamoDB ledger, and the remediators' clients. With `memberRole`, events of other accounts are
+ * verified and remediated there through the member role (STS AssumeRole, credentials cached per
+ * account) with that account's own clients. The remediator function uses it with the identity from its
  * `FUNCTION_ROLE_ARN`; `local-runner.ts` adds an STS lookup for runs outside Lambda.
  */
 export function createAwsRemediationRunner(s: AwsRunnerSettings): RemediationRunner {
@@ -64,6 +92,10 @@ export function createAwsRemediationRunner(s: AwsRunnerSettings): RemediationRun
   return new RemediationRunner({
     modes: s.modes,
     remediators: createRemediators(awsClients(s.region)),
+    eventHistory: remediatorEventHistory(s),
+    ...(s.ledgerTable ? { ledger: new DynamoRemediationLedger(new DynamoDBClient(clientSettings({ region: s.region })), s.ledgerTable) } : {}),
+    maxEventAgeMs: s.maxEventAgeMinutes * 60_000,
+    ...(s.protectedTargets ? { protectedTargets: s.protectedTargets } : {}),
     ...(s.ownRoles ? { ownRoles: s.ownRoles } : {}),
     ...(member
       ? {
@@ -73,6 +105,7 @@ export function createAwsRemediationRunner(s: AwsRunnerSettings): RemediationRun
             partition: member.partition,
             sts: new STSClient(clientSettings({ region: s.region })),
             remediatorsFor: (credentials) => createRemediators(awsClients(s.region, credentials)),
+            eventHistoryFor: (credentials) => remediatorEventHistory(s, credentials),
           }),
         }
       : {}),

@@ -2,6 +2,7 @@ import * as z from "zod"; // namespace import: lets esbuild drop what is unused 
 import type { AnyRule } from "../../core/rules/rule";
 import type { RemediationMode } from "../../core/remediation/permissions";
 import { arnVar, jsonVar, parseEnv, textVar } from "../shared/env";
+import { ledgerProblem, remediationSafetyEnv } from "../shared/remediation-env";
 import { checkRuleEnvironment, settingsOf } from "../shared/rule-env";
 
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
@@ -31,10 +32,13 @@ const envSchema = z.object({
   ),
   /** The external id the member role's trust policy requires, if any. */
   MEMBER_ROLE_EXTERNAL_ID: textVar().pipe(z.string().regex(EXTERNAL_ID, "must be 2-1224 letters, digits or +=,.@:/_-, as STS accepts").optional()),
+  ...remediationSafetyEnv,
 }).superRefine((e, ctx) => {
   if (e.MEMBER_ROLE_EXTERNAL_ID && !e.MEMBER_ROLE_NAME) {
     ctx.addIssue({ code: "custom", path: ["MEMBER_ROLE_EXTERNAL_ID"], message: "is set but MEMBER_ROLE_NAME is not; set the member role's name too, or neither" });
   }
+  const ledger = ledgerProblem(e.REMEDIATION, e.REMEDIATION_LEDGER_TABLE);
+  if (ledger) ctx.addIssue({ code: "custom", path: ["REMEDIATION_LEDGER_TABLE"], message: ledger });
 });
 
 /** The remediator's validated settings. */
@@ -47,6 +51,12 @@ export interface RemediatorConfig {
   triggerRoleArns: string[];
   /** The role assumed in member accounts (with its external id), when configured. */
   memberRole?: { name: string; externalId?: string };
+  /** The remediation ledger table; set whenever a rule is `apply`. */
+  ledgerTable?: string;
+  /** Events older than this many minutes are never remediated. */
+  maxEventAgeMinutes: number;
+  /** Protected targets (ARN patterns) besides the built-in ones. */
+  protectedTargets: string[];
 }
 
 /**
@@ -64,5 +74,8 @@ export function remediatorConfig(rules: readonly AnyRule[], env: Record<string, 
     functionRoleArn: e.FUNCTION_ROLE_ARN,
     triggerRoleArns: e.TRIGGER_ROLE_ARNS,
     ...(e.MEMBER_ROLE_NAME ? { memberRole: { name: e.MEMBER_ROLE_NAME, ...(e.MEMBER_ROLE_EXTERNAL_ID ? { externalId: e.MEMBER_ROLE_EXTERNAL_ID } : {}) } } : {}),
+    ...(e.REMEDIATION_LEDGER_TABLE ? { ledgerTable: e.REMEDIATION_LEDGER_TABLE } : {}),
+    maxEventAgeMinutes: e.MAX_EVENT_AGE_MINUTES,
+    protectedTargets: e.PROTECTED_TARGETS,
   };
 }

@@ -13,6 +13,8 @@ import { RemediationTransientError } from "../../adapters/aws/remediation/types"
 export const remediationRequestSchema = z.object({
   ruleId: z.string().min(1, "must name a rule"),
   record: z.record(z.string(), z.unknown()),
+  /** The log object the record was read from; S3 allows keys of up to 1,024 bytes. */
+  source: z.object({ bucket: z.string().min(3).max(63), key: z.string().min(1).max(1024) }, { error: "must name the log object the record was read from: { bucket, key }" }),
   retryTransient: z.boolean().default(false),
 });
 
@@ -33,7 +35,8 @@ export interface RemediatorDeps {
 /**
  * The remediator: checks the request, then rebuilds the finding itself from the record with the
  * rule engine (the caller only names the rule), so a request can never make it act on something its
- * rule does not match; then runs the remediation with every guard of {@link RemediationRunner}.
+ * rule does not match; then runs the remediation with every guard of {@link RemediationRunner},
+ * which verifies the event against CloudTrail's own copy and acts on that copy only.
  * Answers the outcome, null when the rule's remediation is off, or `{ transient: true, message }`
  * for a transient failure the caller should retry.
  */
@@ -52,7 +55,7 @@ export function createRemediator(deps: RemediatorDeps) {
       const problems = req.error.issues.map((i) => `${i.path.map(String).join(".") || "(payload)"}: ${i.message}`);
       throw new RemediationRequestError(`remediator: bad request: ${problems.join("; ")}`);
     }
-    const { ruleId, record, retryTransient } = req.data;
+    const { ruleId, record, source, retryTransient } = req.data;
     const rule = byId.get(ruleId);
     if (!rule) throw new RemediationRequestError(`remediator: bad request: ruleId: no such rule "${ruleId}"`);
     const action = rule.remediation;
@@ -62,7 +65,7 @@ export function createRemediator(deps: RemediatorDeps) {
     if (mode === "off") return null;
     const skipped = (detail: string): RemediationResult => ({ action, mode, status: "skipped", detail });
 
-    const where = { rule: ruleId, eventID: record.eventID, eventName: record.eventName };
+    const where = { rule: ruleId, eventID: record.eventID, eventName: record.eventName, object: `s3://${source.bucket}/${source.key}` };
     const missing = missingRequiredField(record);
     if (missing) return skipped(`the record is not a CloudTrail record (${missing}); not remediating`);
     const ev = engineFor(ruleId).evaluate(record as { eventSource: string; eventName: string });
@@ -73,8 +76,8 @@ export function createRemediator(deps: RemediatorDeps) {
       return skipped(`${why}; not remediating`);
     }
     try {
-      const result = await deps.runner.run(finding, { retryTransient });
-      deps.logger.info("remediation", { ...where, mode, status: result?.status, detail: result?.detail });
+      const result = await deps.runner.run(finding, { source, retryTransient });
+      deps.logger.info("remediation", { ...where, mode, status: result?.status, refused: result?.checks?.refused, detail: result?.detail });
       return result;
     } catch (e) {
       if (e instanceof RemediationTransientError) {

@@ -2,6 +2,7 @@ import * as z from "zod"; // namespace import: lets esbuild drop what is unused 
 import type { RemediationMode } from "../../core/remediation/permissions";
 import { parseProtectedTrails, type TrailRef } from "../../adapters/aws/trail-status";
 import { arnVar, jsonVar, parseEnv, queueUrlVar, tableVar } from "../shared/env";
+import { maxEventAgeVar } from "../shared/remediation-env";
 import type { SelfIdentity } from "./guard";
 
 /** The trail guard's settings, from its environment. */
@@ -20,6 +21,8 @@ export interface TrailGuardConfig {
   alertLedgerTable?: string;
   /** The undeliverable-alerts queue, when the deployment has one. */
   undeliverableQueueUrl?: string;
+  /** Events older than this many minutes are never remediated. */
+  maxEventAgeMinutes: number;
 }
 
 /** A comma-separated list, or a JSON array of strings. */
@@ -66,6 +69,7 @@ const envSchema = z.object({
   /** Where an alert SNS refuses for good goes, so the event's other alerts still go out. */
   UNDELIVERABLE_QUEUE_URL: queueUrlVar("https://sqs.us-east-1.amazonaws.com/111122223333/trailwatch-undeliverable-alerts"),
   FUNCTION_ROLE_ARN: arnVar("iam", "arn:aws:iam::111122223333:role/trailwatch-trail-guard").regex(/^arn:[^:]+:iam::\d{12}:role\/.+$/, "must be an IAM role ARN"),
+  MAX_EVENT_AGE_MINUTES: maxEventAgeVar(),
 });
 
 /** `arn:<partition>:iam::<account>:role/<path/>name` as the identity CloudTrail records for the guard's calls. */
@@ -76,7 +80,8 @@ function selfFromRoleArn(arn: string): SelfIdentity {
 
 /**
  * Reads and validates the environment (ALERT_TOPIC_ARN, PROTECTED_TRAILS, REMEDIATION, RULE_SETTINGS,
- * TRAIL_BUCKET_NAME, TRAIL_KMS_KEY_ARN, FUNCTION_ROLE_ARN, ALERT_LEDGER_TABLE, UNDELIVERABLE_QUEUE_URL). Throws `EnvError` naming every bad variable.
+ * TRAIL_BUCKET_NAME, TRAIL_KMS_KEY_ARN, FUNCTION_ROLE_ARN, ALERT_LEDGER_TABLE, UNDELIVERABLE_QUEUE_URL,
+ * MAX_EVENT_AGE_MINUTES). Throws `EnvError` naming every bad variable.
  */
 export function trailGuardConfig(env: Record<string, string | undefined>): TrailGuardConfig {
   const e = parseEnv("trail-guard", envSchema, env);
@@ -90,5 +95,6 @@ export function trailGuardConfig(env: Record<string, string | undefined>): Trail
     self: selfFromRoleArn(e.FUNCTION_ROLE_ARN),
     ...(e.ALERT_LEDGER_TABLE ? { alertLedgerTable: e.ALERT_LEDGER_TABLE } : {}),
     ...(e.UNDELIVERABLE_QUEUE_URL ? { undeliverableQueueUrl: e.UNDELIVERABLE_QUEUE_URL } : {}),
+    maxEventAgeMinutes: e.MAX_EVENT_AGE_MINUTES,
   };
 }

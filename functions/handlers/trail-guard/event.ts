@@ -1,5 +1,5 @@
 import * as z from "zod"; // namespace import: lets esbuild drop what is unused (the named `z` pulls in all of zod, ~450 KB)
-import { parseRecord, type CloudTrailRecord } from "../../core/record/schema";
+import { accountOf, parseRecord, type CloudTrailRecord } from "../../core/record/schema";
 
 export const API_CALL_DETAIL_TYPE = "AWS API Call via CloudTrail";
 
@@ -10,6 +10,7 @@ const envelopeSchema = z.looseObject({
   account: z.string().optional(),
   region: z.string().optional(),
   time: z.string().optional(),
+  "replay-name": z.unknown().optional(),
   detail: z.unknown(),
 });
 
@@ -23,6 +24,28 @@ export interface GuardEvent {
   eventBridgeId?: string;
   source: string;
   record: CloudTrailRecord;
+  /**
+   * Why the delivery does not prove the event is AWS's own (see {@link deliveryProblem}), or
+   * undefined when it does. The event is still alerted; its remediation is refused as unverified.
+   */
+  unverified?: string;
+}
+
+/**
+ * Why an EventBridge envelope does not vouch for its CloudTrail record, or undefined when it does.
+ * Only AWS puts events with an `aws.*` source on a bus (PutEvents refuses them), so a live delivery
+ * is verified by the delivery itself, provided the envelope and the record agree: the source is the
+ * AWS source of the record's `eventSource`, the account and region are the record's, and it is not
+ * a replay from an EventBridge archive (which anyone allowed to start one can send again, any time).
+ */
+export function deliveryProblem(env: { source: string; account?: string | undefined; region?: string | undefined; "replay-name"?: unknown }, r: CloudTrailRecord): string | undefined {
+  const service = r.eventSource.split(".")[0] ?? "";
+  const show = (v: unknown) => JSON.stringify(v ?? null).slice(0, 80);
+  if (env.source !== `aws.${service}`) return `the envelope's source ${show(env.source)} is not the AWS source of ${show(r.eventSource)} (aws.${service.slice(0, 40)})`;
+  if (env.account !== accountOf(r)) return `the envelope's account ${show(env.account)} is not the event's account ${show(accountOf(r))}`;
+  if (env.region !== r.awsRegion) return `the envelope's region ${show(env.region)} is not the event's region ${show(r.awsRegion)}`;
+  if (env["replay-name"] !== undefined) return `the event is a replay from an EventBridge archive (${show(env["replay-name"])}), not a live delivery`;
+  return undefined;
 }
 
 /** Validates the envelope and the record in `detail`; errors say which field is wrong. */
@@ -34,5 +57,6 @@ export function parseGuardEvent(event: unknown): GuardEvent {
   }
   const rec = parseRecord(env.data.detail);
   if (!rec.ok) throw new GuardInputError(`event ${env.data.id ?? "(no id)"}: detail is not a usable CloudTrail record: ${rec.reason}`);
-  return { eventBridgeId: env.data.id, source: env.data.source, record: rec.record };
+  const unverified = deliveryProblem(env.data, rec.record);
+  return { eventBridgeId: env.data.id, source: env.data.source, record: rec.record, ...(unverified ? { unverified } : {}) };
 }

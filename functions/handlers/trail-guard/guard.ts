@@ -1,9 +1,10 @@
-import type { Alert, RemediationResult } from "../../core/alert/alert";
+import { boundCheckText, type Alert, type RemediationRefusal, type RemediationResult } from "../../core/alert/alert";
 import { boundAlert } from "../../core/alert/bound";
 import { AlertCollector } from "../../core/alert/collector";
 import type { AlertSink } from "../../core/ports";
 import { accountOf, isFailedCall, type CloudTrailRecord } from "../../core/record/schema";
 import { toAlert, type Finding, type RuleEngine } from "../../core/rules/engine";
+import { DEFAULT_MAX_EVENT_AGE_MINUTES, eventAgeProblem } from "../../core/remediation/event-checks";
 import type { RemediationMode } from "../../core/remediation/permissions";
 import { findProtectedTrail, TrailCallError, type TrailControl, type TrailRef } from "../../adapters/aws/trail-status";
 import { parseGuardEvent } from "./event";
@@ -41,6 +42,10 @@ export interface TrailGuardDeps {
   /** Who the guard runs as; undefined when it cannot be told (then nothing is treated as its own). */
   self: () => Promise<SelfIdentity | undefined>;
   logger?: GuardLogger;
+  /** Events older than this are never remediated (default 60 minutes; EventBridge retries a delivery for up to a day). */
+  maxEventAgeMs?: number;
+  /** Clock, for tests. */
+  now?: () => Date;
 }
 
 /** What the guard did with one event. */
@@ -55,14 +60,16 @@ export type GuardOutcome =
  * The record runs through the catalog; when no catalog rule matched, through the guard's catch-all, so
  * nothing done to a trail, its bucket or key goes unreported. A successful StopLogging of a protected
  * trail is remediated (per `REMEDIATION`) before publishing, and the outcome travels inside the alert:
- * one message per incident. Failed calls are never acted on; the guard's own StartLogging is ignored,
+ * one message per incident. Only a live EventBridge delivery whose envelope agrees with its record
+ * is acted on (see `deliveryProblem`), only within the age limit, and only when the trail is still
+ * not logging. Failed calls are never acted on; the guard's own StartLogging is ignored,
  * so a restart cannot set off another alert or another restart.
  */
 export class TrailGuard {
   constructor(private readonly deps: TrailGuardDeps) {}
 
   async handle(event: unknown): Promise<GuardOutcome> {
-    const { record } = parseGuardEvent(event);
+    const { record, unverified } = parseGuardEvent(event);
     const log = this.deps.logger;
 
     if (record.eventName === "StartLogging" && isOwnCall(record, await this.deps.self())) {
@@ -82,7 +89,7 @@ export class TrailGuard {
       const alert = toAlert(f);
       const trail = this.protectedTrailOf(record);
       if (trail) alert.context = { ...alert.context, protectedTrail: trail.arn };
-      alert.remediation = await this.remediate(f, trail);
+      alert.remediation = await this.remediate(f, trail, unverified);
       // Bounded again: the remediation detail quotes names and AWS error messages.
       collector.add(boundAlert(alert));
     }
@@ -108,38 +115,63 @@ export class TrailGuard {
     return findProtectedTrail(this.deps.protectedTrails, name, { account: accountOf(r), region: r.awsRegion ?? "" });
   }
 
-  /** Runs (or plans) the finding's remediation; null when none is configured for its rule. */
-  private async remediate(f: Finding, trail: TrailRef | undefined): Promise<RemediationResult | null> {
+  /**
+   * Runs (or plans) the finding's remediation; null when none is configured for its rule. The event
+   * counts as verified by its EventBridge delivery (`unverified` says why not); a stale event is
+   * refused; apply mode reads the trail's status first and starts logging only when it is stopped.
+   */
+  private async remediate(f: Finding, trail: TrailRef | undefined, unverified: string | undefined): Promise<RemediationResult | null> {
     const mode = this.deps.remediation[f.rule.id] ?? "off";
     if (mode === "off" || !f.rule.remediation) return null;
     const action = f.rule.remediation;
+    const refuse = (refused: RemediationRefusal, why: string, verified: boolean): RemediationResult => ({
+      action, mode, status: "skipped", detail: `not remediated: ${refused}: ${why}`,
+      checks: { ...(verified ? { verifiedBy: "eventbridge" as const } : {}), refused },
+    });
     if (action !== "cloudtrail.start-logging") {
       return { action, mode, status: "skipped", detail: `the trail guard carries out only cloudtrail.start-logging; ${action} is not done here` };
     }
     if (isFailedCall(f.record)) {
       return { action, mode, status: "skipped", detail: `the call failed (${f.record.errorCode}), so logging never stopped; nothing to restart` };
     }
+    if (unverified) return refuse("unverified", unverified, false);
+    const old = eventAgeProblem(f.record.eventTime, this.deps.now?.() ?? new Date(), this.deps.maxEventAgeMs ?? DEFAULT_MAX_EVENT_AGE_MINUTES * 60_000);
+    if (old) return refuse("stale", old, true);
+    const verifiedBy = "eventbridge" as const;
     const named = (f.record.requestParameters as Record<string, unknown> | null | undefined)?.name;
     if (!trail) {
-      return { action, mode, status: "skipped", detail: `trail ${typeof named === "string" ? named : "(unnamed)"} is not in PROTECTED_TRAILS; only protected trails are restarted` };
+      return { action, mode, status: "skipped", detail: `trail ${typeof named === "string" ? named : "(unnamed)"} is not in PROTECTED_TRAILS; only protected trails are restarted`, checks: { verifiedBy } };
     }
     if (mode === "dry-run") {
-      return { action, mode, status: "planned", detail: `dry-run: would call StartLogging on ${trail.arn} in ${trail.region}` };
+      return { action, mode, status: "planned", detail: `dry-run: would call StartLogging on ${trail.arn} in ${trail.region}`, checks: { verifiedBy } };
+    }
+    const state = (found: string, done?: string) => ({ checks: { verifiedBy, found: boundCheckText(found), ...(done ? { done: boundCheckText(done) } : {}) } });
+    // The re-check: a trail that is logging again (someone restarted it, or an earlier delivery of this event did) is left alone.
+    let found: string;
+    try {
+      const before = await this.deps.control.status(trail);
+      if (before.IsLogging === true) return { action, mode, status: "skipped", detail: `trail ${trail.arn} is logging again; nothing to do`, ...state(`trail ${trail.arn} is logging`) };
+      found = `trail ${trail.arn} is not logging`;
+    } catch (err) {
+      const why = err instanceof TrailCallError ? err.message : `GetTrailStatus on ${trail.arn} failed: ${(err as Error).message}`;
+      this.deps.logger?.warn("remediation failed", { trail: trail.arn, error: why });
+      return { action, mode, status: "failed", detail: `${why}; check the trail and restart it by hand if it is stopped`, checks: { verifiedBy } };
     }
     try {
       const { attempts } = await this.deps.control.startLogging(trail);
       const tries = attempts > 1 ? ` (after ${attempts} attempts)` : "";
+      const done = `called StartLogging on ${trail.arn} in ${trail.region}${tries}`;
       try {
         const status = await this.deps.control.status(trail);
         const confirmed = status.IsLogging === true ? "GetTrailStatus confirms the trail is logging" : "but GetTrailStatus still reports IsLogging = false";
-        return { action, mode, status: status.IsLogging === true ? "succeeded" : "failed", detail: `called StartLogging on ${trail.arn} in ${trail.region}${tries}; ${confirmed}` };
+        return { action, mode, status: status.IsLogging === true ? "succeeded" : "failed", detail: `${done}; ${confirmed}`, ...state(found, done) };
       } catch (err) {
-        return { action, mode, status: "succeeded", detail: `called StartLogging on ${trail.arn} in ${trail.region}${tries}; could not confirm: ${(err as Error).message}` };
+        return { action, mode, status: "succeeded", detail: `${done}; could not confirm: ${(err as Error).message}`, ...state(found, done) };
       }
     } catch (err) {
       const why = err instanceof TrailCallError ? err.message : `StartLogging on ${trail.arn} failed: ${(err as Error).message}`;
       this.deps.logger?.warn("remediation failed", { trail: trail.arn, error: why });
-      return { action, mode, status: "failed", detail: `${why}; restart the trail by hand` };
+      return { action, mode, status: "failed", detail: `${why}; restart the trail by hand`, ...state(found) };
     }
   }
 }

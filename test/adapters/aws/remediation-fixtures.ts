@@ -1,4 +1,5 @@
-import { CloudTrailClient } from "@aws-sdk/client-cloudtrail";
+import { CloudTrailClient, LookupEventsCommand, type LookupEventsCommandInput } from "@aws-sdk/client-cloudtrail";
+import type { AwsClientStub } from "aws-sdk-client-mock";
 import { EC2Client } from "@aws-sdk/client-ec2";
 import { IAMClient } from "@aws-sdk/client-iam";
 import * as z from "zod"; // namespace import: lets esbuild drop what is unused (the named `z` pulls in all of zod, ~450 KB)
@@ -99,4 +100,59 @@ export function findingFor(record: Record<string, unknown>, remediation: Remedia
 /** An AWS SDK style service error. */
 export function awsError(name: string, status: number, message = name): Error {
   return Object.assign(new Error(message), { name, $fault: status >= 500 ? "server" : "client", $metadata: { httpStatusCode: status } });
+}
+
+/** The source of a log object in the test account (the key's account segment is ACCOUNT). */
+export function logSource(account = ACCOUNT, name = "genuine"): { bucket: string; key: string } {
+  return { bucket: "org-trail-logs", key: `AWSLogs/${account}/CloudTrail/us-east-1/2026/11/23/${account}_CloudTrail_us-east-1_20261123T1005Z_${name}.json.gz` };
+}
+
+/** The tests' "now": the records of `records.ts` are dated 2026-11-23 10:00-10:59 UTC, so all are within the hour. */
+export const TEST_NOW = new Date("2026-11-23T11:00:00Z");
+
+type CloudTrailMock = AwsClientStub<CloudTrailClient>;
+
+/**
+ * CloudTrail's event history in tests: the events AWS "recorded", which the mocked LookupEvents
+ * answers by event id exactly as CloudTrail does (`Events[].CloudTrailEvent` is the record's JSON).
+ * The fake fails the test on any other kind of lookup than one by `EventId`.
+ */
+export class EventHistoryFixture {
+  readonly events = new Map<string, Record<string, unknown>>();
+
+  /** Records `records` as genuine (what AWS holds for their event ids); returns the first. */
+  add(...records: Record<string, unknown>[]): Record<string, unknown> {
+    for (const r of records) this.events.set(String(r.eventID), structuredClone(r));
+    return records[0]!;
+  }
+
+  /** Installs the LookupEvents answer on `mock` (call after each `mock.reset()`). */
+  answer(mock: CloudTrailMock): void {
+    mock.on(LookupEventsCommand).callsFake((input: LookupEventsCommandInput) => {
+      const attrs = input.LookupAttributes ?? [];
+      if (attrs.length !== 1 || attrs[0]!.AttributeKey !== "EventId" || typeof attrs[0]!.AttributeValue !== "string") {
+        throw new Error(`LookupEvents must look up one EventId; got ${JSON.stringify(input)}`);
+      }
+      const id = attrs[0]!.AttributeValue;
+      const r = this.events.get(id);
+      if (!r) return { Events: [] };
+      return {
+        Events: [
+          {
+            EventId: id,
+            EventName: String(r.eventName),
+            EventSource: String(r.eventSource),
+            EventTime: new Date(String(r.eventTime)),
+            ReadOnly: "false",
+            CloudTrailEvent: JSON.stringify(r),
+          },
+        ],
+      };
+    });
+  }
+}
+
+/** The LookupEvents calls a mock received: the event id each asked for. */
+export function lookedUp(mock: CloudTrailMock): string[] {
+  return mock.commandCalls(LookupEventsCommand).map((c) => c.args[0].input.LookupAttributes?.[0]?.AttributeValue ?? "?");
 }

@@ -3,9 +3,10 @@ import { LambdaRemediationRunner, RemediationTransientError, type RemediationRes
 import type { RemediationMode } from "../../../functions/core/remediation/permissions";
 import { RawPayload, startLambdaServer, type LocalLambda } from "../../support/lambda-server";
 import { stopLogging } from "../../handlers/log-analyzer/records";
-import { findingFor } from "./remediation-fixtures";
+import { findingFor, logSource } from "./remediation-fixtures";
 
 const FUNCTION = "tw-remediator";
+const SOURCE = logSource();
 const SUCCEEDED = { action: "cloudtrail.start-logging", mode: "apply", status: "succeeded", detail: "started logging on trail org-trail in us-east-1" } as const;
 
 describe("LambdaRemediationRunner against a local Lambda (signatures checked)", () => {
@@ -53,7 +54,7 @@ describe("LambdaRemediationRunner against a local Lambda (signatures checked)", 
     const f = findingFor(stopLogging(), "cloudtrail.start-logging");
     const before = sent();
     // Act
-    const res = await runner(null).run(f, { retryTransient: true });
+    const res = await runner(null).run(f, { source: SOURCE, retryTransient: true });
     // Assess
     expect(res).toBeNull();
     expect(sent()).toBe(before);
@@ -63,19 +64,28 @@ describe("LambdaRemediationRunner against a local Lambda (signatures checked)", 
     // Prepare
     const rec = stopLogging();
     // Act
-    const res = await runner().run(findingFor(rec, "cloudtrail.start-logging"), { retryTransient: true });
+    const res = await runner().run(findingFor(rec, "cloudtrail.start-logging"), { source: SOURCE, retryTransient: true });
     // Assess
     const req = lambda.requests.at(-1)!;
     expect(res).toEqual(SUCCEEDED);
-    expect(events).toEqual([{ ruleId: "test.remediable", record: rec, retryTransient: true }]);
+    expect(events).toEqual([{ ruleId: "test.remediable", record: rec, source: SOURCE, retryTransient: true }]);
     expect([req.method, req.url, req.headers["x-amz-invocation-type"]]).toEqual(["POST", `/2015-03-31/functions/${FUNCTION}/invocations`, "RequestResponse"]);
+  });
+
+  it("passes the remediator's checks on (verification, refusal, what it found and did), cutting over-long texts", async () => {
+    // Prepare
+    answer = () => ({ ...SUCCEEDED, checks: { verifiedBy: "lookup-events", found: "x".repeat(5000), done: "started logging" } });
+    // Act
+    const res = await runner().run(findingFor(stopLogging(), "cloudtrail.start-logging"), { source: SOURCE });
+    // Assess
+    expect(res?.checks).toEqual({ verifiedBy: "lookup-events", found: `${"x".repeat(499)}…`, done: "started logging" });
   });
 
   it("addresses a function by ARN with a qualifier, encoded in the path and signed so", async () => {
     // Prepare
     const arn = `arn:aws:lambda:us-east-1:111122223333:function:${FUNCTION}:live`;
     // Act
-    const res = await runner("apply", {}, arn).run(findingFor(stopLogging(), "cloudtrail.start-logging"));
+    const res = await runner("apply", {}, arn).run(findingFor(stopLogging(), "cloudtrail.start-logging"), { source: SOURCE });
     // Assess
     expect(res).toEqual(SUCCEEDED);
     expect(lambda.requests.at(-1)!.url).toBe(`/2015-03-31/functions/${encodeURIComponent(arn)}/invocations`);
@@ -85,7 +95,7 @@ describe("LambdaRemediationRunner against a local Lambda (signatures checked)", 
     // Prepare
     answer = () => null;
     // Act
-    const res = await runner("dry-run").run(findingFor(stopLogging(), "cloudtrail.start-logging"));
+    const res = await runner("dry-run").run(findingFor(stopLogging(), "cloudtrail.start-logging"), { source: SOURCE });
     // Assess
     expect(res).toBeNull();
   });
@@ -95,8 +105,8 @@ describe("LambdaRemediationRunner against a local Lambda (signatures checked)", 
     const f = findingFor(stopLogging(), "cloudtrail.start-logging");
     answer = (): RemediationResponse => ({ transient: true, message: "cloudtrail:StartLogging failed: ThrottlingException: Rate exceeded" });
     // Act
-    const retried = await runner().run(f, { retryTransient: true }).catch((e: unknown) => e);
-    const last = await runner().run(f, { retryTransient: false });
+    const retried = await runner().run(f, { source: SOURCE, retryTransient: true }).catch((e: unknown) => e);
+    const last = await runner().run(f, { source: SOURCE, retryTransient: false });
     // Assess
     expect(retried).toBeInstanceOf(RemediationTransientError);
     expect((retried as Error).message).toMatch(/ThrottlingException/);
@@ -109,7 +119,7 @@ describe("LambdaRemediationRunner against a local Lambda (signatures checked)", 
       throw Object.assign(new Error("remediator: bad request: record: expected record"), { name: "RemediationRequestError" });
     };
     // Act
-    const res = await runner().run(findingFor(stopLogging(), "cloudtrail.start-logging"), { retryTransient: true });
+    const res = await runner().run(findingFor(stopLogging(), "cloudtrail.start-logging"), { source: SOURCE, retryTransient: true });
     // Assess
     expect(res).toEqual({
       action: "cloudtrail.start-logging",
@@ -125,7 +135,7 @@ describe("LambdaRemediationRunner against a local Lambda (signatures checked)", 
     lambda.failNext(1, { status: 500, type: "ServiceException", message: "Lambda was unable to process the request." });
     const before = sent();
     // Act
-    const res = await runner().run(findingFor(stopLogging(), "cloudtrail.start-logging"), { retryTransient: true });
+    const res = await runner().run(findingFor(stopLogging(), "cloudtrail.start-logging"), { source: SOURCE, retryTransient: true });
     // Assess
     expect(res).toEqual(SUCCEEDED);
     expect(lambda.requests.slice(before).map((r) => r.status)).toEqual([429, 500, 200]);
@@ -137,10 +147,10 @@ describe("LambdaRemediationRunner against a local Lambda (signatures checked)", 
     lambda.failNext(1, { status: 403, type: "AccessDeniedException", message: "not authorized to perform: lambda:InvokeFunction" });
     const before = sent();
     // Act
-    const denied = await runner().run(f, { retryTransient: true });
+    const denied = await runner().run(f, { source: SOURCE, retryTransient: true });
     const deniedRequests = sent() - before;
     lambda.failNext(2, { status: 429, type: "TooManyRequestsException", message: "Rate Exceeded." });
-    const throttled = await runner("apply", { maxAttempts: 2 }).run(f, { retryTransient: true }).catch((e: unknown) => e);
+    const throttled = await runner("apply", { maxAttempts: 2 }).run(f, { source: SOURCE, retryTransient: true }).catch((e: unknown) => e);
     // Assess
     expect(denied).toMatchObject({ status: "failed", detail: `invoking remediator ${FUNCTION} failed: AccessDeniedException: not authorized to perform: lambda:InvokeFunction` });
     expect(deniedRequests).toBe(1);
@@ -154,7 +164,7 @@ describe("LambdaRemediationRunner against a local Lambda (signatures checked)", 
     const before = sent();
     // Act
     const res = await runner("apply", { maxAttempts: 2, requestHandler: { connectionTimeout: 1_000, requestTimeout: 300 } })
-      .run(findingFor(stopLogging(), "cloudtrail.start-logging"), { retryTransient: true })
+      .run(findingFor(stopLogging(), "cloudtrail.start-logging"), { source: SOURCE, retryTransient: true })
       .catch((e: unknown) => e);
     // Assess
     expect(res).toBeInstanceOf(RemediationTransientError);
@@ -167,9 +177,9 @@ describe("LambdaRemediationRunner against a local Lambda (signatures checked)", 
     const f = findingFor(stopLogging(), "cloudtrail.start-logging");
     answer = () => new RawPayload("not json");
     // Act
-    const garbled = await runner().run(f);
+    const garbled = await runner().run(f, { source: SOURCE });
     answer = () => ({ status: "done" });
-    const odd = await runner().run(f);
+    const odd = await runner().run(f, { source: SOURCE });
     // Assess
     expect(garbled).toMatchObject({ status: "failed", detail: expect.stringMatching(/other than JSON: not json/) });
     expect(odd).toMatchObject({ status: "failed", detail: expect.stringMatching(/unexpected shape: \{"status":"done"\}/) });
@@ -179,7 +189,7 @@ describe("LambdaRemediationRunner against a local Lambda (signatures checked)", 
     // Prepare
     const wrongRegion = runner("apply", { region: "eu-west-1" });
     // Act
-    const res = await wrongRegion.run(findingFor(stopLogging(), "cloudtrail.start-logging"));
+    const res = await wrongRegion.run(findingFor(stopLogging(), "cloudtrail.start-logging"), { source: SOURCE });
     const problem = lambda.requests.at(-1)!.signatureProblem;
     lambda.requests.at(-1)!.signatureProblem = undefined; // expected here; keep afterEach's check for the others
     // Assess

@@ -37,6 +37,10 @@ function members(opts: { externalId?: string; clock?: { now: number } } = {}) {
       providers.set(`#${++built}`, credentials);
       return {};
     },
+    eventHistoryFor: (credentials) => {
+      providers.set(`history#${++built}`, credentials);
+      return { find: async () => undefined };
+    },
     now: () => opts.clock?.now ?? Date.now(),
   });
   return { m, providers };
@@ -109,6 +113,20 @@ describe("MemberAccountRemediators", () => {
     const creds = await Promise.all([...providers.values()].map((p) => p()));
     // Assess
     expect(again).toBe(a);
+    expect(creds.map((c) => c.accessKeyId)).toEqual([`ASIA${MEMBER}-1`, `ASIA${OTHER}-2`]);
+  });
+
+  it("builds one event history per account, read with that account's credentials", async () => {
+    // Prepare
+    answerWithFreshCredentials({ now: T0 });
+    const { m, providers } = members({ clock: { now: T0 } });
+    // Act
+    const h = m.eventHistory(MEMBER);
+    const again = m.eventHistory(MEMBER);
+    m.eventHistory(OTHER);
+    const creds = await Promise.all([...providers.entries()].filter(([k]) => k.startsWith("history")).map(([, p]) => p()));
+    // Assess
+    expect(again).toBe(h);
     expect(creds.map((c) => c.accessKeyId)).toEqual([`ASIA${MEMBER}-1`, `ASIA${OTHER}-2`]);
   });
 

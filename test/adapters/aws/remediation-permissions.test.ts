@@ -1,6 +1,6 @@
 import { CloudTrailClient, GetTrailStatusCommand } from "@aws-sdk/client-cloudtrail";
-import { DescribeSecurityGroupRulesCommand, EC2Client, RevokeSecurityGroupIngressCommand } from "@aws-sdk/client-ec2";
-import { IAMClient } from "@aws-sdk/client-iam";
+import { DescribeSecurityGroupRulesCommand, DescribeSecurityGroupsCommand, EC2Client, RevokeSecurityGroupIngressCommand, type SecurityGroupRule } from "@aws-sdk/client-ec2";
+import { IAMClient, ListAttachedGroupPoliciesCommand, ListAttachedRolePoliciesCommand, ListAttachedUserPoliciesCommand } from "@aws-sdk/client-iam";
 import { mockClient } from "aws-sdk-client-mock";
 import { createRemediators, PlannedRemediator } from "../../../functions/adapters/aws/remediation";
 import { REMEDIATION_PERMISSIONS, allRemediationActions } from "../../../functions/core/remediation/permissions";
@@ -15,6 +15,10 @@ const ACTION_OF_COMMAND: Record<string, string> = {
   DetachUserPolicyCommand: "iam:DetachUserPolicy",
   DetachGroupPolicyCommand: "iam:DetachGroupPolicy",
   DetachRolePolicyCommand: "iam:DetachRolePolicy",
+  ListAttachedUserPoliciesCommand: "iam:ListAttachedUserPolicies",
+  ListAttachedGroupPoliciesCommand: "iam:ListAttachedGroupPolicies",
+  ListAttachedRolePoliciesCommand: "iam:ListAttachedRolePolicies",
+  DescribeSecurityGroupsCommand: "ec2:DescribeSecurityGroups",
   RevokeSecurityGroupIngressCommand: "ec2:RevokeSecurityGroupIngress",
   DescribeSecurityGroupRulesCommand: "ec2:DescribeSecurityGroupRules",
 };
@@ -47,6 +51,9 @@ const SCENARIOS: Record<RemediationId, Record<string, unknown>[]> = {
   "ec2.revoke-world-open-ingress": [
     authorizeIngress("sg-1", [["tcp", 22, 22, ["0.0.0.0/0"]]], { ruleIds: ["sgr-1"] }),
     authorizeIngress("sg-2", [["udp", 53, 53, ["::/0"]]]),
+    authorizeIngress("unused", [["tcp", 3389, 3389, ["0.0.0.0/0"]]], {
+      over: { requestParameters: { groupName: "web", ipPermissions: { items: [{ ipProtocol: "tcp", fromPort: 3389, toPort: 3389, ipRanges: { items: [{ cidrIp: "0.0.0.0/0" }] } }] } } },
+    }),
     record({
       eventSource: "ec2.amazonaws.com", eventName: "ModifySecurityGroupRules",
       requestParameters: { ModifySecurityGroupRulesRequest: { GroupId: "sg-3", SecurityGroupRule: { SecurityGroupRuleId: "sgr-3", SecurityGroupRule: { IpProtocol: "tcp", FromPort: 22, ToPort: 22, CidrIpv4: "0.0.0.0/0" } } } },
@@ -57,7 +64,8 @@ const SCENARIOS: Record<RemediationId, Record<string, unknown>[]> = {
 describe("remediation IAM permissions", () => {
   const cloudTrail = mockClient(CloudTrailClient);
   const ec2 = mockClient(EC2Client);
-  const mocks = [cloudTrail, mockClient(IAMClient), ec2] as unknown as {
+  const iam = mockClient(IAMClient);
+  const mocks = [cloudTrail, iam, ec2] as unknown as {
     reset(): void;
     restore(): void;
     onAnyCommand(): { resolves(v: object): unknown };
@@ -82,7 +90,19 @@ describe("remediation IAM permissions", () => {
     cloudTrail.on(GetTrailStatusCommand).resolves({ IsLogging: false });
     local.proxy.publicAccessBlocks.clear();
     const s3Before = local.proxy.requests.length;
-    ec2.on(DescribeSecurityGroupRulesCommand).resolves({ SecurityGroupRules: [{ SecurityGroupRuleId: "sgr-3", IsEgress: false, CidrIpv4: "0.0.0.0/0" }] });
+    const attached = { AttachedPolicies: [{ PolicyArn: "arn:aws:iam::aws:policy/AdministratorAccess" }] };
+    iam.on(ListAttachedUserPoliciesCommand).resolves(attached).on(ListAttachedGroupPoliciesCommand).resolves(attached).on(ListAttachedRolePoliciesCommand).resolves(attached);
+    // Every rule the scenarios opened is still open.
+    const rules: SecurityGroupRule[] = [
+      { SecurityGroupRuleId: "sgr-1", GroupId: "sg-1", IsEgress: false, IpProtocol: "tcp", FromPort: 22, ToPort: 22, CidrIpv4: "0.0.0.0/0" },
+      { SecurityGroupRuleId: "sgr-2", GroupId: "sg-2", IsEgress: false, IpProtocol: "udp", FromPort: 53, ToPort: 53, CidrIpv6: "::/0" },
+      { SecurityGroupRuleId: "sgr-3", GroupId: "sg-3", IsEgress: false, IpProtocol: "tcp", FromPort: 22, ToPort: 22, CidrIpv4: "0.0.0.0/0" },
+      { SecurityGroupRuleId: "sgr-4", GroupId: "sg-4", IsEgress: false, IpProtocol: "tcp", FromPort: 3389, ToPort: 3389, CidrIpv4: "0.0.0.0/0" },
+    ];
+    ec2.on(DescribeSecurityGroupRulesCommand).callsFake((input: { SecurityGroupRuleIds?: string[]; Filters?: { Values?: string[] }[] }) => ({
+      SecurityGroupRules: rules.filter((r) => input.SecurityGroupRuleIds?.includes(r.SecurityGroupRuleId!) ?? input.Filters?.[0]?.Values?.includes(r.GroupId!)),
+    }));
+    ec2.on(DescribeSecurityGroupsCommand).resolves({ SecurityGroups: [{ GroupId: "sg-4", GroupName: "web" }] });
     ec2.on(RevokeSecurityGroupIngressCommand).resolves({ Return: true });
     const remediator = createRemediators(testClients({ s3: local.clients() }))[id] as PlannedRemediator;
     const granted = allRemediationActions(REMEDIATION_PERMISSIONS[id]);

@@ -1,6 +1,15 @@
 import { CloudTrailClient, GetTrailStatusCommand, StartLoggingCommand } from "@aws-sdk/client-cloudtrail";
-import { DescribeSecurityGroupRulesCommand, EC2Client, RevokeSecurityGroupIngressCommand } from "@aws-sdk/client-ec2";
-import { DetachGroupPolicyCommand, DetachRolePolicyCommand, DetachUserPolicyCommand, IAMClient, NoSuchEntityException } from "@aws-sdk/client-iam";
+import { DescribeSecurityGroupRulesCommand, DescribeSecurityGroupsCommand, EC2Client, RevokeSecurityGroupIngressCommand } from "@aws-sdk/client-ec2";
+import {
+  DetachGroupPolicyCommand,
+  DetachRolePolicyCommand,
+  DetachUserPolicyCommand,
+  IAMClient,
+  ListAttachedGroupPoliciesCommand,
+  ListAttachedRolePoliciesCommand,
+  ListAttachedUserPoliciesCommand,
+  NoSuchEntityException,
+} from "@aws-sdk/client-iam";
 import { mockClient } from "aws-sdk-client-mock";
 import {
   DetachAdminPolicyRemediator,
@@ -37,7 +46,7 @@ describe("cloudtrail.start-logging", () => {
       action: "cloudtrail.start-logging",
       mode: "dry-run",
       status: "planned",
-      detail: `would call cloudtrail:StartLogging {"Name":"${trail}"} in eu-west-1`,
+      detail: `would call cloudtrail:GetTrailStatus {"Name":"${trail}"} in eu-west-1; then cloudtrail:StartLogging {"Name":"${trail}"} in eu-west-1`,
     });
     expect(cloudTrail.calls()).toHaveLength(0);
   });
@@ -48,7 +57,13 @@ describe("cloudtrail.start-logging", () => {
 
     const res = await new StartLoggingRemediator(clients).apply(findingFor(stopLogging(trail), "cloudtrail.start-logging"), "apply");
 
-    expect(res).toMatchObject({ status: "succeeded", detail: `started logging on trail ${trail} in eu-west-1` });
+    expect(res).toEqual({
+      action: "cloudtrail.start-logging",
+      mode: "apply",
+      status: "succeeded",
+      detail: `started logging on trail ${trail} in eu-west-1`,
+      checks: { found: `trail ${trail} is not logging`, done: `started logging on trail ${trail} in eu-west-1` },
+    });
     expect(cloudTrail.commandCalls(StartLoggingCommand)[0]!.args[0].input).toEqual({ Name: trail });
     expect(clients.regions).toEqual(["cloudtrail:eu-west-1"]);
   });
@@ -104,20 +119,46 @@ describe("iam.detach-admin-policy", () => {
     ["AttachUserPolicy", "userName", DetachUserPolicyCommand, "UserName", "iam:DetachUserPolicy"],
     ["AttachGroupPolicy", "groupName", DetachGroupPolicyCommand, "GroupName", "iam:DetachGroupPolicy"],
     ["AttachRolePolicy", "roleName", DetachRolePolicyCommand, "RoleName", "iam:DetachRolePolicy"],
-  ] as const)("undoes %s with the exact policy ARN on the named principal", async (eventName, param, command, field, action) => {
-    iam.onAnyCommand().resolves({});
+  ] as const)("undoes %s with the exact policy ARN on the named principal, after checking it is still attached", async (eventName, param, command, field, action) => {
+    // Prepare
+    const listed = { AttachedPolicies: [{ PolicyName: "ReadOnlyAccess", PolicyArn: "arn:aws:iam::aws:policy/ReadOnlyAccess" }, { PolicyName: "AdministratorAccess", PolicyArn: ADMIN }], IsTruncated: false };
+    iam.on(ListAttachedUserPoliciesCommand).resolves(listed).on(ListAttachedGroupPoliciesCommand).resolves(listed).on(ListAttachedRolePoliciesCommand).resolves(listed).on(command as typeof DetachUserPolicyCommand).resolves({});
     const f = findingFor(attachAdmin("x", { eventName, requestParameters: { [param]: "ops", policyArn: ADMIN } }), "iam.detach-admin-policy");
-
+    const list = action.replace("Detach", "ListAttached").replace("Policy", "Policies");
+    // Act
     const planned = await new DetachAdminPolicyRemediator(testClients()).apply(f, "dry-run");
     const applied = await new DetachAdminPolicyRemediator(testClients()).apply(f, "apply");
-
-    expect(planned.detail).toBe(`would call ${action} {"${field}":"ops","PolicyArn":"${ADMIN}"}`);
-    expect(applied).toMatchObject({ status: "succeeded" });
-    expect(iam.commandCalls(command as typeof DetachUserPolicyCommand)[0]!.args[0].input).toEqual({ [field]: "ops", PolicyArn: ADMIN });
-    expect(iam.calls()).toHaveLength(1);
+    // Assess
+    expect(planned.detail).toBe(`would call ${list} {"${field}":"ops"}; then ${action} {"${field}":"ops","PolicyArn":"${ADMIN}"}`);
+    expect(applied).toMatchObject({ status: "succeeded", checks: { found: `${ADMIN} is attached to ${field.replace("Name", "").toLowerCase()} ops`, done: `detached ${ADMIN} from ${field.replace("Name", "").toLowerCase()} ops` } });
+    expect(iam.calls().map((c) => [c.args[0].constructor.name, c.args[0].input])).toEqual([
+      [list.replace("iam:", "") + "Command", { [field]: "ops", MaxItems: 100 }],
+      [action.replace("iam:", "") + "Command", { [field]: "ops", PolicyArn: ADMIN }],
+    ]);
   });
 
-  it("counts NoSuchEntity (already detached, or principal gone) as skipped, not failed", async () => {
+  it("leaves a principal alone when the re-check finds AdministratorAccess no longer attached (paging through its policies)", async () => {
+    // Prepare: two pages, neither with AdministratorAccess.
+    iam.on(ListAttachedRolePoliciesCommand)
+      .resolvesOnce({ AttachedPolicies: [{ PolicyArn: "arn:aws:iam::aws:policy/ReadOnlyAccess" }], IsTruncated: true, Marker: "m1" })
+      .resolvesOnce({ AttachedPolicies: [{ PolicyArn: "arn:aws:iam::aws:policy/AdministratorAccess-Amplify" }], IsTruncated: false });
+    const f = findingFor(attachAdmin("x", { eventName: "AttachRolePolicy", requestParameters: { roleName: "ops", policyArn: ADMIN } }), "iam.detach-admin-policy");
+    // Act
+    const res = await new DetachAdminPolicyRemediator(testClients()).apply(f, "apply");
+    // Assess
+    expect(res).toEqual({
+      action: "iam.detach-admin-policy",
+      mode: "apply",
+      status: "skipped",
+      detail: "AdministratorAccess is no longer attached to role ops; nothing to do",
+      checks: { found: `${ADMIN} is not attached to role ops` },
+    });
+    expect(iam.commandCalls(ListAttachedRolePoliciesCommand).map((c) => c.args[0].input)).toEqual([{ RoleName: "ops", MaxItems: 100 }, { RoleName: "ops", MaxItems: 100, Marker: "m1" }]);
+    expect(iam.commandCalls(DetachRolePolicyCommand)).toHaveLength(0);
+  });
+
+  it("counts NoSuchEntity (detached meanwhile, or principal gone) as skipped, not failed", async () => {
+    iam.on(ListAttachedUserPoliciesCommand).resolves({ AttachedPolicies: [{ PolicyArn: ADMIN }] });
     iam.on(DetachUserPolicyCommand).rejects(new NoSuchEntityException({ message: "Policy is not attached", $metadata: { httpStatusCode: 404 } }));
 
     const res = await new DetachAdminPolicyRemediator(testClients()).apply(findingFor(attachAdmin("bob"), "iam.detach-admin-policy"), "apply");
@@ -140,7 +181,7 @@ describe("iam.detach-admin-policy", () => {
   it("accepts AdministratorAccess of other partitions", () => {
     const f = findingFor(attachAdmin("bob", { requestParameters: { userName: "bob", policyArn: "arn:aws-us-gov:iam::aws:policy/AdministratorAccess" } }), "iam.detach-admin-policy");
 
-    expect(new DetachAdminPolicyRemediator(testClients()).plan(f)).toMatchObject({ calls: [{ input: { PolicyArn: "arn:aws-us-gov:iam::aws:policy/AdministratorAccess" } }] });
+    expect(new DetachAdminPolicyRemediator(testClients()).plan(f)).toMatchObject({ calls: [{}, { input: { PolicyArn: "arn:aws-us-gov:iam::aws:policy/AdministratorAccess" } }] });
   });
 });
 
@@ -230,7 +271,7 @@ describe("s3.restore-public-access-block", () => {
     const res = await new RestorePublicAccessBlockRemediator(testClients({ s3: local.clients() })).apply(f(deletePublicAccessBlock()), "dry-run");
 
     // Assess
-    expect(res).toMatchObject({ status: "planned", detail: expect.stringMatching(/^would call s3:PutBucketPublicAccessBlock \{"Bucket":"customer-data",/) });
+    expect(res).toMatchObject({ status: "planned", detail: expect.stringMatching(/^would call s3:GetBucketPublicAccessBlock .*; then s3:PutBucketPublicAccessBlock \{"Bucket":"customer-data",/) });
     expect(sent()).toEqual([]);
   });
 
@@ -268,25 +309,65 @@ describe("s3.restore-public-access-block", () => {
 });
 
 describe("ec2.revoke-world-open-ingress", () => {
-  it("revokes by the security group rule ids of the response, only those open to /0", async () => {
+  const rule = (id: string, over: Record<string, unknown>) => ({ SecurityGroupRuleId: id, GroupId: "sg-0abc", IsEgress: false, ...over });
+
+  it("revokes by the security group rule ids of the response, only those open to /0 and still there", async () => {
+    // Prepare: sgr-3 was already removed by someone.
+    ec2.on(DescribeSecurityGroupRulesCommand).resolves({ SecurityGroupRules: [rule("sgr-1", { IpProtocol: "tcp", FromPort: 22, ToPort: 22, CidrIpv4: "0.0.0.0/0" })] });
     ec2.on(RevokeSecurityGroupIngressCommand).resolves({ Return: true });
     const rec = authorizeIngress("sg-0abc", [["tcp", 22, 22, ["0.0.0.0/0", "10.0.0.0/8"]], ["tcp", 3389, 3389, ["::/0"]]], { ruleIds: ["sgr-1", "sgr-2", "sgr-3"] });
+    // Act
+    const res = await new RevokeWorldOpenIngressRemediator(testClients()).apply(findingFor(rec, "ec2.revoke-world-open-ingress"), "apply");
+    // Assess
+    expect(ec2.commandCalls(DescribeSecurityGroupRulesCommand)[0]!.args[0].input).toEqual({ SecurityGroupRuleIds: ["sgr-1", "sgr-3"] });
+    expect(ec2.commandCalls(RevokeSecurityGroupIngressCommand)[0]!.args[0].input).toEqual({ GroupId: "sg-0abc", SecurityGroupRuleIds: ["sgr-1"] });
+    expect(res).toMatchObject({
+      status: "succeeded",
+      detail: "revoked world-open ingress rule(s) sgr-1 (tcp 22 from 0.0.0.0/0) of security group sg-0abc",
+      checks: { found: "still open to the world in security group sg-0abc: sgr-1 (tcp 22 from 0.0.0.0/0)" },
+    });
+  });
+
+  it("without rule ids, plans the event's permissions reduced to their /0 ranges, and revokes the group's rules that match them", async () => {
+    // Prepare: the group's rules now; only the two the event opened to /0 match.
+    ec2.on(DescribeSecurityGroupRulesCommand).resolves({
+      SecurityGroupRules: [
+        rule("sgr-ssh", { IpProtocol: "tcp", FromPort: 22, ToPort: 22, CidrIpv4: "0.0.0.0/0" }),
+        rule("sgr-all6", { IpProtocol: "-1", FromPort: -1, ToPort: -1, CidrIpv6: "::/0" }),
+        rule("sgr-private", { IpProtocol: "tcp", FromPort: 22, ToPort: 22, CidrIpv4: "10.0.0.0/8" }),
+        rule("sgr-https", { IpProtocol: "tcp", FromPort: 443, ToPort: 443, CidrIpv4: "0.0.0.0/0" }),
+        rule("sgr-egress", { IsEgress: true, IpProtocol: "-1", CidrIpv4: "0.0.0.0/0" }),
+      ],
+    });
+    ec2.on(RevokeSecurityGroupIngressCommand).resolves({ Return: true });
+    const rec = authorizeIngress("sg-0abc", [["tcp", 22, 22, ["0.0.0.0/0", "10.0.0.0/8"]], ["-1", undefined, undefined, ["::/0"]], ["tcp", 5432, 5432, ["192.168.0.0/16"]]]);
+    const f = findingFor(rec, "ec2.revoke-world-open-ingress");
+    // Act
+    const planned = await new RevokeWorldOpenIngressRemediator(testClients()).apply(f, "dry-run");
+    const applied = await new RevokeWorldOpenIngressRemediator(testClients()).apply(f, "apply");
+    // Assess
+    expect(planned).toMatchObject({
+      status: "planned",
+      detail:
+        'would call ec2:DescribeSecurityGroupRules {"Filters":[{"Name":"group-id","Values":["sg-0abc"]}]} in us-east-1; then ' +
+        'ec2:RevokeSecurityGroupIngress {"GroupId":"sg-0abc","IpPermissions":[{"IpProtocol":"tcp","FromPort":22,"ToPort":22,"IpRanges":[{"CidrIp":"0.0.0.0/0"}]},{"IpProtocol":"-1","Ipv6Ranges":[{"CidrIpv6":"::/0"}]}]} in us-east-1',
+    });
+    expect(ec2.commandCalls(DescribeSecurityGroupRulesCommand)[0]!.args[0].input).toEqual({ Filters: [{ Name: "group-id", Values: ["sg-0abc"] }], MaxResults: 1000 });
+    expect(ec2.commandCalls(RevokeSecurityGroupIngressCommand)[0]!.args[0].input).toEqual({ GroupId: "sg-0abc", SecurityGroupRuleIds: ["sgr-ssh", "sgr-all6"] });
+    expect(applied).toMatchObject({ status: "succeeded", checks: { done: "revoked world-open ingress rule(s) sgr-ssh (tcp 22 from 0.0.0.0/0), sgr-all6 (all traffic from ::/0) of security group sg-0abc" } });
+  });
+
+  it("finds the id of a group named by name only, then re-checks its rules", async () => {
+    ec2.on(DescribeSecurityGroupsCommand).resolves({ SecurityGroups: [{ GroupId: "sg-0def", GroupName: "web" }] });
+    ec2.on(DescribeSecurityGroupRulesCommand).resolves({ SecurityGroupRules: [rule("sgr-w", { GroupId: "sg-0def", IpProtocol: "tcp", FromPort: 22, ToPort: 22, CidrIpv4: "0.0.0.0/0" })] });
+    ec2.on(RevokeSecurityGroupIngressCommand).resolves({ Return: true });
+    const rec = authorizeIngress("unused", [["6", 22, 22, ["0.0.0.0/0"]]], { over: { requestParameters: { groupName: "web", ipPermissions: { items: [{ ipProtocol: "6", fromPort: 22, toPort: 22, ipRanges: { items: [{ cidrIp: "0.0.0.0/0" }] } }] } } } });
 
     const res = await new RevokeWorldOpenIngressRemediator(testClients()).apply(findingFor(rec, "ec2.revoke-world-open-ingress"), "apply");
 
-    expect(ec2.commandCalls(RevokeSecurityGroupIngressCommand)[0]!.args[0].input).toEqual({ GroupId: "sg-0abc", SecurityGroupRuleIds: ["sgr-1", "sgr-3"] });
-    expect(res).toMatchObject({ status: "succeeded", detail: "revoked world-open ingress rule(s) sgr-1, sgr-3 of security group sg-0abc" });
-  });
-
-  it("without rule ids, revokes the event's permissions reduced to their /0 ranges", async () => {
-    const rec = authorizeIngress("sg-0abc", [["tcp", 22, 22, ["0.0.0.0/0", "10.0.0.0/8"]], ["-1", undefined, undefined, ["::/0"]], ["tcp", 5432, 5432, ["192.168.0.0/16"]]]);
-
-    const res = await new RevokeWorldOpenIngressRemediator(testClients()).apply(findingFor(rec, "ec2.revoke-world-open-ingress"), "dry-run");
-
-    expect(res).toMatchObject({
-      status: "planned",
-      detail: 'would call ec2:RevokeSecurityGroupIngress {"GroupId":"sg-0abc","IpPermissions":[{"IpProtocol":"tcp","FromPort":22,"ToPort":22,"IpRanges":[{"CidrIp":"0.0.0.0/0"}]},{"IpProtocol":"-1","Ipv6Ranges":[{"CidrIpv6":"::/0"}]}]} in us-east-1',
-    });
+    expect(ec2.commandCalls(DescribeSecurityGroupsCommand)[0]!.args[0].input).toEqual({ GroupNames: ["web"] });
+    expect(ec2.commandCalls(RevokeSecurityGroupIngressCommand)[0]!.args[0].input).toEqual({ GroupId: "sg-0def", SecurityGroupRuleIds: ["sgr-w"] });
+    expect(res.status).toBe("succeeded");
   });
 
   it("keeps ports the rule allows open to the world (e.g. 443 on a public load balancer)", () => {
@@ -294,7 +375,7 @@ describe("ec2.revoke-world-open-ingress", () => {
 
     const plan = new RevokeWorldOpenIngressRemediator(testClients()).plan(findingFor(rec, "ec2.revoke-world-open-ingress", { allowedPorts: [80, 443] }));
 
-    expect(plan).toMatchObject({ calls: [{ input: { GroupId: "sg-lb", SecurityGroupRuleIds: ["sgr-22"] } }] });
+    expect(plan).toMatchObject({ calls: [{ input: { SecurityGroupRuleIds: ["sgr-22"] } }, { input: { GroupId: "sg-lb", SecurityGroupRuleIds: ["sgr-22"] } }] });
   });
 
   it("looks up ModifySecurityGroupRules rules and revokes only those that are ingress and still open to /0", async () => {
@@ -320,13 +401,20 @@ describe("ec2.revoke-world-open-ingress", () => {
     expect(res.status).toBe("succeeded");
   });
 
-  it("counts a rule that is already gone as skipped", async () => {
-    ec2.on(RevokeSecurityGroupIngressCommand).rejects(awsError("InvalidPermission.NotFound", 400));
-    const rec = authorizeIngress("sg-0abc", [["tcp", 22, 22, ["0.0.0.0/0"]]]);
-
-    const res = await new RevokeWorldOpenIngressRemediator(testClients()).apply(findingFor(rec, "ec2.revoke-world-open-ingress"), "apply");
-
-    expect(res).toMatchObject({ status: "skipped", detail: expect.stringMatching(/no longer there/) });
+  it("leaves a group alone when the re-check finds the opening closed, and counts a rule gone meanwhile as skipped", async () => {
+    // Prepare: the first re-check finds only a private rule; the second finds the rule, which is gone by the revoke.
+    ec2.on(DescribeSecurityGroupRulesCommand)
+      .resolvesOnce({ SecurityGroupRules: [rule("sgr-p", { IpProtocol: "tcp", FromPort: 22, ToPort: 22, CidrIpv4: "10.0.0.0/8" })] })
+      .resolvesOnce({ SecurityGroupRules: [rule("sgr-o", { IpProtocol: "tcp", FromPort: 22, ToPort: 22, CidrIpv4: "0.0.0.0/0" })] });
+    ec2.on(RevokeSecurityGroupIngressCommand).rejects(awsError("InvalidSecurityGroupRuleId.NotFound", 400));
+    const f = findingFor(authorizeIngress("sg-0abc", [["tcp", 22, 22, ["0.0.0.0/0"]]]), "ec2.revoke-world-open-ingress");
+    // Act
+    const closed = await new RevokeWorldOpenIngressRemediator(testClients()).apply(f, "apply");
+    const gone = await new RevokeWorldOpenIngressRemediator(testClients()).apply(f, "apply");
+    // Assess
+    expect(closed).toMatchObject({ status: "skipped", detail: expect.stringMatching(/no longer there; nothing to revoke/), checks: { found: expect.stringMatching(/^no rule of security group sg-0abc/) } });
+    expect(gone).toMatchObject({ status: "skipped", detail: expect.stringMatching(/no longer there \(InvalidSecurityGroupRuleId.NotFound/) });
+    expect(ec2.commandCalls(RevokeSecurityGroupIngressCommand)).toHaveLength(1);
   });
 
   it("does nothing when the event opened nothing to /0", async () => {

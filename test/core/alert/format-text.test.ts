@@ -1,5 +1,6 @@
 import { alertSubject, alertText, toSnsSubject } from "../../../functions/core/alert/format-text";
 import type { Alert } from "../../../functions/core/alert/alert";
+import { parseAlert } from "../../../functions/core/alert/schema";
 
 const a: Alert = {
   id: "abc", rule: "cloudtrail.logging-stopped", title: "CloudTrail logging stopped", severity: "critical", account: "111122223333",
@@ -66,5 +67,32 @@ describe("alert text against hostile values", () => {
     expect(s.startsWith("[trailwatch CRITICAL] cloudtrail.logging-stopped in 1111??Bcc: x@example.com ?[31m")).toBe(true);
     expect(toSnsSubject("")).toBe("trailwatch alert");
     expect(toSnsSubject("\n\t")).toBe("??");
+  });
+});
+
+describe("remediation checks in the alert", () => {
+  it("says how the event was verified, what was found and what was done", () => {
+    const verified: Alert = { ...a, remediation: { ...a.remediation!, checks: { verifiedBy: "lookup-events", found: "trail org-trail is not logging", done: "started logging" } } };
+
+    const text = alertText(verified);
+
+    expect(text).toContain("  Verified:   matches CloudTrail's event history (LookupEvents)\n  Found:      trail org-trail is not logging\n  Done:       started logging");
+  });
+
+  it("says an unverified event was refused and nothing was done", () => {
+    const refused: Alert = { ...a, remediation: { action: "cloudtrail.start-logging", mode: "apply", status: "skipped", detail: "not remediated: unverified: not in the event history", checks: { refused: "unverified" } } };
+
+    const text = alertText(refused);
+
+    expect(text).toContain("cloudtrail.start-logging (apply): skipped. not remediated: unverified: not in the event history\n  Verified:   no\n  Refused:    unverified");
+    expect(text).not.toContain("Done:");
+  });
+
+  it("travels in the alert schema, which checks the refusal reason", () => {
+    const ok = parseAlert({ ...a, remediation: { ...a.remediation!, checks: { verifiedBy: "eventbridge", found: "x" } } });
+    const bad = parseAlert({ ...a, remediation: { ...a.remediation!, checks: { refused: "because" } } });
+
+    expect(ok.ok).toBe(true);
+    expect(bad).toMatchObject({ ok: false, reason: expect.stringMatching(/^remediation\.checks\.refused: /) });
   });
 });

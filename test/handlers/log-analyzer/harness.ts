@@ -5,7 +5,8 @@ import { mockClient } from "aws-sdk-client-mock";
 import type { SQSEvent } from "aws-lambda";
 import { LedgerAlertSink } from "../../../functions/adapters/aws/alert-ledger-sink";
 import { DynamoIdempotencyStore } from "../../../functions/adapters/aws/idempotency-store";
-import { createRemediators, RemediationRunner } from "../../../functions/adapters/aws/remediation";
+import { CloudTrailClient } from "@aws-sdk/client-cloudtrail";
+import { CloudTrailEventHistory, createRemediators, DynamoRemediationLedger, RemediationRunner } from "../../../functions/adapters/aws/remediation";
 import { S3HttpClient } from "../../../functions/adapters/aws/s3-http";
 import { SnsAlertSink } from "../../../functions/adapters/aws/sns-alert-sink";
 import type { Alert } from "../../../functions/core/alert/alert";
@@ -15,7 +16,7 @@ import { catalog } from "../../../functions/core/rules/catalog";
 import { defineRule, type AnyRule } from "../../../functions/core/rules/rule";
 import { createLogAnalyzer } from "../../../functions/handlers/log-analyzer";
 import { createMetrics } from "../../../functions/handlers/shared";
-import { testClients } from "../../adapters/aws/remediation-fixtures";
+import { EventHistoryFixture, TEST_NOW, testClients } from "../../adapters/aws/remediation-fixtures";
 import { startDynalite, type LocalDynamo } from "../../support/dynalite";
 import { s3rverHttpConfig, startFaultInjector, startS3rver, type FaultInjector, type LocalS3 } from "../../support/s3rver";
 import { ACCOUNT, SELF_ROLE_ARN, gzipLog } from "./records";
@@ -24,6 +25,8 @@ export const BUCKET = "org-trail-logs";
 export const TABLE = "trailwatch-idempotency";
 /** The alert ledger table (modules/alerting), shared with the trail guard. */
 export const LEDGER = "trailwatch-alert-ledger";
+/** The remediation ledger table (modules/log-analyzer), written by the remediator only. */
+export const REMEDIATION_LEDGER = "trailwatch-remediation-ledger";
 export const TOPIC = `arn:aws:sns:us-east-1:${ACCOUNT}:trailwatch-alerts`;
 
 /**
@@ -55,13 +58,21 @@ export interface Harness {
   proxy: FaultInjector;
   db: LocalDynamo;
   sns: SnsMock;
+  /**
+   * CloudTrail's event history: `putLog` adds the file's records to it (AWS recorded them), a
+   * forged file's records are not. Tests install its LookupEvents answer on their CloudTrail mock.
+   */
+  history: EventHistoryFixture;
+  /** Writes a log file whose records AWS recorded (they are added to `history`). */
   putLog(key: string, records: Record<string, unknown>[]): Promise<void>;
+  /** Writes a log file nobody but its writer vouches for: its records are not in `history`. */
+  putForged(key: string, records: Record<string, unknown>[]): Promise<void>;
   putRaw(key: string, body: Buffer): Promise<void>;
   /**
    * An analyzer with the given remediation modes; each call makes a fresh one (a cold start). With
    * `ledger`, alerts go out through the alert ledger table (as deployed).
    */
-  analyzer(modes?: Record<string, RemediationMode>, opts?: { ledger?: boolean; undeliverable?: UndeliverableAlerts }): ReturnType<typeof createLogAnalyzer>;
+  analyzer(modes?: Record<string, RemediationMode>, opts?: { ledger?: boolean; undeliverable?: UndeliverableAlerts; now?: Date; protectedTargets?: string[] }): ReturnType<typeof createLogAnalyzer>;
   /** After `after` more accepted PublishBatch calls, the next one fails with `error` (then SNS accepts again). */
   snsFailNext(error: Error, after?: number): void;
   /** Alerts published to SNS so far (from the `sqs` protocol message). */
@@ -80,6 +91,8 @@ export async function startHarness(): Promise<Harness> {
   const db = await startDynalite();
   await db.createTable(TABLE);
   await db.createTable(LEDGER);
+  await db.createTable(REMEDIATION_LEDGER);
+  const history = new EventHistoryFixture();
   const s3Client = new S3HttpClient(s3rverHttpConfig(proxy.endpoint));
   const snsClient = new SNSClient({ region: "us-east-1", credentials: { accessKeyId: "T", secretAccessKey: "T" } });
   const sns = snsMock();
@@ -98,7 +111,12 @@ export async function startHarness(): Promise<Harness> {
     proxy,
     db,
     sns,
-    putLog: (key, records) => s3.client.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: gzipLog(records) })).then(() => undefined),
+    history,
+    putLog: (key, records) => {
+      history.add(...records);
+      return s3.client.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: gzipLog(records) })).then(() => undefined);
+    },
+    putForged: (key, records) => s3.client.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: gzipLog(records) })).then(() => undefined),
     putRaw: (key, body) => s3.client.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: body })).then(() => undefined),
     analyzer: (modes = {}, opts = {}) =>
       createLogAnalyzer({
@@ -114,6 +132,10 @@ export async function startHarness(): Promise<Harness> {
           modes,
           remediators: createRemediators(testClients()),
           self: async () => ({ accountId: ACCOUNT, roleArn: SELF_ROLE_ARN }),
+          eventHistory: new CloudTrailEventHistory((region) => new CloudTrailClient({ region, credentials: { accessKeyId: "T", secretAccessKey: "T" } })),
+          ledger: new DynamoRemediationLedger(db.client, REMEDIATION_LEDGER, { now: () => opts.now ?? TEST_NOW }),
+          now: () => opts.now ?? TEST_NOW,
+          ...(opts.protectedTargets ? { protectedTargets: opts.protectedTargets } : {}),
         }),
         logger: new Logger({ serviceName: "log-analyzer", logLevel: "INFO" }),
         metrics: createMetrics("log-analyzer"),

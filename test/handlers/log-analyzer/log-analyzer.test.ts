@@ -1,5 +1,5 @@
 import { CloudTrailClient, GetTrailStatusCommand, StartLoggingCommand } from "@aws-sdk/client-cloudtrail";
-import { DetachUserPolicyCommand, IAMClient } from "@aws-sdk/client-iam";
+import { DetachUserPolicyCommand, IAMClient, ListAttachedUserPoliciesCommand } from "@aws-sdk/client-iam";
 import { HeadObjectCommand } from "@aws-sdk/client-s3";
 import type { SQSBatchResponse } from "aws-lambda";
 import { mockClient } from "aws-sdk-client-mock";
@@ -46,6 +46,8 @@ afterAll(async () => {
 beforeEach(() => {
   iam.reset();
   cloudTrail.reset();
+  h.history.answer(cloudTrail);
+  iam.on(ListAttachedUserPoliciesCommand).resolves({ AttachedPolicies: [{ PolicyArn: "arn:aws:iam::aws:policy/AdministratorAccess" }] });
   iam.on(DetachUserPolicyCommand).resolves({});
 });
 
@@ -79,7 +81,9 @@ describe("log analyzer: alerts and remediation", () => {
         action: "iam.detach-admin-policy",
         mode: "dry-run",
         status: "planned",
-        detail: 'would call iam:DetachUserPolicy {"UserName":"mallory","PolicyArn":"arn:aws:iam::aws:policy/AdministratorAccess"}',
+        detail:
+          'would call iam:ListAttachedUserPolicies {"UserName":"mallory"}; then iam:DetachUserPolicy {"UserName":"mallory","PolicyArn":"arn:aws:iam::aws:policy/AdministratorAccess"}',
+        checks: { verifiedBy: "lookup-events" },
       },
     });
     expect(iam.calls()).toHaveLength(0);
@@ -92,7 +96,17 @@ describe("log analyzer: alerts and remediation", () => {
     const alerts = await alertsDuring(() => captureStdout(() => h.analyzer({ [adminRule.id]: "apply" })(sqsEvent([s3Notification([k])]), CONTEXT)));
 
     expect(alerts.map((a) => a.remediation)).toEqual([
-      { action: "iam.detach-admin-policy", mode: "apply", status: "succeeded", detail: "detached arn:aws:iam::aws:policy/AdministratorAccess from user eve" },
+      {
+        action: "iam.detach-admin-policy",
+        mode: "apply",
+        status: "succeeded",
+        detail: "detached arn:aws:iam::aws:policy/AdministratorAccess from user eve",
+        checks: {
+          verifiedBy: "lookup-events",
+          found: "arn:aws:iam::aws:policy/AdministratorAccess is attached to user eve",
+          done: "detached arn:aws:iam::aws:policy/AdministratorAccess from user eve",
+        },
+      },
     ]);
     expect(iam.commandCalls(DetachUserPolicyCommand)[0]!.args[0].input).toEqual({ UserName: "eve", PolicyArn: "arn:aws:iam::aws:policy/AdministratorAccess" });
   });
@@ -352,7 +366,6 @@ describe("log analyzer: failures", () => {
     const k = key();
     await h.putLog(k, [attachAdmin("mallory")]);
     const body = s3Notification([k]);
-    iam.reset();
     iam.on(DetachUserPolicyCommand).rejects(awsError("Throttling", 400, "Rate exceeded"));
     const analyze = h.analyzer({ [adminRule.id]: "apply" });
 

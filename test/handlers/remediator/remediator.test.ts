@@ -1,17 +1,18 @@
 import { Logger } from "@aws-lambda-powertools/logger";
 import { CloudTrailClient, GetTrailStatusCommand, StartLoggingCommand } from "@aws-sdk/client-cloudtrail";
 import { EC2Client, RevokeSecurityGroupIngressCommand } from "@aws-sdk/client-ec2";
-import { DetachUserPolicyCommand, IAMClient } from "@aws-sdk/client-iam";
+import { DetachUserPolicyCommand, IAMClient, ListAttachedUserPoliciesCommand } from "@aws-sdk/client-iam";
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { mockClient } from "aws-sdk-client-mock";
 import { LambdaHttpClient } from "../../../functions/adapters/aws/lambda-http";
-import { createRemediators, LambdaRemediationRunner, RemediationRunner } from "../../../functions/adapters/aws/remediation";
+import { CloudTrailEventHistory, createRemediators, DynamoRemediationLedger, LambdaRemediationRunner, RemediationRunner } from "../../../functions/adapters/aws/remediation";
 import type { RemediationMode } from "../../../functions/core/remediation/permissions";
 import { RuleEngine } from "../../../functions/core/rules/engine";
 import { catalog } from "../../../functions/core/rules/catalog";
 import { remediableRules } from "../../../functions/core/rules/catalog/remediable";
 import { createRemediator, handler, RemediationRequestError, remediatorConfig, remediatorFromEnvironment } from "../../../functions/handlers/remediator";
-import { awsError, startRemediationS3, testClients, type RemediationS3 } from "../../adapters/aws/remediation-fixtures";
+import { awsError, EventHistoryFixture, logSource, startRemediationS3, TEST_NOW, testClients, type RemediationS3 } from "../../adapters/aws/remediation-fixtures";
+import { startDynalite, type LocalDynamo } from "../../support/dynalite";
 import { startLambdaServer } from "../../support/lambda-server";
 import { S3RVER_CREDENTIALS, startFaultInjector, type FaultInjector } from "../../support/s3rver";
 import { ACCOUNT, SELF_ROLE_ARN as ANALYZER_ROLE_ARN, attachAdmin, authorizeIngress, deletePublicAccessBlock, record, selfIdentity, stopLogging } from "../log-analyzer/records";
@@ -22,12 +23,23 @@ const ec2 = mockClient(EC2Client);
 const sts = mockClient(STSClient);
 /** S3 (Block Public Access) is a local server that checks signatures and the expected owner. */
 let s3: RemediationS3;
+/** The remediation ledger (dynalite). */
+let db: LocalDynamo;
+const LEDGER_TABLE = "trailwatch-remediation-ledger";
+/** CloudTrail's event history: the records the tests treat as genuine. */
+let history: EventHistoryFixture;
+const SOURCE = logSource();
+/** The record dated now: the handler's clock is the real one (the age limit is an hour). */
+const fresh = (r: Record<string, unknown>) => ({ ...r, eventTime: new Date(Date.now() - 60_000).toISOString().replace(/\.\d{3}Z$/, "Z") });
 
 beforeAll(async () => {
   s3 = await startRemediationS3(["customer-data"]);
+  db = await startDynalite();
+  await db.createTable(LEDGER_TABLE);
 });
 afterAll(async () => {
   await s3?.stop();
+  await db?.stop();
 });
 
 const REMEDIATOR_ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/trailwatch-remediator`;
@@ -37,6 +49,8 @@ const LOGGING_STOPPED = "cloudtrail.logging-stopped";
 beforeEach(() => {
   for (const m of [cloudTrail, iam, ec2, sts]) m.reset();
   s3.proxy.publicAccessBlocks.clear();
+  history = new EventHistoryFixture();
+  history.answer(cloudTrail);
   cloudTrail.on(GetTrailStatusCommand).resolves({ IsLogging: false }).on(StartLoggingCommand).resolves({});
 });
 
@@ -53,6 +67,9 @@ function remediator(modes: Record<string, RemediationMode>, ruleSettings: Record
       remediators: createRemediators(testClients({ s3: s3.clients() })),
       self: async () => ({ accountId: ACCOUNT, roleArn: REMEDIATOR_ROLE_ARN }),
       ownRoles: [ANALYZER_ROLE_ARN],
+      eventHistory: new CloudTrailEventHistory((region) => new CloudTrailClient({ region, credentials: { accessKeyId: "T", secretAccessKey: "T" } })),
+      ledger: new DynamoRemediationLedger(db.client, LEDGER_TABLE, { now: () => TEST_NOW }),
+      now: () => TEST_NOW,
     }),
     logger,
   });
@@ -73,9 +90,15 @@ function sessionOf(roleArn: string): Record<string, unknown> {
 describe("remediator", () => {
   it("rebuilds the finding from the record with the catalog rule and applies its remediation", async () => {
     // Act
-    const res = await remediator({ [LOGGING_STOPPED]: "apply" })({ ruleId: LOGGING_STOPPED, record: stopLogging(TRAIL), retryTransient: true });
+    const res = await remediator({ [LOGGING_STOPPED]: "apply" })({ ruleId: LOGGING_STOPPED, record: history.add(stopLogging(TRAIL)), source: SOURCE, retryTransient: true });
     // Assess
-    expect(res).toEqual({ action: "cloudtrail.start-logging", mode: "apply", status: "succeeded", detail: `started logging on trail ${TRAIL} in us-east-1` });
+    expect(res).toEqual({
+      action: "cloudtrail.start-logging",
+      mode: "apply",
+      status: "succeeded",
+      detail: `started logging on trail ${TRAIL} in us-east-1`,
+      checks: { verifiedBy: "lookup-events", found: `trail ${TRAIL} is not logging`, done: `started logging on trail ${TRAIL} in us-east-1` },
+    });
     expect(cloudTrail.commandCalls(StartLoggingCommand).map((c) => c.args[0].input)).toEqual([{ Name: TRAIL }]);
   });
 
@@ -85,9 +108,9 @@ describe("remediator", () => {
     const run = remediator(modes);
     const s3Requests = s3.proxy.requests.length;
     // Act
-    const admin = await run({ ruleId: "iam.admin-policy-attached", record: attachAdmin("mallory") });
-    const pab = await run({ ruleId: "s3.bucket-made-public", record: deletePublicAccessBlock("customer-data") });
-    const ingress = await run({ ruleId: "ec2.security-group-open-to-world", record: authorizeIngress("sg-0123456789abcdef0", [["tcp", 22, 22, ["0.0.0.0/0"]]], { ruleIds: ["sgr-0aaa"] }) });
+    const admin = await run({ ruleId: "iam.admin-policy-attached", record: history.add(attachAdmin("mallory") ), source: SOURCE});
+    const pab = await run({ ruleId: "s3.bucket-made-public", record: history.add(deletePublicAccessBlock("customer-data") ), source: SOURCE});
+    const ingress = await run({ ruleId: "ec2.security-group-open-to-world", record: history.add(authorizeIngress("sg-0123456789abcdef0", [["tcp", 22, 22, ["0.0.0.0/0"]]], { ruleIds: ["sgr-0aaa"] }) ), source: SOURCE});
     // Assess
     expect(admin).toMatchObject({ action: "iam.detach-admin-policy", mode: "dry-run", status: "planned", detail: expect.stringMatching(/iam:DetachUserPolicy .*mallory/) });
     expect(pab).toMatchObject({ action: "s3.restore-public-access-block", mode: "dry-run", status: "planned" });
@@ -102,7 +125,7 @@ describe("remediator", () => {
     // Prepare
     const run = remediator({ "s3.bucket-made-public": "apply" });
     // Act
-    const res = await run({ ruleId: "s3.bucket-made-public", record: deletePublicAccessBlock("customer-data"), retryTransient: true });
+    const res = await run({ ruleId: "s3.bucket-made-public", record: history.add(deletePublicAccessBlock("customer-data")), source: SOURCE, retryTransient: true });
     // Assess
     expect(res).toMatchObject({ action: "s3.restore-public-access-block", mode: "apply", status: "succeeded" });
     expect(s3.proxy.publicAccessBlocks.get("customer-data")).toEqual({ BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true });
@@ -113,9 +136,9 @@ describe("remediator", () => {
     // Prepare
     const run = remediator({ [LOGGING_STOPPED]: "apply", "ec2.security-group-open-to-world": "apply" }, { "ec2.security-group-open-to-world": { allowedPorts: [443] } });
     // Act
-    const other = await run({ ruleId: LOGGING_STOPPED, record: record({ eventSource: "cloudtrail.amazonaws.com", eventName: "StartLogging", requestParameters: { name: TRAIL } }) });
-    const allowed = await run({ ruleId: "ec2.security-group-open-to-world", record: authorizeIngress("sg-0123456789abcdef0", [["tcp", 443, 443, ["0.0.0.0/0"]]]) });
-    const notARecord = await run({ ruleId: LOGGING_STOPPED, record: { eventName: "StopLogging" } });
+    const other = await run({ ruleId: LOGGING_STOPPED, record: history.add(record({ eventSource: "cloudtrail.amazonaws.com", eventName: "StartLogging", requestParameters: { name: TRAIL } }) ), source: SOURCE});
+    const allowed = await run({ ruleId: "ec2.security-group-open-to-world", record: history.add(authorizeIngress("sg-0123456789abcdef0", [["tcp", 443, 443, ["0.0.0.0/0"]]]) ), source: SOURCE});
+    const notARecord = await run({ ruleId: LOGGING_STOPPED, record: { eventName: "StopLogging" }, source: SOURCE });
     // Assess
     expect(other).toEqual({ action: "cloudtrail.start-logging", mode: "apply", status: "skipped", detail: `rule ${LOGGING_STOPPED} does not match the record; not remediating` });
     expect(allowed).toMatchObject({ status: "skipped", detail: "rule ec2.security-group-open-to-world does not match the record; not remediating" });
@@ -128,8 +151,8 @@ describe("remediator", () => {
     // Prepare
     const run = remediator({ [LOGGING_STOPPED]: "apply" });
     // Act
-    const byAnalyzer = await run({ ruleId: LOGGING_STOPPED, record: stopLogging(TRAIL, { userIdentity: selfIdentity() }) });
-    const byItself = await run({ ruleId: LOGGING_STOPPED, record: stopLogging(TRAIL, { userIdentity: sessionOf(REMEDIATOR_ROLE_ARN) }) });
+    const byAnalyzer = await run({ ruleId: LOGGING_STOPPED, record: history.add(stopLogging(TRAIL, { userIdentity: selfIdentity() }) ), source: SOURCE});
+    const byItself = await run({ ruleId: LOGGING_STOPPED, record: history.add(stopLogging(TRAIL, { userIdentity: sessionOf(REMEDIATOR_ROLE_ARN) }) ), source: SOURCE});
     // Assess
     expect(byAnalyzer).toMatchObject({ status: "skipped", detail: expect.stringContaining(`own role (${ANALYZER_ROLE_ARN})`) });
     expect(byItself).toMatchObject({ status: "skipped", detail: expect.stringContaining(`own role (${REMEDIATOR_ROLE_ARN})`) });
@@ -140,9 +163,9 @@ describe("remediator", () => {
     // Prepare
     const run = remediator({ [LOGGING_STOPPED]: "apply" });
     // Act
-    const off = await remediator({})({ ruleId: LOGGING_STOPPED, record: stopLogging(TRAIL) });
-    const failedCall = await run({ ruleId: LOGGING_STOPPED, record: stopLogging(TRAIL, { errorCode: "AccessDenied", errorMessage: "no" }) });
-    const elsewhere = await run({ ruleId: LOGGING_STOPPED, record: stopLogging(TRAIL, { recipientAccountId: "444455556666", userIdentity: { type: "IAMUser", principalId: "AIDA", arn: "arn:aws:iam::444455556666:user/bob", accountId: "444455556666" } }) });
+    const off = await remediator({})({ ruleId: LOGGING_STOPPED, record: history.add(stopLogging(TRAIL) ), source: SOURCE});
+    const failedCall = await run({ ruleId: LOGGING_STOPPED, record: history.add(stopLogging(TRAIL, { errorCode: "AccessDenied", errorMessage: "no" }) ), source: SOURCE});
+    const elsewhere = await run({ ruleId: LOGGING_STOPPED, record: history.add(stopLogging(TRAIL, { recipientAccountId: "444455556666", userIdentity: { type: "IAMUser", principalId: "AIDA", arn: "arn:aws:iam::444455556666:user/bob", accountId: "444455556666" } }) ), source: logSource("444455556666")});
     // Assess
     expect(off).toBeNull();
     expect(failedCall).toMatchObject({ status: "skipped", detail: `rule ${LOGGING_STOPPED} does not match the record; not remediating` });
@@ -155,8 +178,8 @@ describe("remediator", () => {
     cloudTrail.on(StartLoggingCommand).rejects(awsError("ThrottlingException", 400, "Rate exceeded"));
     const run = remediator({ [LOGGING_STOPPED]: "apply" });
     // Act
-    const retry = await run({ ruleId: LOGGING_STOPPED, record: stopLogging(TRAIL), retryTransient: true });
-    const last = await run({ ruleId: LOGGING_STOPPED, record: stopLogging(TRAIL), retryTransient: false });
+    const retry = await run({ ruleId: LOGGING_STOPPED, record: history.add(stopLogging(TRAIL)), source: SOURCE, retryTransient: true });
+    const last = await run({ ruleId: LOGGING_STOPPED, record: history.add(stopLogging(TRAIL)), source: SOURCE, retryTransient: false });
     // Assess
     expect(retry).toEqual({ transient: true, message: expect.stringMatching(/cloudtrail:StartLogging .* failed: ThrottlingException: Rate exceeded/) });
     expect(last).toMatchObject({ status: "failed", detail: expect.stringMatching(/\(gave up retrying\)$/) });
@@ -170,8 +193,10 @@ describe("remediator", () => {
       [
         { record: stopLogging(TRAIL) },
         { ruleId: LOGGING_STOPPED, record: "StopLogging" },
-        { ruleId: "cloudtrail.no-such-rule", record: stopLogging(TRAIL) },
-        { ruleId: "ssm.plaintext-secret-parameter", record: stopLogging(TRAIL) },
+        { ruleId: "cloudtrail.no-such-rule", record: stopLogging(TRAIL), source: SOURCE },
+        { ruleId: "ssm.plaintext-secret-parameter", record: stopLogging(TRAIL), source: SOURCE },
+        { ruleId: LOGGING_STOPPED, record: stopLogging(TRAIL) },
+        { ruleId: LOGGING_STOPPED, record: stopLogging(TRAIL), source: { bucket: "b", key: "k".repeat(2000) } },
       ].map((req) => run(req).catch((e: unknown) => e)),
     );
     // Assess
@@ -181,6 +206,8 @@ describe("remediator", () => {
       expect.stringMatching(/^remediator: bad request: record: /),
       'remediator: bad request: ruleId: no such rule "cloudtrail.no-such-rule"',
       'remediator: bad request: ruleId: rule "ssm.plaintext-secret-parameter" has no remediation',
+      "remediator: bad request: source: must name the log object the record was read from: { bucket, key }",
+      expect.stringMatching(/^remediator: bad request: source\.bucket: .*; source\.key: /),
     ]);
     expect(cloudTrail.calls()).toHaveLength(0);
   });
@@ -192,12 +219,12 @@ describe("remediator", () => {
     // A local Lambda (it checks the invoke's signature) whose tw-remediator function is the remediator.
     const lambda = await startLambdaServer({ functions: { "tw-remediator": (event) => run(event) } });
     const client = new LambdaHttpClient({ region: lambda.region, endpoint: lambda.endpoint, credentials: lambda.credentials });
-    const ev = new RuleEngine(catalog).evaluate(stopLogging(TRAIL) as { eventSource: string; eventName: string });
+    const ev = new RuleEngine(catalog).evaluate(history.add(stopLogging(TRAIL)) as { eventSource: string; eventName: string });
     const finding = ev.kind === "findings" ? ev.findings[0]! : undefined;
     const runner = new LambdaRemediationRunner({ lambda: client, functionName: "tw-remediator", modes });
     try {
       // Act
-      const res = await runner.run(finding!, { retryTransient: true });
+      const res = await runner.run(finding!, { source: SOURCE, retryTransient: true });
       // Assess
       expect(res).toMatchObject({ action: "cloudtrail.start-logging", mode: "apply", status: "succeeded" });
       expect(cloudTrail.commandCalls(StartLoggingCommand)).toHaveLength(1);
@@ -215,6 +242,7 @@ describe("remediator configuration and handler", () => {
     REMEDIATION: JSON.stringify({ [LOGGING_STOPPED]: "apply" }),
     FUNCTION_ROLE_ARN: REMEDIATOR_ROLE_ARN,
     TRIGGER_ROLE_ARNS: ANALYZER_ROLE_ARN,
+    REMEDIATION_LEDGER_TABLE: LEDGER_TABLE,
   };
 
   it("reads the trigger roles, keeps the remediable rules' settings, and rejects a bad environment with every reason", () => {
@@ -235,10 +263,43 @@ describe("remediator configuration and handler", () => {
       }
     })();
     // Assess
-    expect(cfg).toEqual({ region: "us-east-1", ruleSettings: {}, remediation: { [LOGGING_STOPPED]: "apply" }, functionRoleArn: REMEDIATOR_ROLE_ARN, triggerRoleArns: [ANALYZER_ROLE_ARN] });
+    expect(cfg).toEqual({
+      region: "us-east-1",
+      ruleSettings: {},
+      remediation: { [LOGGING_STOPPED]: "apply" },
+      functionRoleArn: REMEDIATOR_ROLE_ARN,
+      triggerRoleArns: [ANALYZER_ROLE_ARN],
+      ledgerTable: LEDGER_TABLE,
+      maxEventAgeMinutes: 60,
+      protectedTargets: [],
+    });
     expect(bad).toMatch(/^remediator: invalid environment: FUNCTION_ROLE_ARN: is required but not set; TRIGGER_ROLE_ARNS\.0: must be IAM role ARNs/);
     // Settings of rules without a remediation are the analyzer's to check; REMEDIATION may only name remediable rules.
     expect(unknown).toMatch(/^remediator: invalid environment: REMEDIATION\.ssm\.plaintext-secret-parameter: not one of the rules with a remediation \(/);
+  });
+
+  it("reads the safety settings (ledger table, age limit, protected targets) and says what is wrong with them", () => {
+    // Prepare
+    const bad = (env: Record<string, string | undefined>) => {
+      try {
+        remediatorConfig(remediableRules, { ...ENV, ...env });
+      } catch (e) {
+        return (e as Error).message;
+      }
+    };
+    // Act
+    const set = remediatorConfig(remediableRules, { ...ENV, MAX_EVENT_AGE_MINUTES: "30", PROTECTED_TARGETS: '["arn:*:iam::*:role/prod-*"]' });
+    const dryRun = remediatorConfig(remediableRules, { ...ENV, REMEDIATION: JSON.stringify({ [LOGGING_STOPPED]: "dry-run" }), REMEDIATION_LEDGER_TABLE: undefined });
+    // Assess
+    expect([set.maxEventAgeMinutes, set.protectedTargets, set.ledgerTable]).toEqual([30, ["arn:*:iam::*:role/prod-*"], LEDGER_TABLE]);
+    expect(dryRun.ledgerTable).toBeUndefined();
+    expect(bad({ REMEDIATION_LEDGER_TABLE: undefined })).toBe(
+      `remediator: invalid environment: REMEDIATION_LEDGER_TABLE: is not set but REMEDIATION applies ${LOGGING_STOPPED}; the ledger keeps an event from being remediated twice (set it to the remediation ledger table)`,
+    );
+    expect(bad({ MAX_EVENT_AGE_MINUTES: "1" })).toMatch(/MAX_EVENT_AGE_MINUTES: must be at least 5 minutes/);
+    expect(bad({ MAX_EVENT_AGE_MINUTES: "20000" })).toMatch(/MAX_EVENT_AGE_MINUTES: must be at most 10080 minutes/);
+    expect(bad({ PROTECTED_TARGETS: '["break-glass"]' })).toMatch(/PROTECTED_TARGETS\.0: is not an ARN pattern/);
+    expect(bad({ PROTECTED_TARGETS: "arn:*:iam::*:role/x" })).toMatch(/PROTECTED_TARGETS: is not valid JSON .* expected a JSON array of ARN patterns/);
   });
 
   it("reads the member-account role and its external id, and says what is wrong with them", () => {
@@ -280,12 +341,12 @@ describe("remediator configuration and handler", () => {
     // Prepare
     const saved = { ...process.env };
     const remediation = JSON.stringify({ [LOGGING_STOPPED]: "apply", "s3.bucket-made-public": "apply" });
-    process.env = { ...saved, ...ENV, REMEDIATION: remediation, AWS_ENDPOINT_URL_S3: s3.proxy.endpoint, AWS_ACCESS_KEY_ID: S3RVER_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: S3RVER_CREDENTIALS.secretAccessKey };
+    process.env = { ...saved, ...ENV, REMEDIATION: remediation, AWS_ENDPOINT_URL_DYNAMODB: db.endpoint, AWS_ENDPOINT_URL_S3: s3.proxy.endpoint, AWS_ACCESS_KEY_ID: S3RVER_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: S3RVER_CREDENTIALS.secretAccessKey };
     try {
       // Act
-      const done = await handler({ ruleId: LOGGING_STOPPED, record: stopLogging(TRAIL), retryTransient: true });
-      const own = await handler({ ruleId: LOGGING_STOPPED, record: stopLogging(TRAIL, { userIdentity: selfIdentity() }) });
-      const bucket = await handler({ ruleId: "s3.bucket-made-public", record: deletePublicAccessBlock("customer-data"), retryTransient: true });
+      const done = await handler({ ruleId: LOGGING_STOPPED, record: history.add(fresh(stopLogging(TRAIL))), source: SOURCE, retryTransient: true });
+      const own = await handler({ ruleId: LOGGING_STOPPED, record: history.add(fresh(stopLogging(TRAIL, { userIdentity: selfIdentity() }) )), source: SOURCE});
+      const bucket = await handler({ ruleId: "s3.bucket-made-public", record: history.add(fresh(deletePublicAccessBlock("customer-data"))), source: SOURCE, retryTransient: true });
       // Assess
       expect(done).toMatchObject({ status: "succeeded" });
       expect(own).toMatchObject({ status: "skipped", detail: expect.stringContaining(ANALYZER_ROLE_ARN) });
@@ -302,6 +363,7 @@ describe("remediator configuration and handler", () => {
 
 describe("remediator in member accounts (MEMBER_ROLE_NAME)", () => {
   const MEMBER = "444455556666";
+  const MEMBER_SOURCE = logSource(MEMBER);
   const MEMBER_TRAIL = `arn:aws:cloudtrail:eu-west-1:${MEMBER}:trail/member-trail`;
   const bob = { type: "IAMUser", principalId: "AIDAMEMBER", arn: `arn:aws:iam::${MEMBER}:user/bob`, accountId: MEMBER, userName: "bob" };
   const inMember = { recipientAccountId: MEMBER, userIdentity: bob };
@@ -323,13 +385,14 @@ describe("remediator in member accounts (MEMBER_ROLE_NAME)", () => {
     REMEDIATION: JSON.stringify({ [LOGGING_STOPPED]: "apply", "s3.bucket-made-public": "apply" }),
     FUNCTION_ROLE_ARN: REMEDIATOR_ROLE_ARN,
     TRIGGER_ROLE_ARNS: ANALYZER_ROLE_ARN,
+    REMEDIATION_LEDGER_TABLE: LEDGER_TABLE,
     MEMBER_ROLE_NAME: "trailwatch-remediation",
     MEMBER_ROLE_EXTERNAL_ID: "acme-trailwatch",
     ...over,
   });
   const withEnvironment = async <T>(over: Record<string, string>, fn: () => Promise<T>): Promise<T> => {
     const saved = { ...process.env };
-    process.env = { ...saved, AWS_ENDPOINT_URL_S3: memberS3.endpoint, AWS_ACCESS_KEY_ID: "FUNCTION-OWN-KEY", AWS_SECRET_ACCESS_KEY: "own-secret", ...over };
+    process.env = { ...saved, AWS_ENDPOINT_URL_DYNAMODB: db.endpoint, AWS_ENDPOINT_URL_S3: memberS3.endpoint, AWS_ACCESS_KEY_ID: "FUNCTION-OWN-KEY", AWS_SECRET_ACCESS_KEY: "own-secret", ...over };
     try {
       return await fn();
     } finally {
@@ -349,8 +412,8 @@ describe("remediator in member accounts (MEMBER_ROLE_NAME)", () => {
       // Prepare
       const run = remediatorFromEnvironment(env(), logger);
       // Act
-      const trail = await run({ ruleId: LOGGING_STOPPED, record: stopLogging(MEMBER_TRAIL, inMember), retryTransient: true });
-      const bucket = await run({ ruleId: "s3.bucket-made-public", record: deletePublicAccessBlock("customer-data", inMember), retryTransient: true });
+      const trail = await run({ ruleId: LOGGING_STOPPED, record: history.add(fresh(stopLogging(MEMBER_TRAIL, inMember))), source: MEMBER_SOURCE, retryTransient: true });
+      const bucket = await run({ ruleId: "s3.bucket-made-public", record: history.add(fresh(deletePublicAccessBlock("customer-data", inMember))), source: MEMBER_SOURCE, retryTransient: true });
       // Assess
       expect(trail).toMatchObject({ action: "cloudtrail.start-logging", status: "succeeded" });
       expect(bucket).toMatchObject({ action: "s3.restore-public-access-block", status: "succeeded" });
@@ -368,7 +431,7 @@ describe("remediator in member accounts (MEMBER_ROLE_NAME)", () => {
     await withEnvironment({}, async () => {
       const run = remediatorFromEnvironment(env(), logger);
 
-      const own = await run({ ruleId: LOGGING_STOPPED, record: stopLogging(TRAIL), retryTransient: true });
+      const own = await run({ ruleId: LOGGING_STOPPED, record: history.add(fresh(stopLogging(TRAIL))), source: SOURCE, retryTransient: true });
 
       expect(own).toMatchObject({ status: "succeeded" });
       const client = cloudTrail.commandCalls(StartLoggingCommand)[0]!.thisValue as CloudTrailClient;
@@ -383,7 +446,7 @@ describe("remediator in member accounts (MEMBER_ROLE_NAME)", () => {
       sts.on(AssumeRoleCommand).rejects(awsError("AccessDenied", 403, "not authorized to perform: sts:AssumeRole"));
       const run = remediatorFromEnvironment(env(), logger);
       // Act
-      const res = await run({ ruleId: LOGGING_STOPPED, record: stopLogging(MEMBER_TRAIL, inMember), retryTransient: true });
+      const res = await run({ ruleId: LOGGING_STOPPED, record: history.add(fresh(stopLogging(MEMBER_TRAIL, inMember))), source: MEMBER_SOURCE, retryTransient: true });
       // Assess
       expect(res).toMatchObject({
         status: "failed",
@@ -404,7 +467,7 @@ describe("remediator in member accounts (MEMBER_ROLE_NAME)", () => {
         sessionContext: { sessionIssuer: { type: "Role", principalId: "AROAMEMBER", arn: `arn:aws:iam::${MEMBER}:role/trailwatch-remediation`, accountId: MEMBER, userName: "trailwatch-remediation" } },
       };
 
-      const res = await run({ ruleId: LOGGING_STOPPED, record: stopLogging(MEMBER_TRAIL, { recipientAccountId: MEMBER, userIdentity: session }) });
+      const res = await run({ ruleId: LOGGING_STOPPED, record: history.add(fresh(stopLogging(MEMBER_TRAIL, { recipientAccountId: MEMBER, userIdentity: session }) )), source: MEMBER_SOURCE});
 
       expect(res).toMatchObject({ status: "skipped", detail: expect.stringContaining("member-account role (trailwatch-remediation in account 444455556666)") });
       expect(sts.calls()).toHaveLength(0);
@@ -415,7 +478,7 @@ describe("remediator in member accounts (MEMBER_ROLE_NAME)", () => {
     await withEnvironment({}, async () => {
       const run = remediatorFromEnvironment(env({ MEMBER_ROLE_NAME: "", MEMBER_ROLE_EXTERNAL_ID: "" }), logger);
 
-      const res = await run({ ruleId: LOGGING_STOPPED, record: stopLogging(MEMBER_TRAIL, inMember) });
+      const res = await run({ ruleId: LOGGING_STOPPED, record: history.add(fresh(stopLogging(MEMBER_TRAIL, inMember) )), source: MEMBER_SOURCE});
 
       expect(res).toMatchObject({ status: "skipped", detail: `the event is in account ${MEMBER} but this function runs in ${ACCOUNT}; it remediates only its own account` });
       expect(sts.calls()).toHaveLength(0);

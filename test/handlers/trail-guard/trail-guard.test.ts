@@ -22,7 +22,8 @@ describe("trail-guard handler", () => {
       Failed: [],
     }));
     cloudtrail.on(StartLoggingCommand).resolves({});
-    cloudtrail.on(GetTrailStatusCommand).resolves({ IsLogging: true });
+    // The re-check before acting finds the trail stopped; the check after, logging.
+    cloudtrail.on(GetTrailStatusCommand).resolvesOnce({ IsLogging: false }).resolves({ IsLogging: true });
   });
   afterEach(() => {
     cloudtrail.reset();
@@ -45,7 +46,8 @@ describe("trail-guard handler", () => {
         FUNCTION_ROLE_ARN: `arn:aws:iam::${ACCOUNT}:role/${GUARD_ROLE}`,
         ...env,
       },
-      { control, logger: new Logger({ serviceName: "trail-guard", logLevel: "SILENT" }), ...clients },
+      // The events of events.ts are from 2026-11-23T10:05Z: five minutes before this clock.
+      { control, logger: new Logger({ serviceName: "trail-guard", logLevel: "SILENT" }), now: () => new Date("2026-11-23T10:10:00Z"), ...clients },
     );
   }
 
@@ -66,7 +68,11 @@ describe("trail-guard handler", () => {
     const starts = cloudtrail.commandCalls(StartLoggingCommand);
     expect(starts.map((c) => c.args[0].input)).toEqual([{ Name: TRAIL_ARN }]);
     expect(clientRegions).toEqual([TRAIL_REGION]);
-    expect(cloudtrail.commandCalls(GetTrailStatusCommand).map((c) => c.args[0].input)).toEqual([{ Name: TRAIL_ARN }]);
+    expect(cloudtrail.calls().map((c) => [c.args[0].constructor.name, c.args[0].input])).toEqual([
+      ["GetTrailStatusCommand", { Name: TRAIL_ARN }],
+      ["StartLoggingCommand", { Name: TRAIL_ARN }],
+      ["GetTrailStatusCommand", { Name: TRAIL_ARN }],
+    ]);
     const [only, ...rest] = published();
     expect(rest).toEqual([]);
     expect(only!.alert).toMatchObject({
@@ -81,6 +87,7 @@ describe("trail-guard handler", () => {
         mode: "apply",
         status: "succeeded",
         detail: `called StartLogging on ${TRAIL_ARN} in ${TRAIL_REGION}; GetTrailStatus confirms the trail is logging`,
+        checks: { verifiedBy: "eventbridge", found: `trail ${TRAIL_ARN} is not logging`, done: `called StartLogging on ${TRAIL_ARN} in ${TRAIL_REGION}` },
       },
     });
     expect(only!.email).toContain(`cloudtrail.start-logging (apply): succeeded. called StartLogging on ${TRAIL_ARN}`);
@@ -97,6 +104,7 @@ describe("trail-guard handler", () => {
       mode: "dry-run",
       status: "planned",
       detail: `dry-run: would call StartLogging on ${TRAIL_ARN} in ${TRAIL_REGION}`,
+      checks: { verifiedBy: "eventbridge" },
     });
   });
 
@@ -163,7 +171,7 @@ describe("trail-guard handler", () => {
     cloudtrail.on(StartLoggingCommand).rejects(new ThrottlingException({ message: "Rate exceeded", $metadata: { httpStatusCode: 400 } }));
     await handler()(apiCall({ eventName: "StopLogging" }));
     expect(cloudtrail.commandCalls(StartLoggingCommand)).toHaveLength(4);
-    expect(cloudtrail.commandCalls(GetTrailStatusCommand)).toHaveLength(0);
+    expect(cloudtrail.commandCalls(GetTrailStatusCommand)).toHaveLength(1);
     const alerts = published();
     expect(alerts).toHaveLength(1);
     expect(alerts[0]!.alert.remediation).toEqual({
@@ -171,6 +179,7 @@ describe("trail-guard handler", () => {
       mode: "apply",
       status: "failed",
       detail: `StartLogging on ${TRAIL_ARN} failed after 4 attempt(s): ThrottlingException: Rate exceeded; restart the trail by hand`,
+      checks: { verifiedBy: "eventbridge", found: `trail ${TRAIL_ARN} is not logging` },
     });
   });
 
@@ -185,6 +194,46 @@ describe("trail-guard handler", () => {
     cloudtrail.on(GetTrailStatusCommand).resolves({ IsLogging: false });
     await handler()(apiCall({ eventName: "StopLogging" }));
     expect(published()[0]!.alert.remediation).toMatchObject({ status: "failed", detail: expect.stringContaining("still reports IsLogging = false") });
+  });
+
+  it("leaves a trail alone that the re-check finds logging again, and says what it found", async () => {
+    cloudtrail.reset();
+    cloudtrail.on(GetTrailStatusCommand).resolves({ IsLogging: true });
+    await handler()(apiCall({ eventName: "StopLogging" }));
+    expect(cloudtrail.commandCalls(StartLoggingCommand)).toHaveLength(0);
+    expect(published()[0]!.alert.remediation).toEqual({
+      action: "cloudtrail.start-logging",
+      mode: "apply",
+      status: "skipped",
+      detail: `trail ${TRAIL_ARN} is logging again; nothing to do`,
+      checks: { verifiedBy: "eventbridge", found: `trail ${TRAIL_ARN} is logging` },
+    });
+  });
+
+  it.each([
+    ["another source than the event's service", { source: "aws.s3" }, /the envelope's source "aws\.s3" is not the AWS source of "cloudtrail\.amazonaws\.com"/],
+    ["another account than the record's", { account: "999988887777" }, /the envelope's account "999988887777" is not the event's account "111122223333"/],
+    ["another region than the record's", { region: "us-east-1" }, /the envelope's region "us-east-1" is not the event's region "eu-west-1"/],
+    ["a replay from an EventBridge archive", { "replay-name": "replay-1" }, /a replay from an EventBridge archive \("replay-1"\)/],
+  ])("alerts but never acts on an event whose envelope does not vouch for it: %s", async (_what, envelope, why) => {
+    await handler()({ ...apiCall({ eventName: "StopLogging" }), ...envelope });
+    expect(cloudtrail.calls()).toHaveLength(0);
+    const [a] = published();
+    expect(a!.alert.rule).toBe("cloudtrail.logging-stopped");
+    expect(a!.alert.remediation).toMatchObject({ status: "skipped", detail: expect.stringMatching(/^not remediated: unverified: /), checks: { refused: "unverified" } });
+    expect(a!.alert.remediation!.detail).toMatch(why);
+    expect(a!.alert.remediation!.checks!.verifiedBy).toBeUndefined();
+  });
+
+  it("refuses to act on an event older than MAX_EVENT_AGE_MINUTES (a late EventBridge retry)", async () => {
+    const event = { ...apiCall({ eventName: "StopLogging" }) };
+    (event.detail as Record<string, unknown>).eventTime = "2026-11-23T08:10:00Z";
+    await handler()(event);
+    await handler({ MAX_EVENT_AGE_MINUTES: "180" })(event);
+    const [stale, allowed] = sns.commandCalls(PublishBatchCommand).map((c) => (JSON.parse(JSON.parse(c.args[0].input.PublishBatchRequestEntries![0]!.Message!).default) as Alert).remediation);
+    expect(stale).toMatchObject({ status: "skipped", checks: { verifiedBy: "eventbridge", refused: "stale" }, detail: "not remediated: stale: the event is 2 h old (at 2026-11-23T08:10:00Z); events older than 60 min are never remediated" });
+    expect(allowed).toMatchObject({ status: "succeeded" });
+    expect(cloudtrail.commandCalls(StartLoggingCommand)).toHaveLength(1);
   });
 
   it("alerts on tampering with the trail bucket named in TRAIL_BUCKET_NAME", async () => {

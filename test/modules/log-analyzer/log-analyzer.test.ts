@@ -169,33 +169,72 @@ describe("LogAnalyzer", () => {
         RULE_SETTINGS: JSON.stringify({ "ec2.security-group-open-to-world": { allowedPorts: [443] } }),
         FUNCTION_ROLE_ARN: refTo(applied, "aws_iam_role", (r) => r.name === REMEDIATOR, "arn"),
         TRIGGER_ROLE_ARNS: `arn:aws:iam::${ACCOUNT}:role/${analyzerRole.name}`,
+        REMEDIATION_LEDGER_TABLE: refTo(applied, "aws_dynamodb_table", (t) => t.name === "tw-remediation-ledger", "name"),
+        MAX_EVENT_AGE_MINUTES: "60",
+        // trailwatch's own roles (the deployment's prefix) are never changed.
+        PROTECTED_TARGETS: JSON.stringify([`arn:aws:iam::${ACCOUNT}:role/tw-*`]),
       });
       expect(findResource(applied, "aws_iam_role", (r) => r.name === REMEDIATOR)).toBeDefined();
       expect(analyzer.environment.variables.REMEDIATOR_FUNCTION).toBe(REMEDIATOR);
       expect(analyzer.timeout).toBeGreaterThan(fn.timeout);
     });
 
-    it("grants the remediation actions of rules configured apply to the remediator, and the analyzer only the right to invoke it", () => {
+    it("grants the remediator LookupEvents, the remediation actions of rules configured apply and its ledger table, and the analyzer only the right to invoke it", () => {
       // Act
       const remediator = ownStatementsOf(applied, REMEDIATOR);
       const analyzer = ownStatementsOf(applied, FN);
       // Assess
       expect(remediable.length).toBeGreaterThan(0);
-      const expected = [...new Set(remediable.map((r) => r.remediation!))].sort().flatMap((id) => [
-        {
-          actions: REMEDIATION_PERMISSIONS[id].actions,
-          resources: REMEDIATION_PERMISSIONS[id].resources.map((p) => p.replace("${partition}", "aws").replace("${account}", ACCOUNT)),
-        },
-        ...(REMEDIATION_PERMISSIONS[id].unscoped ? [{ actions: REMEDIATION_PERMISSIONS[id].unscoped!.actions, resources: ["*"] }] : []),
-      ]);
+      const expected = [
+        { actions: ["cloudtrail:LookupEvents"], resources: ["*"] },
+        ...[...new Set(remediable.map((r) => r.remediation!))].sort().flatMap((id) => [
+          {
+            actions: REMEDIATION_PERMISSIONS[id].actions,
+            resources: REMEDIATION_PERMISSIONS[id].resources.map((p) => p.replace("${partition}", "aws").replace("${account}", ACCOUNT)),
+          },
+          ...(REMEDIATION_PERMISSIONS[id].unscoped ? [{ actions: REMEDIATION_PERMISSIONS[id].unscoped!.actions, resources: ["*"] }] : []),
+        ]),
+        { actions: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"], resources: [refTo(applied, "aws_dynamodb_table", (t) => t.name === "tw-remediation-ledger", "arn")] },
+        { actions: ["kms:GenerateDataKey", "kms:Decrypt"], resources: [expect.stringMatching(/^\$\{aws_kms_key\..*\.arn\}$/)] },
+      ];
       expect(remediator.map((s) => ({ actions: s.actions, resources: s.resources }))).toEqual(expected);
-      expect(JSON.stringify(remediator)).not.toContain("${");
+      // Every placeholder of the permission patterns is filled (only Terraform references remain).
+      expect(JSON.stringify(remediator)).not.toMatch(/\$\{(partition|account)\}/);
       expect(analyzer).toEqual([...withoutOwnStatements(tf), expect.objectContaining({ actions: ["lambda:InvokeFunction"], resources: [remediatorArn(applied)] })]);
     });
 
-    it("grants no remediation action at all for dry-run (dry-run only plans)", () => {
+    it("keeps a remediation ledger (by event id) for apply: its own table, encrypted, with TTL, that only the remediator may use", () => {
+      // Act
+      const ledger = findResource(applied, "aws_dynamodb_table", (t) => t.name === "tw-remediation-ledger");
+      const ledgerArn = refTo(applied, "aws_dynamodb_table", (t) => t.name === "tw-remediation-ledger", "arn");
       // Assess
-      expect(ownStatementsOf(dryRun, REMEDIATOR)).toEqual([]);
+      expect(ledger).toMatchObject({
+        billing_mode: "PAY_PER_REQUEST",
+        hash_key: "pk",
+        attribute: [{ name: "pk", type: "S" }],
+        ttl: { attribute_name: "expiresAt", enabled: true },
+        server_side_encryption: { enabled: true, kms_key_arn: platformKeyArn(applied) },
+        point_in_time_recovery: { enabled: true },
+      });
+      expect(JSON.stringify(functionStatements(applied, FN))).not.toContain(ledgerArn);
+      expect(JSON.stringify(functionStatements(applied, REMEDIATOR))).toContain(ledgerArn);
+    });
+
+    it("passes the configured age limit and protected targets to the remediator", () => {
+      // Act
+      const t = synthAnalyzer({ remediation: all("apply"), remediationSafety: { maxEventAgeMinutes: 30, protectedTargets: ["arn:*:iam::*:role/prod-*"] } });
+      // Assess
+      expect(findResource(t, "aws_lambda_function", (f) => f.function_name === REMEDIATOR).environment.variables).toMatchObject({
+        MAX_EVENT_AGE_MINUTES: "30",
+        PROTECTED_TARGETS: JSON.stringify(["arn:*:iam::*:role/prod-*", `arn:aws:iam::${ACCOUNT}:role/tw-*`]),
+      });
+    });
+
+    it("grants no remediation action at all for dry-run (it only verifies and plans), and deploys no ledger", () => {
+      // Assess
+      expect(ownStatementsOf(dryRun, REMEDIATOR).map((s) => s.actions)).toEqual([["cloudtrail:LookupEvents"]]);
+      expect(resourcesOf(dryRun, "aws_dynamodb_table").map(([, t]) => t.name)).not.toContain("tw-remediation-ledger");
+      expect(findResource(dryRun, "aws_lambda_function", (f) => f.function_name === REMEDIATOR).environment.variables.REMEDIATION_LEDGER_TABLE).toBeUndefined();
       expect(ownStatementsOf(dryRun, FN)).toEqual([...withoutOwnStatements(tf), expect.objectContaining({ actions: ["lambda:InvokeFunction"], resources: [remediatorArn(dryRun)] })]);
     });
   });

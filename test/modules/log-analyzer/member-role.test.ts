@@ -73,16 +73,19 @@ describe("LogAnalyzer with a member-account role", () => {
     });
   });
 
-  it("grants the member role exactly the actions of the remediations configured apply, scoped to the member account", () => {
+  it("grants the member role LookupEvents (to verify events there) and exactly the actions of the remediations configured apply, scoped to the member account", () => {
     // Act
     const [policy, ...others] = memberRoleOf(tf).Policies;
     const statements = policy.PolicyDocument.Statement as { Action: string[]; Resource: unknown[] }[];
     const applied = ["cloudtrail.start-logging", "ec2.revoke-world-open-ingress"] as const;
     // Assess
     expect(others).toEqual([]);
-    expect(statements.flatMap((s) => s.Action).sort()).toEqual(applied.flatMap((id) => [...REMEDIATION_PERMISSIONS[id].actions, ...(REMEDIATION_PERMISSIONS[id].unscoped?.actions ?? [])]).sort());
+    expect(statements.flatMap((s) => s.Action).sort()).toEqual(
+      ["cloudtrail:LookupEvents", ...applied.flatMap((id) => [...REMEDIATION_PERMISSIONS[id].actions, ...(REMEDIATION_PERMISSIONS[id].unscoped?.actions ?? [])])].sort(),
+    );
     expect(statements.flatMap((s) => s.Action)).not.toContain("iam:DetachUserPolicy");
-    expect(statements[0]).toEqual({
+    expect(statements[0]).toEqual({ Sid: "VerifyEventsInEventHistory", Effect: "Allow", Action: ["cloudtrail:LookupEvents"], Resource: ["*"] });
+    expect(statements[1]).toEqual({
       Sid: "RemediateCloudtrailStartLogging",
       Effect: "Allow",
       Action: ["cloudtrail:StartLogging", "cloudtrail:GetTrailStatus"],
@@ -118,13 +121,13 @@ describe("LogAnalyzer with a member-account role", () => {
     expect(remediatorEnv(fromManagement)).not.toHaveProperty("MEMBER_ROLE_EXTERNAL_ID");
   });
 
-  it("deploys no member role and grants no AssumeRole while remediation only plans, but lets dry-run plan member accounts", () => {
+  it("deploys the member role with LookupEvents only while remediation only plans: dry-run verifies member accounts' events too, and changes nothing", () => {
     // Act
     const dryRun = synthAnalyzer({ remediation: { "cloudtrail.logging-stopped": "dry-run" } });
     // Assess
-    expect(resourcesOf(dryRun, "aws_cloudformation_stack_set")).toEqual([]);
-    expect(resourcesOf(dryRun, "aws_cloudformation_stack_set_instance")).toEqual([]);
-    expect(JSON.stringify(functionStatements(dryRun, REMEDIATOR))).not.toContain("sts:AssumeRole");
+    expect(memberRoleOf(dryRun).Policies[0].PolicyDocument.Statement).toEqual([{ Sid: "VerifyEventsInEventHistory", Effect: "Allow", Action: ["cloudtrail:LookupEvents"], Resource: ["*"] }]);
+    expect(resourcesOf(dryRun, "aws_cloudformation_stack_set_instance")).toHaveLength(1);
+    expect(functionStatements(dryRun, REMEDIATOR).filter((s) => s.sid !== "WriteOwnLogGroup").map((s) => s.actions)).toEqual([["cloudtrail:LookupEvents"], ["sts:AssumeRole"]]);
     expect(remediatorEnv(dryRun).MEMBER_ROLE_NAME).toBe(MEMBER_ROLE.name);
   });
 

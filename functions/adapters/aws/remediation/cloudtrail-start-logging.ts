@@ -1,8 +1,9 @@
 import { GetTrailStatusCommand, StartLoggingCommand } from "@aws-sdk/client-cloudtrail";
 import type { RemediationResult } from "../../../core/alert/alert";
+import { accountOf } from "../../../core/record/schema";
 import type { Finding } from "../../../core/rules/engine";
 import { param } from "./record-fields";
-import { PlannedRemediator, type Plan, type PlannedCall, type RemediationClients } from "./types";
+import { partitionOfRecord, PlannedRemediator, type Plan, type PlannedCall, type RemediationClients } from "./types";
 
 const TRAIL_ARN = /^arn:aws[a-z-]*:cloudtrail:([a-z0-9-]+):\d{12}:trail\/.+$/;
 
@@ -28,25 +29,39 @@ export class StartLoggingRemediator extends PlannedRemediator {
     if (!name) return { skip: "the StopLogging event names no trail (requestParameters.name is missing)" };
     const region = TRAIL_ARN.exec(name)?.[1] ?? r.awsRegion;
     if (!region) return { skip: `cannot tell the region of trail ${name}` };
-    return { target: name, calls: [{ action: "cloudtrail:StartLogging", region, input: { Name: name } }] };
+    const arn = TRAIL_ARN.test(name) ? name : `arn:${partitionOfRecord(r)}:cloudtrail:${region}:${accountOf(r)}:trail/${name}`;
+    return {
+      target: name,
+      targetArns: [arn],
+      calls: [
+        { action: "cloudtrail:GetTrailStatus", region, input: { Name: name } },
+        { action: "cloudtrail:StartLogging", region, input: { Name: name } },
+      ],
+    };
   }
 
   protected async execute(_f: Finding, plan: { calls: PlannedCall[]; target: string }): Promise<RemediationResult> {
-    const call = plan.calls[0]!;
+    const [status, call] = plan.calls as [PlannedCall, PlannedCall];
     const client = await this.clients.cloudTrail(call.region);
-    const status: PlannedCall = { action: "cloudtrail:GetTrailStatus", region: call.region, input: call.input };
     const gone = { TrailNotFoundException: `trail ${plan.target} no longer exists; nothing to start` };
+    let found: string;
     try {
+      // The re-check: a trail someone turned back on (or this remediation, for an earlier copy) is left alone.
       const s = await client.send(new GetTrailStatusCommand({ Name: plan.target }));
-      if (s.IsLogging) return this.result("apply", "skipped", `trail ${plan.target} is already logging again; nothing to do`);
+      if (s?.IsLogging) {
+        found = `trail ${plan.target} is logging`;
+        return this.result("apply", "skipped", `trail ${plan.target} is already logging again; nothing to do`, { found });
+      }
+      found = `trail ${plan.target} is not logging${s?.StopLoggingTime instanceof Date ? ` (stopped at ${s.StopLoggingTime.toISOString()})` : ""}`;
     } catch (e) {
       return this.failure(e, status, gone);
     }
     try {
       await client.send(new StartLoggingCommand({ Name: plan.target }));
     } catch (e) {
-      return this.failure(e, call, gone);
+      return this.failure(e, call, gone, { found });
     }
-    return this.result("apply", "succeeded", `started logging on trail ${plan.target} in ${call.region}`);
+    const done = `started logging on trail ${plan.target} in ${call.region}`;
+    return this.result("apply", "succeeded", done, { found, done });
   }
 }

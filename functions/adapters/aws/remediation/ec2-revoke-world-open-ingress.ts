@@ -1,9 +1,15 @@
-import { DescribeSecurityGroupRulesCommand, RevokeSecurityGroupIngressCommand, type IpPermission } from "@aws-sdk/client-ec2";
+import {
+  DescribeSecurityGroupRulesCommand,
+  DescribeSecurityGroupsCommand,
+  RevokeSecurityGroupIngressCommand,
+  type IpPermission,
+  type SecurityGroupRule,
+} from "@aws-sdk/client-ec2";
 import type { RemediationResult } from "../../../core/alert/alert";
-import type { CloudTrailRecord } from "../../../core/record/schema";
+import { accountOf, type CloudTrailRecord } from "../../../core/record/schema";
 import type { Finding } from "../../../core/rules/engine";
 import { at, isTrue, items, num, param, pick } from "./record-fields";
-import { PlannedRemediator, type Plan, type PlannedCall, type RemediationClients } from "./types";
+import { partitionOfRecord, PlannedRemediator, type Plan, type PlannedCall, type RemediationClients } from "./types";
 
 /** One world-open ingress permission of an event. */
 interface WorldPermission {
@@ -111,15 +117,44 @@ const GONE = {
   "InvalidPermission.NotFound": GONE_TEXT,
   "InvalidSecurityGroupRuleId.NotFound": GONE_TEXT,
   "InvalidGroup.NotFound": "the security group no longer exists",
+  "InvalidGroupId.NotFound": "the security group no longer exists",
 };
 
+/** Pages of a group's rules read at most (1,000 rules a page; a group holds at most a few hundred). */
+const MAX_RULE_PAGES = 5;
+
+/** IANA protocol numbers EC2 also accepts, as the names it reports rules with. */
+const PROTOCOL_NAMES: Record<string, string> = { "6": "tcp", "17": "udp", "1": "icmp", "58": "icmpv6", all: "-1" };
+const protocolKey = (p: string | undefined) => {
+  const v = String(p ?? "-1").toLowerCase();
+  return PROTOCOL_NAMES[v] ?? v;
+};
+
+/** Whether a rule EC2 reports is the world-open ingress `p` asked for. */
+function sameOpening(rule: SecurityGroupRule, p: WorldPermission): boolean {
+  const cidr = rule.CidrIpv4 ?? rule.CidrIpv6;
+  if (rule.IsEgress || !isWorldCidr(cidr) || cidr.trim() !== p.cidr) return false;
+  if (protocolKey(rule.IpProtocol) !== protocolKey(p.protocol)) return false;
+  if (protocolKey(p.protocol) === "-1") return true;
+  return (p.from === undefined || rule.FromPort === p.from) && (p.to === undefined || rule.ToPort === p.to);
+}
+
+const isOpenIngress = (x: SecurityGroupRule) => !x.IsEgress && (isWorldCidr(x.CidrIpv4) || isWorldCidr(x.CidrIpv6));
+
+function describeRule(x: SecurityGroupRule): string {
+  const proto = protocolKey(x.IpProtocol);
+  const ports = proto === "-1" ? "all traffic" : x.FromPort === x.ToPort ? `${proto} ${x.FromPort}` : `${proto} ${x.FromPort}-${x.ToPort}`;
+  return `${x.SecurityGroupRuleId} (${ports} from ${x.CidrIpv4 ?? x.CidrIpv6})`;
+}
+
 /**
- * Revokes exactly the world-open (/0) ingress an AuthorizeSecurityGroupIngress event added: by the
- * security group rule ids of its response when CloudTrail logged them, else by the event's
- * ipPermissions reduced to their /0 ranges (other sources of the same call stay). Ports the rule
- * allows open (its `allowedPorts` setting) stay open. For ModifySecurityGroupRules, whose event does
- * not say whether a rule is ingress, apply mode looks the rules up (DescribeSecurityGroupRules) and
- * revokes those that are ingress and still world-open.
+ * Revokes exactly the world-open (/0) ingress an AuthorizeSecurityGroupIngress event added: the
+ * rules of its response's security group rule ids when CloudTrail logged them, else the group's
+ * rules that match the event's ipPermissions reduced to their /0 ranges (other sources of the same
+ * call stay). Ports the rule allows open (its `allowedPorts` setting) stay open. For
+ * ModifySecurityGroupRules, whose event does not say whether a rule is ingress, the rules it set to
+ * a /0 source. Apply mode always reads the group's rules first (DescribeSecurityGroupRules: the
+ * re-check) and revokes, by rule id, only those that are still ingress and still open to /0.
  */
 export class RevokeWorldOpenIngressRemediator extends PlannedRemediator {
   readonly id = "ec2.revoke-world-open-ingress" as const;
@@ -133,11 +168,13 @@ export class RevokeWorldOpenIngressRemediator extends PlannedRemediator {
     const region = r.awsRegion;
     if (r.eventSource !== "ec2.amazonaws.com") return { skip: `${r.eventName} is not an EC2 security group change` };
     if (!region) return { skip: "the event has no region" };
+    const arnOf = (group: string) => `arn:${partitionOfRecord(r)}:ec2:${region}:${accountOf(r)}:security-group/${group}`;
     if (r.eventName === "ModifySecurityGroupRules") {
       const { groupId, ruleIds } = modifiedToWorld(r);
       if (!groupId || ruleIds.length === 0) return { skip: "the ModifySecurityGroupRules event names no rule set to a /0 source" };
       return {
         target: `security group ${groupId}`,
+        targetArns: [arnOf(groupId)],
         calls: [
           { action: "ec2:DescribeSecurityGroupRules", region, input: { SecurityGroupRuleIds: ruleIds } },
           { action: "ec2:RevokeSecurityGroupIngress", region, input: { GroupId: groupId, SecurityGroupRuleIds: ruleIds } },
@@ -151,56 +188,81 @@ export class RevokeWorldOpenIngressRemediator extends PlannedRemediator {
     if (byId.length > 0) {
       const gid = groupId ?? byId[0]!.groupId;
       if (gid) {
-        return { target: `security group ${gid}`, calls: [{ action: "ec2:RevokeSecurityGroupIngress", region, input: { GroupId: gid, SecurityGroupRuleIds: byId.map((p) => p.ruleId!) } }] };
+        const ids = byId.map((p) => p.ruleId!);
+        return {
+          target: `security group ${gid}`,
+          targetArns: [arnOf(gid)],
+          calls: [
+            { action: "ec2:DescribeSecurityGroupRules", region, input: { SecurityGroupRuleIds: ids } },
+            { action: "ec2:RevokeSecurityGroupIngress", region, input: { GroupId: gid, SecurityGroupRuleIds: ids } },
+          ],
+        };
       }
     }
     const perms = requested(r).filter((p) => !onlyAllowed(p, allowed));
     if (perms.length === 0) return { skip: "the event opened no ingress to a /0 range beyond the allowed ports; nothing to revoke" };
     const groupName = param(r, "groupName");
     if (!groupId && !groupName) return { skip: "the event names no security group (groupId/groupName missing)" };
+    const revoke: PlannedCall = { action: "ec2:RevokeSecurityGroupIngress", region, input: { ...(groupId ? { GroupId: groupId } : { GroupName: groupName }), IpPermissions: toIpPermissions(perms) } };
+    const rules: PlannedCall = { action: "ec2:DescribeSecurityGroupRules", region, input: { Filters: [{ Name: "group-id", Values: [groupId ?? `(id of ${groupName})`] }] } };
     return {
       target: `security group ${groupId ?? groupName}`,
-      calls: [{ action: "ec2:RevokeSecurityGroupIngress", region, input: { ...(groupId ? { GroupId: groupId } : { GroupName: groupName }), IpPermissions: toIpPermissions(perms) } }],
+      targetArns: [arnOf(groupId ?? groupName!)],
+      calls: groupId ? [rules, revoke] : [{ action: "ec2:DescribeSecurityGroups", region, input: { GroupNames: [groupName] } }, rules, revoke],
     };
   }
 
-  protected async execute(_f: Finding, plan: { calls: PlannedCall[]; target: string }): Promise<RemediationResult> {
-    const ec2 = await this.clients.ec2(plan.calls[0]!.region);
-    let revoke = plan.calls[plan.calls.length - 1]!;
-    if (plan.calls.length === 2) {
-      const describe = plan.calls[0]!;
-      let ids: string[];
-      try {
-        const res = await ec2.send(new DescribeSecurityGroupRulesCommand({ SecurityGroupRuleIds: describe.input.SecurityGroupRuleIds as string[] }));
-        ids = (res.SecurityGroupRules ?? [])
-          .filter((x) => !x.IsEgress && (isWorldCidr(x.CidrIpv4) || isWorldCidr(x.CidrIpv6)))
-          .map((x) => x.SecurityGroupRuleId!)
-          .filter(Boolean);
-      } catch (e) {
-        return this.failure(e, describe, GONE);
-      }
-      if (ids.length === 0) return this.result("apply", "skipped", `the modified rules of ${plan.target} are egress or no longer open to a /0 range; nothing to revoke`);
-      revoke = { ...revoke, input: { ...revoke.input, SecurityGroupRuleIds: ids } };
-    }
+  protected async execute(f: Finding, plan: { calls: PlannedCall[]; target: string }): Promise<RemediationResult> {
+    const revoke = plan.calls[plan.calls.length - 1]!;
+    const ec2 = await this.clients.ec2(revoke.region);
     const input = revoke.input as { GroupId?: string; GroupName?: string; IpPermissions?: IpPermission[]; SecurityGroupRuleIds?: string[] };
+    // The re-check: the rules as they are now, of which only those still ingress and open to /0 are revoked.
+    let open: SecurityGroupRule[];
+    let groupId = input.GroupId;
+    const first = plan.calls[0]!;
     try {
-      const res = await ec2.send(new RevokeSecurityGroupIngressCommand(input));
-      if (res.Return === false) return this.result("apply", "failed", `${revoke.action} on ${plan.target} returned false`);
-      const unknown = res.UnknownIpPermissions?.length ?? 0;
-      const what = input.SecurityGroupRuleIds ? `rule(s) ${input.SecurityGroupRuleIds.join(", ")}` : describePermissions(input.IpPermissions ?? []);
-      return this.result("apply", "succeeded", `revoked world-open ingress ${what} of ${plan.target}${unknown ? ` (${unknown} permission(s) were already gone)` : ""}`);
+      if (input.SecurityGroupRuleIds) {
+        const res = await ec2.send(new DescribeSecurityGroupRulesCommand({ SecurityGroupRuleIds: input.SecurityGroupRuleIds }));
+        open = (res?.SecurityGroupRules ?? []).filter(isOpenIngress);
+      } else {
+        if (!groupId) {
+          const res = await ec2.send(new DescribeSecurityGroupsCommand({ GroupNames: [input.GroupName!] }));
+          groupId = res?.SecurityGroups?.[0]?.GroupId;
+          if (!groupId) return this.result("apply", "skipped", `${plan.target} no longer exists; nothing to revoke`, { found: `${plan.target} no longer exists` });
+        }
+        const wanted = requested(f.record).filter((p) => !onlyAllowed(p, allowedPorts(f)));
+        open = (await this.rulesOf(ec2, groupId)).filter((x) => wanted.some((p) => sameOpening(x, p)));
+      }
     } catch (e) {
-      return this.failure(e, revoke, GONE);
+      return this.failure(e, first, GONE);
     }
+    if (open.length === 0) {
+      const found = `no rule of ${plan.target} that the event opened is still ingress open to a /0 range`;
+      return this.result("apply", "skipped", `the world-open ingress of ${plan.target} is no longer there; nothing to revoke`, { found });
+    }
+    const ids = open.map((x) => x.SecurityGroupRuleId!).filter(Boolean);
+    const found = `still open to the world in ${plan.target}: ${open.map(describeRule).join(", ")}`;
+    const call: PlannedCall = { ...revoke, input: { GroupId: groupId ?? open[0]!.GroupId, SecurityGroupRuleIds: ids } };
+    try {
+      const res = await ec2.send(new RevokeSecurityGroupIngressCommand(call.input as { GroupId: string; SecurityGroupRuleIds: string[] }));
+      if (res?.Return === false) return this.result("apply", "failed", `${call.action} on ${plan.target} returned false`, { found });
+    } catch (e) {
+      return this.failure(e, call, GONE, { found });
+    }
+    const done = `revoked world-open ingress rule(s) ${open.map(describeRule).join(", ")} of ${plan.target}`;
+    return this.result("apply", "succeeded", done, { found, done });
   }
-}
 
-function describePermissions(list: IpPermission[]): string {
-  return list
-    .map((p) => {
-      const ports = p.IpProtocol === "-1" ? "all traffic" : p.FromPort === p.ToPort ? `${p.IpProtocol} ${p.FromPort}` : `${p.IpProtocol} ${p.FromPort}-${p.ToPort}`;
-      const cidrs = [...(p.IpRanges ?? []).map((x) => x.CidrIp), ...(p.Ipv6Ranges ?? []).map((x) => x.CidrIpv6)].join(", ");
-      return `${ports} from ${cidrs}`;
-    })
-    .join("; ");
+  /** Every rule of a security group (DescribeSecurityGroupRules by group id, paged, bounded). */
+  private async rulesOf(ec2: Awaited<ReturnType<RemediationClients["ec2"]>>, groupId: string): Promise<SecurityGroupRule[]> {
+    const out: SecurityGroupRule[] = [];
+    let token: string | undefined;
+    for (let page = 0; page < MAX_RULE_PAGES; page++) {
+      const res = await ec2.send(new DescribeSecurityGroupRulesCommand({ Filters: [{ Name: "group-id", Values: [groupId] }], MaxResults: 1000, ...(token ? { NextToken: token } : {}) }));
+      out.push(...(res?.SecurityGroupRules ?? []));
+      token = res?.NextToken;
+      if (!token) break;
+    }
+    return out;
+  }
 }

@@ -1,16 +1,20 @@
 import * as z from "zod"; // namespace import: lets esbuild drop what is unused
-import type { RemediationResult } from "../../../core/alert/alert";
+import { boundCheckText, REMEDIATION_REFUSALS, type RemediationResult } from "../../../core/alert/alert";
+import type { LogObjectRef } from "../../../core/remediation/event-checks";
 import { remediationMode, type RemediationMode } from "../../../core/remediation/permissions";
 import type { Finding } from "../../../core/rules/engine";
 import { awsErrorName, isTransientAwsError } from "../aws-error";
 import type { LambdaInvoker } from "../lambda-http";
+import type { RunOptions } from "./runner";
 import { RemediationTransientError } from "./types";
 
 /** What the analyzer sends the remediator function: the rule and its record, never a secret. */
 export interface RemediationRequest {
   ruleId: string;
-  /** The CloudTrail record of the finding, as the log file held it. */
+  /** The CloudTrail record of the finding, as the log file held it (the remediator verifies it against CloudTrail's own copy). */
   record: Record<string, unknown>;
+  /** The log object the record was read from (its key's account segment must be the event's account). */
+  source: LogObjectRef;
   /** Whether a transient failure should come back as `{ transient: true }` (the caller retries) rather than `failed`. */
   retryTransient: boolean;
 }
@@ -18,11 +22,15 @@ export interface RemediationRequest {
 /** The remediator function's answer: the outcome (null = remediation off), or a transient failure to retry. */
 export type RemediationResponse = RemediationResult | null | { transient: true; message: string };
 
+const checkText = z.string().transform(boundCheckText).optional();
 const resultSchema = z.object({
   action: z.string(),
   mode: z.enum(["dry-run", "apply"]),
   status: z.enum(["succeeded", "failed", "skipped", "planned"]),
   detail: z.string(),
+  checks: z
+    .object({ verifiedBy: z.enum(["eventbridge", "lookup-events"]).optional(), refused: z.enum(REMEDIATION_REFUSALS).optional(), found: checkText, done: checkText })
+    .optional(),
 });
 /** Checks the remediator's answer (it is another function's output, so it is not trusted blindly). */
 export const remediationResponseSchema = z.union([z.null(), z.object({ transient: z.literal(true), message: z.string() }), resultSchema]);
@@ -51,13 +59,13 @@ export class LambdaRemediationRunner {
     return remediationMode(this.opts.modes, f.rule);
   }
 
-  async run(f: Finding, opts: { retryTransient?: boolean } = {}): Promise<RemediationResult | null> {
+  async run(f: Finding, opts: RunOptions): Promise<RemediationResult | null> {
     const mode = this.modeFor(f);
     const id = f.rule.remediation;
     if (mode === "off" || !id) return null;
     const retryTransient = opts.retryTransient ?? false;
     const failed = (detail: string): RemediationResult => ({ action: id, mode, status: "failed", detail });
-    const request: RemediationRequest = { ruleId: f.rule.id, record: f.record as Record<string, unknown>, retryTransient };
+    const request: RemediationRequest = { ruleId: f.rule.id, record: f.record as Record<string, unknown>, source: { bucket: opts.source.bucket, key: opts.source.key }, retryTransient };
     const fn = this.opts.functionName;
 
     let out;
@@ -84,7 +92,7 @@ export class LambdaRemediationRunner {
       if (retryTransient) throw new RemediationTransientError(res.message);
       return failed(`${res.message} (gave up retrying)`);
     }
-    return res;
+    return res as RemediationResult;
   }
 }
 

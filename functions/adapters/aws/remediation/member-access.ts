@@ -1,5 +1,6 @@
-import type { Remediator } from "../../../core/ports";
 import type { RemediationId } from "../../../core/rules/rule";
+import type { EventHistory } from "./event-history";
+import type { PlanningRemediator } from "./types";
 
 /**
  * Access to the other accounts of the Organization, for `RemediationRunner`: a role of this
@@ -15,7 +16,9 @@ export interface MemberAccounts {
    */
   access(account: string): Promise<void>;
   /** The remediators acting in `account` with the member role's credentials. */
-  remediators(account: string): Readonly<Partial<Record<RemediationId, Remediator>>>;
+  remediators(account: string): Readonly<Partial<Record<RemediationId, PlanningRemediator>>>;
+  /** CloudTrail's event history of `account`, read with the member role's credentials (the event's authoritative copy). */
+  eventHistory(account: string): EventHistory;
 }
 
 /** The member role of an account cannot be assumed; the message names the account, the role and what to check. */

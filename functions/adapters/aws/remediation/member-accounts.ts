@@ -1,10 +1,10 @@
 import { AssumeRoleCommand, type STSClient } from "@aws-sdk/client-sts";
-import type { Remediator } from "../../../core/ports";
 import type { RemediationId } from "../../../core/rules/rule";
 import { awsErrorName, isTransientAwsError } from "../aws-error";
 import type { AwsCredentials } from "../signed-http";
+import type { EventHistory } from "./event-history";
 import { MemberRoleError, type MemberAccounts } from "./member-access";
-import { RemediationTransientError } from "./types";
+import { RemediationTransientError, type PlanningRemediator } from "./types";
 
 /** The session name the remediator's member-account sessions carry (seen in the member account's CloudTrail). */
 export const MEMBER_SESSION_NAME = "trailwatch-remediator";
@@ -26,7 +26,9 @@ export interface MemberAccountRemediatorsOptions {
   /** Calls AssumeRole (an STS client of the function's region: STS's regional endpoint). */
   sts: Pick<STSClient, "send">;
   /** The remediators of one account, built with clients that sign with `credentials`. */
-  remediatorsFor: (credentials: CredentialProvider) => Partial<Record<RemediationId, Remediator>>;
+  remediatorsFor: (credentials: CredentialProvider) => Partial<Record<RemediationId, PlanningRemediator>>;
+  /** CloudTrail's event history of one account, read with clients that sign with `credentials`. */
+  eventHistoryFor: (credentials: CredentialProvider) => EventHistory;
   /** Clock, for tests. */
   now?: () => number;
 }
@@ -36,11 +38,12 @@ export interface MemberAccountRemediatorsOptions {
  * `arn:<partition>:iam::<account>:role/<roleName>` (session `trailwatch-remediator`, 15 minutes, the
  * external id when configured). Credentials are cached per account and renewed shortly before they
  * expire; a failed AssumeRole is not cached, so the next remediation asks again. Each account gets
- * its own remediators (and clients), whose credential provider reads this cache.
+ * its own remediators and event history (and clients), whose credential provider reads this cache.
  */
 export class MemberAccountRemediators implements MemberAccounts {
   private readonly credentials = new Map<string, Promise<AwsCredentials>>();
-  private readonly byAccount = new Map<string, Partial<Record<RemediationId, Remediator>>>();
+  private readonly byAccount = new Map<string, Partial<Record<RemediationId, PlanningRemediator>>>();
+  private readonly histories = new Map<string, EventHistory>();
   private readonly now: () => number;
 
   constructor(private readonly opts: MemberAccountRemediatorsOptions) {
@@ -60,10 +63,16 @@ export class MemberAccountRemediators implements MemberAccounts {
     await this.credentialsOf(account);
   }
 
-  remediators(account: string): Readonly<Partial<Record<RemediationId, Remediator>>> {
+  remediators(account: string): Readonly<Partial<Record<RemediationId, PlanningRemediator>>> {
     let r = this.byAccount.get(account);
     if (!r) this.byAccount.set(account, (r = this.opts.remediatorsFor(() => this.credentialsOf(account))));
     return r;
+  }
+
+  eventHistory(account: string): EventHistory {
+    let h = this.histories.get(account);
+    if (!h) this.histories.set(account, (h = this.opts.eventHistoryFor(() => this.credentialsOf(account))));
+    return h;
   }
 
   /** The account's credentials: cached while they are good for more than the refresh window, else assumed anew. */

@@ -3,7 +3,7 @@ import type { Finding } from "../../../core/rules/engine";
 import { accountOf } from "../../../core/record/schema";
 import { PUBLIC_ACCESS_BLOCK_FLAGS as FLAGS } from "../s3-public-access-block";
 import { at, isTrue, param } from "./record-fields";
-import { PlannedRemediator, type Plan, type PlannedCall, type RemediationClients } from "./types";
+import { partitionOfRecord, PlannedRemediator, type Plan, type PlannedCall, type RemediationClients } from "./types";
 
 const ALL_ON = Object.fromEntries(FLAGS.map((f) => [f, true])) as Record<(typeof FLAGS)[number], true>;
 /** Account-wide Block Public Access (S3 Control): not a bucket, and not in this remediation's IAM grant. */
@@ -43,28 +43,44 @@ export class RestorePublicAccessBlockRemediator extends PlannedRemediator {
       PublicAccessBlockConfiguration: { ...ALL_ON },
       ...(/^\d{12}$/.test(account) ? { ExpectedBucketOwner: account } : {}),
     };
-    return { target: `bucket ${bucket}`, calls: [{ action: "s3:PutBucketPublicAccessBlock", region: r.awsRegion ?? "us-east-1", input }] };
+    const region = r.awsRegion ?? "us-east-1";
+    const read = { Bucket: bucket, ...(input.ExpectedBucketOwner ? { ExpectedBucketOwner: input.ExpectedBucketOwner } : {}) };
+    return {
+      target: `bucket ${bucket}`,
+      targetArns: [`arn:${partitionOfRecord(r)}:s3:::${bucket}`],
+      calls: [
+        { action: "s3:GetBucketPublicAccessBlock", region, input: read },
+        { action: "s3:PutBucketPublicAccessBlock", region, input },
+      ],
+    };
   }
 
   protected async execute(_f: Finding, plan: { calls: PlannedCall[]; target: string }): Promise<RemediationResult> {
-    const call = plan.calls[0]!;
+    const [read, call] = plan.calls as [PlannedCall, PlannedCall];
     const { Bucket, ExpectedBucketOwner } = call.input as { Bucket: string; ExpectedBucketOwner?: string };
     const s3 = await this.clients.s3(call.region);
     const gone = { NoSuchBucket: `bucket ${Bucket} no longer exists; nothing to protect` };
-    const read: PlannedCall = { action: "s3:GetBucketPublicAccessBlock", region: call.region, input: { Bucket, ExpectedBucketOwner } };
+    let found: string;
     try {
+      // The re-check: a bucket someone blocked again meanwhile is left alone.
       const cur = await s3.getPublicAccessBlock({ Bucket, ExpectedBucketOwner });
       const c = cur.PublicAccessBlockConfiguration;
-      if (FLAGS.every((k) => c[k] === true)) return this.result("apply", "skipped", `${plan.target} has all four Block Public Access settings on already; nothing to do`);
+      if (FLAGS.every((k) => c[k] === true)) {
+        found = `${plan.target} has all four Block Public Access settings on`;
+        return this.result("apply", "skipped", `${plan.target} has all four Block Public Access settings on already; nothing to do`, { found });
+      }
+      found = `${plan.target} has Block Public Access ${FLAGS.filter((k) => c[k] !== true).join(", ")} off`;
     } catch (e) {
       // No configuration at all is the state to fix, not an error.
       if ((e as { name?: string }).name !== "NoSuchPublicAccessBlockConfiguration") return this.failure(e, read, gone);
+      found = `${plan.target} has no Block Public Access configuration`;
     }
     try {
       await s3.putPublicAccessBlock({ Bucket, ExpectedBucketOwner, PublicAccessBlockConfiguration: { ...ALL_ON } });
     } catch (e) {
-      return this.failure(e, call, gone);
+      return this.failure(e, call, gone, { found });
     }
-    return this.result("apply", "succeeded", `turned on all four Block Public Access settings for ${plan.target}`);
+    const done = `turned on all four Block Public Access settings for ${plan.target}`;
+    return this.result("apply", "succeeded", done, { found, done });
   }
 }

@@ -1,7 +1,7 @@
 import type { CloudTrailClient } from "@aws-sdk/client-cloudtrail";
 import type { EC2Client } from "@aws-sdk/client-ec2";
 import type { IAMClient } from "@aws-sdk/client-iam";
-import type { RemediationResult } from "../../../core/alert/alert";
+import { boundCheckText, type RemediationResult } from "../../../core/alert/alert";
 import type { Remediator } from "../../../core/ports";
 import type { Finding } from "../../../core/rules/engine";
 import type { RemediationId } from "../../../core/rules/rule";
@@ -29,8 +29,22 @@ export interface PlannedCall {
   input: Record<string, unknown>;
 }
 
-/** What a remediator would do for a finding: the calls, or why it does nothing. */
-export type Plan = { calls: PlannedCall[]; target: string } | { skip: string };
+/**
+ * What a remediator would do for a finding: the calls, the target in words and as ARNs (what the
+ * protected-target patterns are matched against, named as CloudTrail names it: no IAM path), or why
+ * it does nothing.
+ */
+export type Plan = { calls: PlannedCall[]; target: string; targetArns: string[] } | { skip: string };
+
+/** A remediator the runner can ask for its plan (to compare two copies of an event and check the target) before it acts. */
+export interface PlanningRemediator extends Remediator {
+  plan(f: Finding): Plan;
+}
+
+/** The partition of the event's ARNs (`aws`, `aws-cn`, `aws-us-gov`); `aws` when it names none. */
+export function partitionOfRecord(r: { userIdentity?: { arn?: string | undefined } | null | undefined }): string {
+  return /^arn:(aws[a-z-]*):/.exec(r.userIdentity?.arn ?? "")?.[1] ?? "aws";
+}
 
 /**
  * A remediation call failed in a way that may pass later (throttling, 5xx). Thrown rather than
@@ -50,7 +64,7 @@ export function describeCall(c: PlannedCall): string {
  * `apply` mode `execute`, which checks the current state where an API allows it and makes the calls.
  * Dry-run returns status `planned` with the exact calls and touches nothing.
  */
-export abstract class PlannedRemediator implements Remediator {
+export abstract class PlannedRemediator implements PlanningRemediator {
   abstract readonly id: RemediationId;
 
   abstract plan(f: Finding): Plan;
@@ -64,19 +78,24 @@ export abstract class PlannedRemediator implements Remediator {
     return this.execute(f, plan);
   }
 
-  protected result(mode: "dry-run" | "apply", status: RemediationResult["status"], detail: string): RemediationResult {
-    return { action: this.id, mode, status, detail };
+  /** A result; `found` is the state read before acting, `done` what was changed (see `RemediationChecks`). */
+  protected result(mode: "dry-run" | "apply", status: RemediationResult["status"], detail: string, state: { found?: string; done?: string } = {}): RemediationResult {
+    const checks = {
+      ...(state.found ? { found: boundCheckText(state.found) } : {}),
+      ...(state.done ? { done: boundCheckText(state.done) } : {}),
+    };
+    return { action: this.id, mode, status, detail, ...(Object.keys(checks).length ? { checks } : {}) };
   }
 
   /**
    * Maps an error of `call`: a name in `gone` means the thing to undo is already gone (skipped);
    * transient errors are thrown as {@link RemediationTransientError}; the rest is a failure.
    */
-  protected failure(e: unknown, call: PlannedCall, gone: Record<string, string> = {}): RemediationResult {
+  protected failure(e: unknown, call: PlannedCall, gone: Record<string, string> = {}, state: { found?: string } = {}): RemediationResult {
     const name = awsErrorName(e);
     const message = (e as Error)?.message ?? String(e);
-    if (gone[name]) return this.result("apply", "skipped", `${gone[name]} (${name} from ${call.action})`);
+    if (gone[name]) return this.result("apply", "skipped", `${gone[name]} (${name} from ${call.action})`, { found: gone[name] });
     if (isTransientAwsError(e)) throw new RemediationTransientError(`${describeCall(call)} failed: ${name}: ${message}`, { cause: e });
-    return this.result("apply", "failed", `${describeCall(call)} failed: ${name}: ${message}`);
+    return this.result("apply", "failed", `${describeCall(call)} failed: ${name}: ${message}`, state);
   }
 }
