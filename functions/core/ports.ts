@@ -15,6 +15,11 @@ export interface LogFileRef {
 export interface LogFileContent {
   /** Raw records that have string eventName/eventSource/eventTime. */
   records: Record<string, unknown>[];
+  /**
+   * Where each record was in the file (`Records[3]`, `line 7`, `b.json Records[0]`), parallel to
+   * `records`; absent when record `i` is `Records[i]` of the file's one `{"Records":[...]}` document.
+   */
+  where?: string[];
   /** Records that were present but unusable, with their position. */
   invalid: InvalidRecord[];
   /** Set when the file was deliberately not read (digest file, not CloudTrail); not an error. */

@@ -90,7 +90,7 @@ export async function scanLogs(source: LogSource, engine: RuleEngine, opts: Scan
       const ev = engine.evaluate(raw);
       if (ev.kind === "invalid") {
         stats.invalidRecords++;
-        if (result.invalidRecords.length < maxRecordProblems) result.invalidRecords.push({ source: ref.id, where: `record ${i}`, reason: ev.reason });
+        if (result.invalidRecords.length < maxRecordProblems) result.invalidRecords.push({ source: ref.id, where: content.where?.[i] ?? `Records[${i}]`, reason: ev.reason });
         continue;
       }
       stats.records++;

@@ -21,7 +21,8 @@ describe("decodeLogText", () => {
     const full = JSON.stringify({ Records: [rec("A"), rec("B"), rec("C")] });
     const out = decodeLogText(full.slice(0, full.length - 20), "t.json");
     expect(out.records.map((r) => r.eventName)).toEqual(["A", "B"]);
-    expect(out.error).toMatch(/invalid JSON/);
+    expect(out.error).toMatch(/invalid JSON: the file ends inside a record \(truncated\)/);
+    expect(out.invalid).toEqual([expect.objectContaining({ where: "Records[2]", reason: "cut off at the end of the file; not read" })]);
   });
 
   it("treats an empty file and a missing Records array as errors, and a digest as not CloudTrail", () => {
