@@ -9,6 +9,11 @@ export interface LogFileRef {
   size?: number;
   /** Set by a source that will not read this file, with the reason (digest file, not a log file). */
   skip?: string;
+  /**
+   * Set by a source that cannot open this path at all (it does not exist, cannot be listed): an error
+   * in the run's report, never counted as a file read.
+   */
+  error?: string;
 }
 
 /** What could be taken out of one log file. Never throws for bad content: problems are data. */

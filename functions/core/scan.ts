@@ -106,6 +106,16 @@ export async function scanLogs(source: LogSource, engine: RuleEngine, opts: Scan
 
   for await (const ref of source.files()) {
     stats.filesSeen++;
+    if (ref.error !== undefined) {
+      if (pending) {
+        await consume(pending.ref, pending.content);
+        pending = undefined;
+      }
+      stats.filesWithErrors++;
+      result.fileErrors.push({ source: ref.id, reason: ref.error });
+      opts.onProgress?.(stats, ref);
+      continue;
+    }
     if (ref.skip) {
       if (pending) {
         await consume(pending.ref, pending.content);
