@@ -102,24 +102,27 @@ async function decodeZip(buf: Buffer, source: string, depth: number, budget: Bud
   const errors: string[] = [];
   if (listing.fault) errors.push(`zip archive: ${listing.fault}`);
   if (listing.moreEntries) errors.push(`zip archive has more than ${limits.maxArchiveEntries} entries (the limit); ${listing.moreEntries} not read`);
-  for (const e of listing.entries) {
+  for (const [k, e] of listing.entries.entries()) {
     if (budget.entries <= 0) {
-      errors.push(`zip archive has more than ${limits.maxArchiveEntries} entries (the limit, nested archives included); the rest were not read`);
+      errors.push(`zip archive has more than ${limits.maxArchiveEntries} entries (the limit, nested archives included); ${listing.entries.length - k} not read`);
       break;
     }
     budget.entries--;
     const name = e.name;
     if (name.endsWith("/") || /(^|\/)(__MACOSX|\.)/.test(name) || isDigestKey(name) || !isLogFileName(name)) continue;
     if (budget.text <= 0) {
-      errors.push(`${name}: not read, the archive already yielded ${formatBytes(limits.maxArchiveTextBytes)} of text (the limit for one archive)`);
-      continue;
+      const left = listing.entries.slice(k).filter((x) => isLogFileName(x.name)).length;
+      errors.push(`the archive yielded ${formatBytes(limits.maxArchiveTextBytes)} of text (the limit for one archive); ${left} more entr${left === 1 ? "y was" : "ies were"} not read, from ${name}`);
+      break;
     }
+    const byArchive = budget.text < limits.maxTextBytes;
     const entry = await readEntry(buf, e, Math.min(limits.maxTextBytes, budget.text));
     if (typeof entry === "string") {
       errors.push(`${name}: ${entry}`);
       continue;
     }
     let inner = await decode(entry.data, `${source}!${name}`, depth, budget, limits);
+    if (entry.overLimit && byArchive) entry.faults = [`the archive reached its ${formatBytes(limits.maxArchiveTextBytes)} text limit (the limit for one archive) in this entry; read its first ${formatBytes(entry.data.length)}`];
     if (entry.faults.length) inner = withError(inner, entry.faults.join("; "));
     if (inner.where || out.records.length > 0 || inner.records.length > 0) labelled = true;
     for (let i = 0; i < inner.records.length; i++) {

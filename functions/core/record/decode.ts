@@ -189,7 +189,7 @@ class Collector {
     const cloudTrail = this.recordLike > 0 || this.documents > 0;
     if (!cloudTrail && this.faults.length === 0) {
       if (this.alerts.length > 0 && this.others.length === 0) {
-        out.notCloudTrail = `trailwatch's own output (${this.alerts.length} alert(s) written by trailwatch scan), not CloudTrail`;
+        out.notCloudTrail = `trailwatch's own output (${this.alerts.length} alert(s) written by trailwatch scan)`;
       } else if (this.digests > 0 && this.others.length === 0 && this.alerts.length === 0) {
         out.notCloudTrail = "a CloudTrail digest file (integrity data, no events)";
       } else if (this.recordsNotArray) {
