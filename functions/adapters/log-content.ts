@@ -1,5 +1,5 @@
 import { decodeLogText } from "../core/record/decode";
-import { formatBytes, READ_LIMITS, type ReadLimits } from "../core/record/limits";
+import { formatBytes, MAX_LISTED_PROBLEMS, READ_LIMITS, type ReadLimits } from "../core/record/limits";
 import type { LogFileContent } from "../core/ports";
 import { gunzipBounded, inflateEntry, type Inflated } from "./gzip-bounded";
 import { entryData, listZipEntries, type ZipEntry } from "./zip-entries";
@@ -71,6 +71,7 @@ async function decode(buf: Buffer, source: string, depth: number, budget: Budget
     records: decoded.records,
     ...(decoded.where ? { where: decoded.where } : {}),
     invalid: decoded.invalid,
+    ...(decoded.moreInvalid ? { moreInvalid: decoded.moreInvalid } : {}),
     ...(decoded.notCloudTrail && !error ? { skipped: `not CloudTrail: ${decoded.notCloudTrail}` } : {}),
     ...(error ? { error: decoded.notCloudTrail ? `${error}; ${decoded.notCloudTrail}` : error } : {}),
     bytes: data.length,
@@ -129,7 +130,12 @@ async function decodeZip(buf: Buffer, source: string, depth: number, budget: Bud
       out.records.push(inner.records[i]!);
       where.push(`${name} ${inner.where?.[i] ?? `Records[${i}]`}`);
     }
-    for (const r of inner.invalid) out.invalid.push(r);
+    let unlisted = inner.moreInvalid ?? 0;
+    for (const r of inner.invalid) {
+      if (out.invalid.length < MAX_LISTED_PROBLEMS) out.invalid.push(r);
+      else unlisted++;
+    }
+    if (unlisted) out.moreInvalid = (out.moreInvalid ?? 0) + unlisted;
     out.bytes += inner.bytes;
     if (inner.error) errors.push(`${name}: ${inner.error}`);
   }

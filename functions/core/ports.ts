@@ -27,6 +27,8 @@ export interface LogFileContent {
   where?: string[];
   /** Records that were present but unusable, with their position. */
   invalid: InvalidRecord[];
+  /** Unusable records beyond those listed in `invalid` (counted, not kept: a file lists at most 1,000). */
+  moreInvalid?: number;
   /** Set when the file was deliberately not read (digest file, not CloudTrail); not an error. */
   skipped?: string;
   /** Set when the file (or part of it) could not be read; the records before the fault are still returned. */

@@ -80,6 +80,7 @@ export async function scanLogs(source: LogSource, engine: RuleEngine, opts: Scan
       result.fileErrors.push({ source: ref.id, reason: content.error });
     }
     stats.bytes += content.bytes;
+    stats.invalidRecords += content.moreInvalid ?? 0;
     for (const inv of content.invalid) {
       stats.invalidRecords++;
       if (result.invalidRecords.length < maxRecordProblems) result.invalidRecords.push({ source: inv.source, where: inv.where, reason: inv.reason });

@@ -1,5 +1,5 @@
 import { LineCounter, looksLikeRecordValue, scanJsonText, type ScanShape, type ValuePosition } from "./json-recovery";
-import { formatBytes, READ_LIMITS, type RecordLimits } from "./limits";
+import { formatBytes, MAX_LISTED_PROBLEMS, MIN_BYTES_PER_CONTAINER, READ_LIMITS, type RecordLimits } from "./limits";
 import { missingRequiredField, type InvalidRecord } from "./schema";
 
 /** Records extracted from the text of one file, or why there are none. */
@@ -11,6 +11,8 @@ export interface DecodedText {
    */
   where?: string[];
   invalid: InvalidRecord[];
+  /** Invalid records beyond those listed in `invalid` (a file lists at most {@link MAX_LISTED_PROBLEMS}). */
+  moreInvalid?: number;
   /** The text holds no CloudTrail (a digest file, trailwatch's own alerts, some other JSON): skip it. */
   notCloudTrail?: string;
   /** The text is damaged or not JSON; `records` holds every complete record that could be recovered. */
@@ -34,6 +36,7 @@ type At = string | ValuePosition;
 export function decodeLogText(text: string, source: string, limits: RecordLimits = READ_LIMITS): DecodedText {
   const from = firstNonSpace(text);
   if (from < 0) return { records: [], invalid: [], error: "empty file (no JSON content)" };
+  if (tooDenseToParseWhole(text, from, text.length, limits)) return careful(text, from, source, limits);
   let whole: unknown;
   let parsed = true;
   try {
@@ -98,6 +101,10 @@ class Collector {
   private readonly bad: { at: At; reason: string }[] = [];
   private readonly alerts: At[] = [];
   private readonly others: { at: At; reason: string }[] = [];
+  /** Problems counted but not kept (beyond {@link MAX_LISTED_PROBLEMS}), so a hostile file cannot fill memory with them. */
+  private unlisted = 0;
+  private alertCount = 0;
+  private otherCount = 0;
   private digests = 0;
   private documents = 0;
   private recordLike = 0;
@@ -115,7 +122,7 @@ class Collector {
     this.recordLike++;
     const why = missingRequiredField(v);
     if (why !== undefined) {
-      this.bad.push({ at: at ?? `Records[${index}]`, reason: why });
+      this.problem(this.bad, { at: at ?? `Records[${index}]`, reason: why });
       return;
     }
     if (this.at === undefined) {
@@ -148,7 +155,8 @@ class Collector {
       }
       if ("Records" in o) {
         this.recordsNotArray ??= `"Records" is ${o.Records === null ? "null" : typeof o.Records}, expected an array`;
-        this.others.push({ at, reason: this.recordsNotArray });
+        this.otherCount++;
+        this.problem(this.others, { at, reason: this.recordsNotArray });
         return true;
       }
       if (isDigest(o)) {
@@ -156,7 +164,8 @@ class Collector {
         return true;
       }
       if (isTrailwatchAlert(o)) {
-        this.alerts.push(at);
+        this.alertCount++;
+        this.problem(this.alerts, at);
         return true;
       }
     }
@@ -166,7 +175,8 @@ class Collector {
         this.lost(at, `record is ${formatBytes(range[1] - range[0])}, more than the ${formatBytes(limits.maxRecordBytes)} limit for one record; not read`);
       } else this.record(rec, at);
     } else {
-      this.others.push({ at, reason: missingRequiredField(rec) ?? "not a CloudTrail record" });
+      this.otherCount++;
+      this.problem(this.others, { at, reason: missingRequiredField(rec) ?? "not a CloudTrail record" });
     }
     return true;
   }
@@ -175,7 +185,12 @@ class Collector {
   lost(at: At, reason: string): void {
     this.recordLike++;
     this.lostCount++;
-    this.bad.push({ at, reason });
+    this.problem(this.bad, { at, reason });
+  }
+
+  private problem<T>(list: T[], p: T): void {
+    if (this.bad.length + this.alerts.length + this.others.length < MAX_LISTED_PROBLEMS) list.push(p);
+    else this.unlisted++;
   }
 
   /** The result; `shape` names positions for the careful path, `whole` describes a single top-level value. */
@@ -188,9 +203,9 @@ class Collector {
 
     const cloudTrail = this.recordLike > 0 || this.documents > 0;
     if (!cloudTrail && this.faults.length === 0) {
-      if (this.alerts.length > 0 && this.others.length === 0) {
-        out.notCloudTrail = `trailwatch's own output (${this.alerts.length} alert(s) written by trailwatch scan)`;
-      } else if (this.digests > 0 && this.others.length === 0 && this.alerts.length === 0) {
+      if (this.alertCount > 0 && this.otherCount === 0) {
+        out.notCloudTrail = `trailwatch's own output (${this.alertCount} alert(s) written by trailwatch scan)`;
+      } else if (this.digests > 0 && this.otherCount === 0 && this.alertCount === 0) {
         out.notCloudTrail = "a CloudTrail digest file (integrity data, no events)";
       } else if (this.recordsNotArray) {
         out.error = this.recordsNotArray;
@@ -211,16 +226,31 @@ class Collector {
     for (const b of this.bad) out.invalid.push(invalid(b.at, b.reason));
     for (const a of this.alerts) out.invalid.push(invalid(a, "a trailwatch alert (trailwatch's own output), not a CloudTrail record"));
     for (const o of this.others) out.invalid.push(invalid(o.at, o.reason));
+    if (this.unlisted > 0) out.moreInvalid = this.unlisted;
     if (this.faults.length > 0) {
       const lost = this.lostCount;
       const kept = this.records.length > 0 || lost > 0 ? `; kept ${this.records.length} complete record(s)${lost ? `, ${lost} could not be read (named below)` : ""}` : "";
       out.error = `${this.faults[0]}${this.faults.length > 1 ? ` (and ${this.faults.length - 1} more fault(s))` : ""}${kept}`;
-    } else if (!cloudTrail && this.others.length > 0) {
+    } else if (!cloudTrail && this.otherCount > 0) {
       out.error = this.recordsNotArray ?? "no CloudTrail records";
     }
     if (this.recordsNotArray && this.records.length === 0 && !out.error) out.error = this.recordsNotArray;
     return out;
   }
+}
+
+/**
+ * True when `text[from, to)` is long and holds more objects and arrays than
+ * {@link MIN_BYTES_PER_CONTAINER} allows (checked over `limits.densityCheckBytes`), so parsing it whole could take many times its size in memory.
+ */
+function tooDenseToParseWhole(text: string, from: number, to: number, limits: RecordLimits): boolean {
+  if (to - from <= limits.densityCheckBytes) return false;
+  const allowed = (to - from) / MIN_BYTES_PER_CONTAINER;
+  let n = 0;
+  for (const ch of ["{", "["]) {
+    for (let k = text.indexOf(ch, from); k >= 0 && k < to; k = text.indexOf(ch, k + 1)) if (++n > allowed) return true;
+  }
+  return false;
 }
 
 /** Number inside a finished label ("Records[12]" -> 12, "line 40" -> 40), for `InvalidRecord.position`. */
@@ -323,6 +353,7 @@ function fromLines(text: string, from: number, source: string, limits: RecordLim
     if (end <= from) continue;
     const line = text.slice(start, end).trim();
     if (line.length === 0 || line === "\ufeff") continue;
+    if (tooDenseToParseWhole(line, 0, line.length, limits)) return undefined;
     let v: unknown;
     try {
       v = JSON.parse(line.charCodeAt(0) === 0xfeff ? line.slice(1) : line);

@@ -40,10 +40,27 @@ export const MAX_RECORD_BYTES = 2 * MiB;
  */
 export const MAX_RECORD_DEPTH = 64;
 
+/**
+ * Text parsed whole (the fast path) may hold at most one object or array per this many bytes;
+ * CloudTrail has about one per 170. Denser text, such as `[{},{},...]`, costs about 20 bytes of
+ * memory per byte when parsed whole, so it is read record by record instead, where memory follows the
+ * records kept, not the text. Checked for texts over {@link DENSITY_CHECK_BYTES}: below that even the
+ * densest text stays within a few hundred MB.
+ */
+export const MIN_BYTES_PER_CONTAINER = 16;
+
+/** Texts longer than this are checked for density (see {@link MIN_BYTES_PER_CONTAINER}) before being parsed whole. */
+export const DENSITY_CHECK_BYTES = 8 * MiB;
+
+/** Problems listed per file (each invalid record is still counted); the rest are counted, not kept. */
+export const MAX_LISTED_PROBLEMS = 1000;
+
 /** Limits on the records inside a file's text (see {@link MAX_RECORD_BYTES}, {@link MAX_RECORD_DEPTH}). */
 export interface RecordLimits {
   maxRecordBytes: number;
   maxRecordDepth: number;
+  /** See {@link DENSITY_CHECK_BYTES}. */
+  densityCheckBytes: number;
 }
 
 /** Limits on reading and decompressing one file. */
@@ -64,6 +81,7 @@ export const READ_LIMITS: Readonly<ReadLimits> = Object.freeze({
   maxContainerDepth: MAX_CONTAINER_DEPTH,
   maxRecordBytes: MAX_RECORD_BYTES,
   maxRecordDepth: MAX_RECORD_DEPTH,
+  densityCheckBytes: DENSITY_CHECK_BYTES,
 });
 
 /** "128 MiB", "2 MiB", "512 KiB", "900 bytes": sizes in messages. */

@@ -123,7 +123,7 @@ describe("decodeLogText on damaged files (the careful path)", () => {
 });
 
 describe("decodeLogText and the record limits", () => {
-  const small = { maxRecordBytes: 4096, maxRecordDepth: 8 };
+  const small = { ...READ_LIMITS, maxRecordBytes: 4096, maxRecordDepth: 8 };
 
   it("refuses a record over the size limit, unparsed, and keeps the others, on an intact file too", () => {
     // Prepare: an intact document bigger than the record limit, with one big record in the middle.
@@ -150,9 +150,10 @@ describe("decodeLogText and the record limits", () => {
     expect(problems(out)).toEqual(["Records[1]: nested deeper than 8 levels (the limit for one record); not read"]);
   });
 
-  it("uses the named limits by default: 2 MiB and 64 levels", () => {
+  it("uses the named limits by default: 2 MiB and 64 levels, density checked over 8 MiB", () => {
     expect(READ_LIMITS.maxRecordBytes).toBe(2 * 2 ** 20);
     expect(READ_LIMITS.maxRecordDepth).toBe(64);
+    expect(READ_LIMITS.densityCheckBytes).toBe(8 * 2 ** 20);
   });
 
   it("finishes on pathological damage (every '{' a candidate, nothing parses) with a report", () => {
@@ -178,5 +179,26 @@ describe("trailwatch's own output", () => {
     const out = decodeLogText([JSON.stringify(rec("A")), JSON.stringify(alert)].join("\n"), "mixed.jsonl");
     expect(names(out)).toEqual(["A"]);
     expect(problems(out)).toEqual(["line 2: a trailwatch alert (trailwatch's own output), not a CloudTrail record"]);
+  });
+});
+
+describe("decodeLogText and memory", () => {
+  it("reads text too dense to parse whole (more than one object per 16 bytes) record by record, keeping counts not lists", () => {
+    // Prepare: empty objects (parsed whole: about 20 bytes of memory per byte of text), a real record at
+    // the end; the density check from 64 KiB instead of 8 MiB, to keep the test small.
+    const n = 50_000;
+    const text = "[" + "{},".repeat(n) + JSON.stringify(rec("Z")) + "]";
+
+    // Act
+    const out = decodeLogText(text, "dense.json", { ...READ_LIMITS, densityCheckBytes: 64 * 1024 });
+
+    // Assess: the real record is read; the non-records are counted, 1,000 listed.
+    expect(names(out)).toEqual(["Z"]);
+    expect(out.invalid).toHaveLength(1000);
+    expect(out.invalid[0]).toEqual({ source: "dense.json", position: 0, where: "record 0", reason: "eventName is missing or not a non-empty string" });
+    expect(out.moreInvalid).toBe(n - 1000);
+    expect(out.where).toEqual([`record ${n}`]);
+    // The default checks texts over 8 MiB only: this one is parsed whole there (same records, fast path).
+    expect(names(decodeLogText(text, "dense.json"))).toEqual(["Z"]);
   });
 });
