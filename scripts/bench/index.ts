@@ -7,12 +7,14 @@ import { scanBench } from "./scan";
 import { scoringBench } from "./scoring";
 import { orgAnomalyBench } from "./org-anomaly";
 import { deployBench } from "./deploy";
+import { hostileBench } from "./hostile";
 
 const BENCHES: BenchModule[] = [
   scanBench,
   scoringBench,
   orgAnomalyBench,
   deployBench,
+  hostileBench,
 ];
 
 export async function main(argv: string[]): Promise<number> {

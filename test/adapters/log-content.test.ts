@@ -125,6 +125,13 @@ describe("decodeLogBytes: zip", () => {
     expect(many.error).toBe("zip archive has more than 50 entries (the limit); 30 not read");
   });
 
+  it("reads the first 10,000 entries of an archive with more (the real limit) and names the rest", async () => {
+    const one = Buffer.from(document([read()]));
+    const c = await decodeLogBytes(zip(Array.from({ length: 10_005 }, (_, i) => ({ name: `f${i}.json`, data: one }))), "many.zip");
+    expect(c.records).toHaveLength(10_000);
+    expect(c.error).toBe("zip archive has more than 10000 entries (the limit); 5 not read");
+  });
+
   it("reads what the local headers hold when the central directory is cut off, and reports it", async () => {
     const whole = zip([{ name: "a.json", data: Buffer.from(document([stopLogging()])) }, { name: "b.json", data: Buffer.from(document([attachAdmin()])) }]);
     const c = await decodeLogBytes(whole.subarray(0, whole.length - 40), "cut.zip");
