@@ -42,8 +42,8 @@ export const MAX_RECORD_DEPTH = 64;
 
 /**
  * Text parsed whole (the fast path) may hold at most one object or array per this many bytes;
- * CloudTrail has about one per 170. Denser text, such as `[{},{},...]`, costs about 20 bytes of
- * memory per byte when parsed whole, so it is read record by record instead, where memory follows the
+ * CloudTrail has about one per 170. Denser text, such as `[{},{},...]`, costs about 22 bytes of
+ * heap per byte when parsed whole, so it is read record by record instead, where memory follows the
  * records kept, not the text. Checked for texts over {@link DENSITY_CHECK_BYTES}: below that even the
  * densest text stays within a few hundred MB.
  */
