@@ -109,8 +109,15 @@ class Collector {
   private documents = 0;
   private recordLike = 0;
   private lostCount = 0;
+  /** The first faults found (one is enough to report), and how many there were. */
   readonly faults: string[] = [];
+  private faultCount = 0;
   recordsNotArray?: string;
+
+  fault(reason: string): void {
+    this.faultCount++;
+    if (this.faults.length < 10) this.faults.push(reason);
+  }
 
   constructor(private readonly source: string) {}
 
@@ -231,7 +238,7 @@ class Collector {
     if (this.faults.length > 0) {
       const lost = this.lostCount;
       const kept = this.records.length > 0 || lost > 0 ? `; kept ${this.records.length} complete record(s)${lost ? `, ${lost} could not be read (named below)` : ""}` : "";
-      out.error = `${this.faults[0]}${this.faults.length > 1 ? ` (and ${this.faults.length - 1} more fault(s))` : ""}${kept}`;
+      out.error = `${this.faults[0]}${this.faultCount > 1 ? ` (and ${this.faultCount - 1} more fault(s))` : ""}${kept}`;
     } else if (!cloudTrail && this.otherCount > 0) {
       out.error = this.recordsNotArray ?? "no CloudTrail records";
     }
@@ -381,7 +388,7 @@ function careful(text: string, from: number, source: string, limits: RecordLimit
       c.lost(at, reason);
     },
     fault(reason) {
-      if (c.faults.length < 100) c.faults.push(reason);
+      c.fault(reason);
     },
   });
   return c.result({ shape });

@@ -59,6 +59,12 @@ function isSpace(c: number): boolean {
   return c === SPACE || c === LF || c === CR || c === TAB || c === 0xfeff;
 }
 
+/** True when `text[from, to)` (whitespace between two values) holds a line break. */
+function hasNewline(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (text.charCodeAt(i) === LF) return true;
+  return false;
+}
+
 /** End of the literal (number, true, false, null) at `i`, or -1 when there is none. */
 function literalEnd(text: string, i: number): number {
   let e = i;
@@ -127,12 +133,14 @@ export function scanJsonText(text: string, from: number, limits: RecordLimits, s
   const lineAt = (p: number): number => lines.lineAt(p);
   const where = (p: number): string => lines.describe(p);
 
-  // The next newline at or after the scan position, for spotting a string that runs past its line.
+  // The first newline at or after the scan position, for spotting a string that runs past its line.
   let strNl = -1;
+  let strNlFrom = -1;
   const newlineFrom = (p: number): number => {
-    if (strNl < p) {
+    if (strNl < p || p < strNlFrom) {
       strNl = text.indexOf("\n", p);
       if (strNl < 0) strNl = Infinity;
+      strNlFrom = p;
     }
     return strNl;
   };
@@ -283,7 +291,7 @@ export function scanJsonText(text: string, from: number, limits: RecordLimits, s
       const nc = next < n ? text.charCodeAt(next) : -1;
       const inArray = nc === COMMA || nc === RBRACKET;
       // Same line as the next value: only a separator or a line break can follow a record.
-      if (!inArray && nc !== -1 && text.lastIndexOf("\n", next) < end && nc !== LBRACE) continue;
+      if (!inArray && nc !== -1 && nc !== LBRACE && !hasNewline(text, end, next)) continue;
       let v: unknown;
       try {
         v = JSON.parse(text.slice(c, end));
@@ -509,8 +517,9 @@ export function scanJsonText(text: string, from: number, limits: RecordLimits, s
  * a scan does) costs one pass over the text in total.
  */
 export class LineCounter {
-  private pos = 0;
   private line = 1;
+  /** Index of the first character of the current line. */
+  private lineStart = 0;
   private nextNl: number;
 
   constructor(private readonly text: string) {
@@ -524,22 +533,26 @@ export class LineCounter {
 
   /** 1-based line of the character at `p`. */
   lineAt(p: number): number {
-    if (p < this.pos) {
-      this.pos = 0;
-      this.line = 1;
-      this.nextNl = this.find(0);
+    if (p < this.lineStart) {
+      // Back across line breaks (a fault's region starts before where it was found): count them.
+      let crossed = 0;
+      for (let k = this.text.indexOf("\n", p); k >= 0 && k < this.lineStart; k = this.text.indexOf("\n", k + 1)) crossed++;
+      this.line -= crossed;
+      this.lineStart = this.text.lastIndexOf("\n", p - 1) + 1;
+      this.nextNl = this.find(p);
     }
     while (this.nextNl < p) {
       this.line++;
+      this.lineStart = this.nextNl + 1;
       this.nextNl = this.find(this.nextNl + 1);
     }
-    this.pos = p;
     return this.line;
   }
 
-  /** "line 3 column 17" for the character at `p`. */
+  /** "line 3 column 17" for the character at `p` (no search back to the start of a long line). */
   describe(p: number): string {
-    return `line ${this.lineAt(p)} column ${p - this.text.lastIndexOf("\n", p - 1)}`;
+    const line = this.lineAt(p);
+    return `line ${line} column ${p - this.lineStart + 1}`;
   }
 }
 

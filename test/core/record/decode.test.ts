@@ -117,6 +117,22 @@ describe("decodeLogText on damaged files (the careful path)", () => {
     expect(broken.invalid.map((p) => p.where)).toEqual(["record 1"]);
   });
 
+  it("keeps every good record among thousands of broken ones on one long line, and counts each broken one", () => {
+    // Prepare: every other record's userAgent lost its closing quote.
+    const one = (i: number) => `{"eventVersion":"1.09","eventName":"E${i}","eventSource":"s3.amazonaws.com","eventTime":"t","userAgent":"aws-cli${i % 2 ? "" : '"'},"pad":"${"x".repeat(200)}"}`;
+    const text = `{"Records":[${Array.from({ length: 4000 }, (_, i) => one(i)).join(",")}]}`;
+
+    // Act
+    const out = decodeLogText(text, "many.json");
+
+    // Assess
+    expect(out.records).toHaveLength(2000);
+    expect(out.where!.slice(0, 3)).toEqual(["Records[0]", "Records[2]", "Records[4]"]);
+    expect(out.invalid.length + (out.moreInvalid ?? 0)).toBe(2000);
+    expect(out.invalid[0]).toMatchObject({ where: "Records[1]" });
+    expect(out.error).toMatch(/\(and 1999 more fault\(s\)\); kept 2000 complete record\(s\), 2000 could not be read/);
+  });
+
   it("says a file with nothing readable is invalid JSON, and says where", () => {
     expect(decodeLogText("hello world", "h.json").error).toBe("invalid JSON (unexpected 'h' at line 1 column 1): the 11 character(s) from there to the end hold nothing readable");
   });
