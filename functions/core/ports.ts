@@ -9,14 +9,26 @@ export interface LogFileRef {
   size?: number;
   /** Set by a source that will not read this file, with the reason (digest file, not a log file). */
   skip?: string;
+  /**
+   * Set by a source that cannot open this path at all (it does not exist, cannot be listed): an error
+   * in the run's report, never counted as a file read.
+   */
+  error?: string;
 }
 
 /** What could be taken out of one log file. Never throws for bad content: problems are data. */
 export interface LogFileContent {
   /** Raw records that have string eventName/eventSource/eventTime. */
   records: Record<string, unknown>[];
+  /**
+   * Where each record was in the file (`Records[3]`, `line 7`, `b.json Records[0]`), parallel to
+   * `records`; absent when record `i` is `Records[i]` of the file's one `{"Records":[...]}` document.
+   */
+  where?: string[];
   /** Records that were present but unusable, with their position. */
   invalid: InvalidRecord[];
+  /** Unusable records beyond those listed in `invalid` (counted, not kept: a file lists at most 1,000). */
+  moreInvalid?: number;
   /** Set when the file was deliberately not read (digest file, not CloudTrail); not an error. */
   skipped?: string;
   /** Set when the file (or part of it) could not be read; the records before the fault are still returned. */

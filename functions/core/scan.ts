@@ -80,6 +80,7 @@ export async function scanLogs(source: LogSource, engine: RuleEngine, opts: Scan
       result.fileErrors.push({ source: ref.id, reason: content.error });
     }
     stats.bytes += content.bytes;
+    stats.invalidRecords += content.moreInvalid ?? 0;
     for (const inv of content.invalid) {
       stats.invalidRecords++;
       if (result.invalidRecords.length < maxRecordProblems) result.invalidRecords.push({ source: inv.source, where: inv.where, reason: inv.reason });
@@ -90,7 +91,7 @@ export async function scanLogs(source: LogSource, engine: RuleEngine, opts: Scan
       const ev = engine.evaluate(raw);
       if (ev.kind === "invalid") {
         stats.invalidRecords++;
-        if (result.invalidRecords.length < maxRecordProblems) result.invalidRecords.push({ source: ref.id, where: `record ${i}`, reason: ev.reason });
+        if (result.invalidRecords.length < maxRecordProblems) result.invalidRecords.push({ source: ref.id, where: content.where?.[i] ?? `Records[${i}]`, reason: ev.reason });
         continue;
       }
       stats.records++;
@@ -106,6 +107,16 @@ export async function scanLogs(source: LogSource, engine: RuleEngine, opts: Scan
 
   for await (const ref of source.files()) {
     stats.filesSeen++;
+    if (ref.error !== undefined) {
+      if (pending) {
+        await consume(pending.ref, pending.content);
+        pending = undefined;
+      }
+      stats.filesWithErrors++;
+      result.fileErrors.push({ source: ref.id, reason: ref.error });
+      opts.onProgress?.(stats, ref);
+      continue;
+    }
     if (ref.skip) {
       if (pending) {
         await consume(pending.ref, pending.content);

@@ -6,7 +6,7 @@ import type { Logger } from "@aws-lambda-powertools/logger";
 import type { Context } from "aws-lambda";
 import * as z from "zod"; // namespace import: lets esbuild drop what is unused (the named `z` pulls in all of zod, ~450 KB)
 import type { BaselineStore } from "../core/anomaly/baseline";
-import { discern, type AnomalyActivityQuery, type DiscernmentResult } from "../core/anomaly/discern";
+import { discern, type AnomalyActivityQuery, type DiscernmentResult, type SkippedFile } from "../core/anomaly/discern";
 import { ACCOUNT_ID, KEY_PREFIX, ORGANIZATION_ID, REGION, BUCKET_NAME, type LogLayout } from "../core/anomaly/layout";
 import { parseFanoutMessage, type FanoutMessage } from "../core/anomaly/message";
 import { anomalySettingsSchema } from "../core/anomaly/settings";
@@ -107,12 +107,14 @@ export function createDiscernmentHandler(env: Record<string, string | undefined>
     };
   }
 
-  async function one(message: FanoutMessage, timeoutMs: number): Promise<DiscernmentResult> {
+  async function one(message: FanoutMessage, timeoutMs: number): Promise<DiscernmentResult & { skipped: readonly SkippedFile[] }> {
     const b = built!;
-    return discern(
+    const activity = b.activity(timeoutMs);
+    const res = await discern(
       { account: message.account.id, accountName: message.account.name, unit: message.unit, window: message.window },
-      { activity: b.activity(timeoutMs), baseline: b.baseline, alerts: b.alerts, trust: b.trust, settings: b.e.ANOMALY_SETTINGS },
+      { activity, baseline: b.baseline, alerts: b.alerts, trust: b.trust, settings: b.e.ANOMALY_SETTINGS },
     );
+    return { ...res, skipped: activity.lastSkipped ?? [] };
   }
 
   return async (event: unknown, context?: Context): Promise<{ processed: number; alerts: number }> => {
@@ -137,6 +139,11 @@ export function createDiscernmentHandler(env: Record<string, string | undefined>
         metrics.addMetric("ActivityTuples", "Count", res.stats.tuples);
         metrics.addMetric("BaselineWriteRequests", "Count", res.stats.writes.requests);
         logger.info("discernment done", { account: message.account.id, unit: message.unit, window: message.window, alerts: res.alerts.length, ...res.stats });
+        if (res.skipped.length > 0) {
+          // The window ran without them: a person can read (or repair) these files; none of their records were used.
+          metrics.addMetric("DamagedFilesSkipped", "Count", res.skipped.length);
+          logger.warn("damaged log files left out of the activity query", { account: message.account.id, window: message.window, skipped: res.skipped });
+        }
       } catch (err) {
         failures.push(`${where}: ${(err as Error).message}`);
         metrics.addMetric("DiscernmentFailures", "Count", 1);

@@ -8,6 +8,7 @@ import { scoringBench } from "./scoring";
 import { orgAnomalyBench } from "./org-anomaly";
 import { deployBench } from "./deploy";
 import { s3ScanBench } from "./s3-scan";
+import { hostileBench } from "./hostile";
 
 const BENCHES: BenchModule[] = [
   scanBench,
@@ -15,6 +16,7 @@ const BENCHES: BenchModule[] = [
   orgAnomalyBench,
   deployBench,
   s3ScanBench,
+  hostileBench,
 ];
 
 export async function main(argv: string[]): Promise<number> {

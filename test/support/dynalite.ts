@@ -36,6 +36,10 @@ export function dynaliteClientConfig(endpoint: string) {
  */
 export async function startDynalite(): Promise<LocalDynamo> {
   const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  // The server runs in the test's own process: when code under test holds the event loop for more
+  // than Node's default 5 s keep-alive (reading a decompression bomb on a loaded machine), the server
+  // would close an idle connection just as the client reuses it (ECONNRESET). AWS keeps them longer.
+  (server as unknown as { keepAliveTimeout: number }).keepAliveTimeout = 120_000;
   const endpoint = await listenOnLoopback(server);
   const { client, makeClient, destroyAll } = clientPool(() => new DynamoDBClient(dynaliteClientConfig(endpoint)));
   const items = new DynamoDbHttpClient(dynaliteClientConfig(endpoint));

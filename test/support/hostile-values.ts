@@ -1,4 +1,5 @@
 import type { Alert } from "../../functions/core/alert/alert";
+import { MAX_RECORD_DEPTH } from "../../functions/core/record/limits";
 
 /**
  * Hostile values too large to keep as fixture files, built by the tests that need them (see
@@ -18,10 +19,16 @@ export function deepJson(n: number): string {
 }
 
 /**
- * JSON text of `value` where every string `"__DEEP__"` is a `depth`-deep array: how tests write
- * records that hold a value too deep for JSON.stringify.
+ * Deepest value a record may carry and still reach the rules (a deeper record is refused while
+ * reading, see test/fixtures/hostile/input): far deeper than an alert keeps.
  */
-export function jsonWithDeep(value: unknown, depth = 10_000): string {
+export const DEEPEST_READABLE = MAX_RECORD_DEPTH - 8;
+
+/**
+ * JSON text of `value` where every string `"__DEEP__"` is a `depth`-deep array: how tests write
+ * records that hold a value deeper than alerts keep.
+ */
+export function jsonWithDeep(value: unknown, depth = DEEPEST_READABLE): string {
   return JSON.stringify(value).split('"__DEEP__"').join(deepJson(depth));
 }
 

@@ -6,10 +6,10 @@ import {
   type AthenaClient,
   type GetQueryResultsCommandOutput,
 } from "@aws-sdk/client-athena";
-import { activityStatement, pathRangeFilter, type ActivityStatement, type EventSource } from "../../core/anomaly/activity-sql";
+import { activityStatement, excludedFilesFilter, pathRangeFilter, type ActivityStatement, type EventSource } from "../../core/anomaly/activity-sql";
 import { activityFromRow, type ObservedActivity } from "../../core/anomaly/activity";
-import type { AnomalyActivityQuery } from "../../core/anomaly/discern";
-import { BUCKET_NAME, KEY_PREFIX, REGION, requireMatch, type LogLayout } from "../../core/anomaly/layout";
+import type { AnomalyActivityQuery, SkippedFile } from "../../core/anomaly/discern";
+import { accountLogPrefix, BUCKET_NAME, KEY_PREFIX, REGION, requireMatch, type LogLayout } from "../../core/anomaly/layout";
 import { pathRanges, scanPlan, type ScanPlan } from "../../core/anomaly/scan-plan";
 import type { RegionLister } from "./athena-regions";
 
@@ -44,9 +44,24 @@ export interface AthenaActivityOptions {
 /** A query that failed, was cancelled or timed out: the run ends with this error (retry, then DLQ). */
 export class AthenaQueryError extends Error {
   override name = "AthenaQueryError";
-  constructor(message: string, readonly queryExecutionId?: string, readonly state?: string) {
+  constructor(message: string, readonly queryExecutionId?: string, readonly state?: string, readonly reason?: string) {
     super(message);
   }
+}
+
+/** Damaged files one query may leave out, one more query each, before the window is given up as failed. */
+const MAX_DAMAGED_FILES_PER_QUERY = 5;
+
+/**
+ * The log object an Athena error names (`... at location 's3://bucket/key' ...`, `(Path: s3://...)`),
+ * when it lies under `prefix` (the account's log folder) and is a log file; undefined otherwise. The
+ * name comes from Athena, but is only ever used as a query parameter.
+ */
+export function damagedObjectIn(message: string, prefix: string): string | undefined {
+  for (const m of message.matchAll(/s3:\/\/[^\s'"(),;]+?\.json\.gz/g)) {
+    if (m[0].startsWith(prefix) && !m[0].includes("/../")) return m[0];
+  }
+  return undefined;
 }
 
 const THROTTLED = new Set(["TooManyRequestsException", "ThrottlingException", "ThrottledException"]);
@@ -65,7 +80,7 @@ export function athenaLiteral(v: unknown): string {
  * delivery minutes it needs. A range on `"$path"` is a predicate on the file itself, so Athena
  * skips the other files of those folders without opening them.
  */
-export function athenaEventSource(database: string, table: string, plan: ScanPlan, regions: readonly string[], bucket: string, layout: LogLayout, keyPrefix = ""): EventSource {
+export function athenaEventSource(database: string, table: string, plan: ScanPlan, regions: readonly string[], bucket: string, layout: LogLayout, keyPrefix = "", excluded: readonly string[] = []): EventSource {
   requireMatch("Glue database", database, IDENTIFIER);
   requireMatch("Glue table", table, IDENTIFIER);
   requireMatch("bucket", bucket, BUCKET_NAME);
@@ -73,14 +88,15 @@ export function athenaEventSource(database: string, table: string, plan: ScanPla
   for (const r of regions) requireMatch("region", r, REGION);
   const ranges = pathRanges(plan, `s3://${bucket}/`, layout, regions, keyPrefix);
   const paths = pathRangeFilter('"$path"', ranges);
+  const skip = excludedFilesFilter('"$path"', excluded);
   return {
     sql: `SELECT useridentity, eventsource, eventname, eventtime, readonly, awsregion
 FROM "${database}"."${table}"
 WHERE account = ?
   AND region IN (${regions.map(() => "?").join(", ")})
   AND "date" IN (${plan.days.map(() => "?").join(", ")})
-  AND ${paths.sql}`,
-    params: [plan.account, ...regions, ...plan.days, ...paths.params],
+  AND ${paths.sql}${skip.sql}`,
+    params: [plan.account, ...regions, ...plan.days, ...paths.params, ...skip.params],
   };
 }
 
@@ -93,6 +109,8 @@ WHERE account = ?
  */
 export class AthenaActivityQuery implements AnomalyActivityQuery {
   lastStatement?: ActivityStatement;
+  /** Damaged files the last query left out (named by Athena's error), with Athena's reason. */
+  lastSkipped: SkippedFile[] = [];
   lastQueryExecutionId?: string;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly now: () => number;
@@ -108,14 +126,29 @@ export class AthenaActivityQuery implements AnomalyActivityQuery {
     const plan = scanPlan(q.account, { from: q.from.toISOString(), to: q.to.toISOString() }, { deliveryPadMinutes: this.o.deliveryPadMinutes });
     const regions = q.regions ?? (Array.isArray(this.o.regions) ? [...this.o.regions] : await (this.o.regions as RegionLister).regions(q.account));
     if (regions.length === 0) return [];
-    const stmt = activityStatement("athena", athenaEventSource(this.o.database, this.o.table, plan, regions, this.o.bucket, this.o.layout, this.o.keyPrefix), plan, {
-      includeServicePrincipals: this.o.includeServicePrincipals,
-    });
-    this.lastStatement = stmt;
-    const id = await this.start(stmt, q.account);
-    this.lastQueryExecutionId = id;
-    await this.wait(id, q.account);
-    const rows = await this.results(id);
+    const excluded: string[] = [];
+    this.lastSkipped = [];
+    for (;;) {
+      const stmt = activityStatement("athena", athenaEventSource(this.o.database, this.o.table, plan, regions, this.o.bucket, this.o.layout, this.o.keyPrefix, excluded), plan, {
+        includeServicePrincipals: this.o.includeServicePrincipals,
+      });
+      this.lastStatement = stmt;
+      const id = await this.start(stmt, q.account);
+      this.lastQueryExecutionId = id;
+      try {
+        await this.wait(id, q.account);
+        break;
+      } catch (e) {
+        // One damaged file must not cost the account's window: when Athena names the file it could
+        // not read, run the query again without it and report it.
+        if (!(e instanceof AthenaQueryError) || e.state !== "FAILED" || excluded.length >= MAX_DAMAGED_FILES_PER_QUERY) throw e;
+        const file = damagedObjectIn(e.message, `s3://${this.o.bucket}/${accountLogPrefix(this.o.layout, q.account, this.o.keyPrefix)}`);
+        if (!file || excluded.includes(file)) throw e;
+        excluded.push(file);
+        this.lastSkipped.push({ file, reason: `Athena could not read it (query ${id}): ${e.reason ?? e.message}`.slice(0, 1000) });
+      }
+    }
+    const rows = await this.results(this.lastQueryExecutionId!);
     return rows.map((r) => activityFromRow(q.account, r));
   }
 
@@ -160,7 +193,7 @@ export class AthenaActivityQuery implements AnomalyActivityQuery {
         if (!isThrottle(e)) throw e;
       }
       if (state === "SUCCEEDED") return;
-      if (state === "FAILED" || state === "CANCELLED") throw new AthenaQueryError(`Athena query ${id} for account ${account} ${state}: ${reason || "no reason given"}`, id, state);
+      if (state === "FAILED" || state === "CANCELLED") throw new AthenaQueryError(`Athena query ${id} for account ${account} ${state}: ${reason || "no reason given"}`, id, state, reason || undefined);
       if (this.now() + pause > deadline) {
         await this.athena.send(new StopQueryExecutionCommand({ QueryExecutionId: id })).catch(() => undefined);
         throw new AthenaQueryError(`Athena query ${id} for account ${account} did not finish within ${Math.round((this.o.timeoutMs ?? 240_000) / 1000)} s (last state ${state ?? "unknown"}); stopped it`, id, "TIMEOUT");

@@ -101,24 +101,25 @@ export class LookupEventsSource implements LogSource {
     yield { id: `LookupEvents ${region}`, size: 0 };
   }
 
-  /** The page's CloudTrailEvent strings, decoded by the same code as log files (one JSON record a line). */
+  /**
+   * The page's CloudTrailEvent strings, each decoded on its own by the same code as log files, so a
+   * bad event is named by its position and id and never touches its neighbours.
+   */
   private decode(events: LookupEvent[], id: string): LogFileContent {
-    const lines: string[] = [];
     const out: LogFileContent = { records: [], invalid: [], bytes: 0 };
     for (let i = 0; i < events.length; i++) {
       const text = events[i]!.CloudTrailEvent;
-      if (typeof text !== "string" || text.length === 0) out.invalid.push({ source: id, position: i, where: `event ${i} (${events[i]!.EventId ?? "no id"})`, reason: "no CloudTrailEvent in the answer" });
-      else if (text.length > MAX_EVENT_CHARS) out.invalid.push({ source: id, position: i, where: `event ${i} (${events[i]!.EventId ?? "no id"})`, reason: `CloudTrailEvent of ${text.length} characters is larger than ${MAX_EVENT_CHARS}` });
-      // JSON text holds no raw line breaks inside strings, so one event is one line.
-      else lines.push(text.replace(/[\r\n]+/g, " "));
+      const where = `event ${i} (${events[i]!.EventId ?? "no id"})`;
+      const bad = (reason: string) => out.invalid.push({ source: id, position: i, where, reason });
+      if (typeof text !== "string" || text.length === 0) bad("no CloudTrailEvent in the answer");
+      else if (text.length > MAX_EVENT_CHARS) bad(`CloudTrailEvent of ${text.length} characters is larger than ${MAX_EVENT_CHARS}`);
+      else {
+        out.bytes += Buffer.byteLength(text);
+        const decoded = decodeLogText(text, id);
+        if (decoded.records.length === 1 && decoded.invalid.length === 0 && !decoded.error) out.records.push(decoded.records[0]!);
+        else bad(decoded.error ?? decoded.invalid[0]?.reason ?? decoded.notCloudTrail ?? "not one CloudTrail record");
+      }
     }
-    if (lines.length === 0) return out;
-    const text = lines.join("\n");
-    const decoded = decodeLogText(text, id);
-    out.records = decoded.records;
-    out.invalid.push(...decoded.invalid);
-    out.bytes = Buffer.byteLength(text);
-    if (decoded.error) out.error = decoded.error;
     return out;
   }
 

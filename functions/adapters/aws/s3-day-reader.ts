@@ -1,5 +1,6 @@
 import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import type { LogFileContent, LogFileRef, LogSource } from "../../core/ports";
+import { formatBytes, READ_LIMITS } from "../../core/record/limits";
 import { decodeLogBytes, isDigestKey, isLogFileName } from "../log-content";
 import { classifyAwsError } from "./transient-error";
 
@@ -90,6 +91,10 @@ export class S3ObjectsLogSource implements LogSource {
   }
 
   async read(file: LogFileRef): Promise<LogFileContent> {
+    const max = READ_LIMITS.maxStoredBytes;
+    if ((file.size ?? 0) > max) {
+      return { records: [], invalid: [], error: `object is ${formatBytes(file.size!)}, more than the ${formatBytes(max)} limit for one file; not read`, bytes: 0 };
+    }
     const key = file.id.slice(`s3://${this.bucket}/`.length);
     const bytes = await getObjectBytes(this.s3, this.bucket, key);
     if (!bytes) return { records: [], invalid: [], error: "the object was deleted after it was listed", bytes: 0 };

@@ -1,5 +1,6 @@
 import type { Readable } from "node:stream";
 import type { LogFileContent, LogFileRef, LogSource } from "../../core/ports";
+import { formatBytes, READ_LIMITS, type ReadLimits } from "../../core/record/limits";
 import { decodeLogBytes } from "../log-content";
 import { awsErrorName, isTransientAwsError } from "./aws-error";
 import { skipReason, type ObjectRef } from "./notifications";
@@ -48,7 +49,8 @@ const GONE = new Set(["NoSuchKey", "NoSuchVersion", "NotFound", "NoSuchBucket"])
 /**
  * The objects one notification announced, as a {@link LogSource}. Each object is fetched with
  * GetObject and decoded in memory, one at a time (memory grows with the largest object, not the
- * batch). Digest files and non-log names are yielded with a `skip` reason. `open()` splits the fetch
+ * batch); at most `limits.maxStoredBytes` of a body are downloaded and its text is inflated under the
+ * same limits as local files. Digest files and non-log names are yielded with a `skip` reason. `open()` splits the fetch
  * from the body so a caller can claim the object by its ETag before reading it.
  */
 export class S3LogSource implements LogSource {
@@ -57,7 +59,7 @@ export class S3LogSource implements LogSource {
   constructor(
     private readonly s3: S3ObjectReader,
     private readonly objects: readonly ObjectRef[],
-    private readonly opts: { maxObjectBytes?: number } = {},
+    private readonly opts: { limits?: ReadLimits } = {},
   ) {
     for (const o of objects) this.byId.set(s3Uri(o), o);
   }
@@ -94,7 +96,8 @@ export class S3LogSource implements LogSource {
     }
     const body: Readable | undefined = out.body;
     const etag = (out.etag ?? o.etag ?? "").replace(/^"+|"+$/g, "");
-    const max = this.opts.maxObjectBytes ?? 256 * 2 ** 20;
+    const limits = this.opts.limits ?? READ_LIMITS;
+    const max = limits.maxStoredBytes;
     const size = out.contentLength ?? o.size;
     const opened: OpenedObject = {
       id,
@@ -105,25 +108,38 @@ export class S3LogSource implements LogSource {
       discard: () => body?.destroy(),
       read: async () => {
         if (!body) return { records: [], invalid: [], error: "GetObject returned no body", bytes: 0 };
-        if (size !== undefined && size > max) {
-          body.destroy();
-          return { records: [], invalid: [], error: `object is ${(size / 2 ** 20).toFixed(0)} MiB, more than the ${(max / 2 ** 20).toFixed(0)} MiB this function reads`, bytes: 0 };
-        }
-        const buf = await collect(body, id);
-        return decodeLogBytes(buf, id);
+        const { buf, more } = await collect(body, id, max);
+        const content = await decodeLogBytes(buf, id, limits);
+        if (!more) return content;
+        // Bigger than any legitimate log file: the first `max` bytes are read, the rest never downloaded.
+        const cut = `object is ${size !== undefined ? formatBytes(size) : "larger than that"}, more than the ${formatBytes(max)} limit for one file; read its first ${formatBytes(max)}`;
+        const { skipped: _notSkipped, ...rest } = content;
+        return { ...rest, error: content.error ? `${cut}; ${content.error}` : cut };
       },
     };
     return { status: "open", opened };
   }
 }
 
-async function collect(body: Readable, id: string): Promise<Buffer> {
+/** Reads the body up to `max` bytes (counted as they arrive); `more` when the object is longer. */
+async function collect(body: Readable, id: string, max: number): Promise<{ buf: Buffer; more: boolean }> {
   const chunks: Buffer[] = [];
+  let total = 0;
   try {
-    for await (const chunk of body) chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : (chunk as Buffer));
+    for await (const chunk of body) {
+      const b = typeof chunk === "string" ? Buffer.from(chunk) : (chunk as Buffer);
+      if (total + b.length > max) {
+        chunks.push(b.subarray(0, max - total));
+        total = max;
+        body.destroy();
+        return { buf: Buffer.concat(chunks, total), more: true };
+      }
+      chunks.push(b);
+      total += b.length;
+    }
   } catch (e) {
     // The connection broke mid-transfer: the object is fine, the read is not; try again later.
     throw new S3ReadError(`reading the body of ${id} failed: ${(e as Error).message}`, true, { cause: e });
   }
-  return Buffer.concat(chunks);
+  return { buf: Buffer.concat(chunks, total), more: false };
 }

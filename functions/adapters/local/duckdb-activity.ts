@@ -1,11 +1,12 @@
 import { readdir, stat } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { DuckDBInstance, listValue, type DuckDBConnection } from "@duckdb/node-api";
-import { activityStatement, pathRangeFilter, type ActivityStatement, type EventSource } from "../../core/anomaly/activity-sql";
+import { activityStatement, excludedFilesFilter, pathRangeFilter, type ActivityStatement, type EventSource } from "../../core/anomaly/activity-sql";
 import { activityFromRow, type ObservedActivity } from "../../core/anomaly/activity";
-import type { AnomalyActivityQuery } from "../../core/anomaly/discern";
+import type { AnomalyActivityQuery, SkippedFile } from "../../core/anomaly/discern";
 import { ACCOUNT_ID, accountLogPrefix, ORGANIZATION_ID, parseLogFileName, REGION, type LogLayout } from "../../core/anomaly/layout";
 import { pathRanges, scanPlan, stampInPlan, type PathRange, type ScanPlan } from "../../core/anomaly/scan-plan";
+import { MAX_FILE_TEXT_BYTES } from "../../core/record/limits";
 
 /** One account's logs under one local root (the folder that holds `AWSLogs/`). */
 export interface LocalAccountLogs {
@@ -71,32 +72,66 @@ const RECORDS_TYPE =
 
 /**
  * The DuckDB source for a plan: read_json over the plan's day folders (the local stand-in for
- * partition projection), pruned by the same path ranges Athena applies to `"$path"`.
+ * partition projection), pruned by the same path ranges Athena applies to `"$path"`, minus the files
+ * known to be damaged. One JSON value may be at most {@link MAX_FILE_TEXT_BYTES} (a decompression bomb
+ * stops there with an error naming its file, which is then excluded).
  */
-export function duckdbEventSource(globs: readonly string[], ranges: readonly PathRange[]): EventSource {
+export function duckdbEventSource(globs: readonly string[], ranges: readonly PathRange[], excluded: readonly string[] = []): EventSource {
   const filter = pathRangeFilter("filename", ranges);
+  const skip = excludedFilesFilter("filename", excluded);
   return {
     sql: `SELECT r.userIdentity AS useridentity, r.eventSource AS eventsource, r.eventName AS eventname,
   r.eventTime AS eventtime, r.readOnly AS readonly, r.awsRegion AS awsregion
 FROM (
   SELECT unnest(Records) AS r
-  FROM read_json(?, columns = {Records: '${RECORDS_TYPE}'}, format = 'unstructured', records = true, filename = true, maximum_object_size = 1073741824)
-  WHERE ${filter.sql}
+  FROM read_json(?, columns = {Records: '${RECORDS_TYPE}'}, format = 'unstructured', records = true, filename = true, maximum_object_size = ${MAX_FILE_TEXT_BYTES})
+  WHERE ${filter.sql}${skip.sql}
 ) AS files`,
-    params: [listValue([...globs]), ...filter.params],
+    params: [listValue([...globs]), ...filter.params, ...skip.params],
   };
+}
+
+export type { SkippedFile };
+
+/** Damaged files one query may exclude, one rerun each, before the window is given up as failed. */
+const MAX_DAMAGED_FILES_PER_QUERY = 50;
+
+/**
+ * The file a DuckDB error names, when it is one of `folders`' log files. DuckDB names the file in
+ * its read errors (`Malformed JSON in file "<path>", at byte ...`, `Input is not a GZIP stream: <path>`).
+ */
+export function damagedFileIn(message: string, folders: readonly string[]): string | undefined {
+  for (const folder of folders) {
+    for (let k = message.indexOf(folder + "/"); k >= 0; k = message.indexOf(folder + "/", k + 1)) {
+      const m = /^[^"\n]*?\.json\.gz/.exec(message.slice(k));
+      if (m && dirname(m[0]) === folder) return m[0];
+    }
+  }
+  return undefined;
+}
+
+/** DuckDB's reason without the file path (the report names the file separately). */
+function reasonOf(message: string, file: string): string {
+  return message.split(file).join("the file").replace(/ in file "the file"/, "").replace(/:\s*the file\s*$/, "").replace(/^(Invalid Input|IO) Error: /, "").trim();
 }
 
 /**
  * The local stand-in for Athena: runs the shared activity statement with DuckDB over local log
  * folders. Regions are found by listing the account's folder (as discernment lists S3), the date
- * folders come from the scan plan, and files outside the plan's delivery range are never opened.
+ * folders come from the scan plan, and files outside the plan's delivery range are never opened. A
+ * damaged file in the range (cut off, not gzip, broken JSON, over the size limit) does not fail the
+ * window: DuckDB names it in its error, the query runs again without it, and the file is reported in
+ * `lastSkipped` and `damaged` (DuckDB cannot read past the damage, so none of its records are used).
  */
 export class DuckDbActivityQuery implements AnomalyActivityQuery {
   /** Files and bytes of the last query (for benchmarks and the replay summary). */
   lastStats: ScanStats = { folders: 0, filesInFolders: 0, bytesInFolders: 0, filesRead: 0, bytesRead: 0 };
   /** The last statement run (tests compare it with Athena's). */
   lastStatement?: ActivityStatement;
+  /** Damaged files the last query left out. */
+  lastSkipped: SkippedFile[] = [];
+  /** Every file found damaged so far, with DuckDB's reason; later queries leave them out from the start. */
+  readonly damaged = new Map<string, string>();
   /** Folder listings for the file counts, reused while the folder is unchanged (hourly runs revisit a day's folders). */
   private readonly listings = new Map<string, Listing>();
 
@@ -137,15 +172,29 @@ export class DuckDbActivityQuery implements AnomalyActivityQuery {
       }
     }
     this.lastStats = this.opts.countFiles === false ? emptyStats(folders.length) : await countFiles(folders, plan, this.listings);
+    this.lastSkipped = [];
     if (globs.length === 0) return [];
-    const stmt = activityStatement("duckdb", duckdbEventSource(globs, ranges), plan, { includeServicePrincipals: this.opts.includeServicePrincipals });
-    this.lastStatement = stmt;
+    // Files found damaged by an earlier query are left out from the start (hourly windows overlap).
+    const excluded = [...this.damaged.keys()].filter((f) => folders.includes(dirname(f)));
     let reader;
-    try {
-      reader = await this.conn.runAndReadAll(stmt.sql, stmt.params as never);
-    } catch (e) {
-      throw new Error(`DuckDB activity query for ${q.account} (${plan.window.from} .. ${plan.window.to}) failed: ${(e as Error).message.split("\n")[0]}`);
+    for (;;) {
+      const stmt = activityStatement("duckdb", duckdbEventSource(globs, ranges, excluded), plan, { includeServicePrincipals: this.opts.includeServicePrincipals });
+      this.lastStatement = stmt;
+      try {
+        reader = await this.conn.runAndReadAll(stmt.sql, stmt.params as never);
+        break;
+      } catch (e) {
+        const message = (e as Error).message.split("\n")[0]!;
+        const file = damagedFileIn(message, folders);
+        if (!file || excluded.includes(file) || excluded.length >= MAX_DAMAGED_FILES_PER_QUERY) {
+          throw new Error(`DuckDB activity query for ${q.account} (${plan.window.from} .. ${plan.window.to}) failed: ${message}`);
+        }
+        // One damaged file must not cost the whole account window: leave it out, report it, run again.
+        this.damaged.set(file, reasonOf(message, file));
+        excluded.push(file);
+      }
     }
+    this.lastSkipped = excluded.map((file) => ({ file, reason: this.damaged.get(file)! }));
     return reader.getRowObjectsJS().map((row) => activityFromRow(q.account, row as Record<string, unknown>));
   }
 

@@ -6,7 +6,7 @@ import { discern, type DiscernmentStats } from "../../core/anomaly/discern";
 import { ACCOUNT_ID } from "../../core/anomaly/layout";
 import { parseAnomalySettings, type AnomalySettings } from "../../core/anomaly/settings";
 import { hourlyWindows, windowFor, type QueryWindow } from "../../core/anomaly/window";
-import { DuckDbActivityQuery, discoverAccounts, type LocalAccountLogs } from "../../adapters/local/duckdb-activity";
+import { DuckDbActivityQuery, discoverAccounts, type LocalAccountLogs, type SkippedFile } from "../../adapters/local/duckdb-activity";
 import { FileBaselineStore } from "../../adapters/local/file-baseline";
 import { writeAlerts } from "../output";
 import { safeBar } from "../progress";
@@ -40,6 +40,8 @@ export interface ReplayRun {
   accounts: string[];
   runs: number;
   failures: { account: string; window: string; reason: string }[];
+  /** Damaged log files the queries left out (none of their records were used), with DuckDB's reason. */
+  skippedFiles: SkippedFile[];
   filesRead: number;
   bytesRead: number;
   filesInFolders: number;
@@ -116,7 +118,7 @@ export async function replay(paths: string[], o: ReplayCommandOptions): Promise<
     ? safeBar({ format: "replay [{bar}] {percentage}% | {value}/{total} account-hours | {hour} | {alerts} alerts | ETA {eta}s" }, total, { hour: "", alerts: 0 })
     : undefined;
 
-  const run: ReplayRun = { code: 0, alerts: [], hours: windows.length - learning.length, accounts, runs: 0, failures: [], filesRead: 0, bytesRead: 0, filesInFolders: 0, bytesInFolders: 0, baselineWriteRequests: 0, tuplesSeen: 0, stateDir: temporary ? undefined : stateDir };
+  const run: ReplayRun = { code: 0, alerts: [], hours: windows.length - learning.length, accounts, runs: 0, failures: [], skippedFiles: [], filesRead: 0, bytesRead: 0, filesInFolders: 0, bytesInFolders: 0, baselineWriteRequests: 0, tuplesSeen: 0, stateDir: temporary ? undefined : stateDir };
   try {
     for (const [i, { w: window, learn }] of windows.entries()) {
       for (const account of accounts) {
@@ -139,6 +141,7 @@ export async function replay(paths: string[], o: ReplayCommandOptions): Promise<
     }
   } finally {
     bar?.stop();
+    run.skippedFiles = [...activity.damaged].map(([file, reason]) => ({ file, reason }));
     activity.close();
     store.flush();
     if (temporary) rmSync(stateDir, { recursive: true, force: true });
@@ -146,7 +149,7 @@ export async function replay(paths: string[], o: ReplayCommandOptions): Promise<
 
   await writeAlerts(run.alerts, o.format ?? "table");
   if (!o.quiet) printSummary(run);
-  run.code = run.failures.length > 0 ? EXIT_UNREADABLE : 0;
+  run.code = run.failures.length > 0 || run.skippedFiles.length > 0 ? EXIT_UNREADABLE : 0;
   return run;
 }
 
@@ -174,6 +177,11 @@ function printSummary(r: ReplayRun): void {
       `${r.tuplesSeen} (principal, action) tuple(s) seen, ${r.baselineWriteRequests} baseline write request(s)`,
     r.stateDir ? `  baseline kept in ${join(r.stateDir, "baseline.ndjson")}` : "  baseline was temporary (use --state DIR to keep it between replays)",
   ];
+  if (r.skippedFiles.length > 0) {
+    out.push(`Skipped ${r.skippedFiles.length} damaged file(s); the windows that hold them ran without them:`);
+    for (const f of r.skippedFiles.slice(0, 20)) out.push(`  ${f.file}: ${f.reason}`);
+    if (r.skippedFiles.length > 20) out.push(`  ... and ${r.skippedFiles.length - 20} more`);
+  }
   if (r.failures.length > 0) {
     out.push(`Could not run ${r.failures.length} account-hour(s):`);
     for (const f of r.failures.slice(0, 20)) out.push(`  ${cell(f.account)} ${cell(f.window)}: ${cell(f.reason)}`);

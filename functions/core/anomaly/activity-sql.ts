@@ -92,6 +92,15 @@ export function pathRangeFilter(column: string, ranges: readonly PathRange[]): {
 }
 
 /**
+ * `AND <column> NOT IN (?, ...)` for files known to be damaged (empty when there are none). Both
+ * engines prune files by a predicate on the file name, so an excluded file is never opened.
+ */
+export function excludedFilesFilter(column: string, files: readonly string[]): { sql: string; params: string[] } {
+  if (files.length === 0) return { sql: "", params: [] };
+  return { sql: `\n  AND ${column} NOT IN (${files.map(() => "?").join(", ")})`, params: [...files] };
+}
+
+/**
  * The activity statement: distinct (principal, eventSource, eventName) in the plan's window with
  * first/last time, count, number of non-read-only calls and the regions seen.
  * AWS service principals (`userIdentity.type = AWSService`) are left out unless asked for.

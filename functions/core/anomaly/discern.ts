@@ -9,9 +9,17 @@ import { rankNewBehavior } from "./severity";
 import type { RoleTrust, RoleTrustLookup } from "./trust";
 import { checkWindow, type QueryWindow } from "./window";
 
+/** A log file a query left out because the engine could not read it, and what the engine said. */
+export interface SkippedFile {
+  file: string;
+  reason: string;
+}
+
 /** The activity port as the anomaly detection uses it: rows carry writes and regions. */
 export interface AnomalyActivityQuery extends ActivityQuery {
   distinctActivity(q: { account: string; from: Date; to: Date; regions?: string[] }): Promise<ObservedActivity[]>;
+  /** Damaged files the last query left out (engines that can tell); their records were not used. */
+  readonly lastSkipped?: readonly SkippedFile[];
 }
 
 export interface DiscernmentInput {

@@ -1,3 +1,5 @@
 export * from "./schema";
 export * from "./principal";
 export * from "./decode";
+export * from "./limits";
+export * from "./bounds";

@@ -1,4 +1,5 @@
 import * as z from "zod"; // namespace import: lets esbuild drop what is unused (the named `z` pulls in all of zod, ~450 KB)
+import { recordBoundsProblem } from "./bounds";
 
 /**
  * The CloudTrail record as trailwatch reads it.
@@ -122,8 +123,13 @@ export function missingRequiredField(value: unknown): string | undefined {
   return undefined;
 }
 
-/** Validates one record. Returns the typed record or a reason naming the offending field. */
+/**
+ * Validates one record. Returns the typed record or a reason naming the offending field. A record
+ * over the size or depth limit (see `limits.ts`) is refused here, before any rule walks its values.
+ */
 export function parseRecord(value: unknown): { ok: true; record: CloudTrailRecord } | { ok: false; reason: string } {
+  const tooBig = recordBoundsProblem(value);
+  if (tooBig !== undefined) return { ok: false, reason: tooBig };
   const res = cloudTrailRecordSchema.safeParse(value);
   if (res.success) return { ok: true, record: res.data };
   const issue = res.error.issues[0];

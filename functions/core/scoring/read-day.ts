@@ -64,7 +64,7 @@ export async function readPairs(source: LogSource, opts: ReadPairsOptions = {}):
       problem(`${ref.id}: ${c.error}`);
     }
     stats.bytes += c.bytes;
-    stats.invalidRecords += c.invalid.length;
+    stats.invalidRecords += c.invalid.length + (c.moreInvalid ?? 0);
     for (const inv of c.invalid.slice(0, 1)) problem(`${inv.source} ${inv.where}: ${inv.reason}`);
     for (const r of c.records) agg.add(r);
     opts.onFile?.(ref, stats);
@@ -73,6 +73,12 @@ export async function readPairs(source: LogSource, opts: ReadPairsOptions = {}):
   const window: { ref: LogFileRef; content: Promise<LogFileContent> }[] = [];
   for await (const ref of source.files()) {
     stats.files++;
+    if (ref.error !== undefined) {
+      // A path the source could not open: unreadable, never counted as read.
+      stats.unreadableFiles++;
+      problem(`${ref.id}: ${ref.error}`);
+      continue;
+    }
     if (ref.skip) {
       stats.filesSkipped++;
       continue;

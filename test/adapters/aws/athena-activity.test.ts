@@ -77,6 +77,44 @@ describe("the Athena activity query", () => {
     mock.restore();
   });
 
+  it("runs the query again without a damaged file Athena names, and reports that file with Athena's reason", async () => {
+    // Prepare: the first query fails on one file (Athena's HIVE_BAD_DATA wording names its location), the second succeeds.
+    const bad = `s3://org-trail-logs/ct/AWSLogs/o-abcdef1234/${ACCT}/CloudTrail/us-east-1/2026/11/20/${ACCT}_CloudTrail_us-east-1_20261120T1030Z_damaged.json.gz`;
+    const reason = `HIVE_BAD_DATA: Error parsing field value for field 0: Unexpected end-of-input. You may need to manually clean the data at location '${bad}' before retrying. Athena will not delete data in your account.`;
+    const { mock, client } = athenaMock();
+    mock.on(StartQueryExecutionCommand).resolvesOnce({ QueryExecutionId: "q-bad" }).resolves({ QueryExecutionId: "q-good" });
+    mock.on(GetQueryExecutionCommand, { QueryExecutionId: "q-bad" }).resolves({ QueryExecution: { Status: { State: "FAILED", StateChangeReason: reason } } });
+    mock.on(GetQueryExecutionCommand, { QueryExecutionId: "q-good" }).resolves({ QueryExecution: { Status: { State: "SUCCEEDED" } } });
+    mock.on(GetQueryResultsCommand, { QueryExecutionId: "q-good" }).resolves({ ResultSet: { ResultSetMetadata: meta, Rows: [row(COLUMNS), row([`arn:aws:iam::${ACCT}:user/bob`, "IAMUser", "s3.amazonaws.com", "ListBuckets", "2026-11-20T10:05:00Z", "2026-11-20T10:05:00Z", "1", "0", "us-east-1", "1"])] } });
+    const q = new AthenaActivityQuery(client, { ...base, regions: ["us-east-1"] });
+
+    // Act
+    const rows = await q.distinctActivity({ account: ACCT, from: new Date("2026-11-20T09:45:00Z"), to: new Date("2026-11-20T11:00:00Z") });
+
+    // Assess: the second statement excludes exactly that file, as a parameter; the result and the report are there.
+    expect(rows.map((r) => r.eventName)).toEqual(["ListBuckets"]);
+    const [first, second] = mock.commandCalls(StartQueryExecutionCommand).map((c) => c.args[0].input);
+    expect(first!.QueryString).not.toContain("NOT IN");
+    expect(second!.QueryString).toContain(`AND "$path" NOT IN (?)`);
+    expect(second!.QueryString).not.toContain("damaged");
+    expect(second!.ExecutionParameters).toContain(`'${bad}'`);
+    expect(q.lastSkipped).toEqual([{ file: bad, reason: expect.stringMatching(/^Athena could not read it \(query q-bad\): HIVE_BAD_DATA/) }]);
+    mock.restore();
+  });
+
+  it("fails the window as before when Athena's error names no file of this account (it cannot tell which file)", async () => {
+    const other = "s3://org-trail-logs/ct/AWSLogs/o-abcdef1234/444455556666/CloudTrail/us-east-1/2026/11/20/x.json.gz";
+    const { mock, client } = athenaMock();
+    mock.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: "q-4" });
+    mock.on(GetQueryExecutionCommand).resolvesOnce({ QueryExecution: { Status: { State: "FAILED", StateChangeReason: "HIVE_CURSOR_ERROR: Unexpected end of input stream" } } }).resolves({ QueryExecution: { Status: { State: "FAILED", StateChangeReason: `HIVE_BAD_DATA at location '${other}'` } } });
+    const q = new AthenaActivityQuery(client, { ...base, regions: ["us-east-1"] });
+    const window = { account: ACCT, from: new Date("2026-11-20T09:45:00Z"), to: new Date("2026-11-20T11:00:00Z") };
+    await expect(q.distinctActivity(window)).rejects.toThrow(/FAILED: HIVE_CURSOR_ERROR: Unexpected end of input stream/);
+    await expect(q.distinctActivity(window)).rejects.toThrow(/444455556666/);
+    expect(mock.commandCalls(StartQueryExecutionCommand)).toHaveLength(2);
+    mock.restore();
+  });
+
   it("stops a query that runs past its deadline and fails instead of waiting forever", async () => {
     const { mock, client } = athenaMock();
     mock.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: "q-3" });

@@ -2,6 +2,7 @@ import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { parseNotification } from "../../../functions/adapters/aws/notifications";
 import { S3HttpClient } from "../../../functions/adapters/aws/s3-http";
 import { S3LogSource, S3ReadError } from "../../../functions/adapters/aws/s3-log-source";
+import { READ_LIMITS } from "../../../functions/core/record/limits";
 import { s3rverHttpConfig, startFaultInjector, startS3rver, type FaultInjector, type LocalS3 } from "../../support/s3rver";
 import { attachAdmin, gzipLog, logKey, record, s3EventKey } from "../../handlers/log-analyzer/records";
 
@@ -99,7 +100,20 @@ describe("S3LogSource against s3rver", () => {
 
     expect(content.records.length).toBeGreaterThan(10);
     expect(content.records.length).toBeLessThan(200);
-    expect(content.error).toMatch(/gzip data is damaged/);
+    expect(content.error).toMatch(/gzip data is truncated/);
+  });
+
+  it("downloads at most the file limit of a bigger object, decodes that part, and says so", async () => {
+    const body = Buffer.from(JSON.stringify({ Records: Array.from({ length: 300 }, () => record({ requestParameters: { pad: "x".repeat(500) } })) }));
+    const key = logKey("oversized").replace(/\.gz$/, "");
+    await put(key, body);
+    const limits = { ...READ_LIMITS, maxStoredBytes: 50_000 };
+
+    const content = await new S3LogSource(s3.http, [{ bucket: BUCKET, key }], { limits }).read({ id: `s3://${BUCKET}/${key}` });
+
+    expect(content.bytes).toBe(50_000);
+    expect(content.records.length).toBeGreaterThan(10);
+    expect(content.error).toMatch(/^object is \d+(\.\d)? KiB, more than the 48\.8 KiB limit for one file; read its first 48\.8 KiB; invalid JSON: the file ends inside a record/);
   });
 
   it("throws a transient S3ReadError when S3 throttles (503 SlowDown), and reads on the next try", async () => {

@@ -57,9 +57,36 @@ describe("the DuckDB activity engine", () => {
     // Assess: the query worked, and read 1 of the 3 files.
     expect(rows.map((r) => r.eventName)).toEqual(["ListBuckets"]);
     expect(q.lastStats).toMatchObject({ folders: 1, filesInFolders: 3, filesRead: 1 });
-    // A damaged file inside the range is read, and the error names it.
-    const bad = writeRawLogFile(root, org, A, "us-east-1", new Date("2026-11-20T10:30:00Z"), gzipSync("{broken json"));
-    await expect(q.distinctActivity({ account: A, from: new Date("2026-11-20T09:45:00Z"), to: new Date("2026-11-20T11:00:00Z") })).rejects.toThrow(bad.split("/").pop()!);
+    q.close();
+  });
+
+  it("leaves a damaged file in the window out, names it with DuckDB's reason, and still answers for the other files", async () => {
+    // Prepare: two good files and three damaged ones (broken JSON, cut-off gzip, not gzip) in the window.
+    const role = identities.role(A, "app");
+    writeLogFile(root, org, A, "us-east-1", new Date("2026-11-20T10:05:00Z"), [event({ time: "2026-11-20T10:01:00Z", source: "s3.amazonaws.com", name: "ListBuckets", identity: role })]);
+    writeLogFile(root, org, A, "us-east-1", new Date("2026-11-20T10:50:00Z"), [event({ time: "2026-11-20T10:45:00Z", source: "iam.amazonaws.com", name: "CreateRole", identity: role, readOnly: false })]);
+    const broken = writeRawLogFile(root, org, A, "us-east-1", new Date("2026-11-20T10:30:00Z"), gzipSync("{broken json"));
+    const full = gzipSync(JSON.stringify({ Records: Array.from({ length: 500 }, (_, i) => event({ time: "2026-11-20T10:20:00Z", source: "ec2.amazonaws.com", name: `Describe${i}`, identity: role })) }));
+    const cut = writeRawLogFile(root, org, A, "us-east-1", new Date("2026-11-20T10:25:00Z"), full.subarray(0, full.length >> 1));
+    const notGzip = writeRawLogFile(root, org, A, "us-east-1", new Date("2026-11-20T10:40:00Z"), Buffer.from("not gzip"));
+    const q = await DuckDbActivityQuery.create(await discoverAccounts([root]));
+    const window = { account: A, from: new Date("2026-11-20T09:45:00Z"), to: new Date("2026-11-20T11:00:00Z") };
+
+    // Act
+    const rows = await q.distinctActivity(window);
+
+    // Assess: both good files answered; each damaged file is named once with the reason.
+    expect(rows.map((r) => r.eventName).sort()).toEqual(["CreateRole", "ListBuckets"]);
+    const skipped = Object.fromEntries(q.lastSkipped.map((s) => [s.file, s.reason]));
+    expect(Object.keys(skipped).sort()).toEqual([broken, cut, notGzip].sort());
+    expect(skipped[broken]).toMatch(/Malformed JSON/);
+    expect(skipped[cut]).toMatch(/Malformed JSON|unexpected end/i);
+    expect(skipped[notGzip]).toMatch(/not a GZIP stream/);
+    expect(skipped[broken]).not.toContain(root);
+    // The next (overlapping) window leaves them out from the start.
+    const again = await q.distinctActivity({ ...window, from: new Date("2026-11-20T10:00:00Z"), to: new Date("2026-11-20T11:15:00Z") });
+    expect(again.map((r) => r.eventName).sort()).toEqual(["CreateRole", "ListBuckets"]);
+    expect(q.lastStatement!.params).toEqual(expect.arrayContaining([broken, cut, notGzip]));
     q.close();
   });
 

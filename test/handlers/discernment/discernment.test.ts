@@ -7,7 +7,8 @@ import { createDiscernmentHandler } from "../../../functions/handlers/discernmen
 import { DynamoBaselineStore } from "../../../functions/adapters/aws/dynamodb-baseline";
 import { DuckDbActivityQuery, discoverAccounts } from "../../../functions/adapters/local/duckdb-activity";
 import { startDynalite, type LocalDynamo } from "../../support/dynalite";
-import { deliver, identities, ORG_ID } from "../../core/anomaly/fixture-logs";
+import { gzipSync } from "node:zlib";
+import { deliver, identities, ORG_ID, writeRawLogFile } from "../../core/anomaly/fixture-logs";
 
 // Quiet logs: failures are asserted, not printed.
 process.env.POWERTOOLS_LOG_LEVEL = "SILENT";
@@ -95,6 +96,26 @@ describe("the discernment handler", () => {
     const err = await handler(snsEvent([message(ACCT, "2026-11-20T12:00:00.000Z"), injected, "not json"])).catch((e: Error) => e);
     close();
     expect((err as Error).message).toMatch(/^discernment: 2 of 3 message\(s\) failed: record 1 \(id-1\): fan-out message is not valid: account\.id: .* \| record 2 \(id-2\): fan-out message is not JSON/);
+  });
+
+  it("leaves a damaged log file out of the window, logs it for a person, and still completes the run", async () => {
+    // Prepare: a cut-off gzip file delivered inside the window of 2026-11-20 15:00.
+    const dir = mkdtempSync(join(tmpdir(), "tw-disc-bad-"));
+    deliver(dir, layout, ACCT, [{ time: "2026-11-20T14:10:00Z", source: "s3.amazonaws.com", name: "ListBuckets", identity: identities.role(ACCT, "app") }]);
+    const bad = writeRawLogFile(dir, layout, ACCT, "us-east-1", new Date("2026-11-20T14:20:00Z"), gzipSync(JSON.stringify({ Records: [] }) + " ".repeat(5000)).subarray(0, 40));
+    const warnings: { message: string; extra: Record<string, unknown> }[] = [];
+    const logger = { addContext() {}, info() {}, error() {}, warn: (message: string, extra: Record<string, unknown>) => void warnings.push({ message, extra }) };
+    const activity = await DuckDbActivityQuery.create(await discoverAccounts([dir]));
+    const handler = createDiscernmentHandler(env, { activity, baseline: new DynamoBaselineStore(ddb.client, "baseline"), logger: logger as never });
+
+    // Act
+    const res = await handler(snsEvent([message(ACCT, "2026-11-20T15:00:00.000Z")]));
+    activity.close();
+    rmSync(dir, { recursive: true, force: true });
+
+    // Assess
+    expect(res.processed).toBe(1);
+    expect(warnings).toEqual([{ message: "damaged log files left out of the activity query", extra: expect.objectContaining({ account: ACCT, skipped: [{ file: bad, reason: expect.any(String) }] }) }]);
   });
 
   it("ignores messages from any other topic and, when dedicated, for any other account", async () => {

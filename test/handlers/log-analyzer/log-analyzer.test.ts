@@ -260,7 +260,7 @@ describe("log analyzer: what it reads", () => {
     expect(alerts.map((a) => a.summary)).toEqual([expect.stringMatching(/early/)]);
     expect(metricSum(out!.lines, "BadRecords")).toBeGreaterThanOrEqual(1);
     expect(metricSum(out!.lines, "RecordsProcessed")).toBeGreaterThan(1);
-    expect(out!.lines.find((l) => l.message === "object partly unreadable; its good records were analyzed")).toMatchObject({ problem: expect.stringMatching(/gzip data is damaged/) });
+    expect(out!.lines.find((l) => l.message === "object partly unreadable; its good records were analyzed")).toMatchObject({ problem: expect.stringMatching(/^gzip data is truncated \(cut off after \d+ inflated bytes\); invalid JSON: the file ends inside a record/) });
   });
 
   it("skips an object deleted since its notification (NoSuchKey) without failing the message", async () => {
