@@ -4,8 +4,10 @@ import { isSeverity, severityRank } from "../../core/alert/alert";
 import type { LogFileRef, LogSource } from "../../core/ports";
 import { catalog } from "../../core/rules/catalog";
 import { RuleEngine } from "../../core/rules/engine";
+import { ThresholdTracker } from "../../core/rules/threshold-tracker";
 import { scanLogs, type ScanResult } from "../../core/scan";
 import { LocalLogSource } from "../../adapters/local/log-source";
+import { MemoryThresholdStore } from "../../adapters/local/memory-threshold-store";
 import { progressBar } from "../progress";
 import { writeAlerts, type OutputFormat } from "../output";
 import { printScanSummary } from "../summary";
@@ -79,6 +81,8 @@ export async function runScan(paths: string[], opts: ScanCommandOptions): Promis
   const bar = progressBar(total, "scan", opts.progress ?? process.stderr.isTTY === true);
   const result = await scanLogs(listed, engine, {
     onProgress: (s) => bar.update(s.storedBytes, { records: s.records, alerts: s.findings }),
+    // Threshold rules count across every file of the run (state in memory, for this run only).
+    thresholds: new ThresholdTracker(new MemoryThresholdStore(), minSeverity ? { minSeverity } : {}),
   });
   bar.stop();
 

@@ -1,7 +1,11 @@
+import { createHash } from "node:crypto";
 import { alertId, severityRank, type Alert, type Severity } from "../alert/alert";
 import { resolvePrincipal, type Principal } from "../record/principal";
 import { accountOf, isFailedCall, parseRecord, type CloudTrailRecord } from "../record/schema";
+import { alertGuidance } from "./guidance";
+import { firstMatchingPattern } from "./helpers";
 import type { AnyRule, RuleContext } from "./rule";
+import { isRawThresholdRule, isThresholdRule, type AnyThresholdRule, type CatalogRule, type RawRecord, type RawThresholdRule, type ThresholdSettings } from "./threshold-rule";
 
 /** A rule that matched a record. */
 export interface Finding {
@@ -23,9 +27,29 @@ export interface EngineOptions {
   minSeverity?: Severity;
 }
 
-/** Outcome of evaluating one raw record. */
+/**
+ * What a record contributes to a threshold rule: the group it counts toward and the keys it adds
+ * (its event id for `events`, its values for `distinct`). The threshold tracker counts them.
+ */
+export interface ThresholdObservation {
+  rule: AnyThresholdRule;
+  settings: ThresholdSettings;
+  group: string;
+  keys: readonly string[];
+  label?: string;
+  eventTime: string;
+  /** The validated record; for a raw rule the raw one, validated only if it raises an alert. */
+  record: CloudTrailRecord | RawRecord;
+  /** Resolved for record rules; raw rules leave it to the alert. */
+  principal?: Principal;
+}
+
+/**
+ * Outcome of evaluating one raw record: the findings of single-event rules, and, when a threshold
+ * rule counted the record, its observations (absent otherwise).
+ */
 export type Evaluation =
-  | { kind: "findings"; findings: Finding[] }
+  | { kind: "findings"; findings: Finding[]; observations?: ThresholdObservation[] }
   | { kind: "invalid"; reason: string };
 
 /** Raised when configuration names an unknown rule or gives settings a rule rejects. */
@@ -43,19 +67,21 @@ const NO_FINDINGS: Evaluation = { kind: "findings", findings: [] };
  * run: the error is counted per rule (see `ruleErrors`) and the other rules still run.
  */
 export class RuleEngine {
-  readonly rules: readonly AnyRule[];
-  private readonly bySource = new Map<string, { byName: Map<string, AnyRule[]>; anyName: AnyRule[] }>();
-  private readonly cache = new Map<string, AnyRule[]>();
+  readonly rules: readonly CatalogRule[];
+  private readonly bySource = new Map<string, { byName: Map<string, CatalogRule[]>; anyName: CatalogRule[] }>();
+  private readonly cache = new Map<string, CatalogRule[]>();
   /** Rules declared for every event source (`eventSources: ["*"]`). */
-  private readonly anySource: AnyRule[] = [];
+  private readonly anySource: CatalogRule[] = [];
   /** Candidate lists that hold a rule with `identityTypes` (filtered per record). */
-  private readonly needsIdentityFilter = new WeakSet<AnyRule[]>();
+  private readonly needsIdentityFilter = new WeakSet<CatalogRule[]>();
+  /** Per candidate list, per identity type: the rules that apply, split by how they read records. */
+  private readonly splits = new WeakMap<CatalogRule[], Map<string | undefined, Split>>();
   private readonly settings = new Map<string, unknown>();
   private readonly minRank: number;
   /** Count of exceptions thrown per rule id, with the first message. */
   readonly ruleErrors = new Map<string, { count: number; first: string }>();
 
-  constructor(catalog: readonly AnyRule[], opts: EngineOptions = {}) {
+  constructor(catalog: readonly CatalogRule[], opts: EngineOptions = {}) {
     const ids = new Set(catalog.map((r) => r.id));
     for (const id of opts.only ?? []) {
       if (!ids.has(id)) throw new RuleConfigError(`unknown rule id "${id}" (known: ${[...ids].sort().join(", ")})`);
@@ -87,7 +113,7 @@ export class RuleEngine {
   }
 
   /** Rules that could match this (eventSource, eventName); cached per pair. */
-  candidates(eventSource: string, eventName: string): AnyRule[] {
+  candidates(eventSource: string, eventName: string): CatalogRule[] {
     const key = eventSource + "\u0000" + eventName;
     let list = this.cache.get(key);
     if (list === undefined) {
@@ -105,36 +131,118 @@ export class RuleEngine {
    * (see `missingRequiredField`).
    */
   evaluate(raw: { eventSource: string; eventName: string }): Evaluation {
-    let candidates = this.candidates(raw.eventSource, raw.eventName);
+    const candidates = this.candidates(raw.eventSource, raw.eventName);
     if (candidates.length === 0) return NO_FINDINGS;
-    if (this.needsIdentityFilter.has(candidates)) {
-      const type = rawIdentityType(raw);
-      candidates = candidates.filter((r) => !r.identityTypes || (type !== undefined && r.identityTypes.includes(type)));
-      if (candidates.length === 0) return NO_FINDINGS;
+    const split = this.split(candidates, this.needsIdentityFilter.has(candidates) ? rawIdentityType(raw) : undefined);
+    let observations: ThresholdObservation[] | undefined;
+    for (const rule of split.raw) {
+      try {
+        const settings = this.settings.get(rule.id) as ThresholdSettings;
+        const o = rule.observeRaw(raw as RawRecord, settings);
+        if (o && !ignored(settings, o.group)) {
+          (observations ??= []).push({
+            rule, settings, group: boundedKey(o.group), keys: [boundedKey(o.value)], ...(o.label !== undefined ? { label: o.label.slice(0, 64) } : {}),
+            eventTime: (raw as RawRecord).eventTime, record: raw as RawRecord,
+          });
+        }
+      } catch (err) {
+        this.countError(rule.id, err);
+      }
     }
+    if (split.parsed.length === 0) return observations ? { kind: "findings", findings: [], observations } : NO_FINDINGS;
     const parsed = parseRecord(raw);
     if (!parsed.ok) return { kind: "invalid", reason: parsed.reason };
     const record = parsed.record;
     const failed = isFailedCall(record);
     const principal = resolvePrincipal(record.userIdentity);
     const findings: Finding[] = [];
-    for (const rule of candidates) {
+    for (const rule of split.parsed) {
       if (failed && !rule.includeFailedCalls) continue;
       const ctx: RuleContext<unknown> = { settings: this.settings.get(rule.id), principal };
       try {
         const m: unknown = rule.match(record, ctx);
         if (m === false || m === null || m === undefined) continue;
+        if (isThresholdRule(rule)) {
+          const o = observe(rule, record, ctx, m);
+          if (o) (observations ??= []).push(o);
+          continue;
+        }
         const severity = rule.severityFor ? rule.severityFor(record, ctx, m) : rule.severity;
         if (severityRank(severity) < this.minRank) continue;
         findings.push({ rule, record, principal, severity, ctx, match: m });
       } catch (err) {
-        const e = this.ruleErrors.get(rule.id);
-        if (e) e.count++;
-        else this.ruleErrors.set(rule.id, { count: 1, first: err instanceof Error ? err.message : String(err) });
+        this.countError(rule.id, err);
       }
     }
+    if (observations) return { kind: "findings", findings, observations };
     return findings.length ? { kind: "findings", findings } : NO_FINDINGS;
   }
+
+  /** Counts an exception of a rule; the first message is kept. */
+  countError(ruleId: string, err: unknown): void {
+    const e = this.ruleErrors.get(ruleId);
+    if (e) e.count++;
+    else this.ruleErrors.set(ruleId, { count: 1, first: err instanceof Error ? err.message : String(err) });
+  }
+
+  /** The settings the engine resolved for a rule (defaults merged with the given ones). */
+  settingsOf(ruleId: string): unknown {
+    return this.settings.get(ruleId);
+  }
+
+  /** The candidates that apply to a record of this identity type, split into raw observers and record rules; cached. */
+  private split(candidates: CatalogRule[], type: string | undefined): Split {
+    let byType = this.splits.get(candidates);
+    if (!byType) this.splits.set(candidates, (byType = new Map()));
+    let s = byType.get(type);
+    if (!s) {
+      const applies = this.needsIdentityFilter.has(candidates)
+        ? candidates.filter((r) => !r.identityTypes || (type !== undefined && r.identityTypes.includes(type)))
+        : candidates;
+      s = { raw: applies.filter(isRawThresholdRule), parsed: applies.filter((r) => !isRawThresholdRule(r)) as (AnyRule | RecordRuleOfThreshold)[] };
+      byType.set(type, s);
+    }
+    return s;
+  }
+}
+
+/** A threshold rule that reads validated records. */
+type RecordRuleOfThreshold = Exclude<AnyThresholdRule, RawThresholdRule<ThresholdSettings>>;
+
+/** The rules of a candidate list that apply to one identity type, by how they read records. */
+interface Split {
+  raw: RawThresholdRule<ThresholdSettings>[];
+  parsed: (AnyRule | RecordRuleOfThreshold)[];
+}
+
+/** True when a threshold rule's settings say not to count this group. */
+function ignored(settings: ThresholdSettings, group: string): boolean {
+  return settings.ignorePrincipals.length > 0 && firstMatchingPattern(settings.ignorePrincipals, group) !== undefined;
+}
+
+/** Longest value a threshold entry keeps as it is (longer ones are cut and made unique with a hash). */
+const MAX_KEY = 96;
+
+/** A value as a bounded key: as it is when short, else cut and suffixed with a hash of the whole. */
+export function boundedKey(v: string): string {
+  if (v.length <= MAX_KEY) return v;
+  return `${v.slice(0, 64)}...#${createHash("sha256").update(v).digest("hex").slice(0, 16)}`;
+}
+
+/** The observation a record rule's match makes (undefined when the rule does not count it). */
+function observe(rule: RecordRuleOfThreshold, record: CloudTrailRecord, ctx: RuleContext<unknown>, m: unknown): ThresholdObservation | undefined {
+  const group = rule.groupBy ? rule.groupBy(record, ctx as never, m) : ctx.principal.id;
+  if (!group || ignored(ctx.settings as ThresholdSettings, group)) return undefined;
+  let keys: readonly string[];
+  let label: string | undefined;
+  if (rule.count === "distinct") {
+    keys = [...new Set((rule.values?.(record, ctx as never, m) ?? []).filter((v) => typeof v === "string" && v.length > 0).slice(0, 100).map(boundedKey))];
+    if (keys.length === 0) return undefined;
+  } else {
+    keys = [record.eventID ?? `${record.eventTime}|${record.requestID ?? ""}|${record.eventName}`];
+    label = (rule.label ? rule.label(record, ctx as never, m) : `${record.eventSource.replace(/\.amazonaws\.com$/, "")}:${record.eventName}`).slice(0, 64);
+  }
+  return { rule, settings: ctx.settings as ThresholdSettings, group: boundedKey(group), keys, ...(label !== undefined ? { label } : {}), eventTime: record.eventTime, record, principal: ctx.principal };
 }
 
 /** `userIdentity.type` of a raw (not yet validated) record, when it is a string. */
@@ -144,7 +252,7 @@ function rawIdentityType(raw: object): string | undefined {
   return typeof t === "string" ? t : undefined;
 }
 
-function resolveSettings(rule: AnyRule, given: unknown): unknown {
+function resolveSettings(rule: CatalogRule, given: unknown): unknown {
   if (!rule.settings) {
     if (given !== undefined) throw new RuleConfigError(`rule "${rule.id}" takes no settings`);
     return undefined;
@@ -186,5 +294,6 @@ export function toAlert(f: Finding): Alert {
     },
     remediation: null,
     references: { mitre: f.rule.references.mitre, stratus: f.rule.references.stratus },
+    ...alertGuidance(f.rule),
   };
 }

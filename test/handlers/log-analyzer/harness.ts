@@ -12,6 +12,7 @@ import type { Alert } from "../../../functions/core/alert/alert";
 import type { RemediationMode } from "../../../functions/core/remediation/permissions";
 import { catalog } from "../../../functions/core/rules/catalog";
 import { defineRule, type AnyRule } from "../../../functions/core/rules/rule";
+import { isThresholdRule, type CatalogRule } from "../../../functions/core/rules/threshold-rule";
 import { createLogAnalyzer } from "../../../functions/handlers/log-analyzer";
 import { createMetrics } from "../../../functions/handlers/shared";
 import { testClients } from "../../adapters/aws/remediation-fixtures";
@@ -30,7 +31,7 @@ export const TOPIC = `arn:aws:sns:us-east-1:${ACCOUNT}:trailwatch-alerts`;
  * catalog has none yet, so these handler tests do not depend on the catalog's contents.
  */
 export const adminRule: AnyRule =
-  catalog.find((r) => r.remediation === "iam.detach-admin-policy") ??
+  catalog.find((r): r is AnyRule => !isThresholdRule(r) && r.remediation === "iam.detach-admin-policy") ??
   defineRule({
     id: "iam.admin-policy-attached",
     title: "Administrator access granted",
@@ -43,7 +44,7 @@ export const adminRule: AnyRule =
     remediation: "iam.detach-admin-policy",
     references: {},
   });
-export const testCatalog: readonly AnyRule[] = catalog.includes(adminRule) ? catalog : [...catalog, adminRule];
+export const testCatalog: readonly CatalogRule[] = catalog.includes(adminRule) ? catalog : [...catalog, adminRule];
 
 const snsMock = () => mockClient(SNSClient);
 type SnsMock = ReturnType<typeof snsMock>;

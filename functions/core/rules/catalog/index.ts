@@ -1,5 +1,7 @@
-import type { AnyRule } from "../rule";
+import type { CatalogRule } from "../threshold-rule";
 import accessanalyzerAnalyzerDeleted from "./accessanalyzer-analyzer-deleted";
+import awsAccessDeniedBurst from "./aws-access-denied-burst";
+import awsManyRegionsTouched from "./aws-many-regions-touched";
 import cloudtrailEventDataStoreDeleted from "./cloudtrail-event-data-store-deleted";
 import cloudtrailLoggingStopped from "./cloudtrail-logging-stopped";
 import cloudtrailTamperDenied from "./cloudtrail-tamper-denied";
@@ -10,10 +12,13 @@ import configRecorderStopped from "./config-recorder-stopped";
 import ec2AmiShared from "./ec2-ami-shared";
 import ec2EbsDefaultEncryptionDisabled from "./ec2-ebs-default-encryption-disabled";
 import ec2FlowLogsDeleted from "./ec2-flow-logs-deleted";
+import ec2InstanceConnectManyInstances from "./ec2-instance-connect-many-instances";
 import ec2NetworkAclOpened from "./ec2-network-acl-opened";
+import ec2PasswordDataReadBurst from "./ec2-password-data-read-burst";
 import ec2SecurityGroupOpenToWorld from "./ec2-security-group-open-to-world";
 import ec2SnapshotShared from "./ec2-snapshot-shared";
 import ec2UserDataModified from "./ec2-user-data-modified";
+import ec2UserDataReadBurst from "./ec2-user-data-read-burst";
 import eventsRuleDisabled from "./events-rule-disabled";
 import guarddutyDetectorDisabled from "./guardduty-detector-disabled";
 import guarddutyFindingsSuppressed from "./guardduty-findings-suppressed";
@@ -39,18 +44,28 @@ import route53domainsDomainTransferEnabled from "./route53domains-domain-transfe
 import route53resolverQueryLoggingDeleted from "./route53resolver-query-logging-deleted";
 import s3BucketEncryptionRemoved from "./s3-bucket-encryption-removed";
 import s3BucketMadePublic from "./s3-bucket-made-public";
+import s3ClientSideEncryptionBurst from "./s3-client-side-encryption-burst";
 import s3LogBucketLifecycleShortened from "./s3-log-bucket-lifecycle-shortened";
+import s3ObjectDeletionBurst from "./s3-object-deletion-burst";
+import secretsmanagerSecretsReadBurst from "./secretsmanager-secrets-read-burst";
 import securityhubHubDisabled from "./securityhub-hub-disabled";
+import signinConsoleLoginFailures from "./signin-console-login-failures";
 import signinConsoleLoginWithoutMfa from "./signin-console-login-without-mfa";
+import signinPasswordSpraying from "./signin-password-spraying";
 import ssmPlaintextSecretParameter from "./ssm-plaintext-secret-parameter";
+import ssmSecureParametersReadBurst from "./ssm-secure-parameters-read-burst";
+import ssmSendCommandManyInstances from "./ssm-send-command-many-instances";
+import ssmStartSessionManyInstances from "./ssm-start-session-many-instances";
 
 /**
- * The rule catalog, one file per rule. `test/core/rules/catalog.test.ts` fails when a file in this
+ * The rule catalog, one file per rule: single-event rules and threshold rules (`kind: "threshold"`). `test/core/rules/catalog.test.ts` fails when a file in this
  * folder is not listed here, so a new rule cannot be forgotten; `test/core/rules/examples.test.ts`
  * fails when it has no examples.
  */
-export const catalog: readonly AnyRule[] = [
+export const catalog: readonly CatalogRule[] = [
   accessanalyzerAnalyzerDeleted,
+  awsAccessDeniedBurst,
+  awsManyRegionsTouched,
   cloudtrailEventDataStoreDeleted,
   cloudtrailLoggingStopped,
   cloudtrailTamperDenied,
@@ -61,10 +76,13 @@ export const catalog: readonly AnyRule[] = [
   ec2AmiShared,
   ec2EbsDefaultEncryptionDisabled,
   ec2FlowLogsDeleted,
+  ec2InstanceConnectManyInstances,
   ec2NetworkAclOpened,
+  ec2PasswordDataReadBurst,
   ec2SecurityGroupOpenToWorld,
   ec2SnapshotShared,
   ec2UserDataModified,
+  ec2UserDataReadBurst,
   eventsRuleDisabled,
   guarddutyDetectorDisabled,
   guarddutyFindingsSuppressed,
@@ -90,8 +108,16 @@ export const catalog: readonly AnyRule[] = [
   route53resolverQueryLoggingDeleted,
   s3BucketEncryptionRemoved,
   s3BucketMadePublic,
+  s3ClientSideEncryptionBurst,
   s3LogBucketLifecycleShortened,
+  s3ObjectDeletionBurst,
+  secretsmanagerSecretsReadBurst,
   securityhubHubDisabled,
+  signinConsoleLoginFailures,
   signinConsoleLoginWithoutMfa,
+  signinPasswordSpraying,
   ssmPlaintextSecretParameter,
+  ssmSecureParametersReadBurst,
+  ssmSendCommandManyInstances,
+  ssmStartSessionManyInstances,
 ];

@@ -1,0 +1,42 @@
+import { accountOfRecord, actor, paramString } from "../helpers";
+import { isActorCall } from "../raw-principal";
+import { burstSpan, defineThresholdRule, listValues, thresholdSettings } from "../threshold-rule";
+
+/**
+ * One principal deleting many objects within minutes (S3 data events DeleteObject and DeleteObjects):
+ * the destructive half of S3 ransomware (Stratus "s3-ransomware-batch-deletion" and
+ * "s3-ransomware-individual-deletion"). Needs S3 data events for delete calls in the trail. Lifecycle
+ * expirations are not API calls and never count.
+ */
+export default defineThresholdRule({
+  kind: "threshold",
+  id: "s3.object-deletion-burst",
+  title: "Mass deletion of S3 objects",
+  severity: "high",
+  description:
+    "One principal deleted many S3 objects within a few minutes (requires S3 data events in the trail). Copying data out and then deleting it is how S3 ransomware works.",
+  eventSources: ["s3.amazonaws.com"],
+  eventNames: ["DeleteObject", "DeleteObjects"],
+  count: "events",
+  match: (r, { principal }) => isActorCall(r, principal),
+  label: (r) => `bucket ${paramString(r, "bucketName") ?? "(unknown)"}`,
+  summary: (b) => `${actor(b.principal)} made ${b.count} object deletion calls ${burstSpan(b)} (${listValues(b)}) in account ${accountOfRecord(b.record)}`,
+  status: "experimental",
+  falsePositives: ["Clean-up jobs that delete temporary objects in bulk (add their roles to `ignorePrincipals`, or raise `threshold`)."],
+  runbook: {
+    triage: [
+      "Which buckets (context.values), and is versioning on? With versioning, deleted objects are recoverable from their previous versions.",
+      "Did the principal read or copy the objects before deleting them (GetObject/CopyObject data events), and from where?",
+    ],
+    contain: [
+      "If not expected: revoke the principal's session or keys, restore the objects from versions or backups, and turn on versioning with MFA delete or S3 Object Lock for critical buckets.",
+    ],
+  },
+  references: {
+    mitre: ["T1485"],
+    stratus: ["aws.impact.s3-ransomware-batch-deletion", "aws.impact.s3-ransomware-individual-deletion"],
+    panther: ["AWS.S3.DeleteObject"],
+    urls: ["https://docs.aws.amazon.com/AmazonS3/latest/userguide/cloudtrail-logging-s3-info.html"],
+  },
+  settings: thresholdSettings({ threshold: 100, windowMinutes: 10, dedupMinutes: 60 }),
+});

@@ -1,0 +1,189 @@
+import { alertId, severityRank, type Alert, type Severity } from "../alert/alert";
+import { resolvePrincipal, type Principal } from "../record/principal";
+import { accountOf, parseRecord, type CloudTrailRecord } from "../record/schema";
+import type { ThresholdStateStore } from "../ports";
+import { boundedKey, type ThresholdObservation } from "./engine";
+import { alertGuidance } from "./guidance";
+import { MAX_BURST_VALUES, type AnyThresholdRule, type Burst, type RawRecord, type ThresholdSettings } from "./threshold-rule";
+import { EMPTY_STATE, firedBy, mergeBatch, withFired, type WindowObservation } from "./threshold-window";
+
+export interface ThresholdTrackerOptions {
+  /** Alerts below this severity are not returned (their events still count and are consumed). */
+  minSeverity?: Severity;
+  /** Clock for the stored state's expiry (not for counting: counting follows event time). */
+  now?: () => Date;
+  /** Groups settled at once against the store (default 8). */
+  concurrency?: number;
+  /** Attempts per group when other writers keep changing its state (default 8). */
+  maxAttempts?: number;
+}
+
+/** Raised when a group's state could not be saved (others kept changing it): the batch must be retried. */
+export class ThresholdStateConflictError extends Error {
+  override name = "ThresholdStateConflictError";
+  readonly transient = true;
+}
+
+/** What the tracker keeps of one key of a group within a batch. */
+interface Pending {
+  t: string;
+  label?: string;
+  o: ThresholdObservation;
+}
+
+/**
+ * Counts what threshold rules observe, batch by batch (a batch is one log file), against a
+ * {@link ThresholdStateStore}, and turns the windows that reach a threshold into alerts.
+ *
+ * Within a batch the observations are first folded per (rule, group, key), so a file of ten thousand
+ * denied calls of one principal costs one load and at most one save of that principal's state. A
+ * batch id names the batch: when a batch is processed again (a retried log file), the alerts it
+ * raised the first time are returned again and nothing is counted twice.
+ */
+export class ThresholdTracker {
+  private pending = new Map<string, { rule: AnyThresholdRule; settings: ThresholdSettings; group: string; keys: Map<string, Pending> }>();
+  private readonly minRank: number;
+  private readonly now: () => Date;
+
+  constructor(
+    private readonly store: ThresholdStateStore,
+    private readonly opts: ThresholdTrackerOptions = {},
+  ) {
+    this.minRank = opts.minSeverity ? severityRank(opts.minSeverity) : 0;
+    this.now = opts.now ?? (() => new Date());
+  }
+
+  /** True when observations wait for `flush`. */
+  get hasPending(): boolean {
+    return this.pending.size > 0;
+  }
+
+  /** Adds an observation of the current batch. */
+  observe(o: ThresholdObservation): void {
+    const gk = `${o.rule.id}\u0000${o.group}`;
+    let g = this.pending.get(gk);
+    if (!g) this.pending.set(gk, (g = { rule: o.rule, settings: o.settings, group: o.group, keys: new Map() }));
+    for (const key of o.keys) {
+      const seen = g.keys.get(key);
+      // Keep the latest time of a key (ISO times of one source compare as strings).
+      if (!seen || later(o.eventTime, seen.t)) g.keys.set(key, { t: o.eventTime, ...(o.label !== undefined ? { label: o.label } : {}), o });
+    }
+  }
+
+  /**
+   * Merges the batch's observations into the stored state and returns the alerts of the windows that
+   * reached their threshold. Throws (with nothing half-counted that a retry would count twice) when
+   * the store fails.
+   */
+  async flush(batch: string): Promise<Alert[]> {
+    const groups = [...this.pending.values()];
+    this.pending = new Map();
+    const out: Alert[][] = new Array(groups.length);
+    let next = 0;
+    const worker = async () => {
+      while (next < groups.length) {
+        const i = next++;
+        const g = groups[i]!;
+        out[i] = await this.settle(batch, g.rule, g.settings, g.group, [...g.keys].map(([key, p]) => ({ key, t: Date.parse(p.t), ...(p.label !== undefined ? { label: p.label } : {}), ref: p.o })));
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.opts.concurrency ?? 8, groups.length) }, worker));
+    return out.flat();
+  }
+
+  private async settle(batch: string, rule: AnyThresholdRule, settings: ThresholdSettings, group: string, obs: WindowObservation<ThresholdObservation>[]): Promise<Alert[]> {
+    const key = `${rule.id}#${group}`;
+    const params = { mode: rule.count, threshold: settings.threshold, windowMs: settings.windowMinutes * 60_000, dedupMs: settings.dedupMinutes * 60_000 };
+    const attempts = this.opts.maxAttempts ?? 8;
+    for (let attempt = 1; attempt <= attempts; attempt++) {
+      const stored = await this.store.load(key);
+      const before = firedBy(stored.state, batch);
+      if (before) return before.filter((a) => severityRank(a.severity) >= this.minRank);
+      const merged = mergeBatch(stored.state ?? EMPTY_STATE, obs, params);
+      if (!merged.changed && merged.crossings.length === 0) return [];
+      const alerts = merged.crossings.map((c) => thresholdAlert(rule, settings, group, {
+        count: c.count, firstT: c.firstT, lastT: c.lastT, values: c.values, distinctValues: c.distinctValues, observation: c.at.ref,
+      }));
+      const expiresAt = new Date(Math.max(this.now().getTime(), merged.state.quietUntil) + (settings.windowMinutes * 2 + settings.dedupMinutes) * 60_000 + 86_400_000);
+      if (await this.store.save(key, withFired(merged.state, batch, alerts), stored.version, expiresAt)) {
+        return alerts.filter((a) => severityRank(a.severity) >= this.minRank);
+      }
+    }
+    throw new ThresholdStateConflictError(`threshold state of ${rule.id} for ${group} changed under every one of ${attempts} attempts to save it; retry the batch`);
+  }
+}
+
+/** An epoch time as CloudTrail writes times (no milliseconds unless there are some). */
+function isoSeconds(t: number): string {
+  return new Date(t).toISOString().replace(".000Z", "Z");
+}
+
+/** `a` is later than `b` (ISO 8601 times; parsed when the two are not written alike). */
+function later(a: string, b: string): boolean {
+  if (a.length === b.length) return a > b;
+  return Date.parse(a) > Date.parse(b);
+}
+
+/** The validated record and principal of an observation (a raw rule's record is validated here, once per alert). */
+function recordOf(o: ThresholdObservation): { record: CloudTrailRecord; principal: Principal } {
+  if (o.principal) return { record: o.record as CloudTrailRecord, principal: o.principal };
+  const parsed = parseRecord(o.record);
+  if (parsed.ok) return { record: parsed.record, principal: resolvePrincipal(parsed.record.userIdentity) };
+  // A record a raw observer counted but that fails validation still names its source, name and time.
+  const raw = o.record as RawRecord;
+  const record = { eventSource: raw.eventSource, eventName: raw.eventName, eventTime: raw.eventTime } as CloudTrailRecord;
+  return { record, principal: { id: o.group, type: "Unknown", name: o.group } };
+}
+
+/** Builds the alert of a burst. Its id depends on the rule, the group and the time the threshold was reached. */
+export function thresholdAlert(
+  rule: AnyThresholdRule,
+  settings: ThresholdSettings,
+  group: string,
+  c: { count: number; firstT: number; lastT: number; values: string[]; distinctValues: number; observation: ThresholdObservation },
+): Alert {
+  const { record, principal } = recordOf(c.observation);
+  const first = isoSeconds(c.firstT);
+  const last = isoSeconds(c.lastT);
+  const burst: Burst = {
+    group, count: c.count, threshold: settings.threshold, windowMinutes: settings.windowMinutes,
+    firstEventTime: first, lastEventTime: last, values: c.values.slice(0, MAX_BURST_VALUES), distinctValues: c.distinctValues, record, principal,
+  };
+  const ctx = { settings };
+  const who = principal.session && principal.type === "AssumedRole" ? { session: principal.session } : {};
+  return {
+    id: alertId(rule.id, `${group}|${last}`),
+    rule: rule.id,
+    title: rule.title,
+    severity: rule.severityFor ? rule.severityFor(burst, ctx) : rule.severity,
+    account: accountOf(record),
+    region: record.awsRegion ?? "unknown",
+    principal: principal.id,
+    principalType: principal.type,
+    eventSource: record.eventSource,
+    eventName: record.eventName,
+    eventTime: first,
+    eventId: record.eventID ?? null,
+    summary: rule.summary(burst, ctx),
+    context: {
+      ...who,
+      ...(record.sourceIPAddress ? { sourceIPAddress: record.sourceIPAddress } : {}),
+      count: c.count,
+      threshold: settings.threshold,
+      windowMinutes: settings.windowMinutes,
+      dedupMinutes: settings.dedupMinutes,
+      counted: rule.count === "distinct" ? "distinct values" : "events",
+      ...(group !== boundedKey(principal.id) ? { group } : {}),
+      firstEventTime: first,
+      lastEventTime: last,
+      values: burst.values,
+      ...(c.distinctValues > burst.values.length ? { moreValues: c.distinctValues - burst.values.length } : {}),
+      ...(rule.context?.(burst, ctx) ?? {}),
+    },
+    remediation: null,
+    references: { mitre: rule.references.mitre, stratus: rule.references.stratus },
+    ...alertGuidance(rule),
+    occurrences: c.count,
+    lastEventTime: last,
+  };
+}
