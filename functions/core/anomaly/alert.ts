@@ -1,4 +1,5 @@
 import { alertId, type Alert } from "../alert/alert";
+import { kindGuidance } from "../rules/alert-kinds";
 import { actionName, classifyAction } from "./actions";
 import type { ObservedActivity } from "./activity";
 import type { AccountBaseline, PrincipalBaseline } from "./baseline";
@@ -94,6 +95,7 @@ export function buildAnomalyAlert(i: AnomalyAlertInput): Alert {
       ...(i.unit ? { unit: i.unit } : {}),
     },
     remediation: null,
+    ...kindGuidance(ANOMALY_RULE_ID),
     occurrences: actions.reduce((n, x) => n + x.a.count, 0),
     lastEventTime: latest,
   };

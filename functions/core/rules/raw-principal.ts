@@ -8,13 +8,24 @@ export const ACTOR_TYPES = ["IAMUser", "AssumedRole", "Root", "FederatedUser", "
 const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
 const obj = (v: unknown): Record<string, unknown> | undefined => (v && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined);
 
+/**
+ * `invokedBy` values that still mean the principal acted itself: the console signs calls for the
+ * signed-in user as `signin.amazonaws.com` (the catalog's root rule treats it the same way).
+ */
+const SELF_INVOKERS = new Set(["signin.amazonaws.com", "AWS Internal"]);
+
+/** True when an AWS service made the call on the principal's behalf. */
+function byService(invokedBy: unknown): boolean {
+  return invokedBy !== undefined && invokedBy !== null && !(typeof invokedBy === "string" && SELF_INVOKERS.has(invokedBy));
+}
+
 const cache = new Map<string, Principal>();
 const CACHE_MAX = 20_000;
 
 /**
  * The principal of a raw (not yet validated) record, exactly as `resolvePrincipal` gives it for the
  * validated record, reading only string fields (anything else is left out). Undefined for calls an
- * AWS service made on the principal's behalf (`invokedBy`), for service-linked roles (AWS acting in the
+ * AWS service made on the principal's behalf (`invokedBy`, except the console), for service-linked roles (AWS acting in the
  * account), and for identity types that are not {@link ACTOR_TYPES}. Cached by identity: raw
  * observers run on every record.
  */
@@ -23,7 +34,7 @@ export function rawActor(raw: RawRecord): Principal | undefined {
   if (!ui) return undefined;
   const type = str(ui.type);
   if (!type || !(ACTOR_TYPES as readonly string[]).includes(type)) return undefined;
-  if (ui.invokedBy !== undefined && ui.invokedBy !== null) return undefined;
+  if (byService(ui.invokedBy)) return undefined;
   const arn = str(ui.arn);
   const sc = obj(ui.sessionContext);
   const issuer = obj(sc?.sessionIssuer);
@@ -53,6 +64,6 @@ export function rawActor(raw: RawRecord): Principal | undefined {
  */
 export function isActorCall(record: { userIdentity?: UserIdentity | null }, principal: Principal): boolean {
   if (!(ACTOR_TYPES as readonly string[]).includes(principal.type)) return false;
-  if (record.userIdentity?.invokedBy) return false;
+  if (byService(record.userIdentity?.invokedBy)) return false;
   return !principal.id.includes(":role/aws-service-role/");
 }

@@ -1,4 +1,5 @@
 import { alertId, type Alert, type Severity } from "../alert/alert";
+import { kindGuidance } from "../rules/alert-kinds";
 import { explainBuiltinScore, type BuiltinComponents } from "./builtin-scorer";
 import type { ScoredPair } from "./csv";
 import type { Day } from "./day";
@@ -82,6 +83,7 @@ export function unusualActivityAlerts(rows: readonly ScoredPair[], run: ScoreRun
           ...(run.results ? { results: run.results } : {}),
         },
         remediation: null,
+        ...kindGuidance(UNUSUAL_ACTIVITY_RULE),
       } satisfies Alert;
     });
 }
@@ -155,6 +157,7 @@ export function runSummaryAlert(alerts: readonly Alert[], totals: RunTotals, run
       ...(run.results ? { results: run.results } : {}),
     },
     remediation: null,
+    ...kindGuidance(RUN_SUMMARY_RULE),
   };
 }
 
@@ -191,5 +194,6 @@ export function runFailedAlert(f: RunFailure): Alert {
     summary: `Scoring of ${account} ${region} for ${day} failed: ${f.error}: ${f.cause}`.slice(0, 1000),
     context: { execution: f.executionId, error: f.error, cause: f.cause, input: f.input },
     remediation: null,
+    ...kindGuidance(RUN_FAILED_RULE),
   };
 }

@@ -86,4 +86,34 @@ export const PANTHER_DISAGREEMENTS: readonly PantherDisagreement[] = [
     ours: false,
     reason: "Lower-cased keys, as for 'CreateIPSet Event'.",
   },
+  {
+    rule_id: "AWS.CloudTrail.PasswordSpraying",
+    test_name: "Failed Console Login",
+    ours: false,
+    reason: "The test event has no eventTime. trailwatch reads a record without eventTime as unreadable (it cannot be placed in a window) and reports it instead of counting it; the same failure with a time counts toward signin.password-spraying.",
+  },
+  {
+    rule_id: "AWS.CloudTrail.PasswordSpraying",
+    test_name: "Failed Console Login - Root User",
+    ours: false,
+    reason: "The test event has no eventTime. trailwatch reads a record without eventTime as unreadable (it cannot be placed in a window) and reports it instead of counting it; the same failure with a time counts toward signin.password-spraying.",
+  },
+  {
+    rule_id: "AWS.SecretsManager.BatchRetrieveSecrets",
+    test_name: "BatchGetSecretValue",
+    ours: false,
+    reason: "The test event has no eventTime and no userIdentity. trailwatch reads a record without eventTime as unreadable and reports it; a real BatchGetSecretValue counts toward secretsmanager.secrets-read-burst (see its examples).",
+  },
+  {
+    rule_id: "AWS.SecretsManager.RetrieveSecretsMultiRegion",
+    test_name: "BatchGetSecretValue in us-east-1",
+    ours: false,
+    reason: "The test event has no eventTime and no userIdentity. trailwatch reads a record without eventTime as unreadable and reports it; real calls in many regions by one principal count toward aws.many-regions-touched (see its examples).",
+  },
+  {
+    rule_id: "AWS.SSM.DistributedCommand",
+    test_name: "Single Command Send, No Cached IDs",
+    ours: true,
+    reason: "Panther's rule() counts distinct instances itself (its mocked cache says this is the first one) and returns false below 3. trailwatch's verdict for threshold rules is whether the event counts at all (threshold 1); a real scan of this single command raises nothing (ssm.send-command-many-instances needs 3 instances in 30 minutes).",
+  },
 ];

@@ -12,7 +12,9 @@ const DENIED = new Set([
  * One principal denied many different API calls within minutes: someone trying out what stolen
  * credentials may do (enumerate-iam, Pacu, ScoutSuite with too few rights), not an application whose
  * one missing permission makes the same call fail again and again. Counted: distinct actions
- * (`service:EventName`) denied, so a retry loop counts once. It watches every record, so it reads
+ * (`service:EventName`) denied, so a retry loop counts once. Not counted: calls a service made for the
+ * principal (its name as source address) and the console's own calls, which probe what a person may
+ * see and are denied as a matter of course. It watches every record, so it reads
  * records raw (only the error code and the identity) and validates only the one that alerts.
  */
 export default defineThresholdRule({
@@ -29,6 +31,12 @@ export default defineThresholdRule({
   observeRaw: (raw) => {
     const code = raw.errorCode;
     if (typeof code !== "string" || !DENIED.has(code)) return undefined;
+    // A service calling for the principal logs its own name as the source; the console's pages probe
+    // what a person may see and are denied routinely.
+    const ip = raw.sourceIPAddress;
+    if (typeof ip === "string" && (ip.endsWith(".amazonaws.com") || ip === "AWS Internal")) return undefined;
+    const ua = raw.userAgent;
+    if (typeof ua === "string" && /^(aws-internal|AWS Internal)/.test(ua)) return undefined;
     const p = rawActor(raw);
     if (!p) return undefined;
     return { group: p.id, value: `${raw.eventSource.replace(/\.amazonaws\.com$/, "")}:${raw.eventName}` };
@@ -38,7 +46,6 @@ export default defineThresholdRule({
   severityFor: (b) => (b.principal.type === "Root" || b.principal.type === "IAMUser" ? "high" : "medium"),
   status: "experimental",
   falsePositives: [
-    "A person exploring the console with a read-only or narrowly scoped permission set (each page calls several APIs).",
     "Security scanners and inventory tools running with less than the permissions they try (add them to `ignorePrincipals`).",
     "A new deployment whose role misses several permissions at once.",
   ],

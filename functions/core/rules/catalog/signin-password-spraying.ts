@@ -36,6 +36,7 @@ export default defineThresholdRule({
   references: {
     mitre: ["T1110.003"],
     panther: ["AWS.CloudTrail.PasswordSpraying"],
+    sigma: ["AWS ConsoleLogin Failed Authentication"],
     urls: ["https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-aws-console-sign-in-events.html"],
   },
   settings: thresholdSettings({ threshold: 5, windowMinutes: 60, dedupMinutes: 240 }),

@@ -46,6 +46,7 @@ export default defineThresholdRule({
     mitre: ["T1651"],
     stratus: ["aws.execution.ssm-send-command"],
     panther: ["AWS.SSM.DistributedCommand"],
+    sigma: ["Potential Malicious Usage of CloudTrail System Manager"],
     urls: ["https://docs.aws.amazon.com/systems-manager/latest/userguide/run-command.html"],
   },
   settings: thresholdSettings({ threshold: 3, windowMinutes: 30, dedupMinutes: 240 }),
