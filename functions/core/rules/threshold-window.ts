@@ -83,6 +83,7 @@ export function mergeBatch<R>(prev: ThresholdState, batch: readonly WindowObserv
   let changed = false;
   const crossings: Crossing<R>[] = [];
   const refresh = p.windowMs / 4;
+  const cap = entryCap(p.threshold);
   const sorted = [...batch].sort((a, b) => a.t - b.t);
 
   for (const o of sorted) {
@@ -93,7 +94,11 @@ export function mergeBatch<R>(prev: ThresholdState, batch: readonly WindowObserv
       seen.t = o.t;
     } else entries.set(o.key, o.label === undefined ? { t: o.t } : { t: o.t, l: o.label });
     changed = true;
+    // A file of thousands of events of one group: keep the newest, so each check stays cheap.
+    if (entries.size > 2 * cap) keepNewest(entries, cap);
 
+    // Every window holding this event ends by o.t + window: none can alert while the group is quiet.
+    if (o.t + p.windowMs < quietUntil) continue;
     const found = windowContaining(entries, o.t, p);
     if (!found || found.end < quietUntil) continue;
     const inWindow = [...entries].filter(([, e]) => e.t >= found.start && e.t <= found.end);
@@ -107,7 +112,6 @@ export function mergeBatch<R>(prev: ThresholdState, batch: readonly WindowObserv
   let newest = 0;
   for (const e of entries.values()) if (e.t > newest) newest = e.t;
   let kept = [...entries].filter(([, e]) => e.t > consumedUntil && e.t >= newest - 2 * p.windowMs);
-  const cap = entryCap(p.threshold);
   if (kept.length > cap) kept = kept.sort((a, b) => b[1].t - a[1].t).slice(0, cap);
   if (kept.length !== entries.size) changed = true;
   if (consumedUntil !== prev.consumedUntil || quietUntil !== prev.quietUntil) changed = true;
@@ -118,6 +122,12 @@ export function mergeBatch<R>(prev: ThresholdState, batch: readonly WindowObserv
     fired: prev.fired,
   };
   return { state, changed, crossings };
+}
+
+/** Drops all but the `n` newest entries. */
+function keepNewest(entries: Map<string, { t: number }>, n: number): void {
+  const drop = [...entries].sort((a, b) => b[1].t - a[1].t).slice(n);
+  for (const [k] of drop) entries.delete(k);
 }
 
 /** Records the alerts a batch raised, so that a retry of the same batch raises exactly these again. */

@@ -5,6 +5,7 @@ import { mockClient } from "aws-sdk-client-mock";
 import type { SQSEvent } from "aws-lambda";
 import { LedgerAlertSink } from "../../../functions/adapters/aws/alert-ledger-sink";
 import { DynamoIdempotencyStore } from "../../../functions/adapters/aws/idempotency-store";
+import { DynamoThresholdStore } from "../../../functions/adapters/aws/threshold-store";
 import { createRemediators, RemediationRunner } from "../../../functions/adapters/aws/remediation";
 import { S3HttpClient } from "../../../functions/adapters/aws/s3-http";
 import { SnsAlertSink } from "../../../functions/adapters/aws/sns-alert-sink";
@@ -61,7 +62,7 @@ export interface Harness {
    * An analyzer with the given remediation modes; each call makes a fresh one (a cold start). With
    * `ledger`, alerts go out through the alert ledger table (as deployed).
    */
-  analyzer(modes?: Record<string, RemediationMode>, opts?: { ledger?: boolean }): ReturnType<typeof createLogAnalyzer>;
+  analyzer(modes?: Record<string, RemediationMode>, opts?: { ledger?: boolean; thresholds?: boolean }): ReturnType<typeof createLogAnalyzer>;
   /** After `after` more accepted PublishBatch calls, the next one fails with `error` (then SNS accepts again). */
   snsFailNext(error: Error, after?: number): void;
   /** Alerts published to SNS so far (from the `sqs` protocol message). */
@@ -108,6 +109,8 @@ export async function startHarness(): Promise<Harness> {
             })
           : new SnsAlertSink(snsClient, TOPIC, { maxAttempts: 1 }),
         catalog: testCatalog,
+        // Threshold rules count in the idempotency table, as deployed (off only where a test asks).
+        ...(opts.thresholds === false ? {} : { thresholds: new DynamoThresholdStore(db.items, TABLE) }),
         remediation: new RemediationRunner({
           modes,
           remediators: createRemediators(testClients()),

@@ -62,6 +62,7 @@ export default defineThresholdRule({
   references: {
     mitre: ["T1580", "T1526", "T1087.004"],
     panther: ["AWS.IAMUser.ReconAccessDenied", "AWS.CloudTrail.UnauthorizedAPICall"],
+    sigma: ["Account Enumeration on AWS"],
     urls: ["https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_access-denied.html"],
   },
   settings: thresholdSettings({ threshold: 10, windowMinutes: 10, dedupMinutes: 60 }),
