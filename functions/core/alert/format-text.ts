@@ -1,4 +1,5 @@
 import type { Alert } from "./alert";
+import { guidanceLines } from "./format-guidance";
 
 /** Email subject: severity, rule and account first, so an inbox is readable at a glance (max 100 chars, SNS's limit). */
 export function alertSubject(a: Alert): string {
@@ -46,6 +47,7 @@ export function alertText(a: Alert): string {
   lines.push("", "Remediation:");
   if (!a.remediation) lines.push("  none configured for this rule (remediation is off unless enabled in the deployment config)");
   else lines.push(`  ${a.remediation.action} (${a.remediation.mode}): ${a.remediation.status}. ${a.remediation.detail}`);
+  lines.push(...guidanceLines(a));
   const refs = [...(a.references?.mitre ?? []).map((m) => `MITRE ATT&CK ${m}`), ...(a.references?.stratus ?? []).map((s) => `Stratus Red Team ${s}`)];
   if (refs.length) lines.push("", `References: ${refs.join("; ")}`);
   lines.push("", `Alert id: ${a.id}`);

@@ -1,4 +1,5 @@
 export * from "./alert";
 export * from "./collector";
 export * from "./format-text";
+export * from "./format-guidance";
 export * from "./schema";

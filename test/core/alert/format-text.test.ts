@@ -27,3 +27,17 @@ describe("alert text for people", () => {
     expect(text).toContain("MITRE ATT&CK T1562.008");
   });
 });
+
+describe("the runbook's first steps in the alert text", () => {
+  it("lists what to check, then how to contain, and where the whole runbook is", () => {
+    // Prepare
+    const withRunbook: Alert = { ...a, runbook: { triage: ["Is the trail logging again?", "Who stopped it?"], contain: ["Start logging again."] } };
+    // Act
+    const text = alertText(withRunbook);
+    // Assess
+    expect(text).toContain("What to do first:\n  1. Check: Is the trail logging again?\n  2. Check: Who stopped it?\n  3. Contain: Start logging again.");
+    expect(text).toContain("docs/rules.md (cloudtrail.logging-stopped)");
+    expect(text.indexOf("What to do first:")).toBeLessThan(text.indexOf("References:"));
+    expect(alertText(a)).not.toContain("What to do first:");
+  });
+});
