@@ -4,6 +4,7 @@ import { resolvePrincipal, type Principal } from "../record/principal";
 import { accountOf, isFailedCall, parseRecord, type CloudTrailRecord } from "../record/schema";
 import { alertGuidance } from "./guidance";
 import { firstMatchingPattern } from "./helpers";
+import { actorKey } from "./raw-principal";
 import type { AnyRule, RuleContext } from "./rule";
 import { isRawThresholdRule, isThresholdRule, type AnyThresholdRule, type CatalogRule, type RawRecord, type RawThresholdRule, type ThresholdSettings } from "./threshold-rule";
 
@@ -231,7 +232,7 @@ export function boundedKey(v: string): string {
 
 /** The observation a record rule's match makes (undefined when the rule does not count it). */
 function observe(rule: RecordRuleOfThreshold, record: CloudTrailRecord, ctx: RuleContext<unknown>, m: unknown): ThresholdObservation | undefined {
-  const group = rule.groupBy ? rule.groupBy(record, ctx as never, m) : ctx.principal.id;
+  const group = rule.groupBy ? rule.groupBy(record, ctx as never, m) : actorKey(ctx.principal);
   if (!group || ignored(ctx.settings as ThresholdSettings, group)) return undefined;
   let keys: readonly string[];
   let label: string | undefined;

@@ -67,3 +67,12 @@ export function isActorCall(record: { userIdentity?: UserIdentity | null }, prin
   if (byService(record.userIdentity?.invokedBy)) return false;
   return !principal.id.includes(":role/aws-service-role/");
 }
+
+/**
+ * The actor a threshold rule counts for by default: the principal, and for a role session or a
+ * federated user its session too. People who share an Identity Center permission set (one role) are
+ * counted apart, and so are the sessions of one workload role (each Lambda, task or instance).
+ */
+export function actorKey(p: Principal): string {
+  return p.session && (p.type === "AssumedRole" || p.type === "FederatedUser") ? `${p.id} session ${p.session}` : p.id;
+}

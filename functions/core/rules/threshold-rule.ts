@@ -49,7 +49,7 @@ export type ThresholdCount = "events" | "distinct";
 
 /** A burst that reached a threshold: what the alert tells. */
 export interface Burst {
-  /** What was counted for, e.g. the principal's ARN. */
+  /** What was counted for: the actor (principal, and session for role sessions) unless the rule groups otherwise. */
   group: string;
   /** Events (or distinct values) in the window. */
   count: number;
@@ -110,7 +110,7 @@ export interface RecordThresholdRule<S extends ThresholdSettings = ThresholdSett
   /** By default only successful calls (no `errorCode`) are counted. */
   includeFailedCalls?: boolean;
   match(record: CloudTrailRecord, ctx: RuleContext<S>): MatchResult<M> | boolean;
-  /** What the event counts toward; default: the principal (`ctx.principal.id`). Undefined: not counted. */
+  /** What the event counts toward; default: the actor (`actorKey`: the principal, with the session for role sessions). Undefined: not counted. */
   groupBy?(record: CloudTrailRecord, ctx: RuleContext<S>, m: M): string | undefined;
   /** `distinct`: the values this event contributes (e.g. every secret of a BatchGetSecretValue). */
   values?(record: CloudTrailRecord, ctx: RuleContext<S>, m: M): readonly string[];

@@ -4,6 +4,7 @@ import { accountOf, parseRecord, type CloudTrailRecord } from "../record/schema"
 import type { ThresholdStateStore } from "../ports";
 import { boundedKey, type ThresholdObservation } from "./engine";
 import { alertGuidance } from "./guidance";
+import { actorKey } from "./raw-principal";
 import { MAX_BURST_VALUES, type AnyThresholdRule, type Burst, type RawRecord, type ThresholdSettings } from "./threshold-rule";
 import { EMPTY_STATE, firedBy, mergeBatch, withFired, type WindowObservation } from "./threshold-window";
 
@@ -173,7 +174,7 @@ export function thresholdAlert(
       windowMinutes: settings.windowMinutes,
       dedupMinutes: settings.dedupMinutes,
       counted: rule.count === "distinct" ? "distinct values" : "events",
-      ...(group !== boundedKey(principal.id) ? { group } : {}),
+      ...(group !== boundedKey(actorKey(principal)) ? { group } : {}),
       firstEventTime: first,
       lastEventTime: last,
       values: burst.values,

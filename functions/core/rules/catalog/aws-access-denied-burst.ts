@@ -1,4 +1,4 @@
-import { rawActor, ACTOR_TYPES } from "../raw-principal";
+import { ACTOR_TYPES, actorKey, rawActor } from "../raw-principal";
 import { actor, accountOfRecord } from "../helpers";
 import { burstSpan, defineThresholdRule, listValues, thresholdSettings } from "../threshold-rule";
 
@@ -39,7 +39,7 @@ export default defineThresholdRule({
     if (typeof ua === "string" && /^(aws-internal|AWS Internal)/.test(ua)) return undefined;
     const p = rawActor(raw);
     if (!p) return undefined;
-    return { group: p.id, value: `${raw.eventSource.replace(/\.amazonaws\.com$/, "")}:${raw.eventName}` };
+    return { group: actorKey(p), value: `${raw.eventSource.replace(/\.amazonaws\.com$/, "")}:${raw.eventName}` };
   },
   summary: (b) =>
     `${actor(b.principal)} was denied ${b.count} different API calls ${burstSpan(b)} (${listValues(b)}) in account ${accountOfRecord(b.record)}`,
