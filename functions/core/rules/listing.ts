@@ -1,6 +1,6 @@
 import type { Severity } from "../alert/alert";
 import { severityRank } from "../alert/alert";
-import { ALERT_KINDS } from "./alert-kinds";
+import { ALERT_KINDS } from "./alert-kinds/index";
 import { catalog } from "./catalog";
 import type { RuleStatus, Runbook } from "./rule";
 import { isRawThresholdRule, isThresholdRule, type CatalogRule } from "./threshold-rule";

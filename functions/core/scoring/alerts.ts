@@ -1,5 +1,6 @@
 import { alertId, type Alert, type Severity } from "../alert/alert";
-import { kindGuidance } from "../rules/alert-kinds";
+import { guidanceOf } from "../rules/alert-kinds/kind";
+import { RUN_FAILED_KIND, RUN_SUMMARY_KIND, UNUSUAL_ACTIVITY_KIND } from "../rules/alert-kinds/scoring";
 import { explainBuiltinScore, type BuiltinComponents } from "./builtin-scorer";
 import type { ScoredPair } from "./csv";
 import type { Day } from "./day";
@@ -83,7 +84,7 @@ export function unusualActivityAlerts(rows: readonly ScoredPair[], run: ScoreRun
           ...(run.results ? { results: run.results } : {}),
         },
         remediation: null,
-        ...kindGuidance(UNUSUAL_ACTIVITY_RULE),
+        ...guidanceOf(UNUSUAL_ACTIVITY_KIND),
       } satisfies Alert;
     });
 }
@@ -157,7 +158,7 @@ export function runSummaryAlert(alerts: readonly Alert[], totals: RunTotals, run
       ...(run.results ? { results: run.results } : {}),
     },
     remediation: null,
-    ...kindGuidance(RUN_SUMMARY_RULE),
+    ...guidanceOf(RUN_SUMMARY_KIND),
   };
 }
 
@@ -194,6 +195,6 @@ export function runFailedAlert(f: RunFailure): Alert {
     summary: `Scoring of ${account} ${region} for ${day} failed: ${f.error}: ${f.cause}`.slice(0, 1000),
     context: { execution: f.executionId, error: f.error, cause: f.cause, input: f.input },
     remediation: null,
-    ...kindGuidance(RUN_FAILED_RULE),
+    ...guidanceOf(RUN_FAILED_KIND),
   };
 }
