@@ -140,9 +140,11 @@ export class RuleEngine {
       try {
         const settings = this.settings.get(rule.id) as ThresholdSettings;
         const o = rule.observeRaw(raw as RawRecord, settings);
-        if (o && !ignored(settings, o.group)) {
+        const keys = o ? (typeof o.value === "string" ? (o.value ? [boundedKey(o.value)] : []) : distinctKeys(o.value)) : [];
+        if (o && keys.length > 0 && !ignored(settings, o.group)) {
           (observations ??= []).push({
-            rule, settings, group: boundedKey(o.group), keys: [boundedKey(o.value)], ...(o.label !== undefined ? { label: o.label.slice(0, 64) } : {}),
+            rule, settings, group: boundedKey(o.group), keys,
+            ...(o.label !== undefined ? { label: o.label.slice(0, 64) } : {}),
             eventTime: (raw as RawRecord).eventTime, record: raw as RawRecord,
           });
         }
@@ -230,6 +232,11 @@ export function boundedKey(v: string): string {
   return `${v.slice(0, 64)}...#${createHash("sha256").update(v).digest("hex").slice(0, 16)}`;
 }
 
+/** The distinct, non-empty values of one event as bounded keys (at most 100: one event, one batch of values). */
+function distinctKeys(values: readonly unknown[]): string[] {
+  return [...new Set(values.filter((v): v is string => typeof v === "string" && v.length > 0).slice(0, 100).map(boundedKey))];
+}
+
 /** The observation a record rule's match makes (undefined when the rule does not count it). */
 function observe(rule: RecordRuleOfThreshold, record: CloudTrailRecord, ctx: RuleContext<unknown>, m: unknown): ThresholdObservation | undefined {
   const group = rule.groupBy ? rule.groupBy(record, ctx as never, m) : actorKey(ctx.principal);
@@ -237,7 +244,7 @@ function observe(rule: RecordRuleOfThreshold, record: CloudTrailRecord, ctx: Rul
   let keys: readonly string[];
   let label: string | undefined;
   if (rule.count === "distinct") {
-    keys = [...new Set((rule.values?.(record, ctx as never, m) ?? []).filter((v) => typeof v === "string" && v.length > 0).slice(0, 100).map(boundedKey))];
+    keys = distinctKeys(rule.values?.(record, ctx as never, m) ?? []);
     if (keys.length === 0) return undefined;
   } else {
     keys = [record.eventID ?? `${record.eventTime}|${record.requestID ?? ""}|${record.eventName}`];

@@ -19,17 +19,25 @@ function byService(invokedBy: unknown): boolean {
   return invokedBy !== undefined && invokedBy !== null && !(typeof invokedBy === "string" && SELF_INVOKERS.has(invokedBy));
 }
 
-const cache = new Map<string, Principal>();
+/** A principal resolved from a raw record, with its actor key (see {@link actorKey}). */
+export interface RawActor {
+  principal: Principal;
+  key: string;
+}
+
+/** Resolved actors by type, then ARN (or the whole identity when there is no ARN): raw observers run on every record. */
+const cache = new Map<string, Map<string, RawActor>>();
+let cached = 0;
 const CACHE_MAX = 20_000;
 
 /**
  * The principal of a raw (not yet validated) record, exactly as `resolvePrincipal` gives it for the
- * validated record, reading only string fields (anything else is left out). Undefined for calls an
- * AWS service made on the principal's behalf (`invokedBy`, except the console), for service-linked roles (AWS acting in the
- * account), and for identity types that are not {@link ACTOR_TYPES}. Cached by identity: raw
- * observers run on every record.
+ * validated record, reading only string fields (anything else is left out), with its actor key.
+ * Undefined for calls an AWS service made on the principal's behalf (`invokedBy`, except the console),
+ * for service-linked roles (AWS acting in the account), and for identity types that are not
+ * {@link ACTOR_TYPES}. Cached by identity.
  */
-export function rawActor(raw: RawRecord): Principal | undefined {
+export function rawActor(raw: RawRecord): RawActor | undefined {
   const ui = obj(raw.userIdentity);
   if (!ui) return undefined;
   const type = str(ui.type);
@@ -40,9 +48,12 @@ export function rawActor(raw: RawRecord): Principal | undefined {
   const issuer = obj(sc?.sessionIssuer);
   const issuerArn = str(issuer?.arn);
   if ((issuerArn ?? arn ?? "").includes(":role/aws-service-role/")) return undefined;
-  const key = `${type}|${arn ?? ""}|${issuerArn ?? ""}|${str(ui.principalId) ?? ""}|${str(ui.accountId) ?? ""}|${str(ui.userName) ?? ""}`;
-  let p = cache.get(key);
-  if (!p) {
+  // An ARN names the principal and its session; without one, every field that resolution reads.
+  const id = arn ?? `${issuerArn ?? ""}|${str(ui.principalId) ?? ""}|${str(ui.accountId) ?? ""}|${str(ui.userName) ?? ""}|${JSON.stringify(ui.onBehalfOf ?? null)}`;
+  let byType = cache.get(type);
+  if (!byType) cache.set(type, (byType = new Map()));
+  let a = byType.get(id);
+  if (!a) {
     const clean: UserIdentity = { type };
     for (const f of ["arn", "accountId", "userName", "principalId", "credentialId"] as const) {
       const v = str(ui[f]);
@@ -51,11 +62,16 @@ export function rawActor(raw: RawRecord): Principal | undefined {
     if (issuer) clean.sessionContext = { sessionIssuer: { arn: issuerArn, userName: str(issuer.userName), accountId: str(issuer.accountId) } };
     const onBehalfOf = obj(ui.onBehalfOf);
     if (onBehalfOf) clean.onBehalfOf = { userId: str(onBehalfOf.userId), identityStoreArn: str(onBehalfOf.identityStoreArn) };
-    p = resolvePrincipal(clean);
-    if (cache.size >= CACHE_MAX) cache.clear();
-    cache.set(key, p);
+    const principal = resolvePrincipal(clean);
+    a = { principal, key: actorKey(principal) };
+    if (++cached > CACHE_MAX) {
+      cache.clear();
+      cached = 1;
+      cache.set(type, (byType = new Map()));
+    }
+    byType.set(id, a);
   }
-  return p;
+  return a;
 }
 
 /**
@@ -75,4 +91,26 @@ export function isActorCall(record: { userIdentity?: UserIdentity | null }, prin
  */
 export function actorKey(p: Principal): string {
   return p.session && (p.type === "AssumedRole" || p.type === "FederatedUser") ? `${p.id} session ${p.session}` : p.id;
+}
+
+/**
+ * An object field of a raw record (`requestParameters`, ...) as an object: some exporters write it as
+ * JSON text, which is parsed as record validation would; anything else is an empty object.
+ */
+export function rawObjectField(v: unknown): Record<string, unknown> {
+  if (v && typeof v === "object" && !Array.isArray(v)) return v as Record<string, unknown>;
+  if (typeof v === "string" && v.trim().startsWith("{")) {
+    try {
+      const o = JSON.parse(v) as unknown;
+      if (o && typeof o === "object" && !Array.isArray(o)) return o as Record<string, unknown>;
+    } catch {
+      /* not JSON: no fields */
+    }
+  }
+  return {};
+}
+
+/** The event id of a raw record (or, without one, what identifies the call), for counting events once. */
+export function rawEventKey(raw: RawRecord): string {
+  return typeof raw.eventID === "string" && raw.eventID ? raw.eventID : `${raw.eventTime}|${typeof raw.requestID === "string" ? raw.requestID : ""}|${raw.eventName}`;
 }

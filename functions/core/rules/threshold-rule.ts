@@ -125,8 +125,8 @@ export type RawRecord = Record<string, unknown> & { eventSource: string; eventNa
 /** What a raw observer found in a record: the group it counts toward and the value it counts. */
 export interface RawObservation {
   group: string;
-  /** `distinct`: the value counted; `events`: the event id. */
-  value: string;
+  /** `distinct`: the value (or values) counted; `events`: the event id. */
+  value: string | readonly string[];
   /** `events`: a short label of the event for the alert's breakdown. */
   label?: string;
 }

@@ -42,7 +42,8 @@ interface Pending {
  * raised the first time are returned again and nothing is counted twice.
  */
 export class ThresholdTracker {
-  private pending = new Map<string, { rule: AnyThresholdRule; settings: ThresholdSettings; group: string; keys: Map<string, Pending> }>();
+  /** Observations of the current batch, by rule, then group, then key (nested maps: no key strings to build per record). */
+  private pending = new Map<AnyThresholdRule, Map<string, { settings: ThresholdSettings; keys: Map<string, Pending> }>>();
   private readonly minRank: number;
   private readonly now: () => Date;
 
@@ -61,9 +62,10 @@ export class ThresholdTracker {
 
   /** Adds an observation of the current batch. */
   observe(o: ThresholdObservation): void {
-    const gk = `${o.rule.id}\u0000${o.group}`;
-    let g = this.pending.get(gk);
-    if (!g) this.pending.set(gk, (g = { rule: o.rule, settings: o.settings, group: o.group, keys: new Map() }));
+    let byGroup = this.pending.get(o.rule);
+    if (!byGroup) this.pending.set(o.rule, (byGroup = new Map()));
+    let g = byGroup.get(o.group);
+    if (!g) byGroup.set(o.group, (g = { settings: o.settings, keys: new Map() }));
     for (const key of o.keys) {
       const seen = g.keys.get(key);
       // Keep the latest time of a key (ISO times of one source compare as strings).
@@ -77,7 +79,7 @@ export class ThresholdTracker {
    * the store fails.
    */
   async flush(batch: string): Promise<Alert[]> {
-    const groups = [...this.pending.values()];
+    const groups = [...this.pending].flatMap(([rule, byGroup]) => [...byGroup].map(([group, g]) => ({ rule, group, settings: g.settings, keys: g.keys })));
     this.pending = new Map();
     const out: Alert[][] = new Array(groups.length);
     let next = 0;

@@ -1,4 +1,4 @@
-import { ACTOR_TYPES, actorKey, rawActor } from "../raw-principal";
+import { ACTOR_TYPES, rawActor } from "../raw-principal";
 import { actor, accountOfRecord } from "../helpers";
 import { burstSpan, defineThresholdRule, listValues, thresholdSettings } from "../threshold-rule";
 
@@ -37,9 +37,9 @@ export default defineThresholdRule({
     if (typeof ip === "string" && (ip.endsWith(".amazonaws.com") || ip === "AWS Internal")) return undefined;
     const ua = raw.userAgent;
     if (typeof ua === "string" && /^(aws-internal|AWS Internal)/.test(ua)) return undefined;
-    const p = rawActor(raw);
-    if (!p) return undefined;
-    return { group: actorKey(p), value: `${raw.eventSource.replace(/\.amazonaws\.com$/, "")}:${raw.eventName}` };
+    const a = rawActor(raw);
+    if (!a) return undefined;
+    return { group: a.key, value: `${raw.eventSource.replace(/\.amazonaws\.com$/, "")}:${raw.eventName}` };
   },
   summary: (b) =>
     `${actor(b.principal)} was denied ${b.count} different API calls ${burstSpan(b)} (${listValues(b)}) in account ${accountOfRecord(b.record)}`,

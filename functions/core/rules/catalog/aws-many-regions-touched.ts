@@ -1,5 +1,5 @@
 import { accountOfRecord, actor } from "../helpers";
-import { ACTOR_TYPES, actorKey, rawActor } from "../raw-principal";
+import { ACTOR_TYPES, rawActor } from "../raw-principal";
 import { burstSpan, defineThresholdRule, listValues, thresholdSettings } from "../threshold-rule";
 
 /**
@@ -24,8 +24,8 @@ export default defineThresholdRule({
   observeRaw: (raw) => {
     const region = raw.awsRegion;
     if (typeof region !== "string" || region.length === 0 || region.length > 30) return undefined;
-    const p = rawActor(raw);
-    return p ? { group: actorKey(p), value: region } : undefined;
+    const a = rawActor(raw);
+    return a ? { group: a.key, value: region } : undefined;
   },
   summary: (b) => `${actor(b.principal)} called APIs in ${b.count} regions ${burstSpan(b)} (${listValues(b, 6)}) in account ${accountOfRecord(b.record)}`,
   status: "experimental",

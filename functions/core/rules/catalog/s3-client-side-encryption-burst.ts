@@ -1,11 +1,12 @@
-import { accountOfRecord, actor, dig, paramString } from "../helpers";
-import { isActorCall } from "../raw-principal";
+import { accountOfRecord, actor } from "../helpers";
+import { rawActor, rawEventKey, rawObjectField } from "../raw-principal";
 import { burstSpan, defineThresholdRule, listValues, thresholdSettings } from "../threshold-rule";
 
 /**
  * One principal rewriting many objects with a customer-provided key (SSE-C) within minutes: copying
  * objects onto themselves encrypted with a key only the attacker holds makes them unreadable to the
  * owner (Stratus "s3-ransomware-client-side-encryption"). Needs S3 data events in the trail.
+ * PutObject is the busiest data event, so the rule reads records raw and validates the one that alerts.
  */
 export default defineThresholdRule({
   kind: "threshold",
@@ -17,8 +18,14 @@ export default defineThresholdRule({
   eventSources: ["s3.amazonaws.com"],
   eventNames: ["CopyObject", "PutObject"],
   count: "events",
-  match: (r, { principal }) => dig(r.requestParameters, "x-amz-server-side-encryption-customer-algorithm") !== undefined && isActorCall(r, principal),
-  label: (r) => `bucket ${paramString(r, "bucketName") ?? "(unknown)"}`,
+  observeRaw: (raw) => {
+    if (raw.errorCode !== undefined && raw.errorCode !== null) return undefined;
+    const params = rawObjectField(raw.requestParameters);
+    if (params["x-amz-server-side-encryption-customer-algorithm"] === undefined) return undefined;
+    const a = rawActor(raw);
+    if (!a) return undefined;
+    return { group: a.key, value: rawEventKey(raw), label: `bucket ${typeof params.bucketName === "string" ? params.bucketName : "(unknown)"}` };
+  },
   summary: (b) => `${actor(b.principal)} wrote ${b.count} objects with a customer-provided encryption key ${burstSpan(b)} (${listValues(b)}) in account ${accountOfRecord(b.record)}`,
   status: "experimental",
   falsePositives: ["Applications that use SSE-C by design for their own objects (rare; add their roles to `ignorePrincipals`)."],

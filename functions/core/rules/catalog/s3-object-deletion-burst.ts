@@ -1,5 +1,5 @@
-import { accountOfRecord, actor, paramString } from "../helpers";
-import { isActorCall } from "../raw-principal";
+import { accountOfRecord, actor } from "../helpers";
+import { rawActor, rawEventKey, rawObjectField } from "../raw-principal";
 import { burstSpan, defineThresholdRule, listValues, thresholdSettings } from "../threshold-rule";
 
 /**
@@ -7,6 +7,7 @@ import { burstSpan, defineThresholdRule, listValues, thresholdSettings } from ".
  * the destructive half of S3 ransomware (Stratus "s3-ransomware-batch-deletion" and
  * "s3-ransomware-individual-deletion"). Needs S3 data events for delete calls in the trail. Lifecycle
  * expirations are not API calls and never count.
+ * Busy buckets log deletions all day, so the rule reads records raw and validates the one that alerts.
  */
 export default defineThresholdRule({
   kind: "threshold",
@@ -18,8 +19,13 @@ export default defineThresholdRule({
   eventSources: ["s3.amazonaws.com"],
   eventNames: ["DeleteObject", "DeleteObjects"],
   count: "events",
-  match: (r, { principal }) => isActorCall(r, principal),
-  label: (r) => `bucket ${paramString(r, "bucketName") ?? "(unknown)"}`,
+  observeRaw: (raw) => {
+    if (raw.errorCode !== undefined && raw.errorCode !== null) return undefined;
+    const params = rawObjectField(raw.requestParameters);
+    const a = rawActor(raw);
+    if (!a) return undefined;
+    return { group: a.key, value: rawEventKey(raw), label: `bucket ${typeof params.bucketName === "string" ? params.bucketName : "(unknown)"}` };
+  },
   summary: (b) => `${actor(b.principal)} made ${b.count} object deletion calls ${burstSpan(b)} (${listValues(b)}) in account ${accountOfRecord(b.record)}`,
   status: "experimental",
   falsePositives: ["Clean-up jobs that delete temporary objects in bulk (add their roles to `ignorePrincipals`, or raise `threshold`)."],

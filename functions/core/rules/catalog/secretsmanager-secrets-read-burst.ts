@@ -1,5 +1,5 @@
-import { actor, dig, paramString, stringList } from "../helpers";
-import { isActorCall } from "../raw-principal";
+import { actor, stringList } from "../helpers";
+import { rawActor, rawObjectField } from "../raw-principal";
 import { burstSpan, defineThresholdRule, listValues, thresholdSettings } from "../threshold-rule";
 
 /**
@@ -19,7 +19,8 @@ export function secretName(id: string): string {
  * an application does, which reads its few secrets again and again. Counted: distinct secrets of
  * GetSecretValue (Secrets Manager also logs one per secret a BatchGetSecretValue returns) and of a
  * BatchGetSecretValue's `secretIdList`; a BatchGetSecretValue by filters counts once, as its filter.
- * Denied attempts count too: enumeration with too few permissions is still enumeration.
+ * Denied attempts count too: enumeration with too few permissions is still enumeration. Applications
+ * read secrets all day, so the rule reads records raw (no validation) and validates the one that alerts.
  */
 export default defineThresholdRule({
   kind: "threshold",
@@ -30,18 +31,17 @@ export default defineThresholdRule({
     "One principal read, or tried to read, the values of many different Secrets Manager secrets within a few minutes. Applications read the same few secrets over and over; reading many different ones at once is how stolen credentials are turned into more credentials.",
   eventSources: ["secretsmanager.amazonaws.com"],
   eventNames: ["GetSecretValue", "BatchGetSecretValue"],
-  includeFailedCalls: true,
   count: "distinct",
-  match: (r, { principal }) => isActorCall(r, principal),
-  values: (r) => {
-    if (r.eventName === "GetSecretValue") {
-      const id = paramString(r, "secretId");
-      return id ? [secretName(id)] : [];
+  observeRaw: (raw) => {
+    const a = rawActor(raw);
+    if (!a) return undefined;
+    const params = rawObjectField(raw.requestParameters);
+    if (raw.eventName === "GetSecretValue") {
+      return typeof params.secretId === "string" && params.secretId ? { group: a.key, value: secretName(params.secretId) } : undefined;
     }
-    const ids = stringList(dig(r.requestParameters, "secretIdList"));
-    if (ids.length > 0) return ids.map(secretName);
-    const filters = dig(r.requestParameters, "filters");
-    return [`batch filter ${JSON.stringify(filters ?? "(none)").slice(0, 60)}`];
+    const ids = stringList(params.secretIdList);
+    if (ids.length > 0) return { group: a.key, value: ids.map(secretName) };
+    return { group: a.key, value: `batch filter ${JSON.stringify(params.filters ?? "(none)").slice(0, 60)}` };
   },
   summary: (b) =>
     `${actor(b.principal)} read or tried to read ${b.count} different secrets ${burstSpan(b)} (${listValues(b)}) in account ${b.record.recipientAccountId ?? b.principal.accountId ?? "unknown"}`,

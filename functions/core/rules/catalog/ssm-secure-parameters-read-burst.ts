@@ -1,5 +1,5 @@
-import { accountOfRecord, actor, asBool, dig, paramString, stringList } from "../helpers";
-import { isActorCall } from "../raw-principal";
+import { accountOfRecord, actor, asBool, stringList } from "../helpers";
+import { rawActor, rawObjectField } from "../raw-principal";
 import { burstSpan, defineThresholdRule, listValues, thresholdSettings } from "../threshold-rule";
 
 /**
@@ -7,6 +7,7 @@ import { burstSpan, defineThresholdRule, listValues, thresholdSettings } from ".
  * "ssm-retrieve-securestring-parameters"). Only reads with decryption count: `withDecryption` is what
  * turns a SecureString into its plain value. A GetParametersByPath counts once, as its path (CloudTrail
  * does not say which parameters it returned), with a recursive read of the root as a strong signal.
+ * Services decrypt parameters all day, so the rule reads records raw and validates the one that alerts.
  */
 export default defineThresholdRule({
   kind: "threshold",
@@ -18,12 +19,16 @@ export default defineThresholdRule({
   eventSources: ["ssm.amazonaws.com"],
   eventNames: ["GetParameter", "GetParameters", "GetParametersByPath"],
   count: "distinct",
-  match: (r, { principal }) => asBool(dig(r.requestParameters, "withDecryption")) === true && isActorCall(r, principal),
-  values: (r) => {
-    if (r.eventName === "GetParameter") return [paramString(r, "name") ?? ""];
-    if (r.eventName === "GetParameters") return stringList(dig(r.requestParameters, "names"));
-    const path = paramString(r, "path") ?? "/";
-    return [`${path}${asBool(dig(r.requestParameters, "recursive")) ? " (recursive)" : ""}`];
+  observeRaw: (raw) => {
+    if (raw.errorCode !== undefined && raw.errorCode !== null) return undefined;
+    const params = rawObjectField(raw.requestParameters);
+    if (asBool(params.withDecryption) !== true) return undefined;
+    const a = rawActor(raw);
+    if (!a) return undefined;
+    if (raw.eventName === "GetParameter") return typeof params.name === "string" ? { group: a.key, value: params.name } : undefined;
+    if (raw.eventName === "GetParameters") return { group: a.key, value: stringList(params.names) };
+    const path = typeof params.path === "string" ? params.path : "/";
+    return { group: a.key, value: `${path}${asBool(params.recursive) ? " (recursive)" : ""}` };
   },
   summary: (b) =>
     `${actor(b.principal)} decrypted ${b.count} different SSM parameters ${burstSpan(b)} (${listValues(b)}) in account ${accountOfRecord(b.record)}`,
