@@ -3,7 +3,7 @@ import { severityRank } from "../alert/alert";
 import { ALERT_KINDS } from "./alert-kinds/index";
 import { catalog } from "./catalog";
 import type { RuleStatus, Runbook } from "./rule";
-import { isRawThresholdRule, isThresholdRule, type CatalogRule } from "./threshold-rule";
+import { isThresholdRule, type CatalogRule } from "./threshold-rule";
 
 /** One alert a deployment can raise, as `trailwatch rules` and `docs/rules.md` list it. */
 export interface ListedAlert {
@@ -27,7 +27,6 @@ export interface ListedAlert {
 }
 
 function watches(r: CatalogRule): string {
-  if (isRawThresholdRule(r)) return `every event source (${(r.identityTypes ?? []).join(", ")})`;
   const sources = r.eventSources.map((s) => s.replace(/\.amazonaws\.com$/, ""));
   if (r.eventSources.includes("*")) return `every event source${r.identityTypes ? ` (${r.identityTypes.join(", ")})` : ""}`;
   return `${sources.join(", ")}: ${r.eventNames === "*" ? "any call" : r.eventNames.join(", ")}`;
