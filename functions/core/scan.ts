@@ -103,7 +103,8 @@ export async function scanLogs(source: LogSource, engine: RuleEngine, opts: Scan
     const records = content.records;
     for (let i = 0; i < records.length; i++) {
       const raw = records[i] as { eventSource: string; eventName: string };
-      const ev = engine.evaluate(raw);
+      // Threshold observations go straight to the tracker (none are made without one).
+      const ev = engine.evaluate(raw, thresholds);
       if (ev.kind === "invalid") {
         stats.invalidRecords++;
         if (result.invalidRecords.length < maxRecordProblems) result.invalidRecords.push({ source: ref.id, where: `record ${i}`, reason: ev.reason });
@@ -116,7 +117,6 @@ export async function scanLogs(source: LogSource, engine: RuleEngine, opts: Scan
         opts.onFinding?.(f, alert);
         collector.add(alert);
       }
-      if (ev.observations && thresholds) for (const o of ev.observations) thresholds.observe(o);
     }
   };
 

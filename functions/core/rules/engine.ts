@@ -46,6 +46,28 @@ export interface ThresholdObservation {
 }
 
 /**
+ * Takes what threshold rules observe, one key at a time, as the engine finds it (the threshold
+ * tracker): no observation object is made per record, which matters for rules that see every record.
+ */
+export interface ObservationSink {
+  add(rule: AnyThresholdRule, settings: ThresholdSettings, group: string, key: string, label: string | undefined, eventTime: string, record: CloudTrailRecord | RawRecord, principal?: Principal): void;
+}
+
+/** Collects observations into a list (when `evaluate` is called without a sink). */
+function listSink(list: ThresholdObservation[]): ObservationSink {
+  return {
+    add(rule, settings, group, key, label, eventTime, record, principal) {
+      const last = list[list.length - 1];
+      if (last && last.rule === rule && last.record === record && last.group === group) {
+        (last.keys as string[]).push(key);
+        return;
+      }
+      list.push({ rule, settings, group, keys: [key], ...(label !== undefined ? { label } : {}), eventTime, record, ...(principal ? { principal } : {}) });
+    },
+  };
+}
+
+/**
  * Outcome of evaluating one raw record: the findings of single-event rules, and, when a threshold
  * rule counted the record, its observations (absent otherwise).
  */
@@ -131,23 +153,25 @@ export class RuleEngine {
    * Evaluates one record that already has string eventSource/eventName/eventTime
    * (see `missingRequiredField`).
    */
-  evaluate(raw: { eventSource: string; eventName: string }): Evaluation {
+  evaluate(raw: { eventSource: string; eventName: string }, sink?: ObservationSink): Evaluation {
     const candidates = this.candidates(raw.eventSource, raw.eventName);
     if (candidates.length === 0) return NO_FINDINGS;
     const split = this.split(candidates, this.needsIdentityFilter.has(candidates) ? rawIdentityType(raw) : undefined);
     let observations: ThresholdObservation[] | undefined;
+    // Without a sink, observations are collected and returned (made only when a rule counts the record).
+    let out = sink;
     for (const rule of split.raw) {
       try {
         const settings = this.settings.get(rule.id) as ThresholdSettings;
         const o = rule.observeRaw(raw as RawRecord, settings);
-        const keys = o ? (typeof o.value === "string" ? (o.value ? [boundedKey(o.value)] : []) : distinctKeys(o.value)) : [];
-        if (o && keys.length > 0 && !ignored(settings, o.group)) {
-          (observations ??= []).push({
-            rule, settings, group: boundedKey(o.group), keys,
-            ...(o.label !== undefined ? { label: o.label.slice(0, 64) } : {}),
-            eventTime: (raw as RawRecord).eventTime, record: raw as RawRecord,
-          });
-        }
+        if (!o || ignored(settings, o.group)) continue;
+        const label = o.label !== undefined ? o.label.slice(0, 64) : undefined;
+        const group = boundedKey(o.group);
+        const eventTime = (raw as RawRecord).eventTime;
+        out ??= listSink((observations = []));
+        if (typeof o.value === "string") {
+          if (o.value) out.add(rule, settings, group, boundedKey(o.value), label, eventTime, raw as RawRecord);
+        } else for (const k of distinctKeys(o.value)) out.add(rule, settings, group, k, label, eventTime, raw as RawRecord);
       } catch (err) {
         this.countError(rule.id, err);
       }
@@ -166,8 +190,7 @@ export class RuleEngine {
         const m: unknown = rule.match(record, ctx);
         if (m === false || m === null || m === undefined) continue;
         if (isThresholdRule(rule)) {
-          const o = observe(rule, record, ctx, m);
-          if (o) (observations ??= []).push(o);
+          observe(rule, record, ctx, m, (out ??= listSink((observations = []))));
           continue;
         }
         const severity = rule.severityFor ? rule.severityFor(record, ctx, m) : rule.severity;
@@ -237,20 +260,19 @@ function distinctKeys(values: readonly unknown[]): string[] {
   return [...new Set(values.filter((v): v is string => typeof v === "string" && v.length > 0).slice(0, 100).map(boundedKey))];
 }
 
-/** The observation a record rule's match makes (undefined when the rule does not count it). */
-function observe(rule: RecordRuleOfThreshold, record: CloudTrailRecord, ctx: RuleContext<unknown>, m: unknown): ThresholdObservation | undefined {
+/** What a record rule's match contributes to its group, handed to the sink (nothing when the rule does not count it). */
+function observe(rule: RecordRuleOfThreshold, record: CloudTrailRecord, ctx: RuleContext<unknown>, m: unknown, sink: ObservationSink): void {
   const group = rule.groupBy ? rule.groupBy(record, ctx as never, m) : actorKey(ctx.principal);
-  if (!group || ignored(ctx.settings as ThresholdSettings, group)) return undefined;
-  let keys: readonly string[];
-  let label: string | undefined;
+  const settings = ctx.settings as ThresholdSettings;
+  if (!group || ignored(settings, group)) return;
+  const g = boundedKey(group);
   if (rule.count === "distinct") {
-    keys = distinctKeys(rule.values?.(record, ctx as never, m) ?? []);
-    if (keys.length === 0) return undefined;
-  } else {
-    keys = [record.eventID ?? `${record.eventTime}|${record.requestID ?? ""}|${record.eventName}`];
-    label = (rule.label ? rule.label(record, ctx as never, m) : `${record.eventSource.replace(/\.amazonaws\.com$/, "")}:${record.eventName}`).slice(0, 64);
+    for (const k of distinctKeys(rule.values?.(record, ctx as never, m) ?? [])) sink.add(rule, settings, g, k, undefined, record.eventTime, record, ctx.principal);
+    return;
   }
-  return { rule, settings: ctx.settings as ThresholdSettings, group: boundedKey(group), keys, ...(label !== undefined ? { label } : {}), eventTime: record.eventTime, record, principal: ctx.principal };
+  const key = record.eventID ?? `${record.eventTime}|${record.requestID ?? ""}|${record.eventName}`;
+  const label = (rule.label ? rule.label(record, ctx as never, m) : `${record.eventSource.replace(/\.amazonaws\.com$/, "")}:${record.eventName}`).slice(0, 64);
+  sink.add(rule, settings, g, key, label, record.eventTime, record, ctx.principal);
 }
 
 /** `userIdentity.type` of a raw (not yet validated) record, when it is a string. */

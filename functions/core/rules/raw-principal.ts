@@ -4,6 +4,7 @@ import type { RawRecord } from "./threshold-rule";
 
 /** Identity types of people and workloads acting on their own (AWS services and anonymous callers are not). */
 export const ACTOR_TYPES = ["IAMUser", "AssumedRole", "Root", "FederatedUser", "IdentityCenterUser"] as const;
+const ACTOR_TYPE_SET: ReadonlySet<string> = new Set(ACTOR_TYPES);
 
 const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
 const obj = (v: unknown): Record<string, unknown> | undefined => (v && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined);
@@ -25,8 +26,11 @@ export interface RawActor {
   key: string;
 }
 
-/** Resolved actors by type, then ARN (or the whole identity when there is no ARN): raw observers run on every record. */
-const cache = new Map<string, Map<string, RawActor>>();
+/**
+ * Resolved actors by type, then ARN (or the whole identity when there is no ARN), `null` for a
+ * service-linked role: raw observers run on every record.
+ */
+const cache = new Map<string, Map<string, RawActor | null>>();
 let cached = 0;
 const CACHE_MAX = 20_000;
 
@@ -41,29 +45,15 @@ export function rawActor(raw: RawRecord): RawActor | undefined {
   const ui = obj(raw.userIdentity);
   if (!ui) return undefined;
   const type = str(ui.type);
-  if (!type || !(ACTOR_TYPES as readonly string[]).includes(type)) return undefined;
+  if (!type || !ACTOR_TYPE_SET.has(type)) return undefined;
   if (byService(ui.invokedBy)) return undefined;
-  const arn = str(ui.arn);
-  const sc = obj(ui.sessionContext);
-  const issuer = obj(sc?.sessionIssuer);
-  const issuerArn = str(issuer?.arn);
-  if ((issuerArn ?? arn ?? "").includes(":role/aws-service-role/")) return undefined;
   // An ARN names the principal and its session; without one, every field that resolution reads.
-  const id = arn ?? `${issuerArn ?? ""}|${str(ui.principalId) ?? ""}|${str(ui.accountId) ?? ""}|${str(ui.userName) ?? ""}|${JSON.stringify(ui.onBehalfOf ?? null)}`;
+  const id = str(ui.arn) ?? `${str(obj(obj(ui.sessionContext)?.sessionIssuer)?.arn) ?? ""}|${str(ui.principalId) ?? ""}|${str(ui.accountId) ?? ""}|${str(ui.userName) ?? ""}|${JSON.stringify(ui.onBehalfOf ?? null)}`;
   let byType = cache.get(type);
   if (!byType) cache.set(type, (byType = new Map()));
   let a = byType.get(id);
-  if (!a) {
-    const clean: UserIdentity = { type };
-    for (const f of ["arn", "accountId", "userName", "principalId", "credentialId"] as const) {
-      const v = str(ui[f]);
-      if (v !== undefined) clean[f] = v;
-    }
-    if (issuer) clean.sessionContext = { sessionIssuer: { arn: issuerArn, userName: str(issuer.userName), accountId: str(issuer.accountId) } };
-    const onBehalfOf = obj(ui.onBehalfOf);
-    if (onBehalfOf) clean.onBehalfOf = { userId: str(onBehalfOf.userId), identityStoreArn: str(onBehalfOf.identityStoreArn) };
-    const principal = resolvePrincipal(clean);
-    a = { principal, key: actorKey(principal) };
+  if (a === undefined) {
+    a = resolveActor(type, ui);
     if (++cached > CACHE_MAX) {
       cache.clear();
       cached = 1;
@@ -71,7 +61,24 @@ export function rawActor(raw: RawRecord): RawActor | undefined {
     }
     byType.set(id, a);
   }
-  return a;
+  return a ?? undefined;
+}
+
+/** Resolves an identity of a raw record (string fields only); null for a service-linked role. */
+function resolveActor(type: string, ui: Record<string, unknown>): RawActor | null {
+  const issuer = obj(obj(ui.sessionContext)?.sessionIssuer);
+  const issuerArn = str(issuer?.arn);
+  if ((issuerArn ?? str(ui.arn) ?? "").includes(":role/aws-service-role/")) return null;
+  const clean: UserIdentity = { type };
+  for (const f of ["arn", "accountId", "userName", "principalId", "credentialId"] as const) {
+    const v = str(ui[f]);
+    if (v !== undefined) clean[f] = v;
+  }
+  if (issuer) clean.sessionContext = { sessionIssuer: { arn: issuerArn, userName: str(issuer.userName), accountId: str(issuer.accountId) } };
+  const onBehalfOf = obj(ui.onBehalfOf);
+  if (onBehalfOf) clean.onBehalfOf = { userId: str(onBehalfOf.userId), identityStoreArn: str(onBehalfOf.identityStoreArn) };
+  const principal = resolvePrincipal(clean);
+  return { principal, key: actorKey(principal) };
 }
 
 /**
@@ -79,7 +86,7 @@ export function rawActor(raw: RawRecord): RawActor | undefined {
  * {@link ACTOR_TYPES}, not made by an AWS service on its behalf (`invokedBy`), not a service-linked role.
  */
 export function isActorCall(record: { userIdentity?: UserIdentity | null }, principal: Principal): boolean {
-  if (!(ACTOR_TYPES as readonly string[]).includes(principal.type)) return false;
+  if (!ACTOR_TYPE_SET.has(principal.type)) return false;
   if (byService(record.userIdentity?.invokedBy)) return false;
   return !principal.id.includes(":role/aws-service-role/");
 }

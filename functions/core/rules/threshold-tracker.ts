@@ -2,7 +2,7 @@ import { alertId, severityRank, type Alert, type Severity } from "../alert/alert
 import { resolvePrincipal, type Principal } from "../record/principal";
 import { accountOf, parseRecord, type CloudTrailRecord } from "../record/schema";
 import type { ThresholdStateStore } from "../ports";
-import { boundedKey, type ThresholdObservation } from "./engine";
+import { boundedKey, type ObservationSink, type ThresholdObservation } from "./engine";
 import { alertGuidance } from "./guidance";
 import { actorKey } from "./raw-principal";
 import { MAX_BURST_VALUES, type AnyThresholdRule, type Burst, type RawRecord, type ThresholdSettings } from "./threshold-rule";
@@ -25,11 +25,19 @@ export class ThresholdStateConflictError extends Error {
   readonly transient = true;
 }
 
-/** What the tracker keeps of one key of a group within a batch. */
+/** What the tracker keeps of one key of a group within a batch: its latest time and the record that had it. */
 interface Pending {
   t: string;
   label?: string;
-  o: ThresholdObservation;
+  record: CloudTrailRecord | RawRecord;
+  principal?: Principal;
+}
+
+/** The record behind a counted key, for building the alert. */
+interface Counted {
+  group: string;
+  record: CloudTrailRecord | RawRecord;
+  principal?: Principal;
 }
 
 /**
@@ -41,7 +49,7 @@ interface Pending {
  * batch id names the batch: when a batch is processed again (a retried log file), the alerts it
  * raised the first time are returned again and nothing is counted twice.
  */
-export class ThresholdTracker {
+export class ThresholdTracker implements ObservationSink {
   /** Observations of the current batch, by rule, then group, then key (nested maps: no key strings to build per record). */
   private pending = new Map<AnyThresholdRule, Map<string, { settings: ThresholdSettings; keys: Map<string, Pending> }>>();
   private readonly minRank: number;
@@ -60,16 +68,24 @@ export class ThresholdTracker {
     return this.pending.size > 0;
   }
 
-  /** Adds an observation of the current batch. */
+  /** Adds an observation of the current batch (every key of it). */
   observe(o: ThresholdObservation): void {
-    let byGroup = this.pending.get(o.rule);
-    if (!byGroup) this.pending.set(o.rule, (byGroup = new Map()));
-    let g = byGroup.get(o.group);
-    if (!g) byGroup.set(o.group, (g = { settings: o.settings, keys: new Map() }));
-    for (const key of o.keys) {
-      const seen = g.keys.get(key);
-      // Keep the latest time of a key (ISO times of one source compare as strings).
-      if (!seen || later(o.eventTime, seen.t)) g.keys.set(key, { t: o.eventTime, ...(o.label !== undefined ? { label: o.label } : {}), o });
+    for (const key of o.keys) this.add(o.rule, o.settings, o.group, key, o.label, o.eventTime, o.record, o.principal);
+  }
+
+  /** Adds one key of the current batch; the engine calls it directly (see `ObservationSink`). */
+  add(rule: AnyThresholdRule, settings: ThresholdSettings, group: string, key: string, label: string | undefined, eventTime: string, record: CloudTrailRecord | RawRecord, principal?: Principal): void {
+    let byGroup = this.pending.get(rule);
+    if (!byGroup) this.pending.set(rule, (byGroup = new Map()));
+    let g = byGroup.get(group);
+    if (!g) byGroup.set(group, (g = { settings, keys: new Map() }));
+    const seen = g.keys.get(key);
+    // Keep the latest time of a key (ISO times of one source compare as strings).
+    if (!seen) g.keys.set(key, label === undefined ? { t: eventTime, record, principal } : { t: eventTime, label, record, principal });
+    else if (later(eventTime, seen.t)) {
+      seen.t = eventTime;
+      seen.record = record;
+      seen.principal = principal;
     }
   }
 
@@ -87,14 +103,16 @@ export class ThresholdTracker {
       while (next < groups.length) {
         const i = next++;
         const g = groups[i]!;
-        out[i] = await this.settle(batch, g.rule, g.settings, g.group, [...g.keys].map(([key, p]) => ({ key, t: Date.parse(p.t), ...(p.label !== undefined ? { label: p.label } : {}), ref: p.o })));
+        out[i] = await this.settle(batch, g.rule, g.settings, g.group, [...g.keys].map(([key, p]) => ({
+          key, t: Date.parse(p.t), ...(p.label !== undefined ? { label: p.label } : {}), ref: { group: g.group, record: p.record, principal: p.principal },
+        })));
       }
     };
     await Promise.all(Array.from({ length: Math.min(this.opts.concurrency ?? 8, groups.length) }, worker));
     return out.flat();
   }
 
-  private async settle(batch: string, rule: AnyThresholdRule, settings: ThresholdSettings, group: string, obs: WindowObservation<ThresholdObservation>[]): Promise<Alert[]> {
+  private async settle(batch: string, rule: AnyThresholdRule, settings: ThresholdSettings, group: string, obs: WindowObservation<Counted>[]): Promise<Alert[]> {
     const key = `${rule.id}#${group}`;
     const params = { mode: rule.count, threshold: settings.threshold, windowMs: settings.windowMinutes * 60_000, dedupMs: settings.dedupMinutes * 60_000 };
     const attempts = this.opts.maxAttempts ?? 8;
@@ -128,7 +146,7 @@ function later(a: string, b: string): boolean {
 }
 
 /** The validated record and principal of an observation (a raw rule's record is validated here, once per alert). */
-function recordOf(o: ThresholdObservation): { record: CloudTrailRecord; principal: Principal } {
+function recordOf(o: Counted): { record: CloudTrailRecord; principal: Principal } {
   if (o.principal) return { record: o.record as CloudTrailRecord, principal: o.principal };
   const parsed = parseRecord(o.record);
   if (parsed.ok) return { record: parsed.record, principal: resolvePrincipal(parsed.record.userIdentity) };
@@ -143,7 +161,7 @@ export function thresholdAlert(
   rule: AnyThresholdRule,
   settings: ThresholdSettings,
   group: string,
-  c: { count: number; firstT: number; lastT: number; values: string[]; distinctValues: number; observation: ThresholdObservation },
+  c: { count: number; firstT: number; lastT: number; values: string[]; distinctValues: number; observation: Counted },
 ): Alert {
   const { record, principal } = recordOf(c.observation);
   const first = isoSeconds(c.firstT);
