@@ -92,13 +92,15 @@ const NO_FINDINGS: Evaluation = { kind: "findings", findings: [] };
 export class RuleEngine {
   readonly rules: readonly CatalogRule[];
   private readonly bySource = new Map<string, { byName: Map<string, CatalogRule[]>; anyName: CatalogRule[] }>();
-  private readonly cache = new Map<string, CatalogRule[]>();
+  /**
+   * What applies to each (eventSource, eventName) seen, by source then name (no key string to build
+   * per record): the candidate rules, and their split by how they read records, per identity type
+   * when a candidate is limited to some (`identityTypes`).
+   */
+  private readonly entries = new Map<string, Map<string, Entry>>();
+  private entryCount = 0;
   /** Rules declared for every event source (`eventSources: ["*"]`). */
   private readonly anySource: CatalogRule[] = [];
-  /** Candidate lists that hold a rule with `identityTypes` (filtered per record). */
-  private readonly needsIdentityFilter = new WeakSet<CatalogRule[]>();
-  /** Per candidate list, per identity type: the rules that apply, split by how they read records. */
-  private readonly splits = new WeakMap<CatalogRule[], Map<string | undefined, Split>>();
   private readonly settings = new Map<string, unknown>();
   private readonly minRank: number;
   /** Count of exceptions thrown per rule id, with the first message. */
@@ -137,16 +139,27 @@ export class RuleEngine {
 
   /** Rules that could match this (eventSource, eventName); cached per pair. */
   candidates(eventSource: string, eventName: string): CatalogRule[] {
-    const key = eventSource + "\u0000" + eventName;
-    let list = this.cache.get(key);
-    if (list === undefined) {
-      const entry = this.bySource.get(eventSource);
-      list = entry ? [...(entry.byName.get(eventName) ?? []), ...entry.anyName] : [];
-      for (const r of this.anySource) if (r.eventNames === "*" || r.eventNames.includes(eventName)) list.push(r);
-      if (list.some((r) => r.identityTypes)) this.needsIdentityFilter.add(list);
-      this.cache.set(key, list);
+    return this.entry(eventSource, eventName).all;
+  }
+
+  private entry(eventSource: string, eventName: string): Entry {
+    let byName = this.entries.get(eventSource);
+    let e = byName?.get(eventName);
+    if (e) return e;
+    const source = this.bySource.get(eventSource);
+    const all = source ? [...(source.byName.get(eventName) ?? []), ...source.anyName] : [];
+    for (const r of this.anySource) if (r.eventNames === "*" || r.eventNames.includes(eventName)) all.push(r);
+    const identity = all.some((r) => r.identityTypes);
+    e = { all, ...(identity ? { byType: new Map<string | undefined, Split>() } : { split: this.makeSplit(all) }) };
+    // Bounded: hostile input may name endless made-up events.
+    if (++this.entryCount > 50_000) {
+      this.entries.clear();
+      this.entryCount = 1;
+      byName = undefined;
     }
-    return list;
+    if (!byName) this.entries.set(eventSource, (byName = new Map()));
+    byName.set(eventName, e);
+    return e;
   }
 
   /**
@@ -154,15 +167,19 @@ export class RuleEngine {
    * (see `missingRequiredField`).
    */
   evaluate(raw: { eventSource: string; eventName: string }, sink?: ObservationSink): Evaluation {
-    const candidates = this.candidates(raw.eventSource, raw.eventName);
-    if (candidates.length === 0) return NO_FINDINGS;
-    const split = this.split(candidates, this.needsIdentityFilter.has(candidates) ? rawIdentityType(raw) : undefined);
+    const e = this.entry(raw.eventSource, raw.eventName);
+    if (e.all.length === 0) return NO_FINDINGS;
+    let split = e.split;
+    if (!split) {
+      const type = rawIdentityType(raw);
+      split = e.byType!.get(type);
+      if (!split) e.byType!.set(type, (split = this.makeSplit(e.all.filter((r) => !r.identityTypes || (type !== undefined && r.identityTypes.includes(type))))));
+    }
     let observations: ThresholdObservation[] | undefined;
     // Without a sink, observations are collected and returned (made only when a rule counts the record).
     let out = sink;
-    for (const rule of split.raw) {
+    for (const { rule, settings } of split.raw) {
       try {
-        const settings = this.settings.get(rule.id) as ThresholdSettings;
         const o = rule.observeRaw(raw as RawRecord, settings);
         if (!o || ignored(settings, o.group)) continue;
         const label = o.label !== undefined ? o.label.slice(0, 64) : undefined;
@@ -216,19 +233,12 @@ export class RuleEngine {
     return this.settings.get(ruleId);
   }
 
-  /** The candidates that apply to a record of this identity type, split into raw observers and record rules; cached. */
-  private split(candidates: CatalogRule[], type: string | undefined): Split {
-    let byType = this.splits.get(candidates);
-    if (!byType) this.splits.set(candidates, (byType = new Map()));
-    let s = byType.get(type);
-    if (!s) {
-      const applies = this.needsIdentityFilter.has(candidates)
-        ? candidates.filter((r) => !r.identityTypes || (type !== undefined && r.identityTypes.includes(type)))
-        : candidates;
-      s = { raw: applies.filter(isRawThresholdRule), parsed: applies.filter((r) => !isRawThresholdRule(r)) as (AnyRule | RecordRuleOfThreshold)[] };
-      byType.set(type, s);
-    }
-    return s;
+  /** Rules split by how they read records: raw observers (with their settings) and rules of validated records. */
+  private makeSplit(rules: CatalogRule[]): Split {
+    return {
+      raw: rules.filter(isRawThresholdRule).map((rule) => ({ rule, settings: this.settings.get(rule.id) as ThresholdSettings })),
+      parsed: rules.filter((r) => !isRawThresholdRule(r)) as (AnyRule | RecordRuleOfThreshold)[],
+    };
   }
 }
 
@@ -237,8 +247,17 @@ type RecordRuleOfThreshold = Exclude<AnyThresholdRule, RawThresholdRule<Threshol
 
 /** The rules of a candidate list that apply to one identity type, by how they read records. */
 interface Split {
-  raw: RawThresholdRule<ThresholdSettings>[];
+  raw: { rule: RawThresholdRule<ThresholdSettings>; settings: ThresholdSettings }[];
   parsed: (AnyRule | RecordRuleOfThreshold)[];
+}
+
+/** What applies to one (eventSource, eventName). */
+interface Entry {
+  all: CatalogRule[];
+  /** The split when no candidate is limited by identity type. */
+  split?: Split;
+  /** Otherwise the split per identity type. */
+  byType?: Map<string | undefined, Split>;
 }
 
 /** True when a threshold rule's settings say not to count this group. */

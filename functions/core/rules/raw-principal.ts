@@ -27,10 +27,10 @@ export interface RawActor {
 }
 
 /**
- * Resolved actors by type, then ARN (or the whole identity when there is no ARN), `null` for a
- * service-linked role: raw observers run on every record.
+ * Resolved actors by access key id, ARN or whole identity, `null` for a service-linked role: raw
+ * observers run on every record.
  */
-const cache = new Map<string, Map<string, RawActor | null>>();
+const cache = new Map<string, RawActor | null>();
 let cached = 0;
 const CACHE_MAX = 20_000;
 
@@ -39,7 +39,7 @@ const CACHE_MAX = 20_000;
  * validated record, reading only string fields (anything else is left out), with its actor key.
  * Undefined for calls an AWS service made on the principal's behalf (`invokedBy`, except the console),
  * for service-linked roles (AWS acting in the account), and for identity types that are not
- * {@link ACTOR_TYPES}. Cached by identity.
+ * {@link ACTOR_TYPES}. Cached by access key id (a session's, or a user's long-term key), else by ARN.
  */
 export function rawActor(raw: RawRecord): RawActor | undefined {
   const ui = obj(raw.userIdentity);
@@ -47,19 +47,17 @@ export function rawActor(raw: RawRecord): RawActor | undefined {
   const type = str(ui.type);
   if (!type || !ACTOR_TYPE_SET.has(type)) return undefined;
   if (byService(ui.invokedBy)) return undefined;
-  // An ARN names the principal and its session; without one, every field that resolution reads.
-  const id = str(ui.arn) ?? `${str(obj(obj(ui.sessionContext)?.sessionIssuer)?.arn) ?? ""}|${str(ui.principalId) ?? ""}|${str(ui.accountId) ?? ""}|${str(ui.userName) ?? ""}|${JSON.stringify(ui.onBehalfOf ?? null)}`;
-  let byType = cache.get(type);
-  if (!byType) cache.set(type, (byType = new Map()));
-  let a = byType.get(id);
-  if (a === undefined) {
+  // The access key names a session (or a user's long-term key) in the fewest characters (hashing the
+  // key of every record is most of the cost); then the ARN; without either, every field resolution reads.
+  const id = str(ui.accessKeyId) || str(ui.arn) || `${str(obj(obj(ui.sessionContext)?.sessionIssuer)?.arn) ?? ""}|${str(ui.principalId) ?? ""}|${str(ui.accountId) ?? ""}|${str(ui.userName) ?? ""}|${JSON.stringify(ui.onBehalfOf ?? null)}`;
+  let a = cache.get(id);
+  if (a === undefined || (a !== null && a.principal.type !== type)) {
     a = resolveActor(type, ui);
     if (++cached > CACHE_MAX) {
       cache.clear();
       cached = 1;
-      cache.set(type, (byType = new Map()));
     }
-    byType.set(id, a);
+    cache.set(id, a);
   }
   return a ?? undefined;
 }
