@@ -28,9 +28,15 @@ export class ThresholdStateConflictError extends Error {
 /** What the tracker keeps of one key of a group within a batch: its latest time and the record that had it. */
 interface Pending {
   t: string;
-  label?: string;
+  label: string | undefined;
   record: CloudTrailRecord | RawRecord;
-  principal?: Principal;
+  principal: Principal | undefined;
+}
+
+/** The keys of one group within a batch. */
+interface Group {
+  settings: ThresholdSettings;
+  keys: Map<string, Pending>;
 }
 
 /** The record behind a counted key, for building the alert. */
@@ -51,7 +57,9 @@ interface Counted {
  */
 export class ThresholdTracker implements ObservationSink {
   /** Observations of the current batch, by rule, then group, then key (nested maps: no key strings to build per record). */
-  private pending = new Map<AnyThresholdRule, Map<string, { settings: ThresholdSettings; keys: Map<string, Pending> }>>();
+  private pending = new Map<AnyThresholdRule, Map<string, Group>>();
+  /** The group (and key) of the last observation: consecutive observations of one actor skip the lookups. */
+  private last: { rule: AnyThresholdRule; group: string; g: Group; key: string | undefined; seen: Pending | undefined } | undefined;
   private readonly minRank: number;
   private readonly now: () => Date;
 
@@ -75,19 +83,28 @@ export class ThresholdTracker implements ObservationSink {
 
   /** Adds one key of the current batch; the engine calls it directly (see `ObservationSink`). */
   add(rule: AnyThresholdRule, settings: ThresholdSettings, group: string, key: string, label: string | undefined, eventTime: string, record: CloudTrailRecord | RawRecord, principal?: Principal): void {
-    let byGroup = this.pending.get(rule);
-    if (!byGroup) this.pending.set(rule, (byGroup = new Map()));
-    let g = byGroup.get(group);
-    if (!g) byGroup.set(group, (g = { settings, keys: new Map() }));
-    const seen = g.keys.get(key);
-    // Keep the latest time of a key (ISO times of one source compare as strings).
-    if (!seen) g.keys.set(key, label === undefined ? { t: eventTime, record, principal } : { t: eventTime, label, record, principal });
-    else if (later(eventTime, seen.t)) {
+    // The same actor often makes several calls in a row: the lookups are skipped then.
+    let last = this.last;
+    if (!last || last.rule !== rule || last.group !== group) {
+      let byGroup = this.pending.get(rule);
+      if (!byGroup) this.pending.set(rule, (byGroup = new Map()));
+      let g = byGroup.get(group);
+      if (!g) byGroup.set(group, (g = { settings, keys: new Map() }));
+      this.last = last = { rule, group, g, key: undefined, seen: undefined };
+    }
+    let seen = last.key === key ? last.seen : last.g.keys.get(key);
+    if (!seen) {
+      last.g.keys.set(key, (seen = { t: eventTime, label, record, principal }));
+    } else if (later(eventTime, seen.t)) {
+      // Keep the latest time of a key (ISO times of one source compare as strings).
       seen.t = eventTime;
       seen.record = record;
       seen.principal = principal;
     }
+    last.key = key;
+    last.seen = seen;
   }
+
 
   /**
    * Merges the batch's observations into the stored state and returns the alerts of the windows that
@@ -97,6 +114,7 @@ export class ThresholdTracker implements ObservationSink {
   async flush(batch: string): Promise<Alert[]> {
     const groups = [...this.pending].flatMap(([rule, byGroup]) => [...byGroup].map(([group, g]) => ({ rule, group, settings: g.settings, keys: g.keys })));
     this.pending = new Map();
+    this.last = undefined;
     const out: Alert[][] = new Array(groups.length);
     let next = 0;
     const worker = async () => {
