@@ -112,11 +112,21 @@ export async function main(argv: string[]): Promise<number> {
 
   program
     .command("rules")
-    .description("List the rule catalog")
-    .addOption(new Option("-f, --format <format>", "output format").choices(["table", "json"]).default("table"))
-    .action(async (o: { format: string }) => {
+    .description("List every alert a deployment can raise: the rule catalog, threshold rules, anomaly, scoring, heartbeat and trail-guard alerts")
+    .addOption(new Option("-f, --format <format>", "output format (markdown: with false positives and runbooks)").choices(["table", "json", "markdown"]).default("table"))
+    .action(async (o: { format: "table" | "json" | "markdown" }) => {
       const { listRules } = await import("./commands/rules");
-      listRules(o.format === "json" ? "json" : "table");
+      listRules(o.format);
+    });
+
+  program
+    .command("coverage")
+    .description("Show the MITRE ATT&CK techniques the alerts cover, as a table or as an ATT&CK Navigator layer")
+    .addOption(new Option("-f, --format <format>", "output format").choices(["table", "navigator"]).default("table"))
+    .option("-o, --output <file>", "write to this file instead of stdout")
+    .action(async (o: { format: "table" | "navigator"; output?: string }) => {
+      const { showCoverage } = await import("./commands/rules");
+      await showCoverage(o.format, o.output);
     });
 
   program

@@ -1,6 +1,7 @@
 import type { Alert, RemediationResult } from "./alert/alert";
 import type { InvalidRecord } from "./record/schema";
 import type { Finding } from "./rules/engine";
+import type { ThresholdState } from "./rules/threshold-window";
 
 /** One log file (local path or S3 object) as a source knows it. */
 export interface LogFileRef {
@@ -83,4 +84,22 @@ export interface UndeliverableAlerts {
 /** Carries out (or plans, in dry-run) the remediation attached to a finding. */
 export interface Remediator {
   apply(finding: Finding, mode: "dry-run" | "apply"): Promise<RemediationResult>;
+}
+
+/** The state of one threshold group as stored, with the version a conditional save checks. */
+export interface StoredThresholdState {
+  state: ThresholdState | undefined;
+  /** 0 when there is no state yet. */
+  version: number;
+}
+
+/**
+ * Where threshold rules keep their counts between batches (in memory for a CLI run; a DynamoDB table
+ * for the log analyzer). `save` is conditional: it succeeds only when the stored version is still
+ * `expectedVersion`, so two writers never overwrite each other's counts (the loser reloads and retries).
+ */
+export interface ThresholdStateStore {
+  load(key: string): Promise<StoredThresholdState>;
+  /** Stores `state` as version `expectedVersion + 1`; false when someone else saved first. */
+  save(key: string, state: ThresholdState, expectedVersion: number, expiresAt: Date): Promise<boolean>;
 }

@@ -2,6 +2,7 @@ import type { Alert } from "./alert/alert";
 import { AlertCollector } from "./alert/collector";
 import type { LogFileContent, LogFileRef, LogSource } from "./ports";
 import { toAlert, type Finding, type RuleEngine } from "./rules/engine";
+import type { ThresholdTracker } from "./rules/threshold-tracker";
 
 /** Running totals of a scan; also what progress reports carry. */
 export interface ScanStats {
@@ -44,6 +45,13 @@ export interface ScanOptions {
   /** Called for each finding before it becomes an alert (e.g. to remediate), with the file it came from. */
   onFinding?(f: Finding, alert: Alert, file: LogFileRef): void;
   maxRecordProblems?: number;
+  /**
+   * Counts what threshold rules observe, file by file. Without it, threshold rules raise nothing (a
+   * caller that evaluates single events only, e.g. the trail guard, leaves it out).
+   */
+  thresholds?: ThresholdTracker;
+  /** The batch id of a file for the threshold tracker (default: the file id); a retried file must get the same id. */
+  batchId?(file: LogFileRef): string;
 }
 
 /**
@@ -65,9 +73,17 @@ export async function scanLogs(source: LogSource, engine: RuleEngine, opts: Scan
     source.read(f).catch((e: unknown) => ({ records: [], invalid: [], error: `read failed: ${(e as Error).message}`, bytes: 0 }));
 
   let pending: { ref: LogFileRef; content: Promise<LogFileContent> } | undefined;
+  const thresholds = opts.thresholds;
   const consume = async (ref: LogFileRef, contentP: Promise<LogFileContent>) => {
     const content = await contentP;
     ingest(ref, content);
+    if (thresholds?.hasPending) {
+      for (const alert of await thresholds.flush(opts.batchId?.(ref) ?? ref.id)) {
+        stats.findings++;
+        collector.add(alert);
+      }
+    }
+    opts.onProgress?.(stats, ref);
   };
   const ingest = (ref: LogFileRef, content: LogFileContent) => {
     stats.storedBytes += Math.max(ref.size ?? 0, 0);
@@ -88,7 +104,8 @@ export async function scanLogs(source: LogSource, engine: RuleEngine, opts: Scan
     const records = content.records;
     for (let i = 0; i < records.length; i++) {
       const raw = records[i] as { eventSource: string; eventName: string };
-      const ev = engine.evaluate(raw);
+      // Threshold observations go straight to the tracker (none are made without one).
+      const ev = engine.evaluate(raw, thresholds);
       if (ev.kind === "invalid") {
         stats.invalidRecords++;
         if (result.invalidRecords.length < maxRecordProblems) result.invalidRecords.push({ source: ref.id, where: content.where?.[i] ?? `Records[${i}]`, reason: ev.reason });
@@ -102,7 +119,6 @@ export async function scanLogs(source: LogSource, engine: RuleEngine, opts: Scan
         collector.add(alert);
       }
     }
-    opts.onProgress?.(stats, ref);
   };
 
   for await (const ref of source.files()) {

@@ -3,6 +3,7 @@ import type { Context, SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { catalog } from "../core/rules/catalog";
 import { DynamoDbHttpClient } from "../adapters/aws/dynamodb-http";
 import { DynamoIdempotencyStore } from "../adapters/aws/idempotency-store";
+import { DynamoThresholdStore } from "../adapters/aws/threshold-store";
 import { LambdaHttpClient } from "../adapters/aws/lambda-http";
 import { LambdaRemediationRunner } from "../adapters/aws/remediation/lambda-runner";
 import { S3HttpClient } from "../adapters/aws/s3-http";
@@ -64,6 +65,8 @@ function fromEnvironment(env: Record<string, string | undefined>): ReturnType<ty
     // Signed HTTP rather than the S3 SDK client: one GET does not need its ~100 KB (see signed-http.ts).
     s3: new S3HttpClient(settings),
     idempotency: new DynamoIdempotencyStore(dynamodb, cfg.idempotencyTable, { ttlSeconds: cfg.idempotencyTtlDays * 86_400 }),
+    // Threshold rules count in the same table, under their own key prefix (no other table, no other permission).
+    thresholds: new DynamoThresholdStore(dynamodb, cfg.idempotencyTable),
     // Through the alert ledger when there is one: an alert the trail guard already sent is left out.
     sink: alertSink({
       sns: new SNSClient(settings),

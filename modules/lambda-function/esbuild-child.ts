@@ -1,9 +1,10 @@
 /**
  * Child process of {@link buildSyncWithPlugins}: reads `{ options }` (JSON) on stdin, runs one
- * esbuild build with the SDK size plugin, and writes the result as JSON on stdout. Separate because
+ * esbuild build with the SDK size and rule documentation plugins, and writes the result as JSON on stdout. Separate because
  * esbuild runs plugins only in its asynchronous API, while cdktf constructs are built synchronously.
  */
 import { build, type BuildFailure, type BuildOptions } from "esbuild";
+import { ruleDocsPlugin } from "./rule-docs";
 import { sdkSizePlugin } from "./sdk-size";
 
 export interface ChildRequest {
@@ -20,7 +21,7 @@ async function main(): Promise<void> {
   const { options } = JSON.parse(Buffer.concat(chunks).toString("utf8")) as ChildRequest;
   let response: ChildResponse;
   try {
-    const result = await build({ ...options, write: false, plugins: [sdkSizePlugin()] });
+    const result = await build({ ...options, write: false, plugins: [sdkSizePlugin(), ruleDocsPlugin()] });
     response = {
       ok: true,
       files: result.outputFiles.map((f) => ({ path: f.path, base64: Buffer.from(f.contents).toString("base64") })),

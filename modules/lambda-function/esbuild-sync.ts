@@ -40,14 +40,14 @@ const NODE_MODULES = resolve(__dirname, "../../node_modules");
  */
 function compiledChild(): string {
   if (childScript && existsSync(childScript)) return childScript;
-  const sources = [CHILD_SOURCE, resolve(__dirname, "sdk-size.ts")].map((p) => readFileSync(p));
+  const sources = [CHILD_SOURCE, resolve(__dirname, "sdk-size.ts"), resolve(__dirname, "rule-docs.ts")].map((p) => readFileSync(p));
   const digest = createHash("sha256").update(Buffer.concat(sources)).digest("hex").slice(0, 16);
   for (const dir of [join(NODE_MODULES, ".cache", "trailwatch"), join(tmpdir(), "trailwatch-esbuild-child")]) {
     const out = join(dir, `esbuild-child-${digest}.cjs`);
     try {
       if (!existsSync(out)) {
         mkdirSync(dir, { recursive: true });
-        buildSync({ entryPoints: [CHILD_SOURCE], outfile: out, bundle: true, platform: "node", format: "cjs", target: "node20", external: ["esbuild"], logLevel: "silent" });
+        buildSync({ entryPoints: [CHILD_SOURCE], outfile: out, bundle: true, platform: "node", format: "cjs", target: "node20", external: ["esbuild", "typescript"], logLevel: "silent" });
       }
       return (childScript = out);
     } catch {

@@ -9,9 +9,11 @@
 import { readFileSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
 import { LocalLogSource } from "../../functions/adapters/local/log-source";
+import { MemoryThresholdStore } from "../../functions/adapters/local/memory-threshold-store";
 import type { LogFileRef } from "../../functions/core/ports";
 import { catalog } from "../../functions/core/rules/catalog";
 import { RuleEngine } from "../../functions/core/rules/engine";
+import { ThresholdTracker } from "../../functions/core/rules/threshold-tracker";
 import { scanLogs } from "../../functions/core/scan";
 
 export interface Measurement {
@@ -87,6 +89,8 @@ async function measure(kind: string, paths: string[]): Promise<Measurement> {
           largestFile = Math.max(largestFile, s.bytes - seen);
           seen = s.bytes;
         },
+        // As `trailwatch scan` runs it: threshold rules counting across the files, state in memory.
+        thresholds: new ThresholdTracker(new MemoryThresholdStore()),
       },
     );
     const cpu = cpuMs(process.cpuUsage(c0));

@@ -57,10 +57,9 @@ export function buildRecord(e: EventSpec, rng: Rng): Record<string, unknown> {
     sourceIPAddress: e.sourceIPAddress,
     userAgent: e.userAgent,
   };
-  if (e.errorCode) {
-    r.errorCode = e.errorCode;
-    r.errorMessage = e.errorMessage ?? "";
-  }
+  if (e.errorCode) r.errorCode = e.errorCode;
+  // A failed console sign-in has an errorMessage and no errorCode.
+  if (e.errorCode || e.errorMessage !== undefined) r.errorMessage = e.errorMessage ?? "";
   r.requestParameters = e.requestParameters ?? null;
   r.responseElements = e.responseElements ?? null;
   if (e.additionalEventData !== undefined) r.additionalEventData = e.additionalEventData;

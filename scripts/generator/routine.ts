@@ -8,6 +8,7 @@ import type { AccountSpec, Organization } from "./organization";
 import { OFFICE_IPS, REPORT_SERVER_IP, RUNNER_IPS, people, type Person } from "./people";
 import { Rng, stableHex, stableUpper } from "./random";
 import { HOUR, awsLongDate, isoSeconds } from "./time";
+import { ciLambdaDeploys, configLoader, deniedRetries, patchRuns, sessionManagerOps, settingsColdStarts, signInTypos } from "./routine-ops";
 
 /**
  * Routine activity of every principal of the organization: people (an IAM user, Identity Center
@@ -237,7 +238,7 @@ function autoScaling(a: AccountSpec, e: Estate): Activity {
   const r = role(a.id, "AWSServiceRoleForAutoScaling", "/aws-service-role/autoscaling.amazonaws.com/");
   return {
     id: "autoscaling",
-    perHour: 0.2,
+    perHour: 0.6,
     curve: "always",
     where: "home",
     emit(c) {
@@ -717,7 +718,7 @@ export function routineActivities(seed: string, org: Organization, a: AccountSpe
   const acts: Activity[] = [configRecorder(a)];
   switch (a.kind) {
     case "management":
-      acts.push(mgmtIamUser(a, org));
+      acts.push(mgmtIamUser(a, org), signInTypos(a));
       for (const p of [...ppl.ops, ...ppl.devs]) acts.push(identityCenterPortal(a, org, p));
       for (const p of ppl.ops) acts.push(identityCenterAdmin(a, org, p));
       break;
@@ -727,11 +728,12 @@ export function routineActivities(seed: string, org: Organization, a: AccountSpe
       break;
     case "production":
       acts.push(ciDeploys(a, e, 0.6), ...lambdaFunctions(a, e, 1), ecsTasks(a, e, 1), ec2Instances(a, e, 1), autoScaling(a, e), legacyReports(a, e));
-      for (const p of ppl.ops) acts.push(ssoWork(a, org, p, "AdministratorAccess", 1.5, "ops"));
+      acts.push(ciLambdaDeploys(a, e, 0.8), configLoader(a, e), settingsColdStarts(a, e), patchRuns(a, e), deniedRetries(a, e));
+      ppl.ops.forEach((p, i) => acts.push(ssoWork(a, org, p, "AdministratorAccess", 1.5, "ops"), sessionManagerOps(a, org, e, p, i)));
       for (const p of ppl.devs) acts.push(ssoWork(a, org, p, "ReadOnlyAccess", 2, "none"));
       break;
     case "development":
-      acts.push(ciDeploys(a, e, 1.2), ...lambdaFunctions(a, e, 0.25), ecsTasks(a, e, 0.3), ec2Instances(a, e, 0.5));
+      acts.push(ciDeploys(a, e, 1.2), ...lambdaFunctions(a, e, 0.25), ecsTasks(a, e, 0.3), ec2Instances(a, e, 0.5), ciLambdaDeploys(a, e, 1.5), settingsColdStarts(a, e));
       for (const p of ppl.devs) acts.push(ssoWork(a, org, p, "DeveloperAccess", 2.5, "dev"));
       for (const p of ppl.saml) acts.push(samlDevelopers(a, p));
       break;

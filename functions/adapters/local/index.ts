@@ -1,1 +1,2 @@
 export * from "./log-source";
+export * from "./memory-threshold-store";

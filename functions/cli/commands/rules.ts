@@ -1,18 +1,29 @@
-import Table from "cli-table3";
-import { severityRank } from "../../core/alert/alert";
-import { catalog } from "../../core/rules/catalog";
-import { cell, tableStyle, useColor } from "../terminal";
+import { writeFile } from "node:fs/promises";
+import { listAlerts } from "../../core/rules/listing";
+import { coverageTable, navigatorLayer } from "../format/navigator";
+import { rulesJson, rulesMarkdown, rulesTable } from "../format/rules";
+import { cell, useColor } from "../terminal";
 
-/** `trailwatch rules`: what the catalog detects. */
-export function listRules(format: "table" | "json"): void {
-  const rules = [...catalog].sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || a.id.localeCompare(b.id));
-  if (format === "json") {
-    const rows = rules.map((r) => ({ id: r.id, title: r.title, severity: r.severity, eventSources: r.eventSources, eventNames: r.eventNames, remediation: r.remediation ?? null, references: r.references }));
-    process.stdout.write(JSON.stringify(rows, null, 2) + "\n");
-    return;
-  }
-  // Colour only on a terminal without NO_COLOR: cli-table3 colours headings and borders by default, pipes included.
-  const t = new Table({ head: ["id", "severity", "title", "events", "remediation"], colWidths: [40, 10, 46, 40, 30], wordWrap: true, style: tableStyle(useColor(process.stdout)) });
-  for (const r of rules) t.push([cell(r.id), cell(r.severity), cell(r.title), cell(r.eventNames === "*" ? `any ${r.eventSources.join(", ")}` : r.eventNames.join(", ")), cell(r.remediation ?? "")]);
-  process.stdout.write(t.toString() + `\n${rules.length} rules\n`);
+export type RulesFormat = "table" | "json" | "markdown";
+export const RULES_FORMATS: readonly RulesFormat[] = ["table", "json", "markdown"];
+
+/** `trailwatch rules`: every alert a deployment can raise. */
+export function listRules(format: RulesFormat): void {
+  const list = listAlerts();
+  if (format === "json") process.stdout.write(rulesJson(list));
+  else if (format === "markdown") process.stdout.write(rulesMarkdown(list));
+  else process.stdout.write(rulesTable(list, { color: useColor(process.stdout), width: process.stdout.columns }));
+}
+
+export type CoverageFormat = "table" | "navigator";
+export const COVERAGE_FORMATS: readonly CoverageFormat[] = ["table", "navigator"];
+
+/** `trailwatch coverage`: the MITRE ATT&CK techniques the alerts cover, as a table or a Navigator layer. */
+export async function showCoverage(format: CoverageFormat, output?: string): Promise<void> {
+  const list = listAlerts();
+  const text = format === "navigator" ? JSON.stringify(navigatorLayer(list), null, 2) + "\n" : coverageTable(list, { color: output === undefined && useColor(process.stdout) });
+  if (output && output !== "-") {
+    await writeFile(output, text);
+    process.stderr.write(`trailwatch: wrote ${format === "navigator" ? "the ATT&CK Navigator layer" : "the coverage table"} to ${cell(output)}${format === "navigator" ? " (open it at https://mitre-attack.github.io/attack-navigator/ with \"Open Existing Layer\")" : ""}\n`);
+  } else process.stdout.write(text);
 }

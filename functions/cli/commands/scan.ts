@@ -4,7 +4,9 @@ import { isSeverity, severityRank } from "../../core/alert/alert";
 import type { LogFileRef, LogSource } from "../../core/ports";
 import { catalog } from "../../core/rules/catalog";
 import { RuleEngine } from "../../core/rules/engine";
+import { ThresholdTracker } from "../../core/rules/threshold-tracker";
 import { scanLogs, type ScanResult } from "../../core/scan";
+import { MemoryThresholdStore } from "../../adapters/local/memory-threshold-store";
 import { objectProgress } from "../object-progress";
 import { progressBar } from "../progress";
 import { openOutput, OutputError, writeAlerts, type OutputFormat } from "../output";
@@ -133,6 +135,8 @@ export async function runScan(paths: string[], opts: ScanCommandOptions): Promis
     throw e;
   });
   const showProgress = opts.progress ?? process.stderr.isTTY === true;
+  // Threshold rules count across every file of the run (state in memory, for this run only).
+  const thresholds = new ThresholdTracker(new MemoryThresholdStore(), minSeverity ? { minSeverity } : {});
   const onFinding = opts.verify ? { onFinding: (_f: unknown, alert: Alert, file: LogFileRef) => alertFiles.add(alert.id, file.id) } : {};
   let result: ScanResult | undefined;
   let integrityFailed = false;
@@ -147,6 +151,7 @@ export async function runScan(paths: string[], opts: ScanCommandOptions): Promis
         try {
           result = await scanLogs(listed, engine, {
             onProgress: (s) => bar.update(s.storedBytes, { records: s.records, alerts: s.findings }),
+            thresholds,
             ...onFinding,
           });
         } finally {
@@ -159,6 +164,7 @@ export async function runScan(paths: string[], opts: ScanCommandOptions): Promis
         try {
           result = await scanLogs(sources.source, engine, {
             onProgress: (s) => bar.done(s.filesSeen, s.storedBytes, s.records, s.findings),
+            thresholds,
             ...onFinding,
           });
         } finally {

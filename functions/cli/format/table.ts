@@ -4,6 +4,12 @@ import { cell, paint, tableStyle } from "../terminal";
 
 const SEVERITY_STYLE = { critical: "boldRed", high: "red", medium: "yellow", low: "cyan", info: "dim" } as const;
 
+/** A severity for a table cell: escaped, coloured by how bad it is when `color` is on. */
+export function severityCell(severity: string, color: boolean): string {
+  const style = SEVERITY_STYLE[severity as keyof typeof SEVERITY_STYLE];
+  return style ? paint(cell(severity), style, color) : cell(severity);
+}
+
 /** Sorts alerts for people: worst first, then by time. */
 export function sortAlerts(alerts: readonly Alert[]): Alert[] {
   return [...alerts].sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || String(a.eventTime).localeCompare(String(b.eventTime)) || String(a.rule).localeCompare(String(b.rule)));
@@ -30,8 +36,7 @@ export function alertTable(alerts: readonly Alert[], opts: { color?: boolean; wi
     style: tableStyle(color),
   });
   for (const a of sortAlerts(alerts)) {
-    const style = SEVERITY_STYLE[a.severity as keyof typeof SEVERITY_STYLE];
-    const sev = style ? paint(cell(a.severity), style, color) : cell(a.severity);
+    const sev = severityCell(a.severity, color);
     const count = a.occurrences && a.occurrences > 1 ? ` (x${a.occurrences})` : "";
     table.push([sev, cell(a.rule), cell(a.account), cell(shortPrincipal(String(a.principal))), cell(String(a.eventTime).replace("T", " ").slice(0, 19)), cell(a.summary) + count]);
   }

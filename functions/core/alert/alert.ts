@@ -79,6 +79,8 @@ export interface Alert {
   context: Record<string, unknown>;
   remediation: RemediationResult | null;
   references?: { mitre?: string[]; stratus?: string[] };
+  /** The first steps of the rule's runbook: what to check first, how to contain (see `core/rules/guidance.ts`). */
+  runbook?: { triage: string[]; contain: string[] };
   occurrences?: number;
   lastEventTime?: string;
 }

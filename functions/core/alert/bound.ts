@@ -247,11 +247,22 @@ function boundList(l: unknown): string[] | undefined {
   return l.slice(0, 10).map((x) => text(x, 64));
 }
 
-const KNOWN = new Set(["id", "rule", "title", "severity", "account", "region", "principal", "principalType", "eventSource", "eventName", "eventTime", "eventId", "summary", "context", "remediation", "references", "occurrences", "lastEventTime"]);
+/** Runbook steps are sentences from the rule definitions: a few, each of bounded length. */
+function boundSteps(l: unknown): string[] {
+  return Array.isArray(l) ? l.slice(0, 5).map((x) => text(x, 512)) : [];
+}
+
+function boundRunbook(rb: unknown): Alert["runbook"] {
+  if (!rb || typeof rb !== "object") return undefined;
+  const r = rb as { triage?: unknown; contain?: unknown };
+  return { triage: boundSteps(r.triage), contain: boundSteps(r.contain) };
+}
+
+const KNOWN = new Set(["id", "rule", "title", "severity", "account", "region", "principal", "principalType", "eventSource", "eventName", "eventTime", "eventId", "summary", "context", "remediation", "references", "runbook", "occurrences", "lastEventTime"]);
 
 /**
  * The alert within trailwatch's limits: every string field clipped ({@link FIELD_LIMITS}), the
- * context bounded ({@link CONTEXT_LIMITS}), remediation and references made plain, and any other
+ * context bounded ({@link CONTEXT_LIMITS}), remediation, references and runbook steps made plain, and any other
  * field bounded too. Applied where alerts are built and again before they are sent or written (it
  * is cheap on an alert within the limits, and clipping twice changes nothing), so a renderer never
  * meets a value it cannot handle.
@@ -262,6 +273,7 @@ export function boundAlert(a: Alert, limits: ValueLimits = CONTEXT_LIMITS): Aler
   const refs = a.references && typeof a.references === "object" ? a.references : undefined;
   const mitre = boundList(refs?.mitre);
   const stratus = boundList(refs?.stratus);
+  const runbook = boundRunbook(a.runbook);
   const out: Alert = {
     ...(extras.length ? (boundValue(Object.fromEntries(extras), { ...limits, maxBytes: 4096 }).value as Record<string, unknown>) : {}),
     id: text(a.id, other),
@@ -280,6 +292,7 @@ export function boundAlert(a: Alert, limits: ValueLimits = CONTEXT_LIMITS): Aler
     context: boundContext(a.context, limits),
     remediation: boundRemediation(a.remediation),
     ...(refs ? { references: { ...(mitre ? { mitre } : {}), ...(stratus ? { stratus } : {}) } } : {}),
+    ...(runbook ? { runbook } : {}),
     ...(typeof a.occurrences === "number" && Number.isFinite(a.occurrences) ? { occurrences: a.occurrences } : {}),
     ...(a.lastEventTime !== undefined ? { lastEventTime: text(a.lastEventTime, other) } : {}),
   };

@@ -1,6 +1,7 @@
 import type { Alert } from "./alert";
 import { boundAlert } from "./bound";
 import { visible, visibleValue } from "./escape";
+import { guidanceLines } from "./format-guidance";
 
 /** SNS's limit on a subject, in characters. */
 export const SNS_SUBJECT_MAX = 100;
@@ -71,7 +72,8 @@ function capLines(lines: string[], maxBytes: number, note: string): string[] {
  * Email body written for a person: what happened, who, when, where, the facts, and what was done
  * about it. Every value from a record (names, summary, details, remediation detail) is made visible
  * (`visible`): a line break inside one is written as `\n`, so no record can add a line such as
- * "Severity: low" or "Remediation: succeeded" of its own. Never throws; at most 64 KiB.
+ * "Severity: low" or "Remediation: succeeded" of its own; the runbook's first steps are escaped
+ * the same way. Never throws; at most 64 KiB.
  */
 export function alertText(alert: Alert): string {
   const a = boundAlert(alert);
@@ -98,6 +100,7 @@ export function alertText(alert: Alert): string {
       if (c.done) tail.push(`  Done:       ${v(c.done)}`);
     }
   }
+  tail.push(...guidanceLines(a));
   const refs = [...(a.references?.mitre ?? []).map((m) => `MITRE ATT&CK ${v(m)}`), ...(a.references?.stratus ?? []).map((s) => `Stratus Red Team ${v(s)}`)];
   if (refs.length) tail.push("", `References: ${refs.join("; ")}`);
   tail.push("", `Alert id: ${v(a.id)}`);

@@ -41,6 +41,7 @@ export const alertSchema = z.looseObject({
   context: z.record(z.string(), z.unknown()),
   remediation: remediationSchema.nullable(),
   references: z.looseObject({ mitre: z.array(z.string()).optional(), stratus: z.array(z.string()).optional() }).optional(),
+  runbook: z.looseObject({ triage: z.array(z.string()), contain: z.array(z.string()) }).optional(),
   occurrences: z.number().int().positive().optional(),
   lastEventTime: z.string().optional(),
 });

@@ -1,5 +1,7 @@
 import { alertId, type Alert } from "../alert/alert";
 import { boundAlert } from "../alert/bound";
+import { NEW_BEHAVIOR_KIND } from "../rules/alert-kinds/anomaly";
+import { guidanceOf } from "../rules/alert-kinds/kind";
 import { actionName, classifyAction } from "./actions";
 import type { ObservedActivity } from "./activity";
 import type { AccountBaseline, PrincipalBaseline } from "./baseline";
@@ -95,6 +97,7 @@ export function buildAnomalyAlert(i: AnomalyAlertInput): Alert {
       ...(i.unit ? { unit: i.unit } : {}),
     },
     remediation: null,
+    ...guidanceOf(NEW_BEHAVIOR_KIND),
     occurrences: actions.reduce((n, x) => n + x.a.count, 0),
     lastEventTime: latest,
   });

@@ -1,8 +1,13 @@
+import { createHash } from "node:crypto";
 import { alertId, severityRank, type Alert, type Severity } from "../alert/alert";
 import { boundAlert } from "../alert/bound";
 import { resolvePrincipal, type Principal } from "../record/principal";
 import { accountOf, isFailedCall, parseRecord, type CloudTrailRecord } from "../record/schema";
+import { alertGuidance } from "./guidance";
+import { firstMatchingPattern } from "./helpers";
+import { actorKey } from "./raw-principal";
 import type { AnyRule, RuleContext } from "./rule";
+import { isRawThresholdRule, isThresholdRule, type AnyThresholdRule, type CatalogRule, type RawRecord, type RawThresholdRule, type ThresholdSettings } from "./threshold-rule";
 
 /** A rule that matched a record. */
 export interface Finding {
@@ -24,9 +29,51 @@ export interface EngineOptions {
   minSeverity?: Severity;
 }
 
-/** Outcome of evaluating one raw record. */
+/**
+ * What a record contributes to a threshold rule: the group it counts toward and the keys it adds
+ * (its event id for `events`, its values for `distinct`). The threshold tracker counts them.
+ */
+export interface ThresholdObservation {
+  rule: AnyThresholdRule;
+  settings: ThresholdSettings;
+  group: string;
+  keys: readonly string[];
+  label?: string;
+  eventTime: string;
+  /** The validated record; for a raw rule the raw one, validated only if it raises an alert. */
+  record: CloudTrailRecord | RawRecord;
+  /** Resolved for record rules; raw rules leave it to the alert. */
+  principal?: Principal;
+}
+
+/**
+ * Takes what threshold rules observe, one key at a time, as the engine finds it (the threshold
+ * tracker): no observation object is made per record, which matters for rules that see every record.
+ */
+export interface ObservationSink {
+  add(rule: AnyThresholdRule, settings: ThresholdSettings, group: string, key: string, label: string | undefined, eventTime: string, record: CloudTrailRecord | RawRecord, principal?: Principal): void;
+}
+
+/** Collects observations into a list (when `evaluate` is called without a sink). */
+function listSink(list: ThresholdObservation[]): ObservationSink {
+  return {
+    add(rule, settings, group, key, label, eventTime, record, principal) {
+      const last = list[list.length - 1];
+      if (last && last.rule === rule && last.record === record && last.group === group) {
+        (last.keys as string[]).push(key);
+        return;
+      }
+      list.push({ rule, settings, group, keys: [key], ...(label !== undefined ? { label } : {}), eventTime, record, ...(principal ? { principal } : {}) });
+    },
+  };
+}
+
+/**
+ * Outcome of evaluating one raw record: the findings of single-event rules, and, when a threshold
+ * rule counted the record, its observations (absent otherwise).
+ */
 export type Evaluation =
-  | { kind: "findings"; findings: Finding[] }
+  | { kind: "findings"; findings: Finding[]; observations?: ThresholdObservation[] }
   | { kind: "invalid"; reason: string };
 
 /** Raised when configuration names an unknown rule or gives settings a rule rejects. */
@@ -44,19 +91,23 @@ const NO_FINDINGS: Evaluation = { kind: "findings", findings: [] };
  * run: the error is counted per rule (see `ruleErrors`) and the other rules still run.
  */
 export class RuleEngine {
-  readonly rules: readonly AnyRule[];
-  private readonly bySource = new Map<string, { byName: Map<string, AnyRule[]>; anyName: AnyRule[] }>();
-  private readonly cache = new Map<string, AnyRule[]>();
+  readonly rules: readonly CatalogRule[];
+  private readonly bySource = new Map<string, { byName: Map<string, CatalogRule[]>; anyName: CatalogRule[] }>();
+  /**
+   * What applies to each (eventSource, eventName) seen, by source then name (no key string to build
+   * per record): the candidate rules, and their split by how they read records, per identity type
+   * when a candidate is limited to some (`identityTypes`).
+   */
+  private readonly entries = new Map<string, Map<string, Entry>>();
+  private entryCount = 0;
   /** Rules declared for every event source (`eventSources: ["*"]`). */
-  private readonly anySource: AnyRule[] = [];
-  /** Candidate lists that hold a rule with `identityTypes` or `eventTypes` (filtered per record). */
-  private readonly needsRawFilter = new WeakSet<AnyRule[]>();
+  private readonly anySource: CatalogRule[] = [];
   private readonly settings = new Map<string, unknown>();
   private readonly minRank: number;
   /** Count of exceptions thrown per rule id, with the first message. */
   readonly ruleErrors = new Map<string, { count: number; first: string }>();
 
-  constructor(catalog: readonly AnyRule[], opts: EngineOptions = {}) {
+  constructor(catalog: readonly CatalogRule[], opts: EngineOptions = {}) {
     const ids = new Set(catalog.map((r) => r.id));
     for (const id of opts.only ?? []) {
       if (!ids.has(id)) throw new RuleConfigError(`unknown rule id "${id}" (known: ${[...ids].sort().join(", ")})`);
@@ -88,57 +139,187 @@ export class RuleEngine {
   }
 
   /** Rules that could match this (eventSource, eventName); cached per pair. */
-  candidates(eventSource: string, eventName: string): AnyRule[] {
-    const key = eventSource + "\u0000" + eventName;
-    let list = this.cache.get(key);
-    if (list === undefined) {
-      const entry = this.bySource.get(eventSource);
-      list = entry ? [...(entry.byName.get(eventName) ?? []), ...entry.anyName] : [];
-      for (const r of this.anySource) if (r.eventNames === "*" || r.eventNames.includes(eventName)) list.push(r);
-      if (list.some((r) => r.identityTypes || r.eventTypes)) this.needsRawFilter.add(list);
-      this.cache.set(key, list);
+  candidates(eventSource: string, eventName: string): CatalogRule[] {
+    return this.entry(eventSource, eventName).all;
+  }
+
+  private entry(eventSource: string, eventName: string): Entry {
+    let byName = this.entries.get(eventSource);
+    let e = byName?.get(eventName);
+    if (e) return e;
+    const source = this.bySource.get(eventSource);
+    const all = source ? [...(source.byName.get(eventName) ?? []), ...source.anyName] : [];
+    for (const r of this.anySource) if (r.eventNames === "*" || r.eventNames.includes(eventName)) all.push(r);
+    const identityTypes = new Set(all.flatMap((r) => r.identityTypes ?? []));
+    const eventTypes = new Set(all.flatMap((r) => r.eventTypes ?? []));
+    e = { all, ...(identityTypes.size || eventTypes.size ? { filtered: { identityTypes, eventTypes, splits: new Map() } } : { split: this.makeSplit(all) }) };
+    // Bounded: hostile input may name endless made-up events.
+    if (++this.entryCount > 50_000) {
+      this.entries.clear();
+      this.entryCount = 1;
+      byName = undefined;
     }
-    return list;
+    if (!byName) this.entries.set(eventSource, (byName = new Map()));
+    byName.set(eventName, e);
+    return e;
   }
 
   /**
    * Evaluates one record that already has string eventSource/eventName/eventTime
    * (see `missingRequiredField`).
    */
-  evaluate(raw: { eventSource: string; eventName: string }): Evaluation {
-    let candidates = this.candidates(raw.eventSource, raw.eventName);
-    if (candidates.length === 0) return NO_FINDINGS;
-    if (this.needsRawFilter.has(candidates)) {
-      const type = rawIdentityType(raw);
-      const eventType = rawEventType(raw);
-      candidates = candidates.filter((r) =>
-        (!r.identityTypes || (type !== undefined && r.identityTypes.includes(type))) &&
-        (!r.eventTypes || (eventType !== undefined && r.eventTypes.includes(eventType))));
-      if (candidates.length === 0) return NO_FINDINGS;
+  evaluate(raw: { eventSource: string; eventName: string }, sink?: ObservationSink): Evaluation {
+    const e = this.entry(raw.eventSource, raw.eventName);
+    if (e.all.length === 0) return NO_FINDINGS;
+    const split = e.split ?? this.filteredSplit(e, e.filtered!, raw);
+    if (split.raw.length === 0 && split.parsed.length === 0) return NO_FINDINGS;
+    let observations: ThresholdObservation[] | undefined;
+    // Without a sink, observations are collected and returned (made only when a rule counts the record).
+    let out = sink;
+    for (const { rule, settings } of split.raw) {
+      try {
+        const o = rule.observeRaw(raw as RawRecord, settings);
+        if (!o || ignored(settings, o.group)) continue;
+        const label = o.label !== undefined ? o.label.slice(0, 64) : undefined;
+        const group = boundedKey(o.group);
+        const eventTime = (raw as RawRecord).eventTime;
+        out ??= listSink((observations = []));
+        if (typeof o.value === "string") {
+          if (o.value) out.add(rule, settings, group, boundedKey(o.value), label, eventTime, raw as RawRecord);
+        } else for (const k of distinctKeys(o.value)) out.add(rule, settings, group, k, label, eventTime, raw as RawRecord);
+      } catch (err) {
+        this.countError(rule.id, err);
+      }
     }
+    if (split.parsed.length === 0) return observations ? { kind: "findings", findings: [], observations } : NO_FINDINGS;
     const parsed = parseRecord(raw);
     if (!parsed.ok) return { kind: "invalid", reason: parsed.reason };
     const record = parsed.record;
     const failed = isFailedCall(record);
     const principal = resolvePrincipal(record.userIdentity);
     const findings: Finding[] = [];
-    for (const rule of candidates) {
+    for (const rule of split.parsed) {
       if (failed && !rule.includeFailedCalls) continue;
       const ctx: RuleContext<unknown> = { settings: this.settings.get(rule.id), principal };
       try {
         const m: unknown = rule.match(record, ctx);
         if (m === false || m === null || m === undefined) continue;
+        if (isThresholdRule(rule)) {
+          observe(rule, record, ctx, m, (out ??= listSink((observations = []))));
+          continue;
+        }
         const severity = rule.severityFor ? rule.severityFor(record, ctx, m) : rule.severity;
         if (severityRank(severity) < this.minRank) continue;
         findings.push({ rule, record, principal, severity, ctx, match: m });
       } catch (err) {
-        const e = this.ruleErrors.get(rule.id);
-        if (e) e.count++;
-        else this.ruleErrors.set(rule.id, { count: 1, first: err instanceof Error ? err.message : String(err) });
+        this.countError(rule.id, err);
       }
     }
+    if (observations) return { kind: "findings", findings, observations };
     return findings.length ? { kind: "findings", findings } : NO_FINDINGS;
   }
+
+  /** Counts an exception of a rule; the first message is kept. */
+  countError(ruleId: string, err: unknown): void {
+    const e = this.ruleErrors.get(ruleId);
+    if (e) e.count++;
+    else this.ruleErrors.set(ruleId, { count: 1, first: err instanceof Error ? err.message : String(err) });
+  }
+
+  /** The settings the engine resolved for a rule (defaults merged with the given ones). */
+  settingsOf(ruleId: string): unknown {
+    return this.settings.get(ruleId);
+  }
+
+  /**
+   * The split of the candidates whose `identityTypes` and `eventTypes` admit this record. A type no
+   * candidate names counts as none (one cached split for all of them), so hostile records naming
+   * endless made-up types cannot grow the cache.
+   */
+  private filteredSplit(e: Entry, f: Filtered, raw: object): Split {
+    const t = rawIdentityType(raw);
+    const type = t !== undefined && f.identityTypes.has(t) ? t : undefined;
+    const et = f.eventTypes.size ? rawEventType(raw) : undefined;
+    const eventType = et !== undefined && f.eventTypes.has(et) ? et : undefined;
+    let byEventType = f.splits.get(type);
+    if (!byEventType) f.splits.set(type, (byEventType = new Map()));
+    let split = byEventType.get(eventType);
+    if (!split) {
+      const admitted = e.all.filter((r) =>
+        (!r.identityTypes || (type !== undefined && r.identityTypes.includes(type))) &&
+        (!r.eventTypes || (eventType !== undefined && r.eventTypes.includes(eventType))));
+      byEventType.set(eventType, (split = this.makeSplit(admitted)));
+    }
+    return split;
+  }
+
+  /** Rules split by how they read records: raw observers (with their settings) and rules of validated records. */
+  private makeSplit(rules: CatalogRule[]): Split {
+    return {
+      raw: rules.filter(isRawThresholdRule).map((rule) => ({ rule, settings: this.settings.get(rule.id) as ThresholdSettings })),
+      parsed: rules.filter((r) => !isRawThresholdRule(r)) as (AnyRule | RecordRuleOfThreshold)[],
+    };
+  }
+}
+
+/** A threshold rule that reads validated records. */
+type RecordRuleOfThreshold = Exclude<AnyThresholdRule, RawThresholdRule<ThresholdSettings>>;
+
+/** The rules of a candidate list that apply to one identity type, by how they read records. */
+interface Split {
+  raw: { rule: RawThresholdRule<ThresholdSettings>; settings: ThresholdSettings }[];
+  parsed: (AnyRule | RecordRuleOfThreshold)[];
+}
+
+/** What applies to one (eventSource, eventName). */
+interface Entry {
+  all: CatalogRule[];
+  /** The split when no candidate is limited by identity type or event type. */
+  split?: Split;
+  /** Otherwise the splits per identity type and event type. */
+  filtered?: Filtered;
+}
+
+/** The identity and event types the candidates of an entry name, and the split for each pair seen. */
+interface Filtered {
+  identityTypes: ReadonlySet<string>;
+  eventTypes: ReadonlySet<string>;
+  /** By identity type, then event type (`undefined`: none the candidates name). */
+  splits: Map<string | undefined, Map<string | undefined, Split>>;
+}
+
+/** True when a threshold rule's settings say not to count this group. */
+function ignored(settings: ThresholdSettings, group: string): boolean {
+  return settings.ignorePrincipals.length > 0 && firstMatchingPattern(settings.ignorePrincipals, group) !== undefined;
+}
+
+/** Longest value a threshold entry keeps as it is (longer ones are cut and made unique with a hash). */
+const MAX_KEY = 96;
+
+/** A value as a bounded key: as it is when short, else cut and suffixed with a hash of the whole. */
+export function boundedKey(v: string): string {
+  if (v.length <= MAX_KEY) return v;
+  return `${v.slice(0, 64)}...#${createHash("sha256").update(v).digest("hex").slice(0, 16)}`;
+}
+
+/** The distinct, non-empty values of one event as bounded keys (at most 100: one event, one batch of values). */
+function distinctKeys(values: readonly unknown[]): string[] {
+  return [...new Set(values.filter((v): v is string => typeof v === "string" && v.length > 0).slice(0, 100).map(boundedKey))];
+}
+
+/** What a record rule's match contributes to its group, handed to the sink (nothing when the rule does not count it). */
+function observe(rule: RecordRuleOfThreshold, record: CloudTrailRecord, ctx: RuleContext<unknown>, m: unknown, sink: ObservationSink): void {
+  const group = rule.groupBy ? rule.groupBy(record, ctx as never, m) : actorKey(ctx.principal);
+  const settings = ctx.settings as ThresholdSettings;
+  if (!group || ignored(settings, group)) return;
+  const g = boundedKey(group);
+  if (rule.count === "distinct") {
+    for (const k of distinctKeys(rule.values?.(record, ctx as never, m) ?? [])) sink.add(rule, settings, g, k, undefined, record.eventTime, record, ctx.principal);
+    return;
+  }
+  const key = record.eventID ?? `${record.eventTime}|${record.requestID ?? ""}|${record.eventName}`;
+  const label = (rule.label ? rule.label(record, ctx as never, m) : `${record.eventSource.replace(/\.amazonaws\.com$/, "")}:${record.eventName}`).slice(0, 64);
+  sink.add(rule, settings, g, key, label, record.eventTime, record, ctx.principal);
 }
 
 /** `userIdentity.type` of a raw (not yet validated) record, when it is a string. */
@@ -154,7 +335,7 @@ function rawEventType(raw: object): string | undefined {
   return typeof t === "string" ? t : undefined;
 }
 
-function resolveSettings(rule: AnyRule, given: unknown): unknown {
+function resolveSettings(rule: CatalogRule, given: unknown): unknown {
   if (!rule.settings) {
     if (given !== undefined) throw new RuleConfigError(`rule "${rule.id}" takes no settings`);
     return undefined;
@@ -199,11 +380,12 @@ export function toAlert(f: Finding): Alert {
     },
     remediation: null,
     references: { mitre: f.rule.references.mitre, stratus: f.rule.references.stratus },
+    ...alertGuidance(f.rule),
   });
 }
 
 /** `fn()`, or `fallback(message)` when it throws: a rule failing on one odd record still yields its alert. */
-function attempt<T>(fn: () => T, fallback: (message: string) => T): T {
+export function attempt<T>(fn: () => T, fallback: (message: string) => T): T {
   try {
     return fn();
   } catch (e) {

@@ -1,5 +1,7 @@
 import { alertId, type Alert, type Severity } from "../alert/alert";
 import { boundAlert } from "../alert/bound";
+import { guidanceOf } from "../rules/alert-kinds/kind";
+import { RUN_FAILED_KIND, RUN_SUMMARY_KIND, UNUSUAL_ACTIVITY_KIND } from "../rules/alert-kinds/scoring";
 import { explainBuiltinScore, type BuiltinComponents } from "./builtin-scorer";
 import type { ScoredPair } from "./csv";
 import type { Day } from "./day";
@@ -83,6 +85,7 @@ export function unusualActivityAlerts(rows: readonly ScoredPair[], run: ScoreRun
           ...(run.results ? { results: run.results } : {}),
         },
         remediation: null,
+        ...guidanceOf(UNUSUAL_ACTIVITY_KIND),
       } satisfies Alert);
     });
 }
@@ -156,6 +159,7 @@ export function runSummaryAlert(alerts: readonly Alert[], totals: RunTotals, run
       ...(run.results ? { results: run.results } : {}),
     },
     remediation: null,
+    ...guidanceOf(RUN_SUMMARY_KIND),
   });
 }
 
@@ -192,5 +196,6 @@ export function runFailedAlert(f: RunFailure): Alert {
     summary: `Scoring of ${account} ${region} for ${day} failed: ${f.error}: ${f.cause}`.slice(0, 1000),
     context: { execution: f.executionId, error: f.error, cause: f.cause, input: f.input },
     remediation: null,
+    ...guidanceOf(RUN_FAILED_KIND),
   });
 }

@@ -2,9 +2,10 @@ import type { Logger } from "@aws-lambda-powertools/logger";
 import { MetricUnit, type Metrics } from "@aws-lambda-powertools/metrics";
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
 import type { Alert } from "../../core/alert/alert";
-import type { AlertSink, LogFileContent, LogSource } from "../../core/ports";
+import type { AlertSink, LogFileContent, LogSource, ThresholdStateStore } from "../../core/ports";
 import { RuleEngine, type Finding } from "../../core/rules/engine";
-import type { AnyRule } from "../../core/rules/rule";
+import type { CatalogRule } from "../../core/rules/threshold-rule";
+import { ThresholdStateConflictError, ThresholdTracker } from "../../core/rules/threshold-tracker";
 import { scanLogs } from "../../core/scan";
 import { isTransientAwsError } from "../../adapters/aws/aws-error";
 import { objectIdempotencyKey, type DynamoIdempotencyStore } from "../../adapters/aws/idempotency-store";
@@ -21,7 +22,13 @@ export interface LogAnalyzerDeps {
   s3: S3ObjectReader;
   idempotency: DynamoIdempotencyStore;
   sink: AlertSink;
-  catalog: readonly AnyRule[];
+  catalog: readonly CatalogRule[];
+  /**
+   * Where threshold rules count across log files (`DynamoThresholdStore` on the idempotency table).
+   * Without it threshold rules raise nothing: counting within one file would miss every burst split
+   * over files.
+   */
+  thresholds?: ThresholdStateStore;
   ruleSettings?: Record<string, unknown>;
   /** Runs a finding's remediation: `LambdaRemediationRunner` when deployed, the local `RemediationRunner` in tests. */
   remediation: Pick<RemediationRunner, "run">;
@@ -101,7 +108,7 @@ export function createLogAnalyzer(deps: LogAnalyzerDeps) {
       } catch (e) {
         ok = false;
         tally.failed++;
-        const transient = e instanceof S3ReadError ? e.transient : e instanceof ObjectBusyError || e instanceof RemediationTransientError || isTransientAwsError(e);
+        const transient = e instanceof S3ReadError ? e.transient : e instanceof ObjectBusyError || e instanceof RemediationTransientError || e instanceof ThresholdStateConflictError || isTransientAwsError(e);
         logger.error(transient ? "object failed (transient); the message will be retried" : "object failed (permanent); the message goes to the DLQ after its retries", {
           messageId, receiveCount, object: ref.id, transient, ...errorFields(e),
         });
@@ -140,7 +147,7 @@ export function createLogAnalyzer(deps: LogAnalyzerDeps) {
       throw new ObjectBusyError(`${o.id} is being processed by another invocation (lock until ${claim.lockedUntil ?? "unknown"}); retry later`);
     }
     try {
-      const result = await analyzeObject(o, object, m, new Set(claim.sent));
+      const result = await analyzeObject(o, object, m, new Set(claim.sent), key);
       // One alert at a time, each recorded once delivered: a failure half-way never repeats the ones sent.
       for (const alert of result.alerts) {
         await deps.sink.send([alert]);
@@ -166,7 +173,7 @@ export function createLogAnalyzer(deps: LogAnalyzerDeps) {
    * Reads one object, runs the rules and remediates; returns the alerts to send (without those an
    * earlier attempt already sent, whose remediation also ran then) and the counts.
    */
-  async function analyzeObject(o: OpenedObject, object: ObjectRef, m: { messageId: string; receiveCount: number }, alreadySent: ReadonlySet<string>) {
+  async function analyzeObject(o: OpenedObject, object: ObjectRef, m: { messageId: string; receiveCount: number }, alreadySent: ReadonlySet<string>, batch: string) {
     const content = await o.read();
     const engine = new RuleEngine(deps.catalog, { settings: deps.ruleSettings ?? {} });
     const findings = new Map<string, Finding>();
@@ -181,6 +188,8 @@ export function createLogAnalyzer(deps: LogAnalyzerDeps) {
         if (!findings.has(alert.id)) findings.set(alert.id, f);
       },
       maxRecordProblems: 5,
+      // The object's content identity names the batch: a retry of it re-raises the same threshold alerts.
+      ...(deps.thresholds ? { thresholds: new ThresholdTracker(deps.thresholds), batchId: () => batch } : {}),
     });
     const alerts: Alert[] = scan.alerts.filter((a) => !alreadySent.has(a.id));
     for (const alert of alerts) {

@@ -1,5 +1,5 @@
 import * as z from "zod"; // namespace import: lets esbuild drop what is unused (the named `z` pulls in all of zod, ~450 KB)
-import type { AnyRule } from "../../core/rules/rule";
+import type { CatalogRule } from "../../core/rules/threshold-rule";
 import type { RemediationMode } from "../../core/remediation/permissions";
 import { arnVar, jsonVar, parseEnv, queueUrlVar, tableVar } from "../shared/env";
 import { checkRuleEnvironment } from "../shared/rule-env";
@@ -58,7 +58,7 @@ export interface LogAnalyzerConfig {
  * rules, and `REMEDIATION` may name only rules that exist and have a remediation. Throws
  * {@link EnvError} naming every problem.
  */
-export function logAnalyzerConfig(catalog: readonly AnyRule[], env: Record<string, string | undefined> = process.env): LogAnalyzerConfig {
+export function logAnalyzerConfig(catalog: readonly CatalogRule[], env: Record<string, string | undefined> = process.env): LogAnalyzerConfig {
   const e = parseEnv("log-analyzer", envSchema, env);
   checkRuleEnvironment("log-analyzer", catalog, e.RULE_SETTINGS, e.REMEDIATION);
   return {

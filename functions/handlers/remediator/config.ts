@@ -1,5 +1,5 @@
 import * as z from "zod"; // namespace import: lets esbuild drop what is unused (the named `z` pulls in all of zod, ~450 KB)
-import type { AnyRule } from "../../core/rules/rule";
+import type { CatalogRule } from "../../core/rules/threshold-rule";
 import type { RemediationMode } from "../../core/remediation/permissions";
 import { arnVar, jsonVar, parseEnv, textVar } from "../shared/env";
 import { ledgerProblem, remediationSafetyEnv } from "../shared/remediation-env";
@@ -64,7 +64,7 @@ export interface RemediatorConfig {
  * analyzer gets the same rule settings and remediation modes and checks them against the whole
  * catalog). Keeps the settings of those rules only. Throws {@link EnvError} naming every problem.
  */
-export function remediatorConfig(rules: readonly AnyRule[], env: Record<string, string | undefined> = process.env): RemediatorConfig {
+export function remediatorConfig(rules: readonly CatalogRule[], env: Record<string, string | undefined> = process.env): RemediatorConfig {
   const e = parseEnv("remediator", envSchema, env);
   checkRuleEnvironment("remediator", rules, e.RULE_SETTINGS, e.REMEDIATION, { part: true });
   return {

@@ -4,7 +4,7 @@ import type { RemediationResult } from "../../core/alert/alert";
 import type { RemediationMode } from "../../core/remediation/permissions";
 import { missingRequiredField } from "../../core/record/schema";
 import { RuleEngine } from "../../core/rules/engine";
-import type { AnyRule } from "../../core/rules/rule";
+import type { CatalogRule } from "../../core/rules/threshold-rule";
 import type { RemediationResponse } from "../../adapters/aws/remediation/lambda-runner";
 import type { RemediationRunner } from "../../adapters/aws/remediation/runner";
 import { RemediationTransientError } from "../../adapters/aws/remediation/types";
@@ -24,7 +24,7 @@ export class RemediationRequestError extends Error {
 }
 
 export interface RemediatorDeps {
-  catalog: readonly AnyRule[];
+  catalog: readonly CatalogRule[];
   ruleSettings?: Record<string, unknown>;
   /** Mode per rule id (the same `REMEDIATION` the runner has); decides whether a request is answered null. */
   modes: Readonly<Record<string, RemediationMode>>;

@@ -1,4 +1,4 @@
-import type { AnyRule } from "../../core/rules/rule";
+import type { CatalogRule } from "../../core/rules/threshold-rule";
 import { RuleConfigError, RuleEngine } from "../../core/rules/engine";
 import type { RemediationMode } from "../../core/remediation/permissions";
 import { EnvError } from "./env";
@@ -14,7 +14,7 @@ import { EnvError } from "./env";
  */
 export function checkRuleEnvironment(
   service: string,
-  catalog: readonly AnyRule[],
+  catalog: readonly CatalogRule[],
   ruleSettings: Record<string, unknown> | undefined,
   remediation: Record<string, RemediationMode>,
   opts: { part?: boolean } = {},
@@ -36,7 +36,7 @@ export function checkRuleEnvironment(
 }
 
 /** The settings of the given rules only. */
-export function settingsOf(rules: readonly AnyRule[], ruleSettings: Record<string, unknown> | undefined): Record<string, unknown> {
+export function settingsOf(rules: readonly CatalogRule[], ruleSettings: Record<string, unknown> | undefined): Record<string, unknown> {
   const ids = new Set(rules.map((r) => r.id));
   return Object.fromEntries(Object.entries(ruleSettings ?? {}).filter(([id]) => ids.has(id)));
 }

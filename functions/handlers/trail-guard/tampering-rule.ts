@@ -3,6 +3,7 @@ import type { Severity } from "../../core/alert/alert";
 import { SEVERITIES } from "../../core/alert/alert";
 import { isFailedCall, type CloudTrailRecord } from "../../core/record/schema";
 import { actor, dig, paramString, shortName } from "../../core/rules/helpers";
+import { TRAIL_TAMPERING_KIND } from "../../core/rules/alert-kinds/trail-guard";
 import { defineRule } from "../../core/rules/rule";
 
 /** What a call does to the trail, in words for both outcomes, and how bad it is when it succeeds. */
@@ -165,6 +166,10 @@ export const trailTamperingRule = defineRule<TamperingSettings>({
       ...(r.eventName === "PutBucketPolicy" || r.eventName === "PutKeyPolicy" ? { policy: dig(r.requestParameters, "bucketPolicy") ?? dig(r.requestParameters, "policy") } : {}),
     };
   },
+  // Described with the alerts raised outside the catalog (`trailwatch rules` lists it there).
+  status: TRAIL_TAMPERING_KIND.status,
+  falsePositives: TRAIL_TAMPERING_KIND.falsePositives,
+  runbook: TRAIL_TAMPERING_KIND.runbook,
   references: { mitre: ["T1562.008"], stratus: ["aws.defense-evasion.cloudtrail-stop", "aws.defense-evasion.cloudtrail-delete", "aws.defense-evasion.cloudtrail-lifecycle-rule"] },
   settings: { schema: settingsSchema as unknown as z.ZodType<TamperingSettings>, defaults: { buckets: [], keys: [] } },
 });

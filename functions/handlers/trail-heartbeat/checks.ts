@@ -1,5 +1,6 @@
 import { alertId, type Alert, type Severity } from "../../core/alert/alert";
 import { boundAlert } from "../../core/alert/bound";
+import { heartbeatGuidance } from "../../core/rules/alert-kinds/heartbeat";
 import type { QueueDepthError, QueueRef } from "../../adapters/aws/queue-depth";
 import type { TrailCallError, TrailRef, TrailStatus } from "../../adapters/aws/trail-status";
 
@@ -214,6 +215,7 @@ export function heartbeatAlert(trail: HeartbeatSubject, c: TrailCondition, now: 
     eventId: null,
     summary: c.summary,
     context: { ...c.context, checkedAt: now.toISOString(), window: bucket, ...(c.since ? { since: c.since.toISOString() } : {}) },
+    ...heartbeatGuidance(c.rule),
     remediation: null,
     references: { mitre: ["T1562.008"] },
   });

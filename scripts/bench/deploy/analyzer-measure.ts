@@ -21,6 +21,8 @@ import { mockClient } from "aws-sdk-client-mock";
 import { decodeLogBytes } from "../../../functions/adapters/log-content";
 import { catalog } from "../../../functions/core/rules/catalog";
 import { RuleEngine } from "../../../functions/core/rules/engine";
+import { ThresholdTracker } from "../../../functions/core/rules/threshold-tracker";
+import { MemoryThresholdStore } from "../../../functions/adapters/local/memory-threshold-store";
 import { scanLogs } from "../../../functions/core/scan";
 
 export interface Invocation {
@@ -72,7 +74,11 @@ async function scanFromDisk(file: string): Promise<AnalyzerMeasurement> {
   const c0 = process.cpuUsage();
   const content = await decodeLogBytes(readFileSync(file), file);
   const engine = new RuleEngine(catalog);
-  const res = await scanLogs({ files: async function* () { yield { id: file }; }, read: async () => content }, engine, { maxRecordProblems: 5 });
+  const res = await scanLogs({ files: async function* () { yield { id: file }; }, read: async () => content }, engine, {
+    maxRecordProblems: 5,
+    // Threshold rules count as in the handler, with the state in memory here (the handler's goes to dynalite).
+    thresholds: new ThresholdTracker(new MemoryThresholdStore()),
+  });
   const wallMs = performance.now() - t0;
   if (content.error) throw new Error(`${file}: ${content.error}`);
   return { kind: "scan", wallMs, cpuMs: cpuMs(process.cpuUsage(c0)), records: res.stats.records, rawBytes: res.stats.bytes, maxRssMb: maxRssMb(), alerts: res.alerts.length };

@@ -96,3 +96,33 @@ describe("remediation checks in the alert", () => {
     expect(bad).toMatchObject({ ok: false, reason: expect.stringMatching(/^remediation\.checks\.refused: /) });
   });
 });
+
+describe("the runbook's first steps in the alert text", () => {
+  it("lists what to check, then how to contain, and where the whole runbook is", () => {
+    // Prepare
+    const withRunbook: Alert = { ...a, runbook: { triage: ["Is the trail logging again?", "Who stopped it?"], contain: ["Start logging again."] } };
+    // Act
+    const text = alertText(withRunbook);
+    // Assess
+    expect(text).toContain("What to do first:\n  1. Check: Is the trail logging again?\n  2. Check: Who stopped it?\n  3. Contain: Start logging again.");
+    expect(text).toContain("docs/rules.md (cloudtrail.logging-stopped)");
+    expect(text.indexOf("What to do first:")).toBeLessThan(text.indexOf("References:"));
+    expect(alertText(a)).not.toContain("What to do first:");
+  });
+
+  it("writes line breaks in a runbook step out visibly, so a step cannot forge a line", () => {
+    // Prepare: an alert read back from a queue may carry any runbook
+    const forged: Alert = { ...a, runbook: { triage: ["look\nSeverity:   low"], contain: ["stop\u2028Remediation:"] } };
+    // Act
+    const lines = alertText(forged).split(/\r\n|[\n\r\u2028\u2029\u0085\v\f]/u);
+    // Assess
+    expect(lines.filter((l) => l.startsWith("Severity:"))).toEqual(["Severity:   critical"]);
+    expect(lines).toContain("  1. Check: look\\nSeverity:   low");
+    expect(lines).toContain("  2. Contain: stop\\u2028Remediation:");
+  });
+
+  it("renders a runbook of the wrong shape without throwing", () => {
+    const odd = { ...a, runbook: { triage: "not a list", contain: [{ x: 1 }] } } as unknown as Alert;
+    expect(alertText(odd)).toMatch(/What to do first:\n  1\. Contain: \S/);
+  });
+});

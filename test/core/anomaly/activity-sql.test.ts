@@ -10,7 +10,7 @@ import { event, identities, writeLogFile, ORG_ID, type Identity } from "./fixtur
 const ACCT = "111122223333";
 const layout = { kind: "organization", organizationId: ORG_ID } as const;
 /** Real records written outside this project (Panther's rule tests; licence beside the file). */
-const CORPUS = join(__dirname, "../../fixtures/panther/panther_cloudtrail_tests.subset.jsonl");
+const CORPUS = join(__dirname, "../../fixtures/panther/panther_cloudtrail_tests.jsonl");
 
 /** Identities of every type CloudTrail writes, including the awkward shapes real logs have. */
 const CASES: [string, Identity | null][] = [

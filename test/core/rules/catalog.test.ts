@@ -4,9 +4,13 @@ import { SEVERITIES } from "../../../functions/core/alert/alert";
 import { REMEDIATION_PERMISSIONS } from "../../../functions/core/remediation/permissions";
 import { catalog } from "../../../functions/core/rules/catalog";
 import { remediableRules } from "../../../functions/core/rules/catalog/remediable";
+import { ATTACK_TECHNIQUES } from "../../../functions/core/rules/attack";
 import { RuleConfigError, RuleEngine, toAlert } from "../../../functions/core/rules/engine";
 import type { AnyRule } from "../../../functions/core/rules/rule";
+import { isRawThresholdRule, isThresholdRule, THRESHOLD_LIMITS, type CatalogRule } from "../../../functions/core/rules/threshold-rule";
+import { stratusTechniques } from "./coverage";
 import { loadExamples } from "./examples";
+import { pantherCases } from "./panther";
 
 const CATALOG_DIR = join(__dirname, "../../../functions/core/rules/catalog");
 const ID = /^[a-z0-9]+(-[a-z0-9]+)*\.[a-z0-9]+(-[a-z0-9]+)*$/;
@@ -32,7 +36,7 @@ describe("the rule catalog", () => {
     const files = readdirSync(CATALOG_DIR).filter((f) => f.endsWith(".ts") && f !== "index.ts" && f !== "remediable.ts").sort();
     // Act
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const loaded = files.map((f) => ({ f, rule: (require(join(CATALOG_DIR, f)) as { default: AnyRule }).default }));
+    const loaded = files.map((f) => ({ f, rule: (require(join(CATALOG_DIR, f)) as { default: CatalogRule }).default }));
     // Assess
     expect(loaded.filter((x) => !catalog.includes(x.rule)).map((x) => x.f)).toEqual([]);
     expect(loaded.filter((x) => x.f !== `${x.rule.id.replace(".", "-")}.ts`).map((x) => `${x.f} holds ${x.rule.id}`)).toEqual([]);
@@ -73,7 +77,45 @@ describe("the rule catalog", () => {
     if (rule.remediation) expect(Object.keys(REMEDIATION_PERMISSIONS)).toContain(rule.remediation);
   });
 
-  it.each(catalog.map((r) => [r.id, r] as const))("%s tells people who did what to what for each of its positives", (id, rule) => {
+  const stratus = new Set(stratusTechniques().map((t) => t.id));
+  const panther = new Set(pantherCases().map((c) => c.rule_id));
+
+  it.each(catalog.map((r) => [r.id, r] as const))("%s carries the metadata people expect: status, false positives, a runbook, known ATT&CK, Stratus and Panther ids, a URL", (_id, rule) => {
+    expect(["experimental", "stable"]).toContain(rule.status);
+    expect(rule.falsePositives?.length).toBeGreaterThan(0);
+    for (const fp of rule.falsePositives ?? []) expect(fp.length).toBeGreaterThan(20);
+    // The runbook starts with concrete checks, then says how to contain.
+    expect(rule.runbook?.triage.length).toBeGreaterThan(0);
+    expect(rule.runbook?.contain.length).toBeGreaterThan(0);
+    for (const step of [...(rule.runbook?.triage ?? []), ...(rule.runbook?.contain ?? [])]) {
+      expect(step.length).toBeGreaterThan(30);
+      expect(step.length).toBeLessThanOrEqual(300);
+    }
+    expect((rule.references.mitre ?? []).filter((m) => !ATTACK_TECHNIQUES[m])).toEqual([]);
+    expect((rule.references.mitre ?? []).some((m) => ATTACK_TECHNIQUES[m]?.matrix === "cloud" || m.startsWith("T1584"))).toBe(true);
+    expect((rule.references.stratus ?? []).filter((x) => !stratus.has(x))).toEqual([]);
+    expect((rule.references.panther ?? []).filter((x) => !panther.has(x))).toEqual([]);
+    expect(rule.references.urls?.length).toBeGreaterThan(0);
+    for (const u of rule.references.urls ?? []) expect(u).toMatch(/^https:\/\/[a-z0-9.-]+\.[a-z]{2,}\//);
+  });
+
+  it.each(catalog.filter(isThresholdRule).map((r) => [r.id, r] as const))("threshold rule %s has sound, bounded defaults, and watches every source only raw and by identity type", (_id, rule) => {
+    const d = rule.settings.defaults;
+    expect(d.threshold).toBeGreaterThanOrEqual(2);
+    expect(d.threshold).toBeLessThanOrEqual(THRESHOLD_LIMITS.threshold);
+    expect(d.windowMinutes).toBeGreaterThanOrEqual(1);
+    expect(d.dedupMinutes).toBeGreaterThanOrEqual(d.windowMinutes);
+    expect(d.ignorePrincipals).toEqual([]);
+    expect(rule.settings.schema.safeParse(d).success).toBe(true);
+    expect(["events", "distinct"]).toContain(rule.count);
+    if (rule.eventSources.includes("*")) {
+      expect(isRawThresholdRule(rule)).toBe(true);
+      expect(rule.identityTypes?.length).toBeGreaterThan(0);
+    }
+    if (!isRawThresholdRule(rule) && rule.count === "distinct") expect(typeof (rule as { values?: unknown }).values).toBe("function");
+  });
+
+  it.each(catalog.filter((r): r is AnyRule => !isThresholdRule(r)).map((r) => [r.id, r] as const))("%s tells people who did what to what for each of its positives", (id, rule) => {
     // Prepare
     const engine = new RuleEngine(catalog, { only: [id] });
     const positives = loadExamples(id)?.positive ?? [];
@@ -129,5 +171,23 @@ describe("settings of ssm.plaintext-secret-parameter", () => {
     expect(attempt({ namePatterns: "password" })).toThrow(/namePatterns/);
     expect(attempt({ allowName: ["x"] })).toThrow(/allowName/);
     expect(() => new RuleEngine(catalog, { settings: { "cloudtrail.logging-stopped": { x: 1 } } })).toThrow(/takes no settings/);
+  });
+});
+
+describe("settings of threshold rules", () => {
+  const ID = "secretsmanager.secrets-read-burst";
+
+  it("accept a new threshold, window, dedup period and ignored principals", () => {
+    const engine = new RuleEngine(catalog, { only: [ID], settings: { [ID]: { threshold: 3, windowMinutes: 5, ignorePrincipals: ["role/secrets-inventory$"] } } });
+    expect(engine.settingsOf(ID)).toEqual({ threshold: 3, windowMinutes: 5, dedupMinutes: 60, ignorePrincipals: ["role/secrets-inventory$"] });
+  });
+
+  it("are rejected clearly when out of bounds, misspelt or not a regular expression", () => {
+    const attempt = (s: unknown) => () => new RuleEngine(catalog, { settings: { [ID]: s } });
+    expect(attempt({ threshold: 0 })).toThrow(/secretsmanager\.secrets-read-burst.*threshold/);
+    expect(attempt({ threshold: 10_000 })).toThrow(/threshold/);
+    expect(attempt({ windowMinutes: 1.5 })).toThrow(/windowMinutes/);
+    expect(attempt({ treshold: 3 })).toThrow(/treshold/);
+    expect(attempt({ ignorePrincipals: ["role/(unclosed"] })).toThrow(/ignorePrincipals\.0.*not a valid regular expression/);
   });
 });

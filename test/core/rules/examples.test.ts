@@ -1,7 +1,9 @@
 import { catalog } from "../../../functions/core/rules/catalog";
 import { RuleEngine } from "../../../functions/core/rules/engine";
+import { isThresholdRule } from "../../../functions/core/rules/threshold-rule";
 import { missingRequiredField } from "../../../functions/core/record/schema";
 import { exampleIds, examplesPath, loadExamples } from "./examples";
+import { isSequence, runSequence, type Sequence } from "./sequences";
 
 /** Fields every example must carry, so examples look like what CloudTrail really writes. */
 const RECORD_FIELDS = ["eventVersion", "userIdentity", "eventTime", "eventSource", "eventName", "awsRegion", "sourceIPAddress", "userAgent", "requestParameters", "eventID", "eventType", "recipientAccountId"];
@@ -34,7 +36,7 @@ describe("rule examples (test/fixtures/rules/<rule-id>.json)", () => {
     expect(exampleIds().filter((id) => !ids.includes(id))).toEqual([]);
   });
 
-  describe.each(catalog.map((r) => [r.id, r] as const))("%s", (id, rule) => {
+  describe.each(catalog.filter((r) => !isThresholdRule(r)).map((r) => [r.id, r] as const))("%s", (id, rule) => {
     const examples = loadExamples(id) ?? { positive: [], negative: [] };
     // Only this rule, through the engine, so the eventSource/eventName index is exercised too.
     const engine = new RuleEngine(catalog, { only: [id] });
@@ -64,6 +66,54 @@ describe("rule examples (test/fixtures/rules/<rule-id>.json)", () => {
     it.each(examples.negative.map((r, i) => [label(r, i), r] as const))("stays quiet on negative %s", (_l, record) => {
       expect(firedRules(engine, record)).toEqual([]);
       expect(engine.ruleErrors.size).toBe(0);
+    });
+  });
+});
+
+/** The ways a sequence is fed to the scan: one file, one file per event, one file per event in reverse (late files). */
+const FEEDS = [
+  { batches: "one", order: "given" },
+  { batches: "each", order: "given" },
+  { batches: "each", order: "reversed" },
+] as const;
+
+describe("threshold rule examples (sequences of events in test/fixtures/rules/<rule-id>.json)", () => {
+  describe.each(catalog.filter(isThresholdRule).map((r) => [r.id, r] as const))("%s", (id) => {
+    const examples = loadExamples(id) ?? { positive: [], negative: [] };
+    const positive = examples.positive as unknown as Sequence[];
+    const negative = examples.negative as unknown as Sequence[];
+
+    it("has at least two positive and three negative sequences of full CloudTrail records", () => {
+      expect([...positive, ...negative].every(isSequence)).toBe(true);
+      expect(positive.length).toBeGreaterThanOrEqual(2);
+      expect(negative.length).toBeGreaterThanOrEqual(3);
+      const incomplete = [...positive, ...negative].flatMap((q) => q.steps.map((st, i) => ({ q: q.name, i, missing: RECORD_FIELDS.filter((f) => !(f in st.record)) })))
+        .filter((x) => x.missing.length > 0);
+      expect(incomplete).toEqual([]);
+    });
+
+    it.each(positive.map((q) => [q.name, q] as const))("alerts on: %s", async (_n, q) => {
+      for (const feed of FEEDS) {
+        // Act
+        const { alerts, engine, result } = await runSequence(id, q, feed);
+        // Assess: the same alerts whether the events come in one file, one per file or late.
+        expect({ feed, rules: alerts.map((a) => a.rule) }).toEqual({ feed, rules: Array(q.alerts ?? 1).fill(id) });
+        expect(engine.ruleErrors.size).toBe(0);
+        expect(result.stats.invalidRecords).toBe(0);
+        for (const a of alerts) {
+          expect(a.summary).not.toMatch(/undefined|null|\[object Object\]|NaN/);
+          expect(a.context).toMatchObject({ threshold: expect.any(Number), windowMinutes: expect.any(Number) });
+          expect((a.context as { count: number }).count).toBeGreaterThanOrEqual((a.context as { threshold: number }).threshold);
+        }
+      }
+    });
+
+    it.each(negative.map((q) => [q.name, q] as const))("stays quiet on: %s", async (_n, q) => {
+      for (const feed of FEEDS) {
+        const { alerts, engine } = await runSequence(id, q, feed);
+        expect({ feed, rules: alerts.map((a) => a.rule) }).toEqual({ feed, rules: Array(q.alerts ?? 0).fill(id) });
+        expect(engine.ruleErrors.size).toBe(0);
+      }
     });
   });
 });

@@ -90,13 +90,13 @@ export const PANTHER_DISAGREEMENTS: readonly PantherDisagreement[] = [
     rule_id: "AWS.CloudTrail.PasswordSpraying",
     test_name: "Failed Console Login",
     ours: false,
-    reason: "Panther's test event is a stub without eventTime, userIdentity ARN or source address; trailwatch reads only records with eventName, eventSource and eventTime, so it never reaches a rule. Real failed console sign-ins fire signin.console-login-failed (one alert per user, address and hour, so a spray shows as many alerts).",
+    reason: "Panther's test event is a stub without eventTime, userIdentity ARN or source address. trailwatch reads a record without eventTime as unreadable (it cannot be placed in a window) and reports it instead of evaluating it. Real failed console sign-ins fire signin.console-login-failed (low, one alert per user, address and hour) and count toward signin.console-login-failures and signin.password-spraying.",
   },
   {
     rule_id: "AWS.CloudTrail.PasswordSpraying",
     test_name: "Failed Console Login - Root User",
     ours: false,
-    reason: "Stub without eventTime, as for 'Failed Console Login'; a real failed root sign-in fires signin.console-login-failed at medium.",
+    reason: "Stub without eventTime, as for 'Failed Console Login'; a real failed root sign-in fires signin.console-login-failed at medium and counts toward the sign-in threshold rules.",
   },
   {
     rule_id: "AWS.CloudTrail.EnableRegion",
@@ -141,10 +141,22 @@ export const PANTHER_DISAGREEMENTS: readonly PantherDisagreement[] = [
     reason: "Panther's test event has no eventTime or userIdentity, so trailwatch does not read it as a CloudTrail record and it never reaches a rule. The same request in a real record fires secretsmanager.all-secrets-requested (see its examples).",
   },
   {
+    rule_id: "AWS.SecretsManager.BatchRetrieveSecrets",
+    test_name: "BatchGetSecretValue",
+    ours: false,
+    reason: "The test event has no eventTime and no userIdentity. trailwatch reads a record without eventTime as unreadable and reports it; a real BatchGetSecretValue counts toward secretsmanager.secrets-read-burst (see its examples).",
+  },
+  {
+    rule_id: "AWS.SecretsManager.RetrieveSecretsMultiRegion",
+    test_name: "BatchGetSecretValue in us-east-1",
+    ours: false,
+    reason: "The test event has no eventTime and no userIdentity. trailwatch reads a record without eventTime as unreadable and reports it; real calls in many regions by one principal count toward aws.many-regions-touched (see its examples).",
+  },
+  {
     rule_id: "AWS.SSM.DistributedCommand",
     test_name: "Single Command Send, No Cached IDs",
     ours: true,
-    reason: "Panther counts instances per actor in a cache and stays quiet below three. ssm.remote-access-to-instance reports every shell command sent to instances at low severity (one alert per caller and hour), so one instance is enough; the event is identical to Panther's positive 'Single Command Send, Many Cached IDs' apart from the mocked cache.",
+    reason: "Panther counts instances per actor in a cache and stays quiet below three. ssm.remote-access-to-instance reports every shell command sent to instances at low severity (one alert per caller and hour), so one instance is enough; the event is identical to Panther's positive 'Single Command Send, Many Cached IDs' apart from the mocked cache. (ssm.send-command-many-instances counts the event too, checked here with a threshold of 1; a real scan of this single command raises only the low alert, as it needs 3 instances in 30 minutes.)",
   },
   {
     rule_id: "AWS.CloudTrail.VPCE.AccessDenied",

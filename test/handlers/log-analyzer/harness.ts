@@ -7,6 +7,7 @@ import { LedgerAlertSink } from "../../../functions/adapters/aws/alert-ledger-si
 import { DynamoIdempotencyStore } from "../../../functions/adapters/aws/idempotency-store";
 import { CloudTrailClient } from "@aws-sdk/client-cloudtrail";
 import { CloudTrailEventHistory, createRemediators, DynamoRemediationLedger, RemediationRunner } from "../../../functions/adapters/aws/remediation";
+import { DynamoThresholdStore } from "../../../functions/adapters/aws/threshold-store";
 import { S3HttpClient } from "../../../functions/adapters/aws/s3-http";
 import { SnsAlertSink } from "../../../functions/adapters/aws/sns-alert-sink";
 import type { Alert } from "../../../functions/core/alert/alert";
@@ -14,6 +15,7 @@ import type { UndeliverableAlerts } from "../../../functions/core/ports";
 import type { RemediationMode } from "../../../functions/core/remediation/permissions";
 import { catalog } from "../../../functions/core/rules/catalog";
 import { defineRule, type AnyRule } from "../../../functions/core/rules/rule";
+import { isThresholdRule, type CatalogRule } from "../../../functions/core/rules/threshold-rule";
 import { createLogAnalyzer } from "../../../functions/handlers/log-analyzer";
 import { createMetrics } from "../../../functions/handlers/shared";
 import { EventHistoryFixture, TEST_NOW, testClients } from "../../adapters/aws/remediation-fixtures";
@@ -34,7 +36,7 @@ export const TOPIC = `arn:aws:sns:us-east-1:${ACCOUNT}:trailwatch-alerts`;
  * catalog has none yet, so these handler tests do not depend on the catalog's contents.
  */
 export const adminRule: AnyRule =
-  catalog.find((r) => r.remediation === "iam.detach-admin-policy") ??
+  catalog.find((r): r is AnyRule => !isThresholdRule(r) && r.remediation === "iam.detach-admin-policy") ??
   defineRule({
     id: "iam.admin-policy-attached",
     title: "Administrator access granted",
@@ -47,7 +49,7 @@ export const adminRule: AnyRule =
     remediation: "iam.detach-admin-policy",
     references: {},
   });
-export const testCatalog: readonly AnyRule[] = catalog.includes(adminRule) ? catalog : [...catalog, adminRule];
+export const testCatalog: readonly CatalogRule[] = catalog.includes(adminRule) ? catalog : [...catalog, adminRule];
 
 const snsMock = () => mockClient(SNSClient);
 type SnsMock = ReturnType<typeof snsMock>;
@@ -72,7 +74,7 @@ export interface Harness {
    * An analyzer with the given remediation modes; each call makes a fresh one (a cold start). With
    * `ledger`, alerts go out through the alert ledger table (as deployed).
    */
-  analyzer(modes?: Record<string, RemediationMode>, opts?: { ledger?: boolean; undeliverable?: UndeliverableAlerts; now?: Date; protectedTargets?: string[] }): ReturnType<typeof createLogAnalyzer>;
+  analyzer(modes?: Record<string, RemediationMode>, opts?: { ledger?: boolean; undeliverable?: UndeliverableAlerts; now?: Date; protectedTargets?: string[]; thresholds?: boolean }): ReturnType<typeof createLogAnalyzer>;
   /** After `after` more accepted PublishBatch calls, the next one fails with `error` (then SNS accepts again). */
   snsFailNext(error: Error, after?: number): void;
   /** Alerts published to SNS so far (from the `sqs` protocol message). */
@@ -128,6 +130,8 @@ export async function startHarness(): Promise<Harness> {
             })
           : new SnsAlertSink(snsClient, TOPIC, { maxAttempts: 1, ...undeliverable(opts) }),
         catalog: testCatalog,
+        // Threshold rules count in the idempotency table, as deployed (off only where a test asks).
+        ...(opts.thresholds === false ? {} : { thresholds: new DynamoThresholdStore(db.items, TABLE) }),
         remediation: new RemediationRunner({
           modes,
           remediators: createRemediators(testClients()),

@@ -19,7 +19,7 @@ export interface HecEvent {
   sourcetype: string;
   index?: string;
   event: Alert;
-  fields: { alert_id: string; rule: string; severity: string; account: string };
+  fields: { alert_id: string; rule: string; severity: string; account: string; mitre?: string[] };
 }
 
 /** The HEC event for an alert; `time` is the alert's eventTime in epoch seconds (millisecond precision). */
@@ -32,7 +32,8 @@ export function toHecEvent(alert: Alert, settings: HecEventSettings): HecEvent {
     sourcetype: settings.sourcetype,
     ...(settings.index ? { index: settings.index } : {}),
     event: alert,
-    fields: { alert_id: alert.id, rule: alert.rule, severity: alert.severity, account: alert.account },
+    // ATT&CK ids as a multi-value indexed field, so searches can pick alerts by technique.
+    fields: { alert_id: alert.id, rule: alert.rule, severity: alert.severity, account: alert.account, ...(alert.references?.mitre?.length ? { mitre: alert.references.mitre } : {}) },
   };
   return ev;
 }

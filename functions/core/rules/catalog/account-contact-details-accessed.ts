@@ -60,5 +60,6 @@ export default defineRule({
   references: {
     mitre: ["T1087.004", "T1098"],
     panther: ["AWS.CloudTrail.Account.Discovery"],
+    urls: ["https://docs.aws.amazon.com/accounts/latest/reference/API_PutAlternateContact.html"],
   },
 });

@@ -68,6 +68,7 @@ export default defineRule<Settings, { pattern: string }>({
       "AWS IAM S3Browser Templated S3 Bucket Policy Creation",
       "AWS IAM S3Browser User or AccessKey Creation",
     ],
+    urls: ["https://docs.aws.amazon.com/STS/latest/APIReference/API_GetCallerIdentity.html"],
   },
   settings: {
     schema: settingsSchema,

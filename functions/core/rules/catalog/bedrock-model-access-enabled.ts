@@ -42,5 +42,6 @@ export default defineRule({
   references: {
     mitre: ["T1496", "T1098"],
     stratus: ["aws.impact.bedrock-invoke-model"],
+    urls: ["https://docs.aws.amazon.com/bedrock/latest/userguide/model-access.html"],
   },
 });

@@ -48,5 +48,6 @@ export default defineRule({
     mitre: ["T1562.008", "T1562.001"],
     panther: ["AWS.Bedrock.DeleteModelInvocationLoggingConfiguration", "AWS.Bedrock.GuardrailUpdateDelete"],
     sigma: ["AWS Bedrock Guardrail Deleted", "AWS Bedrock Guardrail Updated"],
+    urls: ["https://docs.aws.amazon.com/bedrock/latest/userguide/model-invocation-logging.html"],
   },
 });

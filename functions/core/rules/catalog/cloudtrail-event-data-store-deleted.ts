@@ -14,5 +14,19 @@ export default defineRule({
   summary: (r, { principal }) =>
     `${actor(principal)} ${r.eventName === "DeleteEventDataStore" ? "deleted" : "stopped ingestion of"} CloudTrail Lake event data store ${shortName(paramString(r, "eventDataStore")) ?? "(unknown)"} in account ${accountOfRecord(r)}`,
   context: (r) => ({ eventDataStore: paramString(r, "eventDataStore"), action: r.eventName }),
-  references: { mitre: ["T1562.008"] },
+  status: "stable",
+  falsePositives: [
+    "Decommissioning a CloudTrail Lake store that was replaced by another (check that the new one ingests the same events).",
+  ],
+  runbook: {
+    triage: [
+      "Is the store pending deletion (restorable for 7 days) or only stopped? `aws cloudtrail get-event-data-store --event-data-store <arn>`.",
+      "Who did it, from where, and what else did that principal do in the hour before and after?",
+    ],
+    contain: [
+      "Restore it while it is pending deletion (`aws cloudtrail restore-event-data-store`) or restart ingestion (`start-event-data-store-ingestion`).",
+      "Turn on termination protection and deny `cloudtrail:DeleteEventDataStore` / `StopEventDataStoreIngestion` outside the security team.",
+    ],
+  },
+  references: { mitre: ["T1562.008"], urls: ["https://docs.aws.amazon.com/awscloudtrail/latest/userguide/query-eds-disable-termination.html"] },
 });

@@ -24,5 +24,19 @@ export default defineRule({
     `${actor(principal)} tried ${r.eventName} on ${shortName(trailArnOf(r)) ?? "CloudTrail"} in account ${accountOfRecord(r)} and was denied (${r.errorCode})`,
   context: (r) => ({ attempted: r.eventName, trail: shortName(trailArnOf(r)), trailArn: trailArnOf(r) }),
   dedupKey: (r, { principal }) => `${accountOfRecord(r)}|${principal.id}|${r.eventName}|${hourOf(r)}`,
-  references: { mitre: ["T1562.008"], stratus: ["aws.defense-evasion.cloudtrail-stop", "aws.defense-evasion.cloudtrail-delete"], sigma: ["AWS CloudTrail Important Change"] },
+  status: "stable",
+  falsePositives: [
+    "A member-account administrator trying to edit an organization trail, not knowing it is managed centrally.",
+    "Infrastructure-as-code plans run with a read-mostly role that includes trail resources.",
+  ],
+  runbook: {
+    triage: [
+      "Who tried, from where, and with which client? A denied tamper attempt is often the first visible step of someone testing stolen credentials.",
+      "What else did the same principal try in the same session (other denied calls, discovery)?",
+    ],
+    contain: [
+      "If unexpected: revoke the principal's sessions or keys and review its permissions; keep the SCP or policy that blocked it.",
+    ],
+  },
+  references: { mitre: ["T1562.008"], stratus: ["aws.defense-evasion.cloudtrail-stop", "aws.defense-evasion.cloudtrail-delete"], sigma: ["AWS CloudTrail Important Change"], urls: ["https://docs.aws.amazon.com/awscloudtrail/latest/userguide/best-practices-security.html"] },
 });

@@ -121,10 +121,26 @@ export default defineRule({
     return `${actor(principal)} changed trail ${shortName(trailArnOf(r)) ?? "(unnamed)"} with ${r.eventName} so it logs less: ${changes[0]?.change}${changes.length > 1 ? ` (+${changes.length - 1} more)` : ""}`;
   },
   context: (r) => ({ trail: shortName(trailArnOf(r)), trailArn: trailArnOf(r), changes: trailReductions(r).map((c) => `${c.severity}: ${c.change}`) }),
+  status: "stable",
+  falsePositives: [
+    "Cost reduction changes (dropping data events, read events) agreed with the security team.",
+    "Moving log delivery to a new central bucket during a logging redesign.",
+  ],
+  runbook: {
+    triage: [
+      "Read `context.changes`: which property changed from what to what? Management events excluded or a new bucket are the serious ones.",
+      "Who changed it and was there a change request?",
+    ],
+    contain: [
+      "Restore the trail's configuration from infrastructure code (`aws cloudtrail update-trail` / `put-event-selectors`).",
+      "Deny trail changes outside the pipeline that owns them with a service control policy.",
+    ],
+  },
   references: {
     mitre: ["T1562.008"],
     stratus: ["aws.defense-evasion.cloudtrail-event-selectors"],
     panther: ["AWS.CloudTrail.EventSelectorsDisabled"],
     sigma: ["AWS CloudTrail Important Change"],
+    urls: ["https://docs.aws.amazon.com/awscloudtrail/latest/userguide/logging-management-events-with-cloudtrail.html"],
   },
 });

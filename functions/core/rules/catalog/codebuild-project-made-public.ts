@@ -14,5 +14,18 @@ export default defineRule({
   summary: (r, { principal }) =>
     `${actor(principal)} made CodeBuild project ${shortName(paramString(r, "projectArn")) ?? "(unknown)"} in account ${accountOfRecord(r)} publicly readable`,
   context: (r) => ({ project: paramString(r, "projectArn"), resourceAccessRole: paramString(r, "resourceAccessRole") }),
-  references: { mitre: ["T1530"], panther: ["AWS.CloudTrail.CodebuildProjectMadePublic"] },
+  status: "stable",
+  falsePositives: [
+    "Open-source projects that publish their build status on purpose.",
+  ],
+  runbook: {
+    triage: [
+      "What do the project's builds print and produce (environment variables, tokens, internal hostnames)?",
+      "Who changed the visibility and is the project meant to be public?",
+    ],
+    contain: [
+      "Set the project back to PRIVATE (`aws codebuild update-project-visibility --project-visibility PRIVATE`) and rotate any secret its public logs showed.",
+    ],
+  },
+  references: { mitre: ["T1530"], panther: ["AWS.CloudTrail.CodebuildProjectMadePublic"], urls: ["https://docs.aws.amazon.com/codebuild/latest/userguide/public-builds.html"] },
 });

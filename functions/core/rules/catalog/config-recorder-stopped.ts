@@ -20,9 +20,24 @@ export default defineRule({
   summary: (r, { principal }) =>
     `${actor(principal)} ${WHAT[r.eventName]} ${paramString(r, "configurationRecorderName") ?? paramString(r, "deliveryChannelName") ?? ""} in account ${accountOfRecord(r)} (${r.awsRegion ?? "unknown region"})`.replace("  ", " "),
   context: (r) => ({ recorder: paramString(r, "configurationRecorderName"), deliveryChannel: paramString(r, "deliveryChannelName"), action: r.eventName }),
+  status: "stable",
+  falsePositives: [
+    "Config recorder reconfiguration by the platform team (e.g. switching to periodic recording), usually followed by a restart.",
+  ],
+  runbook: {
+    triage: [
+      "Is the recorder running again? `aws configservice describe-configuration-recorder-status`.",
+      "Who stopped or deleted it, and what did they change while recording was off?",
+    ],
+    contain: [
+      "Start the recorder and recreate the delivery channel from infrastructure code; review changes made during the gap with CloudTrail.",
+      "Deny `config:StopConfigurationRecorder` and `config:Delete*` outside the security team with a service control policy.",
+    ],
+  },
   references: {
     mitre: ["T1562.001"],
     panther: ["AWS.ConfigService.DisabledDeleted", "AWS.CloudTrail.SecurityConfigurationChange"],
     sigma: ["AWS Config Disabling Channel/Recorder"],
+    urls: ["https://docs.aws.amazon.com/config/latest/developerguide/stop-start-recorder.html"],
   },
 });

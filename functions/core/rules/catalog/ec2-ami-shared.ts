@@ -45,10 +45,26 @@ export default defineRule<Settings>({
     return `${actor(principal)} shared AMI ${paramString(r, "imageId") ?? "(unknown)"} of account ${accountOfRecord(r)} with ${whom}`;
   },
   context: (r, { settings }) => ({ imageId: paramString(r, "imageId"), ...imageShares(r, settings) }),
+  status: "stable",
+  falsePositives: [
+    "Sharing golden images with the organization's other accounts (list them in `trustedAccounts`).",
+    "Vendors publishing public AMIs on purpose.",
+  ],
+  runbook: {
+    triage: [
+      "Which account received it (context), and is it one of ours? Was the image public?",
+      "What is on the image: baked-in credentials, application code, customer data?",
+    ],
+    contain: [
+      "Remove the launch permission (`aws ec2 modify-image-attribute --launch-permission Remove=...`) and rotate any secret in the image.",
+      "Turn on image block public access for the region (`aws ec2 enable-image-block-public-access`).",
+    ],
+  },
   references: {
     mitre: ["T1537"],
     stratus: ["aws.exfiltration.ec2-share-ami"],
     panther: ["AWS.CloudTrail.AMIModifiedForPublicAccess"],
+    urls: ["https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/sharingamis-explicit.html"],
   },
   settings: { schema: settingsSchema, defaults: { trustedAccounts: [] } },
 });

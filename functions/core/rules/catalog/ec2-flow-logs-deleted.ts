@@ -22,10 +22,25 @@ export default defineRule({
   match: () => true,
   summary: (r, { principal }) => `${actor(principal)} deleted VPC flow logs ${flowLogIds(r).join(", ") || "(ids not logged)"} in account ${accountOfRecord(r)}`,
   context: (r) => ({ flowLogIds: flowLogIds(r) }),
+  status: "stable",
+  falsePositives: [
+    "Tearing down a VPC (flow logs go with it) or replacing flow logs with a new destination.",
+  ],
+  runbook: {
+    triage: [
+      "Does the VPC or interface still exist, and does another flow log cover it (`aws ec2 describe-flow-logs`)?",
+      "Who deleted it and what network changes came with it (security groups, routes)?",
+    ],
+    contain: [
+      "Recreate the flow log from infrastructure code and review network activity around the gap from other sources (GuardDuty, load balancer logs).",
+      "Deny `ec2:DeleteFlowLogs` outside the network team.",
+    ],
+  },
   references: {
     mitre: ["T1562.008"],
     stratus: ["aws.defense-evasion.vpc-remove-flow-logs"],
     panther: ["AWS.VPCFlow.LogsDeleted", "AWS.CloudTrail.SecurityConfigurationChange"],
     sigma: ["AWS VPC Flow Logs Deleted"],
+    urls: ["https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs.html"],
   },
 });

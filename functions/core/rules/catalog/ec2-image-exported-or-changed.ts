@@ -70,5 +70,6 @@ export default defineRule<undefined, ImageAction>({
     mitre: ["T1537", "T1485"],
     stratus: ["aws.impact.ec2-deregister-ami"],
     panther: ["AWS.EC2.Monitoring"],
+    urls: ["https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateStoreImageTask.html"],
   },
 });

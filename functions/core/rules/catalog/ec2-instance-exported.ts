@@ -46,7 +46,7 @@ export default defineRule({
     ],
   },
   references: {
-    mitre: ["T1537", "T1005"],
+    mitre: ["T1537"],
     sigma: ["AWS EC2 VM Export Failure"],
     urls: ["https://docs.aws.amazon.com/vm-import/latest/userguide/vmexport.html"],
   },

@@ -60,9 +60,22 @@ export default defineRule({
     portRange: dig(r.requestParameters, "portRange"),
     cidr: paramString(r, "cidrBlock") ?? paramString(r, "ipv6CidrBlock"),
   }),
+  status: "stable",
+  falsePositives: [
+    "Public subnets that serve web traffic (ports 80/443 open to the world on purpose).",
+  ],
+  runbook: {
+    triage: [
+      "Which ports and which subnets does the ACL apply to, and do the security groups in those subnets allow the same traffic?",
+    ],
+    contain: [
+      "Replace the entry with the narrowest range needed (`aws ec2 replace-network-acl-entry`).",
+    ],
+  },
   references: {
     mitre: ["T1562.007"],
     panther: ["AWS.CloudTrail.NetworkACLPermissiveEntry"],
     sigma: ["New Network ACL Entry Added"],
+    urls: ["https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html"],
   },
 });

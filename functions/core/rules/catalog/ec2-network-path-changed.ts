@@ -89,6 +89,7 @@ export default defineRule<undefined, Change>({
     ...(paramString(r, "destinationCidrBlock") ? { destination: paramString(r, "destinationCidrBlock") } : {}),
     ...(paramString(r, "gatewayId") ? { gatewayId: paramString(r, "gatewayId") } : {}),
   }),
+  status: "experimental",
   falsePositives: [
     "Network stacks deployed by Terraform, CloudFormation or CDK (info from a pipeline role).",
   ],
@@ -102,7 +103,7 @@ export default defineRule<undefined, Change>({
     ],
   },
   references: {
-    mitre: ["T1599", "T1578.005"],
+    mitre: ["T1578.005"],
     panther: ["AWS.EC2.GatewayModified", "AWS.EC2.RouteTableModified", "AWS.EC2.VPCModified"],
     sigma: ["New Network Route Added"],
     urls: ["https://docs.aws.amazon.com/securityhub/latest/userguide/cloudwatch-controls.html"],

@@ -168,10 +168,25 @@ export default defineRule<Settings, OpenPermission[]>({
     return `${accountOfRecord(r)}|${r.awsRegion ?? ""}|${groupIdOf(r) ?? ""}|${perms}|${hourOf(r)}`;
   },
   remediation: "ec2.revoke-world-open-ingress",
+  status: "stable",
+  falsePositives: [
+    "Load balancers and public web servers on ports beyond 80/443 that are meant to be public (add them to `allowedPorts`).",
+    "Short-lived debugging rules opened by developers in sandbox accounts.",
+  ],
+  runbook: {
+    triage: [
+      "Which port, which group, and what is attached to the group (`aws ec2 describe-network-interfaces --filters Name=group-id,Values=<sg>`)?",
+      "Was the port already being scanned or connected to (VPC flow logs, GuardDuty findings)?",
+    ],
+    contain: [
+      "Revoke the rule (`aws ec2 revoke-security-group-ingress`, or enable the `ec2.revoke-world-open-ingress` remediation) and offer Session Manager instead of open SSH/RDP.",
+    ],
+  },
   references: {
     mitre: ["T1190", "T1562.007"],
     stratus: ["aws.exfiltration.ec2-security-group-open-port-22-ingress"],
     sigma: ["Ingress/Egress Security Group Modification"],
+    urls: ["https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html"],
   },
   settings: { schema: settingsSchema, defaults: { allowedPorts: [80, 443] } },
 });

@@ -45,11 +45,26 @@ export default defineRule<Settings>({
     return `${actor(principal)} shared EBS snapshot ${paramString(r, "snapshotId") ?? "(unknown)"} of account ${accountOfRecord(r)} with ${whom}`;
   },
   context: (r, { settings }) => ({ snapshotId: paramString(r, "snapshotId"), ...snapshotShares(r, settings) }),
+  status: "stable",
+  falsePositives: [
+    "Sharing snapshots with the organization's backup or disaster-recovery account (list it in `trustedAccounts`).",
+  ],
+  runbook: {
+    triage: [
+      "Which account got it, was it public, and what volume did the snapshot come from?",
+      "Did the receiving account copy it already (SharedSnapshotCopyInitiated events in the receiver's trail)?",
+    ],
+    contain: [
+      "Remove the permission (`aws ec2 modify-snapshot-attribute --create-volume-permission Remove=...`) and treat the data as exposed.",
+      "Turn on snapshot block public access for the region.",
+    ],
+  },
   references: {
     mitre: ["T1537"],
     stratus: ["aws.exfiltration.ec2-share-ebs-snapshot"],
     panther: ["AWS.CloudTrail.SnapshotMadePublic"],
     sigma: ["AWS Snapshot Backup Exfiltration"],
+    urls: ["https://docs.aws.amazon.com/ebs/latest/userguide/ebs-modifying-snapshot-permissions.html"],
   },
   settings: { schema: settingsSchema, defaults: { trustedAccounts: [] } },
 });

@@ -50,8 +50,9 @@ export default defineRule({
     ],
   },
   references: {
-    mitre: ["T1098.004", "T1021.004"],
+    mitre: ["T1098.004", "T1021.008"],
     stratus: ["aws.lateral-movement.ec2-serial-console-send-ssh-public-key"],
     sigma: ["AWS Key Pair Import Activity"],
+    urls: ["https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_EnableSerialConsoleAccess.html"],
   },
 });

@@ -47,8 +47,9 @@ export default defineRule({
     ],
   },
   references: {
-    mitre: ["T1021.004", "T1098.004"],
+    mitre: ["T1021.008", "T1098.004"],
     stratus: ["aws.lateral-movement.ec2-instance-connect"],
     panther: ["AWS.EC2.MultiInstanceConnect"],
+    urls: ["https://docs.aws.amazon.com/ec2-instance-connect/latest/APIReference/API_SendSSHPublicKey.html"],
   },
 });

@@ -50,6 +50,7 @@ export default defineRule({
     trafficMirrorTargetId: paramString(r, "trafficMirrorTargetId"),
     succeeded: !r.errorCode,
   }),
+  status: "experimental",
   falsePositives: [
     "Network or security teams feeding an IDS or packet capture.",
   ],
@@ -63,7 +64,8 @@ export default defineRule({
     ],
   },
   references: {
-    mitre: ["T1040", "T1020"],
+    mitre: ["T1040", "T1020.001"],
     panther: ["AWS.EC2.Traffic.Mirroring"],
+    urls: ["https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateTrafficMirrorSession.html"],
   },
 });

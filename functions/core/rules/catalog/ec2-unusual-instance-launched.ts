@@ -98,6 +98,7 @@ export default defineRule<Settings, Launch>({
     mitre: ["T1496.001", "T1578.002"],
     stratus: ["aws.execution.ec2-launch-unusual-instances"],
     panther: ["AWS.EC2.LaunchUnusualEC2Instances"],
+    urls: ["https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_RunInstances.html"],
   },
   settings: { schema: settingsSchema, defaults: { unusualInstanceTypes: DEFAULT_UNUSUAL_TYPES, allowedInstanceTypes: [] } },
 });

@@ -24,10 +24,24 @@ export default defineRule({
   summary: (r, { principal }) =>
     `${actor(principal)} replaced the user data (startup script) of instance ${paramString(r, "instanceId") ?? "(unknown)"} in account ${accountOfRecord(r)}`,
   context: (r) => ({ instanceId: paramString(r, "instanceId") }),
+  status: "stable",
+  falsePositives: [
+    "Instance bootstrap changes made by infrastructure tools on stopped instances (rare; most tools replace instances instead).",
+  ],
+  runbook: {
+    triage: [
+      "Read the new user data (`aws ec2 describe-instance-attribute --attribute userData`) and compare it with the launch template.",
+      "Was the instance stopped and started around the change (StopInstances/StartInstances by the same principal)?",
+    ],
+    contain: [
+      "Restore the original user data before the next start, or isolate the instance if it already ran; revoke the principal's session if unexpected.",
+    ],
+  },
   references: {
     mitre: ["T1059.009", "T1546"],
     stratus: ["aws.execution.ec2-user-data"],
     panther: ["AWS.EC2.Startup.Script.Change"],
     sigma: ["AWS EC2 Startup Shell Script Change"],
+    urls: ["https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/user-data.html"],
   },
 });

@@ -47,5 +47,6 @@ export default defineRule({
     mitre: ["T1485"],
     sigma: ["AWS EFS Fileshare Modified or Deleted", "AWS EFS Fileshare Mount Modified or Deleted"],
     derivedFrom: DERIVED,
+    urls: ["https://docs.aws.amazon.com/efs/latest/ug/API_DeleteFileSystem.html"],
   },
 });

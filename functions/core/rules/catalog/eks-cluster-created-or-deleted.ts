@@ -45,5 +45,6 @@ export default defineRule({
     mitre: ["T1578", "T1485"],
     sigma: ["AWS EKS Cluster Created or Deleted"],
     derivedFrom: DERIVED,
+    urls: ["https://docs.aws.amazon.com/eks/latest/APIReference/API_DeleteCluster.html"],
   },
 });

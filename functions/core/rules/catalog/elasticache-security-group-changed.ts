@@ -63,5 +63,6 @@ export default defineRule({
     mitre: ["T1562.007"],
     sigma: ["AWS ElastiCache Security Group Created", "AWS ElastiCache Security Group Modified or Deleted"],
     derivedFrom: DERIVED,
+    urls: ["https://docs.aws.amazon.com/AmazonElastiCache/latest/APIReference/API_AuthorizeCacheSecurityGroupIngress.html"],
   },
 });

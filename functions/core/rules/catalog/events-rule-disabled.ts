@@ -36,9 +36,24 @@ export default defineRule<Settings>({
   summary: (r, { principal }) =>
     `${actor(principal)} ${r.eventName === "DisableRule" ? "disabled" : "deleted"} EventBridge rule ${ruleName(r) || "(unknown)"}${paramString(r, "eventBusName") ? ` on bus ${paramString(r, "eventBusName")}` : ""} in account ${accountOfRecord(r)}`,
   context: (r, { settings }) => ({ rule: ruleName(r) || undefined, eventBus: paramString(r, "eventBusName"), securityRule: isSecurityRule(ruleName(r), settings) }),
+  status: "stable",
+  falsePositives: [
+    "Deployments that replace rules (delete and recreate) through infrastructure code.",
+    "Disabling noisy non-security rules during maintenance.",
+  ],
+  runbook: {
+    triage: [
+      "What did the rule route (its event pattern and targets) and is it a security rule (severity high)?",
+      "Who disabled or deleted it and was it part of a deployment?",
+    ],
+    contain: [
+      "Re-enable or recreate the rule from infrastructure code; for security rules, check what events were missed meanwhile.",
+    ],
+  },
   references: {
     mitre: ["T1562.001"],
     panther: ["AWS.CloudTrail.SecurityConfigurationChange"],
+    urls: ["https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rules.html"],
   },
   settings: {
     schema: settingsSchema,

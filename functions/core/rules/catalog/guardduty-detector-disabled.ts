@@ -60,9 +60,25 @@ export default defineRule({
   severityFor: (r) => guardDutyImpact(r)!.severity,
   summary: (r, { principal }) => `${actor(principal)} ${guardDutyImpact(r)!.what} in account ${accountOfRecord(r)} (${r.awsRegion ?? "unknown region"})`,
   context: (r) => ({ detectorId: paramString(r, "detectorId"), action: r.eventName, impact: guardDutyImpact(r)!.what }),
+  status: "stable",
+  falsePositives: [
+    "Moving GuardDuty administration to a new delegated administrator account (members are disassociated and re-invited).",
+    "Turning off a protection plan that is not licensed or not used (e.g. EKS protection in accounts without EKS).",
+  ],
+  runbook: {
+    triage: [
+      "Is the detector enabled now, and is the account still a member of the administrator account? `aws guardduty get-detector`, `get-administrator-account`.",
+      "Who did it, and what did the same principal do while findings were off?",
+    ],
+    contain: [
+      "Re-enable the detector and protections, re-associate the account, and review the time without coverage with CloudTrail.",
+      "Deny GuardDuty changes outside the security team with a service control policy.",
+    ],
+  },
   references: {
     mitre: ["T1562.001"],
     panther: ["AWS.CloudTrail.SecurityConfigurationChange"],
     sigma: ["AWS GuardDuty Detector Deleted Or Updated"],
+    urls: ["https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_suspend-disable.html"],
   },
 });

@@ -31,9 +31,23 @@ export default defineRule({
     location: paramString(r, "location"),
     findingCriteria: dig(r.requestParameters, "findingCriteria"),
   }),
+  status: "stable",
+  falsePositives: [
+    "The security team tuning noisy findings with suppression rules (reviewed in change control).",
+  ],
+  runbook: {
+    triage: [
+      "Read the trusted IP list or the filter criteria (context): which addresses or finding types are hidden now?",
+      "Who changed it, and are findings already being archived that should not be?",
+    ],
+    contain: [
+      "Remove the trusted IP list or filter if unexpected, and look at archived findings since the change.",
+    ],
+  },
   references: {
     mitre: ["T1562.001"],
     panther: ["AWS.IPSet.Modified"],
     sigma: ["AWS GuardDuty Important Change"],
+    urls: ["https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_upload-lists.html"],
   },
 });

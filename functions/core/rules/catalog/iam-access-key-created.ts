@@ -44,10 +44,25 @@ export default defineRule({
     forAnotherUser: whose(r) === "other",
   }),
   dedupKey: (r) => `${accountOfRecord(r)}|${targetUser(r) ?? "self"}|${responseString(r, "accessKey", "accessKeyId") ?? r.eventID ?? r.eventTime}`,
+  status: "stable",
+  falsePositives: [
+    "Users creating their own key for CLI work (low severity).",
+    "Administrators issuing a key for a service user on request (confirm the ticket).",
+  ],
+  runbook: {
+    triage: [
+      "For whom was the key created, and by whom? A key for another user, or for root, needs an explanation.",
+      "Was the key used since (search CloudTrail for its access key id, `responseElements.accessKey.accessKeyId`)?",
+    ],
+    contain: [
+      "If unexpected: deactivate and delete the key (`aws iam update-access-key --status Inactive`, `delete-access-key`) and review what it did.",
+    ],
+  },
   references: {
     mitre: ["T1098.001"],
     stratus: ["aws.persistence.iam-backdoor-user", "aws.persistence.iam-create-admin-user"],
     panther: ["AWS.IAM.Backdoor.User.Keys"],
     sigma: ["AWS IAM Backdoor Users Keys", "AWS IAM S3Browser User or AccessKey Creation"],
+    urls: ["https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_access-keys.html"],
   },
 });

@@ -126,9 +126,23 @@ export default defineRule({
     return `${accountOfRecord(r)}|${g.kind}|${g.targetType ?? ""}|${g.targetName ?? ""}|${g.policyArn ?? g.policyName ?? ""}|${r.eventTime.slice(0, 13)}`;
   },
   remediation: "iam.detach-admin-policy",
+  status: "stable",
+  falsePositives: [
+    "Break-glass roles and administrator roles managed by infrastructure code (deployments that attach AdministratorAccess to their own admin role).",
+  ],
+  runbook: {
+    triage: [
+      "To whom was admin access given, by whom, and was it approved? Check `context.remediable` and the policy document.",
+      "What did the identity that received admin do afterwards?",
+    ],
+    contain: [
+      "If unexpected: detach the policy (or enable the `iam.detach-admin-policy` remediation), revoke the identity's sessions and review its actions.",
+    ],
+  },
   references: {
     mitre: ["T1098.003", "T1078.004"],
     stratus: ["aws.persistence.iam-create-admin-user", "aws.persistence.iam-create-backdoor-role"],
     panther: ["AWS.IAM.AttachAdminUserPolicy", "AWS.IAM.AttachAdminRolePolicy"],
+    urls: ["https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_job-functions.html"],
   },
 });

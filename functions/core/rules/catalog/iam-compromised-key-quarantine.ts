@@ -23,8 +23,22 @@ export default defineRule({
     targetUser: paramString(r, "userName"),
     policy: paramString(r, "policyArn") ?? paramString(r, "policyName"),
   }),
+  status: "stable",
+  falsePositives: [
+    "None: AWS applies the quarantine only when it finds the key published.",
+  ],
+  runbook: {
+    triage: [
+      "Which key leaked, where (AWS's notification e-mail and the Support case name the place) and since when?",
+      "What did the key do since it was published (search CloudTrail by access key id)?",
+    ],
+    contain: [
+      "Deactivate and delete the key now, rotate any secret reachable with it, and remove the quarantine policy only after the cleanup.",
+    ],
+  },
   references: {
-    mitre: ["T1552.001", "T1078.004"],
+    mitre: ["T1552", "T1078.004"],
     panther: ["AWS.CloudTrail.IAMCompromisedKeyQuarantine", "AWS.IAM.AccessKeyCompromised"],
+    urls: ["https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AWSCompromisedKeyQuarantineV3.html"],
   },
 });

@@ -77,6 +77,7 @@ export default defineRule<Settings>({
   references: {
     mitre: ["T1098", "T1136.003"],
     panther: ["AWS.CloudTrail.IAMEntityCreatedWithoutCloudFormation", "AWS.IAM.CreateRole"],
+    urls: ["https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html"],
   },
   settings: { schema: settingsSchema, defaults: { automationPrincipalPatterns: [] } },
 });

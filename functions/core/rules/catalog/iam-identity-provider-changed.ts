@@ -32,9 +32,23 @@ export default defineRule({
   summary: (r, { principal }) =>
     `${actor(principal)} called ${r.eventName} on identity provider ${shortName(providerOf(r)) ?? "(unknown)"} in account ${accountOfRecord(r)}`,
   context: (r) => ({ provider: providerOf(r), action: r.eventName }),
+  status: "stable",
+  falsePositives: [
+    "Certificate or metadata rotation of the company's identity provider (planned, announced by the identity team).",
+  ],
+  runbook: {
+    triage: [
+      "Which provider changed and to what (context)? Compare the new metadata or thumbprint with what the identity team expects.",
+      "Which roles trust this provider (`aws iam list-roles`, trust policies naming it)?",
+    ],
+    contain: [
+      "If unexpected: delete or restore the provider and revoke sessions of roles assumed through it since the change.",
+    ],
+  },
   references: {
     mitre: ["T1484.002", "T1606.002"],
     panther: ["AWS.Suspicious.SAML.Activity"],
     sigma: ["AWS SAML Provider Deletion Activity", "AWS Suspicious SAML Activity"],
+    urls: ["https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers.html"],
   },
 });

@@ -40,10 +40,25 @@ export default defineRule({
     passwordResetRequired: paramBool(r, "passwordResetRequired") ?? false,
   }),
   dedupKey: (r) => `${accountOfRecord(r)}|${paramString(r, "userName") ?? ""}|${r.eventID ?? r.eventTime}`,
+  status: "stable",
+  falsePositives: [
+    "Help-desk password resets with `passwordResetRequired` (medium).",
+    "Users changing their own password (low).",
+  ],
+  runbook: {
+    triage: [
+      "Whose password was set, by whom, and was a reset at next sign-in required?",
+      "Did the user sign in to the console afterwards, and from where?",
+    ],
+    contain: [
+      "If unexpected: delete the login profile or set a new password with a forced reset, and review the user's console activity.",
+    ],
+  },
   references: {
-    mitre: ["T1098"],
+    mitre: ["T1098.001", "T1098"],
     stratus: ["aws.persistence.iam-create-user-login-profile", "aws.privilege-escalation.iam-update-user-login-profile"],
     panther: ["AWS.CloudTrail.LoginProfileCreatedOrModified", "AWS.User.Login.Profile.Modified"],
     sigma: ["AWS User Login Profile Was Modified", "AWS IAM S3Browser LoginProfile Creation"],
+    urls: ["https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_passwords_admin-change-user.html"],
   },
 });

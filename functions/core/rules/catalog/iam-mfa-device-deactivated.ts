@@ -26,5 +26,17 @@ export default defineRule({
     return `${actor(principal)} deactivated MFA device ${paramString(r, "serialNumber") ?? ""} of ${whose} in account ${accountOfRecord(r)}`.replace("  ", " ");
   },
   context: (r) => ({ targetUser: paramString(r, "userName") ?? callerUserName(r) ?? "root", serialNumber: paramString(r, "serialNumber") }),
-  references: { mitre: ["T1556.006"] },
+  status: "stable",
+  falsePositives: [
+    "A user replacing a lost or new phone (deactivate, then enable a new device shortly after).",
+  ],
+  runbook: {
+    triage: [
+      "Whose device, by whom? Was a new device enabled soon after, and did the user sign in without MFA meanwhile?",
+    ],
+    contain: [
+      "If unexpected: disable the user's console access until they enroll a new MFA device, and review its recent sign-ins.",
+    ],
+  },
+  references: { mitre: ["T1556.006"], urls: ["https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_mfa_disable.html"] },
 });

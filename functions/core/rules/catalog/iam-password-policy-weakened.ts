@@ -43,6 +43,18 @@ export default defineRule<Settings>({
   summary: (r, { principal, settings }) =>
     `${actor(principal)} ${r.eventName === "DeleteAccountPasswordPolicy" ? "deleted" : "weakened"} the IAM password policy of account ${accountOfRecord(r)}: ${passwordPolicyWeaknesses(r, settings).join("; ")}`,
   context: (r, { settings }) => ({ weaknesses: passwordPolicyWeaknesses(r, settings) }),
-  references: { mitre: ["T1556", "T1110"] },
+  status: "stable",
+  falsePositives: [
+    "Accounts without console users where the password policy does not matter (still better kept strict).",
+  ],
+  runbook: {
+    triage: [
+      "What changed (context) and who did it?",
+    ],
+    contain: [
+      "Restore the policy (`aws iam update-account-password-policy`) from infrastructure code.",
+    ],
+  },
+  references: { mitre: ["T1556", "T1110"], urls: ["https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_passwords_account-policy.html"] },
   settings: { schema: settingsSchema, defaults: { minLength: 14, minReusePrevention: 24 } },
 });

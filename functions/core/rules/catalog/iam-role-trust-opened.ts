@@ -81,10 +81,25 @@ export default defineRule<Settings>({
     issues: trustIssues(r, settings).map((i) => `${i.severity}: ${i.what}`),
   }),
   dedupKey: (r) => `${accountOfRecord(r)}|${paramString(r, "roleName")}|${r.eventID ?? r.eventTime}`,
+  status: "stable",
+  falsePositives: [
+    "Cross-account roles for vendors and the organization's own accounts (list our accounts in `trustedAccounts`).",
+    "New roles created with a deliberate third-party trust (medium).",
+  ],
+  runbook: {
+    triage: [
+      "Who is trusted now (context) and is that party known? For GitHub OIDC, which repositories may assume the role?",
+      "Was the role assumed from outside since the change (AssumeRole events naming it)?",
+    ],
+    contain: [
+      "If unexpected: restore the trust policy (`aws iam update-assume-role-policy`) and revoke the role's sessions.",
+    ],
+  },
   references: {
     mitre: ["T1098", "T1098.003"],
     stratus: ["aws.persistence.iam-backdoor-role", "aws.persistence.iam-create-backdoor-role"],
     panther: ["AWS.IAM.BackdoorRole"],
+    urls: ["https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_common-scenarios_third-party.html"],
   },
   settings: { schema: settingsSchema, defaults: { trustedAccounts: [] } },
 });

@@ -65,9 +65,23 @@ export default defineRule({
   // One alert per account, call, source address and hour: a root session that repeats a call shows as
   // occurrences, while the same call from another address (someone else with the password) is new.
   dedupKey: (r) => `${accountOfRecord(r)}|${r.eventSource}|${r.eventName}|${r.sourceIPAddress ?? ""}|${hourOf(r)}`,
+  status: "stable",
+  falsePositives: [
+    "Tasks only root can do (closing the account, changing the support plan, some billing settings), done by the account owner with MFA.",
+  ],
+  runbook: {
+    triage: [
+      "Who holds the root credentials, and were they expecting to use them? Check MFA (`additionalEventData.MFAUsed`) and the source address.",
+      "What did root do in that session (every event with `userIdentity.type` Root)?",
+    ],
+    contain: [
+      "If unexpected: change the root password, replace the MFA device, delete any root access key, and review changes made by root.",
+    ],
+  },
   references: {
     mitre: ["T1078.004"],
     panther: ["AWS.Root.Activity", "AWS.Console.RootLogin", "AWS.CloudTrail.RootAccessKeyCreated", "AWS.CloudTrail.RootPasswordChanged"],
     sigma: ["AWS Root Credentials"],
+    urls: ["https://docs.aws.amazon.com/IAM/latest/UserGuide/root-user-tasks.html"],
   },
 });

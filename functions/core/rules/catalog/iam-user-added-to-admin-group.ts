@@ -34,6 +34,18 @@ export default defineRule<Settings>({
     matchedPattern: adminPattern(paramString(r, "groupName") ?? "", settings),
   }),
   dedupKey: (r) => `${accountOfRecord(r)}|${paramString(r, "groupName")}|${paramString(r, "userName")}|${r.eventTime.slice(0, 10)}`,
-  references: { mitre: ["T1098"] },
+  status: "stable",
+  falsePositives: [
+    "Onboarding of a new administrator (confirm the request).",
+  ],
+  runbook: {
+    triage: [
+      "Who was added, by whom, and what does the group grant?",
+    ],
+    contain: [
+      "If unexpected: remove the user from the group (`aws iam remove-user-from-group`) and review what it did with the access.",
+    ],
+  },
+  references: { mitre: ["T1098.003"], urls: ["https://docs.aws.amazon.com/IAM/latest/UserGuide/id_groups_manage_add-remove-users.html"] },
   settings: { schema: settingsSchema, defaults: { adminGroupPatterns: ["admin", "(^|[^a-z])root([^a-z]|$)", "super[-_]?users?", "power[-_]?users?", "break[-_]?glass"] } },
 });

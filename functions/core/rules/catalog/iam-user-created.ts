@@ -21,10 +21,23 @@ export default defineRule({
     `${actor(principal)} created IAM user ${paramString(r, "userName") ?? "(unknown)"} in account ${accountOfRecord(r)}`,
   context: (r) => ({ newUser: paramString(r, "userName"), path: paramString(r, "path"), permissionsBoundary: paramString(r, "permissionsBoundary") }),
   dedupKey: (r) => `${accountOfRecord(r)}|${paramString(r, "userName") ?? ""}|${r.eventTime.slice(0, 10)}`,
+  status: "stable",
+  falsePositives: [
+    "Service users created by infrastructure code for systems that cannot assume roles.",
+  ],
+  runbook: {
+    triage: [
+      "Who created the user, with which permissions and credentials (keys, login profile) right after?",
+    ],
+    contain: [
+      "If unexpected: delete the user's keys and login profile, then the user; prefer roles and IAM Identity Center.",
+    ],
+  },
   references: {
     mitre: ["T1136.003"],
     stratus: ["aws.persistence.iam-create-admin-user"],
     panther: ["AWS.IAM.CreateUser", "AWS.CloudTrail.IAMEntityCreatedWithoutCloudFormation"],
     sigma: ["AWS IAM S3Browser User or AccessKey Creation"],
+    urls: ["https://docs.aws.amazon.com/IAM/latest/UserGuide/id_users_create.html"],
   },
 });

@@ -1,10 +1,12 @@
-import type { AnyRule } from "../rule";
+import type { CatalogRule } from "../threshold-rule";
 import accessanalyzerAnalyzerDeleted from "./accessanalyzer-analyzer-deleted";
 import accountContactDetailsAccessed from "./account-contact-details-accessed";
 import accountRegionEnabled from "./account-region-enabled";
+import awsAccessDeniedBurst from "./aws-access-denied-burst";
 import awsAttackToolUserAgent from "./aws-attack-tool-user-agent";
-import bedrockSafeguardsChanged from "./bedrock-safeguards-changed";
+import awsManyRegionsTouched from "./aws-many-regions-touched";
 import bedrockModelAccessEnabled from "./bedrock-model-access-enabled";
+import bedrockSafeguardsChanged from "./bedrock-safeguards-changed";
 import cloudtrailEventDataStoreDeleted from "./cloudtrail-event-data-store-deleted";
 import cloudtrailLoggingStopped from "./cloudtrail-logging-stopped";
 import cloudtrailTamperDenied from "./cloudtrail-tamper-denied";
@@ -17,11 +19,13 @@ import configRecorderStopped from "./config-recorder-stopped";
 import ec2AmiShared from "./ec2-ami-shared";
 import ec2EbsDefaultEncryptionDisabled from "./ec2-ebs-default-encryption-disabled";
 import ec2FlowLogsDeleted from "./ec2-flow-logs-deleted";
-import ec2InstanceExported from "./ec2-instance-exported";
 import ec2ImageExportedOrChanged from "./ec2-image-exported-or-changed";
+import ec2InstanceConnectManyInstances from "./ec2-instance-connect-many-instances";
+import ec2InstanceExported from "./ec2-instance-exported";
 import ec2InstanceSecretsRead from "./ec2-instance-secrets-read";
 import ec2NetworkAclOpened from "./ec2-network-acl-opened";
 import ec2NetworkPathChanged from "./ec2-network-path-changed";
+import ec2PasswordDataReadBurst from "./ec2-password-data-read-burst";
 import ec2SecurityGroupOpenToWorld from "./ec2-security-group-open-to-world";
 import ec2SnapshotShared from "./ec2-snapshot-shared";
 import ec2SshKeyAdded from "./ec2-ssh-key-added";
@@ -29,6 +33,7 @@ import ec2SshKeyPushedToInstance from "./ec2-ssh-key-pushed-to-instance";
 import ec2TrafficMirroringChanged from "./ec2-traffic-mirroring-changed";
 import ec2UnusualInstanceLaunched from "./ec2-unusual-instance-launched";
 import ec2UserDataModified from "./ec2-user-data-modified";
+import ec2UserDataReadBurst from "./ec2-user-data-read-burst";
 import ecsTaskReadsCredentialEndpoint from "./ecs-task-reads-credential-endpoint";
 import efsFileSystemDeleted from "./efs-file-system-deleted";
 import eksClusterCreatedOrDeleted from "./eks-cluster-created-or-deleted";
@@ -59,9 +64,9 @@ import macieProtectionWeakened from "./macie-protection-weakened";
 import organizationsAccountCreated from "./organizations-account-created";
 import organizationsLeaveAttempt from "./organizations-leave-attempt";
 import rdsAuditLoggingStopped from "./rds-audit-logging-stopped";
-import rdsDbSecurityGroupChanged from "./rds-db-security-group-changed";
 import rdsDatabaseDeleted from "./rds-database-deleted";
 import rdsDatabaseRestarted from "./rds-database-restarted";
+import rdsDbSecurityGroupChanged from "./rds-db-security-group-changed";
 import rdsIamRoleAdded from "./rds-iam-role-added";
 import rdsInstanceMadePublic from "./rds-instance-made-public";
 import rdsLogFileDownloaded from "./rds-log-file-downloaded";
@@ -78,43 +83,53 @@ import route53resolverQueryLoggingDeleted from "./route53resolver-query-logging-
 import s3BucketDeleted from "./s3-bucket-deleted";
 import s3BucketEncryptionRemoved from "./s3-bucket-encryption-removed";
 import s3BucketMadePublic from "./s3-bucket-made-public";
-import s3BucketProtectionDisabled from "./s3-bucket-protection-disabled";
-import s3LogBucketLifecycleShortened from "./s3-log-bucket-lifecycle-shortened";
-import securityhubFindingsSuppressed from "./securityhub-findings-suppressed";
-import securityhubHubDisabled from "./securityhub-hub-disabled";
-import sesSendingSettingsChanged from "./ses-sending-settings-changed";
-import signinConsoleLoginFailed from "./signin-console-login-failed";
 import s3BucketPolicyGrantsForeignAccount from "./s3-bucket-policy-grants-foreign-account";
+import s3BucketProtectionDisabled from "./s3-bucket-protection-disabled";
 import s3BucketReplicationRemoved from "./s3-bucket-replication-removed";
+import s3ClientSideEncryptionBurst from "./s3-client-side-encryption-burst";
+import s3LogBucketLifecycleShortened from "./s3-log-bucket-lifecycle-shortened";
 import s3ObjectCopiedToAnotherAccount from "./s3-object-copied-to-another-account";
+import s3ObjectDeletionBurst from "./s3-object-deletion-burst";
 import s3ObjectVersionsDeleted from "./s3-object-versions-deleted";
 import s3ObjectsReencrypted from "./s3-objects-reencrypted";
 import s3RansomNoteUploaded from "./s3-ransom-note-uploaded";
 import sagemakerNotebookLifecycleConfigChanged from "./sagemaker-notebook-lifecycle-config-changed";
 import secretsmanagerAllSecretsRequested from "./secretsmanager-all-secrets-requested";
+import secretsmanagerSecretsReadBurst from "./secretsmanager-secrets-read-burst";
+import securityhubFindingsSuppressed from "./securityhub-findings-suppressed";
+import securityhubHubDisabled from "./securityhub-hub-disabled";
 import sesSendingEnumerated from "./ses-sending-enumerated";
+import sesSendingSettingsChanged from "./ses-sending-settings-changed";
+import signinConsoleLoginFailed from "./signin-console-login-failed";
+import signinConsoleLoginFailures from "./signin-console-login-failures";
 import signinConsoleLoginWithoutMfa from "./signin-console-login-without-mfa";
 import signinConsoleTokenMinted from "./signin-console-token-minted";
+import signinPasswordSpraying from "./signin-password-spraying";
 import ssmPlaintextSecretParameter from "./ssm-plaintext-secret-parameter";
-import ssoIdentitySourceChanged from "./sso-identity-source-changed";
-import vpceSensitiveApiCall from "./vpce-sensitive-api-call";
 import ssmRemoteAccessToInstance from "./ssm-remote-access-to-instance";
+import ssmSecureParametersReadBurst from "./ssm-secure-parameters-read-burst";
+import ssmSendCommandManyInstances from "./ssm-send-command-many-instances";
+import ssmStartSessionManyInstances from "./ssm-start-session-many-instances";
+import ssoIdentitySourceChanged from "./sso-identity-source-changed";
 import stsTemporaryCredentialsFromUserKey from "./sts-temporary-credentials-from-user-key";
 import vpceDataPerimeterViolation from "./vpce-data-perimeter-violation";
+import vpceSensitiveApiCall from "./vpce-sensitive-api-call";
 import wafWebAclDisassociated from "./waf-web-acl-disassociated";
 
 /**
- * The rule catalog, one file per rule. `test/core/rules/catalog.test.ts` fails when a file in this
+ * The rule catalog, one file per rule: single-event rules and threshold rules (`kind: "threshold"`). `test/core/rules/catalog.test.ts` fails when a file in this
  * folder is not listed here, so a new rule cannot be forgotten; `test/core/rules/examples.test.ts`
  * fails when it has no examples.
  */
-export const catalog: readonly AnyRule[] = [
+export const catalog: readonly CatalogRule[] = [
   accessanalyzerAnalyzerDeleted,
   accountContactDetailsAccessed,
   accountRegionEnabled,
+  awsAccessDeniedBurst,
   awsAttackToolUserAgent,
-  bedrockSafeguardsChanged,
+  awsManyRegionsTouched,
   bedrockModelAccessEnabled,
+  bedrockSafeguardsChanged,
   cloudtrailEventDataStoreDeleted,
   cloudtrailLoggingStopped,
   cloudtrailTamperDenied,
@@ -127,11 +142,13 @@ export const catalog: readonly AnyRule[] = [
   ec2AmiShared,
   ec2EbsDefaultEncryptionDisabled,
   ec2FlowLogsDeleted,
-  ec2InstanceExported,
   ec2ImageExportedOrChanged,
+  ec2InstanceConnectManyInstances,
+  ec2InstanceExported,
   ec2InstanceSecretsRead,
   ec2NetworkAclOpened,
   ec2NetworkPathChanged,
+  ec2PasswordDataReadBurst,
   ec2SecurityGroupOpenToWorld,
   ec2SnapshotShared,
   ec2SshKeyAdded,
@@ -139,6 +156,7 @@ export const catalog: readonly AnyRule[] = [
   ec2TrafficMirroringChanged,
   ec2UnusualInstanceLaunched,
   ec2UserDataModified,
+  ec2UserDataReadBurst,
   ecsTaskReadsCredentialEndpoint,
   efsFileSystemDeleted,
   eksClusterCreatedOrDeleted,
@@ -169,9 +187,9 @@ export const catalog: readonly AnyRule[] = [
   organizationsAccountCreated,
   organizationsLeaveAttempt,
   rdsAuditLoggingStopped,
-  rdsDbSecurityGroupChanged,
   rdsDatabaseDeleted,
   rdsDatabaseRestarted,
+  rdsDbSecurityGroupChanged,
   rdsIamRoleAdded,
   rdsInstanceMadePublic,
   rdsLogFileDownloaded,
@@ -188,28 +206,36 @@ export const catalog: readonly AnyRule[] = [
   s3BucketDeleted,
   s3BucketEncryptionRemoved,
   s3BucketMadePublic,
-  s3BucketProtectionDisabled,
-  s3LogBucketLifecycleShortened,
-  securityhubFindingsSuppressed,
-  securityhubHubDisabled,
-  sesSendingSettingsChanged,
-  signinConsoleLoginFailed,
   s3BucketPolicyGrantsForeignAccount,
+  s3BucketProtectionDisabled,
   s3BucketReplicationRemoved,
+  s3ClientSideEncryptionBurst,
+  s3LogBucketLifecycleShortened,
   s3ObjectCopiedToAnotherAccount,
+  s3ObjectDeletionBurst,
   s3ObjectVersionsDeleted,
   s3ObjectsReencrypted,
   s3RansomNoteUploaded,
   sagemakerNotebookLifecycleConfigChanged,
   secretsmanagerAllSecretsRequested,
+  secretsmanagerSecretsReadBurst,
+  securityhubFindingsSuppressed,
+  securityhubHubDisabled,
   sesSendingEnumerated,
+  sesSendingSettingsChanged,
+  signinConsoleLoginFailed,
+  signinConsoleLoginFailures,
   signinConsoleLoginWithoutMfa,
   signinConsoleTokenMinted,
+  signinPasswordSpraying,
   ssmPlaintextSecretParameter,
-  ssoIdentitySourceChanged,
-  vpceSensitiveApiCall,
   ssmRemoteAccessToInstance,
+  ssmSecureParametersReadBurst,
+  ssmSendCommandManyInstances,
+  ssmStartSessionManyInstances,
+  ssoIdentitySourceChanged,
   stsTemporaryCredentialsFromUserKey,
   vpceDataPerimeterViolation,
+  vpceSensitiveApiCall,
   wafWebAclDisassociated,
 ];

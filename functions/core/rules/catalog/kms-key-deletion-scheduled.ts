@@ -37,9 +37,23 @@ export default defineRule({
     pendingWindowInDays: dig(r.requestParameters, "pendingWindowInDays"),
     deletionDate: responseString(r, "deletionDate"),
   }),
+  status: "stable",
+  falsePositives: [
+    "Cleaning up keys of decommissioned applications (check nothing still uses them: the key's CloudTrail usage).",
+  ],
+  runbook: {
+    triage: [
+      "Which key, what does it encrypt (aliases, grants, CloudTrail Decrypt events), and when will it be deleted (pending window)?",
+    ],
+    contain: [
+      "Cancel the deletion (`aws kms cancel-key-deletion`) and enable the key again while you investigate.",
+      "Deny `kms:ScheduleKeyDeletion` outside the key owners.",
+    ],
+  },
   references: {
     mitre: ["T1485", "T1486"],
     panther: ["AWS.KMS.CustomerManagedKeyLoss"],
     sigma: ["AWS KMS Imported Key Material Usage"],
+    urls: ["https://docs.aws.amazon.com/kms/latest/developerguide/deleting-keys.html"],
   },
 });

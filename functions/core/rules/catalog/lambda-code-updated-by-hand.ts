@@ -55,6 +55,7 @@ export default defineRule<Settings>({
     mitre: ["T1525", "T1648"],
     stratus: ["aws.persistence.lambda-overwrite-code"],
     panther: ["AWS.Lambda.UpdateFunctionCode"],
+    urls: ["https://docs.aws.amazon.com/lambda/latest/api/API_UpdateFunctionCode.html"],
   },
   settings: { schema: settingsSchema, defaults: { trustedPrincipals: [] } },
 });

@@ -61,9 +61,22 @@ export default defineRule({
     action: paramString(r, "action"),
     authType: paramString(r, "authType") ?? paramString(r, "functionUrlAuthType"),
   }),
+  status: "stable",
+  falsePositives: [
+    "Public webhooks and APIs built on function URLs on purpose (document them).",
+  ],
+  runbook: {
+    triage: [
+      "Who may invoke the function now (context: principal, URL auth type), and what can the function's role reach?",
+    ],
+    contain: [
+      "Remove the permission (`aws lambda remove-permission`) or set the URL auth to AWS_IAM, and review invocations since the change.",
+    ],
+  },
   references: {
     mitre: ["T1098", "T1546"],
     stratus: ["aws.persistence.lambda-backdoor-function"],
     sigma: ["New AWS Lambda Function URL Configuration Created"],
+    urls: ["https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html"],
   },
 });

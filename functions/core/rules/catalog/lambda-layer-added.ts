@@ -94,6 +94,7 @@ export default defineRule<Settings, LayerChange>({
     stratus: ["aws.persistence.lambda-layer-extension"],
     panther: ["AWS.Lambda.UpdateFunctionConfiguration"],
     sigma: ["AWS New Lambda Layer Attached"],
+    urls: ["https://docs.aws.amazon.com/lambda/latest/api/API_UpdateFunctionConfiguration.html"],
   },
   settings: { schema: settingsSchema, defaults: { trustedLayerAccounts: [] } },
 });

@@ -49,7 +49,21 @@ export default defineRule<Settings>({
     subscriptionFilter: paramString(r, "filterName"),
     securityLogGroup: isSecurityGroup(groupOf(r), settings),
   }),
-  references: { mitre: ["T1070", "T1562.008"] },
+  status: "stable",
+  falsePositives: [
+    "Deleting log groups of decommissioned functions (low severity).",
+    "Replacing a subscription filter with a new destination.",
+  ],
+  runbook: {
+    triage: [
+      "What was removed (context), and is it a security log group?",
+      "Who removed it, and what else did they change?",
+    ],
+    contain: [
+      "Recreate the log group or subscription from infrastructure code; deleted log data is gone, so look for copies in the destination of the subscription.",
+    ],
+  },
+  references: { mitre: ["T1562.008"], urls: ["https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/Working-with-log-groups-and-streams.html"] },
   settings: {
     schema: settingsSchema,
     defaults: { securityLogGroupPatterns: ["cloudtrail", "(^|[^a-z])trail", "flow[-_]?logs?", "vpc", "guardduty", "securityhub", "waf", "route53|resolver|dns", "audit", "security", "trailwatch"] },

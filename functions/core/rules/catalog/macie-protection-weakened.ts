@@ -89,5 +89,6 @@ export default defineRule<undefined, Weakening>({
     mitre: ["T1562.001"],
     panther: ["AWS.Macie.Evasion"],
     sigma: ["AWS Macie Evasion"],
+    urls: ["https://docs.aws.amazon.com/macie/latest/user/macie-suspend-disable.html"],
   },
 });

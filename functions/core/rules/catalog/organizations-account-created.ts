@@ -51,5 +51,6 @@ export default defineRule({
   references: {
     mitre: ["T1136.003"],
     panther: ["Standard.NewAWSAccountCreated"],
+    urls: ["https://docs.aws.amazon.com/organizations/latest/APIReference/API_CreateAccount.html"],
   },
 });

@@ -22,9 +22,23 @@ export default defineRule({
       ? `${actor(principal)} tried to take account ${accountOfRecord(r)} out of the organization and was refused (${r.errorCode})`
       : `${actor(principal)} took account ${accountOfRecord(r)} out of the organization`,
   context: (r) => ({ succeeded: !r.errorCode }),
+  status: "stable",
+  falsePositives: [
+    "Planned account migrations between organizations (rare; announced).",
+  ],
+  runbook: {
+    triage: [
+      "Did it succeed? If so, the account left SCPs and the organization trail: find its new state from the management account.",
+      "Who made the call, from which address and session, and what else did they do?",
+    ],
+    contain: [
+      "If it succeeded unexpectedly: contact AWS Support and regain access through the account's root; if denied, revoke the principal's session.",
+    ],
+  },
   references: {
     mitre: ["T1666", "T1562"],
     stratus: ["aws.defense-evasion.organizations-leave"],
     panther: ["AWS.CloudTrail.AttemptToLeaveOrg"],
+    urls: ["https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_accounts_remove.html"],
   },
 });

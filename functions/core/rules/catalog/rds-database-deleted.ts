@@ -44,6 +44,7 @@ export default defineRule<undefined, Deletion>({
     skipFinalSnapshot: m.noFinalSnapshot,
     deleteAutomatedBackups: m.backupsDeleted,
   }),
+  status: "experimental",
   falsePositives: [
     "Planned decommissioning; test databases torn down by their owners.",
   ],
@@ -60,5 +61,6 @@ export default defineRule<undefined, Deletion>({
     mitre: ["T1485"],
     panther: ["AWS.RDS.InstanceDeletion"],
     sigma: ["Modification or Deletion of an AWS RDS Cluster"],
+    urls: ["https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_DeleteDBInstance.html"],
   },
 });

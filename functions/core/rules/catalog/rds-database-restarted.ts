@@ -32,6 +32,7 @@ export default defineRule({
     forceFailover: paramBool(r, "forceFailover"),
     targetInstance: paramString(r, "targetDBInstanceIdentifier") ?? paramString(r, "targetDbClusterIdentifier"),
   }),
+  status: "experimental",
   falsePositives: [
     "Maintenance, parameter changes and failover tests.",
   ],
@@ -44,7 +45,8 @@ export default defineRule({
     ],
   },
   references: {
-    mitre: ["T1529", "T1489"],
+    mitre: ["T1499", "T1562"],
     panther: ["AWS.RDS.ClusterFailover", "AWS.RDS.InstanceRebooted"],
+    urls: ["https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_RebootDBInstance.html"],
   },
 });

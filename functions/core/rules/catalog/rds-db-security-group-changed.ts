@@ -68,5 +68,6 @@ export default defineRule({
     mitre: ["T1562.007"],
     panther: ["AWS.RDS.SecurityGroupIngressAuthorized"],
     sigma: ["RDS Database Security Group Modification"],
+    urls: ["https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_AuthorizeDBSecurityGroupIngress.html"],
   },
 });

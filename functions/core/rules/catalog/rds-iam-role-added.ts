@@ -42,5 +42,6 @@ export default defineRule({
   references: {
     mitre: ["T1098", "T1537"],
     panther: ["AWS.RDS.IAMRoleAdded"],
+    urls: ["https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_AddRoleToDBInstance.html"],
   },
 });

@@ -32,9 +32,22 @@ export default defineRule({
     return `${actor(principal)} ${verb} database ${dbOf(r) ?? "(unknown)"} ${verb === "made" ? "publicly accessible" : "with public access"} in account ${accountOfRecord(r)}`;
   },
   context: (r) => ({ database: dbOf(r), action: r.eventName, vpcSecurityGroupIds: dig(r.requestParameters, "vPCSecurityGroupIds") ?? dig(r.requestParameters, "vpcSecurityGroupIds") }),
+  status: "stable",
+  falsePositives: [
+    "Databases deliberately reachable from outside (rare; prefer a bastion or private connectivity).",
+  ],
+  runbook: {
+    triage: [
+      "Which database, which security groups, and are they open to the internet on the database port?",
+    ],
+    contain: [
+      "Set the instance back to private (`aws rds modify-db-instance --no-publicly-accessible --apply-immediately`) and review its connection logs.",
+    ],
+  },
   references: {
     mitre: ["T1190"],
     panther: ["AWS.RDS.InstanceMadePublic", "AWS.RDS.PublicRestore"],
     sigma: ["Restore Public AWS RDS Instance"],
+    urls: ["https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_VPC.WorkingWithRDSInstanceinaVPC.html"],
   },
 });

@@ -38,7 +38,8 @@ export default defineRule({
     ],
   },
   references: {
-    mitre: ["T1005", "T1552"],
+    mitre: ["T1530", "T1552"],
     panther: ["AWS.RDS.LogFileDownloaded"],
+    urls: ["https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_DownloadDBLogFilePortion.html"],
   },
 });

@@ -49,5 +49,6 @@ export default defineRule({
   references: {
     mitre: ["T1578.001", "T1530"],
     panther: ["AWS.RDS.ManualSnapshotCreated"],
+    urls: ["https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBSnapshot.html"],
   },
 });

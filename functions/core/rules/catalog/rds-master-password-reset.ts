@@ -31,6 +31,7 @@ export default defineRule({
     database: paramString(r, "dBInstanceIdentifier") ?? paramString(r, "dBClusterIdentifier"),
     applyImmediately: dig(r.requestParameters, "applyImmediately"),
   }),
+  status: "experimental",
   falsePositives: [
     "Planned rotation by a database administrator or infrastructure code (low).",
   ],
@@ -46,5 +47,6 @@ export default defineRule({
     mitre: ["T1098", "T1078.004"],
     panther: ["AWS.RDS.MasterPasswordUpdated"],
     sigma: ["AWS RDS Master Password Change"],
+    urls: ["https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_ModifyDBInstance.html"],
   },
 });

@@ -64,6 +64,7 @@ export default defineRule<undefined, Weakening>({
     changes: m.changes,
     snapshotType: paramString(r, "snapshotType") ?? responseString(r, "snapshotType"),
   }),
+  status: "experimental",
   falsePositives: [
     "Retention jobs deleting old snapshots (low from a pipeline).",
     "Deletion protection removed before a planned deletion.",
@@ -81,5 +82,6 @@ export default defineRule<undefined, Weakening>({
   references: {
     mitre: ["T1490", "T1485"],
     panther: ["AWS.RDS.AutomatedBackupDeleted", "AWS.RDS.DeletionProtectionDisabled", "AWS.RDS.SnapshotDeleted"],
+    urls: ["https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_DeleteDBInstanceAutomatedBackup.html"],
   },
 });

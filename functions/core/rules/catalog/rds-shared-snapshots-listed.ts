@@ -36,5 +36,6 @@ export default defineRule({
   references: {
     mitre: ["T1580", "T1619"],
     panther: ["AWS.RDS.SnapshotEnumeration"],
+    urls: ["https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_DescribeDBSnapshots.html"],
   },
 });

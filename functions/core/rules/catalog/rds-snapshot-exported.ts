@@ -70,5 +70,6 @@ export default defineRule<undefined, Export>({
   references: {
     mitre: ["T1537", "T1530"],
     panther: ["AWS.RDS.SnapshotExport", "AWS.RDS.SnapshotCopiedCrossRegion"],
+    urls: ["https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_StartExportTask.html"],
   },
 });

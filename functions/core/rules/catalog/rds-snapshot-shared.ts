@@ -46,10 +46,23 @@ export default defineRule<Settings>({
     return `${actor(principal)} shared DB snapshot ${snapshotOf(r) ?? "(unknown)"} of account ${accountOfRecord(r)} with ${whom}`;
   },
   context: (r, { settings }) => ({ snapshot: snapshotOf(r), ...dbSnapshotShares(r, settings) }),
+  status: "stable",
+  falsePositives: [
+    "Sharing snapshots with the organization's backup account (list it in `trustedAccounts`).",
+  ],
+  runbook: {
+    triage: [
+      "Which account got the snapshot, was it public, and what database did it come from?",
+    ],
+    contain: [
+      "Remove the permission (`aws rds modify-db-snapshot-attribute --attribute-name restore --values-to-remove`) and treat the data as exposed.",
+    ],
+  },
   references: {
     mitre: ["T1537"],
     stratus: ["aws.exfiltration.rds-share-snapshot"],
     panther: ["AWS.RDS.SnapshotShared"],
+    urls: ["https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_ShareSnapshot.html"],
   },
   settings: { schema: settingsSchema, defaults: { trustedAccounts: [] } },
 });

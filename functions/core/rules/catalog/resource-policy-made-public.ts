@@ -68,8 +68,22 @@ export default defineRule({
     };
   },
   dedupKey: (r) => `${accountOfRecord(r)}|${r.eventSource}|${SOURCES[r.eventSource]!.resource(r) ?? ""}|${hourOf(r)}`,
+  status: "stable",
+  falsePositives: [
+    "Public SNS topics or SQS queues for partner integrations, and KMS keys shared with AWS services, that rely on conditions this rule does not know.",
+  ],
+  runbook: {
+    triage: [
+      "Read the policy (context): which actions does it give to anyone, and on which resource?",
+      "Was the resource accessed by outsiders since (CloudTrail and S3 data events with other account ids)?",
+    ],
+    contain: [
+      "Narrow the policy with `aws:PrincipalOrgID` or account conditions, or remove the statement.",
+    ],
+  },
   references: {
     mitre: ["T1530", "T1098"],
     panther: ["AWS.CloudTrail.ResourceMadePublic"],
+    urls: ["https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_identity-vs-resource.html"],
   },
 });

@@ -20,8 +20,17 @@ export default defineRule({
       ? `${actor(principal)} started transferring domain ${paramString(r, "domainName") ?? "(unknown)"} from account ${accountOfRecord(r)} to account ${paramString(r, "accountId") ?? "(unknown)"}`
       : `${actor(principal)} removed the transfer lock of domain ${paramString(r, "domainName") ?? "(unknown)"} in account ${accountOfRecord(r)}`,
   context: (r) => ({ domain: paramString(r, "domainName"), toAccount: paramString(r, "accountId") }),
-  references: {
-    mitre: ["T1584.001"],
-    sigma: ["AWS Route 53 Domain Transfer Lock Disabled", "AWS Route 53 Domain Transferred to Another Account"],
+  status: "stable",
+  falsePositives: [
+    "A planned transfer of a domain to another registrar or account (confirm with the domain owner).",
+  ],
+  runbook: {
+    triage: [
+      "Which domain, to which account, and who did it? Check the domain's status with `aws route53domains get-domain-detail` (region us-east-1).",
+    ],
+    contain: [
+      "Re-enable the transfer lock (`enable-domain-transfer-lock`) or cancel the transfer (`cancel-domain-transfer-to-another-aws-account`).",
+    ],
   },
+  references: { mitre: ["T1584.001"], sigma: ["AWS Route 53 Domain Transfer Lock Disabled", "AWS Route 53 Domain Transferred to Another Account"], urls: ["https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/domain-lock.html"] },
 });

@@ -14,9 +14,22 @@ export default defineRule({
   summary: (r, { principal }) =>
     `${actor(principal)} ${r.eventName === "DeleteResolverQueryLogConfig" ? "deleted" : "detached"} DNS query logging configuration ${paramString(r, "resolverQueryLogConfigId") ?? "(unknown)"}${paramString(r, "resourceId") ? ` from ${paramString(r, "resourceId")}` : ""} in account ${accountOfRecord(r)}`,
   context: (r) => ({ resolverQueryLogConfigId: paramString(r, "resolverQueryLogConfigId"), vpc: paramString(r, "resourceId") }),
+  status: "stable",
+  falsePositives: [
+    "Replacing a query logging configuration with a new destination.",
+  ],
+  runbook: {
+    triage: [
+      "Is another configuration associated with the VPCs (`aws route53resolver list-resolver-query-log-config-associations`)?",
+    ],
+    contain: [
+      "Recreate and re-associate the configuration; review DNS activity during the gap from other sources (GuardDuty DNS findings).",
+    ],
+  },
   references: {
     mitre: ["T1562.008"],
     stratus: ["aws.defense-evasion.dns-delete-logs"],
     panther: ["AWS.CloudTrail.DNSLogsDeleted"],
+    urls: ["https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/resolver-query-logs.html"],
   },
 });

@@ -45,9 +45,10 @@ export default defineRule<Settings>({
     ],
   },
   references: {
-    mitre: ["T1485", "T1070"],
+    mitre: ["T1485", "T1562.008"],
     panther: ["AWS.S3.BucketDeleted"],
     sigma: ["AWS Bucket Deleted"],
+    urls: ["https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucket.html"],
   },
   settings: {
     schema: settingsSchema,

@@ -18,5 +18,17 @@ export default defineRule({
   summary: (r, { principal }) =>
     `${actor(principal)} removed the default encryption of bucket ${paramString(r, "bucketName") ?? "(unknown)"} in account ${accountOfRecord(r)}`,
   context: (r) => ({ bucket: paramString(r, "bucketName") }),
-  references: { mitre: ["T1562"], panther: ["AWS.S3.DeleteBucketEncryption"], sigma: ["AWS S3 Data Management Tampering"] },
+  status: "stable",
+  falsePositives: [
+    "Moving a bucket from SSE-KMS to SSE-S3 on purpose (cost).",
+  ],
+  runbook: {
+    triage: [
+      "Which bucket, and did it use a customer-managed KMS key for access control or audit?",
+    ],
+    contain: [
+      "Restore the default encryption (`aws s3api put-bucket-encryption`) from infrastructure code.",
+    ],
+  },
+  references: { mitre: ["T1562"], panther: ["AWS.S3.DeleteBucketEncryption"], sigma: ["AWS S3 Data Management Tampering"], urls: ["https://docs.aws.amazon.com/AmazonS3/latest/userguide/default-bucket-encryption.html"] },
 });

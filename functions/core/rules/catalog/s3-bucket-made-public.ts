@@ -101,8 +101,22 @@ export default defineRule({
   },
   dedupKey: (r) => `${accountOfRecord(r)}|${paramString(r, "bucketName") ?? "(account)"}|${bucketExposure(r)!.kind}|${hourOf(r)}`,
   remediation: "s3.restore-public-access-block",
+  status: "stable",
+  falsePositives: [
+    "Static websites and public download buckets (document them; keep account-level Block Public Access on elsewhere).",
+  ],
+  runbook: {
+    triage: [
+      "What was opened (context: ACL, policy, Block Public Access) and what does the bucket hold?",
+      "Were objects read from outside since (S3 server access logs or data events)?",
+    ],
+    contain: [
+      "Restore Block Public Access (`aws s3api put-public-access-block`, or enable the `s3.restore-public-access-block` remediation) and remove public grants.",
+    ],
+  },
   references: {
     mitre: ["T1530", "T1562"],
     panther: ["AWS.CloudTrail.ResourceMadePublic", "AWS.S3.DeletePublicAccessBlock", "AWS.CloudTrail.SecurityConfigurationChange"],
+    urls: ["https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html"],
   },
 });

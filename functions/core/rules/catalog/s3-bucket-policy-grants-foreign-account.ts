@@ -54,6 +54,7 @@ export default defineRule<Settings, Grant>({
   summary: (r, { principal }, m) =>
     `${actor(principal)} changed the policy of S3 bucket ${paramString(r, "bucketName") ?? "(unknown)"} in account ${accountOfRecord(r)} to let account${m.accounts.length > 1 ? "s" : ""} ${m.accounts.join(", ")} ${m.actions.length ? `call ${m.actions.slice(0, 5).join(", ")}` : "access it"}`,
   context: (r, _c, m) => ({ bucket: paramString(r, "bucketName"), accounts: m.accounts, actions: m.actions }),
+  status: "experimental",
   falsePositives: [
     "Log or backup delivery to your own accounts (trustedAccounts, aws:PrincipalOrgID); partner sharing.",
   ],
@@ -69,6 +70,7 @@ export default defineRule<Settings, Grant>({
   references: {
     mitre: ["T1098", "T1537"],
     stratus: ["aws.exfiltration.s3-backdoor-bucket-policy"],
+    urls: ["https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketPolicy.html"],
   },
   settings: { schema: settingsSchema, defaults: { trustedAccounts: [] } },
 });

@@ -67,5 +67,6 @@ export default defineRule<undefined, Change>({
     mitre: ["T1490", "T1562.008"],
     panther: ["AWS.S3.DisableBucketLogging", "AWS.S3.SecurityControlDisabling", "AWS.S3.SuspendVersioning", "AWS.S3.DisableMfaDelete"],
     sigma: ["AWS S3 Bucket Versioning Disable", "AWS S3 Data Management Tampering"],
+    urls: ["https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketVersioning.html"],
   },
 });

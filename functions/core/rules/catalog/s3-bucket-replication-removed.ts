@@ -20,6 +20,7 @@ export default defineRule({
   severityFor: (r) => (actsByHand(r) ? "medium" : "low"),
   summary: (r, { principal }) => `${actor(principal)} removed the replication of S3 bucket ${paramString(r, "bucketName") ?? "(unknown)"} in account ${accountOfRecord(r)}`,
   context: (r) => ({ bucket: paramString(r, "bucketName"), byHand: actsByHand(r) }),
+  status: "experimental",
   falsePositives: [
     "Migrations moving replication to a new destination (low from a pipeline).",
   ],
@@ -34,5 +35,6 @@ export default defineRule({
   references: {
     mitre: ["T1490"],
     panther: ["AWS.S3.DeleteBucketReplication"],
+    urls: ["https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucketReplication.html"],
   },
 });

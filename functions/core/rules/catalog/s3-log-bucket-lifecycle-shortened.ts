@@ -55,11 +55,24 @@ export default defineRule<Settings>({
   summary: (r, { principal, settings }) =>
     `${actor(principal)} set a lifecycle on log bucket ${paramString(r, "bucketName")} in account ${accountOfRecord(r)}: ${shortExpirations(r, settings).join("; ")}`,
   context: (r, { settings }) => ({ bucket: paramString(r, "bucketName"), shortRules: shortExpirations(r, settings), minDays: settings.minDays }),
+  status: "stable",
+  falsePositives: [
+    "Short retention on buckets that only receive copies of logs already archived elsewhere (exclude them from `bucketPatterns`).",
+  ],
+  runbook: {
+    triage: [
+      "Which bucket and rule (context), and how long must its logs be kept?",
+    ],
+    contain: [
+      "Restore the lifecycle configuration from infrastructure code and turn on Object Lock or versioning for the log bucket.",
+    ],
+  },
   references: {
-    mitre: ["T1485", "T1562.008"],
+    mitre: ["T1485.001", "T1562.008"],
     stratus: ["aws.defense-evasion.cloudtrail-lifecycle-rule"],
     panther: ["AWS.CloudTrail.ShortLifecycle"],
     sigma: ["AWS S3 Data Management Tampering"],
+    urls: ["https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lifecycle-mgmt.html"],
   },
   settings: {
     schema: settingsSchema,

@@ -76,6 +76,7 @@ export default defineRule<Settings, Crossing>({
   references: {
     mitre: ["T1537"],
     panther: ["AWS.S3.CopyObjectToExternalAccountBucket"],
+    urls: ["https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html"],
   },
   settings: { schema: settingsSchema, defaults: { trustedAccounts: [] } },
 });

@@ -43,5 +43,6 @@ export default defineRule({
   references: {
     mitre: ["T1485", "T1490"],
     stratus: ["aws.impact.s3-ransomware-individual-deletion"],
+    urls: ["https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObject.html"],
   },
 });

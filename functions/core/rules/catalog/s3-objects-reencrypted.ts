@@ -56,6 +56,7 @@ export default defineRule<Settings, Reencryption>({
     kmsKeyId: paramString(r, "x-amz-server-side-encryption-aws-kms-key-id"),
     keyAccount: m.keyAccount,
   }),
+  status: "experimental",
   falsePositives: [
     "Applications using SSE-C on purpose; a central key account (trustedKeyAccounts).",
   ],
@@ -73,6 +74,7 @@ export default defineRule<Settings, Reencryption>({
     mitre: ["T1486"],
     stratus: ["aws.impact.s3-ransomware-client-side-encryption"],
     panther: ["AWS.S3.CopyObject.CrossAccount.Encryption.KMS", "AWS.S3.CopyObjectWithClientSideEncryption"],
+    urls: ["https://docs.aws.amazon.com/AmazonS3/latest/userguide/ServerSideEncryptionCustomerKeys.html"],
   },
   settings: { schema: settingsSchema, defaults: { trustedKeyAccounts: [] } },
 });

@@ -42,6 +42,7 @@ export default defineRule<Settings, string>({
     `${actor(principal)} uploaded ${fileName(r)} to bucket ${paramString(r, "bucketName") ?? "(unknown)"} in account ${accountOfRecord(r)}, a file name ransomware uses for its note`,
   dedupKey: (r, { principal }) => `${principal.id}|${paramString(r, "bucketName") ?? ""}|${hourOf(r)}`,
   context: (r, _c, pattern) => ({ bucket: paramString(r, "bucketName"), key: paramString(r, "key"), matchedPattern: pattern }),
+  status: "experimental",
   falsePositives: [
     "Training material or exercises that upload sample notes.",
   ],
@@ -57,6 +58,7 @@ export default defineRule<Settings, string>({
   references: {
     mitre: ["T1486", "T1491"],
     panther: ["AWS.S3.RansomwareNoteUpload"],
+    urls: ["https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html"],
   },
   settings: { schema: settingsSchema, defaults: { notePatterns: DEFAULT_NOTE_PATTERNS } },
 });

@@ -60,7 +60,8 @@ export default defineRule<undefined, Change>({
     ],
   },
   references: {
-    mitre: ["T1059", "T1098"],
+    mitre: ["T1546", "T1098"],
     stratus: ["aws.execution.sagemaker-update-lifecycle-config"],
+    urls: ["https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_UpdateNotebookInstanceLifecycleConfig.html"],
   },
 });

@@ -47,5 +47,6 @@ export default defineRule({
     mitre: ["T1555.006"],
     stratus: ["aws.credential-access.secretsmanager-batch-retrieve-secrets"],
     panther: ["AWS.SecretsManager.BatchRetrieveSecretsCatchAll"],
+    urls: ["https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_BatchGetSecretValue.html"],
   },
 });

@@ -91,5 +91,6 @@ export default defineRule<undefined, Suppression>({
     mitre: ["T1562.001"],
     panther: ["AWS.SecurityHub.Finding.Evasion"],
     sigma: ["AWS SecurityHub Findings Evasion"],
+    urls: ["https://docs.aws.amazon.com/securityhub/1.0/APIReference/API_BatchUpdateFindings.html"],
   },
 });

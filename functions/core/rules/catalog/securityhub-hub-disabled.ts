@@ -33,5 +33,17 @@ export default defineRule({
   severityFor: (r) => impact(r).severity,
   summary: (r, { principal }) => `${actor(principal)} ${impact(r).what} in account ${accountOfRecord(r)} (${r.awsRegion ?? "unknown region"})`,
   context: (r) => ({ action: r.eventName, impact: impact(r).what }),
-  references: { mitre: ["T1562.001"] },
+  status: "stable",
+  falsePositives: [
+    "Moving Security Hub administration to a new delegated administrator (members are disassociated and re-invited).",
+  ],
+  runbook: {
+    triage: [
+      "Is Security Hub enabled now, with its standards? Is the account still a member of the administrator account?",
+    ],
+    contain: [
+      "Re-enable Security Hub and its standards, re-associate the account, and deny these calls outside the security team.",
+    ],
+  },
+  references: { mitre: ["T1562.001"], urls: ["https://docs.aws.amazon.com/securityhub/latest/userguide/securityhub-disable.html"] },
 });

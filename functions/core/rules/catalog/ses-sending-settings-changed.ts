@@ -44,7 +44,8 @@ export default defineRule({
     ],
   },
   references: {
-    mitre: ["T1496", "T1070"],
+    mitre: ["T1496", "T1496.004"],
     sigma: ["SES Identity Has Been Deleted", "Potential AWS Cloud Email Service Abuse"],
+    urls: ["https://docs.aws.amazon.com/ses/latest/APIReference/API_DeleteIdentity.html"],
   },
 });

@@ -66,5 +66,6 @@ export default defineRule({
     mitre: ["T1110", "T1110.001", "T1110.003"],
     panther: ["AWS.Console.RootLoginFailed", "AWS.CloudTrail.PasswordSpraying", "AWS.Unsuccessful.MFA.attempt", "Standard.BruteForceByIP", "Standard.BruteForceByUser"],
     sigma: ["AWS ConsoleLogin Failed Authentication"],
+    urls: ["https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-aws-console-sign-in-events.html"],
   },
 });

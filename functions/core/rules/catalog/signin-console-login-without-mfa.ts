@@ -41,10 +41,24 @@ export default defineRule({
     mobile: r.additionalEventData?.["MobileVersion"],
   }),
   dedupKey: (r, { principal }) => `${accountOfRecord(r)}|${principal.id}|${r.sourceIPAddress ?? ""}|${hourOf(r)}`,
+  status: "stable",
+  falsePositives: [
+    "A new IAM user's first sign-in before they enroll an MFA device (Panther suppresses it with an account-age lookup trailwatch does not have).",
+  ],
+  runbook: {
+    triage: [
+      "Whose sign-in, from which address and browser? Is the user expected to use the console at all?",
+      "What did the session do after signing in?",
+    ],
+    contain: [
+      "If not the user: reset the password and enforce MFA (policy denying everything without `aws:MultiFactorAuthPresent`), then review the session's actions.",
+    ],
+  },
   references: {
     mitre: ["T1078.004"],
     stratus: ["aws.initial-access.console-login-without-mfa"],
     panther: ["AWS.Console.LoginWithoutMFA"],
     sigma: ["AWS Successful Console Login Without MFA"],
+    urls: ["https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-aws-console-sign-in-events.html"],
   },
 });

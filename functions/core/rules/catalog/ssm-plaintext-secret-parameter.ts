@@ -102,7 +102,19 @@ export default defineRule<Settings>({
   }),
   // Repeated puts of one parameter collapse; the version in the response tells them apart in the log.
   dedupKey: (r) => `${accountOfRecord(r)}|${r.awsRegion ?? ""}|${paramString(r, "name")}|${r.eventTime.slice(0, 10)}`,
-  references: { mitre: ["T1552"] },
+  status: "stable",
+  falsePositives: [
+    "Parameters whose names contain a secret word but hold no secret (add them to `allowNames` or adjust `namePatterns`).",
+  ],
+  runbook: {
+    triage: [
+      "Which parameter and who wrote it? Who can read it (`ssm:GetParameter` on that path)?",
+    ],
+    contain: [
+      "Re-create it as SecureString (`aws ssm put-parameter --type SecureString --overwrite`) and rotate the value it held.",
+    ],
+  },
+  references: { mitre: ["T1552"], urls: ["https://docs.aws.amazon.com/systems-manager/latest/userguide/sysman-paramstore-securestring.html"] },
   settings: {
     schema: settingsSchema,
     defaults: { namePatterns: DEFAULT_NAME_PATTERNS, ignorePatterns: DEFAULT_IGNORE_PATTERNS, allowNames: [] },

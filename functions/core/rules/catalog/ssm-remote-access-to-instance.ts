@@ -94,10 +94,11 @@ export default defineRule<Settings, Access>({
     ],
   },
   references: {
-    mitre: ["T1651", "T1021"],
+    mitre: ["T1651", "T1021.008"],
     stratus: ["aws.execution.ssm-send-command", "aws.execution.ssm-start-session", "aws.credential-access.ec2-steal-instance-credentials"],
     panther: ["AWS.SSM.DistributedCommand"],
     sigma: ["Potential Malicious Usage of CloudTrail System Manager"],
+    urls: ["https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_SendCommand.html"],
   },
   settings: { schema: settingsSchema, defaults: { commandDocuments: DEFAULT_COMMAND_DOCUMENTS } },
 });

@@ -46,5 +46,6 @@ export default defineRule({
     mitre: ["T1484.002", "T1556"],
     sigma: ["AWS Identity Center Identity Provider Change"],
     derivedFrom: DERIVED,
+    urls: ["https://docs.aws.amazon.com/singlesignon/latest/userguide/manage-your-identity-source.html"],
   },
 });

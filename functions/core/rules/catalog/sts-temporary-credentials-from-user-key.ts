@@ -61,5 +61,6 @@ export default defineRule<undefined, Issue>({
     stratus: ["aws.persistence.sts-federation-token"],
     panther: ["AWS.STS.GetSessionToken.Misuse"],
     sigma: ["AWS STS GetSessionToken Misuse"],
+    urls: ["https://docs.aws.amazon.com/STS/latest/APIReference/API_GetFederationToken.html"],
   },
 });

@@ -25,6 +25,7 @@ export default defineRule({
   severityFor: (r) => (calledByAwsService(r) ? "low" : "medium"),
   summary: (r, { principal }) => `${actor(principal)} removed the WAF web ACL from ${resourceOf(r) ?? "(unknown resource)"} in account ${accountOfRecord(r)}`,
   context: (r) => ({ resourceArn: resourceOf(r) }),
+  status: "experimental",
   falsePositives: [
     "Infrastructure code replacing one web ACL with another (an AssociateWebACL follows).",
   ],
@@ -39,5 +40,6 @@ export default defineRule({
   references: {
     mitre: ["T1562.007"],
     panther: ["AWS.WAF.Disassociation"],
+    urls: ["https://docs.aws.amazon.com/waf/latest/APIReference/API_DisassociateWebACL.html"],
   },
 });
