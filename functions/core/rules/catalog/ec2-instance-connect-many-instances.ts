@@ -13,7 +13,7 @@ export default defineThresholdRule({
   title: "SSH keys pushed to many instances",
   severity: "medium",
   description:
-    "One principal used EC2 Instance Connect (SendSSHPublicKey) to push SSH keys to many different instances within a short time, each good for a login in the next 60 seconds.",
+    "One principal used EC2 Instance Connect (SendSSHPublicKey) to push SSH keys to many different instances within a short time, each good for a login in the next 60 seconds. Each push alone is `ec2.ssh-key-pushed-to-instance` (low, once per caller and hour).",
   eventSources: ["ec2-instance-connect.amazonaws.com"],
   eventNames: ["SendSSHPublicKey"],
   count: "distinct",

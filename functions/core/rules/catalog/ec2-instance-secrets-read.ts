@@ -23,7 +23,7 @@ export default defineRule({
   severity: "low",
   status: "experimental",
   description:
-    "The user data or Windows password data of an instance was read, or a read was tried: user data often holds credentials and password data gives an administrator login.",
+    "The user data or Windows password data of an instance was read, or a read was tried: user data often holds credentials and password data gives an administrator login. Each caller is reported at most once an hour, at low; many instances within minutes are `ec2.user-data-read-burst` (medium) and `ec2.password-data-read-burst` (high).",
   eventSources: ["ec2.amazonaws.com"],
   eventNames: ["DescribeInstanceAttribute", "GetPasswordData"],
   includeFailedCalls: true,

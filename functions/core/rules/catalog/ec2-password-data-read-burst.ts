@@ -14,7 +14,7 @@ export default defineThresholdRule({
   title: "Windows passwords of many instances requested",
   severity: "high",
   description:
-    "One principal called GetPasswordData, which returns the encrypted administrator password of a Windows instance, for many different instances within a short time. Administrators fetch one password for the instance they log in to.",
+    "One principal called GetPasswordData, which returns the encrypted administrator password of a Windows instance, for many different instances within a short time. Administrators fetch one password for the instance they log in to. Each request alone is `ec2.instance-secrets-read` (low, once per caller and hour).",
   eventSources: ["ec2.amazonaws.com"],
   eventNames: ["GetPasswordData"],
   includeFailedCalls: true,

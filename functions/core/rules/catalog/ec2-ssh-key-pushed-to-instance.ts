@@ -21,7 +21,7 @@ export default defineRule({
   severity: "low",
   status: "experimental",
   description:
-    "A temporary SSH key was pushed to an instance with EC2 Instance Connect: whoever holds the private key can log in for the next minute.",
+    "A temporary SSH key was pushed to an instance with EC2 Instance Connect: whoever holds the private key can log in for the next minute. Each caller is reported at most once an hour, at low; keys pushed to many instances within minutes are `ec2.instance-connect-many-instances` (medium).",
   eventSources: ["ec2-instance-connect.amazonaws.com"],
   eventNames: ["SendSSHPublicKey"],
   match: (r) => !calledByAwsService(r),

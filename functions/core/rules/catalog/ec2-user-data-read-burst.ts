@@ -13,7 +13,7 @@ export default defineThresholdRule({
   title: "User data of many instances downloaded",
   severity: "medium",
   description:
-    "One principal read the user data (startup scripts) of many different EC2 instances within a short time. User data often carries secrets and bootstrap details; reading it across the fleet is a discovery and credential-harvesting step.",
+    "One principal read the user data (startup scripts) of many different EC2 instances within a short time. User data often carries secrets and bootstrap details; reading it across the fleet is a discovery and credential-harvesting step. Each read alone is `ec2.instance-secrets-read` (low, once per caller and hour).",
   eventSources: ["ec2.amazonaws.com"],
   eventNames: ["DescribeInstanceAttribute"],
   includeFailedCalls: true,

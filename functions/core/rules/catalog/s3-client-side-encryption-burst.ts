@@ -14,7 +14,7 @@ export default defineThresholdRule({
   title: "Many objects re-encrypted with a customer-provided key",
   severity: "high",
   description:
-    "One principal wrote or copied many S3 objects with server-side encryption with a customer-provided key (SSE-C) within a few minutes (requires S3 data events). Objects encrypted with a key the owner does not hold are lost to the owner: S3 ransomware.",
+    "One principal wrote or copied many S3 objects with server-side encryption with a customer-provided key (SSE-C) within a few minutes (requires S3 data events). Objects encrypted with a key the owner does not hold are lost to the owner: S3 ransomware. Copies under SSE-C or another account's KMS key are also reported one by one by `s3.objects-reencrypted`.",
   eventSources: ["s3.amazonaws.com"],
   eventNames: ["CopyObject", "PutObject"],
   count: "events",

@@ -15,7 +15,7 @@ export default defineThresholdRule({
   title: "Mass deletion of S3 objects",
   severity: "high",
   description:
-    "One principal deleted many S3 objects within a few minutes (requires S3 data events in the trail). Copying data out and then deleting it is how S3 ransomware works.",
+    "One principal deleted many S3 objects within a few minutes (requires S3 data events in the trail). Copying data out and then deleting it is how S3 ransomware works. Permanent deletions of object versions are also reported one by one by `s3.object-versions-deleted` (medium).",
   eventSources: ["s3.amazonaws.com"],
   eventNames: ["DeleteObject", "DeleteObjects"],
   count: "events",

@@ -20,7 +20,7 @@ export default defineRule({
   severity: "medium",
   status: "experimental",
   description:
-    "Specific versions of S3 objects were deleted: unlike a plain delete on a versioned bucket this cannot be undone, and it is how a versioned bucket is emptied.",
+    "Specific versions of S3 objects were deleted: unlike a plain delete on a versioned bucket this cannot be undone, and it is how a versioned bucket is emptied. Reported once per caller, bucket and hour; many deletions of any kind within minutes are `s3.object-deletion-burst` (high).",
   eventSources: ["s3.amazonaws.com"],
   eventNames: ["DeleteObject"],
   match: (r) => !calledByAwsService(r) && !!paramString(r, "versionId"),

@@ -40,7 +40,7 @@ export default defineRule<Settings, Reencryption>({
   title: "S3 objects re-encrypted with a key the owner does not hold",
   severity: "high",
   description:
-    "S3 objects were copied under another account's KMS key or a caller-supplied key (SSE-C): the owner cannot decrypt them, the pattern of S3 ransomware.",
+    "S3 objects were copied under another account's KMS key or a caller-supplied key (SSE-C): the owner cannot decrypt them, the pattern of S3 ransomware. Reported from the first copy; many SSE-C writes within minutes are also `s3.client-side-encryption-burst`.",
   eventSources: ["s3.amazonaws.com"],
   eventNames: ["CopyObject"],
   match: (r, { settings }) => reencryption(r, settings),

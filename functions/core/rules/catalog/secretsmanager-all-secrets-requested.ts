@@ -26,7 +26,7 @@ export default defineRule({
   severity: "medium",
   status: "experimental",
   description:
-    "A BatchGetSecretValue named no secrets and no selecting filter, returning every secret the caller may read: what a credential dump looks like.",
+    "A BatchGetSecretValue named no secrets and no selecting filter, returning every secret the caller may read: what a credential dump looks like. Reads of many named secrets within minutes are `secretsmanager.secrets-read-burst` (high).",
   eventSources: ["secretsmanager.amazonaws.com"],
   eventNames: ["BatchGetSecretValue"],
   match: (r) => requestsEverything(r),

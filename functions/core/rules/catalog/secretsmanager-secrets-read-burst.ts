@@ -28,7 +28,7 @@ export default defineThresholdRule({
   title: "Many secrets read in minutes",
   severity: "high",
   description:
-    "One principal read, or tried to read, the values of many different Secrets Manager secrets within a few minutes. Applications read the same few secrets over and over; reading many different ones at once is how stolen credentials are turned into more credentials.",
+    "One principal read, or tried to read, the values of many different Secrets Manager secrets within a few minutes. Applications read the same few secrets over and over; reading many different ones at once is how stolen credentials are turned into more credentials. A single batch that names no secret at all is reported at once by `secretsmanager.all-secrets-requested` (medium).",
   eventSources: ["secretsmanager.amazonaws.com"],
   eventNames: ["GetSecretValue", "BatchGetSecretValue"],
   count: "distinct",

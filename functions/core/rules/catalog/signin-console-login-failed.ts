@@ -27,7 +27,7 @@ export default defineRule({
   title: "Console sign-in failed",
   severity: "low",
   description:
-    "A console sign-in failed. One is a typo; many for one user are guessing, failures for many users from one address are spraying, a failure with MFA used means the password was right. A failed root sign-in is always worth a look.",
+    "A console sign-in failed. One is a typo; many for one user are guessing, failures for many users from one address are spraying, a failure with MFA used means the password was right. A failed root sign-in is always worth a look. Each user and address is reported at most once an hour, at low (root medium); repeated failures of one user are `signin.console-login-failures`, failures across many users `signin.password-spraying`.",
   eventSources: ["signin.amazonaws.com"],
   eventNames: ["ConsoleLogin"],
   match: (r) => failed(r),

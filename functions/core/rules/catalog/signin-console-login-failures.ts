@@ -17,7 +17,7 @@ export default defineThresholdRule({
   title: "Repeated failed console sign-ins",
   severity: "medium",
   description:
-    "Console sign-ins of one IAM user or of the root user failed several times within minutes: someone is guessing the password, or has it and keeps failing the MFA step.",
+    "Console sign-ins of one IAM user or of the root user failed several times within minutes: someone is guessing the password, or has it and keeps failing the MFA step. Each failure alone is `signin.console-login-failed` (low, once per user, address and hour).",
   eventSources: ["signin.amazonaws.com"],
   eventNames: ["ConsoleLogin"],
   identityTypes: ["IAMUser", "Root"],

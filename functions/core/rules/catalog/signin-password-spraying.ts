@@ -12,7 +12,7 @@ export default defineThresholdRule({
   title: "Failed sign-ins across many users",
   severity: "high",
   description:
-    "Console sign-ins failed for many different users of one account within an hour. One or two failures per user across many users is password spraying, which stays under per-user alerting.",
+    "Console sign-ins failed for many different users of one account within an hour. One or two failures per user across many users is password spraying, which stays under per-user alerting. Each failure alone is `signin.console-login-failed` (low, once per user, address and hour).",
   eventSources: ["signin.amazonaws.com"],
   eventNames: ["ConsoleLogin"],
   identityTypes: ["IAMUser", "Root"],

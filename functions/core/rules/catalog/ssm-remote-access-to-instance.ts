@@ -63,7 +63,7 @@ export default defineRule<Settings, Access>({
   severity: "low",
   status: "experimental",
   description:
-    "Shell commands were run on instances with SSM Run Command, or a Session Manager session was opened: either gives a shell with the instance role's credentials.",
+    "Shell commands were run on instances with SSM Run Command, or a Session Manager session was opened: either gives a shell with the instance role's credentials. Each caller is reported at most once an hour, at low; commands or sessions on many instances within minutes are `ssm.send-command-many-instances` and `ssm.start-session-many-instances` (medium).",
   eventSources: ["ssm.amazonaws.com"],
   eventNames: ["SendCommand", "StartSession"],
   match: (r, { settings }) => access(r, settings),

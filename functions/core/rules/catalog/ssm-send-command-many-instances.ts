@@ -14,7 +14,7 @@ export default defineThresholdRule({
   title: "Commands sent to many instances",
   severity: "medium",
   description:
-    "One principal used SSM Run Command (SendCommand) on many different instances within a short time. Commands run with root or SYSTEM rights on each instance.",
+    "One principal used SSM Run Command (SendCommand) on many different instances within a short time. Commands run with root or SYSTEM rights on each instance. Each shell command alone is `ssm.remote-access-to-instance` (low, once per caller and hour).",
   eventSources: ["ssm.amazonaws.com"],
   eventNames: ["SendCommand"],
   count: "distinct",

@@ -12,7 +12,7 @@ export default defineThresholdRule({
   title: "Session Manager sessions to many instances",
   severity: "medium",
   description:
-    "One principal started Session Manager sessions on many different instances within a short time: interactive shells across a fleet, without SSH keys or open ports.",
+    "One principal started Session Manager sessions on many different instances within a short time: interactive shells across a fleet, without SSH keys or open ports. Sessions are counted whoever opens them, Identity Center included; a single session from IAM user keys or another role is `ssm.remote-access-to-instance` (low).",
   eventSources: ["ssm.amazonaws.com"],
   eventNames: ["StartSession"],
   count: "distinct",
