@@ -85,6 +85,21 @@ describe("trailwatch rules", () => {
     expect(stdout.match(/^Runbook, check first:$/gm)?.length).toBe(catalog.length + ALERT_KINDS.length);
   });
 
+  it("names the Sigma rule and author of every ported rule, and the event types a rule is limited to", () => {
+    // Prepare
+    const ported = catalog.filter((r) => (r.references.derivedFrom ?? []).length > 0);
+    // Act
+    const { stdout } = trailwatch(["rules", "--format", "markdown"]);
+    // Assess
+    expect(ported.length).toBeGreaterThan(0);
+    for (const r of ported) {
+      const section = stdout.slice(stdout.indexOf(`## ${r.id}\n`), stdout.indexOf("\n## ", stdout.indexOf(`## ${r.id}\n`) + 1));
+      for (const o of r.references.derivedFrom!) expect(section).toContain(`"${o.sigma}" by ${o.author}`);
+      expect(section).toContain("(Detection Rule License 1.1)");
+    }
+    expect(stdout).toContain("- Watches: every event source (AwsVpceEvent events)");
+  });
+
   it("rejects an unknown format with the choices", () => {
     const { code, stderr } = trailwatch(["rules", "--format", "yaml"]);
     expect(code).toBe(1);

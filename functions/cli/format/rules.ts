@@ -58,6 +58,8 @@ export function rulesMarkdown(list: readonly ListedAlert[]): string {
     if (a.references.stratus.length) out.push(`- Stratus Red Team: ${a.references.stratus.map((s) => `\`${s}\``).join(", ")}`);
     if (a.references.panther.length) out.push(`- Panther: ${a.references.panther.map((s) => `\`${s}\``).join(", ")}`);
     if (a.references.sigma.length) out.push(`- Sigma: ${a.references.sigma.join("; ")}`);
+    // Detection Rule License 1.1: a rule derived from a Sigma rule names it and its author.
+    if (a.references.derivedFrom.length) out.push(`- Ported from Sigma: ${a.references.derivedFrom.map((o) => `"${o.sigma}" by ${o.author}`).join("; ")} (Detection Rule License 1.1)`);
     if (a.references.urls.length) out.push(`- Read more: ${a.references.urls.map((u) => `<${u}>`).join(", ")}`);
     out.push("");
     if (a.falsePositives.length) out.push("Known false positives:", "", ...a.falsePositives.map((f) => `- ${f}`), "");

@@ -2,7 +2,7 @@ import type { Severity } from "../alert/alert";
 import { severityRank } from "../alert/alert";
 import { ALERT_KINDS } from "./alert-kinds/index";
 import { catalog } from "./catalog";
-import type { RuleStatus, Runbook } from "./rule";
+import type { RuleStatus, Runbook, SigmaOrigin } from "./rule";
 import { isThresholdRule, type CatalogRule } from "./threshold-rule";
 
 /** One alert a deployment can raise, as `trailwatch rules` and `docs/rules.md` list it. */
@@ -23,13 +23,14 @@ export interface ListedAlert {
   remediation?: string;
   falsePositives: readonly string[];
   runbook?: Runbook;
-  references: { mitre: string[]; stratus: string[]; panther: string[]; sigma: string[]; urls: string[] };
+  references: { mitre: string[]; stratus: string[]; panther: string[]; sigma: string[]; urls: string[]; derivedFrom: SigmaOrigin[] };
 }
 
 function watches(r: CatalogRule): string {
   const sources = r.eventSources.map((s) => s.replace(/\.amazonaws\.com$/, ""));
-  if (r.eventSources.includes("*")) return `every event source${r.identityTypes ? ` (${r.identityTypes.join(", ")})` : ""}`;
-  return `${sources.join(", ")}: ${r.eventNames === "*" ? "any call" : r.eventNames.join(", ")}`;
+  const narrowed = [...(r.identityTypes ?? []), ...(r.eventTypes ?? []).map((t) => `${t} events`)];
+  if (r.eventSources.includes("*")) return `every event source${narrowed.length ? ` (${narrowed.join(", ")})` : ""}`;
+  return `${sources.join(", ")}: ${r.eventNames === "*" ? "any call" : r.eventNames.join(", ")}${r.eventTypes ? ` (${r.eventTypes.map((t) => `${t} events`).join(", ")})` : ""}`;
 }
 
 function fromRule(r: CatalogRule): ListedAlert {
@@ -50,6 +51,7 @@ function fromRule(r: CatalogRule): ListedAlert {
     ...(r.runbook ? { runbook: r.runbook } : {}),
     references: {
       mitre: r.references.mitre ?? [], stratus: r.references.stratus ?? [], panther: r.references.panther ?? [], sigma: r.references.sigma ?? [], urls: r.references.urls ?? [],
+      derivedFrom: r.references.derivedFrom ?? [],
     },
   };
 }
@@ -70,7 +72,7 @@ export function listAlerts(): ListedAlert[] {
     watches: k.source === "trail guard" ? "trails, their buckets and keys (EventBridge, real time)" : k.source === "trail heartbeat" ? "protected trails' status (GetTrailStatus, scheduled)" : k.source === "scoring" ? "one day of an account's logs (Step Functions, daily)" : "the last hour of each account's logs against a 90-day baseline (Athena, hourly)",
     falsePositives: k.falsePositives,
     runbook: k.runbook,
-    references: { mitre: k.references.mitre ?? [], stratus: k.references.stratus ?? [], panther: [], sigma: [], urls: k.references.urls ?? [] },
+    references: { mitre: k.references.mitre ?? [], stratus: k.references.stratus ?? [], panther: [], sigma: [], urls: k.references.urls ?? [], derivedFrom: [] },
   }));
   return [...catalog.map(fromRule), ...kinds].sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || a.id.localeCompare(b.id));
 }
