@@ -21,7 +21,10 @@ export class AlertFiles {
   }
 }
 
-/** What `scan --verify` puts in `alert.context.logIntegrity`. */
+/**
+ * What `scan --verify` puts in `alert.context.logIntegrity`. For a threshold rule's alert the file is
+ * the one whose events reached the threshold.
+ */
 export interface AlertIntegrity {
   /** The worst status among the files the alert's events came from. */
   status: LogStatus;

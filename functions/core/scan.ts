@@ -44,6 +44,11 @@ export interface ScanOptions {
   onProgress?(stats: Readonly<ScanStats>, file: LogFileRef): void;
   /** Called for each finding before it becomes an alert (e.g. to remediate), with the file it came from. */
   onFinding?(f: Finding, alert: Alert, file: LogFileRef): void;
+  /**
+   * Called for each alert of a threshold rule, with the file whose events reached the threshold (the
+   * earlier events of the burst may come from earlier files).
+   */
+  onThresholdAlert?(alert: Alert, file: LogFileRef): void;
   maxRecordProblems?: number;
   /**
    * Counts what threshold rules observe, file by file. Without it, threshold rules raise nothing (a
@@ -80,6 +85,7 @@ export async function scanLogs(source: LogSource, engine: RuleEngine, opts: Scan
     if (thresholds?.hasPending) {
       for (const alert of await thresholds.flush(opts.batchId?.(ref) ?? ref.id)) {
         stats.findings++;
+        opts.onThresholdAlert?.(alert, ref);
         collector.add(alert);
       }
     }

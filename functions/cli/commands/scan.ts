@@ -137,7 +137,9 @@ export async function runScan(paths: string[], opts: ScanCommandOptions): Promis
   const showProgress = opts.progress ?? process.stderr.isTTY === true;
   // Threshold rules count across every file of the run (state in memory, for this run only).
   const thresholds = new ThresholdTracker(new MemoryThresholdStore(), minSeverity ? { minSeverity } : {});
-  const onFinding = opts.verify ? { onFinding: (_f: unknown, alert: Alert, file: LogFileRef) => alertFiles.add(alert.id, file.id) } : {};
+  const onFinding = opts.verify
+    ? { onFinding: (_f: unknown, alert: Alert, file: LogFileRef) => alertFiles.add(alert.id, file.id), onThresholdAlert: (alert: Alert, file: LogFileRef) => alertFiles.add(alert.id, file.id) }
+    : {};
   let result: ScanResult | undefined;
   let integrityFailed = false;
   try {
