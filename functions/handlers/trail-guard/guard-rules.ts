@@ -11,7 +11,6 @@ import s3BucketMadePublic from "../../core/rules/catalog/s3-bucket-made-public";
 import s3BucketProtectionDisabled from "../../core/rules/catalog/s3-bucket-protection-disabled";
 import s3BucketPolicyGrantsForeignAccount from "../../core/rules/catalog/s3-bucket-policy-grants-foreign-account";
 import s3LogBucketLifecycleShortened from "../../core/rules/catalog/s3-log-bucket-lifecycle-shortened";
-import vpceSensitiveApiCall from "../../core/rules/catalog/vpce-sensitive-api-call";
 
 /**
  * The catalog rules that can fire on an event the guard's EventBridge patterns deliver (the calls
@@ -34,7 +33,6 @@ export const guardRules: readonly AnyRule[] = [
   s3BucketProtectionDisabled,
   s3BucketPolicyGrantsForeignAccount,
   s3LogBucketLifecycleShortened,
-  vpceSensitiveApiCall,
 ];
 
 /**

@@ -28,7 +28,9 @@ export default defineRule({
     "A CloudTrail network activity event shows a trail, KMS key, secret, bucket policy or EC2 key/password call made through a VPC endpoint. Workloads rarely make these calls; an attacker using a workload's credentials from inside the network does.",
   eventSources: Object.keys(SENSITIVE),
   eventNames: [...new Set(Object.values(SENSITIVE).flat())],
-  match: (r) => r.eventType === "AwsVpceEvent" && (SENSITIVE[r.eventSource]?.includes(r.eventName) ?? false),
+  // Checked on the raw record: the management events of the same calls (far more) are never validated for this rule.
+  eventTypes: ["AwsVpceEvent"],
+  match: (r) => SENSITIVE[r.eventSource]?.includes(r.eventName) ?? false,
   summary: (r, { principal }) =>
     `${actor(principal)} called ${r.eventSource.replace(".amazonaws.com", "")}:${r.eventName} through VPC endpoint ${r.vpcEndpointId ?? "(unknown)"} in account ${accountOfRecord(r)}`,
   context: (r) => ({
