@@ -1,5 +1,6 @@
 import { AthenaClient } from "@aws-sdk/client-athena";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { S3Client } from "@aws-sdk/client-s3";
 import { SNSClient } from "@aws-sdk/client-sns";
 import { STSClient } from "@aws-sdk/client-sts";
 import type { Logger } from "@aws-lambda-powertools/logger";
@@ -16,7 +17,6 @@ import { AthenaActivityQuery } from "../adapters/aws/athena-activity";
 import { S3RegionLister } from "../adapters/aws/athena-regions";
 import { DynamoBaselineStore } from "../adapters/aws/dynamodb-baseline";
 import { IamRoleTrustLookup } from "../adapters/aws/iam-role-trust";
-import { S3HttpClient } from "../adapters/aws/s3-http";
 import { SnsAlertSink } from "../adapters/aws/sns-alert-sink";
 import { arnVar, clientSettings, createLogger, createMetrics, errorFields, jsonVar, parseEnv } from "./shared";
 
@@ -83,7 +83,7 @@ export function createDiscernmentHandler(env: Record<string, string | undefined>
     const layout = layoutOf(e);
     const settings = () => clientSettings({ maxAttempts: 3 });
     let athena: AthenaClient | undefined;
-    let s3: S3HttpClient | undefined; // signed HTTP, not the S3 SDK client: one ListObjectsV2 does not need its ~100 KB
+    let s3: S3Client | undefined;
     const activity = (timeoutMs: number): AnomalyActivityQuery =>
       overrides.activity ??
       new AthenaActivityQuery((athena ??= new AthenaClient(settings())), {
@@ -93,7 +93,8 @@ export function createDiscernmentHandler(env: Record<string, string | undefined>
         bucket: e.LOG_BUCKET,
         keyPrefix: e.LOG_PREFIX,
         layout,
-        regions: e.REGIONS ?? new S3RegionLister((s3 ??= new S3HttpClient(settings())), e.LOG_BUCKET, layout, e.LOG_PREFIX),
+        // The log bucket may be in another region than this function: follow S3's redirect there.
+        regions: e.REGIONS ?? new S3RegionLister((s3 ??= new S3Client({ ...settings(), followRegionRedirects: true })), e.LOG_BUCKET, layout, e.LOG_PREFIX),
         deliveryPadMinutes: e.ANOMALY_SETTINGS.deliveryPadMinutes,
         includeServicePrincipals: e.ANOMALY_SETTINGS.includeServicePrincipals,
         timeoutMs,

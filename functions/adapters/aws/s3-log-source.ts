@@ -1,9 +1,9 @@
 import type { Readable } from "node:stream";
+import { GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import type { LogFileContent, LogFileRef, LogSource } from "../../core/ports";
 import { decodeLogBytes } from "../log-content";
 import { awsErrorName, isTransientAwsError } from "./aws-error";
 import { skipReason, type ObjectRef } from "./notifications";
-import type { S3ObjectReader } from "./s3-http";
 
 /** `s3://bucket/key`, the id every message about an object uses. */
 export function s3Uri(o: Pick<ObjectRef, "bucket" | "key">): string {
@@ -55,7 +55,7 @@ export class S3LogSource implements LogSource {
   private readonly byId = new Map<string, ObjectRef>();
 
   constructor(
-    private readonly s3: S3ObjectReader,
+    private readonly s3: Pick<S3Client, "send">,
     private readonly objects: readonly ObjectRef[],
     private readonly opts: { maxObjectBytes?: number } = {},
   ) {
@@ -83,7 +83,7 @@ export class S3LogSource implements LogSource {
     const id = s3Uri(o);
     let out;
     try {
-      out = await this.s3.getObject({ bucket: o.bucket, key: o.key, ...(o.versionId ? { versionId: o.versionId } : {}) });
+      out = await this.s3.send(new GetObjectCommand({ Bucket: o.bucket, Key: o.key, ...(o.versionId ? { VersionId: o.versionId } : {}) }));
     } catch (e) {
       const name = awsErrorName(e);
       if (GONE.has(name) || (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404) {
@@ -92,15 +92,16 @@ export class S3LogSource implements LogSource {
       const transient = isTransientAwsError(e);
       throw new S3ReadError(`GetObject ${id} failed: ${name}: ${(e as Error).message}`, transient, { cause: e });
     }
-    const body: Readable | undefined = out.body;
-    const etag = (out.etag ?? o.etag ?? "").replace(/^"+|"+$/g, "");
+    // In Node the SDK's streaming body is a Readable.
+    const body = out.Body as Readable | undefined;
+    const etag = (out.ETag ?? o.etag ?? "").replace(/^"+|"+$/g, "");
     const max = this.opts.maxObjectBytes ?? 256 * 2 ** 20;
-    const size = out.contentLength ?? o.size;
+    const size = out.ContentLength ?? o.size;
     const opened: OpenedObject = {
       id,
       object: o,
       etag,
-      ...(out.versionId ? { versionId: out.versionId } : {}),
+      ...(out.VersionId && out.VersionId !== "null" ? { versionId: out.VersionId } : {}),
       ...(size !== undefined ? { size } : {}),
       discard: () => body?.destroy(),
       read: async () => {

@@ -1,9 +1,9 @@
+import { InvokeCommand, type LambdaClient } from "@aws-sdk/client-lambda";
 import * as z from "zod"; // namespace import: lets esbuild drop what is unused
 import type { RemediationResult } from "../../../core/alert/alert";
 import { remediationMode, type RemediationMode } from "../../../core/remediation/permissions";
 import type { Finding } from "../../../core/rules/engine";
 import { awsErrorName, isTransientAwsError } from "../aws-error";
-import type { LambdaInvoker } from "../lambda-http";
 import { RemediationTransientError } from "./types";
 
 /** What the analyzer sends the remediator function: the rule and its record, never a secret. */
@@ -28,8 +28,8 @@ const resultSchema = z.object({
 export const remediationResponseSchema = z.union([z.null(), z.object({ transient: z.literal(true), message: z.string() }), resultSchema]);
 
 export interface LambdaRemediationRunnerOptions {
-  /** Invokes the remediator (`LambdaHttpClient`; its request timeout must outlast the remediator's own). */
-  lambda: LambdaInvoker;
+  /** Invokes the remediator (its request timeout must outlast the remediator's own). */
+  lambda: Pick<LambdaClient, "send">;
   /** Name or ARN of the remediator function. */
   functionName: string;
   /** Mode per rule id (from `REMEDIATION`); the function is invoked only for rules not `off`. */
@@ -62,14 +62,14 @@ export class LambdaRemediationRunner {
 
     let out;
     try {
-      out = await this.opts.lambda.invoke(fn, new TextEncoder().encode(JSON.stringify(request)));
+      out = await this.opts.lambda.send(new InvokeCommand({ FunctionName: fn, InvocationType: "RequestResponse", Payload: new TextEncoder().encode(JSON.stringify(request)) }));
     } catch (e) {
       const message = `invoking remediator ${fn} failed: ${awsErrorName(e)}: ${(e as Error)?.message ?? String(e)}`;
       if (isTransientAwsError(e) && retryTransient) throw new RemediationTransientError(message, { cause: e });
       return failed(isTransientAwsError(e) ? `${message} (gave up retrying)` : message);
     }
-    const text = new TextDecoder().decode(out.payload);
-    if (out.functionError) return failed(`remediator ${fn} failed (${out.functionError}): ${errorText(text)}`);
+    const text = new TextDecoder().decode(out.Payload ?? new Uint8Array());
+    if (out.FunctionError) return failed(`remediator ${fn} failed (${out.FunctionError}): ${errorText(text)}`);
 
     let body: unknown;
     try {
