@@ -1,7 +1,7 @@
-import * as z from "zod"; // namespace import: lets esbuild drop what is unused (the named `z` pulls in all of zod, ~450 KB)
+import * as z from "../zod";
 import { SEVERITIES, type Alert } from "./alert";
 
-const nonEmpty = z.string().min(1, "must be a non-empty string");
+const nonEmpty = z.string().check(z.minLength(1, "must be a non-empty string"));
 
 const remediationSchema = z.looseObject({
   action: z.string(),
@@ -23,17 +23,17 @@ export const alertSchema = z.looseObject({
   account: z.string(),
   region: z.string(),
   principal: z.string(),
-  principalType: z.string().optional(),
+  principalType: z.optional(z.string()),
   eventSource: z.string(),
   eventName: z.string(),
   eventTime: nonEmpty,
-  eventId: z.string().nullable(),
+  eventId: z.nullable(z.string()),
   summary: z.string(),
   context: z.record(z.string(), z.unknown()),
-  remediation: remediationSchema.nullable(),
-  references: z.looseObject({ mitre: z.array(z.string()).optional(), stratus: z.array(z.string()).optional() }).optional(),
-  occurrences: z.number().int().positive().optional(),
-  lastEventTime: z.string().optional(),
+  remediation: z.nullable(remediationSchema),
+  references: z.optional(z.looseObject({ mitre: z.optional(z.array(z.string())), stratus: z.optional(z.array(z.string())) })),
+  occurrences: z.optional(z.int().check(z.positive())),
+  lastEventTime: z.optional(z.string()),
 });
 
 /**

@@ -1,5 +1,5 @@
 import type { Logger } from "@aws-lambda-powertools/logger";
-import * as z from "zod"; // namespace import: lets esbuild drop what is unused
+import * as z from "../../core/zod";
 import type { RemediationResult } from "../../core/alert/alert";
 import type { RemediationMode } from "../../core/remediation/permissions";
 import { missingRequiredField } from "../../core/record/schema";
@@ -11,9 +11,9 @@ import { RemediationTransientError } from "../../adapters/aws/remediation/types"
 
 /** The request the log analyzer sends (see `LambdaRemediationRunner`). */
 export const remediationRequestSchema = z.object({
-  ruleId: z.string().min(1, "must name a rule"),
+  ruleId: z.string().check(z.minLength(1, "must name a rule")),
   record: z.record(z.string(), z.unknown()),
-  retryTransient: z.boolean().default(false),
+  retryTransient: z._default(z.boolean(), false),
 });
 
 /** The payload is not a remediation request; the message says what was wrong. */

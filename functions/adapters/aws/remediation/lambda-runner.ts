@@ -1,5 +1,5 @@
 import { InvokeCommand, type LambdaClient } from "@aws-sdk/client-lambda";
-import * as z from "zod"; // namespace import: lets esbuild drop what is unused
+import * as z from "../../../core/zod";
 import type { RemediationResult } from "../../../core/alert/alert";
 import { remediationMode, type RemediationMode } from "../../../core/remediation/permissions";
 import type { Finding } from "../../../core/rules/engine";
