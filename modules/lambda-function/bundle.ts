@@ -107,6 +107,7 @@ const BUILDER = createHash("sha256")
   .update(readFileSync(__filename))
   .update(readFileSync(resolve(__dirname, "sdk-size.ts")))
   .update(readFileSync(resolve(__dirname, "rule-docs.ts")))
+  .update(readFileSync(resolve(__dirname, "../../functions/core/rules/guidance.ts")))
   .digest("hex")
   .slice(0, 16);
 
