@@ -43,6 +43,7 @@ export const alertSchema = z.looseObject({
   references: z.looseObject({ mitre: z.array(z.string()).optional(), stratus: z.array(z.string()).optional() }).optional(),
   occurrences: z.number().int().positive().optional(),
   lastEventTime: z.string().optional(),
+  retroHunt: z.looseObject({ hunt: z.string(), from: z.string(), to: z.string() }).optional(),
 });
 
 /**
