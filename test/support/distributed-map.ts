@@ -109,7 +109,7 @@ async function runMap(stateName: string, map: Json, input: unknown, opts: Parame
   const batcher = map.ItemBatcher as Json | undefined;
   const batchInput = batcher?.BatchInput ? await evaluateTemplate(batcher.BatchInput, input) : undefined;
   const inputs: Json[] = [];
-  if (!batcher) for (const item of items) inputs.push(item);
+  if (!batcher) for (const item of items) inputs.push(item as Json);
   else {
     const maxItems = batcher.MaxItemsPerBatch ?? Number.POSITIVE_INFINITY;
     const maxBytes = batcher.MaxInputBytesPerBatch ?? 256 * 1024;
