@@ -160,7 +160,7 @@ describe("trailwatch hunt (Step Functions mocked, backed by the local executor a
       ["cloudtrail.logging-stopped", A, start.name],
     ]);
     expect(r.stderr).toContain(`started hunt ${start.name}`);
-    expect(r.stderr).toMatch(/│ log files │ listed │ read │ with errors │/);
+    expect(r.stderr).toMatch(/│ log files listed │ read │ with errors │ skipped │ records │ MB of JSON │ batches │ failed │ pending │ alerts │\n[^\n]+\n│ 3\s+│ 3\s+│ 1\s+│/);
     expect(r.stderr).toMatch(/│ cloudtrail\.logging-stopped │ 2\s+│/);
     expect(r.stderr).toContain(`${BROKEN}: not gzip data`);
     expect(r.stderr).toContain(`Results: s3://${RESULTS}/hunts/${start.name}/summary.json`);

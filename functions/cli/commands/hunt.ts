@@ -177,21 +177,10 @@ export function huntSummaryText(s: HuntSummary): string {
   const style = { head: [], border: [] };
   const out: string[] = [];
   const scope = [s.accounts ? `accounts ${s.accounts.join(", ")}` : "every account", s.regions ? `regions ${s.regions.join(", ")}` : "every region", s.rules ? `rules ${s.rules.join(", ")}` : "every rule"];
-  out.push(`Hunt ${cell(s.hunt)}: ${s.status}, ${s.window.from} to ${s.window.to}, ${scope.map(cell).join("; ")}`);
-  const t = new Table({ head: ["log files", "listed", "read", "with errors", "skipped", "records", "MB", "batches", "failed", "pending", "alerts"], style });
-  t.push([
-    "",
-    s.listing.files,
-    s.scan.filesRead,
-    s.scan.filesWithErrors,
-    s.scan.filesSkipped,
-    s.scan.records,
-    (s.scan.bytes / 1e6).toFixed(1),
-    s.batches.total,
-    s.batches.failed,
-    s.batches.pending,
-    s.alerts.total,
-  ]);
+  const time = (t: string) => cell(t.replace(/\.000Z$/, "Z"));
+  out.push(`Hunt ${cell(s.hunt)}: ${s.status}, ${time(s.window.from)} to ${time(s.window.to)}, ${scope.map(cell).join("; ")}`);
+  const t = new Table({ head: ["log files listed", "read", "with errors", "skipped", "records", "MB of JSON", "batches", "failed", "pending", "alerts"], style });
+  t.push([s.listing.files, s.scan.filesRead, s.scan.filesWithErrors, s.scan.filesSkipped, s.scan.records, (s.scan.bytes / 1e6).toFixed(1), s.batches.total, s.batches.failed, s.batches.pending, s.alerts.total]);
   out.push(t.toString());
   const rules = Object.entries(s.alerts.byRule).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
   if (rules.length > 0) {
