@@ -144,7 +144,7 @@ describe("trailwatch hunt (Step Functions mocked, backed by the local executor a
     // Prepare
     stepFunctions();
     // Act
-    const r = await hunt({ from: "2026-11-20", to: "2026-11-20", accounts: A, rules: "cloudtrail.logging-stopped", stateMachine: SM });
+    const r = await hunt({ from: "2026-11-20", to: "2026-11-20", accounts: A, rules: "cloudtrail.logging-stopped", stateMachine: SM, progress: true });
     // Assess: the request Step Functions got
     const start = sfnMock.commandCalls(StartExecutionCommand)[0]!.args[0].input;
     expect(start.stateMachineArn).toBe(SM);

@@ -128,12 +128,17 @@ function huntProgress(enabled: boolean): { update(counts: MapCounts | undefined,
   if (!enabled) return { update() {}, stop() {} };
   let bar: Progress | undefined;
   let lastTotal = 0;
+  let listingLine = false;
   return {
     update(c, status) {
       if (!c) {
-        process.stderr.write(`trailwatch: hunt ${cell(status.toLowerCase())}: listing the window's log files...\r`);
+        // Before the map run exists the plan step is listing: one line, rewritten in place.
+        process.stderr.write(`\x1b[2K\rtrailwatch: hunt ${cell(status.toLowerCase())}: listing the window's log files...`);
+        listingLine = true;
         return;
       }
+      if (listingLine) process.stderr.write("\x1b[2K\r");
+      listingLine = false;
       if (!bar || c.total !== lastTotal) {
         bar?.stop();
         bar = safeBar({ format: "hunt [{bar}] {value}/{total} files | {failed} failed | {running} running | {pending} pending | batches {batches}", etaBuffer: 20 }, Math.max(1, c.total), { failed: 0, running: 0, pending: 0, batches: "" });
@@ -142,6 +147,7 @@ function huntProgress(enabled: boolean): { update(counts: MapCounts | undefined,
       bar.update(c.done, { failed: c.failed, running: c.running, pending: c.pending, batches: `${c.batchesDone}/${c.batches}` });
     },
     stop() {
+      if (listingLine) process.stderr.write("\x1b[2K\r");
       bar?.stop();
     },
   };
