@@ -44,6 +44,7 @@ export const alertSchema = z.looseObject({
   runbook: z.optional(z.looseObject({ triage: z.array(z.string()), contain: z.array(z.string()) })),
   occurrences: z.optional(z.int().check(z.positive())),
   lastEventTime: z.optional(z.string()),
+  retroHunt: z.optional(z.looseObject({ hunt: z.string(), from: z.string(), to: z.string() })),
 });
 
 /**
