@@ -30,6 +30,7 @@ export const TECHNIQUE_TYPES: Readonly<Record<string, Placement>> = Object.freez
   T1490: "Effects/Data Destruction", // Inhibit System Recovery
   T1491: "Effects/Data Destruction", // Defacement
   T1496: "Effects/Resource Consumption", // Resource Hijacking
+  T1499: "Effects/Denial of Service", // Endpoint Denial of Service
   T1525: "TTPs/Persistence", // Implant Internal Image
   T1526: "TTPs/Discovery", // Cloud Service Discovery
   T1529: "Effects/Denial of Service", // System Shutdown/Reboot
