@@ -3,11 +3,13 @@ import { S3Client } from "@aws-sdk/client-s3";
 import type { Alert } from "../../core/alert/alert";
 import { catalog } from "../../core/rules/catalog";
 import { RuleEngine } from "../../core/rules/engine";
+import { ThresholdTracker } from "../../core/rules/threshold-tracker";
 import { scanLogs } from "../../core/scan";
 import { windowedSource } from "../../core/sources/window-filter";
 import { huntBatchEventSchema, type BatchResult, type HuntBatchEvent } from "../../core/hunt/batch";
 import { huntKeys } from "../../core/hunt/hunt-keys";
 import { firstProblems } from "../../core/hunt/summary";
+import { MemoryThresholdStore } from "../../adapters/local/memory-threshold-store";
 import { S3KeysLogSource } from "../../adapters/aws/s3-keys-log-source";
 import { S3ObjectWriter } from "../../adapters/aws/s3-object-writer";
 import { clientSettings } from "../shared/aws-clients";
@@ -30,7 +32,8 @@ export class InvalidBatchError extends Error {
  * and the log analyzer (`scanLogs`, the rule engine, the log decoding), keeping only the events of
  * the hunt's window. Each alert is marked `retroHunt` (the hunt and its window), the batch's alerts go
  * to `hunts/<id>/alerts/<batch>.jsonl` and a small result (counts, alerts by rule, the first problems)
- * goes back to the map. An unreadable file or record is reported and the rest scanned; throttling
+ * goes back to the map. Threshold rules count within the batch, in memory, as `trailwatch scan` counts
+ * within a run: a burst whose events fall into two batches is not seen. An unreadable file or record is reported and the rest scanned; throttling
  * that outlasts the SDK's retries fails the batch with `TransientError`, which the state machine retries.
  */
 export function createScanHandler(env: Record<string, string | undefined> = process.env, overrides: ScanOverrides = {}) {
@@ -56,7 +59,8 @@ export function createScanHandler(env: Record<string, string | undefined> = proc
     // A fresh engine per batch: its rule-error counts are this batch's own.
     const engine = new RuleEngine(catalog, { only: hunt.rules, minSeverity: hunt.minSeverity, settings: cfg.ruleSettings });
     const source = new S3KeysLogSource(s3, cfg.trailBucket, ev.items, { concurrency: cfg.readConcurrency, maxObjectBytes: cfg.maxObjectBytes, requiredPrefix: cfg.logRoot });
-    const result = await scanLogs(windowedSource(source, window), engine, { maxRecordProblems: 100 });
+    const thresholds = new ThresholdTracker(new MemoryThresholdStore(), hunt.minSeverity ? { minSeverity: hunt.minSeverity } : {});
+    const result = await scanLogs(windowedSource(source, window), engine, { maxRecordProblems: 100, thresholds });
 
     const marker = { hunt: hunt.id, from: hunt.from, to: hunt.to };
     const alerts: Alert[] = result.alerts.map((a) => ({ ...a, retroHunt: marker }));

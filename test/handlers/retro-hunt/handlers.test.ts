@@ -15,6 +15,9 @@ import { orgTrailFiles, uploadFiles, type TrailFile } from "../../support/cloudt
 import { startDenyProxy, type DenyProxy } from "../../support/s3-deny-proxy";
 import { s3rverClientConfig, type LocalS3 } from "../../support/s3rver";
 import { startS3rverProcess } from "../../support/s3rver-process";
+import { gzipLog } from "../log-analyzer/records";
+import { loadExamples } from "../../core/rules/examples";
+import { expandSequence, type Sequence } from "../../core/rules/sequences";
 
 const TRAIL = "hunt-trail";
 const RESULTS = "hunt-results";
@@ -109,6 +112,23 @@ describe("the retro-hunt handlers", () => {
       const [alert, ...more] = (await text(out.alertsKey!)).trim().split("\n").map((l) => JSON.parse(l) as Alert);
       expect(more).toEqual([]);
       expect(alert).toMatchObject({ rule: "cloudtrail.logging-stopped", account: A, eventTime: "2026-11-20T09:01:00Z", retroHunt: { hunt: "scan-1", from: "2026-11-20T00:00:00.000Z", to: "2026-11-20T12:00:00.000Z" } });
+    });
+
+    it("counts threshold rules across the files of a batch: a burst split over two files raises its alert once", async () => {
+      // Prepare: the catalog example of a denied-call burst (12 calls in 2 minutes), half in each file.
+      const records = expandSequence((loadExamples("aws.access-denied-burst")!.positive as unknown as Sequence[])[0]!);
+      const account = String(records[0]!.recipientAccountId);
+      const key = (n: number) => `${ROOT}${account}/CloudTrail/eu-west-1/2026/10/14/${account}_CloudTrail_eu-west-1_20261014T1000Z_burst${n}.json.gz`;
+      const halves = [records.slice(0, 6), records.slice(6)].map((r, n) => ({ key: key(n), body: gzipLog(r) }));
+      // The trail bucket of this test is the results bucket: the plan tests list the other one.
+      await uploadFiles(s3.client, RESULTS, halves);
+      const scan = createScanHandler({ ...ENV, TRAIL_BUCKET: RESULTS }, { s3: s3.makeClient(), logger });
+      // Act
+      const out = await scan({ hunt: { id: "scan-burst", from: "2026-10-14T00:00:00.000Z", to: "2026-10-15T00:00:00.000Z" }, batchId: "b-burst", items: halves.map(itemOf) });
+      // Assess
+      expect(out).toMatchObject({ files: 2, filesRead: 2, records: 12, alerts: 1, alertsByRule: { "aws.access-denied-burst": 1 } });
+      const [alert] = (await text(out.alertsKey!)).trim().split("\n").map((l) => JSON.parse(l) as Alert);
+      expect(alert).toMatchObject({ rule: "aws.access-denied-burst", account, retroHunt: { hunt: "scan-burst" } });
     });
 
     it("reads no key outside the trail's log folder and says so; runs only the rules asked for", async () => {
