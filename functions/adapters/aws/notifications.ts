@@ -71,8 +71,8 @@ function issue(e: z.core.$ZodError, prefix = ""): string {
 
 /**
  * Decodes an object key from an S3 event notification, which URL-encodes keys form-style: a space
- * arrives as `+`, a real `+` as `%2B`, `=` as `%3D` (seed 002 used the key as it came and failed on
- * every such object).
+ * arrives as `+`, a real `+` as `%2B`, `=` as `%3D`; a key used as it came would miss every such
+ * object.
  */
 export function decodeS3EventKey(key: string): string {
   return decodeURIComponent(key.replace(/\+/g, "%20"));

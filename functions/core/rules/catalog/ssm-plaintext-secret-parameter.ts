@@ -68,8 +68,8 @@ export function secretPatternFor(name: string, s: Settings): string | undefined 
 }
 
 /**
- * PutParameter that stores a secret-looking name as plain `String` or `StringList` (seed 002's
- * detection, made case-insensitive, configurable and told with the parameter, principal and time).
+ * PutParameter that stores a secret-looking name as plain `String` or `StringList` (case-insensitive,
+ * configurable, told with the parameter, principal and time).
  * A missing `type` (an overwrite that kept the old type) is not flagged: the type is unknown from the
  * event, and flagging every overwrite would bury the real findings.
  */
