@@ -1,7 +1,8 @@
 import type { Readable } from "node:stream";
-import type { LogFileContent, LogFileRef, LogSource } from "../../core/ports";
+import type { LogFileContent, LogFileRef, LogSource, ReadOptions } from "../../core/ports";
 import { formatBytes, READ_LIMITS, type ReadLimits } from "../../core/record/limits";
 import { decodeLogBytes } from "../log-content";
+import type { RecordFilter } from "../../core/record/record-filter";
 import { awsErrorName, isTransientAwsError } from "./aws-error";
 import { skipReason, type ObjectRef } from "./notifications";
 import type { S3ObjectReader } from "./s3-http";
@@ -36,7 +37,8 @@ export interface OpenedObject {
   versionId?: string;
   size?: number;
   /** Reads the body and decodes it (gzip, zip or plain). Throws {@link S3ReadError} if the transfer breaks. */
-  read(): Promise<LogFileContent>;
+  /** Reads and decodes the body; with a filter, only the records a rule can see are parsed. */
+  read(filter?: RecordFilter): Promise<LogFileContent>;
   /** Drops the body unread (e.g. the object was already processed). */
   discard(): void;
 }
@@ -72,12 +74,12 @@ export class S3LogSource implements LogSource {
   }
 
   /** Port method: fetch and decode. A deleted object is `skipped`; other S3 failures throw {@link S3ReadError}. */
-  async read(file: LogFileRef): Promise<LogFileContent> {
+  async read(file: LogFileRef, opts: ReadOptions = {}): Promise<LogFileContent> {
     const o = this.byId.get(file.id);
     if (!o) throw new Error(`${file.id} is not one of this source's objects`);
     const res = await this.open(o);
     if (res.status === "gone") return { records: [], invalid: [], skipped: res.reason, bytes: 0 };
-    return res.opened.read();
+    return res.opened.read(opts.filter);
   }
 
   /** GetObject (the announced version when there is one), without reading the body yet. */
@@ -106,10 +108,10 @@ export class S3LogSource implements LogSource {
       ...(out.versionId ? { versionId: out.versionId } : {}),
       ...(size !== undefined ? { size } : {}),
       discard: () => body?.destroy(),
-      read: async () => {
+      read: async (filter?: RecordFilter) => {
         if (!body) return { records: [], invalid: [], error: "GetObject returned no body", bytes: 0 };
         const { buf, more } = await collect(body, id, max);
-        const content = await decodeLogBytes(buf, id, limits);
+        const content = await decodeLogBytes(buf, id, limits, filter);
         if (!more) return content;
         // Bigger than any legitimate log file: the first `max` bytes are read, the rest never downloaded.
         const cut = `object is ${size !== undefined ? formatBytes(size) : "larger than that"}, more than the ${formatBytes(max)} limit for one file; read its first ${formatBytes(max)}`;

@@ -2,6 +2,8 @@ import { createHash } from "node:crypto";
 import { alertId, severityRank, type Alert, type Severity } from "../alert/alert";
 import { boundAlert } from "../alert/bound";
 import { resolvePrincipal, type Principal } from "../record/principal";
+import { fieldMask } from "../record/prefilter";
+import { RECORD_USE, viewUse, type RecordFilter, type RecordKeys, type RecordUse } from "../record/record-filter";
 import { accountOf, isFailedCall, parseRecord, type CloudTrailRecord } from "../record/schema";
 import { alertGuidance } from "./guidance";
 import { firstMatchingPattern } from "./helpers";
@@ -90,7 +92,7 @@ const NO_FINDINGS: Evaluation = { kind: "findings", findings: [] };
  * it, and the full zod validation runs only for those records. A rule that throws does not stop the
  * run: the error is counted per rule (see `ruleErrors`) and the other rules still run.
  */
-export class RuleEngine {
+export class RuleEngine implements RecordFilter {
   readonly rules: readonly CatalogRule[];
   private readonly bySource = new Map<string, { byName: Map<string, CatalogRule[]>; anyName: CatalogRule[] }>();
   /**
@@ -152,7 +154,8 @@ export class RuleEngine {
     for (const r of this.anySource) if (r.eventNames === "*" || r.eventNames.includes(eventName)) all.push(r);
     const identityTypes = new Set(all.flatMap((r) => r.identityTypes ?? []));
     const eventTypes = new Set(all.flatMap((r) => r.eventTypes ?? []));
-    e = { all, ...(identityTypes.size || eventTypes.size ? { filtered: { identityTypes, eventTypes, splits: new Map() } } : { split: this.makeSplit(all) }) };
+    const errorCodes = new Set(all.flatMap((r) => r.errorCodes ?? []));
+    e = { all, ...(identityTypes.size || eventTypes.size || errorCodes.size ? { filtered: { identityTypes, eventTypes, errorCodes, splits: new Map() } } : { split: this.makeSplit(all) }) };
     // Bounded: hostile input may name endless made-up events.
     if (++this.entryCount > 50_000) {
       this.entries.clear();
@@ -171,7 +174,8 @@ export class RuleEngine {
   evaluate(raw: { eventSource: string; eventName: string }, sink?: ObservationSink): Evaluation {
     const e = this.entry(raw.eventSource, raw.eventName);
     if (e.all.length === 0) return NO_FINDINGS;
-    const split = e.split ?? this.filteredSplit(e, e.filtered!, raw);
+    const f = e.filtered;
+    const split = e.split ?? this.filteredSplit(e, f!, rawString(raw, "userIdentity", "type"), f!.eventTypes.size ? rawString(raw, "eventType") : undefined, f!.errorCodes.size ? rawString(raw, "errorCode") : undefined);
     if (split.raw.length === 0 && split.parsed.length === 0) return NO_FINDINGS;
     let observations: ThresholdObservation[] | undefined;
     // Without a sink, observations are collected and returned (made only when a rule counts the record).
@@ -219,6 +223,19 @@ export class RuleEngine {
     return findings.length ? { kind: "findings", findings } : NO_FINDINGS;
   }
 
+  /**
+   * What the rules need of a record with these fields, as `evaluate` would use it (see `RecordFilter`):
+   * nothing when no rule would see it, a raw view when only raw observers that declare their fields
+   * would, else the whole record.
+   */
+  use(keys: RecordKeys): RecordUse {
+    const e = this.entry(keys.eventSource, keys.eventName);
+    if (e.all.length === 0) return RECORD_USE.count;
+    if (e.split) return e.split.use;
+    const f = e.filtered!;
+    return this.filteredSplit(e, f, keys.identityType, f.eventTypes.size ? keys.eventType : undefined, f.errorCodes.size ? keys.errorCode : undefined).use;
+  }
+
   /** Counts an exception of a rule; the first message is kept. */
   countError(ruleId: string, err: unknown): void {
     const e = this.ruleErrors.get(ruleId);
@@ -232,33 +249,39 @@ export class RuleEngine {
   }
 
   /**
-   * The split of the candidates whose `identityTypes` and `eventTypes` admit this record. A type no
-   * candidate names counts as none (one cached split for all of them), so hostile records naming
-   * endless made-up types cannot grow the cache.
+   * The split of the candidates whose `identityTypes`, `eventTypes` and `errorCodes` admit a record
+   * with this identity type, event type and error code. A value no candidate names counts as none
+   * (one cached split for all of them), so hostile records naming endless made-up values cannot grow the cache.
    */
-  private filteredSplit(e: Entry, f: Filtered, raw: object): Split {
-    const t = rawIdentityType(raw);
+  private filteredSplit(e: Entry, f: Filtered, t: string | undefined, et: string | undefined, ec: string | undefined): Split {
     const type = t !== undefined && f.identityTypes.has(t) ? t : undefined;
-    const et = f.eventTypes.size ? rawEventType(raw) : undefined;
     const eventType = et !== undefined && f.eventTypes.has(et) ? et : undefined;
+    const errorCode = ec !== undefined && f.errorCodes.has(ec) ? ec : undefined;
     let byEventType = f.splits.get(type);
     if (!byEventType) f.splits.set(type, (byEventType = new Map()));
-    let split = byEventType.get(eventType);
+    let byErrorCode = byEventType.get(eventType);
+    if (!byErrorCode) byEventType.set(eventType, (byErrorCode = new Map()));
+    let split = byErrorCode.get(errorCode);
     if (!split) {
       const admitted = e.all.filter((r) =>
         (!r.identityTypes || (type !== undefined && r.identityTypes.includes(type))) &&
-        (!r.eventTypes || (eventType !== undefined && r.eventTypes.includes(eventType))));
-      byEventType.set(eventType, (split = this.makeSplit(admitted)));
+        (!r.eventTypes || (eventType !== undefined && r.eventTypes.includes(eventType))) &&
+        (!r.errorCodes || (errorCode !== undefined && r.errorCodes.includes(errorCode))));
+      byErrorCode.set(errorCode, (split = this.makeSplit(admitted)));
     }
     return split;
   }
 
   /** Rules split by how they read records: raw observers (with their settings) and rules of validated records. */
   private makeSplit(rules: CatalogRule[]): Split {
-    return {
-      raw: rules.filter(isRawThresholdRule).map((rule) => ({ rule, settings: this.settings.get(rule.id) as ThresholdSettings })),
-      parsed: rules.filter((r) => !isRawThresholdRule(r)) as (AnyRule | RecordRuleOfThreshold)[],
-    };
+    const raw = rules.filter(isRawThresholdRule).map((rule) => ({ rule, settings: this.settings.get(rule.id) as ThresholdSettings }));
+    const parsed = rules.filter((r) => !isRawThresholdRule(r)) as (AnyRule | RecordRuleOfThreshold)[];
+    let use: RecordUse = RECORD_USE.parse;
+    if (raw.length === 0 && parsed.length === 0) use = RECORD_USE.count;
+    else if (parsed.length === 0 && raw.every((r) => r.rule.rawFields)) {
+      use = viewUse(raw.reduce((m, r) => m | fieldMask(r.rule.rawFields!), 0));
+    }
+    return { raw, parsed, use };
   }
 }
 
@@ -269,6 +292,8 @@ type RecordRuleOfThreshold = Exclude<AnyThresholdRule, RawThresholdRule<Threshol
 interface Split {
   raw: { rule: RawThresholdRule<ThresholdSettings>; settings: ThresholdSettings }[];
   parsed: (AnyRule | RecordRuleOfThreshold)[];
+  /** What these rules need of a record before it is parsed (selective decoding). */
+  use: RecordUse;
 }
 
 /** What applies to one (eventSource, eventName). */
@@ -280,12 +305,13 @@ interface Entry {
   filtered?: Filtered;
 }
 
-/** The identity and event types the candidates of an entry name, and the split for each pair seen. */
+/** The identity types, event types and error codes the candidates of an entry name, and the split for each combination seen. */
 interface Filtered {
   identityTypes: ReadonlySet<string>;
   eventTypes: ReadonlySet<string>;
-  /** By identity type, then event type (`undefined`: none the candidates name). */
-  splits: Map<string | undefined, Map<string | undefined, Split>>;
+  errorCodes: ReadonlySet<string>;
+  /** By identity type, then event type, then error code (`undefined`: none the candidates name). */
+  splits: Map<string | undefined, Map<string | undefined, Map<string | undefined, Split>>>;
 }
 
 /** True when a threshold rule's settings say not to count this group. */
@@ -322,17 +348,11 @@ function observe(rule: RecordRuleOfThreshold, record: CloudTrailRecord, ctx: Rul
   sink.add(rule, settings, g, key, label, record.eventTime, record, ctx.principal);
 }
 
-/** `userIdentity.type` of a raw (not yet validated) record, when it is a string. */
-function rawIdentityType(raw: object): string | undefined {
-  const ui = (raw as { userIdentity?: unknown }).userIdentity;
-  const t = ui && typeof ui === "object" ? (ui as { type?: unknown }).type : undefined;
-  return typeof t === "string" ? t : undefined;
-}
-
-/** `eventType` of a raw (not yet validated) record, when it is a string. */
-function rawEventType(raw: object): string | undefined {
-  const t = (raw as { eventType?: unknown }).eventType;
-  return typeof t === "string" ? t : undefined;
+/** A field of a raw (not yet validated) record (`eventType`, or `userIdentity.type` with two names), when it is a string. */
+function rawString(raw: object, name: string, inner?: string): string | undefined {
+  let v = (raw as Record<string, unknown>)[name];
+  if (inner !== undefined) v = v && typeof v === "object" ? (v as Record<string, unknown>)[inner] : undefined;
+  return typeof v === "string" ? v : undefined;
 }
 
 function resolveSettings(rule: CatalogRule, given: unknown): unknown {

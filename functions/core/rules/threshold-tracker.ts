@@ -1,6 +1,7 @@
 import { alertId, severityRank, type Alert, type Severity } from "../alert/alert";
 import { boundAlert } from "../alert/bound";
 import { resolvePrincipal, type Principal } from "../record/principal";
+import { fullRecord } from "../record/record-filter";
 import { accountOf, parseRecord, type CloudTrailRecord } from "../record/schema";
 import type { ThresholdStateStore } from "../ports";
 import { attempt, boundedKey, type ObservationSink, type ThresholdObservation } from "./engine";
@@ -167,7 +168,8 @@ function later(a: string, b: string): boolean {
 /** The validated record and principal of an observation (a raw rule's record is validated here, once per alert). */
 function recordOf(o: Counted): { record: CloudTrailRecord; principal: Principal } {
   if (o.principal) return { record: o.record as CloudTrailRecord, principal: o.principal };
-  const parsed = parseRecord(o.record);
+  // A raw view (selective decoding) holds a few fields: the alert is built from the whole record.
+  const parsed = parseRecord(fullRecord(o.record));
   if (parsed.ok) return { record: parsed.record, principal: resolvePrincipal(parsed.record.userIdentity) };
   // A record a raw observer counted but that fails validation still names its source, name and time.
   const raw = o.record as RawRecord;
