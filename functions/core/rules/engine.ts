@@ -108,6 +108,13 @@ export class RuleEngine implements RecordFilter {
   private readonly minRank: number;
   /** Count of exceptions thrown per rule id, with the first message. */
   readonly ruleErrors = new Map<string, { count: number; first: string }>();
+  /**
+   * True unless a raw observer sees (nearly) every record: a rule on every event source and name with
+   * no event type or error code to narrow it (identity types do not: most records are people's and
+   * workloads' calls). Then a view of nearly every record is needed, and locating its fields in the
+   * text costs more than parsing the record (measured: `docs/benchmarks.md`), so files are parsed whole.
+   */
+  readonly prefersSelectiveDecoding: boolean;
 
   constructor(catalog: readonly CatalogRule[], opts: EngineOptions = {}) {
     const ids = new Set(catalog.map((r) => r.id));
@@ -120,6 +127,7 @@ export class RuleEngine implements RecordFilter {
     const only = opts.only && opts.only.length > 0 ? new Set(opts.only) : undefined;
     this.rules = catalog.filter((r) => !only || only.has(r.id));
     this.minRank = opts.minSeverity ? severityRank(opts.minSeverity) : 0;
+    this.prefersSelectiveDecoding = !this.rules.some((r) => isRawThresholdRule(r) && r.eventSources.includes("*") && r.eventNames === "*" && !r.eventTypes && !r.errorCodes);
 
     for (const rule of this.rules) {
       this.settings.set(rule.id, resolveSettings(rule, opts.settings?.[rule.id]));
