@@ -58,10 +58,19 @@ export interface ScanOptions {
   /** The batch id of a file for the threshold tracker (default: the file id); a retried file must get the same id. */
   batchId?(file: LogFileRef): string;
   /**
-   * Parse every record (default: only those a rule can see; the others are counted, not parsed). The
-   * alerts are the same either way; tests compare the two.
+   * How files are decoded: `selective` parses only the records a rule can see (the others are counted),
+   * `full` parses every record, `auto` (the default) is selective where the engine says it pays
+   * (`RuleEngine.prefersSelectiveDecoding`). The result is the same either way; tests compare them.
    */
-  parseAll?: boolean;
+  decoding?: Decoding;
+}
+
+/** See `ScanOptions.decoding`. */
+export type Decoding = "auto" | "selective" | "full";
+
+/** Whether a scan with this engine decodes selectively. */
+export function decodesSelectively(engine: RuleEngine, decoding: Decoding = "auto"): boolean {
+  return decoding === "selective" || (decoding === "auto" && engine.prefersSelectiveDecoding);
 }
 
 /**
@@ -73,7 +82,7 @@ export interface ScanOptions {
 export async function scanLogs(source: LogSource, engine: RuleEngine, opts: ScanOptions = {}): Promise<ScanResult> {
   const maxRecordProblems = opts.maxRecordProblems ?? 1000;
   const merger = new ScanMerger(maxRecordProblems);
-  const readOptions = opts.parseAll || !engine.prefersSelectiveDecoding ? {} : { filter: engine };
+  const readOptions = decodesSelectively(engine, opts.decoding) ? { filter: engine } : {};
   const readSafely = (f: LogFileRef): Promise<LogFileContent> =>
     source.read(f, readOptions).catch((e: unknown) => ({ records: [], invalid: [], error: `read failed: ${(e as Error).message}`, bytes: 0 }));
 

@@ -6,6 +6,7 @@ import type { RawRecord } from "../../core/rules/threshold-rule";
 import type { FileOutcome } from "../../core/scan-merge";
 import type { LogFileRef } from "../../core/ports";
 import type { EngineOptions } from "../../core/rules/engine";
+import type { Decoding } from "../../core/scan";
 
 /** What every worker is started with: it builds the same engine as the main thread. */
 export interface WorkerSetup {
@@ -13,8 +14,8 @@ export interface WorkerSetup {
   /** Threshold rules count (the main thread has a tracker): observations are sent back. */
   thresholds: boolean;
   maxRecordProblems: number;
-  /** Parse every record (see `ScanOptions.parseAll`). */
-  parseAll: boolean;
+  /** See `ScanOptions.decoding`. */
+  decoding: Decoding;
   /** The scan's window as epoch ms: records outside it are left out, as `windowedSource` does. */
   window?: { from: number; to: number };
 }

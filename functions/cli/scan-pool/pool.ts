@@ -7,7 +7,7 @@ import type { RuleEngine } from "../../core/rules/engine";
 import type { ThresholdTracker } from "../../core/rules/threshold-tracker";
 import type { AnyThresholdRule } from "../../core/rules/threshold-rule";
 import { isThresholdRule, type ThresholdSettings } from "../../core/rules/threshold-rule";
-import type { ScanResult } from "../../core/scan";
+import type { Decoding, ScanResult } from "../../core/scan";
 import { ScanMerger, type FileOutcome } from "../../core/scan-merge";
 import type { TimeWindow } from "../../core/sources/time-window";
 import type { FromWorker, SentObservation, ToWorker, WorkerSetup } from "./messages";
@@ -35,7 +35,7 @@ export interface PoolOptions {
   thresholds?: ThresholdTracker;
   window?: TimeWindow;
   maxRecordProblems?: number;
-  parseAll?: boolean;
+  decoding?: Decoding;
   onProgress?(p: Readonly<PoolProgress>): void;
   /** Every alert with the file it came from (for a threshold alert, the file that reached the threshold). */
   onAlert?(alert: Alert, file: LogFileRef): void;
@@ -76,7 +76,7 @@ export async function scanWithWorkers(refs: readonly LogFileRef[], opts: PoolOpt
   let waiting = 0;
   const progress: PoolProgress = { filesDone: 0, storedBytes: 0, records: 0, findings: 0 };
   const setup: WorkerSetup = {
-    engine: opts.engineOptions, thresholds: opts.thresholds !== undefined, maxRecordProblems, parseAll: opts.parseAll === true,
+    engine: opts.engineOptions, thresholds: opts.thresholds !== undefined, maxRecordProblems, decoding: opts.decoding ?? "auto",
     ...(opts.window ? { window: { from: opts.window.from.getTime(), to: opts.window.to.getTime() } } : {}),
   };
 

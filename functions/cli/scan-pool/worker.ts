@@ -5,6 +5,7 @@ import type { LogFileContent, LogFileRef, ReadOptions } from "../../core/ports";
 import { catalog } from "../../core/rules/catalog";
 import { RuleEngine } from "../../core/rules/engine";
 import { ObservationFold } from "../../core/rules/threshold-fold";
+import { decodesSelectively } from "../../core/scan";
 import { evaluateFile } from "../../core/scan-merge";
 import { recordsInWindow, windowedFilter } from "../../core/sources/window-filter";
 import { sendableObservations, type FromWorker, type ToWorker, type WorkerSetup } from "./messages";
@@ -21,7 +22,7 @@ function main(): void {
   const engine = new RuleEngine(catalog, setup.engine);
   const source = new LocalLogSource([]);
   const window = setup.window ? { from: new Date(setup.window.from), to: new Date(setup.window.to) } : undefined;
-  const filter = setup.parseAll || !engine.prefersSelectiveDecoding ? undefined : window ? windowedFilter(engine, window) : engine;
+  const filter = !decodesSelectively(engine, setup.decoding) ? undefined : window ? windowedFilter(engine, window) : engine;
   const readOptions: ReadOptions = filter ? { filter } : {};
   const read = async (ref: LogFileRef): Promise<LogFileContent> => {
     try {
