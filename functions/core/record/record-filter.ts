@@ -50,5 +50,5 @@ export const FULL_RECORD: unique symbol = Symbol("trailwatch.fullRecord");
 /** The whole raw record behind a raw view, or the record itself when it is not a view. */
 export function fullRecord<T extends object>(r: T): T {
   const full = (r as { [FULL_RECORD]?: () => T })[FULL_RECORD];
-  return full ? full() : r;
+  return full ? full.call(r) : r;
 }
