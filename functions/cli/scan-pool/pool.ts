@@ -41,6 +41,8 @@ export interface PoolOptions {
   onAlert?(alert: Alert, file: LogFileRef): void;
   /** Peak memory of each worker (heap + buffers, bytes), reported at the end. */
   onWorkerMemory?(peaks: number[]): void;
+  /** A file a worker finished (`worker`: its slot, 0 to jobs - 1). */
+  onFileDone?(file: LogFileRef, worker: number): void;
 }
 
 /** Finished files waiting to be merged, counted in observations and alerts, beyond which the oldest file goes next. */
@@ -119,14 +121,24 @@ export async function scanWithWorkers(refs: readonly LogFileRef[], opts: PoolOpt
   const peaks: number[] = [];
   const workers = new Set<Worker>();
   let restarts = 0;
+  // Files are handed out once every worker is ready, one each in turn, so the largest files start on different workers.
+  const waitingToStart: (() => void)[] = [];
+  let released = false;
+  const release = () => {
+    if (released) return;
+    released = true;
+    const firsts = waitingToStart.filter((_, k) => k % 2 === 0);
+    const seconds = waitingToStart.filter((_, k) => k % 2 === 1);
+    for (const g of [...firsts, ...seconds]) g();
+  };
 
-  const start = (slot: number) => {
+  const start = (slot: number, restarted = false) => {
     const w = new Worker(workerScript(), { workerData: setup });
     workers.add(w);
     const inFlight = new Map<number, true>();
     let exited = false;
-    const give = () => {
-      while (inFlight.size < IN_FLIGHT) {
+    const give = (upTo = IN_FLIGHT) => {
+      while (inFlight.size < upTo) {
         const i = schedule.take(waiting > MAX_WAITING_ITEMS);
         if (i === undefined) {
           if (inFlight.size === 0) w.postMessage({ type: "stop" } satisfies ToWorker);
@@ -137,8 +149,14 @@ export async function scanWithWorkers(refs: readonly LogFileRef[], opts: PoolOpt
       }
     };
     w.on("message", (m: FromWorker) => {
-      if (m.type === "ready") return give();
+      if (m.type === "ready") {
+        if (restarted || released) return give();
+        waitingToStart.push(() => give(1), () => give());
+        if (waitingToStart.length === 2 * jobs) release();
+        return;
+      }
       inFlight.delete(m.seq);
+      opts.onFileDone?.(refs[m.seq]!, slot);
       if (m.type === "failed") results.set(m.seq, { failed: `read failed: ${m.message}` });
       else {
         peaks[slot] = Math.max(peaks[slot] ?? 0, m.memory);
@@ -160,8 +178,9 @@ export async function scanWithWorkers(refs: readonly LogFileRef[], opts: PoolOpt
       // The files it held cannot be told apart from files that break workers: they are reported, the run goes on.
       for (const i of inFlight.keys()) results.set(i, { failed: `read failed: the scan worker stopped (${why})` });
       inFlight.clear();
+      release();
       mergeReady();
-      if (merged < refs.length && restarts++ < MAX_RESTARTS) start(slot);
+      if (merged < refs.length && restarts++ < MAX_RESTARTS) start(slot, true);
       else if (workers.size === 0) drainUnreadable(why);
     };
     w.on("error", (e) => lost(e.message));
