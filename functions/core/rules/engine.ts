@@ -5,6 +5,7 @@ import { resolvePrincipal, type Principal } from "../record/principal";
 import { fieldMask } from "../record/prefilter";
 import { RECORD_USE, viewUse, type RecordFilter, type RecordKeys, type RecordUse } from "../record/record-filter";
 import { accountOf, isFailedCall, parseRecord, type CloudTrailRecord } from "../record/schema";
+import * as z from "../zod";
 import { alertGuidance } from "./guidance";
 import { firstMatchingPattern } from "./helpers";
 import { actorKey } from "./raw-principal";
@@ -370,7 +371,7 @@ function resolveSettings(rule: CatalogRule, given: unknown): unknown {
   }
   if (given === undefined) return rule.settings.defaults;
   const merged = { ...(rule.settings.defaults as object), ...(given as object) };
-  const res = rule.settings.schema.safeParse(merged);
+  const res = z.safeParse(rule.settings.schema, merged);
   if (!res.success) {
     const i = res.error.issues[0];
     throw new RuleConfigError(`settings of rule "${rule.id}": ${i?.path.join(".") || "(root)"}: ${i?.message}`);
