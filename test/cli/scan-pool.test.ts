@@ -144,6 +144,16 @@ describe("trailwatch scan --jobs", () => {
     expect(one.out.split("\n").filter(Boolean).length).toBeGreaterThan(10);
   });
 
+  it("writes the same with 2 workers as with 1 for a time window and a subset of rules with settings (decoded selectively)", async () => {
+    const settings = join(dir, "settings.json");
+    writeFileSync(settings, JSON.stringify({ "aws.access-denied-burst": { threshold: 3 } }));
+    const args = [join(FIXTURES, "rules"), join(FIXTURES, "corpora"), "--format", "jsonl", "--no-progress", "--from", "2019-01-01", "--to", "2026-10-15", "--rules", "aws.access-denied-burst,iam.root-activity,cloudtrail.logging-stopped,secretsmanager.secrets-read-burst", "--settings", settings];
+    const one = await cli(...args, "--jobs", "1");
+    const two = await cli(...args, "--jobs", "2");
+    expect(two).toEqual(one);
+    expect(one.out.split("\n").filter(Boolean).length).toBeGreaterThan(3);
+  });
+
   it.each(["0", "-1", "two", "65", "1.5"])("refuses --jobs %s with a usage error", async (v) => {
     const r = await cli(FIXTURES, "--jobs", v, "--no-progress");
     expect(r.code).toBe(1);
