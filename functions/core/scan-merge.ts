@@ -107,14 +107,13 @@ export class ScanMerger {
   }
 
   /** The threshold alerts of the file just merged (its observations are in `thresholds`). */
-  async thresholds(ref: LogFileRef, thresholds: ThresholdTracker | undefined, batchId: string, onAlert?: (alert: Alert) => void): Promise<void> {
+  async thresholds(thresholds: ThresholdTracker | undefined, batchId: string, onAlert?: (alert: Alert) => void): Promise<void> {
     if (!thresholds?.hasPending) return;
     for (const alert of await thresholds.flush(batchId)) {
       this.stats.findings++;
       onAlert?.(alert);
       this.collector.add(alert);
     }
-    void ref;
   }
 
   /** Rule exceptions of one file (per rule: the count and the first message), in file order. */

@@ -95,7 +95,7 @@ export async function scanLogs(source: LogSource, engine: RuleEngine, opts: Scan
     const outcome = evaluateFile(ref, content, engine, thresholds, maxRecordProblems, opts.onFinding ? (f, alert) => opts.onFinding!(f, alert, ref) : undefined);
     merger.file(ref, outcome);
     merger.ruleErrorsOf(engine.ruleErrors);
-    await merger.thresholds(ref, thresholds, opts.batchId?.(ref) ?? ref.id, opts.onThresholdAlert ? (a) => opts.onThresholdAlert!(a, ref) : undefined);
+    await merger.thresholds(thresholds, opts.batchId?.(ref) ?? ref.id, opts.onThresholdAlert ? (a) => opts.onThresholdAlert!(a, ref) : undefined);
     opts.onProgress?.(merger.stats, ref);
   };
 

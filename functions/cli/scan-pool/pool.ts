@@ -107,7 +107,7 @@ export async function scanWithWorkers(refs: readonly LogFileRef[], opts: PoolOpt
                 if (!rule) throw new Error(`scan worker counted for unknown rule ${o.rule}`);
                 opts.thresholds.add(rule, opts.engine.settingsOf(o.rule) as ThresholdSettings, o.group, o.key, o.label, o.t, o.record, o.principal);
               }
-              await merger.thresholds(ref, opts.thresholds, ref.id, opts.onAlert ? (a) => opts.onAlert!(a, ref) : undefined);
+              await merger.thresholds(opts.thresholds, ref.id, opts.onAlert ? (a) => opts.onAlert!(a, ref) : undefined);
             }
           }
         } else merger.notRead(ref);
