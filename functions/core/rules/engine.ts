@@ -184,7 +184,7 @@ export class RuleEngine implements RecordFilter {
     const e = this.entry(raw.eventSource, raw.eventName);
     if (e.all.length === 0) return NO_FINDINGS;
     const f = e.filtered;
-    const split = e.split ?? this.filteredSplit(e, f!, rawString(raw, "userIdentity", "type"), f!.eventTypes.size ? rawString(raw, "eventType") : undefined, f!.errorCodes.size ? rawString(raw, "errorCode") : undefined);
+    const split = e.split ?? this.filteredSplit(e, f!, rawIdentityType(raw), f!.eventTypes.size ? rawEventType(raw) : undefined, f!.errorCodes.size ? rawErrorCode(raw) : undefined);
     if (split.raw.length === 0 && split.parsed.length === 0) return NO_FINDINGS;
     let observations: ThresholdObservation[] | undefined;
     // Without a sink, observations are collected and returned (made only when a rule counts the record).
@@ -357,11 +357,23 @@ function observe(rule: RecordRuleOfThreshold, record: CloudTrailRecord, ctx: Rul
   sink.add(rule, settings, g, key, label, record.eventTime, record, ctx.principal);
 }
 
-/** A field of a raw (not yet validated) record (`eventType`, or `userIdentity.type` with two names), when it is a string. */
-function rawString(raw: object, name: string, inner?: string): string | undefined {
-  let v = (raw as Record<string, unknown>)[name];
-  if (inner !== undefined) v = v && typeof v === "object" ? (v as Record<string, unknown>)[inner] : undefined;
-  return typeof v === "string" ? v : undefined;
+/** `userIdentity.type` of a raw (not yet validated) record, when it is a string. */
+function rawIdentityType(raw: object): string | undefined {
+  const ui = (raw as { userIdentity?: unknown }).userIdentity;
+  const t = ui && typeof ui === "object" ? (ui as { type?: unknown }).type : undefined;
+  return typeof t === "string" ? t : undefined;
+}
+
+/** `eventType` of a raw (not yet validated) record, when it is a string. */
+function rawEventType(raw: object): string | undefined {
+  const t = (raw as { eventType?: unknown }).eventType;
+  return typeof t === "string" ? t : undefined;
+}
+
+/** `errorCode` of a raw (not yet validated) record, when it is a string. */
+function rawErrorCode(raw: object): string | undefined {
+  const c = (raw as { errorCode?: unknown }).errorCode;
+  return typeof c === "string" ? c : undefined;
 }
 
 function resolveSettings(rule: CatalogRule, given: unknown): unknown {
