@@ -1,8 +1,6 @@
 import { isAscii } from "node:buffer";
 import { decodeLogText } from "../core/record/decode";
-import type { RecordFilter } from "../core/record/record-filter";
-import { hasControlBytes } from "../core/record/prefilter";
-import { decodeSelected } from "../core/record/selective-decode";
+import type { ReadOptions } from "../core/ports";
 import { formatBytes, MAX_LISTED_PROBLEMS, READ_LIMITS, type ReadLimits } from "../core/record/limits";
 import type { LogFileContent } from "../core/ports";
 import { gunzipBounded, inflateEntry, type Inflated } from "./gzip-bounded";
@@ -39,11 +37,11 @@ interface Budget {
  * kept. Every limit in `limits` holds while decompressing: a gzip or zip bomb is stopped at the
  * limit, reported with the limit it crossed, and the records in what was inflated before it are read.
  */
-export async function decodeLogBytes(buf: Buffer, source: string, limits: ReadLimits = READ_LIMITS, filter?: RecordFilter): Promise<LogFileContent> {
-  return decode(buf, source, 0, { text: limits.maxTextBytes, entries: limits.maxArchiveEntries }, limits, filter);
+export async function decodeLogBytes(buf: Buffer, source: string, limits: ReadLimits = READ_LIMITS, read: ReadOptions = {}): Promise<LogFileContent> {
+  return decode(buf, source, 0, { text: limits.maxTextBytes, entries: limits.maxArchiveEntries }, limits, read);
 }
 
-async function decode(buf: Buffer, source: string, depth: number, budget: Budget, limits: ReadLimits, filter: RecordFilter | undefined): Promise<LogFileContent> {
+async function decode(buf: Buffer, source: string, depth: number, budget: Budget, limits: ReadLimits, read: ReadOptions): Promise<LogFileContent> {
   if (buf.length === 0) return { records: [], invalid: [], error: "empty file (0 bytes)", bytes: 0 };
   const faults: string[] = [];
   let data = buf;
@@ -51,13 +49,13 @@ async function decode(buf: Buffer, source: string, depth: number, budget: Budget
     if (depth + 1 > limits.maxContainerDepth) {
       return { records: [], invalid: [], error: `archives nested more than ${limits.maxContainerDepth} deep (the limit); not opened`, bytes: 0 };
     }
-    if (isZip(buf)) return decodeZip(buf, source, depth + 1, budget, limits, filter);
+    if (isZip(buf)) return decodeZip(buf, source, depth + 1, budget, limits, read);
     const inflated: Inflated = await gunzipBounded(buf, Math.min(limits.maxTextBytes, budget.text), limits.maxArchiveEntries);
     faults.push(...inflated.faults);
     data = inflated.data;
     if (isZip(data) || isGzip(data)) {
       // A container inside the gzip (a .zip.gz, a doubly gzipped file): open it in turn.
-      const inner = await decode(data, source, depth + 1, budget, limits, filter);
+      const inner = await decode(data, source, depth + 1, budget, limits, read);
       return faults.length ? withError(inner, faults.join("; ")) : inner;
     }
   } else if (/\.gz$/i.test(source)) {
@@ -69,7 +67,8 @@ async function decode(buf: Buffer, source: string, depth: number, budget: Budget
     data = data.subarray(0, max);
   }
   budget.text -= data.length;
-  const decoded = (filter && selected(data, source, limits, filter)) || decodeLogText(textOf(data), source, limits);
+  // Selective decoding (only the records a rule can see are parsed) when the caller brings it.
+  const decoded = (read.filter && read.selective?.(data, source, limits, read.filter)) || decodeLogText(textOf(data), source, limits);
   const error = [...faults, decoded.error].filter(Boolean).join("; ") || undefined;
   return {
     records: decoded.records,
@@ -82,20 +81,6 @@ async function decode(buf: Buffer, source: string, depth: number, budget: Budget
     ...(error ? { error: decoded.notCloudTrail ? `${error}; ${decoded.notCloudTrail}` : error } : {}),
     bytes: data.length,
   };
-}
-
-/**
- * A CloudTrail delivery document decoded selectively (only the records a rule can see are parsed), or
- * undefined when it must be decoded in full (another shape, damage: see `decodeSelected`).
- */
-function selected(data: Buffer, source: string, limits: ReadLimits, filter: RecordFilter): ReturnType<typeof decodeSelected> {
-  let from = 0;
-  while (from < data.length && (data[from] === 0x20 || data[from] === 0x0a || data[from] === 0x0d || data[from] === 0x09)) from++;
-  if (data[from] !== 0x7b) return undefined;
-  const latin1 = data.toString("latin1");
-  const ascii = isAscii(data);
-  const noControl = !hasControlBytes(data);
-  return decodeSelected({ latin1, ascii, noControl, utf8: ascii ? (a, b) => latin1.slice(a, b) : (a, b) => data.toString("utf8", a, b) }, from, source, limits, filter);
 }
 
 /** The text of a file: UTF-8, or UTF-16 when a byte order mark says so (PowerShell writes UTF-16 LE). */
@@ -115,7 +100,7 @@ function withError(c: LogFileContent, error: string): LogFileContent {
   return { ...rest, error: c.error ? `${error}; ${c.error}` : error };
 }
 
-async function decodeZip(buf: Buffer, source: string, depth: number, budget: Budget, limits: ReadLimits, filter: RecordFilter | undefined): Promise<LogFileContent> {
+async function decodeZip(buf: Buffer, source: string, depth: number, budget: Budget, limits: ReadLimits, read: ReadOptions): Promise<LogFileContent> {
   // A zip opened at the top has the archive total as its text budget; a nested one shares its parent's.
   if (depth === 1) budget.text = limits.maxArchiveTextBytes;
   const listing = listZipEntries(buf, budget.entries);
@@ -144,7 +129,7 @@ async function decodeZip(buf: Buffer, source: string, depth: number, budget: Bud
       errors.push(`${name}: ${entry}`);
       continue;
     }
-    let inner = await decode(entry.data, `${source}!${name}`, depth, budget, limits, filter);
+    let inner = await decode(entry.data, `${source}!${name}`, depth, budget, limits, read);
     if (entry.overLimit && byArchive) entry.faults = [`the archive reached its ${formatBytes(limits.maxArchiveTextBytes)} text limit (the limit for one archive) in this entry; read its first ${formatBytes(entry.data.length)}`];
     if (entry.faults.length) inner = withError(inner, entry.faults.join("; "));
     if (inner.where || out.records.length > 0 || inner.records.length > 0) labelled = true;

@@ -1,6 +1,6 @@
 import type { Alert, RemediationResult } from "./alert/alert";
 import type { InvalidRecord } from "./record/schema";
-import type { RecordFilter } from "./record/record-filter";
+import type { RecordFilter, SelectiveDecoder } from "./record/record-filter";
 import type { Finding } from "./rules/engine";
 import type { ThresholdState } from "./rules/threshold-window";
 
@@ -48,8 +48,12 @@ export interface LogFileContent {
 
 /** How a source decodes what it reads. */
 export interface ReadOptions {
-  /** Parse only the records this filter says a rule can see (the rule engine); without it, every record is parsed. */
+  /**
+   * With `selective`: parse only the records this filter says a rule can see (the rule engine);
+   * without both, every record is parsed.
+   */
   filter?: RecordFilter;
+  selective?: SelectiveDecoder;
 }
 
 /** Where CloudTrail log files come from (local files, S3). */

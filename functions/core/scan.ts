@@ -1,8 +1,8 @@
 import type { Alert } from "./alert/alert";
-import type { LogFileContent, LogFileRef, LogSource } from "./ports";
-import type { Finding, RuleEngine } from "./rules/engine";
+import { AlertCollector } from "./alert/collector";
+import type { LogFileContent, LogFileRef, LogSource, ReadOptions } from "./ports";
+import { toAlert, type Finding, type RuleEngine } from "./rules/engine";
 import type { ThresholdTracker } from "./rules/threshold-tracker";
-import { evaluateFile, ScanMerger } from "./scan-merge";
 
 /** Running totals of a scan; also what progress reports carry. */
 export interface ScanStats {
@@ -57,20 +57,8 @@ export interface ScanOptions {
   thresholds?: ThresholdTracker;
   /** The batch id of a file for the threshold tracker (default: the file id); a retried file must get the same id. */
   batchId?(file: LogFileRef): string;
-  /**
-   * How files are decoded: `selective` parses only the records a rule can see (the others are counted),
-   * `full` parses every record, `auto` (the default) is selective where the engine says it pays
-   * (`RuleEngine.prefersSelectiveDecoding`). The result is the same either way; tests compare them.
-   */
-  decoding?: Decoding;
-}
-
-/** See `ScanOptions.decoding`. */
-export type Decoding = "auto" | "selective" | "full";
-
-/** Whether a scan with this engine decodes selectively. */
-export function decodesSelectively(engine: RuleEngine, decoding: Decoding = "auto"): boolean {
-  return decoding === "selective" || (decoding === "auto" && engine.prefersSelectiveDecoding);
+  /** How the source decodes files (selective decoding: `readOptionsFor` in rules/engine-filter.ts); default: every record parsed. */
+  read?: ReadOptions;
 }
 
 /**
@@ -81,8 +69,14 @@ export function decodesSelectively(engine: RuleEngine, decoding: Decoding = "aut
  */
 export async function scanLogs(source: LogSource, engine: RuleEngine, opts: ScanOptions = {}): Promise<ScanResult> {
   const maxRecordProblems = opts.maxRecordProblems ?? 1000;
-  const merger = new ScanMerger(maxRecordProblems);
-  const readOptions = decodesSelectively(engine, opts.decoding) ? { filter: engine } : {};
+  const stats: ScanStats = {
+    filesSeen: 0, filesRead: 0, filesSkipped: 0, filesWithErrors: 0,
+    records: 0, invalidRecords: 0, bytes: 0, storedBytes: 0, findings: 0,
+  };
+  const collector = new AlertCollector();
+  const result: ScanResult = { alerts: [], stats, fileErrors: [], invalidRecords: [], skipped: [], ruleErrors: [] };
+
+  const readOptions = opts.read ?? {};
   const readSafely = (f: LogFileRef): Promise<LogFileContent> =>
     source.read(f, readOptions).catch((e: unknown) => ({ records: [], invalid: [], error: `read failed: ${(e as Error).message}`, bytes: 0 }));
 
@@ -90,23 +84,74 @@ export async function scanLogs(source: LogSource, engine: RuleEngine, opts: Scan
   const thresholds = opts.thresholds;
   const consume = async (ref: LogFileRef, contentP: Promise<LogFileContent>) => {
     const content = await contentP;
-    // The engine's exceptions are counted per file, so a worker's counts merge the same way (see ScanMerger).
-    engine.ruleErrors.clear();
-    const outcome = evaluateFile(ref, content, engine, thresholds, maxRecordProblems, opts.onFinding ? (f, alert) => opts.onFinding!(f, alert, ref) : undefined);
-    merger.file(ref, outcome);
-    merger.ruleErrorsOf(engine.ruleErrors);
-    await merger.thresholds(thresholds, opts.batchId?.(ref) ?? ref.id, opts.onThresholdAlert ? (a) => opts.onThresholdAlert!(a, ref) : undefined);
-    opts.onProgress?.(merger.stats, ref);
+    ingest(ref, content);
+    if (thresholds?.hasPending) {
+      for (const alert of await thresholds.flush(opts.batchId?.(ref) ?? ref.id)) {
+        stats.findings++;
+        opts.onThresholdAlert?.(alert, ref);
+        collector.add(alert);
+      }
+    }
+    opts.onProgress?.(stats, ref);
+  };
+  const ingest = (ref: LogFileRef, content: LogFileContent) => {
+    stats.storedBytes += Math.max(ref.size ?? 0, 0);
+    if (content.skipped) {
+      stats.filesSkipped++;
+      result.skipped.push({ source: ref.id, reason: content.skipped });
+    } else stats.filesRead++;
+    if (content.error) {
+      stats.filesWithErrors++;
+      result.fileErrors.push({ source: ref.id, reason: content.error });
+    }
+    stats.bytes += content.bytes;
+    stats.records += content.unparsed ?? 0;
+    stats.invalidRecords += content.moreInvalid ?? 0;
+    for (const inv of content.invalid) {
+      stats.invalidRecords++;
+      if (result.invalidRecords.length < maxRecordProblems) result.invalidRecords.push({ source: inv.source, where: inv.where, reason: inv.reason });
+    }
+    const records = content.records;
+    for (let i = 0; i < records.length; i++) {
+      const raw = records[i] as { eventSource: string; eventName: string };
+      // Threshold observations go straight to the tracker (none are made without one).
+      const ev = engine.evaluate(raw, thresholds);
+      if (ev.kind === "invalid") {
+        stats.invalidRecords++;
+        if (result.invalidRecords.length < maxRecordProblems) result.invalidRecords.push({ source: ref.id, where: content.where?.[i] ?? `Records[${content.recordIndex?.[i] ?? i}]`, reason: ev.reason });
+        continue;
+      }
+      stats.records++;
+      for (const f of ev.findings) {
+        stats.findings++;
+        const alert = toAlert(f);
+        opts.onFinding?.(f, alert, ref);
+        collector.add(alert);
+      }
+    }
   };
 
   for await (const ref of source.files()) {
-    if (ref.error !== undefined || ref.skip) {
+    stats.filesSeen++;
+    if (ref.error !== undefined) {
       if (pending) {
         await consume(pending.ref, pending.content);
         pending = undefined;
       }
-      merger.notRead(ref);
-      opts.onProgress?.(merger.stats, ref);
+      stats.filesWithErrors++;
+      result.fileErrors.push({ source: ref.id, reason: ref.error });
+      opts.onProgress?.(stats, ref);
+      continue;
+    }
+    if (ref.skip) {
+      if (pending) {
+        await consume(pending.ref, pending.content);
+        pending = undefined;
+      }
+      stats.filesSkipped++;
+      stats.storedBytes += Math.max(ref.size ?? 0, 0);
+      result.skipped.push({ source: ref.id, reason: ref.skip });
+      opts.onProgress?.(stats, ref);
       continue;
     }
     const next = { ref, content: readSafely(ref) };
@@ -114,5 +159,8 @@ export async function scanLogs(source: LogSource, engine: RuleEngine, opts: Scan
     pending = next;
   }
   if (pending) await consume(pending.ref, pending.content);
-  return merger.finish();
+
+  result.alerts = collector.all();
+  result.ruleErrors = [...engine.ruleErrors].map(([rule, e]) => ({ rule, ...e }));
+  return result;
 }

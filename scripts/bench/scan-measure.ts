@@ -18,8 +18,10 @@ import type { LogFileRef } from "../../functions/core/ports";
 import { catalog } from "../../functions/core/rules/catalog";
 import { RuleEngine } from "../../functions/core/rules/engine";
 import { ThresholdTracker } from "../../functions/core/rules/threshold-tracker";
-import { scanLogs, type Decoding } from "../../functions/core/scan";
+import { scanLogs } from "../../functions/core/scan";
+import { readOptionsFor, type Decoding } from "../../functions/core/rules/engine-filter";
 import { scanWithWorkers } from "../../functions/cli/scan-pool/pool";
+import { decodeSelectedBytes } from "../../functions/adapters/selective-content";
 
 export interface Measurement {
   kind: string;
@@ -108,6 +110,7 @@ async function measure(kind: string, paths: string[]): Promise<Measurement> {
     let largestFile = 0;
     let seen = 0;
     const engine = new RuleEngine(catalog);
+    const read = readOptionsFor(engine, decoding, decodeSelectedBytes);
     const result = await scanLogs(
       { files: async function* () { yield* listed; }, read: (f) => local.read(f) },
       engine,
@@ -118,7 +121,7 @@ async function measure(kind: string, paths: string[]): Promise<Measurement> {
         },
         // As `trailwatch scan` runs it: threshold rules counting across the files, state in memory.
         thresholds: new ThresholdTracker(new MemoryThresholdStore()),
-        decoding,
+        read,
       },
     );
     const cpu = cpuMs(process.cpuUsage(c0));

@@ -4,6 +4,8 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { decodeLogBytes } from "../../functions/adapters/log-content";
 import { LocalLogSource } from "../../functions/adapters/local/log-source";
+import { decodeSelectedBytes } from "../../functions/adapters/selective-content";
+import { readOptionsFor, recordFilter } from "../../functions/core/rules/engine-filter";
 import { fieldMask } from "../../functions/core/record/prefilter";
 import { fullRecord, viewUse } from "../../functions/core/record/record-filter";
 import { isRawThresholdRule, type RawRecord } from "../../functions/core/rules/threshold-rule";
@@ -23,7 +25,8 @@ import { generateOrganization } from "../../scripts/generator";
 const FIXTURES = join(__dirname, "..", "fixtures");
 
 async function scan(paths: string[], decoding: "selective" | "full"): Promise<ScanResult> {
-  return scanLogs(new LocalLogSource(paths), new RuleEngine(catalog), { thresholds: new ThresholdTracker(new MemoryThresholdStore(), { now: () => new Date("2026-12-01T00:00:00Z") }), decoding });
+  const engine = new RuleEngine(catalog);
+  return scanLogs(new LocalLogSource(paths), engine, { thresholds: new ThresholdTracker(new MemoryThresholdStore(), { now: () => new Date("2026-12-01T00:00:00Z") }), read: readOptionsFor(engine, decoding, decodeSelectedBytes) });
 }
 
 async function expectSameBothWays(paths: string[]): Promise<ScanResult> {
@@ -101,7 +104,7 @@ describe("selective decoding gives what full decoding gives", () => {
     expect(result.alerts.map((a) => a.rule)).toEqual(expect.arrayContaining(["aws.many-regions-touched", "aws.access-denied-burst", "secretsmanager.secrets-read-burst", "iam.root-activity", "s3.ransom-note-uploaded"]));
     let notParsedWhole = 0;
     for (const f of readdirSync(dir)) {
-      const c = await decodeLogBytes(readFileSync(join(dir, f)), f, undefined, new RuleEngine(catalog));
+      const c = await decodeLogBytes(readFileSync(join(dir, f)), f, undefined, { filter: recordFilter(new RuleEngine(catalog)), selective: decodeSelectedBytes });
       notParsedWhole += (c.unparsed ?? 0) + c.records.filter((r) => fullRecord(r) !== r).length;
     }
     expect(notParsedWhole).toBeGreaterThan(packed / 4);
@@ -127,7 +130,7 @@ describe("selective decoding gives what full decoding gives", () => {
       const whole = (await decodeLogBytes(bytes, "all.json")).records;
       for (const rule of declared) {
         // Act: the records as views holding just what the rule declares.
-        const views = (await decodeLogBytes(bytes, "all.json", undefined, { use: () => viewUse(fieldMask(rule.rawFields!)) })).records;
+        const views = (await decodeLogBytes(bytes, "all.json", undefined, { filter: { use: () => viewUse(fieldMask(rule.rawFields!)) }, selective: decodeSelectedBytes })).records;
         // Assess
         expect(views).toHaveLength(whole.length);
         const settings = rule.settings.defaults;

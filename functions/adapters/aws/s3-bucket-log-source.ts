@@ -143,6 +143,6 @@ export class S3BucketLogSource implements LogSource {
     if (!p) throw new Error(`${file.id} is not a file this source listed`);
     this.pending.delete(file.id);
     if (p.content) return p.content;
-    return decodeLogBytes(p.body!, file.id, undefined, opts.filter);
+    return decodeLogBytes(p.body!, file.id, undefined, opts);
   }
 }

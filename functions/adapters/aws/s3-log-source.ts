@@ -3,7 +3,6 @@ import { GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import type { LogFileContent, LogFileRef, LogSource, ReadOptions } from "../../core/ports";
 import { formatBytes, READ_LIMITS, type ReadLimits } from "../../core/record/limits";
 import { decodeLogBytes } from "../log-content";
-import type { RecordFilter } from "../../core/record/record-filter";
 import { awsErrorName, isTransientAwsError } from "./aws-error";
 import { skipReason, type ObjectRef } from "./notifications";
 
@@ -37,8 +36,8 @@ export interface OpenedObject {
   versionId?: string;
   size?: number;
   /** Reads the body and decodes it (gzip, zip or plain). Throws {@link S3ReadError} if the transfer breaks. */
-  /** Reads and decodes the body; with a filter, only the records a rule can see are parsed. */
-  read(filter?: RecordFilter): Promise<LogFileContent>;
+  /** Reads and decodes the body; with selective decoding, only the records a rule can see are parsed. */
+  read(opts?: ReadOptions): Promise<LogFileContent>;
   /** Drops the body unread (e.g. the object was already processed). */
   discard(): void;
 }
@@ -79,7 +78,7 @@ export class S3LogSource implements LogSource {
     if (!o) throw new Error(`${file.id} is not one of this source's objects`);
     const res = await this.open(o);
     if (res.status === "gone") return { records: [], invalid: [], skipped: res.reason, bytes: 0 };
-    return res.opened.read(opts.filter);
+    return res.opened.read(opts);
   }
 
   /** GetObject (the announced version when there is one), without reading the body yet. */
@@ -109,10 +108,10 @@ export class S3LogSource implements LogSource {
       ...(out.VersionId && out.VersionId !== "null" ? { versionId: out.VersionId } : {}),
       ...(size !== undefined ? { size } : {}),
       discard: () => body?.destroy(),
-      read: async (filter?: RecordFilter) => {
+      read: async (readOptions?: ReadOptions) => {
         if (!body) return { records: [], invalid: [], error: "GetObject returned no body", bytes: 0 };
         const { buf, more } = await collect(body, id, max);
-        const content = await decodeLogBytes(buf, id, limits, filter);
+        const content = await decodeLogBytes(buf, id, limits, readOptions);
         if (!more) return content;
         // Bigger than any legitimate log file: the first `max` bytes are read, the rest never downloaded.
         const cut = `object is ${size !== undefined ? formatBytes(size) : "larger than that"}, more than the ${formatBytes(max)} limit for one file; read its first ${formatBytes(max)}`;

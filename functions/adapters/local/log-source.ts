@@ -112,7 +112,7 @@ export class LocalLogSource implements LogSource {
     } catch (e) {
       return { records: [], invalid: [], error: `cannot read file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, bytes: 0 };
     }
-    const content = await decodeLogBytes(buf, file.id, this.limits, opts.filter);
+    const content = await decodeLogBytes(buf, file.id, this.limits, opts);
     if (!cut) return content;
     const { skipped: _notSkipped, ...rest } = content;
     return { ...rest, error: content.error ? `${cut}; ${content.error}` : cut };

@@ -15,6 +15,8 @@ import { AlertFiles, markAlertIntegrity } from "../scan-verify";
 import { printScanSummary } from "../summary";
 import { cell } from "../terminal";
 import { defaultJobs, scanWithWorkers } from "../scan-pool/pool";
+import { decodeSelectedBytes } from "../../adapters/selective-content";
+import { readOptionsFor } from "../../core/rules/engine-filter";
 
 export interface ScanCommandOptions extends SourceFlags {
   format: OutputFormat;
@@ -176,6 +178,7 @@ export async function runScan(paths: string[], opts: ScanCommandOptions): Promis
             result = await scanLogs(listed, engine, {
               onProgress: (s) => bar.update(s.storedBytes, { records: s.records, alerts: s.findings }),
               thresholds,
+              read: readOptionsFor(engine, "auto", decodeSelectedBytes),
               ...onFinding,
             });
           }
@@ -190,6 +193,7 @@ export async function runScan(paths: string[], opts: ScanCommandOptions): Promis
           result = await scanLogs(sources.source, engine, {
             onProgress: (s) => bar.done(s.filesSeen, s.storedBytes, s.records, s.findings),
             thresholds,
+            read: readOptionsFor(engine, "auto", decodeSelectedBytes),
             ...onFinding,
           });
         } finally {

@@ -1,12 +1,12 @@
 import type { Principal } from "../../core/record/principal";
 import { fullRecord } from "../../core/record/record-filter";
 import type { CloudTrailRecord } from "../../core/record/schema";
-import type { ObservationFold } from "../../core/rules/threshold-fold";
+import type { ThresholdTracker } from "../../core/rules/threshold-tracker";
 import type { RawRecord } from "../../core/rules/threshold-rule";
 import type { FileOutcome } from "../../core/scan-merge";
 import type { LogFileRef } from "../../core/ports";
 import type { EngineOptions } from "../../core/rules/engine";
-import type { Decoding } from "../../core/scan";
+import type { Decoding } from "../../core/rules/engine-filter";
 
 /** What every worker is started with: it builds the same engine as the main thread. */
 export interface WorkerSetup {
@@ -23,7 +23,7 @@ export interface WorkerSetup {
 /** Main thread to worker. */
 export type ToWorker = { type: "file"; seq: number; ref: LogFileRef } | { type: "stop" };
 
-/** One threshold observation, folded per (rule, group, key) within its file (see `ObservationFold`). */
+/** One threshold observation, folded per (rule, group, key) within its file (see `ThresholdTracker.takeBatch`). */
 export interface SentObservation {
   rule: string;
   group: string;
@@ -51,9 +51,9 @@ export type FromWorker =
   | { type: "failed"; seq: number; message: string };
 
 /** A file's folded observations, in the fold's order (so folding them again rebuilds the same fold). */
-export function sendableObservations(fold: ObservationFold): SentObservation[] {
+export function sendableObservations(batch: ReturnType<ThresholdTracker["takeBatch"]>): SentObservation[] {
   const out: SentObservation[] = [];
-  for (const [rule, byGroup] of fold.take()) {
+  for (const [rule, byGroup] of batch) {
     for (const [group, g] of byGroup) {
       for (const [key, p] of g.keys) {
         out.push({

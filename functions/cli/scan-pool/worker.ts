@@ -1,11 +1,12 @@
 import { getHeapStatistics } from "node:v8";
 import { parentPort, workerData } from "node:worker_threads";
 import { LocalLogSource } from "../../adapters/local/log-source";
-import type { LogFileContent, LogFileRef, ReadOptions } from "../../core/ports";
+import type { LogFileContent, LogFileRef, ReadOptions, ThresholdStateStore } from "../../core/ports";
 import { catalog } from "../../core/rules/catalog";
 import { RuleEngine } from "../../core/rules/engine";
-import { ObservationFold } from "../../core/rules/threshold-fold";
-import { decodesSelectively } from "../../core/scan";
+import { ThresholdTracker } from "../../core/rules/threshold-tracker";
+import { readOptionsFor } from "../../core/rules/engine-filter";
+import { decodeSelectedBytes } from "../../adapters/selective-content";
 import { evaluateFile } from "../../core/scan-merge";
 import { recordsInWindow, windowedFilter } from "../../core/sources/window-filter";
 import { sendableObservations, type FromWorker, type ToWorker, type WorkerSetup } from "./messages";
@@ -22,8 +23,8 @@ function main(): void {
   const engine = new RuleEngine(catalog, setup.engine);
   const source = new LocalLogSource([]);
   const window = setup.window ? { from: new Date(setup.window.from), to: new Date(setup.window.to) } : undefined;
-  const filter = !decodesSelectively(engine, setup.decoding) ? undefined : window ? windowedFilter(engine, window) : engine;
-  const readOptions: ReadOptions = filter ? { filter } : {};
+  const selective = readOptionsFor(engine, setup.decoding, decodeSelectedBytes);
+  const readOptions: ReadOptions = selective.filter && window ? { ...selective, filter: windowedFilter(selective.filter, window) } : selective;
   const read = async (ref: LogFileRef): Promise<LogFileContent> => {
     try {
       const content = await source.read(ref, readOptions);
@@ -44,11 +45,11 @@ function main(): void {
       try {
         const content = await job.content;
         engine.ruleErrors.clear();
-        const fold = setup.thresholds ? new ObservationFold() : undefined;
+        const fold = setup.thresholds ? new ThresholdTracker(NEVER_STORED) : undefined;
         const outcome = evaluateFile(job.ref, content, engine, fold, setup.maxRecordProblems);
         const heap = getHeapStatistics();
         const msg: FromWorker = {
-          type: "done", seq: job.seq, outcome, observations: fold ? sendableObservations(fold) : [],
+          type: "done", seq: job.seq, outcome, observations: fold ? sendableObservations(fold.takeBatch()) : [],
           ruleErrors: [...engine.ruleErrors], memory: heap.used_heap_size + ((heap as { external_memory?: number }).external_memory ?? 0),
         };
         port.postMessage(msg);
@@ -70,5 +71,11 @@ function main(): void {
   });
   port.postMessage({ type: "ready" } satisfies FromWorker);
 }
+
+/** The store of a tracker that only folds a file's observations (it is never flushed: the main thread counts). */
+const NEVER_STORED: ThresholdStateStore = {
+  load: () => Promise.reject(new Error("a scan worker's tracker only folds observations")),
+  save: () => Promise.reject(new Error("a scan worker's tracker only folds observations")),
+};
 
 main();

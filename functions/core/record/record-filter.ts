@@ -1,3 +1,6 @@
+import type { DecodedText } from "./decode";
+import type { RecordLimits } from "./limits";
+
 /**
  * What the rules need of one record, decided from its raw text before it is parsed (see
  * `selective-decode.ts`): nothing (it is only counted), a raw view of a few top-level fields, or the
@@ -43,6 +46,13 @@ export interface RecordKeys {
 export interface RecordFilter {
   use(keys: RecordKeys): RecordUse;
 }
+
+/**
+ * Decodes the bytes of one file's text selectively, or says it cannot (undefined: decode it in full).
+ * `adapters/selective-content.ts` is the implementation; callers that want selective decoding pass it
+ * with their filter (`ReadOptions`), so code that never decodes selectively does not carry it.
+ */
+export type SelectiveDecoder = (data: Buffer, source: string, limits: RecordLimits, filter: RecordFilter) => DecodedText | undefined;
 
 /** Marks a raw view: calling it gives the whole record, parsed (once). */
 export const FULL_RECORD: unique symbol = Symbol("trailwatch.fullRecord");

@@ -2,8 +2,6 @@ import { createHash } from "node:crypto";
 import { alertId, severityRank, type Alert, type Severity } from "../alert/alert";
 import { boundAlert } from "../alert/bound";
 import { resolvePrincipal, type Principal } from "../record/principal";
-import { fieldMask } from "../record/prefilter";
-import { RECORD_USE, viewUse, type RecordFilter, type RecordKeys, type RecordUse } from "../record/record-filter";
 import { accountOf, isFailedCall, parseRecord, type CloudTrailRecord } from "../record/schema";
 import * as z from "../zod";
 import { alertGuidance } from "./guidance";
@@ -93,7 +91,7 @@ const NO_FINDINGS: Evaluation = { kind: "findings", findings: [] };
  * it, and the full zod validation runs only for those records. A rule that throws does not stop the
  * run: the error is counted per rule (see `ruleErrors`) and the other rules still run.
  */
-export class RuleEngine implements RecordFilter {
+export class RuleEngine {
   readonly rules: readonly CatalogRule[];
   private readonly bySource = new Map<string, { byName: Map<string, CatalogRule[]>; anyName: CatalogRule[] }>();
   /**
@@ -109,13 +107,6 @@ export class RuleEngine implements RecordFilter {
   private readonly minRank: number;
   /** Count of exceptions thrown per rule id, with the first message. */
   readonly ruleErrors = new Map<string, { count: number; first: string }>();
-  /**
-   * True unless a raw observer sees (nearly) every record: a rule on every event source and name with
-   * no event type or error code to narrow it (identity types do not: most records are people's and
-   * workloads' calls). Then a view of nearly every record is needed, and locating its fields in the
-   * text costs more than parsing the record (measured: `docs/benchmarks.md`), so files are parsed whole.
-   */
-  readonly prefersSelectiveDecoding: boolean;
 
   constructor(catalog: readonly CatalogRule[], opts: EngineOptions = {}) {
     const ids = new Set(catalog.map((r) => r.id));
@@ -128,7 +119,6 @@ export class RuleEngine implements RecordFilter {
     const only = opts.only && opts.only.length > 0 ? new Set(opts.only) : undefined;
     this.rules = catalog.filter((r) => !only || only.has(r.id));
     this.minRank = opts.minSeverity ? severityRank(opts.minSeverity) : 0;
-    this.prefersSelectiveDecoding = !this.rules.some((r) => isRawThresholdRule(r) && r.eventSources.includes("*") && r.eventNames === "*" && !r.eventTypes && !r.errorCodes);
 
     for (const rule of this.rules) {
       this.settings.set(rule.id, resolveSettings(rule, opts.settings?.[rule.id]));
@@ -154,7 +144,8 @@ export class RuleEngine implements RecordFilter {
     return this.entry(eventSource, eventName).all;
   }
 
-  private entry(eventSource: string, eventName: string): Entry {
+  /** What applies to one (eventSource, eventName); for `evaluate` and selective decoding (`engine-filter.ts`) only. */
+  entry(eventSource: string, eventName: string): Entry {
     let byName = this.entries.get(eventSource);
     let e = byName?.get(eventName);
     if (e) return e;
@@ -232,18 +223,7 @@ export class RuleEngine implements RecordFilter {
     return findings.length ? { kind: "findings", findings } : NO_FINDINGS;
   }
 
-  /**
-   * What the rules need of a record with these fields, as `evaluate` would use it (see `RecordFilter`):
-   * nothing when no rule would see it, a raw view when only raw observers that declare their fields
-   * would, else the whole record.
-   */
-  use(keys: RecordKeys): RecordUse {
-    const e = this.entry(keys.eventSource, keys.eventName);
-    if (e.all.length === 0) return RECORD_USE.count;
-    if (e.split) return e.split.use;
-    const f = e.filtered!;
-    return this.filteredSplit(e, f, keys.identityType, f.eventTypes.size ? keys.eventType : undefined, f.errorCodes.size ? keys.errorCode : undefined).use;
-  }
+
 
   /** Counts an exception of a rule; the first message is kept. */
   countError(ruleId: string, err: unknown): void {
@@ -262,7 +242,7 @@ export class RuleEngine implements RecordFilter {
    * with this identity type, event type and error code. A value no candidate names counts as none
    * (one cached split for all of them), so hostile records naming endless made-up values cannot grow the cache.
    */
-  private filteredSplit(e: Entry, f: Filtered, t: string | undefined, et: string | undefined, ec: string | undefined): Split {
+  filteredSplit(e: Entry, f: Filtered, t: string | undefined, et: string | undefined, ec: string | undefined): Split {
     const type = t !== undefined && f.identityTypes.has(t) ? t : undefined;
     const eventType = et !== undefined && f.eventTypes.has(et) ? et : undefined;
     const errorCode = ec !== undefined && f.errorCodes.has(ec) ? ec : undefined;
@@ -285,28 +265,21 @@ export class RuleEngine implements RecordFilter {
   private makeSplit(rules: CatalogRule[]): Split {
     const raw = rules.filter(isRawThresholdRule).map((rule) => ({ rule, settings: this.settings.get(rule.id) as ThresholdSettings }));
     const parsed = rules.filter((r) => !isRawThresholdRule(r)) as (AnyRule | RecordRuleOfThreshold)[];
-    let use: RecordUse = RECORD_USE.parse;
-    if (raw.length === 0 && parsed.length === 0) use = RECORD_USE.count;
-    else if (parsed.length === 0 && raw.every((r) => r.rule.rawFields)) {
-      use = viewUse(raw.reduce((m, r) => m | fieldMask(r.rule.rawFields!), 0));
-    }
-    return { raw, parsed, use };
+    return { raw, parsed };
   }
 }
 
 /** A threshold rule that reads validated records. */
 type RecordRuleOfThreshold = Exclude<AnyThresholdRule, RawThresholdRule<ThresholdSettings>>;
 
-/** The rules of a candidate list that apply to one identity type, by how they read records. */
-interface Split {
+/** The rules that apply to one kind of record, by how they read records. */
+export interface Split {
   raw: { rule: RawThresholdRule<ThresholdSettings>; settings: ThresholdSettings }[];
   parsed: (AnyRule | RecordRuleOfThreshold)[];
-  /** What these rules need of a record before it is parsed (selective decoding). */
-  use: RecordUse;
 }
 
 /** What applies to one (eventSource, eventName). */
-interface Entry {
+export interface Entry {
   all: CatalogRule[];
   /** The split when no candidate is limited by identity type or event type. */
   split?: Split;
@@ -315,7 +288,7 @@ interface Entry {
 }
 
 /** The identity types, event types and error codes the candidates of an entry name, and the split for each combination seen. */
-interface Filtered {
+export interface Filtered {
   identityTypes: ReadonlySet<string>;
   eventTypes: ReadonlySet<string>;
   errorCodes: ReadonlySet<string>;

@@ -1,7 +1,7 @@
 import type { Severity } from "../alert/alert";
 import { regexProblem } from "./helpers";
 import type { Principal } from "../record/principal";
-import type { ViewField } from "../record/prefilter";
+import type { ViewField } from "../record/record-fields";
 import type { CloudTrailRecord } from "../record/schema";
 import * as z from "../zod";
 import type { AnyRule, MatchResult, RuleContext, RuleStatus, Runbook } from "./rule";

@@ -6,7 +6,6 @@ import { accountOf, parseRecord, type CloudTrailRecord } from "../record/schema"
 import type { ThresholdStateStore } from "../ports";
 import { attempt, boundedKey, type ObservationSink, type ThresholdObservation } from "./engine";
 import { alertGuidance } from "./guidance";
-import { ObservationFold } from "./threshold-fold";
 import { actorKey } from "./raw-principal";
 import { MAX_BURST_VALUES, type AnyThresholdRule, type Burst, type RawRecord, type ThresholdSettings } from "./threshold-rule";
 import { EMPTY_STATE, firedBy, mergeBatch, withFired, type WindowObservation } from "./threshold-window";
@@ -28,6 +27,20 @@ export class ThresholdStateConflictError extends Error {
   readonly transient = true;
 }
 
+/** What the tracker keeps of one key of a group within a batch: its latest time and the record that had it. */
+export interface Pending {
+  t: string;
+  label: string | undefined;
+  record: CloudTrailRecord | RawRecord;
+  principal: Principal | undefined;
+}
+
+/** The keys of one group within a batch. */
+interface Group {
+  settings: ThresholdSettings;
+  keys: Map<string, Pending>;
+}
+
 /** The record behind a counted key, for building the alert. */
 interface Counted {
   group: string;
@@ -45,8 +58,10 @@ interface Counted {
  * raised the first time are returned again and nothing is counted twice.
  */
 export class ThresholdTracker implements ObservationSink {
-  /** Observations of the current batch, folded per (rule, group, key). */
-  private readonly fold = new ObservationFold();
+  /** Observations of the current batch, by rule, then group, then key (nested maps: no key strings to build per record). */
+  private pending = new Map<AnyThresholdRule, Map<string, Group>>();
+  /** The group (and key) of the last observation: consecutive observations of one actor skip the lookups. */
+  private last: { rule: AnyThresholdRule; group: string; g: Group; key: string | undefined; seen: Pending | undefined } | undefined;
   private readonly minRank: number;
   private readonly now: () => Date;
 
@@ -60,7 +75,19 @@ export class ThresholdTracker implements ObservationSink {
 
   /** True when observations wait for `flush`. */
   get hasPending(): boolean {
-    return this.fold.size > 0;
+    return this.pending.size > 0;
+  }
+
+  /**
+   * The current batch folded per (rule, group, key), in first-seen order, leaving none pending: a scan
+   * worker folds a file's observations with a tracker it never flushes and hands this to the thread
+   * that counts; adding the entries again in this order gives the same fold.
+   */
+  takeBatch(): ReadonlyMap<AnyThresholdRule, ReadonlyMap<string, { settings: ThresholdSettings; keys: ReadonlyMap<string, Pending> }>> {
+    const out = this.pending;
+    this.pending = new Map();
+    this.last = undefined;
+    return out;
   }
 
   /** Adds an observation of the current batch (every key of it). */
@@ -70,8 +97,28 @@ export class ThresholdTracker implements ObservationSink {
 
   /** Adds one key of the current batch; the engine calls it directly (see `ObservationSink`). */
   add(rule: AnyThresholdRule, settings: ThresholdSettings, group: string, key: string, label: string | undefined, eventTime: string, record: CloudTrailRecord | RawRecord, principal?: Principal): void {
-    this.fold.add(rule, settings, group, key, label, eventTime, record, principal);
+    // The same actor often makes several calls in a row: the lookups are skipped then.
+    let last = this.last;
+    if (!last || last.rule !== rule || last.group !== group) {
+      let byGroup = this.pending.get(rule);
+      if (!byGroup) this.pending.set(rule, (byGroup = new Map()));
+      let g = byGroup.get(group);
+      if (!g) byGroup.set(group, (g = { settings, keys: new Map() }));
+      this.last = last = { rule, group, g, key: undefined, seen: undefined };
+    }
+    let seen = last.key === key ? last.seen : last.g.keys.get(key);
+    if (!seen) {
+      last.g.keys.set(key, (seen = { t: eventTime, label, record, principal }));
+    } else if (later(eventTime, seen.t)) {
+      // Keep the latest time of a key (ISO times of one source compare as strings).
+      seen.t = eventTime;
+      seen.record = record;
+      seen.principal = principal;
+    }
+    last.key = key;
+    last.seen = seen;
   }
+
 
   /**
    * Merges the batch's observations into the stored state and returns the alerts of the windows that
@@ -79,7 +126,9 @@ export class ThresholdTracker implements ObservationSink {
    * the store fails.
    */
   async flush(batch: string): Promise<Alert[]> {
-    const groups = [...this.fold.take()].flatMap(([rule, byGroup]) => [...byGroup].map(([group, g]) => ({ rule, group, settings: g.settings, keys: g.keys })));
+    const groups = [...this.pending].flatMap(([rule, byGroup]) => [...byGroup].map(([group, g]) => ({ rule, group, settings: g.settings, keys: g.keys })));
+    this.pending = new Map();
+    this.last = undefined;
     const out: Alert[][] = new Array(groups.length);
     let next = 0;
     const worker = async () => {
@@ -120,6 +169,12 @@ export class ThresholdTracker implements ObservationSink {
 /** An epoch time as CloudTrail writes times (no milliseconds unless there are some). */
 function isoSeconds(t: number): string {
   return new Date(t).toISOString().replace(".000Z", "Z");
+}
+
+/** `a` is later than `b` (ISO 8601 times; parsed when the two are not written alike). */
+function later(a: string, b: string): boolean {
+  if (a.length === b.length) return a > b;
+  return Date.parse(a) > Date.parse(b);
 }
 
 /** The validated record and principal of an observation (a raw rule's record is validated here, once per alert). */

@@ -7,7 +7,7 @@ import type { AlertSink, LogFileContent, LogSource, ThresholdStateStore } from "
 import { RuleEngine, type Finding } from "../../core/rules/engine";
 import type { CatalogRule } from "../../core/rules/threshold-rule";
 import { ThresholdStateConflictError, ThresholdTracker } from "../../core/rules/threshold-tracker";
-import { decodesSelectively, scanLogs } from "../../core/scan";
+import { scanLogs } from "../../core/scan";
 import { isTransientAwsError } from "../../adapters/aws/aws-error";
 import { objectIdempotencyKey, type DynamoIdempotencyStore } from "../../adapters/aws/idempotency-store";
 import { parseNotification, type ObjectRef } from "../../adapters/aws/notifications";
@@ -174,9 +174,10 @@ export function createLogAnalyzer(deps: LogAnalyzerDeps) {
    * earlier attempt already sent, whose remediation also ran then) and the counts.
    */
   async function analyzeObject(o: OpenedObject, object: ObjectRef, m: { messageId: string; receiveCount: number }, alreadySent: ReadonlySet<string>, batch: string) {
+    // Every record is parsed: with the deployed catalog selective decoding does not pay (functions/README.md), and
+    // the decoder would not fit the bundle budget.
+    const content = await o.read();
     const engine = new RuleEngine(deps.catalog, { settings: deps.ruleSettings ?? {} });
-    // Only the records a rule can see are parsed, where that pays (see RuleEngine.prefersSelectiveDecoding).
-    const content = await o.read(decodesSelectively(engine) ? engine : undefined);
     const findings = new Map<string, Finding>();
     const one: LogSource = {
       async *files() {
