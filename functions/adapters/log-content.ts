@@ -1,4 +1,6 @@
+import { isAscii } from "node:buffer";
 import { decodeLogText } from "../core/record/decode";
+import type { ReadOptions } from "../core/ports";
 import { formatBytes, MAX_LISTED_PROBLEMS, READ_LIMITS, type ReadLimits } from "../core/record/limits";
 import type { LogFileContent } from "../core/ports";
 import { gunzipBounded, inflateEntry, type Inflated } from "./gzip-bounded";
@@ -35,11 +37,11 @@ interface Budget {
  * kept. Every limit in `limits` holds while decompressing: a gzip or zip bomb is stopped at the
  * limit, reported with the limit it crossed, and the records in what was inflated before it are read.
  */
-export async function decodeLogBytes(buf: Buffer, source: string, limits: ReadLimits = READ_LIMITS): Promise<LogFileContent> {
-  return decode(buf, source, 0, { text: limits.maxTextBytes, entries: limits.maxArchiveEntries }, limits);
+export async function decodeLogBytes(buf: Buffer, source: string, limits: ReadLimits = READ_LIMITS, read: ReadOptions = {}): Promise<LogFileContent> {
+  return decode(buf, source, 0, { text: limits.maxTextBytes, entries: limits.maxArchiveEntries }, limits, read);
 }
 
-async function decode(buf: Buffer, source: string, depth: number, budget: Budget, limits: ReadLimits): Promise<LogFileContent> {
+async function decode(buf: Buffer, source: string, depth: number, budget: Budget, limits: ReadLimits, read: ReadOptions): Promise<LogFileContent> {
   if (buf.length === 0) return { records: [], invalid: [], error: "empty file (0 bytes)", bytes: 0 };
   const faults: string[] = [];
   let data = buf;
@@ -47,13 +49,13 @@ async function decode(buf: Buffer, source: string, depth: number, budget: Budget
     if (depth + 1 > limits.maxContainerDepth) {
       return { records: [], invalid: [], error: `archives nested more than ${limits.maxContainerDepth} deep (the limit); not opened`, bytes: 0 };
     }
-    if (isZip(buf)) return decodeZip(buf, source, depth + 1, budget, limits);
+    if (isZip(buf)) return decodeZip(buf, source, depth + 1, budget, limits, read);
     const inflated: Inflated = await gunzipBounded(buf, Math.min(limits.maxTextBytes, budget.text), limits.maxArchiveEntries);
     faults.push(...inflated.faults);
     data = inflated.data;
     if (isZip(data) || isGzip(data)) {
       // A container inside the gzip (a .zip.gz, a doubly gzipped file): open it in turn.
-      const inner = await decode(data, source, depth + 1, budget, limits);
+      const inner = await decode(data, source, depth + 1, budget, limits, read);
       return faults.length ? withError(inner, faults.join("; ")) : inner;
     }
   } else if (/\.gz$/i.test(source)) {
@@ -65,13 +67,16 @@ async function decode(buf: Buffer, source: string, depth: number, budget: Budget
     data = data.subarray(0, max);
   }
   budget.text -= data.length;
-  const decoded = decodeLogText(textOf(data), source, limits);
+  // Selective decoding (only the records a rule can see are parsed) when the caller brings it.
+  const decoded = (read.filter && read.selective?.(data, source, limits, read.filter)) || decodeLogText(textOf(data), source, limits);
   const error = [...faults, decoded.error].filter(Boolean).join("; ") || undefined;
   return {
     records: decoded.records,
     ...(decoded.where ? { where: decoded.where } : {}),
     invalid: decoded.invalid,
     ...(decoded.moreInvalid ? { moreInvalid: decoded.moreInvalid } : {}),
+    ...(decoded.unparsed ? { unparsed: decoded.unparsed } : {}),
+    ...(decoded.recordIndex ? { recordIndex: decoded.recordIndex } : {}),
     ...(decoded.notCloudTrail && !error ? { skipped: `not CloudTrail: ${decoded.notCloudTrail}` } : {}),
     ...(error ? { error: decoded.notCloudTrail ? `${error}; ${decoded.notCloudTrail}` : error } : {}),
     bytes: data.length,
@@ -80,6 +85,8 @@ async function decode(buf: Buffer, source: string, depth: number, budget: Budget
 
 /** The text of a file: UTF-8, or UTF-16 when a byte order mark says so (PowerShell writes UTF-16 LE). */
 function textOf(data: Buffer): string {
+  // Node 20 decodes UTF-8 at a few hundred MB/s; ASCII text (most logs) is the same read as latin1, several times faster.
+  if (isAscii(data)) return data.toString("latin1");
   if (data.length >= 2 && data[0] === 0xff && data[1] === 0xfe) return data.toString("utf16le", 2, 2 + ((data.length - 2) & ~1));
   if (data.length >= 2 && data[0] === 0xfe && data[1] === 0xff) {
     const copy = Buffer.from(data.subarray(2, 2 + ((data.length - 2) & ~1)));
@@ -93,7 +100,7 @@ function withError(c: LogFileContent, error: string): LogFileContent {
   return { ...rest, error: c.error ? `${error}; ${c.error}` : error };
 }
 
-async function decodeZip(buf: Buffer, source: string, depth: number, budget: Budget, limits: ReadLimits): Promise<LogFileContent> {
+async function decodeZip(buf: Buffer, source: string, depth: number, budget: Budget, limits: ReadLimits, read: ReadOptions): Promise<LogFileContent> {
   // A zip opened at the top has the archive total as its text budget; a nested one shares its parent's.
   if (depth === 1) budget.text = limits.maxArchiveTextBytes;
   const listing = listZipEntries(buf, budget.entries);
@@ -122,13 +129,13 @@ async function decodeZip(buf: Buffer, source: string, depth: number, budget: Bud
       errors.push(`${name}: ${entry}`);
       continue;
     }
-    let inner = await decode(entry.data, `${source}!${name}`, depth, budget, limits);
+    let inner = await decode(entry.data, `${source}!${name}`, depth, budget, limits, read);
     if (entry.overLimit && byArchive) entry.faults = [`the archive reached its ${formatBytes(limits.maxArchiveTextBytes)} text limit (the limit for one archive) in this entry; read its first ${formatBytes(entry.data.length)}`];
     if (entry.faults.length) inner = withError(inner, entry.faults.join("; "));
     if (inner.where || out.records.length > 0 || inner.records.length > 0) labelled = true;
     for (let i = 0; i < inner.records.length; i++) {
       out.records.push(inner.records[i]!);
-      where.push(`${name} ${inner.where?.[i] ?? `Records[${i}]`}`);
+      where.push(`${name} ${inner.where?.[i] ?? `Records[${inner.recordIndex?.[i] ?? i}]`}`);
     }
     let unlisted = inner.moreInvalid ?? 0;
     for (const r of inner.invalid) {
@@ -137,6 +144,7 @@ async function decodeZip(buf: Buffer, source: string, depth: number, budget: Bud
     }
     if (unlisted) out.moreInvalid = (out.moreInvalid ?? 0) + unlisted;
     out.bytes += inner.bytes;
+    if (inner.unparsed) out.unparsed = (out.unparsed ?? 0) + inner.unparsed;
     if (inner.error) errors.push(`${name}: ${inner.error}`);
   }
   if (labelled && out.records.length > 0) out.where = where;

@@ -53,6 +53,7 @@ export async function main(argv: string[]): Promise<number> {
     .option("--concurrency <n>", "s3:// sources: objects fetched at once (default 16)")
     .option("--verify", "also check the files read against CloudTrail's signed digests; each alert gets context.logIntegrity (exit 4 when something is not valid)")
     .option("--public-keys <files>", "with --verify: files saved from aws cloudtrail list-public-keys (offline; default: ListPublicKeys)")
+    .option("-j, --jobs <n>", "local files: worker threads that read and evaluate files at once (default: one per core; 1: no workers)")
     .option("--no-progress", "never show the progress bar")
     .action(async (paths: string[], o: ScanCommandOptions & { progress: boolean }) => {
       code = (await runScan(paths, { ...o, progress: o.progress && process.stderr.isTTY === true })).code;

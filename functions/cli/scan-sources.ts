@@ -1,6 +1,6 @@
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { CloudTrailClient } from "@aws-sdk/client-cloudtrail";
-import type { LogFileRef, LogSource } from "../core/ports";
+import type { LogFileRef, LogSource, ReadOptions } from "../core/ports";
 import { ACCOUNT_ID, REGION } from "../core/anomaly/layout";
 import { isS3Uri, layoutPosition, parseS3Uri, S3LocationError, type S3Location } from "../core/sources/cloudtrail-prefixes";
 import { formatInstant, TimeWindowError, windowFromFlags, type TimeWindow } from "../core/sources/time-window";
@@ -78,11 +78,11 @@ function chain(sources: readonly LogSource[]): LogSource {
         }
       }
     },
-    read(f: LogFileRef) {
+    read(f: LogFileRef, opts?: ReadOptions) {
       const s = owner.get(f.id);
       owner.delete(f.id);
       if (!s) throw new Error(`${f.id} was not listed by any source`);
-      return s.read(f);
+      return s.read(f, opts);
     },
   };
 }

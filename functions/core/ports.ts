@@ -1,5 +1,6 @@
 import type { Alert, RemediationResult } from "./alert/alert";
 import type { InvalidRecord } from "./record/schema";
+import type { RecordFilter, SelectiveDecoder } from "./record/record-filter";
 import type { Finding } from "./rules/engine";
 import type { ThresholdState } from "./rules/threshold-window";
 
@@ -36,12 +37,29 @@ export interface LogFileContent {
   error?: string;
   /** Bytes of uncompressed text read. */
   bytes: number;
+  /**
+   * Valid records that no rule can see, counted but not parsed (selective decoding): they are records
+   * read, like those in `records`, and never yield an alert.
+   */
+  unparsed?: number;
+  /** When `where` is absent: record `i` is `Records[recordIndex[i]]` (see `DecodedText.recordIndex`). */
+  recordIndex?: number[];
+}
+
+/** How a source decodes what it reads. */
+export interface ReadOptions {
+  /**
+   * With `selective`: parse only the records this filter says a rule can see (the rule engine);
+   * without both, every record is parsed.
+   */
+  filter?: RecordFilter;
+  selective?: SelectiveDecoder;
 }
 
 /** Where CloudTrail log files come from (local files, S3). */
 export interface LogSource {
   files(): AsyncIterable<LogFileRef>;
-  read(file: LogFileRef): Promise<LogFileContent>;
+  read(file: LogFileRef, opts?: ReadOptions): Promise<LogFileContent>;
 }
 
 /** Distinct activity of one principal in a window (the anomaly detector's unit). */

@@ -1,6 +1,6 @@
 import type { Alert } from "./alert/alert";
 import { AlertCollector } from "./alert/collector";
-import type { LogFileContent, LogFileRef, LogSource } from "./ports";
+import type { LogFileContent, LogFileRef, LogSource, ReadOptions } from "./ports";
 import { toAlert, type Finding, type RuleEngine } from "./rules/engine";
 import type { ThresholdTracker } from "./rules/threshold-tracker";
 
@@ -57,6 +57,8 @@ export interface ScanOptions {
   thresholds?: ThresholdTracker;
   /** The batch id of a file for the threshold tracker (default: the file id); a retried file must get the same id. */
   batchId?(file: LogFileRef): string;
+  /** How the source decodes files (selective decoding: `readOptionsFor` in rules/engine-filter.ts); default: every record parsed. */
+  read?: ReadOptions;
 }
 
 /**
@@ -74,8 +76,9 @@ export async function scanLogs(source: LogSource, engine: RuleEngine, opts: Scan
   const collector = new AlertCollector();
   const result: ScanResult = { alerts: [], stats, fileErrors: [], invalidRecords: [], skipped: [], ruleErrors: [] };
 
+  const readOptions = opts.read ?? {};
   const readSafely = (f: LogFileRef): Promise<LogFileContent> =>
-    source.read(f).catch((e: unknown) => ({ records: [], invalid: [], error: `read failed: ${(e as Error).message}`, bytes: 0 }));
+    source.read(f, readOptions).catch((e: unknown) => ({ records: [], invalid: [], error: `read failed: ${(e as Error).message}`, bytes: 0 }));
 
   let pending: { ref: LogFileRef; content: Promise<LogFileContent> } | undefined;
   const thresholds = opts.thresholds;
@@ -102,6 +105,7 @@ export async function scanLogs(source: LogSource, engine: RuleEngine, opts: Scan
       result.fileErrors.push({ source: ref.id, reason: content.error });
     }
     stats.bytes += content.bytes;
+    stats.records += content.unparsed ?? 0;
     stats.invalidRecords += content.moreInvalid ?? 0;
     for (const inv of content.invalid) {
       stats.invalidRecords++;
@@ -114,7 +118,7 @@ export async function scanLogs(source: LogSource, engine: RuleEngine, opts: Scan
       const ev = engine.evaluate(raw, thresholds);
       if (ev.kind === "invalid") {
         stats.invalidRecords++;
-        if (result.invalidRecords.length < maxRecordProblems) result.invalidRecords.push({ source: ref.id, where: content.where?.[i] ?? `Records[${i}]`, reason: ev.reason });
+        if (result.invalidRecords.length < maxRecordProblems) result.invalidRecords.push({ source: ref.id, where: content.where?.[i] ?? `Records[${content.recordIndex?.[i] ?? i}]`, reason: ev.reason });
         continue;
       }
       stats.records++;

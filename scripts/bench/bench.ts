@@ -25,10 +25,11 @@ export function machine(): string {
  * Runs a TypeScript file in a fresh Node process (so time and peak memory are its own) and returns
  * its stdout; `pinCpu` runs it on one core with `taskset` where that exists.
  */
-export function runChild(script: string, args: string[], o: { pinCpu?: boolean; nodeArgs?: string[] } = {}): Promise<string> {
+export function runChild(script: string, args: string[], o: { pinCpu?: boolean; nodeArgs?: string[]; cores?: string } = {}): Promise<string> {
   const tsx = pathToFileURL(require.resolve("tsx")).href;
   const nodeArgv = [...(o.nodeArgs ?? []), "--import", tsx, script, ...args];
-  const [cmd, argv] = o.pinCpu ? ["taskset", ["-c", "0", process.execPath, ...nodeArgv]] : [process.execPath, nodeArgv];
+  // `cores` (taskset's list, e.g. "0-1") pins a multi-threaded run to that many cores.
+  const [cmd, argv] = o.pinCpu ? ["taskset", ["-c", o.cores ?? "0", process.execPath, ...nodeArgv]] : [process.execPath, nodeArgv];
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, argv as string[], { stdio: ["ignore", "pipe", "pipe"], cwd: ROOT });
     let out = "";

@@ -2,9 +2,13 @@
  * One measurement of the scan benchmark, run by `scan.ts` in a fresh child process so its time and
  * peak memory are its own. Prints one JSON line on stdout.
  *
- *   bound PATH...  read + gunzip + JSON.parse of every log file, nothing else (the practical bound)
- *   scan PATH...   the full scan: LocalLogSource + scanLogs + RuleEngine(catalog)
- *   idle           load the modules only (the baseline memory of a process)
+ *   bound PATH...          read + gunzip + JSON.parse of every log file, nothing else (the bound of a full parse)
+ *   scan PATH...           the full scan on this thread: LocalLogSource + scanLogs + RuleEngine(catalog) (decoding: auto)
+ *   scan-selective PATH... the same, every file decoded selectively (only records a rule can see are parsed)
+ *   scan-full PATH...      the same, every record parsed
+ *   pool:N PATH...         the full scan with N worker threads (what `trailwatch scan --jobs N` runs)
+ *   duckdb:N PATH          DuckDB with N threads: read_json over the same .json.gz files, one filter on eventName
+ *   idle                   load the modules only (the baseline memory of a process)
  */
 import { readFileSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
@@ -15,6 +19,9 @@ import { catalog } from "../../functions/core/rules/catalog";
 import { RuleEngine } from "../../functions/core/rules/engine";
 import { ThresholdTracker } from "../../functions/core/rules/threshold-tracker";
 import { scanLogs } from "../../functions/core/scan";
+import { readOptionsFor, type Decoding } from "../../functions/core/rules/engine-filter";
+import { scanWithWorkers } from "../../functions/cli/scan-pool/pool";
+import { decodeSelectedBytes } from "../../functions/adapters/selective-content";
 
 export interface Measurement {
   kind: string;
@@ -30,6 +37,8 @@ export interface Measurement {
   /** Live heap after a full GC at the end (with --expose-gc): what the process still holds. */
   heapAfterMb?: number;
   alerts?: number;
+  /** Pool runs: each worker's peak JavaScript heap plus buffers, MB. */
+  workerPeakMb?: number[];
 }
 
 function heapAfterGc(): number | undefined {
@@ -73,7 +82,27 @@ async function measure(kind: string, paths: string[]): Promise<Measurement> {
     const cpu = cpuMs(process.cpuUsage(c0));
     return { kind, files: files.length, records, rawBytes, largestFile, wallMs: performance.now() - t0, cpuMs: cpu, maxRssMb: process.resourceUsage().maxRSS / 1024 };
   }
-  if (kind === "scan") {
+  if (kind.startsWith("duckdb:")) return duckdb(Number(kind.slice(7)), files);
+  if (kind.startsWith("pool:")) {
+    const t0 = performance.now();
+    const c0 = process.cpuUsage();
+    let peaks: number[] = [];
+    const refs = [];
+    for await (const f of new LocalLogSource(paths).files()) refs.push(f);
+    const result = await scanWithWorkers(refs, {
+      jobs: Number(kind.slice(5)), engine: new RuleEngine(catalog), engineOptions: {}, thresholds: new ThresholdTracker(new MemoryThresholdStore()),
+      onWorkerMemory: (p) => (peaks = p),
+    });
+    const cpu = cpuMs(process.cpuUsage(c0));
+    const wallMs = performance.now() - t0;
+    if (result.fileErrors.length) throw new Error(`pool: ${result.fileErrors.length} unreadable file(s), e.g. ${result.fileErrors[0]!.source}: ${result.fileErrors[0]!.reason}`);
+    return {
+      kind, files: result.stats.filesRead, records: result.stats.records, rawBytes: result.stats.bytes, largestFile: 0, wallMs, cpuMs: cpu,
+      maxRssMb: process.resourceUsage().maxRSS / 1024, alerts: result.alerts.length, workerPeakMb: peaks.map((b) => b / 2 ** 20),
+    };
+  }
+  if (kind === "scan" || kind === "scan-selective" || kind === "scan-full") {
+    const decoding: Decoding = kind === "scan" ? "auto" : kind === "scan-selective" ? "selective" : "full";
     const listed = files;
     const local = new LocalLogSource(paths);
     const t0 = performance.now();
@@ -81,6 +110,7 @@ async function measure(kind: string, paths: string[]): Promise<Measurement> {
     let largestFile = 0;
     let seen = 0;
     const engine = new RuleEngine(catalog);
+    const read = readOptionsFor(engine, decoding, decodeSelectedBytes);
     const result = await scanLogs(
       { files: async function* () { yield* listed; }, read: (f) => local.read(f) },
       engine,
@@ -91,6 +121,7 @@ async function measure(kind: string, paths: string[]): Promise<Measurement> {
         },
         // As `trailwatch scan` runs it: threshold rules counting across the files, state in memory.
         thresholds: new ThresholdTracker(new MemoryThresholdStore()),
+        read,
       },
     );
     const cpu = cpuMs(process.cpuUsage(c0));
@@ -101,7 +132,30 @@ async function measure(kind: string, paths: string[]): Promise<Measurement> {
       maxRssMb: process.resourceUsage().maxRSS / 1024, heapAfterMb: heapAfterGc(), alerts: result.alerts.length,
     };
   }
-  throw new Error(`unknown measurement "${kind}" (bound, scan, idle)`);
+  throw new Error(`unknown measurement "${kind}" (bound, scan, scan-selective, scan-full, pool:N, duckdb:N, idle)`);
+}
+
+/**
+ * DuckDB's answer to one ad-hoc question over the same files: `read_json` of every delivery file
+ * the scan reads (the columns the query names, as a user who knows the format would write it), the
+ * records unnested, one filter on eventName, counted.
+ */
+async function duckdb(threads: number, files: LogFileRef[]): Promise<Measurement> {
+  const { DuckDBInstance } = await import("@duckdb/node-api");
+  const instance = await DuckDBInstance.create(":memory:", { threads: String(threads) });
+  const c = await instance.connect();
+  const list = files.map((f) => `'${f.id.replace(/'/g, "''")}'`).join(", ");
+  const sql = `SELECT count(*) AS n FROM (SELECT unnest(Records) AS r FROM read_json([${list}], columns={Records: 'STRUCT(eventTime VARCHAR, eventSource VARCHAR, eventName VARCHAR, userIdentity STRUCT(arn VARCHAR))[]'}, format='unstructured', maximum_object_size=134217728)) WHERE r.eventName = 'ConsoleLogin'`;
+  const t0 = performance.now();
+  const c0 = process.cpuUsage();
+  const rows = (await c.runAndReadAll(sql)).getRowObjects();
+  const cpu = cpuMs(process.cpuUsage(c0));
+  const wallMs = performance.now() - t0;
+  const total = (await c.runAndReadAll(`SELECT count(*) AS n FROM (SELECT unnest(Records) AS r FROM read_json([${list}], columns={Records: 'STRUCT(eventName VARCHAR)[]'}, format='unstructured', maximum_object_size=134217728))`)).getRowObjects();
+  return {
+    kind: `duckdb:${threads}`, files: files.length, records: Number(total[0]!.n), rawBytes: 0, largestFile: 0, wallMs, cpuMs: cpu,
+    maxRssMb: process.resourceUsage().maxRSS / 1024, alerts: Number(rows[0]!.n),
+  };
 }
 
 if (require.main === module) {

@@ -1,16 +1,18 @@
 /**
- * Scan benchmark: how close the full scan (LocalLogSource + scanLogs + RuleEngine over the whole
- * catalog) comes to the practical bound of reading, gunzipping and JSON.parse-ing the same files, and
- * how its memory grows.
+ * Scan benchmark: trailwatch's scan of the whole catalog against the bound of a full parse (read,
+ * gunzip, JSON.parse) and against DuckDB answering one ad-hoc question over the same files, on one
+ * thread and on N, with peak memory.
  *
- *   npm run bench -- scan [--gb 1] [--repeat 3] [--no-pin] [--profile]
+ *   npm run bench -- scan [--gb 1] [--repeat 1] [--jobs N] [--no-pin] [--profile]
  *
  * Data: at least `--gb` GB of raw CloudTrail JSON from one busy account (files of a few MB raw,
  * records of 1-2 KB), generated once and cached in `.bench/`. Each measurement runs in a fresh child
- * process (pinned to one core with taskset when available); the best of `--repeat` runs is kept,
- * because other processes on the machine only ever make a run slower.
+ * process, one-thread runs pinned to one core and N-thread runs to N cores with taskset when
+ * available. With `--repeat` above 1 the best run is kept (by CPU time for one thread, by wall clock
+ * for N), because other processes on the machine only ever make a run slower.
  */
 import { mkdir, readdir, rm, writeFile } from "node:fs/promises";
+import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import Table from "cli-table3";
 import { generateOrganization, readManifest, type Manifest } from "../generator";
@@ -28,17 +30,20 @@ interface Options {
   repeat: number;
   pin: boolean;
   profile: boolean;
+  /** Threads of the multi-threaded runs (default: the machine's cores, at least 2). */
+  jobs?: number;
 }
 
 function parseArgs(args: string[]): Options {
-  const o: Options = { gb: 1, repeat: 3, pin: true, profile: false };
+  const o: Options = { gb: 1, repeat: 1, pin: true, profile: false };
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     if (a === "--gb") o.gb = Number(args[++i]);
     else if (a === "--repeat") o.repeat = Number(args[++i]);
     else if (a === "--no-pin") o.pin = false;
     else if (a === "--profile") o.profile = true;
-    else throw new Error(`scan bench: unknown argument "${a}" (--gb N, --repeat N, --no-pin, --profile)`);
+    else if (a === "--jobs") o.jobs = Number(args[++i]);
+    else throw new Error(`scan bench: unknown argument "${a}" (--gb N, --repeat N, --jobs N, --no-pin, --profile)`);
   }
   if (!(o.gb > 0)) throw new Error("scan bench: --gb must be a positive number");
   if (!Number.isInteger(o.repeat) || o.repeat < 1) throw new Error("scan bench: --repeat must be a positive integer");
@@ -73,9 +78,14 @@ async function firstDay(dir: string, m: Manifest): Promise<string[]> {
   return out;
 }
 
-async function measure(kind: string, paths: string[], o: Options, nodeArgs: string[] = []): Promise<Measurement> {
-  const out = await runChild(MEASURE, [kind, ...paths], { pinCpu: o.pin, nodeArgs: ["--expose-gc", ...nodeArgs] });
+async function measure(kind: string, paths: string[], o: Options, nodeArgs: string[] = [], threads = 1): Promise<Measurement> {
+  const out = await runChild(MEASURE, [kind, ...paths], { pinCpu: o.pin, nodeArgs: ["--expose-gc", ...nodeArgs], cores: threads > 1 ? `0-${threads - 1}` : "0" });
   return JSON.parse(out.trim().split("\n").pop()!) as Measurement;
+}
+
+/** The run with the least wall time (multi-threaded runs are compared by wall clock). */
+function fastest(ms: Measurement[]): Measurement {
+  return ms.reduce((a, b) => (b.wallMs < a.wallMs ? b : a));
 }
 
 /**
@@ -98,19 +108,19 @@ async function run(args: string[]): Promise<void> {
   const { dir, manifest } = await dataset(o.gb);
   const all = [join(dir, "AWSLogs")];
   const quarter = await firstDay(dir, manifest);
+  const n = Math.max(2, o.jobs ?? availableParallelism());
   const startMachine = machine();
 
   const idle = await measure("idle", [], o);
-  const bounds: Measurement[] = [];
-  const scans: Measurement[] = [];
-  const small: Measurement[] = [];
+  const runs: Record<string, Measurement[]> = {};
+  const kinds: [string, string[], number][] = [
+    ["bound", all, 1], ["scan", all, 1], ["scan-selective", all, 1], [`pool:${n}`, all, n], ["duckdb:1", all, 1], [`duckdb:${n}`, all, n], ["scan", quarter, 1],
+  ];
   for (let i = 0; i < o.repeat; i++) {
-    process.stderr.write(`\r\x1b[Kscan bench: run ${i + 1}/${o.repeat}: bound`);
-    bounds.push(await measure("bound", all, o));
-    process.stderr.write(`\r\x1b[Kscan bench: run ${i + 1}/${o.repeat}: scan`);
-    scans.push(await measure("scan", all, o));
-    process.stderr.write(`\r\x1b[Kscan bench: run ${i + 1}/${o.repeat}: scan of the first day`);
-    small.push(await measure("scan", quarter, o));
+    for (const [k, [kind, paths, threads]] of kinds.entries()) {
+      process.stderr.write(`\r\x1b[Kscan bench: run ${i + 1}/${o.repeat}: ${kind}${paths === quarter ? " (first day)" : ""}`);
+      (runs[`${k}`] ??= []).push(await measure(kind, paths, o, [], threads));
+    }
   }
   process.stderr.write("\r\x1b[K");
   if (o.profile) {
@@ -119,37 +129,47 @@ async function run(args: string[]): Promise<void> {
     await measure("scan", all, o, ["--cpu-prof", `--cpu-prof-dir=${profDir}`]);
     process.stderr.write(`scan bench: CPU profile of one full scan written to ${profDir}\n`);
   }
+  const endMachine = machine();
 
-  const b = best(bounds);
-  const s = best(scans);
-  const q = best(small);
-  if (s.records !== b.records) throw new Error(`scan bench: the scan read ${s.records} records, the bound ${b.records}: they must read the same files`);
-  const t = new Table({ head: ["measurement", "files", "records", "raw MB", "CPU s", "records/s", "MB/s", "wall s", "peak RSS MB"], style: { head: [], border: [] } });
-  const row = (name: string, m: Measurement) =>
-    t.push([name, fmt(m.files), fmt(m.records), fmt(mb(m.rawBytes)), fmt(m.cpuMs / 1000, 2), fmt(m.records / (m.cpuMs / 1000)), fmt(mb(m.rawBytes) / (m.cpuMs / 1000)), fmt(m.wallMs / 1000, 2), fmt(m.maxRssMb)]);
-  row("bound: gunzip + JSON.parse", b);
-  row(`full scan (${s.alerts} alerts)`, s);
-  row(`full scan, first day only`, q);
-  t.push(["process baseline (modules loaded)", "", "", "", "", "", "", "", fmt(idle.maxRssMb)]);
-  const ratio = b.wallMs / s.wallMs;
-  const cpuRatio = b.cpuMs / s.cpuMs;
+  const b = best(runs["0"]!);
+  const s = best(runs["1"]!);
+  const sel = best(runs["2"]!);
+  const pool = fastest(runs["3"]!);
+  const d1 = fastest(runs["4"]!);
+  const dn = fastest(runs["5"]!);
+  const q = best(runs["6"]!);
+  for (const m of [s, sel, pool, d1, dn]) {
+    if (m.records !== b.records) throw new Error(`scan bench: ${m.kind} read ${m.records} records, the bound ${b.records}: they must read the same files`);
+  }
+  const t = new Table({ head: ["measurement", "threads", "records", "CPU s", "wall s", "records/s (wall)", "MB/s (wall)", "peak RSS MB"], style: { head: [], border: [] } });
+  const row = (name: string, m: Measurement, threads: number) =>
+    t.push([name, String(threads), fmt(m.records), fmt(m.cpuMs / 1000, 2), fmt(m.wallMs / 1000, 2), fmt(m.records / (m.wallMs / 1000)), fmt(mb(b.rawBytes) / (m.wallMs / 1000)), fmt(m.maxRssMb)]);
+  row("bound: gunzip + JSON.parse", b, 1);
+  row(`trailwatch scan, 1 thread (${s.alerts} alerts)`, s, 1);
+  row(`trailwatch scan, 1 thread, selective decoding forced (${sel.alerts} alerts)`, sel, 1);
+  row(`trailwatch scan --jobs ${n} (${pool.alerts} alerts)`, pool, n);
+  row(`DuckDB read_json, 1 thread (${d1.alerts} ConsoleLogin)`, d1, 1);
+  row(`DuckDB read_json, ${n} threads`, dn, n);
+  row(`trailwatch scan, first day only`, q, 1);
+  t.push(["process baseline (modules loaded)", "", "", "", "", "", "", fmt(idle.maxRssMb)]);
+  const pct = (a: number, c: number) => `${fmt((a / c) * 100, 1)}%`;
   const lines = [
     "",
-    `scan benchmark (${o.pin ? "each process pinned to one core" : "unpinned"}, best of ${o.repeat} by CPU time; records/s and MB/s per CPU second)`,
+    `scan benchmark (${o.pin ? "one-thread runs pinned to one core, " + n + "-thread runs to " + n + " cores" : "unpinned"}, ${o.repeat === 1 ? "one run each" : `best of ${o.repeat}`}; ${fmt(mb(b.rawBytes) / 1000, 2)} GB of JSON in ${fmt(b.files)} files)`,
     t.toString(),
-    `scan / bound: ${fmt(cpuRatio * 100, 1)}% of the bound's throughput on CPU time (target >= 80%); ${fmt(ratio * 100, 1)}% on wall clock (other load on the machine makes this noisy)`,
-    `memory: peak RSS ${fmt(q.maxRssMb)} MB for ${fmt(mb(q.rawBytes) / 1000, 2)} GB, ${fmt(s.maxRssMb)} MB for ${fmt(mb(s.rawBytes) / 1000, 2)} GB ` +
-      `(largest file ${fmt(mb(b.largestFile), 1)} MB raw; process baseline ${fmt(idle.maxRssMb)} MB); ` +
-      `heap still live after the scan: ${fmt(q.heapAfterMb ?? NaN, 1)} MB vs ${fmt(s.heapAfterMb ?? NaN, 1)} MB`,
-    `machine: ${startMachine}`,
+    `trailwatch 1 thread / bound: ${pct(b.cpuMs, s.cpuMs)} of the bound's throughput on CPU time (target >= 80%), ${pct(b.wallMs, s.wallMs)} on wall clock; selective decoding forced: ${pct(b.cpuMs, sel.cpuMs)} on CPU time`,
+    `trailwatch vs DuckDB (one filter), wall clock: 1 thread ${pct(d1.wallMs, s.wallMs)} of DuckDB's speed; ${n} threads ${pct(dn.wallMs, pool.wallMs)} (target: above 100% for both)`,
+    `trailwatch ${n} threads / 1 thread: ${fmt(s.wallMs / pool.wallMs, 2)}x on wall clock (target >= 1.8x on 2 cores)`,
+    `memory: peak RSS ${fmt(s.maxRssMb)} MB on one thread, ${fmt(pool.maxRssMb)} MB for the whole process with ${n} workers (each worker's peak heap + buffers: ${(pool.workerPeakMb ?? []).map((x) => fmt(x)).join(", ")} MB; target <= 256 MB per worker); first day only ${fmt(q.maxRssMb)} MB; process baseline ${fmt(idle.maxRssMb)} MB`,
+    `machine: ${startMachine} (at the start), load average ${endMachine.replace(/^.*load average /, "")} (at the end)`,
     "",
   ];
   process.stdout.write(lines.join("\n"));
-  await writeFile(join(BENCH_DIR, "scan-results.json"), JSON.stringify({ machine: startMachine, pinned: o.pin, repeat: o.repeat, bound: b, scan: s, firstDay: q, idle, ratio, cpuRatio, runs: { bounds, scans, small } }, null, 2) + "\n");
+  await writeFile(join(BENCH_DIR, "scan-results.json"), JSON.stringify({ machine: startMachine, endMachine, pinned: o.pin, repeat: o.repeat, jobs: n, bound: b, scan: s, selective: sel, pool, duckdb1: d1, duckdbN: dn, firstDay: q, idle, runs }, null, 2) + "\n");
 }
 
 export const scanBench: BenchModule = {
   name: "scan",
-  description: "full scan vs gunzip + JSON.parse over >= 1 GB of CloudTrail JSON; records/s, MB/s, peak memory",
+  description: "trailwatch scan (1 and N threads) vs gunzip + JSON.parse and DuckDB (1 and N threads) over >= 1 GB of CloudTrail JSON; records/s, ratios, peak memory",
   run,
 };

@@ -1,5 +1,5 @@
 import { GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
-import type { LogFileContent, LogFileRef, LogSource } from "../../core/ports";
+import type { LogFileContent, LogFileRef, LogSource, ReadOptions } from "../../core/ports";
 import { listingDays, logFileMayHoldWindow, type S3Location } from "../../core/sources/cloudtrail-prefixes";
 import { orderedMap } from "../../core/sources/ordered-map";
 import type { TimeWindow } from "../../core/sources/time-window";
@@ -138,11 +138,11 @@ export class S3BucketLogSource implements LogSource {
     return { ref, body: got.body };
   }
 
-  async read(file: LogFileRef): Promise<LogFileContent> {
+  async read(file: LogFileRef, opts: ReadOptions = {}): Promise<LogFileContent> {
     const p = this.pending.get(file.id);
     if (!p) throw new Error(`${file.id} is not a file this source listed`);
     this.pending.delete(file.id);
     if (p.content) return p.content;
-    return decodeLogBytes(p.body!, file.id);
+    return decodeLogBytes(p.body!, file.id, undefined, opts);
   }
 }

@@ -1,6 +1,6 @@
 import type { Readable } from "node:stream";
 import { GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
-import type { LogFileContent, LogFileRef, LogSource } from "../../core/ports";
+import type { LogFileContent, LogFileRef, LogSource, ReadOptions } from "../../core/ports";
 import { formatBytes, READ_LIMITS, type ReadLimits } from "../../core/record/limits";
 import { decodeLogBytes } from "../log-content";
 import { awsErrorName, isTransientAwsError } from "./aws-error";
@@ -36,7 +36,8 @@ export interface OpenedObject {
   versionId?: string;
   size?: number;
   /** Reads the body and decodes it (gzip, zip or plain). Throws {@link S3ReadError} if the transfer breaks. */
-  read(): Promise<LogFileContent>;
+  /** Reads and decodes the body; with selective decoding, only the records a rule can see are parsed. */
+  read(opts?: ReadOptions): Promise<LogFileContent>;
   /** Drops the body unread (e.g. the object was already processed). */
   discard(): void;
 }
@@ -72,12 +73,12 @@ export class S3LogSource implements LogSource {
   }
 
   /** Port method: fetch and decode. A deleted object is `skipped`; other S3 failures throw {@link S3ReadError}. */
-  async read(file: LogFileRef): Promise<LogFileContent> {
+  async read(file: LogFileRef, opts: ReadOptions = {}): Promise<LogFileContent> {
     const o = this.byId.get(file.id);
     if (!o) throw new Error(`${file.id} is not one of this source's objects`);
     const res = await this.open(o);
     if (res.status === "gone") return { records: [], invalid: [], skipped: res.reason, bytes: 0 };
-    return res.opened.read();
+    return res.opened.read(opts);
   }
 
   /** GetObject (the announced version when there is one), without reading the body yet. */
@@ -107,10 +108,10 @@ export class S3LogSource implements LogSource {
       ...(out.VersionId && out.VersionId !== "null" ? { versionId: out.VersionId } : {}),
       ...(size !== undefined ? { size } : {}),
       discard: () => body?.destroy(),
-      read: async () => {
+      read: async (readOptions?: ReadOptions) => {
         if (!body) return { records: [], invalid: [], error: "GetObject returned no body", bytes: 0 };
         const { buf, more } = await collect(body, id, max);
-        const content = await decodeLogBytes(buf, id, limits);
+        const content = await decodeLogBytes(buf, id, limits, readOptions);
         if (!more) return content;
         // Bigger than any legitimate log file: the first `max` bytes are read, the rest never downloaded.
         const cut = `object is ${size !== undefined ? formatBytes(size) : "larger than that"}, more than the ${formatBytes(max)} limit for one file; read its first ${formatBytes(max)}`;

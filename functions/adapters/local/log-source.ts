@@ -2,7 +2,7 @@ import { readFileSync, type Stats } from "node:fs";
 import { lstat, open, readFile, readdir, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { formatBytes, READ_LIMITS, type ReadLimits } from "../../core/record/limits";
-import type { LogFileContent, LogFileRef, LogSource } from "../../core/ports";
+import type { LogFileContent, LogFileRef, LogSource, ReadOptions } from "../../core/ports";
 import { decodeLogBytes, isDigestKey, isLogFileName } from "../log-content";
 
 /** Files smaller than this are read synchronously (see `read`). */
@@ -87,7 +87,7 @@ export class LocalLogSource implements LogSource {
     else yield { id: path, size: info.size };
   }
 
-  async read(file: LogFileRef): Promise<LogFileContent> {
+  async read(file: LogFileRef, opts: ReadOptions = {}): Promise<LogFileContent> {
     if (file.error !== undefined || file.size === -1) {
       return { records: [], invalid: [], error: file.error ?? (await describeUnopenable(file.id, "ENOENT")), bytes: 0 };
     }
@@ -112,7 +112,7 @@ export class LocalLogSource implements LogSource {
     } catch (e) {
       return { records: [], invalid: [], error: `cannot read file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, bytes: 0 };
     }
-    const content = await decodeLogBytes(buf, file.id, this.limits);
+    const content = await decodeLogBytes(buf, file.id, this.limits, opts);
     if (!cut) return content;
     const { skipped: _notSkipped, ...rest } = content;
     return { ...rest, error: content.error ? `${cut}; ${content.error}` : cut };

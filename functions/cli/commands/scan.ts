@@ -14,6 +14,9 @@ import { buildScanSources, SourceUsageError, type ScanSources, type SourceFlags 
 import { AlertFiles, markAlertIntegrity } from "../scan-verify";
 import { printScanSummary } from "../summary";
 import { cell } from "../terminal";
+import { defaultJobs, scanWithWorkers } from "../scan-pool/pool";
+import { decodeSelectedBytes } from "../../adapters/selective-content";
+import { readOptionsFor } from "../../core/rules/engine-filter";
 
 export interface ScanCommandOptions extends SourceFlags {
   format: OutputFormat;
@@ -28,6 +31,8 @@ export interface ScanCommandOptions extends SourceFlags {
   verify?: boolean;
   /** With `verify`: files saved from `aws cloudtrail list-public-keys` (comma-separated). */
   publicKeys?: string;
+  /** Local files: worker threads (default: one per core; 1 scans on the main thread). */
+  jobs?: string;
 }
 
 /**
@@ -67,6 +72,14 @@ async function loadSettings(path: string | undefined): Promise<Record<string, un
     throw new UsageError(`--settings ${cell(path)}: must be a JSON object keyed by rule id, e.g. {"ssm.plaintext-secret-parameter": {"namePatterns": ["secret"]}} (got ${got})`);
   }
   return json as Record<string, unknown>;
+}
+
+/** `--jobs N`: a whole number from 1 to 64 (default: one per core). */
+function parseJobs(v: string | undefined): number {
+  if (v === undefined) return defaultJobs();
+  const n = Number(v);
+  if (!/^\d+$/.test(v.trim()) || !Number.isInteger(n) || n < 1 || n > 64) throw new UsageError(`--jobs must be a whole number from 1 to 64 (got "${cell(v)}")`);
+  return n;
 }
 
 /** `--rules a,b`: the ids; a list that names none (`--rules ,`) is a mistake, not "every rule". */
@@ -112,9 +125,11 @@ export async function runScan(paths: string[], opts: ScanCommandOptions): Promis
   const minSeverity = parseSeverity("--min-severity", opts.minSeverity);
   const failOn = parseSeverity("--fail-on", opts.failOn);
   const only = parseRules(opts.rules);
+  const jobs = parseJobs(opts.jobs);
   let engine: RuleEngine;
+  const settings = await loadSettings(opts.settings);
   try {
-    engine = new RuleEngine(catalog, { only, minSeverity, settings: await loadSettings(opts.settings) });
+    engine = new RuleEngine(catalog, { only, minSeverity, settings });
   } catch (e) {
     if (e instanceof UsageError) throw e;
     throw new UsageError(cell((e as Error).message));
@@ -151,11 +166,22 @@ export async function runScan(paths: string[], opts: ScanCommandOptions): Promis
         const listed: LogSource = { files: () => breathing(refs), read: (f) => source.read(f) };
         const bar = progressBar(total, "scan", showProgress);
         try {
-          result = await scanLogs(listed, engine, {
-            onProgress: (s) => bar.update(s.storedBytes, { records: s.records, alerts: s.findings }),
-            thresholds,
-            ...onFinding,
-          });
+          if (jobs > 1 && refs.some((r) => r.error === undefined && !r.skip)) {
+            // Worker threads read and evaluate the files; the result is merged in listing order, as below.
+            result = await scanWithWorkers(refs, {
+              jobs, engine, engineOptions: { ...(only ? { only } : {}), ...(minSeverity ? { minSeverity } : {}), ...(settings ? { settings } : {}) },
+              thresholds, ...(sources.window ? { window: sources.window } : {}),
+              onProgress: (p) => bar.update(p.storedBytes, { records: p.records, alerts: p.findings }),
+              ...(opts.verify ? { onAlert: (alert: Alert, file: LogFileRef) => alertFiles.add(alert.id, file.id) } : {}),
+            });
+          } else {
+            result = await scanLogs(listed, engine, {
+              onProgress: (s) => bar.update(s.storedBytes, { records: s.records, alerts: s.findings }),
+              thresholds,
+              read: readOptionsFor(engine, "auto", decodeSelectedBytes),
+              ...onFinding,
+            });
+          }
         } finally {
           bar.stop();
         }
@@ -167,6 +193,7 @@ export async function runScan(paths: string[], opts: ScanCommandOptions): Promis
           result = await scanLogs(sources.source, engine, {
             onProgress: (s) => bar.done(s.filesSeen, s.storedBytes, s.records, s.findings),
             thresholds,
+            read: readOptionsFor(engine, "auto", decodeSelectedBytes),
             ...onFinding,
           });
         } finally {

@@ -17,6 +17,13 @@ export interface DecodedText {
   notCloudTrail?: string;
   /** The text is damaged or not JSON; `records` holds every complete record that could be recovered. */
   error?: string;
+  /** Valid records no rule can see, counted but not parsed (selective decoding, see `selective-decode.ts`). */
+  unparsed?: number;
+  /**
+   * When `where` is absent and some records were not parsed: record `i` is `Records[recordIndex[i]]`
+   * of the file's one `{"Records":[...]}` document (a number per record costs less than a label).
+   */
+  recordIndex?: number[];
 }
 
 /** A position as the fast paths know it (a finished label) or as the careful path reports it. */
@@ -55,7 +62,7 @@ export function decodeLogText(text: string, source: string, limits: RecordLimits
 }
 
 /** Unwraps the envelopes records travel in: EventBridge events (`detail`), labelled test cases (`event`). */
-function unwrap(v: unknown): unknown {
+export function unwrap(v: unknown): unknown {
   if (v && typeof v === "object" && !Array.isArray(v)) {
     const o = v as Record<string, unknown>;
     if (o.eventName === undefined) {
@@ -251,7 +258,7 @@ class Collector {
  * True when `text[from, to)` is long and holds more objects and arrays than
  * {@link MIN_BYTES_PER_CONTAINER} allows (checked over `limits.densityCheckBytes`), so parsing it whole could take many times its size in memory.
  */
-function tooDenseToParseWhole(text: string, from: number, to: number, limits: RecordLimits): boolean {
+export function tooDenseToParseWhole(text: string, from: number, to: number, limits: RecordLimits): boolean {
   if (to - from <= limits.densityCheckBytes) return false;
   const allowed = (to - from) / MIN_BYTES_PER_CONTAINER;
   let n = 0;
@@ -295,15 +302,23 @@ function elementsWithin(text: string, from: number, to: number, list: unknown[],
     const r = list[i];
     if (r === null || typeof r !== "object" || firstKey(r) !== "eventVersion") return false;
   }
+  return markersWithin(text, from, to, list.length, max);
+}
+
+/**
+ * The second half of {@link elementsWithin}, for `count` elements that each begin with their
+ * `eventVersion` key: the `{"eventVersion":` marks number `count` and lie at most `max` apart.
+ */
+export function markersWithin(text: string, from: number, to: number, count: number, max: number): boolean {
   const START = '{"eventVersion":';
   let prev = -1;
-  let count = 0;
+  let seen = 0;
   for (let k = text.indexOf(START, from); k >= 0 && k < to; k = text.indexOf(START, k + 1)) {
     if (prev >= 0 && k - prev > max) return false;
-    if (++count > list.length) return false;
+    if (++seen > count) return false;
     prev = k;
   }
-  return count === list.length && (count === 0 || to - prev <= max);
+  return seen === count && (seen === 0 || to - prev <= max);
 }
 
 /** The first key of a parsed object (its first key in the text, unless keys look like array indexes). */

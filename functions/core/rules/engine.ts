@@ -144,7 +144,8 @@ export class RuleEngine {
     return this.entry(eventSource, eventName).all;
   }
 
-  private entry(eventSource: string, eventName: string): Entry {
+  /** What applies to one (eventSource, eventName); for `evaluate` and selective decoding (`engine-filter.ts`) only. */
+  entry(eventSource: string, eventName: string): Entry {
     let byName = this.entries.get(eventSource);
     let e = byName?.get(eventName);
     if (e) return e;
@@ -153,7 +154,8 @@ export class RuleEngine {
     for (const r of this.anySource) if (r.eventNames === "*" || r.eventNames.includes(eventName)) all.push(r);
     const identityTypes = new Set(all.flatMap((r) => r.identityTypes ?? []));
     const eventTypes = new Set(all.flatMap((r) => r.eventTypes ?? []));
-    e = { all, ...(identityTypes.size || eventTypes.size ? { filtered: { identityTypes, eventTypes, splits: new Map() } } : { split: this.makeSplit(all) }) };
+    const errorCodes = new Set(all.flatMap((r) => r.errorCodes ?? []));
+    e = { all, ...(identityTypes.size || eventTypes.size || errorCodes.size ? { filtered: { identityTypes, eventTypes, errorCodes, splits: new Map() } } : { split: this.makeSplit(all) }) };
     // Bounded: hostile input may name endless made-up events.
     if (++this.entryCount > 50_000) {
       this.entries.clear();
@@ -172,7 +174,8 @@ export class RuleEngine {
   evaluate(raw: { eventSource: string; eventName: string }, sink?: ObservationSink): Evaluation {
     const e = this.entry(raw.eventSource, raw.eventName);
     if (e.all.length === 0) return NO_FINDINGS;
-    const split = e.split ?? this.filteredSplit(e, e.filtered!, raw);
+    const f = e.filtered;
+    const split = e.split ?? this.filteredSplit(e, f!, rawIdentityType(raw), f!.eventTypes.size ? rawEventType(raw) : undefined, f!.errorCodes.size ? rawErrorCode(raw) : undefined);
     if (split.raw.length === 0 && split.parsed.length === 0) return NO_FINDINGS;
     let observations: ThresholdObservation[] | undefined;
     // Without a sink, observations are collected and returned (made only when a rule counts the record).
@@ -220,6 +223,8 @@ export class RuleEngine {
     return findings.length ? { kind: "findings", findings } : NO_FINDINGS;
   }
 
+
+
   /** Counts an exception of a rule; the first message is kept. */
   countError(ruleId: string, err: unknown): void {
     const e = this.ruleErrors.get(ruleId);
@@ -233,47 +238,48 @@ export class RuleEngine {
   }
 
   /**
-   * The split of the candidates whose `identityTypes` and `eventTypes` admit this record. A type no
-   * candidate names counts as none (one cached split for all of them), so hostile records naming
-   * endless made-up types cannot grow the cache.
+   * The split of the candidates whose `identityTypes`, `eventTypes` and `errorCodes` admit a record
+   * with this identity type, event type and error code. A value no candidate names counts as none
+   * (one cached split for all of them), so hostile records naming endless made-up values cannot grow the cache.
    */
-  private filteredSplit(e: Entry, f: Filtered, raw: object): Split {
-    const t = rawIdentityType(raw);
+  filteredSplit(e: Entry, f: Filtered, t: string | undefined, et: string | undefined, ec: string | undefined): Split {
     const type = t !== undefined && f.identityTypes.has(t) ? t : undefined;
-    const et = f.eventTypes.size ? rawEventType(raw) : undefined;
     const eventType = et !== undefined && f.eventTypes.has(et) ? et : undefined;
+    const errorCode = ec !== undefined && f.errorCodes.has(ec) ? ec : undefined;
     let byEventType = f.splits.get(type);
     if (!byEventType) f.splits.set(type, (byEventType = new Map()));
-    let split = byEventType.get(eventType);
+    let byErrorCode = byEventType.get(eventType);
+    if (!byErrorCode) byEventType.set(eventType, (byErrorCode = new Map()));
+    let split = byErrorCode.get(errorCode);
     if (!split) {
       const admitted = e.all.filter((r) =>
         (!r.identityTypes || (type !== undefined && r.identityTypes.includes(type))) &&
-        (!r.eventTypes || (eventType !== undefined && r.eventTypes.includes(eventType))));
-      byEventType.set(eventType, (split = this.makeSplit(admitted)));
+        (!r.eventTypes || (eventType !== undefined && r.eventTypes.includes(eventType))) &&
+        (!r.errorCodes || (errorCode !== undefined && r.errorCodes.includes(errorCode))));
+      byErrorCode.set(errorCode, (split = this.makeSplit(admitted)));
     }
     return split;
   }
 
   /** Rules split by how they read records: raw observers (with their settings) and rules of validated records. */
   private makeSplit(rules: CatalogRule[]): Split {
-    return {
-      raw: rules.filter(isRawThresholdRule).map((rule) => ({ rule, settings: this.settings.get(rule.id) as ThresholdSettings })),
-      parsed: rules.filter((r) => !isRawThresholdRule(r)) as (AnyRule | RecordRuleOfThreshold)[],
-    };
+    const raw = rules.filter(isRawThresholdRule).map((rule) => ({ rule, settings: this.settings.get(rule.id) as ThresholdSettings }));
+    const parsed = rules.filter((r) => !isRawThresholdRule(r)) as (AnyRule | RecordRuleOfThreshold)[];
+    return { raw, parsed };
   }
 }
 
 /** A threshold rule that reads validated records. */
 type RecordRuleOfThreshold = Exclude<AnyThresholdRule, RawThresholdRule<ThresholdSettings>>;
 
-/** The rules of a candidate list that apply to one identity type, by how they read records. */
-interface Split {
+/** The rules that apply to one kind of record, by how they read records. */
+export interface Split {
   raw: { rule: RawThresholdRule<ThresholdSettings>; settings: ThresholdSettings }[];
   parsed: (AnyRule | RecordRuleOfThreshold)[];
 }
 
 /** What applies to one (eventSource, eventName). */
-interface Entry {
+export interface Entry {
   all: CatalogRule[];
   /** The split when no candidate is limited by identity type or event type. */
   split?: Split;
@@ -281,12 +287,13 @@ interface Entry {
   filtered?: Filtered;
 }
 
-/** The identity and event types the candidates of an entry name, and the split for each pair seen. */
-interface Filtered {
+/** The identity types, event types and error codes the candidates of an entry name, and the split for each combination seen. */
+export interface Filtered {
   identityTypes: ReadonlySet<string>;
   eventTypes: ReadonlySet<string>;
-  /** By identity type, then event type (`undefined`: none the candidates name). */
-  splits: Map<string | undefined, Map<string | undefined, Split>>;
+  errorCodes: ReadonlySet<string>;
+  /** By identity type, then event type, then error code (`undefined`: none the candidates name). */
+  splits: Map<string | undefined, Map<string | undefined, Map<string | undefined, Split>>>;
 }
 
 /** True when a threshold rule's settings say not to count this group. */
@@ -334,6 +341,12 @@ function rawIdentityType(raw: object): string | undefined {
 function rawEventType(raw: object): string | undefined {
   const t = (raw as { eventType?: unknown }).eventType;
   return typeof t === "string" ? t : undefined;
+}
+
+/** `errorCode` of a raw (not yet validated) record, when it is a string. */
+function rawErrorCode(raw: object): string | undefined {
+  const c = (raw as { errorCode?: unknown }).errorCode;
+  return typeof c === "string" ? c : undefined;
 }
 
 function resolveSettings(rule: CatalogRule, given: unknown): unknown {

@@ -70,6 +70,11 @@ export interface Rule<S = undefined, M = true> {
    * `identityTypes`, so a rule on every source stays cheap.
    */
   eventTypes?: readonly string[];
+  /**
+   * When set, only records whose `errorCode` is one of these reach the rule, checked on the raw record
+   * before validation (and, when scanning files, before the record is parsed at all).
+   */
+  errorCodes?: readonly string[];
   /** By default only successful calls (no `errorCode`) reach `match`. */
   includeFailedCalls?: boolean;
   match(record: CloudTrailRecord, ctx: RuleContext<S>): MatchResult<M> | boolean;

@@ -1,6 +1,7 @@
 import type { Severity } from "../alert/alert";
 import { regexProblem } from "./helpers";
 import type { Principal } from "../record/principal";
+import type { ViewField } from "../record/record-fields";
 import type { CloudTrailRecord } from "../record/schema";
 import * as z from "../zod";
 import type { AnyRule, MatchResult, RuleContext, RuleStatus, Runbook } from "./rule";
@@ -95,6 +96,8 @@ interface ThresholdRuleBase<S extends ThresholdSettings> {
   identityTypes?: readonly string[];
   /** When set, only records whose `eventType` is one of these are counted (see the single-event rule's `eventTypes`). */
   eventTypes?: readonly string[];
+  /** When set, only records whose `errorCode` is one of these are counted (see the single-event rule's `errorCodes`). */
+  errorCodes?: readonly string[];
   count: ThresholdCount;
   /** One sentence for people: who did how much of what, how fast. */
   summary(b: Burst, ctx: ThresholdContext<S>): string;
@@ -143,6 +146,13 @@ export interface RawObservation {
  */
 export interface RawThresholdRule<S extends ThresholdSettings = ThresholdSettings> extends ThresholdRuleBase<S> {
   observeRaw(raw: RawRecord, settings: S): RawObservation | undefined;
+  /**
+   * The top-level fields `observeRaw` reads besides `eventSource`, `eventName` and `eventTime`, when
+   * they are all among the few a scan locates without parsing (`ViewField`): a record only such rules
+   * see is then never parsed, and `observeRaw` gets a view holding just those fields. Leave it out
+   * when the rule reads anything else. The record that raises an alert is parsed in full.
+   */
+  rawFields?: readonly ViewField[];
   includeFailedCalls?: undefined;
 }
 

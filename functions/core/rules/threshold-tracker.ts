@@ -1,6 +1,7 @@
 import { alertId, severityRank, type Alert, type Severity } from "../alert/alert";
 import { boundAlert } from "../alert/bound";
 import { resolvePrincipal, type Principal } from "../record/principal";
+import { fullRecord } from "../record/record-filter";
 import { accountOf, parseRecord, type CloudTrailRecord } from "../record/schema";
 import type { ThresholdStateStore } from "../ports";
 import { attempt, boundedKey, type ObservationSink, type ThresholdObservation } from "./engine";
@@ -27,7 +28,7 @@ export class ThresholdStateConflictError extends Error {
 }
 
 /** What the tracker keeps of one key of a group within a batch: its latest time and the record that had it. */
-interface Pending {
+export interface Pending {
   t: string;
   label: string | undefined;
   record: CloudTrailRecord | RawRecord;
@@ -75,6 +76,18 @@ export class ThresholdTracker implements ObservationSink {
   /** True when observations wait for `flush`. */
   get hasPending(): boolean {
     return this.pending.size > 0;
+  }
+
+  /**
+   * The current batch folded per (rule, group, key), in first-seen order, leaving none pending: a scan
+   * worker folds a file's observations with a tracker it never flushes and hands this to the thread
+   * that counts; adding the entries again in this order gives the same fold.
+   */
+  takeBatch(): ReadonlyMap<AnyThresholdRule, ReadonlyMap<string, { settings: ThresholdSettings; keys: ReadonlyMap<string, Pending> }>> {
+    const out = this.pending;
+    this.pending = new Map();
+    this.last = undefined;
+    return out;
   }
 
   /** Adds an observation of the current batch (every key of it). */
@@ -167,7 +180,8 @@ function later(a: string, b: string): boolean {
 /** The validated record and principal of an observation (a raw rule's record is validated here, once per alert). */
 function recordOf(o: Counted): { record: CloudTrailRecord; principal: Principal } {
   if (o.principal) return { record: o.record as CloudTrailRecord, principal: o.principal };
-  const parsed = parseRecord(o.record);
+  // A raw view (selective decoding) holds a few fields: the alert is built from the whole record.
+  const parsed = parseRecord(fullRecord(o.record));
   if (parsed.ok) return { record: parsed.record, principal: resolvePrincipal(parsed.record.userIdentity) };
   // A record a raw observer counted but that fails validation still names its source, name and time.
   const raw = o.record as RawRecord;

@@ -1,4 +1,5 @@
 import type { LogFileContent, LogSource } from "../ports";
+import { RECORD_USE, type RecordFilter } from "../record/record-filter";
 import { inWindow, type TimeWindow } from "./time-window";
 
 /** Content as some sources give it: records with a parallel list of their positions. */
@@ -16,6 +17,7 @@ export function recordsInWindow(content: LogFileContent, w: TimeWindow): LogFile
   if (keep.length === c.records.length) return content;
   const out: WithWhere = { ...c, records: keep.map((i) => c.records[i]!) };
   if (Array.isArray(c.where) && c.where.length === c.records.length) out.where = keep.map((i) => c.where![i]!);
+  else if (!c.where) out.recordIndex = keep.map((i) => c.recordIndex?.[i] ?? i);
   return out;
 }
 
@@ -23,6 +25,11 @@ export function recordsInWindow(content: LogFileContent, w: TimeWindow): LogFile
 export function windowedSource(source: LogSource, w: TimeWindow): LogSource {
   return {
     files: () => source.files(),
-    read: async (f) => recordsInWindow(await source.read(f), w),
+    read: async (f, opts) => recordsInWindow(await source.read(f, opts?.filter ? { ...opts, filter: windowedFilter(opts.filter, w) } : opts), w),
   };
+}
+
+/** A record filter that drops the records outside `w` before asking `filter` (they are neither parsed nor counted). */
+export function windowedFilter(filter: RecordFilter, w: TimeWindow): RecordFilter {
+  return { use: (keys) => (inWindow(w, keys.eventTime) ? filter.use(keys) : RECORD_USE.drop) };
 }

@@ -174,6 +174,8 @@ export function createLogAnalyzer(deps: LogAnalyzerDeps) {
    * earlier attempt already sent, whose remediation also ran then) and the counts.
    */
   async function analyzeObject(o: OpenedObject, object: ObjectRef, m: { messageId: string; receiveCount: number }, alreadySent: ReadonlySet<string>, batch: string) {
+    // Every record is parsed: with the deployed catalog selective decoding does not pay (functions/README.md), and
+    // the decoder would not fit the bundle budget.
     const content = await o.read();
     const engine = new RuleEngine(deps.catalog, { settings: deps.ruleSettings ?? {} });
     const findings = new Map<string, Finding>();

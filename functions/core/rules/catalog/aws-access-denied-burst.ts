@@ -27,6 +27,9 @@ export default defineThresholdRule({
   eventSources: ["*"],
   eventNames: "*",
   identityTypes: ACTOR_TYPES,
+  // Only denied calls can count, and only these fields are read: a scan parses no record for this rule.
+  errorCodes: [...DENIED],
+  rawFields: ["errorCode", "sourceIPAddress", "userAgent", "userIdentity"],
   count: "distinct",
   observeRaw: (raw) => {
     const code = raw.errorCode;

@@ -21,6 +21,8 @@ export default defineThresholdRule({
   eventNames: "*",
   identityTypes: ACTOR_TYPES,
   count: "distinct",
+  // It sees nearly every record: a scan gives it these two fields without parsing the record.
+  rawFields: ["awsRegion", "userIdentity"],
   observeRaw: (raw) => {
     const region = raw.awsRegion;
     if (typeof region !== "string" || region.length === 0 || region.length > 30) return undefined;

@@ -19,6 +19,8 @@ export default defineThresholdRule({
   eventSources: ["s3.amazonaws.com"],
   eventNames: ["DeleteObject", "DeleteObjects"],
   count: "events",
+  // What observeRaw reads (rawEventKey: the event id, else time, request id and name): a scan gives it these fields without parsing the record.
+  rawFields: ["errorCode", "requestParameters", "userIdentity", "eventID", "requestID"],
   observeRaw: (raw) => {
     if (raw.errorCode !== undefined && raw.errorCode !== null) return undefined;
     const params = rawObjectField(raw.requestParameters);

@@ -32,6 +32,8 @@ export default defineThresholdRule({
   eventSources: ["secretsmanager.amazonaws.com"],
   eventNames: ["GetSecretValue", "BatchGetSecretValue"],
   count: "distinct",
+  // What observeRaw reads: a scan gives it these fields without parsing the record.
+  rawFields: ["requestParameters", "userIdentity"],
   observeRaw: (raw) => {
     const a = rawActor(raw);
     if (!a) return undefined;

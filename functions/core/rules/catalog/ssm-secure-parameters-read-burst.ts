@@ -19,6 +19,8 @@ export default defineThresholdRule({
   eventSources: ["ssm.amazonaws.com"],
   eventNames: ["GetParameter", "GetParameters", "GetParametersByPath"],
   count: "distinct",
+  // What observeRaw reads: a scan gives it these fields without parsing the record.
+  rawFields: ["errorCode", "requestParameters", "userIdentity"],
   observeRaw: (raw) => {
     if (raw.errorCode !== undefined && raw.errorCode !== null) return undefined;
     const params = rawObjectField(raw.requestParameters);

@@ -1,0 +1,67 @@
+import type { Principal } from "../../core/record/principal";
+import { fullRecord } from "../../core/record/record-filter";
+import type { CloudTrailRecord } from "../../core/record/schema";
+import type { ThresholdTracker } from "../../core/rules/threshold-tracker";
+import type { RawRecord } from "../../core/rules/threshold-rule";
+import type { FileOutcome } from "../../core/scan-merge";
+import type { LogFileRef } from "../../core/ports";
+import type { EngineOptions } from "../../core/rules/engine";
+import type { Decoding } from "../../core/rules/engine-filter";
+
+/** What every worker is started with: it builds the same engine as the main thread. */
+export interface WorkerSetup {
+  engine: Pick<EngineOptions, "only" | "minSeverity" | "settings">;
+  /** Threshold rules count (the main thread has a tracker): observations are sent back. */
+  thresholds: boolean;
+  maxRecordProblems: number;
+  /** See `ScanOptions.decoding`. */
+  decoding: Decoding;
+  /** The scan's window as epoch ms: records outside it are left out, as `windowedSource` does. */
+  window?: { from: number; to: number };
+}
+
+/** Main thread to worker. */
+export type ToWorker = { type: "file"; seq: number; ref: LogFileRef } | { type: "stop" };
+
+/** One threshold observation, folded per (rule, group, key) within its file (see `ThresholdTracker.takeBatch`). */
+export interface SentObservation {
+  rule: string;
+  group: string;
+  key: string;
+  label?: string;
+  t: string;
+  /** The whole record (a raw view is parsed first: the main thread builds alerts from it). */
+  record: CloudTrailRecord | RawRecord;
+  principal?: Principal;
+}
+
+/** Worker to main thread. */
+export type FromWorker =
+  | { type: "ready" }
+  | {
+      type: "done";
+      seq: number;
+      outcome: FileOutcome;
+      observations: SentObservation[];
+      /** Rule exceptions while reading this file: per rule, the count and the first message. */
+      ruleErrors: [string, { count: number; first: string }][];
+      /** The worker's JavaScript heap and the memory its buffers hold, in bytes, after this file. */
+      memory: number;
+    }
+  | { type: "failed"; seq: number; message: string };
+
+/** A file's folded observations, in the fold's order (so folding them again rebuilds the same fold). */
+export function sendableObservations(batch: ReturnType<ThresholdTracker["takeBatch"]>): SentObservation[] {
+  const out: SentObservation[] = [];
+  for (const [rule, byGroup] of batch) {
+    for (const [group, g] of byGroup) {
+      for (const [key, p] of g.keys) {
+        out.push({
+          rule: rule.id, group, key, t: p.t, record: fullRecord(p.record),
+          ...(p.label !== undefined ? { label: p.label } : {}), ...(p.principal ? { principal: p.principal } : {}),
+        });
+      }
+    }
+  }
+  return out;
+}
