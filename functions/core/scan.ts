@@ -1,7 +1,7 @@
 import type { Alert } from "./alert/alert";
 import { AlertCollector } from "./alert/collector";
 import type { LogFileContent, LogFileRef, LogSource } from "./ports";
-import { toAlert, type Finding, type RuleEngine } from "./rules/engine";
+import { toAlert, type ExpiredSuppression, type Finding, type RuleEngine, type SuppressedCount } from "./rules/engine";
 import type { ThresholdTracker } from "./rules/threshold-tracker";
 
 /** Running totals of a scan; also what progress reports carry. */
@@ -38,6 +38,10 @@ export interface ScanResult {
   skipped: ScanProblem[];
   /** Rules that threw, per rule id: the count and the first message. */
   ruleErrors: { rule: string; count: number; first: string }[];
+  /** Matches the tuning's suppressions kept from being alerted, per suppression (never dropped silently). */
+  suppressed: SuppressedCount[];
+  /** Suppressions past their expiry: no longer applied, with the matches alerted that they would have kept back. */
+  expiredSuppressions: ExpiredSuppression[];
 }
 
 export interface ScanOptions {
@@ -72,7 +76,7 @@ export async function scanLogs(source: LogSource, engine: RuleEngine, opts: Scan
     records: 0, invalidRecords: 0, bytes: 0, storedBytes: 0, findings: 0,
   };
   const collector = new AlertCollector();
-  const result: ScanResult = { alerts: [], stats, fileErrors: [], invalidRecords: [], skipped: [], ruleErrors: [] };
+  const result: ScanResult = { alerts: [], stats, fileErrors: [], invalidRecords: [], skipped: [], ruleErrors: [], suppressed: [], expiredSuppressions: [] };
 
   const readSafely = (f: LogFileRef): Promise<LogFileContent> =>
     source.read(f).catch((e: unknown) => ({ records: [], invalid: [], error: `read failed: ${(e as Error).message}`, bytes: 0 }));
@@ -158,5 +162,8 @@ export async function scanLogs(source: LogSource, engine: RuleEngine, opts: Scan
 
   result.alerts = collector.all();
   result.ruleErrors = [...engine.ruleErrors].map(([rule, e]) => ({ rule, ...e }));
+  const { suppressed, expired } = engine.suppressionReport();
+  result.suppressed = suppressed;
+  result.expiredSuppressions = expired;
   return result;
 }

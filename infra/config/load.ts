@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
+import { formatPath } from "../../functions/core/rules/tuning/path";
 import { validateDeploymentConfig, type ConfigIssue, type DeploymentConfig } from "./schema";
 
 /** The config used when neither --config nor TRAILWATCH_CONFIG says otherwise. */
@@ -16,11 +17,8 @@ export class ConfigError extends Error {
   }
 }
 
-/** `a.b[0].c`, or `(top level)` for the root. */
-export function formatPath(path: (string | number)[]): string {
-  if (path.length === 0) return "(top level)";
-  return path.map((p, i) => (typeof p === "number" ? `[${p}]` : /^[A-Za-z_$][\w$]*$/.test(p) ? (i === 0 ? p : `.${p}`) : `["${p}"]`)).join("");
-}
+/** `a.b[0].c`, or `(top level)` for the root (the same paths the rule tuning's messages name). */
+export { formatPath };
 
 /** Issues as `path: message` lines. */
 export function formatIssues(issues: ConfigIssue[]): string[] {

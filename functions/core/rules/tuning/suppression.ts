@@ -1,0 +1,95 @@
+import { resolvePrincipal, type Principal } from "../../record/principal";
+import type { UserIdentity } from "../../record/schema";
+import type { Cidr } from "../cidr";
+import type { Wildcard } from "../wildcard";
+
+/**
+ * What a suppression looks at in a record: who (the principal's stable id, e.g. the role of a role
+ * session, and the ARN CloudTrail wrote, e.g. the session's), where (the account the event belongs
+ * to and its region), from where (source address) and with what (user agent).
+ */
+export interface Subject {
+  principals: readonly string[];
+  account: string | undefined;
+  sourceIPAddress: string | undefined;
+  userAgent: string | undefined;
+  region: string | undefined;
+}
+
+/** One suppression of a rule, compiled. Its conditions all hold (AND); each lists alternatives (OR). */
+export interface Suppression {
+  rule: string;
+  /** Position in the rule's `suppressions` list. */
+  index: number;
+  /** Where it is written, e.g. `rules["iam.admin-policy-attached"].suppressions[2]`. */
+  path: string;
+  reason: string;
+  /** As written (`2026-12-31` or a time). */
+  expires?: string;
+  /** Epoch ms from which it no longer applies. */
+  expiresAt?: number;
+  matches(s: Subject): boolean;
+}
+
+/** The compiled conditions of a suppression (absent: not a condition). */
+export interface SuppressionConditions {
+  principal?: readonly Wildcard[];
+  account?: ReadonlySet<string>;
+  /** The accounts of the OUs named, from the `organizationalUnits` map. */
+  ouAccounts?: ReadonlySet<string>;
+  cidr?: readonly Cidr[];
+  userAgent?: readonly Wildcard[];
+  region?: ReadonlySet<string>;
+}
+
+/** The matcher of a suppression: every condition given must hold. */
+export function suppressionMatcher(c: SuppressionConditions): (s: Subject) => boolean {
+  return (s) => {
+    if (c.principal && !s.principals.some((p) => c.principal!.some((w) => w.test(p)))) return false;
+    if (c.account && (s.account === undefined || !c.account.has(s.account))) return false;
+    if (c.ouAccounts && (s.account === undefined || !c.ouAccounts.has(s.account))) return false;
+    if (c.cidr && (s.sourceIPAddress === undefined || !c.cidr.some((n) => n.test(s.sourceIPAddress!)))) return false;
+    if (c.userAgent && (s.userAgent === undefined || !c.userAgent.some((w) => w.test(s.userAgent!)))) return false;
+    if (c.region && (s.region === undefined || !c.region.has(s.region))) return false;
+    return true;
+  };
+}
+
+const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
+const obj = (v: unknown): Record<string, unknown> | undefined => (v && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined);
+
+/** The longest field value a suppression compares (longer values never match: no ARN, address, region or user agent CloudTrail writes is this long). */
+const MAX_FIELD = 4096;
+const bounded = (v: string | undefined) => (v !== undefined && v.length <= MAX_FIELD ? v : undefined);
+
+/**
+ * The subject of a record, validated or raw (threshold rules that read raw records are suppressed
+ * too): only string fields are read, so a record of any shape gives a subject and never throws.
+ * `principal` is the engine's resolution when it has one.
+ */
+export function subjectOf(record: object, principal?: Principal): Subject {
+  const r = record as Record<string, unknown>;
+  const ui = obj(r.userIdentity);
+  const p = principal ?? (ui ? resolvePrincipal(stringIdentity(ui)) : undefined);
+  const arn = bounded(str(ui?.arn));
+  const principals = [p?.id, arn].filter((x): x is string => x !== undefined && x.length <= MAX_FIELD);
+  return {
+    principals: principals.length === 2 && principals[0] === principals[1] ? [principals[0]!] : principals,
+    account: bounded(str(r.recipientAccountId) ?? str(ui?.accountId)),
+    sourceIPAddress: bounded(str(r.sourceIPAddress)),
+    userAgent: bounded(str(r.userAgent)),
+    region: bounded(str(r.awsRegion)),
+  };
+}
+
+/** The string fields of a raw `userIdentity` that principal resolution reads (anything else left out). */
+function stringIdentity(ui: Record<string, unknown>): UserIdentity {
+  const issuer = obj(obj(ui.sessionContext)?.sessionIssuer);
+  const onBehalfOf = obj(ui.onBehalfOf);
+  const pick = (o: Record<string, unknown>, keys: string[]) => Object.fromEntries(keys.flatMap((k) => (typeof o[k] === "string" ? [[k, o[k]]] : [])));
+  return {
+    ...pick(ui, ["type", "arn", "principalId", "accountId", "userName", "invokedBy", "identityProvider"]),
+    ...(issuer ? { sessionContext: { sessionIssuer: pick(issuer, ["arn", "userName", "type", "principalId", "accountId"]) } } : {}),
+    ...(onBehalfOf ? { onBehalfOf: pick(onBehalfOf, ["userId", "identityStoreArn"]) } : {}),
+  } as UserIdentity;
+}
