@@ -1,8 +1,6 @@
-import { readFile } from "node:fs/promises";
 import type { Alert, Severity } from "../../core/alert/alert";
 import { isSeverity, severityRank } from "../../core/alert/alert";
 import type { LogFileRef, LogSource } from "../../core/ports";
-import { catalog } from "../../core/rules/catalog";
 import { RuleEngine } from "../../core/rules/engine";
 import { ThresholdTracker } from "../../core/rules/threshold-tracker";
 import { scanLogs, type ScanResult } from "../../core/scan";
@@ -12,7 +10,8 @@ import { progressBar } from "../progress";
 import { openOutput, OutputError, writeAlerts, type OutputFormat } from "../output";
 import { buildScanSources, SourceUsageError, type ScanSources, type SourceFlags } from "../scan-sources";
 import { AlertFiles, markAlertIntegrity } from "../scan-verify";
-import { printScanSummary } from "../summary";
+import { loadRuleSet, RuleSetError } from "../rule-set";
+import { printScanSummary, writeSummaryFile } from "../summary";
 import { cell } from "../terminal";
 
 export interface ScanCommandOptions extends SourceFlags {
@@ -21,6 +20,10 @@ export interface ScanCommandOptions extends SourceFlags {
   minSeverity?: string;
   rules?: string;
   settings?: string;
+  /** A folder of your own rules (TypeScript and Sigma). */
+  rulesDir?: string;
+  /** Write the scan summary (counts, problems, suppressed matches) as JSON to this file. */
+  summary?: string;
   failOn?: string;
   progress?: boolean;
   quiet?: boolean;
@@ -46,27 +49,6 @@ function parseSeverity(flag: string, v: string | undefined): Severity | undefine
   if (v === undefined) return undefined;
   if (!isSeverity(v)) throw new UsageError(`${flag} must be one of info, low, medium, high, critical (got "${v}")`);
   return v;
-}
-
-async function loadSettings(path: string | undefined): Promise<Record<string, unknown> | undefined> {
-  if (path === undefined) return undefined;
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch (e) {
-    throw new UsageError(`--settings ${cell(path)}: cannot read (${cell((e as NodeJS.ErrnoException).code ?? (e as Error).message)})`);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    throw new UsageError(`--settings ${cell(path)}: not valid JSON (${cell((e as Error).message)})`);
-  }
-  if (json === null || typeof json !== "object" || Array.isArray(json)) {
-    const got = json === null ? "null" : Array.isArray(json) ? "an array" : `a ${typeof json}`;
-    throw new UsageError(`--settings ${cell(path)}: must be a JSON object keyed by rule id, e.g. {"ssm.plaintext-secret-parameter": {"namePatterns": ["secret"]}} (got ${got})`);
-  }
-  return json as Record<string, unknown>;
 }
 
 /** `--rules a,b`: the ids; a list that names none (`--rules ,`) is a mistake, not "every rule". */
@@ -114,10 +96,12 @@ export async function runScan(paths: string[], opts: ScanCommandOptions): Promis
   const only = parseRules(opts.rules);
   let engine: RuleEngine;
   try {
-    engine = new RuleEngine(catalog, { only, minSeverity, settings: await loadSettings(opts.settings) });
+    const set = loadRuleSet({ ...(opts.settings !== undefined ? { settings: opts.settings } : {}), ...(opts.rulesDir !== undefined ? { rulesDir: opts.rulesDir } : {}) });
+    engine = new RuleEngine(set.rules, { only, minSeverity, tuning: set.tuning });
   } catch (e) {
     if (e instanceof UsageError) throw e;
-    throw new UsageError(cell((e as Error).message));
+    // Messages of RuleSetError escape what came from files themselves; the engine's are escaped here.
+    throw new UsageError(e instanceof RuleSetError ? e.message : cell((e as Error).message));
   }
   if (opts.verify && opts.lookupEvents) throw new UsageError("--verify checks log files against their digests; event history (--lookup-events) has neither");
   const hashes = opts.verify ? new Map<string, string>() : undefined;
@@ -208,6 +192,7 @@ export async function runScan(paths: string[], opts: ScanCommandOptions): Promis
     throw e;
   }
   if (!opts.quiet) printScanSummary(result, { alertsTo: opts.output ?? (opts.format === "table" ? undefined : "stdout") });
+  if (opts.summary !== undefined) await writeSummaryFile(opts.summary, result);
 
   const unreadable = result.fileErrors.length > 0 || result.stats.invalidRecords > 0;
   if (failOn && result.alerts.some((a) => severityRank(a.severity) >= severityRank(failOn))) return { code: EXIT_ALERTS, result, alerts: result.alerts };
