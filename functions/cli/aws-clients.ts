@@ -1,5 +1,6 @@
 import { CloudTrailClient } from "@aws-sdk/client-cloudtrail";
 import { S3Client } from "@aws-sdk/client-s3";
+import { SFNClient } from "@aws-sdk/client-sfn";
 
 /** How the CLI's AWS clients find credentials and region: the standard chain, optionally a named profile. */
 export interface AwsClientOptions {
@@ -36,4 +37,9 @@ export async function cliS3Client(o: AwsClientOptions): Promise<S3Client> {
 /** A CloudTrail client of one region (LookupEvents, ListPublicKeys), standard retries with up to 5 attempts. */
 export function cliCloudTrailClient(o: AwsClientOptions & { region: string }): CloudTrailClient {
   return new CloudTrailClient({ ...(o.profile ? { profile: o.profile } : {}), region: o.region, maxAttempts: 5 });
+}
+
+/** A Step Functions client of the state machine's region (trailwatch hunt), standard retries with up to 5 attempts. */
+export function cliSfnClient(o: AwsClientOptions & { region: string }): SFNClient {
+  return new SFNClient({ ...(o.profile ? { profile: o.profile } : {}), region: o.region, maxAttempts: 5 });
 }

@@ -92,6 +92,31 @@ export async function main(argv: string[]): Promise<number> {
     });
 
   program
+    .command("hunt")
+    .description("Hunt back through CloudTrail history on AWS: start a retro-hunt (Step Functions Distributed Map), follow it, print its summary and alerts")
+    .option("--from <time>", "start of the window, UTC: 2026-10-01 or 2026-10-01T06:00[:00][Z]")
+    .option("--to <time>", "end of the window, UTC (a date alone includes that whole day; default: now)")
+    .option("--rules <ids>", "comma-separated rule ids to hunt with (default: every rule)")
+    .option("--accounts <ids>", "comma-separated account ids (default: every account in the bucket)")
+    .option("--regions <names>", "comma-separated regions (default: every region in the bucket)")
+    .option("--min-severity <severity>", "only alerts at or above: info, low, medium, high, critical")
+    .option("--publish", "also publish the alerts to the alert topic, marked retro-hunt (the deployment must allow it)")
+    .option("--state-machine <arn>", "the retro-hunt state machine (terraform output retro-hunt-state-machine-arn)")
+    .option("--config <file>", "the deployment config, instead of --state-machine")
+    .option("--execution <arn>", "follow a hunt already started instead of starting one")
+    .option("--name <name>", "execution name (default hunt-<time>-<random>)")
+    .addOption(new Option("-f, --format <format>", "output format of the alerts").choices(OUTPUT_FORMATS as string[]).default("table"))
+    .option("-o, --output <file>", "write the alerts to this file instead of stdout")
+    .option("--fail-on <severity>", "exit with status 3 when an alert at or above this severity is found")
+    .option("--profile <name>", "AWS profile for credentials (default: the standard credential chain)")
+    .option("--poll-seconds <n>", "seconds between status requests (default 5)")
+    .option("--no-progress", "never show the progress bar")
+    .action(async (o: Record<string, unknown> & { progress: boolean }) => {
+      const { runHunt } = await import("./commands/hunt");
+      code = (await runHunt({ ...(o as never as { format: OutputFormat }), progress: o.progress && process.stderr.isTTY === true })).code;
+    });
+
+  program
     .command("replay")
     .description("Run the hourly anomaly detection (discernment) over local logs, hour by hour, with DuckDB")
     .argument("<paths...>", "directories of CloudTrail logs in the S3 layout")

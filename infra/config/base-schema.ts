@@ -117,6 +117,15 @@ export const baseShape = {
     emails: z.array(email).default([]),
     emailMinSeverity: z.enum(SEVERITIES, { message: `expected one of ${SEVERITIES.join(", ")}` }).default("info"),
     hec: hecSchema.optional(),
+    /** Mail alerts a retro-hunt found in past logs too (they are left out of e-mail by default). */
+    emailRetroHunt: z.boolean({ message: "expected true or false" }).default(false),
+    /** Import every alert into Security Hub as an ASFF finding (Security Hub must be enabled in the home region). */
+    securityHub: z
+      .strictObject({
+        enabled: z.boolean({ message: "expected true or false" }),
+        minSeverity: z.enum(SEVERITIES, { message: `expected one of ${SEVERITIES.join(", ")}` }).default("info"),
+      })
+      .optional(),
   }),
   /** Remediation per rule id: off (default), dry-run, apply. IAM for a remediation is granted only for apply. */
   remediation: z.record(z.string(), remediationMode).default({}),
@@ -150,8 +159,8 @@ export function checkBase(cfg: BaseConfig, ctx: z.RefinementCtx): void {
     if (seen.has(r)) ctx.addIssue({ code: "custom", path: ["regions", i], message: `region ${r} is listed twice` });
     seen.add(r);
   });
-  if (cfg.sinks.emails.length === 0 && !cfg.sinks.hec) {
-    ctx.addIssue({ code: "custom", path: ["sinks"], message: "no alert sink: give at least one address in emails or a hec sink, otherwise alerts reach nobody" });
+  if (cfg.sinks.emails.length === 0 && !cfg.sinks.hec && !cfg.sinks.securityHub?.enabled) {
+    ctx.addIssue({ code: "custom", path: ["sinks"], message: "no alert sink: give at least one address in emails, a hec sink or securityHub, otherwise alerts reach nobody" });
   }
   if (cfg.cloudtrailLogs?.layout === "organization" && !cfg.organization) {
     ctx.addIssue({ code: "custom", path: ["cloudtrailLogs", "layout"], message: 'layout "organization" needs the organization section (its id is part of the key AWSLogs/<org-id>/<account>/)' });

@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import { logAnalyzerConfigSchema } from "../../modules/log-analyzer/config";
 import { orgAnomalyConfigSchema } from "../../modules/org-anomaly/config";
+import { retroHuntConfigSchema } from "../../modules/retro-hunt/config";
 import { scoringConfigSchema } from "../../modules/scoring/config";
 import { trailGuardConfigSchema } from "../../modules/trail-guard/config";
 import type { BaseConfig } from "./base-schema";
@@ -69,6 +70,13 @@ export const SECTIONS = {
     logKmsKeyArn: top.cloudtrailLogs?.kmsKeyArn,
     managementAccountId: top.organization?.managementAccount,
     organizationId: top.organization?.id,
+  })),
+  retroHunt: section(retroHuntConfigSchema, (top) => ({
+    bucketName: top.cloudtrailLogs?.bucket,
+    keyPrefix: top.cloudtrailLogs?.keyPrefix,
+    layout: logLayout(top),
+    logKmsKeyArn: top.cloudtrailLogs?.kmsKeyArn,
+    ruleSettings: top.ruleSettings,
   })),
 } satisfies Record<string, CapabilitySection>;
 

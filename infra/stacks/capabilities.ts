@@ -3,6 +3,7 @@ import type { TerraformProvider } from "cdktf";
 import type { AlertLedgerRef, UndeliverableAlertsRef } from "../../modules/alerting";
 import { LogAnalyzer } from "../../modules/log-analyzer";
 import { OrgAnomaly } from "../../modules/org-anomaly";
+import { RetroHunt } from "../../modules/retro-hunt";
 import { Scoring } from "../../modules/scoring";
 import { TrailGuard } from "../../modules/trail-guard";
 import { enabled, type DeploymentConfig } from "../config/schema";
@@ -12,7 +13,7 @@ export interface CapabilityContext {
   alertTopicArn: string;
   /** Alerts two capabilities may raise for one event go out once (trail guard and log analyzer). */
   alertLedger: AlertLedgerRef;
-  /** Where an alert the topic refuses for good goes (trail guard, log analyzer, scoring). */
+  /** Where an alert the topic refuses for good goes (trail guard, log analyzer, scoring, retro-hunt). */
   undeliverableAlerts: UndeliverableAlertsRef;
   /** Aliased providers of the watched regions other than the home region, by region. */
   regionProviders: Record<string, TerraformProvider>;
@@ -39,5 +40,9 @@ export const CAPABILITIES: { [key: string]: (scope: Construct, cfg: DeploymentCo
   scoring: (scope, cfg, ctx) => {
     const s = enabled(cfg, "scoring");
     return s && new Scoring(scope, "scoring", { ...s, alertTopicArn: ctx.alertTopicArn, undeliverableAlerts: ctx.undeliverableAlerts });
+  },
+  retroHunt: (scope, cfg, ctx) => {
+    const s = enabled(cfg, "retroHunt");
+    return s && new RetroHunt(scope, "retro-hunt", { ...s, alertTopicArn: ctx.alertTopicArn, undeliverableAlerts: ctx.undeliverableAlerts });
   },
 };

@@ -4,6 +4,7 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Alerting } from "../../modules/alerting";
 import { applyPlatformAspects } from "../../modules/aspects";
 import { Platform } from "../../modules/platform";
+import type { RetroHunt } from "../../modules/retro-hunt";
 import type { DeploymentConfig } from "../config/schema";
 import { watchedRegions } from "../config/sections";
 import { CAPABILITIES } from "./capabilities";
@@ -48,7 +49,9 @@ export class TrailwatchStack extends TerraformStack {
     this.alerting = new Alerting(this, "alerting", {
       emails: config.sinks.emails,
       emailMinSeverity: config.sinks.emailMinSeverity,
+      emailRetroHunt: config.sinks.emailRetroHunt,
       hec: config.sinks.hec,
+      ...(config.sinks.securityHub?.enabled ? { securityHub: { minSeverity: config.sinks.securityHub.minSeverity } } : {}),
     });
 
     for (const [key, build] of Object.entries(CAPABILITIES)) {
@@ -62,6 +65,11 @@ export class TrailwatchStack extends TerraformStack {
       value: this.alerting.undeliverableQueue.url,
       description: "Alerts that could not be published to the alert topic; replay with npm run replay-undeliverable",
     });
+    const hunt = this.capabilities.retroHunt as RetroHunt | undefined;
+    if (hunt) {
+      new TerraformOutput(this, "retro-hunt-state-machine-arn", { value: hunt.stateMachine.arn, description: "Start hunts with trailwatch hunt --state-machine <arn>" });
+      new TerraformOutput(this, "retro-hunt-results-bucket", { value: hunt.resultsBucket.bucket, description: "Where each hunt writes hunts/<execution>/alerts.jsonl and summary.json" });
+    }
     if (this.alerting.hec) {
       new TerraformOutput(this, "hec-rejected-queue-url", { value: this.alerting.hec.rejectedQueue.url, description: "Alerts Splunk HEC rejected" });
     }

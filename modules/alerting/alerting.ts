@@ -30,11 +30,39 @@ export interface AlertingProps {
   emails: string[];
   /** Only alerts at or above this severity are mailed; default all. */
   emailMinSeverity?: Severity;
+  /** Mail alerts a retro-hunt found in past logs too (they carry the `retroHunt` attribute); default not. */
+  emailRetroHunt?: boolean;
+  /** Import every alert into Security Hub (ASFF findings of the account's default product). */
+  securityHub?: SecurityHubSinkProps;
   /** Forward every alert to Splunk HEC. */
   hec?: HecSinkProps;
   /** Handler of the forwarder (tests point it elsewhere). */
   forwarderEntry?: string;
 }
+
+/** The Security Hub sink: present means on. */
+export interface SecurityHubSinkProps {
+  /** Only alerts at or above this severity become findings; default all. */
+  minSeverity?: Severity;
+  /** Handler of the forwarder (tests point it elsewhere). */
+  forwarderEntry?: string;
+}
+
+/** What the Security Hub sink deploys. */
+export interface SecurityHubForwarding {
+  queue: SqsQueue;
+  /** Messages that failed SECURITYHUB_MAX_RECEIVE_COUNT times (requests Security Hub kept refusing as a whole). */
+  redriveDlq: SqsQueue;
+  forwarder: NodeFunction;
+  mapping: LambdaEventSourceMapping;
+  subscription: SnsTopicSubscription;
+  /** The account's default product, where findings are imported. */
+  productArn: string;
+}
+
+/** Attempts before a message moves to the Security Hub queue's DLQ. */
+export const SECURITYHUB_MAX_RECEIVE_COUNT = 5;
+const SECURITYHUB_FORWARDER_TIMEOUT_SECONDS = 60;
 
 /** Attempts before a message moves to the HEC queue's DLQ. */
 export const HEC_MAX_RECEIVE_COUNT = 5;
@@ -88,6 +116,7 @@ export class Alerting extends Construct {
   readonly topicArn: string;
   readonly emailSubscriptions: SnsTopicSubscription[];
   readonly hec?: HecForwarding;
+  readonly securityHub?: SecurityHubForwarding;
   /**
    * Alerts sent, by alert id (`LedgerAlertSink`): the trail guard and the log analyzer can raise the
    * same alert for one event (the analyzer is the backstop for lost EventBridge deliveries); the
@@ -138,6 +167,8 @@ export class Alerting extends Construct {
     if (props.emailMinSeverity && severityRank(props.emailMinSeverity) > 0) {
       alertBranch.severityRank = [{ numeric: [">=", severityRank(props.emailMinSeverity)] }];
     }
+    // What a retro-hunt found in last month's logs is no reason to mail (or page) anyone tonight.
+    if (!props.emailRetroHunt) alertBranch.retroHunt = [{ exists: false }];
     const emailFilter = { $or: [alertBranch, { rule: [{ exists: false }] }] };
     this.emailSubscriptions = [...new Set(props.emails)].map(
       (address, i) =>
@@ -180,6 +211,85 @@ export class Alerting extends Construct {
     );
 
     if (props.hec) this.hec = this.hecForwarding(platform, props.hec, props.forwarderEntry ?? "functions/handlers/hec-forwarder.ts");
+    if (props.securityHub) this.securityHub = this.securityHubForwarding(platform, props.securityHub);
+  }
+
+  /** Topic -> SQS (raw delivery, redrive DLQ) -> forwarder Lambda -> Security Hub BatchImportFindings. */
+  private securityHubForwarding(platform: Platform, sh: SecurityHubSinkProps): SecurityHubForwarding {
+    const key = platform.kmsKey;
+    const queueName = platform.name("securityhub-findings");
+    const redriveDlq = new SqsQueue(this, "securityhub-dlq", { name: `${queueName}-dlq`, kmsMasterKeyId: key.arn, messageRetentionSeconds: 14 * 24 * 3600 });
+    const queue = new SqsQueue(this, "securityhub-queue", {
+      name: queueName,
+      kmsMasterKeyId: key.arn,
+      visibilityTimeoutSeconds: 6 * SECURITYHUB_FORWARDER_TIMEOUT_SECONDS,
+      messageRetentionSeconds: 4 * 24 * 3600,
+      redrivePolicy: JSON.stringify({ deadLetterTargetArn: platform.arn("sqs", `${queueName}-dlq`), maxReceiveCount: SECURITYHUB_MAX_RECEIVE_COUNT }),
+      dependsOn: [redriveDlq],
+    });
+    new SqsQueuePolicy(this, "securityhub-queue-policy-attachment", {
+      queueUrl: queue.url,
+      policy: policyDocument(this, "securityhub-queue-policy", [
+        {
+          sid: "AlertTopicDelivers",
+          principals: [{ type: "Service", identifiers: ["sns.amazonaws.com"] }],
+          actions: ["sqs:SendMessage"],
+          resources: [queue.arn],
+          conditions: [{ test: "ArnEquals", variable: "aws:SourceArn", values: [this.topicArn] }],
+        },
+      ]).json,
+    });
+    // Only trailwatch alerts (they carry a `rule` attribute), at or above the configured severity.
+    const filter: Record<string, unknown[]> = { rule: [{ exists: true }] };
+    if (sh.minSeverity && severityRank(sh.minSeverity) > 0) filter.severityRank = [{ numeric: [">=", severityRank(sh.minSeverity)] }];
+    const subscription = new SnsTopicSubscription(this, "securityhub-subscription", {
+      topicArn: this.topic.arn,
+      protocol: "sqs",
+      endpoint: queue.arn,
+      rawMessageDelivery: true,
+      filterPolicyScope: "MessageAttributes",
+      filterPolicy: JSON.stringify(filter),
+    });
+    // The default product of this account (a custom integration): findings of this account, in the home region.
+    const productArn = `arn:${platform.partition}:securityhub:${platform.region}:${platform.account}:product/${platform.account}/default`;
+    const forwarder = new NodeFunction(this, "securityhub-forwarder", {
+      entry: sh.forwarderEntry ?? "functions/handlers/securityhub-forwarder.ts",
+      name: "securityhub-forwarder",
+      description: "Imports alerts from the alert topic's queue into Security Hub as ASFF findings; refused findings go to the undeliverable-alerts queue.",
+      timeoutSeconds: SECURITYHUB_FORWARDER_TIMEOUT_SECONDS,
+      memoryMb: 256,
+      invokedAsynchronously: false,
+      environment: { SECURITYHUB_PRODUCT_ARN: productArn, UNDELIVERABLE_QUEUE_URL: this.undeliverable.queueUrl },
+      statements: [
+        {
+          sid: "ConsumeFindingsQueue",
+          actions: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ChangeMessageVisibility"],
+          resources: [queue.arn],
+        },
+        { sid: "ImportFindings", actions: ["securityhub:BatchImportFindings"], resources: [productArn] },
+        undeliverableStatement(this.undeliverable),
+        { sid: "UseQueueKey", actions: ["kms:GenerateDataKey", "kms:Decrypt"], resources: [key.arn] },
+      ],
+    });
+    const mapping = new LambdaEventSourceMapping(this, "securityhub-mapping", {
+      eventSourceArn: queue.arn,
+      functionName: forwarder.function.arn,
+      // BatchImportFindings takes 100 findings: collect up to that many for a few seconds.
+      batchSize: 100,
+      maximumBatchingWindowInSeconds: 5,
+      functionResponseTypes: ["ReportBatchItemFailures"],
+      // Security Hub's BatchImportFindings quota is a few requests per second per account and region.
+      scalingConfig: { maximumConcurrency: 2 },
+    });
+    this.alarms.push(
+      queueNotEmptyAlarm(this, "securityhub-dlq-alarm", {
+        queueName: `${queueName}-dlq`,
+        alarmName: `${queueName}-dlq-not-empty`,
+        description: `${queueName}-dlq holds alerts that could not be imported into Security Hub after retries (Security Hub not enabled in this region, access denied, throttling); fix the cause and redrive them.`,
+        alarmActions: [this.topic.arn],
+      }),
+    );
+    return { queue, redriveDlq, forwarder, mapping, subscription, productArn };
   }
 
   private hecForwarding(platform: Platform, hec: HecSinkProps, entry: string): HecForwarding {

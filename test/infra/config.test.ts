@@ -125,7 +125,7 @@ describe("bad configs say what to fix and where", () => {
 
   it("wants at least one sink", () => {
     // Act / Assess
-    expect(issuesOf({ ...minimal(), sinks: {} })).toEqual(["sinks: no alert sink: give at least one address in emails or a hec sink, otherwise alerts reach nobody"]);
+    expect(issuesOf({ ...minimal(), sinks: {} })).toEqual(["sinks: no alert sink: give at least one address in emails, a hec sink or securityHub, otherwise alerts reach nobody"]);
   });
 
   it("validates rule settings with the rule engine", () => {

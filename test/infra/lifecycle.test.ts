@@ -309,7 +309,7 @@ describe("the example deployment on the moto emulator", () => {
   );
 
   it(
-    "subscribes a queue or function to every topic the functions publish to, and the state machine runs only functions that exist",
+    "subscribes a queue or function to every topic the functions publish to, and the state machines run only functions that exist",
     async () => {
       // Prepare
       const state = stateResources(await tf.state());
@@ -326,27 +326,35 @@ describe("the example deployment on the moto emulator", () => {
           if (!ok) problems.push(`${arn}: subscriber ${s.Endpoint} does not exist`);
         }
       }
-      const machine = state.find((r) => r.type === "aws_sfn_state_machine")!;
-      const definition = JSON.stringify(JSON.parse(machine.values.definition));
-      const invoked = [...new Set(definition.match(/arn:aws:lambda:[a-z0-9-]+:\d{12}:function:[\w-]+/g) ?? [])];
-      for (const fn of invoked) await home.lambda.send(new GetFunctionCommand({ FunctionName: fn })).catch((e: Error) => problems.push(`state machine invokes ${fn}: ${e.message}`));
+      const machines = state.filter((r) => r.type === "aws_sfn_state_machine");
+      const invoked: string[] = [];
+      for (const machine of machines) {
+        const definition = JSON.stringify(JSON.parse(machine.values.definition));
+        const fns = [...new Set(definition.match(/arn:aws:lambda:[a-z0-9-]+:\d{12}:function:[\w-]+/g) ?? [])];
+        for (const fn of fns) await home.lambda.send(new GetFunctionCommand({ FunctionName: fn })).catch((e: Error) => problems.push(`state machine ${machine.values.name} invokes ${fn}: ${e.message}`));
+        invoked.push(...fns);
+      }
       // Assess
       expect(problems).toEqual([]);
       expect(topics.length).toBeGreaterThanOrEqual(2);
-      expect(invoked.map((a) => a.split(":").at(-1)).sort()).toEqual([`${prefix()}-scoring-alert`, `${prefix()}-scoring-read`, `${prefix()}-scoring-score`]);
-      log(`topics with consumers: ${topics.length}; state machine invokes ${invoked.length} existing functions`);
+      expect(machines.map((m) => m.values.name).sort()).toEqual([`${prefix()}-retro-hunt`, `${prefix()}-scoring`]);
+      expect(invoked.map((a) => a.split(":").at(-1)).sort()).toEqual(
+        ["retro-hunt-plan", "retro-hunt-scan", "retro-hunt-summarize", "scoring-alert", "scoring-read", "scoring-score"].map((n) => `${prefix()}-${n}`),
+      );
+      log(`topics with consumers: ${topics.length}; ${machines.length} state machines invoke ${invoked.length} existing functions`);
     },
     STEP_TIMEOUT,
   );
 
   it(
-    "carries a new log file from the trail's topic through the deployed queue, the log analyzer's code, its tables and the alert topic to the Splunk queue",
+    "carries a new log file from the trail's topic through the deployed queue, the log analyzer's code, its tables and the alert topic to the Splunk and Security Hub queues",
     async () => {
       // Prepare: the deployed analyzer's own environment, its clients pointed at the emulator
       const analyzer = (await home.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: `${prefix()}-log-analyzer` }))).Environment!.Variables!;
       const queueUrl = (await home.sqs.send(new GetQueueUrlCommand({ QueueName: `${prefix()}-log-analyzer` }))).QueueUrl!;
       const queueArn = (await home.sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ["QueueArn"] }))).Attributes!.QueueArn!;
       const hecUrl = (await home.sqs.send(new GetQueueUrlCommand({ QueueName: `${prefix()}-hec-alerts` }))).QueueUrl!;
+      const findingsUrl = (await home.sqs.send(new GetQueueUrlCommand({ QueueName: `${prefix()}-securityhub-findings` }))).QueueUrl!;
       // Act: CloudTrail announces the file on its topic, as it does after each delivery
       await home.sns.send(new PublishCommand({ TopicArn: trailTopicArn(), Message: JSON.stringify({ s3Bucket: bucketName(), s3ObjectKey: [USER.logKey] }) }));
       const delivered = await receive(queueUrl);
@@ -359,13 +367,16 @@ describe("the example deployment on the moto emulator", () => {
         return handler(sqsEvent(delivered, queueArn), { awsRequestId: "lifecycle-1", functionName: `${prefix()}-log-analyzer` } as Context);
       });
       const alerts = (await receive(hecUrl)).map((m) => JSON.parse(m.Body!) as { rule?: string; account?: string; summary?: string });
+      const findings = (await receive(findingsUrl)).map((m) => JSON.parse(m.Body!) as { rule?: string; account?: string });
       // Assess
       expect(delivered.map((m) => JSON.parse(m.Body!))).toEqual([{ s3Bucket: bucketName(), s3ObjectKey: [USER.logKey] }]);
       expect(response.batchItemFailures).toEqual([]);
       expect(alerts).toEqual([expect.objectContaining({ rule: "iam.user-created", account: "333344445555", summary: expect.stringContaining("backdoor") })]);
+      // ... and, through its own subscription (severity medium >= the configured low), to the Security Hub queue
+      expect(findings).toEqual([expect.objectContaining({ rule: "iam.user-created", account: "333344445555" })]);
       const remembered = await home.dynamodb.send(new DescribeTableCommand({ TableName: analyzer.IDEMPOTENCY_TABLE }));
       expect(remembered.Table!.ItemCount ?? 1).toBeGreaterThanOrEqual(1);
-      log("a log file announced on the trail topic reached the Splunk queue as an iam.user-created alert");
+      log("a log file announced on the trail topic reached the Splunk and Security Hub queues as an iam.user-created alert");
     },
     STEP_TIMEOUT,
   );

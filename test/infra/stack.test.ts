@@ -161,7 +161,7 @@ describe("the example deployment", () => {
       }
     });
 
-    it("lets the trail guard, the log analyzer and the scoring alert function keep undeliverable alerts in one queue, with sqs:SendMessage on it only", () => {
+    it("lets the functions that publish alerts (and the Security Hub forwarder) keep undeliverable alerts in one queue, with sqs:SendMessage on it only", () => {
       // Act
       const name = `${CONFIG.namePrefix}-undeliverable-alerts`;
       const queue = m.managed("aws_sqs_queue").filter((q) => m.value(q, "name") === name);
@@ -170,7 +170,9 @@ describe("the example deployment", () => {
       const alarms = m.managed("aws_cloudwatch_metric_alarm").filter((a) => m.value(a, "alarm_name") === `${name}-not-empty`);
       // Assess
       expect(queue).toHaveLength(1);
-      expect(users.map((f) => m.value(f, "function_name")).sort()).toEqual([`${CONFIG.namePrefix}-log-analyzer`, `${CONFIG.namePrefix}-scoring-alert`, `${CONFIG.namePrefix}-trail-guard`]);
+      expect(users.map((f) => m.value(f, "function_name")).sort()).toEqual(
+        ["log-analyzer", "retro-hunt-summarize", "scoring-alert", "securityhub-forwarder", "trail-guard"].map((n) => `${CONFIG.namePrefix}-${n}`),
+      );
       for (const f of users) expect(m.expr(f.address, "environment.0.variables")?.references).toContain(`${queue[0]!.address}.url`);
       expect(grants).toHaveLength(users.length);
       for (const g of grants) expect({ actions: g.actions, resources: g.resources }).toEqual({ actions: ["sqs:SendMessage"], resources: [`arn:aws:sqs:${CONFIG.deployment.homeRegion}:${ACCOUNT}:${name}`] });
@@ -339,7 +341,7 @@ describe("the example deployment", () => {
     // Assess
     expect(CONFIG.deletionProtection).toBe(true);
     expect(tables[`${CONFIG.namePrefix}-anomaly-baseline`]).toBe(true);
-    expect(buckets.map(([name]) => String(name)).sort()).toEqual([`${CONFIG.namePrefix}-anomaly-results-${ACCOUNT}-eu-west-1`, `${CONFIG.namePrefix}-scoring-${ACCOUNT}-eu-west-1`]);
+    expect(buckets.map(([name]) => String(name)).sort()).toEqual(["anomaly-results", "retro-hunt", "scoring"].map((n) => `${CONFIG.namePrefix}-${n}-${ACCOUNT}-eu-west-1`));
     for (const [, force] of buckets) expect(force).toBe(true);
   });
 
@@ -384,6 +386,33 @@ describe("the example deployment", () => {
     expect(configText.replace(/arn:aws:kms:[^"]+/g, "").match(GUID)).toBeNull();
     const guids = (text.replace(/arn:[^"\\]*/g, "").match(GUID) ?? []).filter((g) => !keyIds.has(g));
     expect(guids).toEqual([]);
+  });
+
+  it("runs retro-hunts on a Distributed Map that may start only its own child executions and read only the trail's log folder", () => {
+    // Act
+    const machine = m.managed("aws_sfn_state_machine").find((s) => m.value(s, "name") === `${CONFIG.namePrefix}-retro-hunt`)!;
+    const grants = docs.identity.filter(allows);
+    const start = grants.filter((s) => s.actions.includes("states:StartExecution"));
+    const trailReads = grants.filter((s) => s.doc.includes("retro-hunt") && s.resources.some((r) => r.includes(CONFIG.cloudtrailLogs!.bucket)));
+    // Assess
+    expect(machine).toBeDefined();
+    expect(CONFIG.retroHunt).toMatchObject({ enabled: true, publishAlerts: true });
+    expect(start.map((s) => [s.sid, s.resources])).toEqual(
+      expect.arrayContaining([["StartBatchExecutions", [`arn:aws:states:${CONFIG.deployment.homeRegion}:${ACCOUNT}:stateMachine:${CONFIG.namePrefix}-retro-hunt`]]]),
+    );
+    expect(trailReads.map((s) => [s.sid, s.actions, s.resources, s.conditions.map((c) => c.values)]).sort()).toEqual([
+      ["ListTrailLogFolders", ["s3:ListBucket"], [`arn:aws:s3:::${CONFIG.cloudtrailLogs!.bucket}`], [[`AWSLogs/${CONFIG.organization!.id}/*`]]],
+      ["ReadTrailLogFiles", ["s3:GetObject"], [`arn:aws:s3:::${CONFIG.cloudtrailLogs!.bucket}/AWSLogs/${CONFIG.organization!.id}/*`], []],
+    ]);
+  });
+
+  it("imports alerts into Security Hub as the account's default product, from its own queue", () => {
+    // Act
+    const grants = docs.identity.filter(allows).filter((s) => s.actions.some((a) => a.startsWith("securityhub:")));
+    const forwarder = m.managed("aws_lambda_function").find((f) => m.value(f, "function_name") === `${CONFIG.namePrefix}-securityhub-forwarder`);
+    // Assess
+    expect(grants.map((s) => [s.actions, s.resources])).toEqual([[["securityhub:BatchImportFindings"], [`arn:aws:securityhub:${CONFIG.deployment.homeRegion}:${ACCOUNT}:product/${ACCOUNT}/default`]]]);
+    expect(forwarder).toBeDefined();
   });
 
   it("lets the alarms of this account publish to the alert topic", () => {

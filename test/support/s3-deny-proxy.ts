@@ -1,6 +1,6 @@
 import { createServer, request } from "node:http";
 import { listenOnLoopback } from "./loopback";
-import { s3Error } from "./s3-public-access-block";
+import { s3Error } from "./s3rver";
 
 /** A proxy in front of s3rver that refuses part of a bucket, as an IAM policy with a prefix condition would. */
 export interface DenyProxy {
@@ -17,8 +17,9 @@ export interface DenyProxy {
  * error) for a GetObject/HeadObject of a key under `deniedPrefix` and for a ListObjectsV2 whose
  * `prefix` starts with it, and forwards every other request untouched; a listing of a parent folder
  * still shows the denied folder, as S3 does when only the subtree is denied. Path-style requests only.
+ * `answer` replaces the refusal (e.g. 503 SlowDown: S3 throttling that outlasts the client's retries).
  */
-export async function startDenyProxy(target: string, deniedPrefix: string): Promise<DenyProxy> {
+export async function startDenyProxy(target: string, deniedPrefix: string, answer: { status: number; code: string; message: string } = { status: 403, code: "AccessDenied", message: "Access Denied" }): Promise<DenyProxy> {
   const to = new URL(target);
   const denied: string[] = [];
   const requests: string[] = [];
@@ -32,7 +33,7 @@ export async function startDenyProxy(target: string, deniedPrefix: string): Prom
     if (refuse) {
       denied.push(`${req.method} ${req.url}`);
       req.resume();
-      const a = s3Error(403, "AccessDenied", "Access Denied");
+      const a = s3Error(answer.status, answer.code, answer.message);
       res.writeHead(a.status, { ...a.headers, "content-length": Buffer.byteLength(a.body) });
       res.end(a.body);
       return;

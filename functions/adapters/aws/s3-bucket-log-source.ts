@@ -5,13 +5,14 @@ import { orderedMap } from "../../core/sources/ordered-map";
 import type { TimeWindow } from "../../core/sources/time-window";
 import { decodeLogBytes, isDigestKey, isLogFileName } from "../log-content";
 import { awsErrorName } from "./aws-error";
+import { isTransientAwsError } from "./transient-error";
 import { S3LayoutLister, type LayoutFilter, type ListedObject, type ListingProblem } from "./s3-layout-lister";
 
 /** What a GetObject gave: the body and user metadata, the object is gone, or why it could not be read. */
 export type FetchedObject =
   | { status: "ok"; body: Buffer; metadata: Record<string, string> }
   | { status: "gone"; reason: string }
-  | { status: "error"; reason: string };
+  | { status: "error"; reason: string; transient?: boolean };
 
 const GONE = new Set(["NoSuchKey", "NotFound", "NoSuchVersion"]);
 const MiB = 2 ** 20;
@@ -19,7 +20,8 @@ const MiB = 2 ** 20;
 /**
  * GetObject of one key into memory, refusing a body larger than `maxBytes` (checked on the length S3
  * announces, before reading). Never throws: a deleted object is `gone`, everything else an `error`
- * with the reason (access denied, KMS, a dropped connection after the SDK's retries).
+ * with the reason (access denied, KMS, a dropped connection after the SDK's retries), marked
+ * `transient` when trying again later may succeed (throttling, 5xx, a dropped connection).
  */
 export async function fetchObject(s3: S3Client, bucket: string, key: string, maxBytes: number): Promise<FetchedObject> {
   try {
@@ -36,7 +38,7 @@ export async function fetchObject(s3: S3Client, bucket: string, key: string, max
     const status = (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
     if (GONE.has(name) || status === 404) return { status: "gone", reason: `no such object (${name})` };
     const what = name === "AccessDenied" || status === 403 ? "access denied" : "GetObject failed";
-    return { status: "error", reason: `${what} (${name}${status ? ` ${status}` : ""}): ${(e as Error).message ?? String(e)}` };
+    return { status: "error", reason: `${what} (${name}${status ? ` ${status}` : ""}): ${(e as Error).message ?? String(e)}`, ...(isTransientAwsError(e) ? { transient: true } : {}) };
   }
 }
 

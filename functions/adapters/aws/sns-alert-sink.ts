@@ -50,9 +50,9 @@ export interface SnsAlertSinkOptions {
 /**
  * Publishes alerts to the alert topic with one message per protocol (`MessageStructure: "json"`):
  * email subscribers get text written for a person, every other subscriber (the SQS queue that feeds
- * Splunk) gets the alert JSON as `default`, once. Message attributes `severity`, `rule`, `account` and
- * `email` let subscriptions filter (e.g. email only at high and above, or no email for rows that a run
- * summarises in one mail).
+ * Splunk) gets the alert JSON as `default`, once. Message attributes `severity`, `rule`, `account`,
+ * `email` (and `retroHunt` on alerts a retro-hunt found) let subscriptions filter (e.g. email only
+ * at high and above, no email for rows that a run summarises in one mail, none for past events).
  *
  * Every message stays within SNS's 256 KiB: the alert is bounded first, and when it is still too large
  * it goes with a smaller context, then without one (`toEntry`). Requests stay within 10 entries and
@@ -167,6 +167,8 @@ function buildEntry(a: Alert, id: string, email: boolean): PublishBatchRequestEn
       rule: { DataType: "String", StringValue: a.rule || "unknown" },
       account: { DataType: "String", StringValue: a.account || "unknown" },
       email: { DataType: "String", StringValue: email ? "yes" : "no" },
+      // Found by a retro-hunt in past logs: e-mail subscriptions leave these out unless configured otherwise.
+      ...(a.retroHunt ? { retroHunt: { DataType: "String", StringValue: "yes" } } : {}),
     },
   };
 }

@@ -83,6 +83,15 @@ export interface Alert {
   runbook?: { triage: string[]; contain: string[] };
   occurrences?: number;
   lastEventTime?: string;
+  /** Set on alerts a retro-hunt found in past logs (not live): sinks and e-mail filters tell them apart. */
+  retroHunt?: RetroHuntMarker;
+}
+
+/** Which hunt found an alert: the execution name and the hunt's window (ISO 8601). */
+export interface RetroHuntMarker {
+  hunt: string;
+  from: string;
+  to: string;
 }
 
 /** Stable alert id: the same rule and dedup key always give the same id (sinks use it to drop redeliveries). */

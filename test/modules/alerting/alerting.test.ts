@@ -3,10 +3,12 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Platform } from "../../../modules/platform";
 import { applyPlatformAspects } from "../../../modules/aspects";
 import { Alerting, HEC_MAX_RECEIVE_COUNT, undeliverableStatement, type AlertingProps } from "../../../modules/alerting";
+import { buildBundles } from "../../../modules/lambda-function";
 
 const ACCOUNT = "111122223333";
 const SECRET = "arn:aws:secretsmanager:eu-west-1:111122223333:secret:trailwatch/hec-token-AbCdEf";
 const FIXTURE = "test/fixtures/handlers/echo.ts";
+beforeAll(() => buildBundles([FIXTURE]));
 
 function synth(props: Partial<AlertingProps> = {}): any {
   return JSON.parse(
@@ -37,7 +39,7 @@ describe("Alerting", () => {
     expect(statement(tf, "DenyPublishWithoutTls")).toMatchObject({ effect: "Deny", condition: [{ variable: "aws:SecureTransport", values: ["false"] }] });
   });
 
-  it("subscribes each address once, filtered on email=yes and the minimum severity rank", () => {
+  it("subscribes each address once, filtered on email=yes and the minimum severity rank, leaving out what a retro-hunt found", () => {
     // Act
     const tf = synth({ emails: ["soc@example.com", "oncall@example.com", "soc@example.com"], emailMinSeverity: "high" });
     // Assess
@@ -45,15 +47,17 @@ describe("Alerting", () => {
     expect(subs.map((s) => s.endpoint)).toEqual(["soc@example.com", "oncall@example.com"]);
     for (const s of subs) {
       expect(s).toMatchObject({ protocol: "email", filter_policy_scope: "MessageAttributes" });
-      expect(JSON.parse(s.filter_policy)).toEqual({ $or: [{ email: ["yes"], severityRank: [{ numeric: [">=", 3] }] }, { rule: [{ exists: false }] }] });
+      expect(JSON.parse(s.filter_policy)).toEqual({ $or: [{ email: ["yes"], severityRank: [{ numeric: [">=", 3] }], retroHunt: [{ exists: false }] }, { rule: [{ exists: false }] }] });
     }
   });
 
-  it("mails every severity when no minimum is given", () => {
+  it("mails every severity when no minimum is given, and retro-hunt alerts too only when asked to", () => {
     // Act
     const tf = synth();
+    const withHunts = synth({ emailRetroHunt: true });
     // Assess
-    expect(JSON.parse(values(tf.resource.aws_sns_topic_subscription)[0].filter_policy)).toEqual({ $or: [{ email: ["yes"] }, { rule: [{ exists: false }] }] });
+    expect(JSON.parse(values(tf.resource.aws_sns_topic_subscription)[0].filter_policy)).toEqual({ $or: [{ email: ["yes"], retroHunt: [{ exists: false }] }, { rule: [{ exists: false }] }] });
+    expect(JSON.parse(values(withHunts.resource.aws_sns_topic_subscription)[0].filter_policy)).toEqual({ $or: [{ email: ["yes"] }, { rule: [{ exists: false }] }] });
   });
 
   it("keeps an alert ledger table (KMS, point-in-time recovery, TTL) so an alert two functions raise goes out once", () => {
@@ -194,6 +198,46 @@ describe("Alerting", () => {
       const alarms = values(tf.resource.aws_cloudwatch_metric_alarm);
       expect(alarms.map((a) => a.dimensions.QueueName).sort()).toEqual(["tw-hec-alerts-dlq", "tw-hec-rejected", "tw-undeliverable-alerts"]);
       for (const a of alarms) expect(a).toMatchObject({ threshold: 0, comparison_operator: "GreaterThanThreshold", alarm_actions: [expect.stringContaining("aws_sns_topic.alerting_topic")] });
+    });
+  });
+
+  describe("with the Security Hub sink", () => {
+    it("subscribes its own encrypted queue (raw delivery, trailwatch alerts at or above minSeverity, redrive DLQ after five receives)", () => {
+      // Act
+      const tf = synth({ securityHub: { minSeverity: "low", forwarderEntry: FIXTURE } });
+      // Assess
+      const queues = Object.fromEntries(values(tf.resource.aws_sqs_queue).map((q) => [q.name, q]));
+      expect(Object.keys(queues).sort()).toEqual(["tw-securityhub-findings", "tw-securityhub-findings-dlq", "tw-undeliverable-alerts"]);
+      for (const q of Object.values<any>(queues)) expect(q.kms_master_key_id).toContain("aws_kms_key.platform_key");
+      expect(JSON.parse(queues["tw-securityhub-findings"].redrive_policy)).toEqual({ deadLetterTargetArn: "arn:aws:sqs:eu-west-1:111122223333:tw-securityhub-findings-dlq", maxReceiveCount: 5 });
+      const sub = values(tf.resource.aws_sns_topic_subscription).find((s) => s.protocol === "sqs");
+      expect(sub).toMatchObject({ raw_message_delivery: true, endpoint: expect.stringContaining("aws_sqs_queue.alerting_securityhub-queue") });
+      expect(JSON.parse(sub.filter_policy)).toEqual({ rule: [{ exists: true }], severityRank: [{ numeric: [">=", 1] }] });
+    });
+
+    it("runs the forwarder in batches of up to 100 (one BatchImportFindings), two at a time, with partial batch failures and a DLQ alarm", () => {
+      // Act
+      const tf = synth({ securityHub: { forwarderEntry: FIXTURE } });
+      // Assess
+      expect(values(tf.resource.aws_lambda_event_source_mapping)).toEqual([
+        expect.objectContaining({ batch_size: 100, maximum_batching_window_in_seconds: 5, function_response_types: ["ReportBatchItemFailures"], scaling_config: { maximum_concurrency: 2 } }),
+      ]);
+      const fn = values(tf.resource.aws_lambda_function)[0];
+      expect(fn.function_name).toBe("tw-securityhub-forwarder");
+      expect(fn.environment.variables).toMatchObject({
+        SECURITYHUB_PRODUCT_ARN: "arn:aws:securityhub:eu-west-1:111122223333:product/111122223333/default",
+        UNDELIVERABLE_QUEUE_URL: expect.stringMatching(/^\$\{aws_sqs_queue\.alerting_undeliverable-alerts_\w+\.url\}$/),
+      });
+      expect(values(tf.resource.aws_cloudwatch_metric_alarm).map((a) => a.dimensions.QueueName).sort()).toEqual(["tw-securityhub-findings-dlq", "tw-undeliverable-alerts"]);
+    });
+
+    it("lets the forwarder import findings as the account's default product only, and keep refused ones in the undeliverable-alerts queue", () => {
+      // Act
+      const tf = synth({ securityHub: { forwarderEntry: FIXTURE } });
+      // Assess
+      expect(statement(tf, "ImportFindings")).toMatchObject({ actions: ["securityhub:BatchImportFindings"], resources: ["arn:aws:securityhub:eu-west-1:111122223333:product/111122223333/default"] });
+      expect(docWith(tf, "ImportFindings").statement.find((s: any) => s.sid === "KeepUndeliverableAlerts")).toMatchObject({ actions: ["sqs:SendMessage"], resources: ["arn:aws:sqs:eu-west-1:111122223333:tw-undeliverable-alerts"] });
+      expect(statement(tf, "ConsumeFindingsQueue").resources).toEqual([expect.stringContaining("aws_sqs_queue.alerting_securityhub-queue")]);
     });
   });
 });

@@ -1,0 +1,110 @@
+import { BUCKET_NAME_RE } from "../../core/scoring/input";
+import { layoutRootPrefix, ORGANIZATION_ID_RE } from "../../core/scoring/layout";
+import * as z from "../../core/zod";
+import { arnVar, intVar, jsonVar, parseEnv, queueUrlVar, requiredVar } from "../shared/env";
+
+const bucket = (what: string) => requiredVar(z.string().check(z.trim(), z.regex(BUCKET_NAME_RE, "is not an S3 bucket name")), what);
+
+/** Where the trail writes: the bucket, its key prefix and (organization trail) the organization id. */
+const trailShape = {
+  TRAIL_BUCKET: bucket("the trail's S3 bucket, e.g. acme-org-cloudtrail"),
+  LOG_PREFIX: z.optional(z.string().check(z.trim())),
+  ORGANIZATION_ID: z.pipe(
+    z.transform((v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v)),
+    z.optional(z.string().check(z.trim(), z.regex(ORGANIZATION_ID_RE, "must look like o-abcd123456"))),
+  ),
+  RESULTS_BUCKET: bucket("the retro-hunt results bucket"),
+};
+
+const planSchema = z.object({
+  ...trailShape,
+  MAX_WINDOW_DAYS: intVar(400, 1, 3660),
+  /** "true" when the deployment lets a hunt publish its alerts to the alert topic. */
+  PUBLISH_ALLOWED: z._default(z.enum(["true", "false"], { error: 'must be "true" or "false"' }), "false"),
+  LIST_CONCURRENCY: intVar(8, 1, 64),
+});
+
+const scanSchema = z.object({
+  ...trailShape,
+  RULE_SETTINGS: jsonVar(z._default(z.record(z.string(), z.unknown()), {}), 'a JSON object keyed by rule id, e.g. {"ec2.security-group-open-to-world": {"allowedPorts": [443]}}'),
+  READ_CONCURRENCY: intVar(8, 1, 64),
+  MAX_OBJECT_MB: intVar(256, 1, 4096),
+});
+
+const summarizeSchema = z.object({
+  RESULTS_BUCKET: bucket("the retro-hunt results bucket"),
+  /** Set only when the deployment publishes hunt alerts to the alert topic. */
+  ALERT_TOPIC_ARN: z.optional(arnVar("sns", "arn:aws:sns:us-east-1:111122223333:trailwatch-alerts")),
+  UNDELIVERABLE_QUEUE_URL: queueUrlVar("https://sqs.us-east-1.amazonaws.com/111122223333/trailwatch-undeliverable-alerts"),
+  MERGE_LIMIT: intVar(100_000, 1, 10_000_000),
+});
+
+/** The plan function's settings. */
+export interface PlanEnv {
+  trailBucket: string;
+  resultsBucket: string;
+  /** `[prefix/]AWSLogs/[org-id/]`: the only part of the trail bucket a hunt lists. */
+  logRoot: string;
+  maxWindowDays: number;
+  publishAllowed: boolean;
+  listConcurrency: number;
+}
+
+/** The scan function's settings. */
+export interface ScanEnv {
+  trailBucket: string;
+  resultsBucket: string;
+  logRoot: string;
+  ruleSettings: Record<string, unknown>;
+  readConcurrency: number;
+  maxObjectBytes: number;
+}
+
+/** The summarize function's settings. */
+export interface SummarizeEnv {
+  resultsBucket: string;
+  alertTopicArn?: string;
+  undeliverableQueueUrl?: string;
+  mergeLimit: number;
+}
+
+function logRoot(e: { LOG_PREFIX?: string; ORGANIZATION_ID?: string }): string {
+  return layoutRootPrefix({ prefix: e.LOG_PREFIX, organizationId: e.ORGANIZATION_ID });
+}
+
+/** Reads the plan function's environment; throws `EnvError` naming every bad variable. */
+export function planEnv(env: Record<string, string | undefined>): PlanEnv {
+  const e = parseEnv("retro-hunt-plan", planSchema, env);
+  return {
+    trailBucket: e.TRAIL_BUCKET,
+    resultsBucket: e.RESULTS_BUCKET,
+    logRoot: logRoot(e),
+    maxWindowDays: e.MAX_WINDOW_DAYS,
+    publishAllowed: e.PUBLISH_ALLOWED === "true",
+    listConcurrency: e.LIST_CONCURRENCY,
+  };
+}
+
+/** Reads the scan function's environment (rule settings are checked against the catalog by the caller). */
+export function scanEnv(env: Record<string, string | undefined>): ScanEnv {
+  const e = parseEnv("retro-hunt-scan", scanSchema, env);
+  return {
+    trailBucket: e.TRAIL_BUCKET,
+    resultsBucket: e.RESULTS_BUCKET,
+    logRoot: logRoot(e),
+    ruleSettings: e.RULE_SETTINGS,
+    readConcurrency: e.READ_CONCURRENCY,
+    maxObjectBytes: e.MAX_OBJECT_MB * 2 ** 20,
+  };
+}
+
+/** Reads the summarize function's environment. */
+export function summarizeEnv(env: Record<string, string | undefined>): SummarizeEnv {
+  const e = parseEnv("retro-hunt-summarize", summarizeSchema, env);
+  return {
+    resultsBucket: e.RESULTS_BUCKET,
+    ...(e.ALERT_TOPIC_ARN ? { alertTopicArn: e.ALERT_TOPIC_ARN } : {}),
+    ...(e.UNDELIVERABLE_QUEUE_URL ? { undeliverableQueueUrl: e.UNDELIVERABLE_QUEUE_URL } : {}),
+    mergeLimit: e.MERGE_LIMIT,
+  };
+}

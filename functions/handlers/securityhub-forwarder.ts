@@ -1,0 +1,56 @@
+import { Logger } from "@aws-lambda-powertools/logger";
+import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
+import { SecurityHubClient } from "@aws-sdk/client-securityhub";
+import { SQSClient } from "@aws-sdk/client-sqs";
+import type { Context, SQSBatchResponse, SQSEvent } from "aws-lambda";
+import { SecurityHubFindingSink } from "../adapters/aws/securityhub-sink";
+import { SqsUndeliverableAlerts } from "../adapters/aws/undeliverable-alerts";
+import { clientSettings } from "./shared/aws-clients";
+import { securityHubForwarderConfig } from "./securityhub-forwarder/config";
+import { forwardFindings } from "./securityhub-forwarder/forward";
+
+/** What tests may replace; everything else comes from the environment. */
+export interface SecurityHubForwarderOverrides {
+  logger?: Logger;
+  metrics?: Metrics;
+  securityHub?: SecurityHubClient;
+  sqs?: SQSClient;
+  /** Backoff between retries of failed findings (tests shorten it). */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/**
+ * Builds the Security Hub forwarder Lambda handler (SQS event source with ReportBatchItemFailures):
+ * alerts from the alert topic's queue become ASFF findings of the account's default product.
+ */
+export function createSecurityHubForwarderHandler(env: Record<string, string | undefined> = process.env, overrides: SecurityHubForwarderOverrides = {}) {
+  const logger = overrides.logger ?? new Logger({ serviceName: "securityhub-forwarder" });
+  const metrics = overrides.metrics ?? new Metrics({ namespace: env.POWERTOOLS_METRICS_NAMESPACE ?? "trailwatch", serviceName: "securityhub-forwarder" });
+  let wired: { sink: SecurityHubFindingSink; undeliverable?: SqsUndeliverableAlerts } | undefined;
+
+  function wire() {
+    const cfg = securityHubForwarderConfig(env);
+    const client = overrides.securityHub ?? new SecurityHubClient(clientSettings({ region: cfg.target.region }));
+    const sink = new SecurityHubFindingSink(client, cfg.target, { maxAttempts: cfg.maxAttempts, ...(overrides.sleep ? { sleep: overrides.sleep } : {}) });
+    const undeliverable = cfg.undeliverableQueueUrl
+      ? new SqsUndeliverableAlerts(overrides.sqs ?? new SQSClient(clientSettings()), cfg.undeliverableQueueUrl, { producer: env.AWS_LAMBDA_FUNCTION_NAME ?? "securityhub-forwarder" })
+      : undefined;
+    logger.info("importing alerts into Security Hub", { productArn: cfg.productArn, undeliverableQueue: cfg.undeliverableQueueUrl ?? "(none)" });
+    return { sink, ...(undeliverable ? { undeliverable } : {}) };
+  }
+
+  return async (event: SQSEvent, context?: Partial<Context>): Promise<SQSBatchResponse> => {
+    if (context?.awsRequestId) logger.addContext(context as Context);
+    wired ??= wire();
+    const { batchItemFailures, summary } = await forwardFindings(event.Records ?? [], { ...wired, logger });
+    logger.info("batch forwarded", { ...summary });
+    metrics.addMetric("FindingsImported", MetricUnit.Count, summary.imported);
+    metrics.addMetric("FindingsUndeliverable", MetricUnit.Count, summary.undeliverable);
+    metrics.addMetric("FindingsRetried", MetricUnit.Count, summary.retried);
+    metrics.publishStoredMetrics();
+    return { batchItemFailures };
+  };
+}
+
+/** Lambda entry point. */
+export const handler = createSecurityHubForwarderHandler();

@@ -1,0 +1,3 @@
+export { RetroHunt, type RetroHuntProps } from "./retro-hunt";
+export { retroHuntConfigSchema, retroHuntSettingsSchema, type RetroHuntConfig, type RetroHuntSettings, type RetroHuntSettingsInput } from "./config";
+export { planStatements, scanStatements, summarizeStatements, stateMachineStatements, huntLogRoot, type RetroHuntPolicyContext } from "./policies";

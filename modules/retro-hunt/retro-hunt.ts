@@ -1,0 +1,197 @@
+import { Construct } from "constructs";
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
+import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
+import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
+import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
+import { SfnStateMachine } from "@cdktf/provider-aws/lib/sfn-state-machine";
+import { HUNTS_PREFIX } from "../../functions/core/hunt/hunt-keys";
+import { retroHuntDefinition } from "../../functions/handlers/retro-hunt/definition";
+import { undeliverableStatement, type UndeliverableAlertsRef } from "../alerting/alerting";
+import { NodeFunction } from "../lambda-function";
+import { Platform, policyDocument } from "../platform";
+import { LOG_DELIVERY_ACTIONS } from "../scoring/policies";
+import type { RetroHuntSettings } from "./config";
+import { planStatements, scanStatements, stateMachineStatements, summarizeStatements, type RetroHuntPolicyContext } from "./policies";
+
+export interface RetroHuntProps extends RetroHuntSettings {
+  /** The alert topic (from `Alerting`): the alarms notify it, and hunts publish there when `publishAlerts` is on. */
+  alertTopicArn: string;
+  /** The undeliverable-alerts queue (from `Alerting`): a hunt alert the topic refuses for good goes there. */
+  undeliverableAlerts?: UndeliverableAlertsRef;
+}
+
+/** Seconds each function may run; the state machine's task timeouts match them. */
+const PLAN_TIMEOUT = 900;
+const SCAN_TIMEOUT = 900;
+const SUMMARIZE_TIMEOUT = 900;
+
+/**
+ * Retro-hunt: runs the rule catalog over a window of CloudTrail history in the trail bucket, on
+ * Step Functions Distributed Map. An execution takes a window, accounts, regions and rule ids; the
+ * plan function lists the window's day folders into a manifest, the map hands batches of keys to the
+ * scan function (the same scan core as `trailwatch scan`) with bounded concurrency and a tolerated
+ * share of failures, and the summarize function writes the alerts (JSON Lines) and a summary to the
+ * module's results bucket, and optionally publishes the alerts marked retro-hunt.
+ *
+ * Deploys the three functions, a Standard state machine that may invoke exactly those and start its
+ * own child executions, a KMS-encrypted results bucket whose `hunts/` expire, a log group, and
+ * alarms on failed and timed-out executions. Idle, it costs nothing but the KMS-encrypted log
+ * group's storage (none without executions).
+ */
+export class RetroHunt extends Construct {
+  readonly resultsBucket: S3Bucket;
+  readonly plan: NodeFunction;
+  readonly scan: NodeFunction;
+  readonly summarize: NodeFunction;
+  readonly stateMachine: SfnStateMachine;
+  /** `arn:<partition>:states:<region>:<account>:stateMachine:<prefix>-retro-hunt` (built from the name: no reference cycle in its own policy). */
+  readonly stateMachineArn: string;
+  readonly stateMachineRole: IamRole;
+  readonly logGroup: CloudwatchLogGroup;
+  readonly alarms: CloudwatchMetricAlarm[] = [];
+
+  constructor(scope: Construct, id: string, props: RetroHuntProps) {
+    super(scope, id);
+    const platform = Platform.of(this);
+    const key = platform.kmsKey;
+    const name = platform.name("retro-hunt");
+    const resultsBucketName = `${platform.namePrefix}-retro-hunt-${platform.account}-${platform.region}`.slice(0, 63);
+
+    this.resultsBucket = new S3Bucket(this, "results", {
+      bucket: resultsBucketName,
+      // Manifests, map results, alerts and summaries, all recomputable from the logs: destroy empties it.
+      forceDestroy: true,
+    });
+    new S3BucketOwnershipControls(this, "results-ownership", { bucket: this.resultsBucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } });
+    new S3BucketServerSideEncryptionConfigurationA(this, "results-encryption", {
+      bucket: this.resultsBucket.id,
+      rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: key.arn }, bucketKeyEnabled: true }],
+    });
+    new S3BucketLifecycleConfiguration(this, "results-lifecycle", {
+      bucket: this.resultsBucket.id,
+      rule: [
+        { id: "expire-hunts", status: "Enabled", filter: [{ prefix: HUNTS_PREFIX }], expiration: [{ days: props.resultRetentionDays }] },
+        { id: "abort-incomplete-uploads", status: "Enabled", filter: [{ prefix: "" }], abortIncompleteMultipartUpload: [{ daysAfterInitiation: 1 }] },
+      ],
+    });
+
+    const ctx: RetroHuntPolicyContext = { partition: platform.partition, resultsBucketArn: this.resultsBucket.arn, platformKeyArn: key.arn };
+    const trail = {
+      TRAIL_BUCKET: props.bucketName,
+      LOG_PREFIX: props.keyPrefix,
+      ...(props.layout.type === "organization" ? { ORGANIZATION_ID: props.layout.organizationId } : {}),
+      RESULTS_BUCKET: this.resultsBucket.bucket,
+    };
+    this.plan = new NodeFunction(this, "plan", {
+      entry: "functions/handlers/retro-hunt/plan.ts",
+      name: "retro-hunt-plan",
+      description: "trailwatch retro-hunt: validates a hunt and lists its window's CloudTrail log files into a manifest.",
+      environment: { ...trail, MAX_WINDOW_DAYS: String(props.maxWindowDays), PUBLISH_ALLOWED: String(props.publishAlerts) },
+      timeoutSeconds: PLAN_TIMEOUT,
+      memoryMb: 1024,
+      invokedAsynchronously: false,
+      statements: planStatements(props, ctx),
+    });
+    this.scan = new NodeFunction(this, "scan", {
+      entry: "functions/handlers/retro-hunt/scan.ts",
+      name: "retro-hunt-scan",
+      description: "trailwatch retro-hunt: runs the rule catalog over one batch of CloudTrail log files.",
+      environment: { ...trail, RULE_SETTINGS: JSON.stringify(props.ruleSettings), READ_CONCURRENCY: String(props.readConcurrency) },
+      timeoutSeconds: SCAN_TIMEOUT,
+      memoryMb: props.scanMemoryMb,
+      invokedAsynchronously: false,
+      statements: scanStatements(props, ctx),
+    });
+    const publishing = props.publishAlerts;
+    this.summarize = new NodeFunction(this, "summarize", {
+      entry: "functions/handlers/retro-hunt/summarize.ts",
+      name: "retro-hunt-summarize",
+      description: "trailwatch retro-hunt: merges the batches' alerts and writes the hunt's alerts and summary.",
+      environment: {
+        RESULTS_BUCKET: this.resultsBucket.bucket,
+        ...(publishing ? { ALERT_TOPIC_ARN: props.alertTopicArn } : {}),
+        ...(publishing && props.undeliverableAlerts ? { UNDELIVERABLE_QUEUE_URL: props.undeliverableAlerts.queueUrl } : {}),
+      },
+      timeoutSeconds: SUMMARIZE_TIMEOUT,
+      memoryMb: 2048,
+      invokedAsynchronously: false,
+      statements: [
+        ...summarizeStatements(props, { ...ctx, alertTopicArn: props.alertTopicArn }),
+        ...(publishing && props.undeliverableAlerts ? [undeliverableStatement(props.undeliverableAlerts)] : []),
+      ],
+    });
+
+    // The /aws/vendedlogs/ prefix keeps log delivery from growing the account's log resource policy.
+    this.logGroup = new CloudwatchLogGroup(this, "logs", { name: `/aws/vendedlogs/states/${name}`, retentionInDays: platform.logRetentionDays, kmsKeyId: key.arn });
+    this.stateMachineArn = platform.arn("states", `stateMachine:${name}`);
+    this.stateMachineRole = new IamRole(this, "role", {
+      name: `${name}-state-machine`.slice(0, 64),
+      description: "Runs the trailwatch retro-hunt state machine: its three functions, its own batch executions, its results bucket",
+      assumeRolePolicy: policyDocument(this, "trust", [
+        {
+          principals: [{ type: "Service", identifiers: ["states.amazonaws.com"] }],
+          actions: ["sts:AssumeRole"],
+          resources: [],
+          conditions: [{ test: "StringEquals", variable: "aws:SourceAccount", values: [platform.account] }],
+        },
+      ]).json,
+    });
+    const rolePolicy = new IamRolePolicy(this, "role-policy", {
+      name: `${name}-state-machine`,
+      role: this.stateMachineRole.id,
+      policy: policyDocument(this, "permissions", [
+        ...stateMachineStatements({
+          ...ctx,
+          functionArns: [this.plan.function.arn, this.scan.function.arn, this.summarize.function.arn],
+          stateMachineArn: this.stateMachineArn,
+          executionsArn: platform.arn("states", `execution:${name}/*`),
+        }),
+        { sid: "DeliverExecutionLogs", actions: [...LOG_DELIVERY_ACTIONS], resources: ["*"] },
+      ]).json,
+    });
+    this.stateMachine = new SfnStateMachine(this, "state-machine", {
+      name,
+      type: "STANDARD",
+      roleArn: this.stateMachineRole.arn,
+      definition: JSON.stringify(
+        retroHuntDefinition({
+          planFunctionArn: this.plan.function.arn,
+          scanFunctionArn: this.scan.function.arn,
+          summarizeFunctionArn: this.summarize.function.arn,
+          resultsBucket: this.resultsBucket.bucket,
+          maxConcurrency: props.maxConcurrency,
+          itemsPerBatch: props.itemsPerBatch,
+          toleratedFailurePercentage: props.toleratedFailurePercentage,
+          planTimeoutSeconds: PLAN_TIMEOUT,
+          scanTimeoutSeconds: SCAN_TIMEOUT,
+          summarizeTimeoutSeconds: SUMMARIZE_TIMEOUT,
+          executionTimeoutSeconds: props.executionTimeoutHours * 3600,
+        }),
+      ),
+      loggingConfiguration: { logDestination: `${this.logGroup.arn}:*`, level: props.logLevel, includeExecutionData: props.logLevel === "ALL" },
+      dependsOn: [rolePolicy],
+    });
+
+    const alarm = (metricName: "ExecutionsFailed" | "ExecutionsTimedOut", what: string) =>
+      new CloudwatchMetricAlarm(this, metricName === "ExecutionsFailed" ? "failed" : "timed-out", {
+        alarmName: `${name}-${metricName === "ExecutionsFailed" ? "executions-failed" : "executions-timed-out"}`,
+        alarmDescription: `A trailwatch retro-hunt execution ${what}: its results are incomplete. Executions: state machine ${name}; summary: s3://${resultsBucketName}/hunts/<execution name>/summary.json; logs: /aws/vendedlogs/states/${name}.`,
+        namespace: "AWS/States",
+        metricName,
+        dimensions: { StateMachineArn: this.stateMachine.arn },
+        statistic: "Sum",
+        period: 300,
+        evaluationPeriods: 1,
+        threshold: 1,
+        comparisonOperator: "GreaterThanOrEqualToThreshold",
+        treatMissingData: "notBreaching",
+        alarmActions: [props.alertTopicArn],
+        okActions: [props.alertTopicArn],
+      });
+    this.alarms.push(alarm("ExecutionsFailed", "failed (invalid input, more failed batches than tolerated, or a step that could not run)"), alarm("ExecutionsTimedOut", "timed out"));
+  }
+}
