@@ -1,7 +1,8 @@
 import type { Alert } from "./alert/alert";
 import { AlertCollector } from "./alert/collector";
 import type { LogFileContent, LogFileRef, LogSource } from "./ports";
-import { toAlert, type ExpiredSuppression, type Finding, type RuleEngine, type SuppressedCount } from "./rules/engine";
+import { toAlert, type Finding, type RuleEngine } from "./rules/engine";
+import type { ExpiredSuppression, SuppressedCount, SuppressionRun } from "./rules/tuning/suppression";
 import type { ThresholdTracker } from "./rules/threshold-tracker";
 
 /** Running totals of a scan; also what progress reports carry. */
@@ -61,6 +62,8 @@ export interface ScanOptions {
   thresholds?: ThresholdTracker;
   /** The batch id of a file for the threshold tracker (default: the file id); a retried file must get the same id. */
   batchId?(file: LogFileRef): string;
+  /** The suppressions of the tuned rules the engine runs (`tunedRules`): what they kept back goes into the result. */
+  suppressions?: SuppressionRun;
 }
 
 /**
@@ -162,8 +165,10 @@ export async function scanLogs(source: LogSource, engine: RuleEngine, opts: Scan
 
   result.alerts = collector.all();
   result.ruleErrors = [...engine.ruleErrors].map(([rule, e]) => ({ rule, ...e }));
-  const { suppressed, expired } = engine.suppressionReport();
-  result.suppressed = suppressed;
-  result.expiredSuppressions = expired;
+  if (opts.suppressions) {
+    const { suppressed, expired } = opts.suppressions.report(engine.rules.map((r) => r.id));
+    result.suppressed = suppressed;
+    result.expiredSuppressions = expired;
+  }
   return result;
 }

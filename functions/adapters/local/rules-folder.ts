@@ -6,6 +6,7 @@ import type { AnyRule } from "../../core/rules/rule";
 import { compileSigma, SigmaRuleError } from "../../core/rules/sigma/compile";
 import { sigmaRule } from "../../core/rules/sigma/rule";
 import type { SigmaSpec } from "../../core/rules/sigma/spec";
+import * as z from "../../core/zod";
 
 /**
  * A folder of your own rules: TypeScript modules (`*.ts`, the `Rule` shape, default export) and Sigma
@@ -203,10 +204,10 @@ function checkRule(r: unknown, what: string): AnyRule {
   if (!o.references || typeof o.references !== "object") bad(`${id} needs references (may be {}; e.g. { mitre: ["T1098"] })`);
   if (o.remediation !== undefined) bad(`${id} names a remediation: only catalog rules may (remediations are reviewed code of trailwatch)`);
   if (o.settings !== undefined) {
-    const s = o.settings as { schema?: { safeParse?: unknown }; defaults?: unknown };
-    if (!s || typeof s.schema?.safeParse !== "function" || s.defaults === undefined) bad(`${id}: settings must be { schema, defaults } with a zod schema`);
-    const res = (s.schema as { safeParse(v: unknown): { success: boolean; error?: { issues: { path: PropertyKey[]; message: string }[] } } }).safeParse(s.defaults);
-    if (!res.success) bad(`${id}: its default settings fail its own schema (${res.error?.issues[0]?.path.join(".") || "(root)"}: ${res.error?.issues[0]?.message})`);
+    const st = o.settings as { schema?: { _zod?: unknown }; defaults?: unknown } | null;
+    if (!st || !st.schema?._zod || st.defaults === undefined) bad(`${id}: settings must be { schema, defaults } with a zod schema`);
+    const res = z.safeParse(st!.schema as z.core.$ZodType, st!.defaults);
+    if (!res.success) bad(`${id}: its default settings fail its own schema (${res.error.issues[0]?.path.join(".") || "(root)"}: ${res.error.issues[0]?.message})`);
   }
   if (o.examples !== undefined) checkExamples(o.examples, `${id}: examples`);
   return r as AnyRule;

@@ -2,6 +2,7 @@ import type { Alert, Severity } from "../../core/alert/alert";
 import { isSeverity, severityRank } from "../../core/alert/alert";
 import type { LogFileRef, LogSource } from "../../core/ports";
 import { RuleEngine } from "../../core/rules/engine";
+import { tunedRules, type TunedRules } from "../../core/rules/tuning/apply";
 import { ThresholdTracker } from "../../core/rules/threshold-tracker";
 import { scanLogs, type ScanResult } from "../../core/scan";
 import { MemoryThresholdStore } from "../../adapters/local/memory-threshold-store";
@@ -95,9 +96,11 @@ export async function runScan(paths: string[], opts: ScanCommandOptions): Promis
   const failOn = parseSeverity("--fail-on", opts.failOn);
   const only = parseRules(opts.rules);
   let engine: RuleEngine;
+  let tuned: TunedRules;
   try {
     const set = loadRuleSet({ ...(opts.settings !== undefined ? { settings: opts.settings } : {}), ...(opts.rulesDir !== undefined ? { rulesDir: opts.rulesDir } : {}) });
-    engine = new RuleEngine(set.rules, { only, minSeverity, tuning: set.tuning });
+    tuned = tunedRules(set.rules, set.tuning, only ? { only } : {});
+    engine = new RuleEngine(tuned.rules, { only, minSeverity, settings: tuned.settings });
   } catch (e) {
     if (e instanceof UsageError) throw e;
     // Messages of RuleSetError escape what came from files themselves; the engine's are escaped here.
@@ -138,6 +141,7 @@ export async function runScan(paths: string[], opts: ScanCommandOptions): Promis
           result = await scanLogs(listed, engine, {
             onProgress: (s) => bar.update(s.storedBytes, { records: s.records, alerts: s.findings }),
             thresholds,
+            ...(tuned.suppressions ? { suppressions: tuned.suppressions } : {}),
             ...onFinding,
           });
         } finally {
@@ -151,6 +155,7 @@ export async function runScan(paths: string[], opts: ScanCommandOptions): Promis
           result = await scanLogs(sources.source, engine, {
             onProgress: (s) => bar.done(s.filesSeen, s.storedBytes, s.records, s.findings),
             thresholds,
+            ...(tuned.suppressions ? { suppressions: tuned.suppressions } : {}),
             ...onFinding,
           });
         } finally {

@@ -8,8 +8,6 @@ import { alertGuidance } from "./guidance";
 import { firstMatchingPattern } from "./helpers";
 import { actorKey } from "./raw-principal";
 import type { AnyRule, RuleContext } from "./rule";
-import type { CompiledTuning } from "./tuning/compile";
-import { subjectOf, type Suppression } from "./tuning/suppression";
 import { isRawThresholdRule, isThresholdRule, type AnyThresholdRule, type CatalogRule, type RawRecord, type RawThresholdRule, type ThresholdSettings } from "./threshold-rule";
 
 /** A rule that matched a record. */
@@ -30,32 +28,6 @@ export interface EngineOptions {
   only?: string[];
   /** Drop findings below this severity. */
   minSeverity?: Severity;
-  /**
-   * The deployment's tuning (`compileTuning` of the same rules): rules switched off, severities
-   * set, resolved settings (then `settings` may not be given too) and suppressions.
-   */
-  tuning?: CompiledTuning;
-  /** Clock of suppression expiry, epoch ms (default: the system clock; never the event time, which a record chooses). */
-  now?: () => number;
-}
-
-/** Matches a suppression kept from being alerted, per suppression. */
-export interface SuppressedCount {
-  rule: string;
-  /** Where the suppression is written, e.g. `rules["iam.admin-policy-attached"].suppressions[0]`. */
-  suppression: string;
-  reason: string;
-  expires?: string;
-  count: number;
-}
-
-/** A suppression past its expiry: it no longer applies, and `matches` were alerted that it would have kept back. */
-export interface ExpiredSuppression {
-  rule: string;
-  suppression: string;
-  reason: string;
-  expires: string;
-  matches: number;
 }
 
 /**
@@ -137,12 +109,6 @@ export class RuleEngine {
   private readonly minRank: number;
   /** Count of exceptions thrown per rule id, with the first message. */
   readonly ruleErrors = new Map<string, { count: number; first: string }>();
-  /** Suppressions by rule id (from the tuning). */
-  private readonly suppressions = new Map<string, readonly Suppression[]>();
-  /** Matches kept back per suppression, and matches alerted that an expired suppression would have kept back. */
-  private readonly suppressedBy = new Map<Suppression, number>();
-  private readonly expiredHits = new Map<Suppression, number>();
-  private readonly now: () => number;
 
   constructor(catalog: readonly CatalogRule[], opts: EngineOptions = {}) {
     const ids = new Set(catalog.map((r) => r.id));
@@ -152,23 +118,12 @@ export class RuleEngine {
     for (const id of Object.keys(opts.settings ?? {})) {
       if (!ids.has(id)) throw new RuleConfigError(`settings given for unknown rule id "${id}"`);
     }
-    const tuning = opts.tuning;
-    if (tuning) {
-      if (opts.settings) throw new RuleConfigError("give rule settings in the tuning or as settings, not both");
-      if (tuning.ruleIds.size !== ids.size || [...ids].some((id) => !tuning.ruleIds.has(id))) {
-        throw new RuleConfigError("the tuning was compiled for another list of rules (compile it for the rules the engine runs)");
-      }
-      const off = (opts.only ?? []).filter((id) => tuning.disabled.has(id));
-      if (off.length) throw new RuleConfigError(`${off.map((id) => `"${id}"`).join(", ")} ${off.length > 1 ? "are" : "is"} switched off (enabled: false in the rules settings); switch ${off.length > 1 ? "them" : "it"} on to run ${off.length > 1 ? "them" : "it"}`);
-      for (const [id, list] of tuning.suppressions) this.suppressions.set(id, list);
-    }
-    this.now = opts.now ?? Date.now;
     const only = opts.only && opts.only.length > 0 ? new Set(opts.only) : undefined;
-    this.rules = catalog.filter((r) => (!only || only.has(r.id)) && !tuning?.disabled.has(r.id)).map((r) => withSeverity(r, tuning?.severity.get(r.id)));
+    this.rules = catalog.filter((r) => !only || only.has(r.id));
     this.minRank = opts.minSeverity ? severityRank(opts.minSeverity) : 0;
 
     for (const rule of this.rules) {
-      this.settings.set(rule.id, tuning ? (tuning.settings.get(rule.id) ?? rule.settings?.defaults) : resolveSettings(rule, opts.settings?.[rule.id]));
+      this.settings.set(rule.id, resolveSettings(rule, opts.settings?.[rule.id]));
       if (rule.eventSources.includes("*")) {
         this.anySource.push(rule);
         continue;
@@ -237,7 +192,6 @@ export class RuleEngine {
       try {
         const o = rule.observeRaw(raw as RawRecord, settings);
         if (!o || ignored(settings, o.group)) continue;
-        if (this.suppressions.has(rule.id) && this.suppressed(rule.id, raw)) continue;
         const label = o.label !== undefined ? o.label.slice(0, 64) : undefined;
         const group = boundedKey(o.group);
         const eventTime = (raw as RawRecord).eventTime;
@@ -262,7 +216,6 @@ export class RuleEngine {
       try {
         const m: unknown = rule.match(record, ctx);
         if (m === false || m === null || m === undefined) continue;
-        if (this.suppressions.has(rule.id) && this.suppressed(rule.id, record, principal)) continue;
         if (isThresholdRule(rule)) {
           observe(rule, record, ctx, m, (out ??= listSink((observations = []))));
           continue;
@@ -283,40 +236,6 @@ export class RuleEngine {
     const e = this.ruleErrors.get(ruleId);
     if (e) e.count++;
     else this.ruleErrors.set(ruleId, { count: 1, first: err instanceof Error ? err.message : String(err) });
-  }
-
-  /**
-   * True when a suppression of the rule applies to the record (counted); a matching suppression past
-   * its expiry does not apply, and the match it would have kept back is counted for it.
-   */
-  private suppressed(ruleId: string, record: object, principal?: Principal): boolean {
-    const subject = subjectOf(record, principal);
-    let expired: Suppression | undefined;
-    for (const s of this.suppressions.get(ruleId)!) {
-      if (!s.matches(subject)) continue;
-      if (s.expiresAt !== undefined && this.now() >= s.expiresAt) {
-        expired ??= s;
-        continue;
-      }
-      this.suppressedBy.set(s, (this.suppressedBy.get(s) ?? 0) + 1);
-      return true;
-    }
-    if (expired) this.expiredHits.set(expired, (this.expiredHits.get(expired) ?? 0) + 1);
-    return false;
-  }
-
-  /**
-   * What the suppressions did so far: matches kept back per suppression, and every suppression of
-   * the rules run that is past its expiry (with the matches it would have kept back).
-   */
-  suppressionReport(): { suppressed: SuppressedCount[]; expired: ExpiredSuppression[] } {
-    const suppressed = [...this.suppressedBy].map(([s, count]) => ({ rule: s.rule, suppression: s.path, reason: s.reason, ...(s.expires ? { expires: s.expires } : {}), count }));
-    const now = this.now();
-    const expired = [...this.suppressions.values()]
-      .flat()
-      .filter((s) => s.expiresAt !== undefined && now >= s.expiresAt && this.rules.some((r) => r.id === s.rule))
-      .map((s) => ({ rule: s.rule, suppression: s.path, reason: s.reason, expires: s.expires!, matches: this.expiredHits.get(s) ?? 0 }));
-    return { suppressed, expired };
   }
 
   /** The settings the engine resolved for a rule (defaults merged with the given ones). */
@@ -426,12 +345,6 @@ function rawIdentityType(raw: object): string | undefined {
 function rawEventType(raw: object): string | undefined {
   const t = (raw as { eventType?: unknown }).eventType;
   return typeof t === "string" ? t : undefined;
-}
-
-/** The rule with every alert at `severity` (a tuned severity replaces the rule's own, per-record one). */
-function withSeverity(rule: CatalogRule, severity: Severity | undefined): CatalogRule {
-  if (!severity) return rule;
-  return { ...rule, severity, severityFor: undefined } as CatalogRule;
 }
 
 function resolveSettings(rule: CatalogRule, given: unknown): unknown {

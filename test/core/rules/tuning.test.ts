@@ -1,6 +1,7 @@
 import { catalog } from "../../../functions/core/rules/catalog";
 import { RuleConfigError, RuleEngine, toAlert } from "../../../functions/core/rules/engine";
 import { ThresholdTracker } from "../../../functions/core/rules/threshold-tracker";
+import { tunedRules } from "../../../functions/core/rules/tuning/apply";
 import { compileTuning } from "../../../functions/core/rules/tuning/compile";
 import { formatPath } from "../../../functions/core/rules/tuning/path";
 import { scanLogs } from "../../../functions/core/scan";
@@ -17,11 +18,13 @@ const ROLE_ARN = "arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/
 const DAY = 86_400_000;
 const NOW = Date.parse("2026-11-20T12:00:00Z");
 
-/** The engine with a tuning, or the problems of the tuning. */
-function tuned(section: unknown, now = NOW) {
+/** An engine running the tuned rules (throws the tuning's problems), with what its suppressions did. */
+function tuned(section: unknown, now = NOW, opts: { minSeverity?: "medium" } = {}) {
   const { tuning, issues } = compileTuning(catalog, section);
   if (issues.length) throw new Error(issues.map((i) => `${formatPath(i.path)}: ${i.message}`).join("\n"));
-  return new RuleEngine(catalog, { tuning, now: () => now });
+  const t = tunedRules(catalog, tuning, { now: () => now });
+  const engine = new RuleEngine(t.rules, { settings: t.settings, ...opts });
+  return Object.assign(engine, { suppressionReport: () => t.suppressions?.report(engine.rules.map((r) => r.id)) ?? { suppressed: [], expired: [] } });
 }
 
 function problems(section: unknown): string[] {
@@ -48,7 +51,7 @@ describe("tuning the rules of a deployment", () => {
     // Assess
     expect(fired(engine, attach)).toEqual([]);
     expect(engine.rules.map((r) => r.id)).not.toContain(ADMIN);
-    expect(() => new RuleEngine(catalog, { tuning: compileTuning(catalog, { [ADMIN]: { enabled: false } }).tuning, only: [ADMIN] })).toThrow(/"iam.admin-policy-attached" is switched off/);
+    expect(() => tunedRules(catalog, compileTuning(catalog, { [ADMIN]: { enabled: false } }).tuning, { only: [ADMIN] })).toThrow(/"iam.admin-policy-attached" is switched off/);
   });
 
   it("sets the severity of every alert of a rule, whatever the rule would have said", () => {
@@ -57,8 +60,7 @@ describe("tuning the rules of a deployment", () => {
     const ev = engine.evaluate(attach as { eventSource: string; eventName: string });
     expect(ev.kind === "findings" && toAlert(ev.findings[0]!).severity).toBe("low");
     // A minimum severity applies to the tuned severity.
-    const { tuning } = compileTuning(catalog, { [ADMIN]: { severity: "low" } });
-    expect(fired(new RuleEngine(catalog, { tuning, minSeverity: "medium" }), attach)).toEqual([]);
+    expect(fired(tuned({ [ADMIN]: { severity: "low" } }, NOW, { minSeverity: "medium" }), attach)).toEqual([]);
   });
 
   describe("suppressions", () => {
@@ -142,9 +144,10 @@ describe("tuning the rules of a deployment", () => {
       const records = expandSequence(burst);
       const run = async (section: unknown) => {
         const { tuning } = compileTuning(catalog, section);
-        const engine = new RuleEngine(catalog, { tuning, only: ["aws.access-denied-burst"] });
+        const t = tunedRules(catalog, tuning, { only: ["aws.access-denied-burst"] });
+        const engine = new RuleEngine(t.rules, { settings: t.settings, only: ["aws.access-denied-burst"] });
         const source: LogSource = { async *files() { yield { id: "f" }; }, read: async () => ({ records, invalid: [], bytes: 0 }) };
-        return scanLogs(source, engine, { thresholds: new ThresholdTracker(new MemoryThresholdStore()) });
+        return scanLogs(source, engine, { thresholds: new ThresholdTracker(new MemoryThresholdStore()), ...(t.suppressions ? { suppressions: t.suppressions } : {}) });
       };
       // Act
       const plain = await run({});
@@ -213,7 +216,7 @@ describe("tuning the rules of a deployment", () => {
 
     it("keep a tuning from running rules it was not compiled for", () => {
       const { tuning } = compileTuning(catalog.slice(1), {});
-      expect(() => new RuleEngine(catalog, { tuning })).toThrow(RuleConfigError);
+      expect(() => tunedRules(catalog, tuning)).toThrow(RuleConfigError);
     });
   });
 });

@@ -1,10 +1,11 @@
 import { isSeverity, SEVERITIES, type Severity } from "../../alert/alert";
+import * as z from "../../zod";
 import { arnPatternProblem } from "../../remediation/protected-targets";
 import { cidr, cidrProblem } from "../cidr";
 import type { CatalogRule } from "../threshold-rule";
 import { wildcard } from "../wildcard";
 import { formatPath, type ConfigIssue } from "./path";
-import { suppressionMatcher, type Suppression, type SuppressionConditions } from "./suppression";
+import { suppressionMatcher, SuppressionRun, type Suppression, type SuppressionConditions } from "./suppression";
 
 /**
  * The `rules` section of the deployment config, which is also the shape of the CLI's `--settings`
@@ -79,6 +80,8 @@ export interface CompiledTuning {
   readonly suppressions: ReadonlyMap<string, readonly Suppression[]>;
   /** The folder of custom rules the section names, as written. */
   readonly folder?: string;
+  /** The suppressions for one engine run (undefined when there are none), with the clock of their expiry. */
+  suppressionRun(now: () => number): SuppressionRun | undefined;
 }
 
 export interface CompileOptions {
@@ -110,7 +113,14 @@ export function compileTuning(rules: readonly CatalogRule[], section: unknown, o
   const severity = new Map<string, Severity>();
   const settings = new Map<string, unknown>();
   const suppressions = new Map<string, Suppression[]>();
-  const tuning = { ruleIds: new Set(byId.keys()), disabled, severity, settings, suppressions } as CompiledTuning & { folder?: string };
+  const tuning = {
+    ruleIds: new Set(byId.keys()),
+    disabled,
+    severity,
+    settings,
+    suppressions,
+    suppressionRun: (now: () => number) => (suppressions.size > 0 ? new SuppressionRun(suppressions, now) : undefined),
+  } as CompiledTuning & { folder?: string };
 
   if (section === undefined || section === null) section = {};
   if (!isObject(section)) {
@@ -179,7 +189,7 @@ export function compileTuning(rules: readonly CatalogRule[], section: unknown, o
       settings.set(rule.id, defaults);
       continue;
     }
-    const res = rule.settings.schema.safeParse({ ...defaults, ...fromShared, ...own });
+    const res = z.safeParse(rule.settings.schema, { ...defaults, ...fromShared, ...own });
     if (res.success) {
       settings.set(rule.id, res.data);
       continue;

@@ -1,3 +1,4 @@
 export * from "./compile";
 export * from "./path";
 export * from "./suppression";
+export * from "./apply";

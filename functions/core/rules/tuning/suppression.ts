@@ -93,3 +93,72 @@ function stringIdentity(ui: Record<string, unknown>): UserIdentity {
     ...(onBehalfOf ? { onBehalfOf: pick(onBehalfOf, ["userId", "identityStoreArn"]) } : {}),
   } as UserIdentity;
 }
+
+/** Matches a suppression kept from being alerted, per suppression. */
+export interface SuppressedCount {
+  rule: string;
+  /** Where the suppression is written, e.g. `rules["iam.admin-policy-attached"].suppressions[0]`. */
+  suppression: string;
+  reason: string;
+  expires?: string;
+  count: number;
+}
+
+/** A suppression past its expiry: it no longer applies, and `matches` were alerted that it would have kept back. */
+export interface ExpiredSuppression {
+  rule: string;
+  suppression: string;
+  reason: string;
+  expires: string;
+  matches: number;
+}
+
+/**
+ * The suppressions of a tuning for one engine (one scan, one log object): they decide and count.
+ * A matching suppression past its expiry (by the clock, never by the event's time, which a record
+ * chooses) does not apply; the match it would have kept back is counted for it.
+ */
+export class SuppressionRun {
+  private readonly kept = new Map<Suppression, number>();
+  private readonly expiredHits = new Map<Suppression, number>();
+
+  constructor(
+    private readonly byRule: ReadonlyMap<string, readonly Suppression[]>,
+    private readonly now: () => number,
+  ) {}
+
+  /** True when the rule has suppressions. */
+  covers(ruleId: string): boolean {
+    return this.byRule.has(ruleId);
+  }
+
+  /** True when a suppression of the rule applies to the record (and counts it). */
+  suppressed(ruleId: string, record: object, principal?: Principal): boolean {
+    const list = this.byRule.get(ruleId);
+    if (!list) return false;
+    const subject = subjectOf(record, principal);
+    let expired: Suppression | undefined;
+    for (const s of list) {
+      if (!s.matches(subject)) continue;
+      if (s.expiresAt !== undefined && this.now() >= s.expiresAt) {
+        expired ??= s;
+        continue;
+      }
+      this.kept.set(s, (this.kept.get(s) ?? 0) + 1);
+      return true;
+    }
+    if (expired) this.expiredHits.set(expired, (this.expiredHits.get(expired) ?? 0) + 1);
+    return false;
+  }
+
+  /** What was kept back, per suppression, and every expired suppression of the rules given. */
+  report(ruleIds: readonly string[]): { suppressed: SuppressedCount[]; expired: ExpiredSuppression[] } {
+    const suppressed = [...this.kept].map(([s, count]) => ({ rule: s.rule, suppression: s.path, reason: s.reason, ...(s.expires ? { expires: s.expires } : {}), count }));
+    const now = this.now();
+    const expired = ruleIds
+      .flatMap((id) => this.byRule.get(id) ?? [])
+      .filter((s) => s.expiresAt !== undefined && now >= s.expiresAt)
+      .map((s) => ({ rule: s.rule, suppression: s.path, reason: s.reason, expires: s.expires!, matches: this.expiredHits.get(s) ?? 0 }));
+    return { suppressed, expired };
+  }
+}
