@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { dirname, resolve } from "node:path";
 import { formatPath } from "../../functions/core/rules/tuning/path";
 import { validateDeploymentConfig, type ConfigIssue, type DeploymentConfig } from "./schema";
 
@@ -26,8 +26,8 @@ export function formatIssues(issues: ConfigIssue[]): string[] {
 }
 
 /** Validates an already parsed config object; throws ConfigError listing every issue. */
-export function parseConfig(raw: unknown, source = "config"): DeploymentConfig {
-  const res = validateDeploymentConfig(raw);
+export function parseConfig(raw: unknown, source = "config", opts: { baseDir?: string } = {}): DeploymentConfig {
+  const res = validateDeploymentConfig(raw, opts);
   if (!res.ok) throw new ConfigError(source, formatIssues(res.issues));
   return res.config;
 }
@@ -46,7 +46,8 @@ export function loadConfig(file: string): DeploymentConfig {
   } catch (err) {
     throw new ConfigError(file, [`not valid JSON: ${(err as Error).message}`]);
   }
-  return parseConfig(raw, file);
+  // A rules folder is named relative to the config file.
+  return parseConfig(raw, file, { baseDir: dirname(resolve(file)) });
 }
 
 /** The config file to use: `--config <file>` / `--config=<file>`, else TRAILWATCH_CONFIG, else the example. */
