@@ -1,15 +1,23 @@
-import { defineRule } from "../../functions/core/rules/rule";
-import { accountOfRecord, actor, paramString } from "../../functions/core/rules/helpers";
+// Only a type is imported, and types are erased when the rule is loaded or bundled: the file works
+// from any folder. (A rule in a folder inside your trailwatch checkout may also import trailwatch's
+// helpers, e.g. functions/core/rules/helpers, by a relative path.)
+import type { Rule } from "../../functions/core/rules/rule";
 
 /** Roles kept for emergencies in this organization are named `break-glass-*`. */
 const BREAK_GLASS = /(^|\/)break-?glass[^/]*$/i;
+
+/** A string request parameter, if the record has it. */
+const param = (r: { requestParameters?: unknown }, name: string): string | undefined => {
+  const v = (r.requestParameters as Record<string, unknown> | null | undefined)?.[name];
+  return typeof v === "string" ? v : undefined;
+};
 
 /**
  * An example of your own TypeScript rule: a break-glass role assumed. Same shape as a catalog rule
  * (see functions/core/rules/README.md); `trailwatch test-rules examples/rules` runs its examples
  * (those below and `iam-break-glass-role-assumed.tests.json`).
  */
-export default defineRule<undefined, { role: string }>({
+const rule: Rule<undefined, { role: string }> = {
   id: "iam.break-glass-role-assumed",
   title: "Break-glass role assumed",
   severity: "high",
@@ -17,11 +25,11 @@ export default defineRule<undefined, { role: string }>({
   eventSources: ["sts.amazonaws.com"],
   eventNames: ["AssumeRole"],
   match: (r) => {
-    const role = paramString(r, "roleArn");
+    const role = param(r, "roleArn");
     return role !== undefined && BREAK_GLASS.test(role) ? { role } : false;
   },
-  summary: (r, { principal }, m) => `${actor(principal)} assumed break-glass role ${m.role} in account ${accountOfRecord(r)}`,
-  context: (r, _ctx, m) => ({ role: m.role, session: paramString(r, "roleSessionName") }),
+  summary: (r, { principal }, m) => `${principal.name} assumed break-glass role ${m.role} in account ${r.recipientAccountId ?? "unknown"}`,
+  context: (r, _ctx, m) => ({ role: m.role, session: param(r, "roleSessionName") }),
   runbook: {
     triage: ["Is there an open incident that needed the break-glass role? Ask the person named in the session.", "What did the session do? Search CloudTrail for its access key."],
     contain: ["If nobody expected it, revoke the role's sessions (AWSRevokeOlderSessions) and rotate its credentials."],
@@ -45,4 +53,6 @@ export default defineRule<undefined, { role: string }>({
       },
     ],
   },
-});
+};
+
+export default rule;

@@ -2,38 +2,17 @@ import { resolve } from "node:path";
 import { loadRulesFolder } from "../../functions/adapters/local/rules-folder";
 import { catalog } from "../../functions/core/rules/catalog";
 import { testRuleExamples } from "../../functions/core/rules/rule-tests";
-import type { SigmaSpec } from "../../functions/core/rules/sigma/spec";
 import type { CatalogRule } from "../../functions/core/rules/threshold-rule";
 import { compileTuning, type CompiledTuning } from "../../functions/core/rules/tuning/compile";
+import { tuningData } from "../../functions/core/rules/tuning/data";
 import type { ConfigIssue } from "../../functions/core/rules/tuning/path";
+import type { DeploymentRules } from "../../modules/log-analyzer/rules-bundle";
 
-/**
- * The `rules` section of a deployment, validated, with the rules of its folder: what the log
- * analyzer's bundle embeds (the section, the TypeScript rule files, the compiled Sigma rules) and
- * the settings the remediator and retro-hunt take from it.
- */
-export interface DeploymentRules {
-  /** The section as written, without `folder` (the log analyzer compiles it again at cold start). */
-  section: Record<string, unknown>;
-  /** The rules folder, absolute. */
-  folder?: string;
-  /** TypeScript rule files of the folder, absolute. */
-  typescript: string[];
-  /** Sigma rules of the folder, compiled. */
-  sigma: SigmaSpec[];
-  /** Rules switched off. */
-  disabled: string[];
-  /** Settings of catalog rules that differ from their defaults (shared settings merged in): `RULE_SETTINGS` of the remediator and retro-hunt. */
-  catalogSettings: Record<string, unknown>;
-}
+export type { DeploymentRules };
 
 /** No tuning and no rules of your own. */
-export const NO_DEPLOYMENT_RULES: DeploymentRules = { section: {}, typescript: [], sigma: [], disabled: [], catalogSettings: {} };
-
-/** True when the log analyzer needs a bundle of its own (a tuning or rules of your own). */
-export function hasDeploymentRules(r: DeploymentRules | undefined): r is DeploymentRules {
-  return !!r && (Object.keys(r.section).length > 0 || r.typescript.length > 0 || r.sigma.length > 0);
-}
+const EMPTY_TUNING = { disabled: [], severity: {}, settings: {}, suppressions: {} };
+export const NO_DEPLOYMENT_RULES: DeploymentRules = { tuning: EMPTY_TUNING, typescript: [], sigma: [], disabled: [], catalogSettings: {} };
 
 /**
  * Validates the `rules` section: reads the folder it names (relative to `baseDir`, the config
@@ -44,7 +23,7 @@ export function hasDeploymentRules(r: DeploymentRules | undefined): r is Deploym
 export function deploymentRules(raw: Record<string, unknown>, baseDir: string): { rules: DeploymentRules; issues: ConfigIssue[] } {
   const issues: ConfigIssue[] = [];
   const { folder: folderText, ...section } = raw;
-  const out: DeploymentRules = { section, typescript: [], sigma: [], disabled: [], catalogSettings: {} };
+  const out: DeploymentRules = { tuning: EMPTY_TUNING, typescript: [], sigma: [], disabled: [], catalogSettings: {} };
   const custom: CatalogRule[] = [];
   if (folderText !== undefined) {
     if (typeof folderText !== "string" || folderText.trim() === "") {
@@ -65,6 +44,7 @@ export function deploymentRules(raw: Record<string, unknown>, baseDir: string): 
   }
   const { tuning, issues: tuningIssues } = compileTuning([...catalog, ...custom], section);
   issues.push(...tuningIssues);
+  out.tuning = tuningData(tuning);
   out.disabled = [...tuning.disabled].sort();
   out.catalogSettings = changedSettings(tuning);
   return { rules: out, issues };

@@ -1,25 +1,26 @@
 import { catalog } from "../../core/rules/catalog";
 import type { AnyRule } from "../../core/rules/rule";
-import { sigmaRule } from "../../core/rules/sigma/rule";
 import type { SigmaSpec } from "../../core/rules/sigma/spec";
 import { tunedRules } from "../../core/rules/tuning/apply";
-import { compileTuning } from "../../core/rules/tuning/compile";
-import { formatPath } from "../../core/rules/tuning/path";
+import { tuningFromData, type TuningData } from "../../core/rules/tuning/data";
+import { RuleConfigError, RuleEngine } from "../../core/rules/engine";
 import { EnvError } from "../shared/env";
 import type { DeploymentRuleSet } from "./deployment-rules";
 
-/** What the generated entry embeds: the rule modules of the rules folder, its Sigma rules compiled at synth, the `rules` section. */
+/** What the generated entry embeds: the rule modules of the rules folder, its Sigma rules and the tuning, both compiled at synth. */
 export interface EmbeddedRules {
   modules: readonly unknown[];
   sigma: readonly SigmaSpec[];
-  section: Record<string, unknown>;
+  /** `sigmaRule`, imported by the entry only when there are Sigma rules (the evaluator stays out of other bundles). */
+  sigmaRule?: (spec: SigmaSpec) => AnyRule;
+  tuning: TuningData;
 }
 
 /**
  * The rule set of a deployment from what its bundle embeds: the catalog, the TypeScript rules
- * (each module's default export, a rule or a list), the Sigma rules, and the tuning compiled for
- * them all. The tuning was validated at synth; a problem here (a bundle built by hand) fails the
- * cold start with every problem named.
+ * (each module's default export, a rule or a list), the Sigma rules, and the tuning validated at
+ * synth. Rule settings are checked by the engine at every use, as always (a bad one fails the cold
+ * start, naming the rule and the setting).
  */
 export function deploymentRuleSet(e: EmbeddedRules): DeploymentRuleSet {
   const own: AnyRule[] = [
@@ -27,10 +28,17 @@ export function deploymentRuleSet(e: EmbeddedRules): DeploymentRuleSet {
       const x = (m as { default?: unknown }).default ?? m;
       return (Array.isArray(x) ? x : [x]) as AnyRule[];
     }),
-    ...e.sigma.map(sigmaRule),
+    ...e.sigma.map((spec) => e.sigmaRule!(spec)),
   ];
   const rules = [...catalog, ...own];
-  const { tuning, issues } = compileTuning(rules, e.section);
-  if (issues.length) throw new EnvError(`log-analyzer: the embedded rules tuning is not valid: ${issues.map((i) => `${formatPath(i.path)}: ${i.message}`).join("; ")}`);
+  const tuning = tuningFromData(rules, e.tuning);
+  // The settings are checked once here, so a bad one fails the cold start rather than every object.
+  try {
+    const t = tunedRules(rules, tuning);
+    new RuleEngine(t.rules, { settings: t.settings });
+  } catch (err) {
+    if (err instanceof RuleConfigError) throw new EnvError(`log-analyzer: the rules its bundle embeds: ${err.message}`);
+    throw err;
+  }
   return { rules, tune: () => tunedRules(rules, tuning) };
 }

@@ -1,20 +1,27 @@
 import { join } from "node:path";
 import { loadRulesFolder } from "../../../functions/adapters/local/rules-folder";
+import { catalog } from "../../../functions/core/rules/catalog";
+import { sigmaRule } from "../../../functions/core/rules/sigma/rule";
+import { compileTuning } from "../../../functions/core/rules/tuning/compile";
+import { tuningData, type TuningData } from "../../../functions/core/rules/tuning/data";
 import { deploymentRuleSet } from "../../../functions/handlers/log-analyzer/deployment-rule-set";
 import { CONTEXT, captureStdout, metricSum, s3Notification, sqsEvent, startHarness, type Harness } from "./harness";
 import { ACCOUNT, attachAdmin, logKey, record, stopLogging } from "./records";
 
 const EXAMPLES = join(__dirname, "../../../examples/rules");
 
-/** What a deployment's bundle embeds: the example rules folder, and a tuning. */
+/** What a deployment's bundle embeds, as synth makes it: the example rules folder, and a tuning compiled for it. */
 function ruleSet(section: Record<string, unknown>) {
   const folder = loadRulesFolder(EXAMPLES);
   expect(folder.problems).toEqual([]);
+  const { tuning, issues } = compileTuning([...catalog, ...folder.rules.map((r) => r.rule)], section);
+  expect(issues).toEqual([]);
   return deploymentRuleSet({
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     modules: folder.rules.filter((r) => r.kind === "typescript").map((r) => require(r.file) as unknown),
     sigma: folder.rules.flatMap((r) => (r.spec ? [r.spec] : [])),
-    section,
+    sigmaRule,
+    tuning: JSON.parse(JSON.stringify(tuningData(tuning))) as TuningData,
   });
 }
 
@@ -78,9 +85,15 @@ describe("log analyzer with a deployment's tuning and rules", () => {
     expect(lines.filter((l) => l.message === "suppression expired; its matches are alerted again")).toHaveLength(1);
   });
 
-  it("fails its cold start, naming the problem, when the embedded tuning is not valid", () => {
-    expect(() => ruleSet({ "iam.admin-policy-attached": { suppressions: [{ cidr: "nope", reason: "x" }] } })).toThrow(
-      /log-analyzer: the embedded rules tuning is not valid: rules\["iam.admin-policy-attached"\].suppressions\[0\].cidr: not a CIDR/,
-    );
+  it("fails its cold start, naming the rule and the setting, when an embedded setting is refused", () => {
+    const folder = loadRulesFolder(EXAMPLES);
+    expect(() =>
+      deploymentRuleSet({
+        modules: [],
+        sigma: folder.rules.flatMap((r) => (r.spec ? [r.spec] : [])),
+        sigmaRule,
+        tuning: { disabled: [], severity: {}, suppressions: {}, settings: { "ssm.plaintext-secret-parameter": { namePatterns: "secret" } } },
+      }),
+    ).toThrow(/log-analyzer: the rules its bundle embeds: settings of rule "ssm.plaintext-secret-parameter": namePatterns: /);
   });
 });

@@ -1,9 +1,8 @@
 import { isSeverity, SEVERITIES, type Severity } from "../../alert/alert";
 import * as z from "../../zod";
 import { arnPatternProblem } from "../../remediation/protected-targets";
-import { cidr, cidrProblem } from "../cidr";
+import { cidrProblem } from "../cidr";
 import type { CatalogRule } from "../threshold-rule";
-import { wildcard } from "../wildcard";
 import { formatPath, type ConfigIssue } from "./path";
 import { suppressionMatcher, SuppressionRun, type Suppression, type SuppressionConditions } from "./suppression";
 
@@ -75,8 +74,14 @@ export interface CompiledTuning {
   readonly ruleIds: ReadonlySet<string>;
   readonly disabled: ReadonlySet<string>;
   readonly severity: ReadonlyMap<string, Severity>;
-  /** Resolved settings of every rule that has settings: defaults, then shared settings it takes, then its own. */
+  /**
+   * Settings for the engine: resolved (defaults, then shared settings the rule takes, then its own)
+   * when compiled from a section; as given when built from embedded data (the engine merges the
+   * defaults in and checks them with the rule's schema either way).
+   */
   readonly settings: ReadonlyMap<string, unknown>;
+  /** The settings given for a rule (the shared ones it takes, then its own), before defaults: what a deployed function embeds. */
+  readonly givenSettings: ReadonlyMap<string, Record<string, unknown>>;
   readonly suppressions: ReadonlyMap<string, readonly Suppression[]>;
   /** The folder of custom rules the section names, as written. */
   readonly folder?: string;
@@ -112,12 +117,14 @@ export function compileTuning(rules: readonly CatalogRule[], section: unknown, o
   const disabled = new Set<string>();
   const severity = new Map<string, Severity>();
   const settings = new Map<string, unknown>();
+  const givenSettings = new Map<string, Record<string, unknown>>();
   const suppressions = new Map<string, Suppression[]>();
   const tuning = {
     ruleIds: new Set(byId.keys()),
     disabled,
     severity,
     settings,
+    givenSettings,
     suppressions,
     suppressionRun: (now: () => number) => (suppressions.size > 0 ? new SuppressionRun(suppressions, now) : undefined),
   } as CompiledTuning & { folder?: string };
@@ -192,6 +199,7 @@ export function compileTuning(rules: readonly CatalogRule[], section: unknown, o
     const res = z.safeParse(rule.settings.schema, { ...defaults, ...fromShared, ...own });
     if (res.success) {
       settings.set(rule.id, res.data);
+      givenSettings.set(rule.id, { ...fromShared, ...own });
       continue;
     }
     for (const i of res.error.issues) {
@@ -266,7 +274,7 @@ function compileSuppressions(
         ok = false;
       }
     }
-    const c: { -readonly [K in keyof SuppressionConditions]: SuppressionConditions[K] } = {};
+    const c: SuppressionConditions = {};
     for (const cond of given) {
       const values = listOf(s[cond], (p, m) => bad([cond, ...p], m));
       if (!values) {
@@ -281,11 +289,11 @@ function compileSuppressions(
         });
       switch (cond) {
         case "principal":
-          if (check(arnPatternProblem)) c.principal = values.map((x) => wildcard(x));
+          if (check(arnPatternProblem)) c.principal = values;
           else ok = false;
           break;
         case "account":
-          if (check((x) => (ACCOUNT.test(x) ? undefined : 'not an account id: expected 12 digits in quotes, e.g. "111122223333"'))) c.account = new Set(values);
+          if (check((x) => (ACCOUNT.test(x) ? undefined : 'not an account id: expected 12 digits in quotes, e.g. "111122223333"'))) c.account = values;
           else ok = false;
           break;
         case "ou":
@@ -297,19 +305,19 @@ function compileSuppressions(
                   ? `${x} is not in organizationalUnits: trailwatch does not ask AWS Organizations which accounts an OU holds; list them, e.g. "organizationalUnits": {"${x}": ["111122223333"]}`
                   : undefined,
             )
-          ) c.ouAccounts = new Set(values.flatMap((x) => [...(ous.get(x) ?? [])]));
+          ) c.ouAccounts = [...new Set(values.flatMap((x) => [...(ous.get(x) ?? [])]))];
           else ok = false;
           break;
         case "cidr":
-          if (check(cidrProblem)) c.cidr = values.map((x) => cidr(x));
+          if (check(cidrProblem)) c.cidr = values;
           else ok = false;
           break;
         case "userAgent":
-          if (check((x) => (x.length > TUNING_LIMITS.patternChars ? `is longer than ${TUNING_LIMITS.patternChars} characters` : undefined))) c.userAgent = values.map((x) => wildcard(x));
+          if (check((x) => (x.length > TUNING_LIMITS.patternChars ? `is longer than ${TUNING_LIMITS.patternChars} characters` : undefined))) c.userAgent = values;
           else ok = false;
           break;
         case "region":
-          if (check((x) => (REGION.test(x) ? undefined : "not a region name: expected e.g. eu-west-1"))) c.region = new Set(values);
+          if (check((x) => (REGION.test(x) ? undefined : "not a region name: expected e.g. eu-west-1"))) c.region = values;
           else ok = false;
           break;
       }
@@ -321,6 +329,7 @@ function compileSuppressions(
       path: formatPath([...at, index]),
       reason: (s.reason as string).trim(),
       ...(typeof s.expires === "string" && expiresAt !== undefined ? { expires: s.expires, expiresAt } : {}),
+      conditions: c,
       matches: suppressionMatcher(c),
     });
   });

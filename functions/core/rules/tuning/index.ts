@@ -2,3 +2,4 @@ export * from "./compile";
 export * from "./path";
 export * from "./suppression";
 export * from "./apply";
+export * from "./data";

@@ -1,7 +1,7 @@
 import { resolvePrincipal, type Principal } from "../../record/principal";
 import type { UserIdentity } from "../../record/schema";
-import type { Cidr } from "../cidr";
-import type { Wildcard } from "../wildcard";
+import { cidr } from "../cidr";
+import { wildcard } from "../wildcard";
 
 /**
  * What a suppression looks at in a record: who (the principal's stable id, e.g. the role of a role
@@ -28,31 +28,39 @@ export interface Suppression {
   expires?: string;
   /** Epoch ms from which it no longer applies. */
   expiresAt?: number;
+  /** What it matches, as validated data (a deployed function embeds it and compiles it again). */
+  conditions: SuppressionConditions;
   matches(s: Subject): boolean;
 }
 
-/** The compiled conditions of a suppression (absent: not a condition). */
+/** The validated conditions of a suppression (absent: not a condition); each lists alternatives. */
 export interface SuppressionConditions {
-  principal?: readonly Wildcard[];
-  account?: ReadonlySet<string>;
+  /** ARN patterns (`*`, `?`, case-insensitive). */
+  principal?: string[];
+  account?: string[];
   /** The accounts of the OUs named, from the `organizationalUnits` map. */
-  ouAccounts?: ReadonlySet<string>;
-  cidr?: readonly Cidr[];
-  userAgent?: readonly Wildcard[];
-  region?: ReadonlySet<string>;
+  ouAccounts?: string[];
+  cidr?: string[];
+  /** User agent patterns (`*`, `?`, case-insensitive). */
+  userAgent?: string[];
+  region?: string[];
 }
 
-/** The matcher of a suppression: every condition given must hold. */
+/** The matcher of a suppression's (validated) conditions: every condition given must hold. */
 export function suppressionMatcher(c: SuppressionConditions): (s: Subject) => boolean {
-  return (s) => {
-    if (c.principal && !s.principals.some((p) => c.principal!.some((w) => w.test(p)))) return false;
-    if (c.account && (s.account === undefined || !c.account.has(s.account))) return false;
-    if (c.ouAccounts && (s.account === undefined || !c.ouAccounts.has(s.account))) return false;
-    if (c.cidr && (s.sourceIPAddress === undefined || !c.cidr.some((n) => n.test(s.sourceIPAddress!)))) return false;
-    if (c.userAgent && (s.userAgent === undefined || !c.userAgent.some((w) => w.test(s.userAgent!)))) return false;
-    if (c.region && (s.region === undefined || !c.region.has(s.region))) return false;
-    return true;
-  };
+  const principal = c.principal?.map((p) => wildcard(p));
+  const userAgent = c.userAgent?.map((p) => wildcard(p));
+  const nets = c.cidr?.map((n) => cidr(n));
+  const set = (v: string[] | undefined) => v && new Set(v);
+  const [account, ouAccounts, region] = [set(c.account), set(c.ouAccounts), set(c.region)];
+  const has = (values: ReadonlySet<string> | undefined, v: string | undefined) => !values || (v !== undefined && values.has(v));
+  return (s) =>
+    (!principal || s.principals.some((p) => principal.some((w) => w.test(p)))) &&
+    has(account, s.account) &&
+    has(ouAccounts, s.account) &&
+    (!nets || (s.sourceIPAddress !== undefined && nets.some((n) => n.test(s.sourceIPAddress!)))) &&
+    (!userAgent || (s.userAgent !== undefined && userAgent.some((w) => w.test(s.userAgent!)))) &&
+    has(region, s.region);
 }
 
 const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
