@@ -151,9 +151,10 @@ export async function main(argv: string[]): Promise<number> {
     .command("rules")
     .description("List every alert a deployment can raise: the rule catalog, threshold rules, anomaly, scoring, heartbeat and trail-guard alerts")
     .addOption(new Option("-f, --format <format>", "output format (markdown: with false positives and runbooks)").choices(["table", "json", "markdown"]).default("table"))
-    .action(async (o: { format: "table" | "json" | "markdown" }) => {
+    .option("--rules-dir <dir>", "also list the rules of this folder (TypeScript and Sigma)")
+    .action(async (o: { format: "table" | "json" | "markdown"; rulesDir?: string }) => {
       const { listRules } = await import("./commands/rules");
-      listRules(o.format);
+      listRules(o.format, o.rulesDir);
     });
 
   program
@@ -161,9 +162,10 @@ export async function main(argv: string[]): Promise<number> {
     .description("Show the MITRE ATT&CK techniques the alerts cover, as a table or as an ATT&CK Navigator layer")
     .addOption(new Option("-f, --format <format>", "output format").choices(["table", "navigator"]).default("table"))
     .option("-o, --output <file>", "write to this file instead of stdout")
-    .action(async (o: { format: "table" | "navigator"; output?: string }) => {
+    .option("--rules-dir <dir>", "also count the ATT&CK techniques of the rules of this folder")
+    .action(async (o: { format: "table" | "navigator"; output?: string; rulesDir?: string }) => {
       const { showCoverage } = await import("./commands/rules");
-      await showCoverage(o.format, o.output);
+      await showCoverage(o.format, o.output, o.rulesDir);
     });
 
   program

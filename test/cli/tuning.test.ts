@@ -142,6 +142,20 @@ describe("trailwatch scan with tuning and your own rules", () => {
   });
 });
 
+describe("trailwatch rules --rules-dir", () => {
+  it("lists your rules with the catalog's, with what they watch and their ATT&CK ids", () => {
+    const { code, stdout } = trailwatch(["rules", "--rules-dir", EXAMPLES, "--format", "json"]);
+    expect(code).toBe(0);
+    const list = JSON.parse(stdout) as { id: string; severity: string; watches: string; references: { mitre: string[]; derivedFrom: unknown[] } }[];
+    expect(list.find((r) => r.id === "sigma.aws-secret-policy-allows-everyone")).toMatchObject({
+      severity: "high",
+      watches: "secretsmanager: putresourcepolicy",
+      references: { mitre: ["T1555.006"], derivedFrom: [{ sigma: "AWS Secrets Manager Secret Policy Allows Everyone", author: "Example Security Team" }] },
+    });
+    expect(list.find((r) => r.id === "iam.break-glass-role-assumed")).toMatchObject({ severity: "high", watches: "sts: AssumeRole" });
+  });
+});
+
 describe("trailwatch test-rules", () => {
   it("passes the example rules, one line per rule with its counts", () => {
     const { code, stdout } = trailwatch(["test-rules", EXAMPLES]);
