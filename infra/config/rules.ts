@@ -10,9 +10,8 @@ import type { DeploymentRules } from "../../modules/log-analyzer/rules-bundle";
 
 export type { DeploymentRules };
 
-/** No tuning and no rules of your own. */
+/** No tuning. */
 const EMPTY_TUNING = { disabled: [], severity: {}, settings: {}, suppressions: {} };
-export const NO_DEPLOYMENT_RULES: DeploymentRules = { tuning: EMPTY_TUNING, typescript: [], sigma: [], disabled: [], catalogSettings: {} };
 
 /**
  * Validates the `rules` section: reads the folder it names (relative to `baseDir`, the config

@@ -68,6 +68,8 @@ function suppressed(rule: CatalogRule, run: SuppressionRun | undefined): Catalog
       },
     };
   }
+  // Single-event rules and threshold rules reading validated records: after `match` (for the latter a
+  // suppressed event is counted as suppressed even when the rule's ignorePrincipals would skip its group).
   const r = rule as AnyRule;
   const match = r.match.bind(r);
   const wrapped = { ...r, match: (record: Parameters<AnyRule["match"]>[0], ctx: Parameters<AnyRule["match"]>[1]) => {
