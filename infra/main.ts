@@ -1,19 +1,25 @@
 /**
  * The cdktf app: `npm run synth` (or `cdktf synth`) reads one deployment config, bundles the Lambda
- * handlers (esbuild, asynchronous: cdktf constructs are synchronous and read the built bundles) and
+ * handlers (esbuild, asynchronous: cdktf constructs are synchronous and read the built bundles; the
+ * log analyzer with the deployment's rules embedded, see modules/log-analyzer/rules-bundle.ts) and
  * writes plain Terraform JSON to cdktf.out/stacks/<namePrefix>/.
  *
  * Config: `--config <file>`, else $TRAILWATCH_CONFIG, else infra/config/example.json.
  */
 import { App } from "cdktf";
+import { buildBundles } from "../modules/lambda-function/bundle";
 import { buildStackBundles } from "../modules/lambda-function/handler-entries";
+import { analyzerEntry } from "../modules/log-analyzer/rules-bundle";
 import { ConfigError, configPath, loadConfig } from "./config/load";
+import { enabled } from "./config/schema";
 import { TrailwatchStack } from "./stacks/trailwatch-stack";
 
 async function main(): Promise<void> {
   const file = configPath(process.argv.slice(2), process.env);
   const config = loadConfig(file);
   await buildStackBundles();
+  // With a tuning or rules of your own, the log analyzer is bundled from an entry that embeds them.
+  if (enabled(config, "logAnalyzer")) await buildBundles([analyzerEntry(config.rules)]);
   const app = new App();
   const stack = new TrailwatchStack(app, config);
   app.synth();

@@ -2,10 +2,15 @@
  * Bundles every Lambda handler the constructs name before any test runs (cdktf constructs are
  * synchronous and take the bundles `buildBundles` built; see modules/lambda-function). Unchanged
  * handlers come from the cache in the OS temp folder, so this costs a second once they are built.
- * Tests that synthesize a handler of their own (fixtures) build it in their `beforeAll`.
+ * Tests that synthesize a handler of their own (fixtures, a config with other rules) build it in their `beforeAll`.
  */
+import { DEFAULT_CONFIG, loadConfig } from "../infra/config/load";
+import { buildBundles } from "../modules/lambda-function/bundle";
 import { buildStackBundles } from "../modules/lambda-function/handler-entries";
+import { analyzerEntry } from "../modules/log-analyzer/rules-bundle";
 
 export default async function globalSetup(): Promise<void> {
   await buildStackBundles();
+  // The example config tunes rules: its log analyzer is bundled from the entry that embeds them.
+  await buildBundles([analyzerEntry(loadConfig(DEFAULT_CONFIG).rules)]);
 }

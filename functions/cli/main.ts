@@ -40,7 +40,9 @@ export async function main(argv: string[]): Promise<number> {
     .option("-o, --output <file>", "write alerts to this file instead of stdout")
     .option("--min-severity <severity>", "only alerts at or above: info, low, medium, high, critical")
     .option("--rules <ids>", "comma-separated rule ids to run (default: all)")
-    .option("--settings <file>", "JSON file of per-rule settings, keyed by rule id")
+    .option("--settings <file>", "JSON file tuning the rules, the shape of the deployment config's \"rules\" section: per rule id enabled, severity, settings, suppressions; shared; organizationalUnits; folder")
+    .option("--rules-dir <dir>", "a folder of your own rules: TypeScript (*.ts) and Sigma for CloudTrail (*.yml), run with the catalog")
+    .option("--summary <file>", "also write the scan summary (counts, problems, suppressed matches) as JSON to this file")
     .option("--fail-on <severity>", "exit with status 3 when an alert at or above this severity is found")
     .option("--from <time>", "start of the window, UTC: 2026-11-20 or 2026-11-20T10:00[:00][Z] (needed for s3:// sources)")
     .option("--to <time>", "end of the window, UTC (a date alone includes that whole day; default: now)")
@@ -57,6 +59,16 @@ export async function main(argv: string[]): Promise<number> {
     .option("--no-progress", "never show the progress bar")
     .action(async (paths: string[], o: ScanCommandOptions & { progress: boolean }) => {
       code = (await runScan(paths, { ...o, progress: o.progress && process.stderr.isTTY === true })).code;
+    });
+
+  program
+    .command("test-rules")
+    .description("Run every rule of a rules folder over its examples (a TypeScript rule's examples, <file>.tests.json beside any rule) and report like a test runner (exit 1 on a failure)")
+    .argument("<dir>", "the rules folder")
+    .addOption(new Option("-f, --format <format>", "output format").choices(["table", "json"]).default("table"))
+    .action(async (dir: string, o: { format: "table" | "json" }) => {
+      const { runTestRules } = await import("./commands/test-rules");
+      code = runTestRules(dir, { format: o.format });
     });
 
   program
@@ -140,9 +152,10 @@ export async function main(argv: string[]): Promise<number> {
     .command("rules")
     .description("List every alert a deployment can raise: the rule catalog, threshold rules, anomaly, scoring, heartbeat and trail-guard alerts")
     .addOption(new Option("-f, --format <format>", "output format (markdown: with false positives and runbooks)").choices(["table", "json", "markdown"]).default("table"))
-    .action(async (o: { format: "table" | "json" | "markdown" }) => {
+    .option("--rules-dir <dir>", "also list the rules of this folder (TypeScript and Sigma)")
+    .action(async (o: { format: "table" | "json" | "markdown"; rulesDir?: string }) => {
       const { listRules } = await import("./commands/rules");
-      listRules(o.format);
+      listRules(o.format, o.rulesDir);
     });
 
   program
@@ -150,9 +163,10 @@ export async function main(argv: string[]): Promise<number> {
     .description("Show the MITRE ATT&CK techniques the alerts cover, as a table or as an ATT&CK Navigator layer")
     .addOption(new Option("-f, --format <format>", "output format").choices(["table", "navigator"]).default("table"))
     .option("-o, --output <file>", "write to this file instead of stdout")
-    .action(async (o: { format: "table" | "navigator"; output?: string }) => {
+    .option("--rules-dir <dir>", "also count the ATT&CK techniques of the rules of this folder")
+    .action(async (o: { format: "table" | "navigator"; output?: string; rulesDir?: string }) => {
       const { showCoverage } = await import("./commands/rules");
-      await showCoverage(o.format, o.output);
+      await showCoverage(o.format, o.output, o.rulesDir);
     });
 
   program

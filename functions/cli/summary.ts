@@ -1,5 +1,8 @@
+import { writeFile } from "node:fs/promises";
+import Table from "cli-table3";
 import type { ScanProblem, ScanResult } from "../core/scan";
-import { cell } from "./terminal";
+import { describeIoError, OutputError, terminalSafeJson } from "./output";
+import { cell, tableStyle } from "./terminal";
 
 const MAX_LISTED = 20;
 /** Files named per skip reason; the rest are counted. */
@@ -50,5 +53,55 @@ export function scanSummary(result: ScanResult, opts: { alertsTo?: string } = {}
     out.push(`Skipped ${rest.reduce((n, [, f]) => n + f.length, 0)} more file(s) for ${rest.length} other reason(s)`);
   }
   for (const e of result.ruleErrors) out.push(`Rule ${cell(e.rule)} failed on ${e.count} record(s): ${cell(e.first)}`);
+  out.push(...suppressionLines(result));
   return out;
+}
+
+/** Suppressed matches (never dropped silently: counted per suppression, with its reason) and expired suppressions. */
+function suppressionLines(result: ScanResult): string[] {
+  const out: string[] = [];
+  if (result.suppressed.length > 0) {
+    const total = result.suppressed.reduce((n, s) => n + s.count, 0);
+    out.push(`Suppressed ${total} match(es) by the settings' suppressions (not alerted):`);
+    const table = new Table({ head: ["rule", "suppression", "matches", "expires", "reason"], style: tableStyle(false), wordWrap: true, colWidths: [null, null, null, null, 60] as unknown as number[] });
+    for (const s of [...result.suppressed].sort((a, b) => b.count - a.count || a.suppression.localeCompare(b.suppression))) {
+      table.push([cell(s.rule), cell(s.suppression), s.count, cell(s.expires ?? ""), cell(s.reason)]);
+    }
+    out.push(table.toString());
+  }
+  for (const e of result.expiredSuppressions) {
+    out.push(
+      `Suppression ${cell(e.suppression)} ("${cell(e.reason)}") expired on ${cell(e.expires)}: no longer applied` +
+        (e.matches > 0 ? `; ${e.matches} match(es) it would have kept back were alerted` : "") +
+        "; renew it or remove it",
+    );
+  }
+  return out;
+}
+
+/**
+ * What `--summary FILE` writes: the scan summary as JSON (counts, what could not be read, rule
+ * errors, suppressed matches per suppression, expired suppressions), for pipelines to check.
+ */
+export function summaryJson(result: ScanResult): Record<string, unknown> {
+  return {
+    stats: result.stats,
+    alerts: result.alerts.length,
+    fileErrors: result.fileErrors,
+    invalidRecords: result.invalidRecords,
+    skipped: result.skipped,
+    ruleErrors: result.ruleErrors,
+    suppressed: result.suppressed,
+    suppressedMatches: result.suppressed.reduce((n, s) => n + s.count, 0),
+    expiredSuppressions: result.expiredSuppressions,
+  };
+}
+
+/** Writes {@link summaryJson} to a file; a file that cannot be written is an OutputError naming it. */
+export async function writeSummaryFile(path: string, result: ScanResult): Promise<void> {
+  try {
+    await writeFile(path, terminalSafeJson(summaryJson(result), 2) + "\n");
+  } catch (e) {
+    throw new OutputError(`--summary ${cell(path)}: cannot write (${describeIoError(e)})`);
+  }
 }

@@ -28,7 +28,7 @@ export function tableStyle(color: boolean): { head: string[]; border: string[] }
   return { head: color ? ["bold"] : [], border: color ? ["grey"] : [] };
 }
 
-const SGR: Record<string, string> = { bold: "1", red: "31", boldRed: "1;31", yellow: "33", cyan: "36", dim: "2" };
+const SGR: Record<string, string> = { bold: "1", red: "31", boldRed: "1;31", yellow: "33", cyan: "36", dim: "2", green: "32" };
 
 /** `text` in a colour when `color` is on; `text` is escaped by the caller. */
 export function paint(text: string, style: keyof typeof SGR, color: boolean): string {

@@ -64,7 +64,7 @@ export class ScanMerger {
     records: 0, invalidRecords: 0, bytes: 0, storedBytes: 0, findings: 0,
   };
   private readonly collector = new AlertCollector();
-  private readonly result: Omit<ScanResult, "alerts" | "stats" | "ruleErrors"> = { fileErrors: [], invalidRecords: [], skipped: [] };
+  private readonly result: Omit<ScanResult, "alerts" | "stats" | "ruleErrors"> = { fileErrors: [], invalidRecords: [], skipped: [], suppressed: [], expiredSuppressions: [] };
   private readonly ruleErrors = new Map<string, { count: number; first: string }>();
 
   constructor(private readonly maxRecordProblems: number) {}

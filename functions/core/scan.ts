@@ -2,6 +2,7 @@ import type { Alert } from "./alert/alert";
 import { AlertCollector } from "./alert/collector";
 import type { LogFileContent, LogFileRef, LogSource, ReadOptions } from "./ports";
 import { toAlert, type Finding, type RuleEngine } from "./rules/engine";
+import type { ExpiredSuppression, SuppressedCount, SuppressionRun } from "./rules/tuning/suppression";
 import type { ThresholdTracker } from "./rules/threshold-tracker";
 
 /** Running totals of a scan; also what progress reports carry. */
@@ -38,6 +39,10 @@ export interface ScanResult {
   skipped: ScanProblem[];
   /** Rules that threw, per rule id: the count and the first message. */
   ruleErrors: { rule: string; count: number; first: string }[];
+  /** Matches the tuning's suppressions kept from being alerted, per suppression (never dropped silently). */
+  suppressed: SuppressedCount[];
+  /** Suppressions past their expiry: no longer applied, with the matches alerted that they would have kept back. */
+  expiredSuppressions: ExpiredSuppression[];
 }
 
 export interface ScanOptions {
@@ -59,6 +64,8 @@ export interface ScanOptions {
   batchId?(file: LogFileRef): string;
   /** How the source decodes files (selective decoding: `readOptionsFor` in rules/engine-filter.ts); default: every record parsed. */
   read?: ReadOptions;
+  /** The suppressions of the tuned rules the engine runs (`tunedRules`): what they kept back goes into the result. */
+  suppressions?: SuppressionRun;
 }
 
 /**
@@ -74,7 +81,7 @@ export async function scanLogs(source: LogSource, engine: RuleEngine, opts: Scan
     records: 0, invalidRecords: 0, bytes: 0, storedBytes: 0, findings: 0,
   };
   const collector = new AlertCollector();
-  const result: ScanResult = { alerts: [], stats, fileErrors: [], invalidRecords: [], skipped: [], ruleErrors: [] };
+  const result: ScanResult = { alerts: [], stats, fileErrors: [], invalidRecords: [], skipped: [], ruleErrors: [], suppressed: [], expiredSuppressions: [] };
 
   const readOptions = opts.read ?? {};
   const readSafely = (f: LogFileRef): Promise<LogFileContent> =>
@@ -162,5 +169,10 @@ export async function scanLogs(source: LogSource, engine: RuleEngine, opts: Scan
 
   result.alerts = collector.all();
   result.ruleErrors = [...engine.ruleErrors].map(([rule, e]) => ({ rule, ...e }));
+  if (opts.suppressions) {
+    const { suppressed, expired } = opts.suppressions.report(engine.rules.map((r) => r.id));
+    result.suppressed = suppressed;
+    result.expiredSuppressions = expired;
+  }
   return result;
 }

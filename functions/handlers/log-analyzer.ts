@@ -9,6 +9,7 @@ import { DynamoIdempotencyStore } from "../adapters/aws/idempotency-store";
 import { DynamoThresholdStore } from "../adapters/aws/threshold-store";
 import { LambdaRemediationRunner } from "../adapters/aws/remediation/lambda-runner";
 import { SqsUndeliverableAlerts } from "../adapters/aws/undeliverable-alerts";
+import { providedDeploymentRules } from "./log-analyzer/deployment-rules";
 import { createLogAnalyzer, logAnalyzerConfig, type LogAnalyzerConfig, type LogAnalyzerDeps } from "./log-analyzer/index";
 import type * as LocalRunner from "./remediator/local-runner";
 import { alertSink, clientSettings, createLogger, createMetrics } from "./shared";
@@ -57,7 +58,10 @@ function remediationFrom(cfg: LogAnalyzerConfig, settings: ReturnType<typeof cli
 
 /** Wires the analyzer from the environment (validated once per container; a bad one fails every invocation with the reason). */
 function fromEnvironment(env: Record<string, string | undefined>): ReturnType<typeof createLogAnalyzer> {
-  const cfg = logAnalyzerConfig(catalog, env);
+  // The deployment's own rules and tuning when its bundle embeds them (see deployment-rules.ts).
+  const set = providedDeploymentRules();
+  const rules = set?.rules ?? catalog;
+  const cfg = logAnalyzerConfig(rules, env);
   const settings = clientSettings({ region: cfg.region });
   const dynamodb = new DynamoDBClient(settings);
   const deps: LogAnalyzerDeps = {
@@ -75,8 +79,8 @@ function fromEnvironment(env: Record<string, string | undefined>): ReturnType<ty
       ...(cfg.undeliverableQueueUrl ? { undeliverable: new SqsUndeliverableAlerts(new SQSClient(settings), cfg.undeliverableQueueUrl) } : {}),
       onUndeliverable: ({ alert, reason }) => logger.error("alert could not be sent; put on the undeliverable-alerts queue", { alertId: alert.id, rule: alert.rule, reason }),
     }),
-    catalog,
-    ruleSettings: cfg.ruleSettings,
+    catalog: rules,
+    ...(set?.tune ? { tune: set.tune } : {}),
     remediation: remediationFrom(cfg, settings, env),
     logger,
     metrics: createMetrics(SERVICE),

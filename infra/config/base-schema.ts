@@ -1,8 +1,8 @@
 import * as z from "zod"; // namespace import: lets esbuild drop what is unused (the named `z` pulls in all of zod, ~450 KB)
 import { SEVERITIES } from "../../functions/core/alert/alert";
 import { catalog } from "../../functions/core/rules/catalog";
-import { RuleConfigError, RuleEngine } from "../../functions/core/rules/engine";
 import { remediationSafetySchema } from "../../modules/platform/config-fields";
+import { ruleSettingsMoved, type DeploymentRules } from "./rules";
 
 const PARTITIONS = "aws|aws-us-gov|aws-cn";
 
@@ -131,8 +131,15 @@ export const baseShape = {
   remediation: z.record(z.string(), remediationMode).default({}),
   /** Safety checks of every remediation: the age limit (default 60 minutes) and protected targets besides the built-in ones. */
   remediationSafety: remediationSafetySchema,
-  /** Per-rule settings keyed by rule id, validated by the rule engine. */
-  ruleSettings: z.record(z.string(), z.unknown()).default({}),
+  /**
+   * Tuning and your own rules: per rule id `enabled`, `severity`, `settings` and `suppressions`;
+   * `shared` settings, `organizationalUnits` (the accounts of the OUs suppressions name) and the
+   * `folder` of your own rules (relative to the config file). Validated with the rules
+   * (`infra/config/rules.ts`, after this schema); the shape of `trailwatch scan --settings` files.
+   */
+  rules: z.record(z.string(), z.unknown()).default({}),
+  /** Replaced by `rules` (refused with the converted form; see `ruleSettingsMoved`). */
+  ruleSettings: z.unknown().optional(),
   /**
    * Deletion protection of the resources that hold what cannot be recomputed from the logs in
    * minutes (the anomaly baseline: 90 days of learned behaviour). On by default; to remove the
@@ -150,7 +157,8 @@ export const baseShape = {
 };
 
 const baseObject = z.strictObject(baseShape);
-export type BaseConfig = z.output<typeof baseObject>;
+/** The top level after validation: `rules` is then the validated section with the rules of its folder. */
+export type BaseConfig = Omit<z.output<typeof baseObject>, "rules" | "ruleSettings"> & { rules: DeploymentRules };
 
 /** Cross-field rules of the top level; issues carry the path to fix. */
 export function checkBase(cfg: BaseConfig, ctx: z.RefinementCtx): void {
@@ -185,12 +193,7 @@ export function checkBase(cfg: BaseConfig, ctx: z.RefinementCtx): void {
       ctx.addIssue({ code: "custom", path: ["remediation", id], message: `rule "${id}" has no remediation; only these rules do: ${withOne.join(", ")}` });
     }
   }
-  for (const [id, settings] of Object.entries(cfg.ruleSettings)) {
-    try {
-      new RuleEngine(catalog, { settings: { [id]: settings } });
-    } catch (err) {
-      if (!(err instanceof RuleConfigError)) throw err;
-      ctx.addIssue({ code: "custom", path: ["ruleSettings", id], message: err.message });
-    }
+  if ((cfg as { ruleSettings?: unknown }).ruleSettings !== undefined) {
+    ctx.addIssue({ code: "custom", path: ["ruleSettings"], message: ruleSettingsMoved((cfg as { ruleSettings?: unknown }).ruleSettings) });
   }
 }

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { dirname, resolve } from "node:path";
+import { formatPath } from "../../functions/core/rules/tuning/path";
 import { validateDeploymentConfig, type ConfigIssue, type DeploymentConfig } from "./schema";
 
 /** The config used when neither --config nor TRAILWATCH_CONFIG says otherwise. */
@@ -16,11 +17,8 @@ export class ConfigError extends Error {
   }
 }
 
-/** `a.b[0].c`, or `(top level)` for the root. */
-export function formatPath(path: (string | number)[]): string {
-  if (path.length === 0) return "(top level)";
-  return path.map((p, i) => (typeof p === "number" ? `[${p}]` : /^[A-Za-z_$][\w$]*$/.test(p) ? (i === 0 ? p : `.${p}`) : `["${p}"]`)).join("");
-}
+/** `a.b[0].c`, or `(top level)` for the root (the same paths the rule tuning's messages name). */
+export { formatPath };
 
 /** Issues as `path: message` lines. */
 export function formatIssues(issues: ConfigIssue[]): string[] {
@@ -28,8 +26,8 @@ export function formatIssues(issues: ConfigIssue[]): string[] {
 }
 
 /** Validates an already parsed config object; throws ConfigError listing every issue. */
-export function parseConfig(raw: unknown, source = "config"): DeploymentConfig {
-  const res = validateDeploymentConfig(raw);
+export function parseConfig(raw: unknown, source = "config", opts: { baseDir?: string } = {}): DeploymentConfig {
+  const res = validateDeploymentConfig(raw, opts);
   if (!res.ok) throw new ConfigError(source, formatIssues(res.issues));
   return res.config;
 }
@@ -48,7 +46,8 @@ export function loadConfig(file: string): DeploymentConfig {
   } catch (err) {
     throw new ConfigError(file, [`not valid JSON: ${(err as Error).message}`]);
   }
-  return parseConfig(raw, file);
+  // A rules folder is named relative to the config file.
+  return parseConfig(raw, file, { baseDir: dirname(resolve(file)) });
 }
 
 /** The config file to use: `--config <file>` / `--config=<file>`, else TRAILWATCH_CONFIG, else the example. */

@@ -1,5 +1,6 @@
 import * as z from "zod"; // namespace import: lets esbuild drop what is unused (the named `z` pulls in all of zod, ~450 KB)
 import { baseShape, checkBase, type BaseConfig } from "./base-schema";
+import { deploymentRules } from "./rules";
 import { SECTIONS, TOP_LEVEL_ONLY, type SectionKey } from "./sections";
 
 /** The whole deployment config after validation and defaults. */
@@ -24,7 +25,7 @@ export const baseConfigSchema = z
     ...baseShape,
     ...(Object.fromEntries(sectionKeys.map((k) => [k, z.unknown().optional()])) as Record<SectionKey, z.ZodOptional<z.ZodUnknown>>),
   })
-  .superRefine((cfg, ctx) => checkBase(cfg as BaseConfig, ctx));
+  .superRefine((cfg, ctx) => checkBase(cfg as unknown as BaseConfig, ctx));
 
 /**
  * Validates the one deployment config and applies defaults. The top level is checked by
@@ -33,14 +34,27 @@ export const baseConfigSchema = z
  * regions, remediation, ...). Every issue is returned, each with its full path
  * (e.g. `logAnalyzer.batchSize`), so one run shows everything to fix.
  */
-export function validateDeploymentConfig(raw: unknown): ValidationResult {
+export function validateDeploymentConfig(raw: unknown, opts: { baseDir?: string } = {}): ValidationResult {
   const issues: ConfigIssue[] = [];
   const base = baseConfigSchema.safeParse(raw);
   if (!base.success) issues.push(...base.error.issues.map((i) => ({ path: i.path as (string | number)[], message: message(i) })));
-  const top = base.success ? (base.data as BaseConfig) : bestEffortTop(raw);
+  let top = base.success ? (base.data as unknown as BaseConfig) : bestEffortTop(raw);
 
   const out: Record<string, unknown> = base.success ? { ...base.data } : {};
   const given = (raw && typeof raw === "object" ? raw : {}) as Record<string, unknown>;
+  // The rules section, with the rules of its folder (the tuning may name them): after the schema.
+  const rawRules = given.rules === undefined ? {} : given.rules;
+  if (rawRules && typeof rawRules === "object" && !Array.isArray(rawRules)) {
+    const r = deploymentRules(rawRules as Record<string, unknown>, opts.baseDir ?? process.cwd());
+    issues.push(...r.issues);
+    out.rules = r.rules;
+    delete out.ruleSettings;
+    if (top) top = { ...top, rules: r.rules };
+    for (const id of r.rules.disabled) {
+      const mode = top?.remediation?.[id];
+      if (mode && mode !== "off") issues.push({ path: ["remediation", id], message: `is "${mode}" but the rule is switched off (rules["${id}"].enabled: false); set it to "off" or switch the rule on` });
+    }
+  }
   for (const key of sectionKeys) {
     const value = given[key];
     if (value === undefined) continue;
@@ -85,7 +99,7 @@ function bestEffortTop(raw: unknown): BaseConfig | undefined {
     const res = (schema as z.ZodType).safeParse(r[k]);
     if (res.success) top[k] = res.data;
   }
-  return top.deployment ? (top as BaseConfig) : undefined;
+  return top.deployment ? (top as unknown as BaseConfig) : undefined;
 }
 
 function dropUndefined(o: Record<string, unknown>): Record<string, unknown> {

@@ -53,7 +53,6 @@ export const SECTIONS = {
     logKmsKeyArn: top.cloudtrailLogs?.kmsKeyArn,
     remediation: top.remediation,
     remediationSafety: top.remediationSafety,
-    ruleSettings: top.ruleSettings,
     organizationId: top.organization?.id,
     managementAccountId: top.organization?.managementAccount,
   })),
@@ -76,11 +75,12 @@ export const SECTIONS = {
     keyPrefix: top.cloudtrailLogs?.keyPrefix,
     layout: logLayout(top),
     logKmsKeyArn: top.cloudtrailLogs?.kmsKeyArn,
-    ruleSettings: top.ruleSettings,
+    // The hunt runs the catalog with the deployment's rule settings (shared ones merged in).
+    ruleSettings: top.rules?.catalogSettings,
   })),
 } satisfies Record<string, CapabilitySection>;
 
 export type SectionKey = keyof typeof SECTIONS;
 
 /** Fields set once at the top level that a section may not repeat (one place to look). */
-export const TOP_LEVEL_ONLY = ["remediation", "ruleSettings", "remediationSafety"] as const;
+export const TOP_LEVEL_ONLY = ["remediation", "rules", "ruleSettings", "remediationSafety"] as const;

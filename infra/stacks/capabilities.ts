@@ -31,7 +31,7 @@ export const CAPABILITIES: { [key: string]: (scope: Construct, cfg: DeploymentCo
   },
   logAnalyzer: (scope, cfg, ctx) => {
     const s = enabled(cfg, "logAnalyzer");
-    return s && new LogAnalyzer(scope, "log-analyzer", { ...s, alertTopicArn: ctx.alertTopicArn, alertLedger: ctx.alertLedger, undeliverableAlerts: ctx.undeliverableAlerts });
+    return s && new LogAnalyzer(scope, "log-analyzer", { ...s, rules: cfg.rules, alertTopicArn: ctx.alertTopicArn, alertLedger: ctx.alertLedger, undeliverableAlerts: ctx.undeliverableAlerts });
   },
   orgAnomaly: (scope, cfg, ctx) => {
     const s = enabled(cfg, "orgAnomaly");

@@ -1,6 +1,5 @@
 import * as z from "zod"; // namespace import: lets esbuild drop what is unused (the named `z` pulls in all of zod, ~450 KB)
 import { catalog } from "../../functions/core/rules/catalog";
-import { RuleConfigError, RuleEngine } from "../../functions/core/rules/engine";
 import { BUCKET_NAME, KMS_KEY_ARN, logLayoutSchema, normalizedKeyPrefixSchema, ORGANIZATION_ID, remediationSafetySchema } from "../platform/config-fields";
 
 const TOPIC_ARN = /^arn:(aws|aws-us-gov|aws-cn|aws-iso[a-z-]*):sns:([a-z0-9-]+):(\d{12}):([A-Za-z0-9_-]{1,256})$/;
@@ -115,8 +114,6 @@ export const logAnalyzerSettingsSchema = z
     remediation: z.record(z.string(), remediationModeSchema).default({}),
     /** The age limit and the protected targets of every remediation (inherited from the top-level `remediationSafety`). */
     remediationSafety: remediationSafetySchema,
-    /** Per-rule settings keyed by rule id (each rule validates its own). */
-    ruleSettings: z.record(z.string(), z.unknown()).default({}),
     /** Remediate member accounts' events through a role there (see {@link remediationMemberRoleSchema}); default: own account only. */
     remediationMemberRole: remediationMemberRoleSchema.optional(),
     /** The Organization's id (inherited from the top-level `organization`): bounds the member role grant to it. */
@@ -174,13 +171,6 @@ export const logAnalyzerSettingsSchema = z
             "the member role is granted only within the Organization, and its stack set is created as the management account or a delegated administrator",
         });
       }
-    }
-    if (!isRecord(cfg.ruleSettings)) return;
-    try {
-      new RuleEngine(catalog, { settings: cfg.ruleSettings });
-    } catch (err) {
-      if (!(err instanceof RuleConfigError)) throw err;
-      ctx.addIssue({ code: "custom", path: ["ruleSettings"], message: err.message });
     }
   });
 

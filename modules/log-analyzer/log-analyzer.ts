@@ -13,7 +13,9 @@ import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
 import { undeliverableStatement, type AlertLedgerRef, type UndeliverableAlertsRef } from "../alerting/alerting";
 import { NodeFunction } from "../lambda-function";
 import { functionErrorsAlarm, Platform, policyDocument, queueNotEmptyAlarm } from "../platform";
+import { catalog } from "../../functions/core/rules/catalog";
 import { logKeyPrefix, parseTopicArn, type LogAnalyzerSettings } from "./config";
+import { analyzerEntry, type DeploymentRules } from "./rules-bundle";
 import { MemberRoleStackSet } from "./member-role";
 import { appliedRemediations, logAnalyzerStatements, remediationEnabled, remediatorStatements } from "./policies";
 
@@ -30,6 +32,11 @@ export interface LogAnalyzerProps extends LogAnalyzerSettings {
   alertLedger?: AlertLedgerRef;
   /** The undeliverable-alerts queue (from `Alerting`): an alert the topic refuses for good goes there and the others go on. */
   undeliverableAlerts?: UndeliverableAlertsRef;
+  /**
+   * The deployment's `rules` (tuning and rules of your own, validated by the config): the analyzer
+   * is then bundled from an entry that embeds them (`analyzerEntry`); default: the catalog as it is.
+   */
+  rules?: DeploymentRules;
 }
 
 /** Every way S3 creates an object: CloudTrail writes large log files with multipart upload. */
@@ -168,7 +175,8 @@ export class LogAnalyzer extends Construct {
       }
       const remediatorEnv: Record<string, string> = {
         REMEDIATION: JSON.stringify(props.remediation),
-        RULE_SETTINGS: JSON.stringify(props.ruleSettings),
+        // The remediator re-checks a finding with the rule's settings as the analyzer resolved them.
+        RULE_SETTINGS: JSON.stringify(remediableSettings(props.rules)),
         // Events made by the analyzer's role are never remediated either (no remediation loops).
         TRIGGER_ROLE_ARNS: roleArn("log-analyzer"),
         ...(props.remediationMemberRole ? { MEMBER_ROLE_NAME: props.remediationMemberRole.name } : {}),
@@ -214,7 +222,6 @@ export class LogAnalyzer extends Construct {
       IDEMPOTENCY_TABLE: this.table.name,
       IDEMPOTENCY_TTL_DAYS: String(props.idempotencyTtlDays),
       REMEDIATION: JSON.stringify(props.remediation),
-      RULE_SETTINGS: JSON.stringify(props.ruleSettings),
       ...(this.remediator ? { REMEDIATOR_FUNCTION: this.remediator.functionName } : {}),
       ...(props.alertLedger ? { ALERT_LEDGER_TABLE: props.alertLedger.tableName } : {}),
       ...(props.undeliverableAlerts ? { UNDELIVERABLE_QUEUE_URL: props.undeliverableAlerts.queueUrl } : {}),
@@ -222,7 +229,8 @@ export class LogAnalyzer extends Construct {
     checkEnvironmentSize(environment);
 
     this.analyzer = new NodeFunction(this, "analyzer", {
-      entry: "functions/handlers/log-analyzer.ts",
+      // "functions/handlers/log-analyzer.ts", or the entry that embeds the deployment's rules.
+      entry: analyzerEntry(props.rules),
       name: "log-analyzer",
       description: "Runs every new CloudTrail log file through the rule catalog; alerts, metrics and opt-in remediation.",
       environment,
@@ -443,12 +451,18 @@ export class LogAnalyzer extends Construct {
   }
 }
 
+/** Settings of the catalog rules that have a remediation, as the deployment resolved them. */
+function remediableSettings(rules: DeploymentRules | undefined): Record<string, unknown> {
+  const remediable = new Set(catalog.filter((r) => r.remediation).map((r) => r.id));
+  return Object.fromEntries(Object.entries(rules?.catalogSettings ?? {}).filter(([id]) => remediable.has(id)));
+}
+
 /** Lambda caps a function's environment at 4 KB; rule settings are the part that can grow. */
 function checkEnvironmentSize(environment: Record<string, string>): void {
   const envBytes = Object.entries(environment).reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(v), 0);
   if (envBytes > MAX_ENVIRONMENT_BYTES - 512) {
     throw new Error(
-      `logAnalyzer: the function environment would be ${envBytes} bytes (Lambda allows ${MAX_ENVIRONMENT_BYTES} in all); shorten logAnalyzer.ruleSettings.`,
+      `logAnalyzer: the function environment would be ${envBytes} bytes (Lambda allows ${MAX_ENVIRONMENT_BYTES} in all); shorten the settings of the rules with a remediation (rules.<id>.settings, rules.shared).`,
     );
   }
 }

@@ -158,7 +158,10 @@ describe("the CLI fails cleanly", () => {
       const p = settings(text);
       const r = await run(["scan", good, "--settings", p]);
       expect(r.code).toBe(1);
-      expect(r.stderr).toBe(`trailwatch: --settings ${p}: must be a JSON object keyed by rule id, e.g. {"ssm.plaintext-secret-parameter": {"namePatterns": ["secret"]}} (got ${got})\n`);
+      expect(r.stderr).toBe(
+        `trailwatch: --settings ${p}: must be a JSON object keyed by rule id, the shape of the deployment config's "rules" section, e.g. ` +
+          `{"ssm.plaintext-secret-parameter": {"settings": {"namePatterns": ["secret"]}}, "iam.user-created": {"enabled": false}} (got ${got})\n`,
+      );
     }
     const fixture = await run(["scan", good, "--settings", join(FIXTURES, "settings-not-object.json")]);
     expect(fixture.code).toBe(1);

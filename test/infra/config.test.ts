@@ -128,13 +128,23 @@ describe("bad configs say what to fix and where", () => {
     expect(issuesOf({ ...minimal(), sinks: {} })).toEqual(["sinks: no alert sink: give at least one address in emails, a hec sink or securityHub, otherwise alerts reach nobody"]);
   });
 
-  it("validates rule settings with the rule engine", () => {
+  it("validates the rules section with the rules, every problem with its path", () => {
     // Act
-    const unknown = issuesOf({ ...minimal(), ruleSettings: { "nope.rule": {} } });
-    const bad = issuesOf({ ...minimal(), ruleSettings: { "ssm.plaintext-secret-parameter": { namePatterns: [] } } });
+    const unknown = issuesOf({ ...minimal(), rules: { "nope.rule": {} } });
+    const bad = issuesOf({ ...minimal(), rules: { "ssm.plaintext-secret-parameter": { settings: { namePatterns: [] } }, "iam.admin-policy-attached": { suppressions: [{ cidr: "10.0.0.0/8" }] } } });
     // Assess
-    expect(unknown).toEqual(['ruleSettings["nope.rule"]: settings given for unknown rule id "nope.rule"']);
-    expect(bad).toEqual([expect.stringMatching(/^ruleSettings\["ssm\.plaintext-secret-parameter"\]: settings of rule "ssm\.plaintext-secret-parameter": namePatterns: /)]);
+    expect(unknown).toEqual(['rules["nope.rule"]: unknown rule id "nope.rule" (`trailwatch rules` lists every rule id)']);
+    expect(bad).toEqual([
+      expect.stringMatching(/^rules\["iam\.admin-policy-attached"\]\.suppressions\[0\]\.reason: required: say why/),
+      expect.stringMatching(/^rules\["ssm\.plaintext-secret-parameter"\]\.settings\.namePatterns: /),
+    ]);
+  });
+
+  it("refuses ruleSettings, showing the same settings in the rules section", () => {
+    expect(issuesOf({ ...minimal(), ruleSettings: { "ssm.plaintext-secret-parameter": { allowNames: ["/x"] } } })).toEqual([
+      'ruleSettings: replaced by "rules", which also switches rules off, sets severities and suppresses known-good activity: ' +
+        'move each rule\'s settings under "settings", i.e. {"rules":{"ssm.plaintext-secret-parameter":{"settings":{"allowNames":["/x"]}}}}',
+    ]);
   });
 
   it("names unknown keys and a retention CloudWatch does not accept", () => {

@@ -1,9 +1,8 @@
-import { readFile } from "node:fs/promises";
 import type { Alert, Severity } from "../../core/alert/alert";
 import { isSeverity, severityRank } from "../../core/alert/alert";
 import type { LogFileRef, LogSource } from "../../core/ports";
-import { catalog } from "../../core/rules/catalog";
 import { RuleEngine } from "../../core/rules/engine";
+import { tunedRules, type TunedRules } from "../../core/rules/tuning/apply";
 import { ThresholdTracker } from "../../core/rules/threshold-tracker";
 import { scanLogs, type ScanResult } from "../../core/scan";
 import { MemoryThresholdStore } from "../../adapters/local/memory-threshold-store";
@@ -12,7 +11,8 @@ import { progressBar } from "../progress";
 import { openOutput, OutputError, writeAlerts, type OutputFormat } from "../output";
 import { buildScanSources, SourceUsageError, type ScanSources, type SourceFlags } from "../scan-sources";
 import { AlertFiles, markAlertIntegrity } from "../scan-verify";
-import { printScanSummary } from "../summary";
+import { loadRuleSet, RuleSetError } from "../rule-set";
+import { printScanSummary, writeSummaryFile } from "../summary";
 import { cell } from "../terminal";
 import { defaultJobs, scanWithWorkers } from "../scan-pool/pool";
 import { decodeSelectedBytes } from "../../adapters/selective-content";
@@ -24,6 +24,10 @@ export interface ScanCommandOptions extends SourceFlags {
   minSeverity?: string;
   rules?: string;
   settings?: string;
+  /** A folder of your own rules (TypeScript and Sigma). */
+  rulesDir?: string;
+  /** Write the scan summary (counts, problems, suppressed matches) as JSON to this file. */
+  summary?: string;
   failOn?: string;
   progress?: boolean;
   quiet?: boolean;
@@ -51,27 +55,6 @@ function parseSeverity(flag: string, v: string | undefined): Severity | undefine
   if (v === undefined) return undefined;
   if (!isSeverity(v)) throw new UsageError(`${flag} must be one of info, low, medium, high, critical (got "${v}")`);
   return v;
-}
-
-async function loadSettings(path: string | undefined): Promise<Record<string, unknown> | undefined> {
-  if (path === undefined) return undefined;
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch (e) {
-    throw new UsageError(`--settings ${cell(path)}: cannot read (${cell((e as NodeJS.ErrnoException).code ?? (e as Error).message)})`);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    throw new UsageError(`--settings ${cell(path)}: not valid JSON (${cell((e as Error).message)})`);
-  }
-  if (json === null || typeof json !== "object" || Array.isArray(json)) {
-    const got = json === null ? "null" : Array.isArray(json) ? "an array" : `a ${typeof json}`;
-    throw new UsageError(`--settings ${cell(path)}: must be a JSON object keyed by rule id, e.g. {"ssm.plaintext-secret-parameter": {"namePatterns": ["secret"]}} (got ${got})`);
-  }
-  return json as Record<string, unknown>;
 }
 
 /** `--jobs N`: a whole number from 1 to 64 (default: one per core). */
@@ -127,14 +110,21 @@ export async function runScan(paths: string[], opts: ScanCommandOptions): Promis
   const only = parseRules(opts.rules);
   const jobs = parseJobs(opts.jobs);
   let engine: RuleEngine;
-  const settings = await loadSettings(opts.settings);
+  let tuned: TunedRules;
   try {
-    engine = new RuleEngine(catalog, { only, minSeverity, settings });
+    const set = loadRuleSet({ ...(opts.settings !== undefined ? { settings: opts.settings } : {}), ...(opts.rulesDir !== undefined ? { rulesDir: opts.rulesDir } : {}) });
+    tuned = tunedRules(set.rules, set.tuning, only ? { only } : {});
+    engine = new RuleEngine(tuned.rules, { only, minSeverity, settings: tuned.settings });
   } catch (e) {
     if (e instanceof UsageError) throw e;
-    throw new UsageError(cell((e as Error).message));
+    // Messages of RuleSetError escape what came from files themselves; the engine's are escaped here.
+    throw new UsageError(e instanceof RuleSetError ? e.message : cell((e as Error).message));
   }
   if (opts.verify && opts.lookupEvents) throw new UsageError("--verify checks log files against their digests; event history (--lookup-events) has neither");
+  // Workers build the plain catalog; a tuned or extended rule set (settings, custom rules) runs in this thread.
+  const tunedSet = opts.settings !== undefined || opts.rulesDir !== undefined;
+  const pooled = jobs > 1 && !tunedSet;
+  if (jobs > 1 && tunedSet && opts.jobs !== undefined && !opts.quiet) process.stderr.write("trailwatch: --jobs: a scan with --settings or --rules-dir runs on one thread\n");
   const hashes = opts.verify ? new Map<string, string>() : undefined;
   const alertFiles = new AlertFiles();
   let sources: ScanSources;
@@ -166,10 +156,10 @@ export async function runScan(paths: string[], opts: ScanCommandOptions): Promis
         const listed: LogSource = { files: () => breathing(refs), read: (f) => source.read(f) };
         const bar = progressBar(total, "scan", showProgress);
         try {
-          if (jobs > 1 && refs.some((r) => r.error === undefined && !r.skip)) {
+          if (pooled && refs.some((r) => r.error === undefined && !r.skip)) {
             // Worker threads read and evaluate the files; the result is merged in listing order, as below.
             result = await scanWithWorkers(refs, {
-              jobs, engine, engineOptions: { ...(only ? { only } : {}), ...(minSeverity ? { minSeverity } : {}), ...(settings ? { settings } : {}) },
+              jobs, engine, engineOptions: { ...(only ? { only } : {}), ...(minSeverity ? { minSeverity } : {}), ...(tuned.settings ? { settings: tuned.settings } : {}) },
               thresholds, ...(sources.window ? { window: sources.window } : {}),
               onProgress: (p) => bar.update(p.storedBytes, { records: p.records, alerts: p.findings }),
               ...(opts.verify ? { onAlert: (alert: Alert, file: LogFileRef) => alertFiles.add(alert.id, file.id) } : {}),
@@ -179,6 +169,7 @@ export async function runScan(paths: string[], opts: ScanCommandOptions): Promis
               onProgress: (s) => bar.update(s.storedBytes, { records: s.records, alerts: s.findings }),
               thresholds,
               read: readOptionsFor(engine, "auto", decodeSelectedBytes),
+              ...(tuned.suppressions ? { suppressions: tuned.suppressions } : {}),
               ...onFinding,
             });
           }
@@ -194,6 +185,7 @@ export async function runScan(paths: string[], opts: ScanCommandOptions): Promis
             onProgress: (s) => bar.done(s.filesSeen, s.storedBytes, s.records, s.findings),
             thresholds,
             read: readOptionsFor(engine, "auto", decodeSelectedBytes),
+            ...(tuned.suppressions ? { suppressions: tuned.suppressions } : {}),
             ...onFinding,
           });
         } finally {
@@ -235,6 +227,7 @@ export async function runScan(paths: string[], opts: ScanCommandOptions): Promis
     throw e;
   }
   if (!opts.quiet) printScanSummary(result, { alertsTo: opts.output ?? (opts.format === "table" ? undefined : "stdout") });
+  if (opts.summary !== undefined) await writeSummaryFile(opts.summary, result);
 
   const unreadable = result.fileErrors.length > 0 || result.stats.invalidRecords > 0;
   if (failOn && result.alerts.some((a) => severityRank(a.severity) >= severityRank(failOn))) return { code: EXIT_ALERTS, result, alerts: result.alerts };

@@ -103,6 +103,8 @@ export class RuleEngine {
   private entryCount = 0;
   /** Rules declared for every event source (`eventSources: ["*"]`). */
   private readonly anySource: CatalogRule[] = [];
+  /** Rules whose index ignores case (`indexIgnoresCase`), by lower-cased eventSource, then lower-cased name. */
+  private readonly bySourceIgnoringCase = new Map<string, { byName: Map<string, CatalogRule[]>; anyName: CatalogRule[] }>();
   private readonly settings = new Map<string, unknown>();
   private readonly minRank: number;
   /** Count of exceptions thrown per rule id, with the first message. */
@@ -126,11 +128,13 @@ export class RuleEngine {
         this.anySource.push(rule);
         continue;
       }
-      for (const src of rule.eventSources) {
-        let entry = this.bySource.get(src);
-        if (!entry) this.bySource.set(src, (entry = { byName: new Map(), anyName: [] }));
+      const fold = (rule as { indexIgnoresCase?: boolean }).indexIgnoresCase === true;
+      const index = fold ? this.bySourceIgnoringCase : this.bySource;
+      for (const src of rule.eventSources.map((x) => (fold ? x.toLowerCase() : x))) {
+        let entry = index.get(src);
+        if (!entry) index.set(src, (entry = { byName: new Map(), anyName: [] }));
         if (rule.eventNames === "*") entry.anyName.push(rule);
-        else for (const n of rule.eventNames) {
+        else for (const n of new Set(rule.eventNames.map((x) => (fold ? x.toLowerCase() : x)))) {
           const list = entry.byName.get(n) ?? [];
           list.push(rule);
           entry.byName.set(n, list);
@@ -151,7 +155,14 @@ export class RuleEngine {
     if (e) return e;
     const source = this.bySource.get(eventSource);
     const all = source ? [...(source.byName.get(eventName) ?? []), ...source.anyName] : [];
-    for (const r of this.anySource) if (r.eventNames === "*" || r.eventNames.includes(eventName)) all.push(r);
+    if (this.bySourceIgnoringCase.size) {
+      const folded = this.bySourceIgnoringCase.get(eventSource.toLowerCase());
+      if (folded) all.push(...(folded.byName.get(eventName.toLowerCase()) ?? []), ...folded.anyName);
+    }
+    for (const r of this.anySource) {
+      if (r.eventNames === "*" || r.eventNames.includes(eventName)) all.push(r);
+      else if ((r as { indexIgnoresCase?: boolean }).indexIgnoresCase && r.eventNames.some((n) => n.toLowerCase() === eventName.toLowerCase())) all.push(r);
+    }
     const identityTypes = new Set(all.flatMap((r) => r.identityTypes ?? []));
     const eventTypes = new Set(all.flatMap((r) => r.eventTypes ?? []));
     const errorCodes = new Set(all.flatMap((r) => r.errorCodes ?? []));

@@ -57,10 +57,11 @@ function fromRule(r: CatalogRule): ListedAlert {
 }
 
 /**
- * Every alert a deployment can raise: the catalog's rules and threshold rules, then the alerts of
- * the org-anomaly, scoring, trail-heartbeat and trail-guard capabilities. Sorted worst first, then by id.
+ * Every alert a deployment can raise: the catalog's rules and threshold rules (and `extra` rules, a
+ * rules folder's), then the alerts of the org-anomaly, scoring, trail-heartbeat and trail-guard
+ * capabilities. Sorted worst first, then by id.
  */
-export function listAlerts(): ListedAlert[] {
+export function listAlerts(extra: readonly CatalogRule[] = []): ListedAlert[] {
   const kinds: ListedAlert[] = ALERT_KINDS.map((k) => ({
     id: k.id,
     title: k.title,
@@ -74,5 +75,5 @@ export function listAlerts(): ListedAlert[] {
     runbook: k.runbook,
     references: { mitre: k.references.mitre ?? [], stratus: k.references.stratus ?? [], panther: [], sigma: [], urls: k.references.urls ?? [], derivedFrom: [] },
   }));
-  return [...catalog.map(fromRule), ...kinds].sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || a.id.localeCompare(b.id));
+  return [...catalog.map(fromRule), ...extra.map(fromRule), ...kinds].sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || a.id.localeCompare(b.id));
 }

@@ -77,6 +77,17 @@ export interface Rule<S = undefined, M = true> {
   errorCodes?: readonly string[];
   /** By default only successful calls (no `errorCode`) reach `match`. */
   includeFailedCalls?: boolean;
+  /**
+   * `eventSources` and `eventNames` are compared without regard to case (Sigma rules, whose values
+   * are case-insensitive, e.g. `eventName: stoplogging`). The engine folds case once per distinct
+   * (eventSource, eventName) it meets, not per record.
+   */
+  indexIgnoresCase?: boolean;
+  /**
+   * Records the rule must fire on and records it must not, for `trailwatch test-rules` (rules of a
+   * rules folder; the catalog's examples are in `test/fixtures/rules/`).
+   */
+  examples?: { positive: readonly Record<string, unknown>[]; negative: readonly Record<string, unknown>[] };
   match(record: CloudTrailRecord, ctx: RuleContext<S>): MatchResult<M> | boolean;
   /** One sentence for people: who did what to what. */
   summary(record: CloudTrailRecord, ctx: RuleContext<S>, m: M): string;

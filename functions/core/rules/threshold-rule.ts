@@ -6,7 +6,7 @@ import type { CloudTrailRecord } from "../record/schema";
 import * as z from "../zod";
 import type { AnyRule, MatchResult, RuleContext, RuleStatus, Runbook } from "./rule";
 
-/** The settings every threshold rule has (users override them per rule in `RULE_SETTINGS`). */
+/** The settings every threshold rule has (users override them per rule in `rules.<id>.settings`). */
 export interface ThresholdSettings {
   /** Alert when this many events (or distinct values) fall within one window. */
   threshold: number;

@@ -5,6 +5,7 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda"
 import type { Alert } from "../../core/alert/alert";
 import type { AlertSink, LogFileContent, LogSource, ThresholdStateStore } from "../../core/ports";
 import { RuleEngine, type Finding } from "../../core/rules/engine";
+import type { TunedRules } from "../../core/rules/tuning/apply";
 import type { CatalogRule } from "../../core/rules/threshold-rule";
 import { ThresholdStateConflictError, ThresholdTracker } from "../../core/rules/threshold-tracker";
 import { scanLogs } from "../../core/scan";
@@ -29,13 +30,21 @@ export interface LogAnalyzerDeps {
    * over files.
    */
   thresholds?: ThresholdStateStore;
-  ruleSettings?: Record<string, unknown>;
+  /**
+   * The deployment's tuned rules for one log object (`tunedRules` of the tuning its bundle embeds:
+   * rules switched off, severities set, suppressions); without it the catalog runs as it is.
+   */
+  tune?: () => TunedRules;
   /** Runs a finding's remediation: `LambdaRemediationRunner` when deployed, the local `RemediationRunner` in tests. */
   remediation: Pick<RemediationRunner, "run">;
   logger: Logger;
   metrics: Metrics;
   /** A throttled remediation retries the message while it has been received fewer times than this (default 3). */
   remediationRetryReceives?: number;
+}
+
+function add(counts: Map<string, number>, key: string, n: number): void {
+  counts.set(key, (counts.get(key) ?? 0) + n);
 }
 
 /** Another invocation holds the object right now: retry the message later. */
@@ -52,6 +61,8 @@ interface Tally {
   failed: number;
   badMessages: number;
   anomalies: Map<string, number>;
+  /** Matches kept back by suppressions, per rule: counted, never dropped silently. */
+  suppressed: Map<string, number>;
 }
 
 const DEFAULT_LOCK_SECONDS = 900;
@@ -66,10 +77,11 @@ const DEFAULT_LOCK_SECONDS = 900;
 export function createLogAnalyzer(deps: LogAnalyzerDeps) {
   const { logger, metrics } = deps;
   const retryReceives = deps.remediationRetryReceives ?? 3;
+  const warnedExpired = new Set<string>();
 
   return async function analyze(event: SQSEvent, context?: Pick<Context, "getRemainingTimeInMillis">): Promise<SQSBatchResponse> {
     if (!event || !Array.isArray(event.Records)) throw new Error("log-analyzer expects an SQS event with Records");
-    const tally: Tally = { records: 0, files: 0, bad: 0, skipped: 0, failed: 0, badMessages: 0, anomalies: new Map() };
+    const tally: Tally = { records: 0, files: 0, bad: 0, skipped: 0, failed: 0, badMessages: 0, anomalies: new Map(), suppressed: new Map() };
     const failures: { itemIdentifier: string }[] = [];
     try {
       // One message after the other: a duplicate later in the batch then finds the first one completed.
@@ -160,7 +172,8 @@ export function createLogAnalyzer(deps: LogAnalyzerDeps) {
       m.tally.bad += result.bad;
       if (result.skipped) m.tally.skipped++;
       else m.tally.files++;
-      for (const a of result.alerts) m.tally.anomalies.set(a.rule, (m.tally.anomalies.get(a.rule) ?? 0) + 1);
+      for (const a of result.alerts) add(m.tally.anomalies, a.rule, 1);
+      for (const x of result.suppressed) add(m.tally.suppressed, x.rule, x.count);
     } catch (e) {
       await deps.idempotency.release(claim).catch((err: unknown) =>
         logger.warn("could not release the idempotency lock; a retry waits for it to expire", { object: o.id, ...errorFields(err) }),
@@ -177,7 +190,8 @@ export function createLogAnalyzer(deps: LogAnalyzerDeps) {
     // Every record is parsed: with the deployed catalog selective decoding does not pay (functions/README.md), and
     // the decoder would not fit the bundle budget.
     const content = await o.read();
-    const engine = new RuleEngine(deps.catalog, { settings: deps.ruleSettings ?? {} });
+    const tuned = deps.tune?.();
+    const engine = new RuleEngine(tuned?.rules ?? deps.catalog, { settings: tuned?.settings ?? {} });
     const findings = new Map<string, Finding>();
     const one: LogSource = {
       async *files() {
@@ -192,7 +206,13 @@ export function createLogAnalyzer(deps: LogAnalyzerDeps) {
       maxRecordProblems: 5,
       // The object's content identity names the batch: a retry of it re-raises the same threshold alerts.
       ...(deps.thresholds ? { thresholds: new ThresholdTracker(deps.thresholds), batchId: () => batch } : {}),
+      ...(tuned?.suppressions ? { suppressions: tuned.suppressions } : {}),
     });
+    // An expired suppression no longer applies: said once per container, with what it would have kept back.
+    for (const x of scan.expiredSuppressions) {
+      if (!warnedExpired.has(x.suppression)) logger.warn("suppression expired; its matches are alerted again", { ...x });
+      warnedExpired.add(x.suppression);
+    }
     const alerts: Alert[] = scan.alerts.filter((a) => !alreadySent.has(a.id));
     for (const alert of alerts) {
       const f = findings.get(alert.id);
@@ -209,12 +229,25 @@ export function createLogAnalyzer(deps: LogAnalyzerDeps) {
       alerts: alerts.map((a) => ({ id: a.id, rule: a.rule, severity: a.severity, remediation: a.remediation?.status })),
       ...(alreadySent.size ? { alreadySent: alreadySent.size } : {}),
       ...(scan.ruleErrors.length ? { ruleErrors: scan.ruleErrors } : {}),
+      ...(scan.suppressed.length ? { suppressed: scan.suppressed } : {}),
+      ...(scan.expiredSuppressions.some((x) => x.matches) ? { expiredSuppressions: scan.expiredSuppressions.filter((x) => x.matches) } : {}),
       ...(scan.invalidRecords.length ? { firstInvalid: scan.invalidRecords.map((p) => `${p.where ?? ""}: ${p.reason}`) } : {}),
     };
     if (content.error) logger.warn("object partly unreadable; its good records were analyzed", { ...log, problem: content.error });
     else if (content.skipped) logger.info("object is not a CloudTrail log", { ...log, reason: content.skipped });
     else logger.info("object analyzed", log);
-    return { alerts, records: scan.stats.records, bad, skipped: Boolean(content.skipped) };
+    return { alerts, records: scan.stats.records, bad, skipped: Boolean(content.skipped), suppressed: scan.suppressed };
+  }
+
+  function perRule(name: string, counts: Map<string, number>): void {
+    let total = 0;
+    for (const n of counts.values()) total += n;
+    metrics.addMetric(name, MetricUnit.Count, total);
+    for (const [rule, n] of counts) {
+      const single = metrics.singleMetric();
+      single.addDimension("rule", rule);
+      single.addMetric(name, MetricUnit.Count, n);
+    }
   }
 
   function publish(t: Tally): void {
@@ -225,14 +258,9 @@ export function createLogAnalyzer(deps: LogAnalyzerDeps) {
     metrics.addMetric("BadRecords", MetricUnit.Count, t.bad);
     metrics.addMetric("BadMessages", MetricUnit.Count, t.badMessages);
     // The aggregate (service dimension only) is what the alarm watches; one more line per rule says which.
-    let total = 0;
-    for (const n of t.anomalies.values()) total += n;
-    metrics.addMetric("AnomaliesDetected", MetricUnit.Count, total);
-    for (const [rule, n] of t.anomalies) {
-      const single = metrics.singleMetric();
-      single.addDimension("rule", rule);
-      single.addMetric("AnomaliesDetected", MetricUnit.Count, n);
-    }
+    perRule("AnomaliesDetected", t.anomalies);
+    // Suppressed matches: how much known-good activity the tuning keeps out of the alerts.
+    perRule("SuppressedMatches", t.suppressed);
     metrics.publishStoredMetrics();
   }
 }

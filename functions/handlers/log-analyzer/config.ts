@@ -12,7 +12,6 @@ const envSchema = z.object({
   ALERT_LEDGER_TABLE: z.optional(tableVar()),
   /** Where an alert SNS refuses for good goes, so the other alerts of the file still go out. */
   UNDELIVERABLE_QUEUE_URL: queueUrlVar("https://sqs.us-east-1.amazonaws.com/111122223333/trailwatch-undeliverable-alerts"),
-  RULE_SETTINGS: jsonVar(z._default(z.record(z.string(), z.unknown()), {}), 'a JSON object keyed by rule id, e.g. {"ec2.security-group-open-to-world": {"allowedPorts": [443]}}'),
   REMEDIATION: jsonVar(
     z._default(z.record(z.string(), z.enum(["off", "dry-run", "apply"])), {}),
     'a JSON object of rule id to "off", "dry-run" or "apply", e.g. {"iam.admin-policy-attached": "dry-run"}',
@@ -40,7 +39,6 @@ export interface LogAnalyzerConfig {
   alertLedgerTable?: string;
   /** The undeliverable-alerts queue, when the deployment has one. */
   undeliverableQueueUrl?: string;
-  ruleSettings: Record<string, unknown>;
   /** Remediation mode per rule id; only rules that have a remediation may appear. */
   remediation: Record<string, RemediationMode>;
   functionRoleArn?: string;
@@ -50,13 +48,14 @@ export interface LogAnalyzerConfig {
 }
 
 /**
- * Reads the environment and checks it against the catalog: rule settings must be accepted by their
- * rules, and `REMEDIATION` may name only rules that exist and have a remediation. Throws
+ * Reads the environment and checks it against the rules: `REMEDIATION` may name only rules that
+ * exist and have a remediation. Throws
  * {@link EnvError} naming every problem.
  */
 export function logAnalyzerConfig(catalog: readonly CatalogRule[], env: Record<string, string | undefined> = process.env): LogAnalyzerConfig {
   const e = parseEnv("log-analyzer", envSchema, env);
-  checkRuleEnvironment("log-analyzer", catalog, e.RULE_SETTINGS, e.REMEDIATION);
+  // Rule settings come with the rules the bundle embeds (the deployment's tuning), not the environment.
+  checkRuleEnvironment("log-analyzer", catalog, undefined, e.REMEDIATION);
   return {
     region: e.AWS_REGION,
     alertTopicArn: e.ALERT_TOPIC_ARN,
@@ -64,7 +63,6 @@ export function logAnalyzerConfig(catalog: readonly CatalogRule[], env: Record<s
     idempotencyTtlDays: e.IDEMPOTENCY_TTL_DAYS,
     ...(e.ALERT_LEDGER_TABLE ? { alertLedgerTable: e.ALERT_LEDGER_TABLE } : {}),
     ...(e.UNDELIVERABLE_QUEUE_URL ? { undeliverableQueueUrl: e.UNDELIVERABLE_QUEUE_URL } : {}),
-    ruleSettings: e.RULE_SETTINGS,
     remediation: e.REMEDIATION,
     ...(e.FUNCTION_ROLE_ARN ? { functionRoleArn: e.FUNCTION_ROLE_ARN } : {}),
     ...(e.REMEDIATOR_FUNCTION ? { remediatorFunction: e.REMEDIATOR_FUNCTION } : {}),

@@ -9,13 +9,12 @@ const GOOD = {
 };
 
 describe("log analyzer configuration", () => {
-  it("reads a minimal environment with remediation off and no rule settings", () => {
+  it("reads a minimal environment with remediation off (rule settings come with the rules the bundle embeds)", () => {
     expect(logAnalyzerConfig(catalog, GOOD)).toEqual({
       region: "us-east-1",
       alertTopicArn: GOOD.ALERT_TOPIC_ARN,
       idempotencyTable: GOOD.IDEMPOTENCY_TABLE,
       idempotencyTtlDays: 15,
-      ruleSettings: {},
       remediation: {},
       remediationRetryReceives: 3,
     });
@@ -44,7 +43,6 @@ describe("log analyzer configuration", () => {
     [{ REMEDIATION: '{"cloudtrail.logging-stopped": "yes"}' }, /REMEDIATION\.cloudtrail\.logging-stopped: Invalid option/],
     [{ REMEDIATION: '{"no.such-rule": "apply"}' }, /REMEDIATION\.no\.such-rule: no such rule/],
     [{ REMEDIATION: '{"ssm.plaintext-secret-parameter": "apply"}' }, /REMEDIATION\.ssm\.plaintext-secret-parameter: the rule has no remediation/],
-    [{ RULE_SETTINGS: '{"no.such-rule": {}}' }, /RULE_SETTINGS: settings given for unknown rule id "no.such-rule"/],
     [{ FUNCTION_ROLE_ARN: "trailwatch" }, /FUNCTION_ROLE_ARN: must be an iam ARN/],
     [{ IDEMPOTENCY_TTL_DAYS: "0" }, /IDEMPOTENCY_TTL_DAYS: Too small/],
     [{ REMEDIATOR_FUNCTION: "trailwatch remediator" }, /REMEDIATOR_FUNCTION: must be a Lambda function name or ARN/],

@@ -15,6 +15,7 @@ import type { RemediationMode } from "../../../functions/core/remediation/permis
 import { catalog } from "../../../functions/core/rules/catalog";
 import { defineRule, type AnyRule } from "../../../functions/core/rules/rule";
 import { isThresholdRule, type CatalogRule } from "../../../functions/core/rules/threshold-rule";
+import type { TunedRules } from "../../../functions/core/rules/tuning/apply";
 import { createLogAnalyzer } from "../../../functions/handlers/log-analyzer";
 import { createMetrics } from "../../../functions/handlers/shared";
 import { EventHistoryFixture, TEST_NOW, testClients } from "../../adapters/aws/remediation-fixtures";
@@ -73,7 +74,7 @@ export interface Harness {
    * An analyzer with the given remediation modes; each call makes a fresh one (a cold start). With
    * `ledger`, alerts go out through the alert ledger table (as deployed).
    */
-  analyzer(modes?: Record<string, RemediationMode>, opts?: { ledger?: boolean; undeliverable?: UndeliverableAlerts; now?: Date; protectedTargets?: string[]; thresholds?: boolean }): ReturnType<typeof createLogAnalyzer>;
+  analyzer(modes?: Record<string, RemediationMode>, opts?: { ledger?: boolean; undeliverable?: UndeliverableAlerts; now?: Date; protectedTargets?: string[]; thresholds?: boolean; catalog?: readonly CatalogRule[]; tune?: () => TunedRules }): ReturnType<typeof createLogAnalyzer>;
   /** After `after` more accepted PublishBatch calls, the next one fails with `error` (then SNS accepts again). */
   snsFailNext(error: Error, after?: number): void;
   /** Alerts published to SNS so far (from the `sqs` protocol message). */
@@ -128,7 +129,8 @@ export async function startHarness(): Promise<Harness> {
               repeatsTo: new SnsAlertSink(snsClient, TOPIC, { maxAttempts: 1, email: false, ...undeliverable(opts) }),
             })
           : new SnsAlertSink(snsClient, TOPIC, { maxAttempts: 1, ...undeliverable(opts) }),
-        catalog: testCatalog,
+        catalog: opts.catalog ?? testCatalog,
+        ...(opts.tune ? { tune: opts.tune } : {}),
         // Threshold rules count in the idempotency table, as deployed (off only where a test asks).
         ...(opts.thresholds === false ? {} : { thresholds: new DynamoThresholdStore(db.client, TABLE) }),
         remediation: new RemediationRunner({

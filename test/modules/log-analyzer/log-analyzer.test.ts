@@ -1,6 +1,18 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { catalog } from "../../../functions/core/rules/catalog";
 import { REMEDIATION_PERMISSIONS } from "../../../functions/core/remediation/permissions";
 import { LogAnalyzer, logAnalyzerSettingsSchema, type LogAnalyzerSettingsInput } from "../../../modules/log-analyzer";
+import type { DeploymentRules } from "../../../modules/log-analyzer/rules-bundle";
+
+/** The deployment rules of a config with only rule settings (what infra/config/rules.ts makes of them). */
+const withSettings = (catalogSettings: Record<string, Record<string, unknown>>): DeploymentRules => ({
+  tuning: { disabled: [], severity: {}, suppressions: {}, settings: catalogSettings },
+  typescript: [],
+  sigma: [],
+  disabled: [],
+  catalogSettings,
+});
 import { ACCOUNT, ALERT_TOPIC, HOME, findResource, functionStatements, grants, platformStack, refTo, resourcesOf, statementsOf, synth, type Tf } from "../trail-guard/synth-support";
 
 // Bundling is NodeFunction's concern (and the whole-stack test's); here it is a stub that records entries.
@@ -12,10 +24,10 @@ const BUCKET = "org-cloudtrail-logs";
 const LOG_KEY = `arn:aws:kms:${HOME}:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
 const BASE: LogAnalyzerSettingsInput = { enabled: true, bucketName: BUCKET, notification: { source: "s3", manageBucketNotification: true } };
 
-function synthAnalyzer(overrides: Partial<LogAnalyzerSettingsInput> = {}): Tf {
+function synthAnalyzer(overrides: Partial<LogAnalyzerSettingsInput> = {}, rules?: DeploymentRules): Tf {
   const stack = platformStack();
   const settings = logAnalyzerSettingsSchema.parse({ ...BASE, ...overrides });
-  new LogAnalyzer(stack, "log-analyzer", { ...settings, alertTopicArn: ALERT_TOPIC });
+  new LogAnalyzer(stack, "log-analyzer", { ...settings, alertTopicArn: ALERT_TOPIC, ...(rules ? { rules } : {}) });
   return synth(stack);
 }
 
@@ -112,8 +124,9 @@ describe("LogAnalyzer", () => {
       IDEMPOTENCY_TABLE: refTo(tf, "aws_dynamodb_table", () => true, "name"),
       IDEMPOTENCY_TTL_DAYS: "15",
       REMEDIATION: "{}",
-      RULE_SETTINGS: "{}",
     });
+    // Rule settings come with the rules the bundle embeds, not in the analyzer's environment.
+    expect(fn.environment.variables.RULE_SETTINGS).toBeUndefined();
   });
 
   it("grants exactly: read the trail's log files, use the table, consume the queue, publish alerts", () => {
@@ -150,7 +163,10 @@ describe("LogAnalyzer", () => {
   describe("with remediation configured", () => {
     const remediable = catalog.filter((r) => r.remediation);
     const all = (mode: "apply" | "dry-run") => Object.fromEntries(remediable.map((r) => [r.id, mode]));
-    const applied = synthAnalyzer({ remediation: all("apply"), ruleSettings: { "ec2.security-group-open-to-world": { allowedPorts: [443] } } });
+    const applied = synthAnalyzer(
+      { remediation: all("apply") },
+      withSettings({ "ec2.security-group-open-to-world": { allowedPorts: [443] }, "ssm.plaintext-secret-parameter": { allowNames: ["/public/x"] } }),
+    );
     const dryRun = synthAnalyzer({ remediation: all("dry-run") });
     const remediatorArn = (t: Tf) => refTo(t, "aws_lambda_function", (f) => f.function_name === REMEDIATOR, "arn");
     const ownStatementsOf = (t: Tf, fn: string) => functionStatements(t, fn).filter((s) => s.sid !== "WriteOwnLogGroup");
@@ -166,6 +182,7 @@ describe("LogAnalyzer", () => {
       expect(resourcesOf(applied, "aws_lambda_function_event_invoke_config")).toEqual([]);
       expect(fn.environment.variables).toMatchObject({
         REMEDIATION: analyzer.environment.variables.REMEDIATION,
+        // Only the settings of rules with a remediation: the remediator re-checks findings of those.
         RULE_SETTINGS: JSON.stringify({ "ec2.security-group-open-to-world": { allowedPorts: [443] } }),
         FUNCTION_ROLE_ARN: refTo(applied, "aws_iam_role", (r) => r.name === REMEDIATOR, "arn"),
         TRIGGER_ROLE_ARNS: `arn:aws:iam::${ACCOUNT}:role/${analyzerRole.name}`,
@@ -351,12 +368,37 @@ describe("LogAnalyzer", () => {
     );
   });
 
-  it("refuses a topic in another region and rule settings too large for Lambda's environment", () => {
+  it("is bundled from an entry that embeds the deployment's rules when it tunes them or brings its own", () => {
+    // Prepare
+    const rules: DeploymentRules = {
+      tuning: { disabled: ["iam.user-created"], severity: {}, settings: {}, suppressions: {} },
+      typescript: [join(__dirname, "../../../examples/rules/iam-break-glass-role-assumed.ts")],
+      sigma: [],
+      disabled: ["iam.user-created"],
+      catalogSettings: {},
+    };
+    // Act
+    const before = bundler.entries.length;
+    synthAnalyzer({}, rules);
+    synthAnalyzer({}, { ...rules, tuning: { ...rules.tuning, disabled: [] }, typescript: [] });
+    const [tuned, plain] = bundler.entries.slice(before).filter((e) => e.endsWith("log-analyzer.ts"));
+    // Assess
+    expect(tuned).toMatch(/trailwatch-entries[\\/][0-9a-f]{24}[\\/]log-analyzer\.ts$/);
+    const text = readFileSync(tuned!, "utf8");
+    expect(text).toContain(`import * as rule0 from ${JSON.stringify(rules.typescript[0]!.replace(/\.ts$/, ""))};`);
+    expect(text).toContain('const tuning = {"disabled":["iam.user-created"],"severity":{},"settings":{},"suppressions":{}};');
+    expect(text).toMatch(/export \* from ".*functions\/handlers\/log-analyzer";/);
+    expect(plain).toBe("functions/handlers/log-analyzer.ts");
+  });
+
+  it("refuses a topic in another region and remediable rules' settings too large for Lambda's environment", () => {
     // Act / Assess
     expect(() => synthAnalyzer({ notification: { source: "cloudtrail-sns", topicArn: `arn:aws:sns:us-east-1:${ACCOUNT}:ct` } })).toThrow(
       /topicArn is in us-east-1, the deployment in eu-west-1/,
     );
-    const huge = { "ssm.plaintext-secret-parameter": { namePatterns: Array.from({ length: 400 }, (_, i) => `secret-${i}`) } };
-    expect(() => synthAnalyzer({ ruleSettings: huge })).toThrow(/environment would be \d+ bytes .* shorten logAnalyzer\.ruleSettings/);
+    const huge = { "ec2.security-group-open-to-world": { allowedPorts: Array.from({ length: 900 }, (_, i) => 1000 + i) } };
+    expect(() => synthAnalyzer({ remediation: { "ec2.security-group-open-to-world": "apply" } }, withSettings(huge))).toThrow(
+      /environment would be \d+ bytes .* shorten the settings of the rules with a remediation/,
+    );
   });
 });

@@ -1,0 +1,5 @@
+export * from "./compile";
+export * from "./path";
+export * from "./suppression";
+export * from "./apply";
+export * from "./data";
