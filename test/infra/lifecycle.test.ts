@@ -362,7 +362,11 @@ describe("the example deployment on the moto emulator", () => {
       // Assess
       expect(delivered.map((m) => JSON.parse(m.Body!))).toEqual([{ s3Bucket: bucketName(), s3ObjectKey: [USER.logKey] }]);
       expect(response.batchItemFailures).toEqual([]);
-      expect(alerts).toEqual([expect.objectContaining({ rule: "iam.user-created", account: "333344445555", summary: expect.stringContaining("backdoor") })]);
+      // The new user is reported (low), and recorded by the IAM change audit (info): both reach Splunk.
+      expect([...alerts].sort((x, y) => String(x.rule).localeCompare(String(y.rule)))).toEqual([
+        expect.objectContaining({ rule: "iam.configuration-changed", account: "333344445555", summary: expect.stringContaining("backdoor") }),
+        expect.objectContaining({ rule: "iam.user-created", account: "333344445555", summary: expect.stringContaining("backdoor") }),
+      ]);
       const remembered = await home.dynamodb.send(new DescribeTableCommand({ TableName: analyzer.IDEMPOTENCY_TABLE }));
       expect(remembered.Table!.ItemCount ?? 1).toBeGreaterThanOrEqual(1);
       log("a log file announced on the trail topic reached the Splunk queue as an iam.user-created alert");
