@@ -4,6 +4,7 @@ module.exports = {
   roots: ["<rootDir>/test"],
   testMatch: ["**/*.test.ts"],
   transform: { "^.+\\.(t|j)sx?$": ["@swc/jest", { jsc: { target: "es2022" } }] },
+  globalSetup: "<rootDir>/test/global-setup.ts",
   setupFilesAfterEnv: ["<rootDir>/test/setup.ts"],
   testTimeout: 120000,
   reporters: ["default", "<rootDir>/test/summary-reporter.js"],

@@ -1,28 +1,30 @@
 /**
- * The cdktf app: `npm run synth` (or `cdktf synth`) reads one deployment config and writes plain
- * Terraform JSON to cdktf.out/stacks/<namePrefix>/.
+ * The cdktf app: `npm run synth` (or `cdktf synth`) reads one deployment config, bundles the Lambda
+ * handlers (esbuild, asynchronous: cdktf constructs are synchronous and read the built bundles) and
+ * writes plain Terraform JSON to cdktf.out/stacks/<namePrefix>/.
  *
  * Config: `--config <file>`, else $TRAILWATCH_CONFIG, else infra/config/example.json.
  */
 import { App } from "cdktf";
+import { buildStackBundles } from "../modules/lambda-function/handler-entries";
 import { ConfigError, configPath, loadConfig } from "./config/load";
 import { TrailwatchStack } from "./stacks/trailwatch-stack";
 
-function main(): void {
+async function main(): Promise<void> {
   const file = configPath(process.argv.slice(2), process.env);
   const config = loadConfig(file);
+  await buildStackBundles();
   const app = new App();
   const stack = new TrailwatchStack(app, config);
   app.synth();
   process.stdout.write(`trailwatch: synthesized stack "${stack.node.id}" from ${file} into ${app.outdir}/stacks/${stack.node.id}\n`);
 }
 
-try {
-  main();
-} catch (err) {
+main().catch((err: unknown) => {
   if (err instanceof ConfigError) {
     process.stderr.write(`${err.message}\n`);
     process.exit(2);
   }
-  throw err;
-}
+  process.stderr.write(`${(err as Error)?.stack ?? String(err)}\n`);
+  process.exit(1);
+});

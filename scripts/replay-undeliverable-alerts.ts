@@ -3,7 +3,8 @@
  * alerts on the undeliverable-alerts queue to the alert topic again (after the cause is fixed: a
  * key or topic policy, a topic that was gone), deleting each message once it was sent. Messages
  * that are not alerts, or that SNS still refuses, stay on the queue and are listed.
- * Credentials and region come from the usual AWS environment (profile, SSO, variables).
+ * The region is the queue URL's (else AWS_REGION); credentials come from the usual AWS environment
+ * (profile, SSO, variables).
  */
 import { SNSClient } from "@aws-sdk/client-sns";
 import { SQSClient } from "@aws-sdk/client-sqs";
@@ -11,6 +12,7 @@ import { Command, InvalidArgumentError } from "commander";
 import { SnsAlertSink } from "../functions/adapters/aws/sns-alert-sink";
 import { replayUndeliverableAlerts } from "../functions/adapters/aws/undeliverable-replay";
 import { visible } from "../functions/core/alert/escape";
+import { clientSettings } from "../functions/handlers/shared/aws-clients";
 
 function positiveInt(v: string): number {
   const n = Number(v);
@@ -38,10 +40,11 @@ export async function main(argv: string[]): Promise<number> {
     return 1;
   }
   const o = program.opts<{ queue: string; topic: string; max: number; dryRun?: boolean }>();
-  const region = regionOf(o.queue);
-  const sqs = new SQSClient(region ? { region } : {});
+  // The queue's region, else AWS_REGION; timeouts as in the functions, so a stuck connection fails the run.
+  const settings = clientSettings({ region: regionOf(o.queue) });
+  const sqs = new SQSClient(settings);
   // No undeliverable path here: an alert SNS still refuses must stay on the queue, not be queued again.
-  const sink = new SnsAlertSink(new SNSClient(region ? { region } : {}), o.topic);
+  const sink = new SnsAlertSink(new SNSClient(settings), o.topic);
   const report = await replayUndeliverableAlerts(sqs, o.queue, sink, { maxMessages: o.max, dryRun: o.dryRun === true });
   for (const r of report.replayed) process.stdout.write(`${o.dryRun ? "would replay" : "replayed"} ${r.alertId} ${visible(r.rule)}\n`);
   for (const k of report.kept) process.stderr.write(`kept ${k.messageId}: ${visible(k.reason)}\n`);

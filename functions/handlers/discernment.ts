@@ -1,10 +1,11 @@
 import { AthenaClient } from "@aws-sdk/client-athena";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { S3Client } from "@aws-sdk/client-s3";
 import { SNSClient } from "@aws-sdk/client-sns";
 import { STSClient } from "@aws-sdk/client-sts";
 import type { Logger } from "@aws-lambda-powertools/logger";
 import type { Context } from "aws-lambda";
-import * as z from "zod"; // namespace import: lets esbuild drop what is unused (the named `z` pulls in all of zod, ~450 KB)
+import * as z from "../core/zod";
 import type { BaselineStore } from "../core/anomaly/baseline";
 import { discern, type AnomalyActivityQuery, type DiscernmentResult, type SkippedFile } from "../core/anomaly/discern";
 import { ACCOUNT_ID, KEY_PREFIX, ORGANIZATION_ID, REGION, BUCKET_NAME, type LogLayout } from "../core/anomaly/layout";
@@ -16,7 +17,6 @@ import { AthenaActivityQuery } from "../adapters/aws/athena-activity";
 import { S3RegionLister } from "../adapters/aws/athena-regions";
 import { DynamoBaselineStore } from "../adapters/aws/dynamodb-baseline";
 import { IamRoleTrustLookup } from "../adapters/aws/iam-role-trust";
-import { S3HttpClient } from "../adapters/aws/s3-http";
 import { SnsAlertSink } from "../adapters/aws/sns-alert-sink";
 import { arnVar, clientSettings, createLogger, createMetrics, errorFields, jsonVar, parseEnv } from "./shared";
 
@@ -26,32 +26,34 @@ export const discernmentEnvSchema = z
     ALERT_TOPIC_ARN: arnVar("sns", "arn:aws:sns:us-east-1:111122223333:trailwatch-alerts"),
     FANOUT_TOPIC_ARN: arnVar("sns", "arn:aws:sns:us-east-1:111122223333:trailwatch-anomaly-fanout"),
     /** Set for a dedicated (per-account) function: it refuses messages for any other account. */
-    ACCOUNT_ID: z.string().regex(ACCOUNT_ID, "expected a 12-digit account id").optional(),
-    BASELINE_TABLE: z.string().regex(/^[A-Za-z0-9_.-]{3,255}$/, "expected a DynamoDB table name"),
-    ATHENA_WORKGROUP: z.string().regex(/^[A-Za-z0-9._-]{1,128}$/, "expected an Athena workgroup name"),
-    GLUE_DATABASE: z.string().regex(/^[a-z0-9_]{1,255}$/, "expected a lower-case Glue database name"),
-    GLUE_TABLE: z.string().regex(/^[a-z0-9_]{1,255}$/, "expected a lower-case Glue table name"),
-    LOG_BUCKET: z.string().regex(BUCKET_NAME, "expected an S3 bucket name"),
-    LOG_PREFIX: z.string().regex(KEY_PREFIX, "expected a key prefix ending in '/', or nothing").default(""),
+    ACCOUNT_ID: z.optional(z.string().check(z.regex(ACCOUNT_ID, "expected a 12-digit account id"))),
+    BASELINE_TABLE: z.string().check(z.regex(/^[A-Za-z0-9_.-]{3,255}$/, "expected a DynamoDB table name")),
+    ATHENA_WORKGROUP: z.string().check(z.regex(/^[A-Za-z0-9._-]{1,128}$/, "expected an Athena workgroup name")),
+    GLUE_DATABASE: z.string().check(z.regex(/^[a-z0-9_]{1,255}$/, "expected a lower-case Glue database name")),
+    GLUE_TABLE: z.string().check(z.regex(/^[a-z0-9_]{1,255}$/, "expected a lower-case Glue table name")),
+    LOG_BUCKET: z.string().check(z.regex(BUCKET_NAME, "expected an S3 bucket name")),
+    LOG_PREFIX: z._default(z.string().check(z.regex(KEY_PREFIX, "expected a key prefix ending in '/', or nothing")), ""),
     LOG_LAYOUT: z.enum(["account", "organization"]),
-    ORGANIZATION_ID: z.string().regex(ORGANIZATION_ID, "expected o-xxxxxxxxxx").optional(),
+    ORGANIZATION_ID: z.optional(z.string().check(z.regex(ORGANIZATION_ID, "expected o-xxxxxxxxxx"))),
     /** A fixed region list (JSON array); absent: the regions are listed from S3 per account. */
-    REGIONS: jsonVar(z.array(z.string().regex(REGION, "expected a region such as eu-west-1")).min(1), '["us-east-1","eu-west-1"]').optional(),
-    ANOMALY_SETTINGS: jsonVar(anomalySettingsSchema, '{"warmUpDays":14}').default(() => anomalySettingsSchema.parse({})),
-    TRUST_ROLE_NAME: z.string().regex(/^[\w+=,.@-]{1,64}$/, "expected an IAM role name").optional(),
-    TRUST_ROLE_EXTERNAL_ID: z.string().min(2).max(1224).optional(),
+    REGIONS: z.optional(jsonVar(z.array(z.string().check(z.regex(REGION, "expected a region such as eu-west-1"))).check(z.minLength(1)), '["us-east-1","eu-west-1"]')),
+    ANOMALY_SETTINGS: z._default(jsonVar(anomalySettingsSchema, '{"warmUpDays":14}'), () => anomalySettingsSchema.parse({})),
+    TRUST_ROLE_NAME: z.optional(z.string().check(z.regex(/^[\w+=,.@-]{1,64}$/, "expected an IAM role name"))),
+    TRUST_ROLE_EXTERNAL_ID: z.optional(z.string().check(z.minLength(2), z.maxLength(1224))),
   })
-  .superRefine((e, ctx) => {
-    if (e.LOG_LAYOUT === "organization" && !e.ORGANIZATION_ID) ctx.addIssue({ code: "custom", path: ["ORGANIZATION_ID"], message: "is required when LOG_LAYOUT is organization" });
-  });
+  .check(
+    z.superRefine((e, ctx) => {
+      if (e.LOG_LAYOUT === "organization" && !e.ORGANIZATION_ID) ctx.addIssue({ code: "custom", path: ["ORGANIZATION_ID"], message: "is required when LOG_LAYOUT is organization" });
+    }),
+  );
 
 export type DiscernmentEnv = z.output<typeof discernmentEnvSchema>;
 
 /** The part of an SNS-to-Lambda event discernment reads. */
 const snsEventSchema = z.object({
   Records: z
-    .array(z.object({ EventSource: z.literal("aws:sns"), Sns: z.object({ TopicArn: z.string(), Message: z.string(), MessageId: z.string().optional() }) }))
-    .min(1),
+    .array(z.object({ EventSource: z.literal("aws:sns"), Sns: z.object({ TopicArn: z.string(), Message: z.string(), MessageId: z.optional(z.string()) }) }))
+    .check(z.minLength(1)),
 });
 
 export interface DiscernmentOverrides {
@@ -83,7 +85,7 @@ export function createDiscernmentHandler(env: Record<string, string | undefined>
     const layout = layoutOf(e);
     const settings = () => clientSettings({ maxAttempts: 3 });
     let athena: AthenaClient | undefined;
-    let s3: S3HttpClient | undefined; // signed HTTP, not the S3 SDK client: one ListObjectsV2 does not need its ~100 KB
+    let s3: S3Client | undefined;
     const activity = (timeoutMs: number): AnomalyActivityQuery =>
       overrides.activity ??
       new AthenaActivityQuery((athena ??= new AthenaClient(settings())), {
@@ -93,7 +95,8 @@ export function createDiscernmentHandler(env: Record<string, string | undefined>
         bucket: e.LOG_BUCKET,
         keyPrefix: e.LOG_PREFIX,
         layout,
-        regions: e.REGIONS ?? new S3RegionLister((s3 ??= new S3HttpClient(settings())), e.LOG_BUCKET, layout, e.LOG_PREFIX),
+        // The log bucket may be in another region than this function: follow S3's redirect there.
+        regions: e.REGIONS ?? new S3RegionLister((s3 ??= new S3Client({ ...settings(), followRegionRedirects: true })), e.LOG_BUCKET, layout, e.LOG_PREFIX),
         deliveryPadMinutes: e.ANOMALY_SETTINGS.deliveryPadMinutes,
         includeServicePrincipals: e.ANOMALY_SETTINGS.includeServicePrincipals,
         timeoutMs,

@@ -1,13 +1,13 @@
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { LambdaClient } from "@aws-sdk/client-lambda";
+import { S3Client } from "@aws-sdk/client-s3";
 import { SNSClient } from "@aws-sdk/client-sns";
+import { SQSClient } from "@aws-sdk/client-sqs";
 import type { Context, SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { catalog } from "../core/rules/catalog";
-import { DynamoDbHttpClient } from "../adapters/aws/dynamodb-http";
 import { DynamoIdempotencyStore } from "../adapters/aws/idempotency-store";
 import { DynamoThresholdStore } from "../adapters/aws/threshold-store";
-import { LambdaHttpClient } from "../adapters/aws/lambda-http";
 import { LambdaRemediationRunner } from "../adapters/aws/remediation/lambda-runner";
-import { S3HttpClient } from "../adapters/aws/s3-http";
-import { SqsHttpClient } from "../adapters/aws/sqs-http";
 import { SqsUndeliverableAlerts } from "../adapters/aws/undeliverable-alerts";
 import { createLogAnalyzer, logAnalyzerConfig, type LogAnalyzerConfig, type LogAnalyzerDeps } from "./log-analyzer/index";
 import type * as LocalRunner from "./remediator/local-runner";
@@ -30,7 +30,7 @@ function remediationFrom(cfg: LogAnalyzerConfig, settings: ReturnType<typeof cli
   if (cfg.remediatorFunction) {
     // The remediator runs up to its own 60 s timeout (Lambda then answers with a function error), so
     // the socket waits 70 s; two attempts at most keep a hung call within the analyzer's own timeout.
-    const lambda = new LambdaHttpClient({ ...settings, maxAttempts: 2, requestHandler: { connectionTimeout: 3_000, requestTimeout: 70_000 } });
+    const lambda = new LambdaClient({ ...settings, maxAttempts: 2, requestHandler: { ...settings.requestHandler, requestTimeout: 70_000 } });
     return new LambdaRemediationRunner({ lambda, functionName: cfg.remediatorFunction, modes: cfg.remediation });
   }
   const on = Object.entries(cfg.remediation).filter(([, mode]) => mode !== "off");
@@ -59,11 +59,9 @@ function remediationFrom(cfg: LogAnalyzerConfig, settings: ReturnType<typeof cli
 function fromEnvironment(env: Record<string, string | undefined>): ReturnType<typeof createLogAnalyzer> {
   const cfg = logAnalyzerConfig(catalog, env);
   const settings = clientSettings({ region: cfg.region });
-  // Signed HTTP rather than the DynamoDB SDK client, like S3 below (see dynamodb-http.ts).
-  const dynamodb = new DynamoDbHttpClient(settings);
+  const dynamodb = new DynamoDBClient(settings);
   const deps: LogAnalyzerDeps = {
-    // Signed HTTP rather than the S3 SDK client: one GET does not need its ~100 KB (see signed-http.ts).
-    s3: new S3HttpClient(settings),
+    s3: new S3Client(settings),
     idempotency: new DynamoIdempotencyStore(dynamodb, cfg.idempotencyTable, { ttlSeconds: cfg.idempotencyTtlDays * 86_400 }),
     // Threshold rules count in the same table, under their own key prefix (no other table, no other permission).
     thresholds: new DynamoThresholdStore(dynamodb, cfg.idempotencyTable),
@@ -74,7 +72,7 @@ function fromEnvironment(env: Record<string, string | undefined>): ReturnType<ty
       ...(cfg.alertLedgerTable ? { ledgerTable: cfg.alertLedgerTable } : {}),
       dynamodb: () => dynamodb,
       onDuplicate: (a) => logger.info("alert already sent by the trail guard; left out", { alertId: a.id, rule: a.rule }),
-      ...(cfg.undeliverableQueueUrl ? { undeliverable: new SqsUndeliverableAlerts(new SqsHttpClient(settings), cfg.undeliverableQueueUrl) } : {}),
+      ...(cfg.undeliverableQueueUrl ? { undeliverable: new SqsUndeliverableAlerts(new SQSClient(settings), cfg.undeliverableQueueUrl) } : {}),
       onUndeliverable: ({ alert, reason }) => logger.error("alert could not be sent; put on the undeliverable-alerts queue", { alertId: alert.id, rule: alert.rule, reason }),
     }),
     catalog,

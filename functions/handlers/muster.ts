@@ -3,7 +3,7 @@ import { SNSClient } from "@aws-sdk/client-sns";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import type { Logger } from "@aws-lambda-powertools/logger";
 import type { Context } from "aws-lambda";
-import * as z from "zod"; // namespace import: lets esbuild drop what is unused (the named `z` pulls in all of zod, ~450 KB)
+import * as z from "../core/zod";
 import { runMuster, type AccountDirectory, type FanoutPublisher, type MusterResult } from "../core/anomaly/muster";
 import { musterConfigSchema } from "../core/anomaly/units";
 import { checkWindow } from "../core/anomaly/window";
@@ -19,8 +19,8 @@ import { arnVar, clientSettings, createLogger, createMetrics, errorFields, jsonV
 export const musterEnvSchema = z.object({
   MUSTER_CONFIG: jsonVar(musterConfigSchema, '{"units":[{"name":"payments","organizationalUnits":["ou-..."]}]}'),
   FANOUT_TOPIC_ARN: arnVar("sns", "arn:aws:sns:us-east-1:111122223333:trailwatch-anomaly-fanout"),
-  ORGANIZATIONS_ROLE_ARN: arnVar("iam", "arn:aws:iam::111122223333:role/trailwatch-organizations-read").optional(),
-  ORGANIZATIONS_CONCURRENCY: z.coerce.number().int().min(1).max(20).default(5),
+  ORGANIZATIONS_ROLE_ARN: z.optional(arnVar("iam", "arn:aws:iam::111122223333:role/trailwatch-organizations-read")),
+  ORGANIZATIONS_CONCURRENCY: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(20)), 5),
 });
 
 /**
@@ -30,14 +30,16 @@ export const musterEnvSchema = z.object({
  */
 export const musterEventSchema = z
   .object({
-    unit: z.string().min(1),
-    scheduledTime: z.string().refine((s) => !Number.isNaN(Date.parse(s)), "expected an ISO 8601 time").optional(),
-    window: z.object({ from: z.string(), to: z.string() }).strict().optional(),
+    unit: z.string().check(z.minLength(1)),
+    scheduledTime: z.optional(z.string().check(z.refine((s) => !Number.isNaN(Date.parse(s)), "expected an ISO 8601 time"))),
+    window: z.optional(z.strictObject({ from: z.string(), to: z.string() })),
   })
-  .superRefine((e, ctx) => {
-    const p = e.window && checkWindow(e.window);
-    if (p) ctx.addIssue({ code: "custom", message: p, path: ["window"] });
-  });
+  .check(
+    z.superRefine((e, ctx) => {
+      const p = e.window && checkWindow(e.window);
+      if (p) ctx.addIssue({ code: "custom", message: p, path: ["window"] });
+    }),
+  );
 
 /** Credentials of a role, assumed on first use and again five minutes before they expire. */
 export function assumedRoleCredentials(sts: STSClient, roleArn: string) {

@@ -1,9 +1,9 @@
 import { Logger } from "@aws-lambda-powertools/logger";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { SNSClient } from "@aws-sdk/client-sns";
+import { SQSClient } from "@aws-sdk/client-sqs";
 import type { Context } from "aws-lambda";
 import { RuleEngine } from "../core/rules/engine";
-import { DynamoDbHttpClient, type DynamoItemApi } from "../adapters/aws/dynamodb-http";
-import { SqsHttpClient, type SqsSendMessageBatchApi } from "../adapters/aws/sqs-http";
 import { SqsUndeliverableAlerts } from "../adapters/aws/undeliverable-alerts";
 import { alertSink } from "./shared/alert-sink";
 import { clientSettings } from "./shared/aws-clients";
@@ -20,8 +20,8 @@ export interface TrailGuardOverrides {
   logger?: Logger;
   /** Clients (tests point them at local servers). */
   sns?: SNSClient;
-  dynamodb?: DynamoItemApi;
-  sqs?: SqsSendMessageBatchApi;
+  dynamodb?: Pick<DynamoDBClient, "send">;
+  sqs?: Pick<SQSClient, "send">;
   /** Clock of the age limit. */
   now?: () => Date;
 }
@@ -52,9 +52,9 @@ export function createTrailGuardHandler(env: Record<string, string | undefined> 
         sns: overrides.sns ?? new SNSClient({}),
         topicArn: cfg.alertTopicArn,
         ...(cfg.alertLedgerTable ? { ledgerTable: cfg.alertLedgerTable } : {}),
-        dynamodb: () => overrides.dynamodb ?? new DynamoDbHttpClient(clientSettings()),
+        dynamodb: () => overrides.dynamodb ?? new DynamoDBClient(clientSettings()),
         onDuplicate: (a) => logger.info("alert already sent (by the log analyzer, or for an earlier delivery of this event); left out", { alertId: a.id, rule: a.rule }),
-        ...(cfg.undeliverableQueueUrl ? { undeliverable: new SqsUndeliverableAlerts(overrides.sqs ?? new SqsHttpClient(clientSettings()), cfg.undeliverableQueueUrl) } : {}),
+        ...(cfg.undeliverableQueueUrl ? { undeliverable: new SqsUndeliverableAlerts(overrides.sqs ?? new SQSClient(clientSettings()), cfg.undeliverableQueueUrl) } : {}),
         onUndeliverable: ({ alert, reason }) => logger.error("alert could not be sent; put on the undeliverable-alerts queue", { alertId: alert.id, rule: alert.rule, reason }),
       }),
       // From FUNCTION_ROLE_ARN: recognising its own StartLogging needs no call to STS.

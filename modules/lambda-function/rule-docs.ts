@@ -1,17 +1,19 @@
 /**
  * Leaves the documentation of rules out of Lambda bundles. Every rule carries, besides its logic, the
  * prose people read in `trailwatch rules` and `docs/rules.md`: `description`, `falsePositives`,
- * `status` and the reference lists `urls`, `sigma` and `panther`. No deployed function reads them (an
- * alert carries the title, the ATT&CK and Stratus ids and the runbook's first steps, which stay), and
- * with the catalog growing they would be the largest part of the log analyzer. The rewrite removes
- * exactly those properties from the object literal given to `defineRule(...)` /
- * `defineThresholdRule(...)` (and from its `references`), found with the TypeScript parser, so the
+ * `status`, the reference lists `urls`, `sigma` and `panther`, and the runbook's later steps. No
+ * deployed function reads them (an alert carries the title, the ATT&CK and Stratus ids and the
+ * runbook's first steps, `alertGuidance`, which stay), and with the catalog growing they would be the
+ * largest part of the log analyzer. The rewrite removes exactly those properties from the object
+ * literal given to `defineRule(...)` / `defineThresholdRule(...)` (and from its `references`), and
+ * the steps of its `runbook` after the ones alerts carry, found with the TypeScript parser, so the
  * result means the same to every deployed caller (`test/modules/lambda-function/rule-docs.test.ts`
  * runs every rule example through the catalog bundled with and without it).
  */
 import { readFile } from "node:fs/promises";
 import type { Plugin } from "esbuild";
 import type * as TS from "typescript";
+import { CONTAIN_STEPS, TRIAGE_STEPS } from "../../functions/core/rules/guidance";
 
 /** Rule files: the catalog, and the trail guard's own rule. */
 export const RULE_FILE = /[\\/]functions[\\/](?:core[\\/]rules[\\/]catalog|handlers[\\/]trail-guard)[\\/][^\\/]+\.ts$/;
@@ -20,6 +22,9 @@ export const RULE_FILE = /[\\/]functions[\\/](?:core[\\/]rules[\\/]catalog|handl
 export const DOC_PROPERTIES = new Set(["description", "falsePositives", "status"]);
 /** Properties of `references` that only people and tests read. */
 export const DOC_REFERENCES = new Set(["urls", "sigma", "panther"]);
+
+/** Steps of each runbook list that alerts carry (see `alertGuidance`); later steps are for people. */
+export const CARRIED_STEPS: Readonly<Record<string, number>> = { triage: TRIAGE_STEPS, contain: CONTAIN_STEPS };
 
 const DEFINERS = new Set(["defineRule", "defineThresholdRule"]);
 
@@ -45,6 +50,25 @@ function dropRanges(obj: TS.ObjectLiteralExpression, names: Set<string>, source:
   return out;
 }
 
+/**
+ * Text ranges of the runbook steps after those alerts carry: from the end of the last carried step to
+ * the end of the list's last element. A list with a spread element is left whole (its steps cannot be
+ * counted from the source).
+ */
+function laterStepRanges(runbook: TS.ObjectLiteralExpression): [number, number][] {
+  const out: [number, number][] = [];
+  for (const p of runbook.properties) {
+    const name = propertyName(p);
+    const keep = name === undefined ? undefined : CARRIED_STEPS[name];
+    if (keep === undefined || !ts!.isPropertyAssignment(p) || !ts!.isArrayLiteralExpression(p.initializer)) continue;
+    const steps = p.initializer.elements;
+    if (steps.length <= keep || steps.some((e) => ts!.isSpreadElement(e))) continue;
+    const start = keep === 0 ? p.initializer.elements.pos : steps[keep - 1]!.getEnd();
+    out.push([start, steps[steps.length - 1]!.getEnd()]);
+  }
+  return out;
+}
+
 /** The source of a rule file without its documentation properties (unchanged when it defines no rule). */
 export function stripRuleDocs(source: string, fileName = "rule.ts"): string {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -59,6 +83,9 @@ export function stripRuleDocs(source: string, fileName = "rule.ts"): string {
         for (const p of arg.properties) {
           if (propertyName(p) === "references" && ts!.isPropertyAssignment(p) && ts!.isObjectLiteralExpression(p.initializer)) {
             ranges.push(...dropRanges(p.initializer, DOC_REFERENCES, source));
+          }
+          if (propertyName(p) === "runbook" && ts!.isPropertyAssignment(p) && ts!.isObjectLiteralExpression(p.initializer)) {
+            ranges.push(...laterStepRanges(p.initializer));
           }
         }
       }

@@ -68,7 +68,7 @@ export const orgAnomalySettingsSchema = z
     regions: z.array(region).min(1).optional(),
     discernment: discernmentDeploymentSchema.default({ mode: "shared", accounts: [], reservedConcurrency: 10, timeoutSeconds: 600, memoryMb: 512 }),
     /** Detection settings (baseline days, warm-up, ignore lists...), see core/anomaly/settings.ts. */
-    detection: anomalySettingsSchema.default(anomalySettingsSchema.parse({})),
+    detection: z._default(anomalySettingsSchema, anomalySettingsSchema.parse({})),
     /** Optional read-only role in every member account, for the trust policy of alerting roles (severity). */
     trustRole: z.strictObject({ name: z.string().regex(/^[\w+=,.@-]{1,64}$/, { message: "expected an IAM role name" }), externalId: z.string().min(2).max(1224).optional() }).optional(),
     athena: z

@@ -1,6 +1,5 @@
 import type { Server } from "node:net";
 import { CreateTableCommand, DynamoDBClient, type CreateTableCommandInput } from "@aws-sdk/client-dynamodb";
-import { DynamoDbHttpClient } from "../../functions/adapters/aws/dynamodb-http";
 import { clientPool } from "./client-pool";
 import { listenOnLoopback } from "./loopback";
 
@@ -11,8 +10,6 @@ const dynalite = require("dynalite") as (opts: { createTableMs?: number; deleteT
 export interface LocalDynamo {
   endpoint: string;
   client: DynamoDBClient;
-  /** The signed-HTTP item client the deployed functions use (idempotency store, alert ledger), for the same server. */
-  items: DynamoDbHttpClient;
   /** A fresh client for the same server. */
   makeClient(): DynamoDBClient;
   /** Creates a table with a string partition key (`pk` unless told) and on-demand billing. */
@@ -42,11 +39,9 @@ export async function startDynalite(): Promise<LocalDynamo> {
   (server as unknown as { keepAliveTimeout: number }).keepAliveTimeout = 120_000;
   const endpoint = await listenOnLoopback(server);
   const { client, makeClient, destroyAll } = clientPool(() => new DynamoDBClient(dynaliteClientConfig(endpoint)));
-  const items = new DynamoDbHttpClient(dynaliteClientConfig(endpoint));
   return {
     endpoint,
     client,
-    items,
     makeClient,
     async createTable(name, opts = {}) {
       const pk = opts.partitionKey ?? "pk";
@@ -64,7 +59,6 @@ export async function startDynalite(): Promise<LocalDynamo> {
     },
     async stop() {
       destroyAll();
-      items.destroy();
       (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

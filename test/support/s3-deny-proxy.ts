@@ -1,6 +1,6 @@
 import { createServer, request } from "node:http";
 import { listenOnLoopback } from "./loopback";
-import { s3Error } from "./s3-public-access-block";
+import { s3Error } from "./s3rver";
 
 /** A proxy in front of s3rver that refuses part of a bucket, as an IAM policy with a prefix condition would. */
 export interface DenyProxy {

@@ -1,5 +1,5 @@
+import { ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
 import { accountLogPrefix, REGION, type LogLayout } from "../../core/anomaly/layout";
-import type { S3PrefixLister } from "./s3-http";
 
 /** Says which regions hold an account's CloudTrail logs. */
 export interface RegionLister {
@@ -14,7 +14,7 @@ export interface RegionLister {
  */
 export class S3RegionLister implements RegionLister {
   constructor(
-    private readonly s3: S3PrefixLister,
+    private readonly s3: Pick<S3Client, "send">,
     private readonly bucket: string,
     private readonly layout: LogLayout,
     private readonly keyPrefix = "",
@@ -24,12 +24,37 @@ export class S3RegionLister implements RegionLister {
 
   async regions(account: string): Promise<string[]> {
     const prefix = accountLogPrefix(this.layout, account, this.keyPrefix);
-    const prefixes = await this.s3.listCommonPrefixes({ bucket: this.bucket, prefix, delimiter: "/", ...(this.pageSize ? { pageSize: this.pageSize } : {}) });
     const out = new Set<string>();
-    for (const p of prefixes) {
-      const name = p.slice(prefix.length).replace(/\/$/, "");
-      if (p.startsWith(prefix) && REGION.test(name)) out.add(name);
-    }
+    let token: string | undefined;
+    do {
+      // URL-encoded: a key may hold characters XML 1.0 cannot carry, which would fail the whole answer.
+      const page = await this.s3.send(
+        new ListObjectsV2Command({
+          Bucket: this.bucket,
+          Prefix: prefix,
+          Delimiter: "/",
+          EncodingType: "url",
+          ...(this.pageSize ? { MaxKeys: this.pageSize } : {}),
+          ...(token ? { ContinuationToken: token } : {}),
+        }),
+      );
+      for (const cp of page.CommonPrefixes ?? []) {
+        const p = page.EncodingType === "url" ? urlDecoded(cp.Prefix ?? "") : cp.Prefix;
+        const name = p?.slice(prefix.length).replace(/\/$/, "") ?? "";
+        if (p?.startsWith(prefix) && REGION.test(name)) out.add(name);
+      }
+      if (page.IsTruncated && !page.NextContinuationToken) throw new Error(`ListObjectsV2 of s3://${this.bucket}/${prefix} answered IsTruncated without a NextContinuationToken`);
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
     return [...out].sort();
+  }
+}
+
+/** A key S3 URL-encoded (`EncodingType=url`, a space written as `+`), or undefined when it is not valid percent-encoding. */
+export function urlDecoded(s: string): string | undefined {
+  try {
+    return decodeURIComponent(s.replace(/\+/g, " "));
+  } catch {
+    return undefined;
   }
 }

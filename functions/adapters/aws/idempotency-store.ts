@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { AttributeValue } from "@aws-sdk/client-dynamodb";
-import type { DynamoItemApi } from "./dynamodb-http";
+import { GetItemCommand, UpdateItemCommand, type AttributeValue, type DynamoDBClient } from "@aws-sdk/client-dynamodb";
 
 /** The outcome of trying to take an object for processing. */
 export type Claim =
@@ -55,7 +54,7 @@ export class DynamoIdempotencyStore {
   private readonly now: () => Date;
 
   constructor(
-    private readonly ddb: DynamoItemApi,
+    private readonly ddb: Pick<DynamoDBClient, "send">,
     private readonly table: string,
     opts: IdempotencyStoreOptions = {},
   ) {
@@ -78,7 +77,7 @@ export class DynamoIdempotencyStore {
     };
     const sets = ["#s = :inprogress", "#tk = :token", "#lk = :lock", "#exp = :exp", "#at = :at", ...infoSets(info, names, values)];
     try {
-      const res = await this.ddb.updateItem({
+      const res = await this.ddb.send(new UpdateItemCommand({
         TableName: this.table,
         Key: { pk: { S: key } },
         UpdateExpression: `SET ${sets.join(", ")}`,
@@ -86,26 +85,26 @@ export class DynamoIdempotencyStore {
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,
         ReturnValues: "ALL_OLD",
-      });
+      }));
       const before = res.Attributes;
       const sent = before?.sent?.SS ?? [];
       if (sent.length > 0 && Number(before?.expiresAt?.N ?? 0) < now) {
         // A record past its TTL: what it says was sent belongs to a processing long gone.
-        await this.ddb.updateItem({
+        await this.ddb.send(new UpdateItemCommand({
           TableName: this.table,
           Key: { pk: { S: key } },
           UpdateExpression: "REMOVE sent",
           ConditionExpression: "#tk = :token",
           ExpressionAttributeNames: { "#tk": "token" },
           ExpressionAttributeValues: { ":token": { S: token } },
-        });
+        }));
         return { status: "claimed", key, token, sent: [] };
       }
       return { status: "claimed", key, token, sent };
     } catch (e) {
       if (!isConditionFailure(e)) throw e;
     }
-    const got = await this.ddb.getItem({ TableName: this.table, Key: { pk: { S: key } }, ConsistentRead: true });
+    const got = await this.ddb.send(new GetItemCommand({ TableName: this.table, Key: { pk: { S: key } }, ConsistentRead: true }));
     const item = got.Item;
     if (item?.status?.S === COMPLETED) return { status: "completed", key, completedAt: item.updatedAt?.S };
     const until = item?.lockedUntil?.N ? new Date(Number(item.lockedUntil.N) * 1000).toISOString() : undefined;
@@ -115,14 +114,14 @@ export class DynamoIdempotencyStore {
   /** Records that alerts went out, so a retry of this object does not send them again. */
   async markSent(claim: OwnClaim, alertIds: string[]): Promise<void> {
     if (alertIds.length === 0) return;
-    await this.ddb.updateItem({
+    await this.ddb.send(new UpdateItemCommand({
       TableName: this.table,
       Key: { pk: { S: claim.key } },
       UpdateExpression: "ADD sent :ids",
       ConditionExpression: "#tk = :token",
       ExpressionAttributeNames: { "#tk": "token" },
       ExpressionAttributeValues: { ":ids": { SS: [...new Set(alertIds)] }, ":token": { S: claim.token } },
-    });
+    }));
   }
 
   /** Marks a claimed key done. Returns false when the claim had been taken over meanwhile (the caller logs it). */
@@ -136,14 +135,14 @@ export class DynamoIdempotencyStore {
     };
     const sets = ["#s = :done", "#exp = :exp", "#at = :at", ...infoSets(info, names, values)];
     try {
-      await this.ddb.updateItem({
+      await this.ddb.send(new UpdateItemCommand({
         TableName: this.table,
         Key: { pk: { S: claim.key } },
         UpdateExpression: `SET ${sets.join(", ")} REMOVE #lk`,
         ConditionExpression: "#tk = :token",
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,
-      });
+      }));
       return true;
     } catch (e) {
       if (isConditionFailure(e)) return false;
@@ -154,14 +153,14 @@ export class DynamoIdempotencyStore {
   /** Ends the lock after a failure so a retry can claim at once; what was sent stays recorded. */
   async release(claim: OwnClaim): Promise<void> {
     try {
-      await this.ddb.updateItem({
+      await this.ddb.send(new UpdateItemCommand({
         TableName: this.table,
         Key: { pk: { S: claim.key } },
         UpdateExpression: "SET #lk = :zero",
         ConditionExpression: "#s = :inprogress AND #tk = :token",
         ExpressionAttributeNames: { "#s": "status", "#tk": "token", "#lk": "lockedUntil" },
         ExpressionAttributeValues: { ":zero": { N: "0" }, ":inprogress": { S: IN_PROGRESS }, ":token": { S: claim.token } },
-      });
+      }));
     } catch (e) {
       // Not ours any more (taken over after our lock expired): leave it alone.
       if (!isConditionFailure(e)) throw e;

@@ -1,4 +1,4 @@
-import * as z from "zod"; // namespace import: lets esbuild drop what is unused (the named `z` pulls in all of zod, ~450 KB)
+import * as z from "../../core/zod";
 import { isDigestKey, isLogFileName } from "../log-content";
 
 /** One S3 object a notification announces. `key` is the real object key (decoded where the notification encodes it). */
@@ -26,44 +26,44 @@ export type ParsedNotification =
 const s3Record = z.looseObject({
   eventName: z.string(),
   s3: z.looseObject({
-    bucket: z.looseObject({ name: z.string().min(1) }),
+    bucket: z.looseObject({ name: z.string().check(z.minLength(1)) }),
     object: z.looseObject({
-      key: z.string().min(1),
-      eTag: z.string().optional(),
-      versionId: z.string().nullish(),
-      size: z.number().optional(),
+      key: z.string().check(z.minLength(1)),
+      eTag: z.optional(z.string()),
+      versionId: z.nullish(z.string()),
+      size: z.optional(z.number()),
     }),
   }),
 });
-const s3Event = z.looseObject({ Records: z.array(z.unknown()).min(1) });
+const s3Event = z.looseObject({ Records: z.array(z.unknown()).check(z.minLength(1)) });
 
 const snsEnvelope = z.looseObject({
   Type: z.string(),
-  Message: z.string().optional(),
-  MessageId: z.string().optional(),
-  TopicArn: z.string().optional(),
+  Message: z.optional(z.string()),
+  MessageId: z.optional(z.string()),
+  TopicArn: z.optional(z.string()),
 });
 
 const cloudTrailDelivery = z.looseObject({
-  s3Bucket: z.string().min(1),
-  s3ObjectKey: z.array(z.string().min(1)).min(1),
+  s3Bucket: z.string().check(z.minLength(1)),
+  s3ObjectKey: z.array(z.string().check(z.minLength(1))).check(z.minLength(1)),
 });
 
 const eventBridgeS3 = z.looseObject({
   source: z.literal("aws.s3"),
   "detail-type": z.string(),
   detail: z.looseObject({
-    bucket: z.looseObject({ name: z.string().min(1) }),
+    bucket: z.looseObject({ name: z.string().check(z.minLength(1)) }),
     object: z.looseObject({
-      key: z.string().min(1),
-      etag: z.string().optional(),
-      "version-id": z.string().optional(),
-      size: z.number().optional(),
+      key: z.string().check(z.minLength(1)),
+      etag: z.optional(z.string()),
+      "version-id": z.optional(z.string()),
+      size: z.optional(z.number()),
     }),
   }),
 });
 
-function issue(e: z.ZodError, prefix = ""): string {
+function issue(e: z.core.$ZodError, prefix = ""): string {
   const i = e.issues[0];
   const path = i?.path.map(String).join(".");
   return `${prefix}${path ? `${path}: ` : ""}${i?.message ?? "invalid"}`;

@@ -1,10 +1,10 @@
 import type { Readable } from "node:stream";
+import { GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import type { LogFileContent, LogFileRef, LogSource } from "../../core/ports";
 import { formatBytes, READ_LIMITS, type ReadLimits } from "../../core/record/limits";
 import { decodeLogBytes } from "../log-content";
 import { awsErrorName, isTransientAwsError } from "./aws-error";
 import { skipReason, type ObjectRef } from "./notifications";
-import type { S3ObjectReader } from "./s3-http";
 
 /** `s3://bucket/key`, the id every message about an object uses. */
 export function s3Uri(o: Pick<ObjectRef, "bucket" | "key">): string {
@@ -57,7 +57,7 @@ export class S3LogSource implements LogSource {
   private readonly byId = new Map<string, ObjectRef>();
 
   constructor(
-    private readonly s3: S3ObjectReader,
+    private readonly s3: Pick<S3Client, "send">,
     private readonly objects: readonly ObjectRef[],
     private readonly opts: { limits?: ReadLimits } = {},
   ) {
@@ -85,7 +85,7 @@ export class S3LogSource implements LogSource {
     const id = s3Uri(o);
     let out;
     try {
-      out = await this.s3.getObject({ bucket: o.bucket, key: o.key, ...(o.versionId ? { versionId: o.versionId } : {}) });
+      out = await this.s3.send(new GetObjectCommand({ Bucket: o.bucket, Key: o.key, ...(o.versionId ? { VersionId: o.versionId } : {}) }));
     } catch (e) {
       const name = awsErrorName(e);
       if (GONE.has(name) || (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404) {
@@ -94,16 +94,17 @@ export class S3LogSource implements LogSource {
       const transient = isTransientAwsError(e);
       throw new S3ReadError(`GetObject ${id} failed: ${name}: ${(e as Error).message}`, transient, { cause: e });
     }
-    const body: Readable | undefined = out.body;
-    const etag = (out.etag ?? o.etag ?? "").replace(/^"+|"+$/g, "");
+    // In Node the SDK's streaming body is a Readable.
+    const body = out.Body as Readable | undefined;
+    const etag = (out.ETag ?? o.etag ?? "").replace(/^"+|"+$/g, "");
     const limits = this.opts.limits ?? READ_LIMITS;
     const max = limits.maxStoredBytes;
-    const size = out.contentLength ?? o.size;
+    const size = out.ContentLength ?? o.size;
     const opened: OpenedObject = {
       id,
       object: o,
       etag,
-      ...(out.versionId ? { versionId: out.versionId } : {}),
+      ...(out.VersionId && out.VersionId !== "null" ? { versionId: out.VersionId } : {}),
       ...(size !== undefined ? { size } : {}),
       discard: () => body?.destroy(),
       read: async () => {

@@ -1,6 +1,6 @@
+import { GetItemCommand, UpdateItemCommand, type AttributeValue, type DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { StoredThresholdState, ThresholdStateStore } from "../../core/ports";
 import type { ThresholdState } from "../../core/rules/threshold-window";
-import type { DynamoItemApi } from "./dynamodb-http";
 
 /** Key prefix of threshold state in a shared table (object keys start with a bucket name, which holds no `#`). */
 export const THRESHOLD_KEY_PREFIX = "threshold#";
@@ -26,7 +26,7 @@ export class DynamoThresholdStore implements ThresholdStateStore {
   private readonly now: () => Date;
 
   constructor(
-    private readonly ddb: DynamoItemApi,
+    private readonly ddb: Pick<DynamoDBClient, "send">,
     private readonly table: string,
     opts: DynamoThresholdStoreOptions = {},
   ) {
@@ -34,7 +34,7 @@ export class DynamoThresholdStore implements ThresholdStateStore {
   }
 
   async load(key: string): Promise<StoredThresholdState> {
-    const got = await this.ddb.getItem({ TableName: this.table, Key: { pk: { S: THRESHOLD_KEY_PREFIX + key } }, ConsistentRead: true });
+    const got = await this.ddb.send(new GetItemCommand({ TableName: this.table, Key: { pk: { S: THRESHOLD_KEY_PREFIX + key } }, ConsistentRead: true }));
     const item = got.Item;
     if (!item) return { state: undefined, version: 0 };
     const version = Number(item.version?.N ?? "0");
@@ -53,7 +53,7 @@ export class DynamoThresholdStore implements ThresholdStateStore {
   async save(key: string, state: ThresholdState, expectedVersion: number, expiresAt: Date): Promise<boolean> {
     const json = JSON.stringify(state);
     if (json.length > MAX_STATE_BYTES) throw new Error(`threshold state of ${key} is ${json.length} bytes, over the ${MAX_STATE_BYTES}-byte guard`);
-    const values: Record<string, { S: string } | { N: string }> = {
+    const values: Record<string, AttributeValue> = {
       ":st": { S: json },
       ":next": { N: String(expectedVersion + 1) },
       ":exp": { N: String(Math.ceil(expiresAt.getTime() / 1000)) },
@@ -61,14 +61,16 @@ export class DynamoThresholdStore implements ThresholdStateStore {
     };
     if (expectedVersion > 0) values[":expected"] = { N: String(expectedVersion) };
     try {
-      await this.ddb.updateItem({
-        TableName: this.table,
-        Key: { pk: { S: THRESHOLD_KEY_PREFIX + key } },
-        UpdateExpression: "SET #st = :st, #v = :next, #exp = :exp, #rule = :rule",
-        ConditionExpression: expectedVersion > 0 ? "#v = :expected" : "attribute_not_exists(pk)",
-        ExpressionAttributeNames: { "#st": "state", "#v": "version", "#exp": "expiresAt", "#rule": "rule" },
-        ExpressionAttributeValues: values,
-      });
+      await this.ddb.send(
+        new UpdateItemCommand({
+          TableName: this.table,
+          Key: { pk: { S: THRESHOLD_KEY_PREFIX + key } },
+          UpdateExpression: "SET #st = :st, #v = :next, #exp = :exp, #rule = :rule",
+          ConditionExpression: expectedVersion > 0 ? "#v = :expected" : "attribute_not_exists(pk)",
+          ExpressionAttributeNames: { "#st": "state", "#v": "version", "#exp": "expiresAt", "#rule": "rule" },
+          ExpressionAttributeValues: values,
+        }),
+      );
       return true;
     } catch (e) {
       if ((e as { name?: string })?.name === "ConditionalCheckFailedException") return false;

@@ -1,7 +1,6 @@
-import type { SendMessageBatchRequestEntry } from "@aws-sdk/client-sqs";
+import { SendMessageBatchCommand, type SendMessageBatchRequestEntry, type SQSClient } from "@aws-sdk/client-sqs";
 import { boundAlert, clip, TRUNCATED_KEY } from "../../core/alert/bound";
 import type { UndeliverableAlert, UndeliverableAlerts } from "../../core/ports";
-import type { SqsSendMessageBatchApi } from "./sqs-http";
 
 /** SQS's limit per message and per SendMessageBatch request (the queue's default maximum size). */
 const SQS_MAX_BYTES = 262_144;
@@ -25,7 +24,7 @@ function entryBytes(e: SendMessageBatchRequestEntry): number {
  */
 export class SqsUndeliverableAlerts implements UndeliverableAlerts {
   constructor(
-    private readonly sqs: SqsSendMessageBatchApi,
+    private readonly sqs: Pick<SQSClient, "send">,
     readonly queueUrl: string,
     private readonly opts: { producer?: string; maxAttempts?: number; now?: () => Date } = {},
   ) {}
@@ -77,7 +76,7 @@ export class SqsUndeliverableAlerts implements UndeliverableAlerts {
     for (let attempt = 1; pending.length > 0; attempt++) {
       let res;
       try {
-        res = await this.sqs.sendMessageBatch({ QueueUrl: this.queueUrl, Entries: pending });
+        res = await this.sqs.send(new SendMessageBatchCommand({ QueueUrl: this.queueUrl, Entries: pending }));
       } catch (e) {
         return [...problems, ...pending.map(() => `SendMessageBatch failed: ${(e as Error).name}: ${(e as Error).message}`)];
       }

@@ -1,18 +1,9 @@
-import { DeleteMessageCommand, ReceiveMessageCommand, SendMessageBatchCommand, type SQSClient } from "@aws-sdk/client-sqs";
+import { DeleteMessageCommand, ReceiveMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import type { Alert } from "../../core/alert/alert";
 import { parseAlert } from "../../core/alert/schema";
 import type { AlertSink } from "../../core/ports";
-import type { SqsSendMessageBatchApi } from "./sqs-http";
 
-/**
- * The replay side of the undeliverable-alerts queue (`npm run replay-undeliverable`), with the SQS
- * SDK client: it runs from a person's machine, not in a Lambda bundle.
- */
-
-/** The SDK client as {@link SqsSendMessageBatchApi} (the script and tests; Lambdas use `SqsHttpClient`). */
-export function sqsSdkBatchApi(client: Pick<SQSClient, "send">): SqsSendMessageBatchApi {
-  return { sendMessageBatch: (input) => client.send(new SendMessageBatchCommand(input)) };
-}
+/** The replay side of the undeliverable-alerts queue (`npm run replay-undeliverable`): it runs from a person's machine, not in a Lambda bundle. */
 
 /** What a replay of the undeliverable-alerts queue did. */
 export interface ReplayReport {

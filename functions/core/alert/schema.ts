@@ -1,14 +1,14 @@
-import * as z from "zod"; // namespace import: lets esbuild drop what is unused (the named `z` pulls in all of zod, ~450 KB)
+import * as z from "../zod";
 import { REMEDIATION_REFUSALS, SEVERITIES, type Alert } from "./alert";
 
-const nonEmpty = z.string().min(1, "must be a non-empty string");
+const nonEmpty = z.string().check(z.minLength(1, "must be a non-empty string"));
 
 /** `RemediationChecks`: what was verified, refused, found and done before and while acting. */
 export const remediationChecksSchema = z.looseObject({
-  verifiedBy: z.enum(["eventbridge", "lookup-events"]).optional(),
-  refused: z.enum(REMEDIATION_REFUSALS).optional(),
-  found: z.string().optional(),
-  done: z.string().optional(),
+  verifiedBy: z.optional(z.enum(["eventbridge", "lookup-events"])),
+  refused: z.optional(z.enum(REMEDIATION_REFUSALS)),
+  found: z.optional(z.string()),
+  done: z.optional(z.string()),
 });
 
 const remediationSchema = z.looseObject({
@@ -16,7 +16,7 @@ const remediationSchema = z.looseObject({
   mode: z.enum(["dry-run", "apply"]),
   status: z.enum(["succeeded", "failed", "skipped", "planned"]),
   detail: z.string(),
-  checks: remediationChecksSchema.optional(),
+  checks: z.optional(remediationChecksSchema),
 });
 
 /**
@@ -32,18 +32,18 @@ export const alertSchema = z.looseObject({
   account: z.string(),
   region: z.string(),
   principal: z.string(),
-  principalType: z.string().optional(),
+  principalType: z.optional(z.string()),
   eventSource: z.string(),
   eventName: z.string(),
   eventTime: nonEmpty,
-  eventId: z.string().nullable(),
+  eventId: z.nullable(z.string()),
   summary: z.string(),
   context: z.record(z.string(), z.unknown()),
-  remediation: remediationSchema.nullable(),
-  references: z.looseObject({ mitre: z.array(z.string()).optional(), stratus: z.array(z.string()).optional() }).optional(),
-  runbook: z.looseObject({ triage: z.array(z.string()), contain: z.array(z.string()) }).optional(),
-  occurrences: z.number().int().positive().optional(),
-  lastEventTime: z.string().optional(),
+  remediation: z.nullable(remediationSchema),
+  references: z.optional(z.looseObject({ mitre: z.optional(z.array(z.string())), stratus: z.optional(z.array(z.string())) })),
+  runbook: z.optional(z.looseObject({ triage: z.array(z.string()), contain: z.array(z.string()) })),
+  occurrences: z.optional(z.int().check(z.positive())),
+  lastEventTime: z.optional(z.string()),
 });
 
 /**

@@ -1,27 +1,25 @@
-import * as z from "zod"; // namespace import: lets esbuild drop what is unused (the named `z` pulls in all of zod, ~450 KB)
+import * as z from "../zod";
 
 /**
  * Settings of the anomaly detection, shared by the deployed discernment (environment variable
  * `ANOMALY_SETTINGS`, JSON) and `trailwatch replay`. Every field has a default.
  */
-export const anomalySettingsSchema = z
-  .object({
-    /** How long an action stays in a principal's baseline after it was last seen (DynamoDB TTL). */
-    baselineDays: z.number().int().min(1).max(365).default(90),
-    /** No alerts until the account, and the principal, have been watched this long. */
-    warmUpDays: z.number().int().min(0).max(365).default(14),
-    /** Refresh a known action's TTL at most this often (fewer writes; TTL precision = this). */
-    refreshHours: z.number().int().min(1).max(24 * 30).default(24),
-    /** Minutes after the window's end whose log files are still read (see scan plan). */
-    deliveryPadMinutes: z.number().int().min(0).max(24 * 60).default(10),
-    /** Also learn and alert on AWS service principals and service-linked roles (off: they are AWS's own behaviour). */
-    includeServicePrincipals: z.boolean().default(false),
-    /** Principals never learned nor alerted on: exact ids or `*` patterns, e.g. `arn:aws:iam::*:role/OrganizationAccountAccessRole`. */
-    ignorePrincipals: z.array(z.string().min(1)).default([]),
-    /** Actions never learned nor alerted on: `eventSource:eventName` or `service:eventName`, `*` allowed (`iam:List*`). */
-    ignoreActions: z.array(z.string().min(1).regex(/^[^:]+:[^:]+$/, "expected service:EventName, e.g. iam:ListRoles")).default([]),
-  })
-  .strict();
+export const anomalySettingsSchema = z.strictObject({
+  /** How long an action stays in a principal's baseline after it was last seen (DynamoDB TTL). */
+  baselineDays: z._default(z.int().check(z.minimum(1), z.maximum(365)), 90),
+  /** No alerts until the account, and the principal, have been watched this long. */
+  warmUpDays: z._default(z.int().check(z.minimum(0), z.maximum(365)), 14),
+  /** Refresh a known action's TTL at most this often (fewer writes; TTL precision = this). */
+  refreshHours: z._default(z.int().check(z.minimum(1), z.maximum(24 * 30)), 24),
+  /** Minutes after the window's end whose log files are still read (see scan plan). */
+  deliveryPadMinutes: z._default(z.int().check(z.minimum(0), z.maximum(24 * 60)), 10),
+  /** Also learn and alert on AWS service principals and service-linked roles (off: they are AWS's own behaviour). */
+  includeServicePrincipals: z._default(z.boolean(), false),
+  /** Principals never learned nor alerted on: exact ids or `*` patterns, e.g. `arn:aws:iam::*:role/OrganizationAccountAccessRole`. */
+  ignorePrincipals: z._default(z.array(z.string().check(z.minLength(1))), []),
+  /** Actions never learned nor alerted on: `eventSource:eventName` or `service:eventName`, `*` allowed (`iam:List*`). */
+  ignoreActions: z._default(z.array(z.string().check(z.minLength(1), z.regex(/^[^:]+:[^:]+$/, "expected service:EventName, e.g. iam:ListRoles"))), []),
+});
 
 export type AnomalySettings = z.infer<typeof anomalySettingsSchema>;
 export type AnomalySettingsInput = z.input<typeof anomalySettingsSchema>;

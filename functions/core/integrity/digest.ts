@@ -1,5 +1,5 @@
 import { createPublicKey, verify as verifySignature, type KeyObject } from "node:crypto";
-import * as z from "zod";
+import * as z from "../zod";
 
 /**
  * CloudTrail digest files, as the CloudTrail User Guide documents them ("CloudTrail digest file
@@ -13,36 +13,36 @@ import * as z from "zod";
 export const SIGNATURE_ALGORITHM = "SHA256withRSA";
 export const HASH_ALGORITHM = "SHA-256";
 
-const hex = z.string().regex(/^[0-9a-f]+$/i).max(4096);
-const time = z.string().max(64);
-const key = z.string().min(1).max(1024);
-const bucket = z.string().min(1).max(255);
+const hex = z.string().check(z.regex(/^[0-9a-f]+$/i), z.maxLength(4096));
+const time = z.string().check(z.maxLength(64));
+const key = z.string().check(z.minLength(1), z.maxLength(1024));
+const bucket = z.string().check(z.minLength(1), z.maxLength(255));
 
 const logFileEntry = z.looseObject({
   s3Bucket: bucket,
   s3Object: key,
   hashValue: hex,
-  hashAlgorithm: z.string().max(32),
-  newestEventTime: time.nullable().optional(),
-  oldestEventTime: time.nullable().optional(),
+  hashAlgorithm: z.string().check(z.maxLength(32)),
+  newestEventTime: z.optional(z.nullable(time)),
+  oldestEventTime: z.optional(z.nullable(time)),
 });
 
 /** The fields of a digest file this project reads; the previous-digest fields are null in a starting digest. */
 export const digestSchema = z.looseObject({
-  awsAccountId: z.string().max(32).optional(),
+  awsAccountId: z.optional(z.string().check(z.maxLength(32))),
   digestStartTime: time,
   digestEndTime: time,
   digestS3Bucket: bucket,
   digestS3Object: key,
-  digestPublicKeyFingerprint: z.string().regex(/^[0-9a-f]{1,128}$/i),
-  digestSignatureAlgorithm: z.string().max(64),
-  previousDigestS3Bucket: bucket.nullable(),
-  previousDigestS3Object: key.nullable(),
-  previousDigestHashValue: hex.nullable(),
-  previousDigestHashAlgorithm: z.string().max(32).nullable(),
+  digestPublicKeyFingerprint: z.string().check(z.regex(/^[0-9a-f]{1,128}$/i)),
+  digestSignatureAlgorithm: z.string().check(z.maxLength(64)),
+  previousDigestS3Bucket: z.nullable(bucket),
+  previousDigestS3Object: z.nullable(key),
+  previousDigestHashValue: z.nullable(hex),
+  previousDigestHashAlgorithm: z.nullable(z.string().check(z.maxLength(32))),
   // The key must be there (null in a starting digest): it is part of what is signed.
-  previousDigestSignature: hex.nullable(),
-  logFiles: z.array(logFileEntry).max(1_000_000),
+  previousDigestSignature: z.nullable(hex),
+  logFiles: z.array(logFileEntry).check(z.maxLength(1_000_000)),
 });
 
 export type Digest = z.infer<typeof digestSchema>;

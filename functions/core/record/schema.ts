@@ -1,4 +1,4 @@
-import * as z from "zod"; // namespace import: lets esbuild drop what is unused (the named `z` pulls in all of zod, ~450 KB)
+import * as z from "../zod";
 import { recordBoundsProblem } from "./bounds";
 
 /**
@@ -10,7 +10,7 @@ import { recordBoundsProblem } from "./bounds";
  * service name instead of an IP address, a null `requestParameters`) are accepted as they are.
  * Strict only where it matters: `eventName`, `eventSource` and `eventTime` must be non-empty strings.
  */
-const nullableRecord = z.record(z.string(), z.unknown()).nullish();
+const nullableRecord = z.nullish(z.record(z.string(), z.unknown()));
 
 /**
  * Some exporters write an object field as JSON text (seen: `"requestParameters": "null"`); read such a
@@ -27,71 +27,67 @@ function objectFromJsonText(v: unknown): unknown {
     return v;
   }
 }
-const jsonObjectField = z.preprocess(objectFromJsonText, nullableRecord);
+const jsonObjectField = z.pipe(z.transform(objectFromJsonText), nullableRecord);
 
 export const sessionIssuerSchema = z.looseObject({
-  type: z.string().optional(),
-  principalId: z.string().optional(),
-  arn: z.string().optional(),
-  accountId: z.string().optional(),
-  userName: z.string().optional(),
+  type: z.optional(z.string()),
+  principalId: z.optional(z.string()),
+  arn: z.optional(z.string()),
+  accountId: z.optional(z.string()),
+  userName: z.optional(z.string()),
 });
 
 export const userIdentitySchema = z.looseObject({
-  type: z.string().optional(),
-  principalId: z.string().optional(),
-  arn: z.string().optional(),
-  accountId: z.string().optional(),
-  accessKeyId: z.string().optional(),
-  userName: z.string().optional(),
-  invokedBy: z.string().nullish(),
-  identityProvider: z.string().optional(),
-  credentialId: z.string().optional(),
-  sessionContext: z
-    .looseObject({
-      sessionIssuer: sessionIssuerSchema.nullish(),
-      attributes: z
-        .looseObject({
-          mfaAuthenticated: z.union([z.string(), z.boolean()]).optional(),
-          creationDate: z.string().optional(),
-        })
-        .nullish(),
-      webIdFederationData: z
-        .looseObject({ federatedProvider: z.string().optional() })
-        .nullish(),
-      sourceIdentity: z.string().optional(),
-    })
-    .nullish(),
-  onBehalfOf: z
-    .looseObject({ userId: z.string().optional(), identityStoreArn: z.string().optional() })
-    .nullish(),
+  type: z.optional(z.string()),
+  principalId: z.optional(z.string()),
+  arn: z.optional(z.string()),
+  accountId: z.optional(z.string()),
+  accessKeyId: z.optional(z.string()),
+  userName: z.optional(z.string()),
+  invokedBy: z.nullish(z.string()),
+  identityProvider: z.optional(z.string()),
+  credentialId: z.optional(z.string()),
+  sessionContext: z.nullish(
+    z.looseObject({
+      sessionIssuer: z.nullish(sessionIssuerSchema),
+      attributes: z.nullish(
+        z.looseObject({
+          mfaAuthenticated: z.optional(z.union([z.string(), z.boolean()])),
+          creationDate: z.optional(z.string()),
+        }),
+      ),
+      webIdFederationData: z.nullish(z.looseObject({ federatedProvider: z.optional(z.string()) })),
+      sourceIdentity: z.optional(z.string()),
+    }),
+  ),
+  onBehalfOf: z.nullish(z.looseObject({ userId: z.optional(z.string()), identityStoreArn: z.optional(z.string()) })),
 });
 
 const nonEmpty = (field: string) =>
-  z.string({ error: `${field} is missing or not a string` }).min(1, `${field} is empty`);
+  z.string({ error: `${field} is missing or not a string` }).check(z.minLength(1, `${field} is empty`));
 
 export const cloudTrailRecordSchema = z.looseObject({
-  eventVersion: z.string().optional(),
+  eventVersion: z.optional(z.string()),
   eventTime: nonEmpty("eventTime"),
   eventSource: nonEmpty("eventSource"),
   eventName: nonEmpty("eventName"),
-  awsRegion: z.string().optional(),
-  sourceIPAddress: z.string().nullish(),
-  userAgent: z.string().nullish(),
-  userIdentity: userIdentitySchema.nullish(),
-  errorCode: z.string().nullish(),
-  errorMessage: z.string().nullish(),
+  awsRegion: z.optional(z.string()),
+  sourceIPAddress: z.nullish(z.string()),
+  userAgent: z.nullish(z.string()),
+  userIdentity: z.nullish(userIdentitySchema),
+  errorCode: z.nullish(z.string()),
+  errorMessage: z.nullish(z.string()),
   requestParameters: jsonObjectField,
-  responseElements: z.unknown().optional(),
+  responseElements: z.optional(z.unknown()),
   additionalEventData: jsonObjectField,
-  requestID: z.string().nullish(),
-  eventID: z.string().nullish(),
-  eventType: z.string().nullish(),
-  readOnly: z.union([z.boolean(), z.string()]).nullish(),
-  recipientAccountId: z.string().nullish(),
-  resources: z.array(z.looseObject({ ARN: z.string().optional(), type: z.string().optional() })).nullish(),
-  sharedEventID: z.string().nullish(),
-  vpcEndpointId: z.string().nullish(),
+  requestID: z.nullish(z.string()),
+  eventID: z.nullish(z.string()),
+  eventType: z.nullish(z.string()),
+  readOnly: z.nullish(z.union([z.boolean(), z.string()])),
+  recipientAccountId: z.nullish(z.string()),
+  resources: z.nullish(z.array(z.looseObject({ ARN: z.optional(z.string()), type: z.optional(z.string()) }))),
+  sharedEventID: z.nullish(z.string()),
+  vpcEndpointId: z.nullish(z.string()),
 });
 
 export type CloudTrailRecord = z.infer<typeof cloudTrailRecordSchema>;

@@ -3,6 +3,7 @@ import { alertId, severityRank, type Alert, type Severity } from "../alert/alert
 import { boundAlert } from "../alert/bound";
 import { resolvePrincipal, type Principal } from "../record/principal";
 import { accountOf, isFailedCall, parseRecord, type CloudTrailRecord } from "../record/schema";
+import * as z from "../zod";
 import { alertGuidance } from "./guidance";
 import { firstMatchingPattern } from "./helpers";
 import { actorKey } from "./raw-principal";
@@ -342,7 +343,7 @@ function resolveSettings(rule: CatalogRule, given: unknown): unknown {
   }
   if (given === undefined) return rule.settings.defaults;
   const merged = { ...(rule.settings.defaults as object), ...(given as object) };
-  const res = rule.settings.schema.safeParse(merged);
+  const res = z.safeParse(rule.settings.schema, merged);
   if (!res.success) {
     const i = res.error.issues[0];
     throw new RuleConfigError(`settings of rule "${rule.id}": ${i?.path.join(".") || "(root)"}: ${i?.message}`);

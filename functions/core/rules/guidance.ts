@@ -1,9 +1,12 @@
 import type { Alert } from "../alert/alert";
 import type { Runbook } from "./rule";
 
-/** Steps of a runbook an alert carries: enough to act on at once, small enough for every SNS message. */
-const TRIAGE_STEPS = 2;
-const CONTAIN_STEPS = 1;
+/**
+ * Steps of a runbook an alert carries: enough to act on at once, small enough for every SNS message.
+ * Lambda bundles keep only these steps of each rule (modules/lambda-function/rule-docs.ts).
+ */
+export const TRIAGE_STEPS = 2;
+export const CONTAIN_STEPS = 1;
 const MAX_STEP_CHARS = 300;
 
 /**

@@ -1,4 +1,4 @@
-import * as z from "zod";
+import * as z from "../zod";
 import type { CloudTrailRecord } from "../record/schema";
 
 /** Reads a nested value by path from a record's requestParameters (or any object); undefined when absent. */
@@ -270,12 +270,15 @@ export function trailArnOf(r: CloudTrailRecord): string | undefined {
 export function patternListSchema(minItems = 1) {
   return z
     .array(
-      z.string().min(1).superRefine((p, ctx) => {
-        const problem = regexProblem(p);
-        if (problem) ctx.addIssue({ code: "custom", message: `"${p}" is ${problem}` });
-      }),
+      z.string().check(
+        z.minLength(1),
+        z.superRefine((p, ctx) => {
+          const problem = regexProblem(p);
+          if (problem) ctx.addIssue({ code: "custom", message: `"${p}" is ${problem}` });
+        }),
+      ),
     )
-    .min(minItems);
+    .check(z.minLength(minItems));
 }
 
 const compiledPatterns = new WeakMap<readonly string[], RegExp[]>();

@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import type * as z from "../zod";
 import type { CloudTrailRecord } from "../record/schema";
 import type { Principal } from "../record/principal";
 import type { Severity } from "../alert/alert";
@@ -102,8 +102,8 @@ export interface Rule<S = undefined, M = true> {
      */
     derivedFrom?: SigmaOrigin[];
   };
-  /** Typed, validated settings with defaults (e.g. secret-name patterns). */
-  settings?: { schema: z.ZodType<S>; defaults: S };
+  /** Typed, validated settings with defaults (e.g. secret-name patterns); any zod schema (`zod/mini` in bundled code). */
+  settings?: { schema: z.core.$ZodType<S>; defaults: S };
 }
 
 /** Identity function that gives rule files full type inference for their settings and match result. */

@@ -1,8 +1,8 @@
-import * as z from "zod"; // namespace import: lets esbuild drop what is unused (the named `z` pulls in all of zod, ~450 KB)
 import type { Severity } from "../alert/alert";
 import { regexProblem } from "./helpers";
 import type { Principal } from "../record/principal";
 import type { CloudTrailRecord } from "../record/schema";
+import * as z from "../zod";
 import type { AnyRule, MatchResult, RuleContext, RuleStatus, Runbook } from "./rule";
 
 /** The settings every threshold rule has (users override them per rule in `RULE_SETTINGS`). */
@@ -25,17 +25,20 @@ export const THRESHOLD_LIMITS = { threshold: 500, windowMinutes: 1440, dedupMinu
 
 /** The zod shape of {@link ThresholdSettings}; spread it into a rule's own `z.strictObject` to add settings. */
 export const THRESHOLD_SETTINGS_SHAPE = {
-  threshold: z.number().int().min(1).max(THRESHOLD_LIMITS.threshold),
-  windowMinutes: z.number().int().min(1).max(THRESHOLD_LIMITS.windowMinutes),
-  dedupMinutes: z.number().int().min(0).max(THRESHOLD_LIMITS.dedupMinutes),
+  threshold: z.number().check(z.int(), z.minimum(1), z.maximum(THRESHOLD_LIMITS.threshold)),
+  windowMinutes: z.number().check(z.int(), z.minimum(1), z.maximum(THRESHOLD_LIMITS.windowMinutes)),
+  dedupMinutes: z.number().check(z.int(), z.minimum(0), z.maximum(THRESHOLD_LIMITS.dedupMinutes)),
   ignorePrincipals: z
     .array(
-      z.string().min(1).superRefine((p, ctx) => {
-        const problem = regexProblem(p);
-        if (problem) ctx.addIssue({ code: "custom", message: `"${p}" is ${problem}` });
-      }),
+      z.string().check(
+        z.minLength(1),
+        z.superRefine((p, ctx) => {
+          const problem = regexProblem(p);
+          if (problem) ctx.addIssue({ code: "custom", message: `"${p}" is ${problem}` });
+        }),
+      ),
     )
-    .max(200),
+    .check(z.maxLength(200)),
 };
 
 /** The settings schema of a threshold rule without settings of its own. */
@@ -103,7 +106,7 @@ interface ThresholdRuleBase<S extends ThresholdSettings> {
   runbook?: Runbook;
   references: AnyRule["references"];
   /** Threshold, window and dedup period (and the rule's own settings), validated, with defaults. */
-  settings: { schema: z.ZodType<S>; defaults: S };
+  settings: { schema: z.core.$ZodType<S>; defaults: S };
   remediation?: undefined;
 }
 
@@ -170,7 +173,7 @@ export function isRawThresholdRule(r: CatalogRule): r is RawThresholdRule<Thresh
 }
 
 /** Settings of a threshold rule without settings of its own: the defaults given (no ignored principals), the common schema. */
-export function thresholdSettings(defaults: Omit<ThresholdSettings, "ignorePrincipals"> & { ignorePrincipals?: string[] }): { schema: z.ZodType<ThresholdSettings>; defaults: ThresholdSettings } {
+export function thresholdSettings(defaults: Omit<ThresholdSettings, "ignorePrincipals"> & { ignorePrincipals?: string[] }): { schema: z.core.$ZodType<ThresholdSettings>; defaults: ThresholdSettings } {
   return { schema: thresholdSettingsSchema, defaults: { ignorePrincipals: [], ...defaults } };
 }
 

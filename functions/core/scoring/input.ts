@@ -1,4 +1,4 @@
-import * as z from "zod"; // namespace import: lets esbuild drop what is unused (the named `z` pulls in all of zod, ~450 KB)
+import * as z from "../zod";
 import { addDays, dayOf, dayEnd, isDay, type Day } from "./day";
 
 /** S3 bucket names: 3 to 63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit. */
@@ -13,19 +13,19 @@ export const REGION_RE = /^[a-z]{2}(-(gov|iso|isob|isof|isoe))?-[a-z]+-\d{1,2}$/
  * instead of `day_of_interest` and scores the UTC day before it, since a schedule cannot compute a
  * date; a run given both uses `day_of_interest`.
  */
-export const scoringInputSchema = z
-  .object({
-    cloudtrail_bucket: z.string({ error: "cloudtrail_bucket is required (the S3 bucket the trail writes to)" })
-      .regex(BUCKET_NAME_RE, "cloudtrail_bucket is not a valid S3 bucket name"),
-    aws_account: z.string({ error: "aws_account is required (a 12-digit account id, as a string)" })
-      .regex(ACCOUNT_ID_RE, "aws_account must be a 12-digit account id written as a string"),
-    aws_region: z.string({ error: "aws_region is required (e.g. us-east-1)" })
-      .regex(REGION_RE, "aws_region is not a region name such as us-east-1"),
-    day_of_interest: z.string({ error: "day_of_interest must be a string YYYY/MM/DD" })
-      .refine(isDay, "day_of_interest must be a real calendar day written YYYY/MM/DD (UTC), e.g. 2026/11/20")
-      .optional(),
-    scheduled_time: z.iso.datetime({ offset: true, error: "scheduled_time must be an ISO 8601 timestamp" }).optional(),
-  });
+export const scoringInputSchema = z.object({
+  cloudtrail_bucket: z
+    .string({ error: "cloudtrail_bucket is required (the S3 bucket the trail writes to)" })
+    .check(z.regex(BUCKET_NAME_RE, "cloudtrail_bucket is not a valid S3 bucket name")),
+  aws_account: z
+    .string({ error: "aws_account is required (a 12-digit account id, as a string)" })
+    .check(z.regex(ACCOUNT_ID_RE, "aws_account must be a 12-digit account id written as a string")),
+  aws_region: z.string({ error: "aws_region is required (e.g. us-east-1)" }).check(z.regex(REGION_RE, "aws_region is not a region name such as us-east-1")),
+  day_of_interest: z.optional(
+    z.string({ error: "day_of_interest must be a string YYYY/MM/DD" }).check(z.refine(isDay, "day_of_interest must be a real calendar day written YYYY/MM/DD (UTC), e.g. 2026/11/20")),
+  ),
+  scheduled_time: z.optional(z.iso.datetime({ offset: true, error: "scheduled_time must be an ISO 8601 timestamp" })),
+});
 
 const DAY_REQUIRED = "day_of_interest is required (YYYY/MM/DD), or scheduled_time for a scheduled run";
 
@@ -45,7 +45,7 @@ export class InvalidScoringInputError extends Error {
 }
 
 /** One clause per problem, naming the field and the value received. */
-function describeIssues(error: z.ZodError, raw: Record<string, unknown>): string {
+function describeIssues(error: z.core.$ZodError, raw: Record<string, unknown>): string {
   return error.issues
     .map((i) => {
       const field = i.path.map(String).join(".");

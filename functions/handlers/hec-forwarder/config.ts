@@ -1,4 +1,4 @@
-import * as z from "zod"; // namespace import: lets esbuild drop what is unused (the named `z` pulls in all of zod, ~450 KB)
+import * as z from "../../core/zod";
 import { hecEventUrl } from "../../adapters/aws/hec/client";
 import { secretRefFrom, type SecretRef } from "../../adapters/aws/secret-reference";
 import { intVar, parseEnv, requiredVar, textVar } from "../shared/env";
@@ -26,52 +26,51 @@ const TOKEN_EXAMPLE =
 const envSchema = z
   .object({
     HEC_ENDPOINT: requiredVar(
-      z
-        .string()
-        .trim()
-        .transform((url, ctx) => {
+      z.pipe(
+        z.string().check(z.trim()),
+        z.transform((url: string, ctx) => {
           try {
             hecEventUrl(url);
             return url;
           } catch (err) {
             // hecEventUrl's own words: not a URL, not https, credentials or a query in it.
             const why = (err as Error).message;
-            ctx.addIssue({ code: "custom", message: /e\.g\./.test(why) ? why : `${why}; expected the HEC base URL, e.g. ${ENDPOINT_EXAMPLE}` });
-            return z.NEVER;
+            return z.transformIssue(ctx, /e\.g\./.test(why) ? why : `${why}; expected the HEC base URL, e.g. ${ENDPOINT_EXAMPLE}`);
           }
         }),
+      ),
       `the HEC base URL, e.g. ${ENDPOINT_EXAMPLE}`,
     ),
     /** Exactly one of the two token references (checked below, with both in view). */
-    HEC_TOKEN_SECRET_ARN: z.string().optional(),
-    HEC_TOKEN_PARAMETER_NAME: z.string().optional(),
+    HEC_TOKEN_SECRET_ARN: z.optional(z.string()),
+    HEC_TOKEN_PARAMETER_NAME: z.optional(z.string()),
     /** Unset: the token's default index. */
     HEC_INDEX: textVar(),
     HEC_SOURCETYPE: textVar("trailwatch:alert"),
     HEC_SOURCE: textVar("trailwatch"),
-    HEC_DLQ_URL: z.preprocess(
-      (v) => (typeof v === "string" && v.trim() === "" ? undefined : v),
-      z
-        .string()
-        .trim()
-        .regex(/^https:\/\/sqs\.|^https?:\/\/(127\.0\.0\.1|localhost)/, "must be an SQS queue URL such as https://sqs.us-east-1.amazonaws.com/111122223333/hec-rejected")
-        .optional(),
+    HEC_DLQ_URL: z.pipe(
+      z.transform((v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v)),
+      z.optional(
+        z.string().check(z.trim(), z.regex(/^https:\/\/sqs\.|^https?:\/\/(127\.0\.0\.1|localhost)/, "must be an SQS queue URL such as https://sqs.us-east-1.amazonaws.com/111122223333/hec-rejected")),
+      ),
     ),
     HEC_REQUEST_TIMEOUT_MS: intVar(10_000, 100, 120_000),
     HEC_MAX_BATCH_BYTES: intVar(512 * 1024, 1024, 100 * 1024 * 1024),
     /** How long the token is cached; a rotated token is picked up within this time. */
     HEC_TOKEN_MAX_AGE_SECONDS: intVar(300, 0, 86_400),
   })
-  .superRefine(
-    (e, ctx) => {
-      try {
-        secretRefFrom(e.HEC_TOKEN_SECRET_ARN, e.HEC_TOKEN_PARAMETER_NAME, TOKEN_VARS);
-      } catch (err) {
-        ctx.addIssue({ code: "custom", path: [TOKEN_VARS.secret], message: `${(err as Error).message}; ${TOKEN_EXAMPLE}` });
-      }
-    },
-    // Also when other variables are wrong, so every problem is named at once.
-    { when: () => true },
+  .check(
+    z.superRefine(
+      (e, ctx) => {
+        try {
+          secretRefFrom(e.HEC_TOKEN_SECRET_ARN, e.HEC_TOKEN_PARAMETER_NAME, TOKEN_VARS);
+        } catch (err) {
+          ctx.addIssue({ code: "custom", path: [TOKEN_VARS.secret], message: `${(err as Error).message}; ${TOKEN_EXAMPLE}` });
+        }
+      },
+      // Also when other variables are wrong, so every problem is named at once.
+      { when: () => true },
+    ),
   );
 
 /**

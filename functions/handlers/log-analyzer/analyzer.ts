@@ -1,5 +1,6 @@
 import type { Logger } from "@aws-lambda-powertools/logger";
 import { MetricUnit, type Metrics } from "@aws-lambda-powertools/metrics";
+import type { S3Client } from "@aws-sdk/client-s3";
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
 import type { Alert } from "../../core/alert/alert";
 import type { AlertSink, LogFileContent, LogSource, ThresholdStateStore } from "../../core/ports";
@@ -12,14 +13,13 @@ import { objectIdempotencyKey, type DynamoIdempotencyStore } from "../../adapter
 import { parseNotification, type ObjectRef } from "../../adapters/aws/notifications";
 import type { RemediationRunner } from "../../adapters/aws/remediation/runner";
 import { RemediationTransientError } from "../../adapters/aws/remediation/types";
-import type { S3ObjectReader } from "../../adapters/aws/s3-http";
 import { S3LogSource, S3ReadError, type OpenedObject } from "../../adapters/aws/s3-log-source";
 import { errorFields } from "../shared/observability";
 
 /** Everything the analyzer works with; the handler builds it from the environment, tests from local servers. */
 export interface LogAnalyzerDeps {
-  /** Reads the announced objects (`S3HttpClient`). */
-  s3: S3ObjectReader;
+  /** Reads the announced objects (GetObject). */
+  s3: Pick<S3Client, "send">;
   idempotency: DynamoIdempotencyStore;
   sink: AlertSink;
   catalog: readonly CatalogRule[];

@@ -1,37 +1,33 @@
-import * as z from "zod"; // namespace import: lets esbuild drop what is unused (the named `z` pulls in all of zod, ~450 KB)
+import * as z from "../../core/zod";
 import type { CatalogRule } from "../../core/rules/threshold-rule";
 import type { RemediationMode } from "../../core/remediation/permissions";
 import { arnVar, jsonVar, parseEnv, queueUrlVar, tableVar } from "../shared/env";
 import { checkRuleEnvironment } from "../shared/rule-env";
 
 const envSchema = z.object({
-  AWS_REGION: z.string().trim().min(1),
+  AWS_REGION: z.string().check(z.trim(), z.minLength(1)),
   ALERT_TOPIC_ARN: arnVar("sns", "arn:aws:sns:us-east-1:111122223333:trailwatch-alerts"),
   IDEMPOTENCY_TABLE: tableVar(),
   /** The alert ledger shared with the trail guard: an alert it already sent for the same event is left out. */
-  ALERT_LEDGER_TABLE: tableVar().optional(),
+  ALERT_LEDGER_TABLE: z.optional(tableVar()),
   /** Where an alert SNS refuses for good goes, so the other alerts of the file still go out. */
   UNDELIVERABLE_QUEUE_URL: queueUrlVar("https://sqs.us-east-1.amazonaws.com/111122223333/trailwatch-undeliverable-alerts"),
-  RULE_SETTINGS: jsonVar(z.record(z.string(), z.unknown()).default({}), 'a JSON object keyed by rule id, e.g. {"ec2.security-group-open-to-world": {"allowedPorts": [443]}}'),
+  RULE_SETTINGS: jsonVar(z._default(z.record(z.string(), z.unknown()), {}), 'a JSON object keyed by rule id, e.g. {"ec2.security-group-open-to-world": {"allowedPorts": [443]}}'),
   REMEDIATION: jsonVar(
-    z.record(z.string(), z.enum(["off", "dry-run", "apply"])).default({}),
+    z._default(z.record(z.string(), z.enum(["off", "dry-run", "apply"])), {}),
     'a JSON object of rule id to "off", "dry-run" or "apply", e.g. {"iam.admin-policy-attached": "dry-run"}',
   ),
   /** Optional: the function's own role; when absent it is asked from STS once per container. */
-  FUNCTION_ROLE_ARN: arnVar("iam", "arn:aws:iam::111122223333:role/trailwatch-log-analyzer").optional(),
+  FUNCTION_ROLE_ARN: z.optional(arnVar("iam", "arn:aws:iam::111122223333:role/trailwatch-log-analyzer")),
   /** Name of the remediator function; when set, remediations run there (the analyzer holds no remediation permission). */
-  REMEDIATOR_FUNCTION: z.preprocess(
-    (v) => (typeof v === "string" && v.trim() === "" ? undefined : v),
-    z
-      .string()
-      .trim()
-      .regex(/^(arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:)?[A-Za-z0-9_-]{1,64}$/, "must be a Lambda function name or ARN")
-      .optional(),
+  REMEDIATOR_FUNCTION: z.pipe(
+    z.transform((v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v)),
+    z.optional(z.string().check(z.trim(), z.regex(/^(arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:)?[A-Za-z0-9_-]{1,64}$/, "must be a Lambda function name or ARN"))),
   ),
   /** How long an object is remembered as processed (beyond the queue's retention, so a DLQ replay does not alert twice). */
-  IDEMPOTENCY_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(15),
+  IDEMPOTENCY_TTL_DAYS: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(365)), 15),
   /** Deliveries of a message during which a throttled remediation retries the message; later the alert goes out with the failure. */
-  REMEDIATION_RETRY_RECEIVES: z.coerce.number().int().min(1).max(100).default(3),
+  REMEDIATION_RETRY_RECEIVES: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)), 3),
 });
 
 /** The log analyzer's validated settings. */

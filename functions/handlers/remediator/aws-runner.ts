@@ -2,6 +2,7 @@ import { CloudTrailClient } from "@aws-sdk/client-cloudtrail";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { EC2Client } from "@aws-sdk/client-ec2";
 import { IAMClient } from "@aws-sdk/client-iam";
+import { S3Client } from "@aws-sdk/client-s3";
 import { STSClient } from "@aws-sdk/client-sts";
 import { CloudTrailEventHistory } from "../../adapters/aws/remediation/event-history";
 import { createRemediators } from "../../adapters/aws/remediation/index";
@@ -9,7 +10,6 @@ import { MemberAccountRemediators, type CredentialProvider } from "../../adapter
 import { DynamoRemediationLedger } from "../../adapters/aws/remediation/remediation-ledger";
 import { RemediationRunner, type SelfIdentity } from "../../adapters/aws/remediation/runner";
 import type { RemediationClients } from "../../adapters/aws/remediation/types";
-import { S3HttpClient } from "../../adapters/aws/s3-http";
 import type { RemediationMode } from "../../core/remediation/permissions";
 import { clientSettings, perRegion } from "../shared/aws-clients";
 
@@ -66,8 +66,7 @@ export function partitionOf(arn: string): string {
 
 /**
  * The remediation clients, signing with `credentials` (default: the function's own, from the
- * environment): CloudTrail, IAM and EC2 SDK clients, S3 over signed HTTP (the two Block Public
- * Access calls without the S3 client's code), one client per region where the resource's region matters.
+ * environment): CloudTrail, IAM, S3 and EC2, one client per region where the resource's region matters.
  */
 function awsClients(region: string, credentials?: CredentialProvider): RemediationClients {
   const settings = { ...clientSettings({ region }), ...(credentials ? { credentials } : {}) };
@@ -75,7 +74,7 @@ function awsClients(region: string, credentials?: CredentialProvider): Remediati
   return {
     cloudTrail: perRegion((r) => new CloudTrailClient({ ...settings, region: r })),
     iam: () => (iam ??= new IAMClient(settings)),
-    s3: perRegion((r) => new S3HttpClient({ ...settings, region: r })),
+    s3: perRegion((r) => new S3Client({ ...settings, region: r })),
     ec2: perRegion((r) => new EC2Client({ ...settings, region: r })),
   };
 }

@@ -1,4 +1,4 @@
-import * as z from "zod"; // namespace import: lets esbuild drop what is unused (the named `z` pulls in all of zod, ~450 KB)
+import * as z from "../../core/zod";
 import type { CatalogRule } from "../../core/rules/threshold-rule";
 import type { RemediationMode } from "../../core/remediation/permissions";
 import { arnVar, jsonVar, parseEnv, textVar } from "../shared/env";
@@ -12,34 +12,39 @@ const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
 const EXTERNAL_ID = /^[\w+=,.@:/-]{2,1224}$/;
 
 const envSchema = z.object({
-  AWS_REGION: z.string().trim().min(1),
-  RULE_SETTINGS: jsonVar(z.record(z.string(), z.unknown()).default({}), 'a JSON object keyed by rule id, e.g. {"ec2.security-group-open-to-world": {"allowedPorts": [443]}}'),
+  AWS_REGION: z.string().check(z.trim(), z.minLength(1)),
+  RULE_SETTINGS: jsonVar(z._default(z.record(z.string(), z.unknown()), {}), 'a JSON object keyed by rule id, e.g. {"ec2.security-group-open-to-world": {"allowedPorts": [443]}}'),
   REMEDIATION: jsonVar(
-    z.record(z.string(), z.enum(["off", "dry-run", "apply"])).default({}),
+    z._default(z.record(z.string(), z.enum(["off", "dry-run", "apply"])), {}),
     'a JSON object of rule id to "off", "dry-run" or "apply", e.g. {"iam.admin-policy-attached": "dry-run"}',
   ),
   /** The function's own role: its own calls are never remediated (set by modules/log-analyzer). */
   FUNCTION_ROLE_ARN: arnVar("iam", "arn:aws:iam::111122223333:role/trailwatch-remediator"),
   /** Comma-separated role ARNs of the trailwatch functions that invoke this one; their events are never remediated. */
-  TRIGGER_ROLE_ARNS: z
-    .string()
-    .default("")
-    .transform((v) => v.split(",").map((s) => s.trim()).filter(Boolean))
-    .pipe(z.array(z.string().regex(ROLE_ARN, "must be IAM role ARNs separated by commas, e.g. arn:aws:iam::111122223333:role/trailwatch-log-analyzer"))),
+  TRIGGER_ROLE_ARNS: z.pipe(
+    z.pipe(
+      z._default(z.string(), ""),
+      z.transform((v: string) => v.split(",").map((s) => s.trim()).filter(Boolean)),
+    ),
+    z.array(z.string().check(z.regex(ROLE_ARN, "must be IAM role ARNs separated by commas, e.g. arn:aws:iam::111122223333:role/trailwatch-log-analyzer"))),
+  ),
   /** The role assumed in member accounts to remediate their events (logAnalyzer.remediationMemberRole.name); unset: own account only. */
-  MEMBER_ROLE_NAME: textVar().pipe(
-    z.string().regex(ROLE_NAME, "must be an IAM role name without a path (1-64 letters, digits or +=,.@_-), e.g. trailwatch-remediation").optional(),
+  MEMBER_ROLE_NAME: z.pipe(
+    textVar(),
+    z.optional(z.string().check(z.regex(ROLE_NAME, "must be an IAM role name without a path (1-64 letters, digits or +=,.@_-), e.g. trailwatch-remediation"))),
   ),
   /** The external id the member role's trust policy requires, if any. */
-  MEMBER_ROLE_EXTERNAL_ID: textVar().pipe(z.string().regex(EXTERNAL_ID, "must be 2-1224 letters, digits or +=,.@:/_-, as STS accepts").optional()),
+  MEMBER_ROLE_EXTERNAL_ID: z.pipe(textVar(), z.optional(z.string().check(z.regex(EXTERNAL_ID, "must be 2-1224 letters, digits or +=,.@:/_-, as STS accepts")))),
   ...remediationSafetyEnv,
-}).superRefine((e, ctx) => {
-  if (e.MEMBER_ROLE_EXTERNAL_ID && !e.MEMBER_ROLE_NAME) {
-    ctx.addIssue({ code: "custom", path: ["MEMBER_ROLE_EXTERNAL_ID"], message: "is set but MEMBER_ROLE_NAME is not; set the member role's name too, or neither" });
-  }
-  const ledger = ledgerProblem(e.REMEDIATION, e.REMEDIATION_LEDGER_TABLE);
-  if (ledger) ctx.addIssue({ code: "custom", path: ["REMEDIATION_LEDGER_TABLE"], message: ledger });
-});
+}).check(
+  z.superRefine((e, ctx) => {
+    if (e.MEMBER_ROLE_EXTERNAL_ID && !e.MEMBER_ROLE_NAME) {
+      ctx.addIssue({ code: "custom", path: ["MEMBER_ROLE_EXTERNAL_ID"], message: "is set but MEMBER_ROLE_NAME is not; set the member role's name too, or neither" });
+    }
+    const ledger = ledgerProblem(e.REMEDIATION, e.REMEDIATION_LEDGER_TABLE);
+    if (ledger) ctx.addIssue({ code: "custom", path: ["REMEDIATION_LEDGER_TABLE"], message: ledger });
+  }),
+);
 
 /** The remediator's validated settings. */
 export interface RemediatorConfig {

@@ -2,7 +2,7 @@ import type { Logger } from "@aws-lambda-powertools/logger";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { selfFromCallerIdentity, type RemediationRunner, type SelfIdentity } from "../../adapters/aws/remediation/runner";
 import type { RemediationMode } from "../../core/remediation/permissions";
-import * as z from "zod"; // namespace import: lets esbuild drop what is unused
+import * as z from "../../core/zod";
 import { clientSettings } from "../shared/aws-clients";
 import { parseEnv } from "../shared/env";
 import { ledgerProblem, remediationSafetyEnv } from "../shared/remediation-env";

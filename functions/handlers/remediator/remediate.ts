@@ -1,5 +1,5 @@
 import type { Logger } from "@aws-lambda-powertools/logger";
-import * as z from "zod"; // namespace import: lets esbuild drop what is unused
+import * as z from "../../core/zod";
 import type { RemediationResult } from "../../core/alert/alert";
 import type { RemediationMode } from "../../core/remediation/permissions";
 import { missingRequiredField } from "../../core/record/schema";
@@ -11,11 +11,14 @@ import { RemediationTransientError } from "../../adapters/aws/remediation/types"
 
 /** The request the log analyzer sends (see `LambdaRemediationRunner`). */
 export const remediationRequestSchema = z.object({
-  ruleId: z.string().min(1, "must name a rule"),
+  ruleId: z.string().check(z.minLength(1, "must name a rule")),
   record: z.record(z.string(), z.unknown()),
   /** The log object the record was read from; S3 allows keys of up to 1,024 bytes. */
-  source: z.object({ bucket: z.string().min(3).max(63), key: z.string().min(1).max(1024) }, { error: "must name the log object the record was read from: { bucket, key }" }),
-  retryTransient: z.boolean().default(false),
+  source: z.object(
+    { bucket: z.string().check(z.minLength(3), z.maxLength(63)), key: z.string().check(z.minLength(1), z.maxLength(1024)) },
+    { error: "must name the log object the record was read from: { bucket, key }" },
+  ),
+  retryTransient: z._default(z.boolean(), false),
 });
 
 /** The payload is not a remediation request; the message says what was wrong. */

@@ -1,13 +1,13 @@
 import { Logger } from "@aws-lambda-powertools/logger";
 import { S3Client } from "@aws-sdk/client-s3";
 import { SNSClient } from "@aws-sdk/client-sns";
+import { SQSClient } from "@aws-sdk/client-sqs";
 import { runFailedAlert, runSummaryAlert, summaryWorthSending, unusualActivityAlerts, type ScoreRunContext } from "../../core/scoring/alerts";
 import { parseScoresCsv } from "../../core/scoring/csv";
 import { DEFAULT_INSIGHT_THRESHOLD } from "../../core/scoring/threshold";
 import { getObjectText, putObjectText } from "../../adapters/aws/s3-day-reader";
 import { SnsAlertSink } from "../../adapters/aws/sns-alert-sink";
 import { classifyAwsError } from "../../adapters/aws/transient-error";
-import { SqsHttpClient, type SqsSendMessageBatchApi } from "../../adapters/aws/sqs-http";
 import { SqsUndeliverableAlerts } from "../../adapters/aws/undeliverable-alerts";
 import { clientSettings } from "../shared/aws-clients";
 import { alertEnvSchema, parseEnv, type AlertEnv } from "./env";
@@ -17,7 +17,7 @@ import { runKeys } from "./keys";
 export interface AlertOverrides {
   s3?: S3Client;
   sns?: SNSClient;
-  sqs?: SqsSendMessageBatchApi;
+  sqs?: Pick<SQSClient, "send">;
   logger?: Logger;
   now?: () => Date;
 }
@@ -52,7 +52,7 @@ export function createAlertHandler(env: Record<string, string | undefined> = pro
 
   async function publish(alerts: Parameters<SnsAlertSink["send"]>[0], email: boolean, c: AlertEnv): Promise<void> {
     sns ??= overrides.sns ?? new SNSClient({});
-    if (c.UNDELIVERABLE_QUEUE_URL) undeliverable ??= new SqsUndeliverableAlerts(overrides.sqs ?? new SqsHttpClient(clientSettings()), c.UNDELIVERABLE_QUEUE_URL);
+    if (c.UNDELIVERABLE_QUEUE_URL) undeliverable ??= new SqsUndeliverableAlerts(overrides.sqs ?? new SQSClient(clientSettings()), c.UNDELIVERABLE_QUEUE_URL);
     try {
       await new SnsAlertSink(sns, c.ALERT_TOPIC_ARN, {
         email,

@@ -1,6 +1,6 @@
+import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { SNSClient } from "@aws-sdk/client-sns";
 import { LedgerAlertSink } from "../../adapters/aws/alert-ledger-sink";
-import type { DynamoItemApi } from "../../adapters/aws/dynamodb-http";
 import { DynamoIdempotencyStore } from "../../adapters/aws/idempotency-store";
 import { SnsAlertSink } from "../../adapters/aws/sns-alert-sink";
 import type { AlertSink, UndeliverableAlert, UndeliverableAlerts } from "../../core/ports";
@@ -10,8 +10,8 @@ export interface AlertSinkSettings {
   topicArn: string;
   /** The alert ledger table (ALERT_LEDGER_TABLE); without it alerts go straight to the topic. */
   ledgerTable?: string;
-  /** The DynamoDB item client for the ledger (only called when there is a ledger). */
-  dynamodb: () => DynamoItemApi;
+  /** The DynamoDB client for the ledger (only called when there is a ledger). */
+  dynamodb: () => Pick<DynamoDBClient, "send">;
   /** Told about an alert left out because another function sent it already. */
   onDuplicate?: (alert: { id: string; rule: string }) => void;
   /** Where an alert SNS refuses for good goes (the undeliverable-alerts queue), so the others still go out. */

@@ -1,4 +1,4 @@
-import * as z from "zod"; // namespace import: lets esbuild drop what is unused (the named `z` pulls in all of zod, ~450 KB)
+import * as z from "../../core/zod";
 
 /** The environment of a function is wrong; the message lists every bad variable and what was expected. */
 export class EnvError extends Error {
@@ -9,20 +9,22 @@ type Env = Record<string, string | undefined>;
 
 /**
  * A variable that holds JSON, validated by `schema` after parsing. Absent or blank counts as
- * undefined, so `.optional()` and `.default()` on the result work as for plain strings.
+ * undefined, so `z.optional()` and `z._default()` of the result work as for plain strings.
  * `expected` is shown when the text is not JSON, e.g. `a JSON object such as {"rule.id": "apply"}`.
  */
-export function jsonVar<T extends z.ZodType>(schema: T, expected: string) {
-  return z.preprocess((v, ctx) => {
-    if (v === undefined || (typeof v === "string" && v.trim() === "")) return undefined;
-    if (typeof v !== "string") return v;
-    try {
-      return JSON.parse(v);
-    } catch (e) {
-      ctx.addIssue({ code: "custom", message: `is not valid JSON (${(e as Error).message}); expected ${expected}` });
-      return z.NEVER;
-    }
-  }, schema);
+export function jsonVar<T extends z.core.$ZodType>(schema: T, expected: string) {
+  return z.pipe(
+    z.transform((v: unknown, ctx) => {
+      if (v === undefined || (typeof v === "string" && v.trim() === "")) return undefined;
+      if (typeof v !== "string") return v;
+      try {
+        return JSON.parse(v) as unknown;
+      } catch (e) {
+        return z.transformIssue(ctx, `is not valid JSON (${(e as Error).message}); expected ${expected}`);
+      }
+    }),
+    schema,
+  );
 }
 
 /**
@@ -30,7 +32,7 @@ export function jsonVar<T extends z.ZodType>(schema: T, expected: string) {
  * Throws {@link EnvError} naming the function and every offending variable, e.g.
  * `log-analyzer: invalid environment: ALERT_TOPIC_ARN: required; REMEDIATION.foo: ...`.
  */
-export function parseEnv<S extends z.ZodObject>(service: string, schema: S, env: Env = process.env): z.output<S> {
+export function parseEnv<S extends z.ZodMiniObject>(service: string, schema: S, env: Env = process.env): z.output<S> {
   const res = schema.safeParse(env);
   if (res.success) return res.data;
   const problems = res.error.issues.map((i) => {
@@ -43,27 +45,27 @@ export function parseEnv<S extends z.ZodObject>(service: string, schema: S, env:
 
 /** An ARN of the given service and resource type, e.g. `arnVar("sns")` for a topic. */
 export function arnVar(service: string, example: string) {
-  return z
-    .string()
-    .trim()
-    .regex(new RegExp(`^arn:aws[a-z-]*:${service}:`), `must be an ${service} ARN such as ${example}`);
+  return z.string().check(z.trim(), z.regex(new RegExp(`^arn:aws[a-z-]*:${service}:`), `must be an ${service} ARN such as ${example}`));
 }
 
 /** An optional SQS queue URL (blank counts as unset); loopback URLs are accepted for local runs and tests. */
 export function queueUrlVar(example: string) {
-  return z.preprocess(
-    (v) => (typeof v === "string" && v.trim() === "" ? undefined : v),
-    z
-      .string()
-      .trim()
-      .regex(/^https:\/\/sqs\.[a-z0-9-]+\.amazonaws\.com(\.cn)?\/\d{12}\/[A-Za-z0-9_-]{1,80}$|^https?:\/\/(127\.0\.0\.1|localhost)(:\d+)?\//, `must be an SQS queue URL such as ${example}`)
-      .optional(),
+  return z.pipe(
+    z.transform((v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v)),
+    z.optional(
+      z
+        .string()
+        .check(
+          z.trim(),
+          z.regex(/^https:\/\/sqs\.[a-z0-9-]+\.amazonaws\.com(\.cn)?\/\d{12}\/[A-Za-z0-9_-]{1,80}$|^https?:\/\/(127\.0\.0\.1|localhost)(:\d+)?\//, `must be an SQS queue URL such as ${example}`),
+        ),
+    ),
   );
 }
 
 /** A DynamoDB table name. */
 export function tableVar() {
-  return z.string().trim().regex(/^[A-Za-z0-9_.-]{3,255}$/, "must be a DynamoDB table name (3-255 of A-Z a-z 0-9 _ . -)");
+  return z.string().check(z.trim(), z.regex(/^[A-Za-z0-9_.-]{3,255}$/, "must be a DynamoDB table name (3-255 of A-Z a-z 0-9 _ . -)"));
 }
 
 /** Blank (unset, empty or only spaces) counts as unset, as it does for every optional variable. */
@@ -74,20 +76,19 @@ const isBlank = (v: unknown) => v === undefined || (typeof v === "string" && v.t
  * says what to put there (parseEnv's generic "is required but not set" does not); otherwise the
  * value goes on to `schema`. E.g. `requiredVar(arnVar("sns", example), "an SNS topic ARN such as ...")`.
  */
-export function requiredVar<T extends z.ZodType>(schema: T, expected: string) {
-  return z.preprocess((v, ctx) => {
-    if (!isBlank(v)) return v;
-    ctx.addIssue({ code: "custom", message: `is not set; expected ${expected}` });
-    return z.NEVER;
-  }, schema);
+export function requiredVar<T extends z.core.$ZodType>(schema: T, expected: string) {
+  return z.pipe(
+    z.transform((v: unknown, ctx) => (isBlank(v) ? z.transformIssue(ctx, `is not set; expected ${expected}`) : v)),
+    schema,
+  );
 }
 
 /** Optional free text, trimmed; blank gives `fallback` (undefined without one). */
 export function textVar<F extends string | undefined = undefined>(fallback?: F) {
-  return z
-    .string()
-    .optional()
-    .transform((v): string | F => v?.trim() || (fallback as F));
+  return z.pipe(
+    z.optional(z.string()),
+    z.transform((v): string | F => v?.trim() || (fallback as F)),
+  );
 }
 
 /**
@@ -96,15 +97,14 @@ export function textVar<F extends string | undefined = undefined>(fallback?: F) 
  * and an example in the message.
  */
 export function intVar(fallback: number, min: number, max: number) {
-  return z
-    .string()
-    .optional()
-    .transform((v, ctx) => {
+  return z.pipe(
+    z.optional(z.string()),
+    z.transform((v, ctx): number => {
       if (isBlank(v)) return fallback;
       const text = v!.trim();
       const n = Number(text);
       if (Number.isInteger(n) && n >= min && n <= max) return n;
-      ctx.addIssue({ code: "custom", message: `must be an integer from ${min} to ${max}, e.g. ${fallback} (the default when unset); got "${text}"` });
-      return z.NEVER;
-    });
+      return z.transformIssue(ctx, `must be an integer from ${min} to ${max}, e.g. ${fallback} (the default when unset); got "${text}"`);
+    }),
+  );
 }

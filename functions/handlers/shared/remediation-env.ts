@@ -1,4 +1,4 @@
-import * as z from "zod"; // namespace import: lets esbuild drop what is unused (the named `z` pulls in all of zod, ~450 KB)
+import * as z from "../../core/zod";
 import { DEFAULT_MAX_EVENT_AGE_MINUTES, MAX_EVENT_AGE_MINUTES_RANGE } from "../../core/remediation/event-checks";
 import type { RemediationMode } from "../../core/remediation/permissions";
 import { arnPatternProblem } from "../../core/remediation/protected-targets";
@@ -9,12 +9,16 @@ export const MAX_PROTECTED_TARGETS = 50;
 
 /** `MAX_EVENT_AGE_MINUTES`: events older than this are never remediated (default 60). */
 export const maxEventAgeVar = () =>
-  z.coerce
-    .number()
-    .int()
-    .min(MAX_EVENT_AGE_MINUTES_RANGE.min, `must be at least ${MAX_EVENT_AGE_MINUTES_RANGE.min} minutes`)
-    .max(MAX_EVENT_AGE_MINUTES_RANGE.max, `must be at most ${MAX_EVENT_AGE_MINUTES_RANGE.max} minutes (7 days)`)
-    .default(DEFAULT_MAX_EVENT_AGE_MINUTES);
+  z._default(
+    z.coerce
+      .number()
+      .check(
+        z.int(),
+        z.minimum(MAX_EVENT_AGE_MINUTES_RANGE.min, `must be at least ${MAX_EVENT_AGE_MINUTES_RANGE.min} minutes`),
+        z.maximum(MAX_EVENT_AGE_MINUTES_RANGE.max, `must be at most ${MAX_EVENT_AGE_MINUTES_RANGE.max} minutes (7 days)`),
+      ),
+    DEFAULT_MAX_EVENT_AGE_MINUTES,
+  );
 
 /**
  * The variables of the remediation's safety checks, shared by the remediator function and the
@@ -23,19 +27,23 @@ export const maxEventAgeVar = () =>
  */
 export const remediationSafetyEnv = {
   /** The remediation ledger table (by event id); required when a rule's remediation is `apply`. */
-  REMEDIATION_LEDGER_TABLE: tableVar().optional(),
+  REMEDIATION_LEDGER_TABLE: z.optional(tableVar()),
   MAX_EVENT_AGE_MINUTES: maxEventAgeVar(),
   /** A JSON array of ARN patterns never changed, besides the built-in ones and trailwatch's own roles. */
   PROTECTED_TARGETS: jsonVar(
-    z
-      .array(
-        z.string().superRefine((p, ctx) => {
-          const problem = arnPatternProblem(p);
-          if (problem) ctx.addIssue({ code: "custom", message: problem });
-        }),
-      )
-      .max(MAX_PROTECTED_TARGETS, `at most ${MAX_PROTECTED_TARGETS} patterns`)
-      .default([]),
+    z._default(
+      z
+        .array(
+          z.string().check(
+            z.superRefine((p, ctx) => {
+              const problem = arnPatternProblem(p);
+              if (problem) ctx.addIssue({ code: "custom", message: problem });
+            }),
+          ),
+        )
+        .check(z.maxLength(MAX_PROTECTED_TARGETS, `at most ${MAX_PROTECTED_TARGETS} patterns`)),
+      [],
+    ),
     'a JSON array of ARN patterns such as ["arn:*:iam::*:role/*break-glass*"]',
   ),
 };

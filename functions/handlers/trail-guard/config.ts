@@ -1,4 +1,4 @@
-import * as z from "zod"; // namespace import: lets esbuild drop what is unused (the named `z` pulls in all of zod, ~450 KB)
+import * as z from "../../core/zod";
 import type { RemediationMode } from "../../core/remediation/permissions";
 import { parseProtectedTrails, type TrailRef } from "../../adapters/aws/trail-status";
 import { arnVar, jsonVar, parseEnv, queueUrlVar, tableVar } from "../shared/env";
@@ -27,10 +27,9 @@ export interface TrailGuardConfig {
 
 /** A comma-separated list, or a JSON array of strings. */
 const listVar = (example: string) =>
-  z
-    .string()
-    .optional()
-    .transform((v, ctx) => {
+  z.pipe(
+    z.optional(z.string()),
+    z.transform((v, ctx): string[] => {
       const text = v?.trim() ?? "";
       if (!text) return [];
       if (!text.startsWith("[")) return text.split(",").map((s) => s.trim()).filter(Boolean);
@@ -40,35 +39,34 @@ const listVar = (example: string) =>
       } catch {
         // reported below
       }
-      ctx.addIssue({ code: "custom", message: `expected names separated by commas or a JSON array of strings, e.g. ${example}` });
-      return z.NEVER;
-    });
+      return z.transformIssue(ctx, `expected names separated by commas or a JSON array of strings, e.g. ${example}`);
+    }),
+  );
 
 const envSchema = z.object({
   ALERT_TOPIC_ARN: arnVar("sns", "arn:aws:sns:us-east-1:111122223333:trailwatch-alerts"),
-  PROTECTED_TRAILS: z
-    .string()
-    .optional()
-    .transform((v, ctx) => {
+  PROTECTED_TRAILS: z.pipe(
+    z.optional(z.string()),
+    z.transform((v, ctx) => {
       try {
         return parseProtectedTrails(v);
       } catch (e) {
-        ctx.addIssue({ code: "custom", message: (e as Error).message });
-        return z.NEVER;
+        return z.transformIssue(ctx, (e as Error).message);
       }
     }),
+  ),
   REMEDIATION: jsonVar(
-    z.record(z.string(), z.enum(["off", "dry-run", "apply"])).default({}),
+    z._default(z.record(z.string(), z.enum(["off", "dry-run", "apply"])), {}),
     'a JSON object such as {"cloudtrail.logging-stopped": "apply"} with modes off, dry-run or apply',
   ),
-  RULE_SETTINGS: jsonVar(z.record(z.string(), z.unknown()).default({}), "a JSON object keyed by rule id"),
+  RULE_SETTINGS: jsonVar(z._default(z.record(z.string(), z.unknown()), {}), "a JSON object keyed by rule id"),
   TRAIL_BUCKET_NAME: listVar('"org-trail-logs"'),
   TRAIL_KMS_KEY_ARN: listVar('"arn:aws:kms:us-east-1:111122223333:key/…"'),
   /** The alert ledger shared with the log analyzer (which then leaves out what the guard sent). */
-  ALERT_LEDGER_TABLE: tableVar().optional(),
+  ALERT_LEDGER_TABLE: z.optional(tableVar()),
   /** Where an alert SNS refuses for good goes, so the event's other alerts still go out. */
   UNDELIVERABLE_QUEUE_URL: queueUrlVar("https://sqs.us-east-1.amazonaws.com/111122223333/trailwatch-undeliverable-alerts"),
-  FUNCTION_ROLE_ARN: arnVar("iam", "arn:aws:iam::111122223333:role/trailwatch-trail-guard").regex(/^arn:[^:]+:iam::\d{12}:role\/.+$/, "must be an IAM role ARN"),
+  FUNCTION_ROLE_ARN: arnVar("iam", "arn:aws:iam::111122223333:role/trailwatch-trail-guard").check(z.regex(/^arn:[^:]+:iam::\d{12}:role\/.+$/, "must be an IAM role ARN")),
   MAX_EVENT_AGE_MINUTES: maxEventAgeVar(),
 });
 

@@ -1,16 +1,16 @@
-import * as z from "zod"; // namespace import: lets esbuild drop what is unused (the named `z` pulls in all of zod, ~450 KB)
+import * as z from "../../core/zod";
 import { accountOf, parseRecord, type CloudTrailRecord } from "../../core/record/schema";
 
 export const API_CALL_DETAIL_TYPE = "AWS API Call via CloudTrail";
 
 const envelopeSchema = z.looseObject({
-  id: z.string().optional(),
+  id: z.optional(z.string()),
   "detail-type": z.literal(API_CALL_DETAIL_TYPE, { error: `detail-type must be "${API_CALL_DETAIL_TYPE}"` }),
-  source: z.string().regex(/^aws\.[a-z0-9-]+$/, { error: "source must be an AWS service source such as aws.cloudtrail" }),
-  account: z.string().optional(),
-  region: z.string().optional(),
-  time: z.string().optional(),
-  "replay-name": z.unknown().optional(),
+  source: z.string().check(z.regex(/^aws\.[a-z0-9-]+$/, { error: "source must be an AWS service source such as aws.cloudtrail" })),
+  account: z.optional(z.string()),
+  region: z.optional(z.string()),
+  time: z.optional(z.string()),
+  "replay-name": z.optional(z.unknown()),
   detail: z.unknown(),
 });
 

@@ -1,4 +1,4 @@
-import * as z from "zod"; // namespace import: lets esbuild drop what is unused (the named `z` pulls in all of zod, ~450 KB)
+import * as z from "../../core/zod";
 import type { Severity } from "../../core/alert/alert";
 import { SEVERITIES } from "../../core/alert/alert";
 import { isFailedCall, type CloudTrailRecord } from "../../core/record/schema";
@@ -171,5 +171,5 @@ export const trailTamperingRule = defineRule<TamperingSettings>({
   falsePositives: TRAIL_TAMPERING_KIND.falsePositives,
   runbook: TRAIL_TAMPERING_KIND.runbook,
   references: { mitre: ["T1562.008"], stratus: ["aws.defense-evasion.cloudtrail-stop", "aws.defense-evasion.cloudtrail-delete", "aws.defense-evasion.cloudtrail-lifecycle-rule"] },
-  settings: { schema: settingsSchema as unknown as z.ZodType<TamperingSettings>, defaults: { buckets: [], keys: [] } },
+  settings: { schema: settingsSchema as unknown as z.core.$ZodType<TamperingSettings>, defaults: { buckets: [], keys: [] } },
 });

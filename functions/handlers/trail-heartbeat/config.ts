@@ -1,4 +1,4 @@
-import * as z from "zod"; // namespace import: lets esbuild drop what is unused (the named `z` pulls in all of zod, ~450 KB)
+import * as z from "../../core/zod";
 import { parseQueueUrl, type QueueRef } from "../../adapters/aws/queue-depth";
 import { parseProtectedTrails, type TrailRef } from "../../adapters/aws/trail-status";
 import { intVar, parseEnv, requiredVar, textVar } from "../shared/env";
@@ -22,24 +22,22 @@ const TRAILS_EXAMPLE = '["arn:aws:cloudtrail:us-east-1:111122223333:trail/org-tr
 const envSchema = z.object({
   /** A standard topic: no `.fifo` name, SnsAlertSink sends no message group id. */
   ALERT_TOPIC_ARN: requiredVar(
-    z.string().trim().regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]+$/, `must be an SNS topic ARN arn:aws:sns:<region>:<account>:<topic>, e.g. ${TOPIC_EXAMPLE}`),
+    z.string().check(z.trim(), z.regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]+$/, `must be an SNS topic ARN arn:aws:sns:<region>:<account>:<topic>, e.g. ${TOPIC_EXAMPLE}`)),
     `the alert topic's ARN, e.g. ${TOPIC_EXAMPLE}`,
   ),
-  PROTECTED_TRAILS: z
-    .string()
-    .optional()
-    .transform((v, ctx) => {
+  PROTECTED_TRAILS: z.pipe(
+    z.optional(z.string()),
+    z.transform((v, ctx): TrailRef[] => {
       let trails: TrailRef[];
       try {
         trails = parseProtectedTrails(v);
       } catch (e) {
-        ctx.addIssue({ code: "custom", message: (e as Error).message });
-        return z.NEVER;
+        return z.transformIssue(ctx, (e as Error).message);
       }
       if (trails.length > 0) return trails;
-      ctx.addIssue({ code: "custom", message: `${v?.trim() ? "is empty" : "is not set"}; the heartbeat needs at least one trail ARN to check, e.g. ${TRAILS_EXAMPLE}` });
-      return z.NEVER;
+      return z.transformIssue(ctx, `${v?.trim() ? "is empty" : "is not set"}; the heartbeat needs at least one trail ARN to check, e.g. ${TRAILS_EXAMPLE}`);
     }),
+  ),
   /** A logging trail whose last log file is older than this is reported as not delivering. */
   MAX_DELIVERY_AGE_MINUTES: intVar(60, 5, 24 * 60),
   /** Unset: no once-a-day claims, the alerts repeat hourly (`ClockGate`). Not checked here: a bad name only costs the claims, see `DynamoDbGate`. */
@@ -47,17 +45,16 @@ const envSchema = z.object({
   /** Set by modules/trail-guard from a `rate(...)` schedule of at most an hour. */
   HEARTBEAT_PERIOD_MINUTES: intVar(15, 1, 60),
   /** Set by modules/trail-guard: its forwarding DLQs in the other watched regions, comma-separated. */
-  FORWARD_DLQ_URLS: z
-    .string()
-    .optional()
-    .transform((v, ctx) => {
+  FORWARD_DLQ_URLS: z.pipe(
+    z.optional(z.string()),
+    z.transform((v, ctx): QueueRef[] => {
       const urls = (v ?? "").split(",").map((u) => u.trim()).filter(Boolean);
       const queues = urls.map(parseQueueUrl);
       const bad = urls.filter((_, i) => !queues[i]);
       if (bad.length === 0) return queues as QueueRef[];
-      ctx.addIssue({ code: "custom", message: `${bad.map((u) => JSON.stringify(u)).join(", ")} is not an SQS queue URL such as https://sqs.eu-central-1.amazonaws.com/111122223333/trailwatch-trail-guard-forward-dlq` });
-      return z.NEVER;
+      return z.transformIssue(ctx, `${bad.map((u) => JSON.stringify(u)).join(", ")} is not an SQS queue URL such as https://sqs.eu-central-1.amazonaws.com/111122223333/trailwatch-trail-guard-forward-dlq`);
     }),
+  ),
 });
 
 /**

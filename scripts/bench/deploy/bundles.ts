@@ -1,10 +1,8 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { dirname, join } from "node:path";
 import type { Metafile } from "esbuild";
 import { unzipSync } from "fflate";
-import { bundleHandler, REPO_ROOT } from "../../../modules/lambda-function";
-import { esbuildOptions } from "../../../modules/lambda-function/bundle";
-import { buildSyncWithPlugins } from "../../../modules/lambda-function/esbuild-sync";
+import { buildBundles, esbuildHandler } from "../../../modules/lambda-function/bundle";
 
 /** Bytes one package (or one folder of trailwatch's own code) adds to a bundle. */
 export interface Contributor {
@@ -59,35 +57,32 @@ export function contributors(meta: Metafile, output = "index.js"): Contributor[]
 }
 
 /**
- * Bundles a handler exactly as the stack does (`bundleHandler` of `modules/lambda-function`, the
- * function `NodeFunction` calls), takes `index.js` out of the deployment zip into `outDir/<name>/`,
- * and attributes its bytes to packages with a second esbuild build that only adds `metafile: true`.
- * That build must produce the very same bytes; if the construct's options ever change, this throws
- * rather than report the contributors of a different bundle.
+ * Bundles a handler exactly as the stack does (`buildBundles` of `modules/lambda-function`, whose
+ * zip `NodeFunction` deploys), takes `index.js` out of the deployment zip into `outDir/<name>/`,
+ * and attributes its bytes to packages with esbuild's metafile of the same build function. That
+ * build must give the very same bytes as the zip (a cached zip of an older build would not); if
+ * not, this throws rather than report the contributors of a different bundle.
  */
-export function bundleForBench(name: string, entry: string, outDir: string): BundleReport {
-  const bundle = bundleHandler(entry);
-  const files = unzipSync(readFileSync(bundle.zipPath));
+export async function bundleForBench(name: string, entry: string, outDir: string): Promise<BundleReport> {
+  const [bundle] = await buildBundles([entry]);
+  const files = unzipSync(readFileSync(bundle!.zipPath));
   const js = files["index.js"];
-  if (!js) throw new Error(`${bundle.zipPath}: the deployment zip of ${entry} has no index.js (has ${Object.keys(files).join(", ")})`);
+  if (!js) throw new Error(`${bundle!.zipPath}: the deployment zip of ${entry} has no index.js (has ${Object.keys(files).join(", ")})`);
   const jsPath = join(outDir, name, "index.js");
   mkdirSync(dirname(jsPath), { recursive: true });
   writeFileSync(jsPath, js);
 
-  const analysed = buildSyncWithPlugins({ ...esbuildOptions(resolve(REPO_ROOT, entry)), metafile: true });
+  const analysed = await esbuildHandler(entry);
   const same = analysed.files.find((f) => f.path.endsWith("index.js"));
   if (!same || Buffer.compare(Buffer.from(same.contents), Buffer.from(js)) !== 0) {
-    throw new Error(
-      `the metafile build of ${entry} differs from the deployed bundle (${same?.contents.byteLength ?? 0} vs ${js.byteLength} bytes): ` +
-        "modules/lambda-function/bundle.ts no longer builds with esbuildOptions() + buildSyncWithPlugins(); make this build match it",
-    );
+    throw new Error(`the metafile build of ${entry} differs from the deployed bundle (${same?.contents.byteLength ?? 0} vs ${js.byteLength} bytes)`);
   }
-  const all = contributors(analysed.metafile!);
+  const all = contributors(analysed.metafile);
   return {
     name,
     entry,
-    jsBytes: bundle.jsBytes,
-    zipBytes: bundle.zipBytes,
+    jsBytes: bundle!.jsBytes,
+    zipBytes: bundle!.zipBytes,
     jsPath,
     top: all.slice(0, 5),
     sdkBytes: all.filter((c) => isSdkPackage(c.name)).reduce((s, c) => s + c.bytes, 0),

@@ -1,4 +1,4 @@
-export { deployedHandlers, CONTRACT_ENTRIES, type DeployedHandler } from "./handlers";
+export { deployedHandlers, type DeployedHandler } from "./handlers";
 export { bundleForBench, contributors, contributorOf, isSdkPackage, type BundleReport, type Contributor } from "./bundles";
 export { measureLoadTimes, median, type LoadTime, type LoadTimes } from "./load-time";
 export { measureAnalyzer, type AnalyzerOptions, type AnalyzerResult } from "./analyzer";

@@ -42,11 +42,11 @@ describe("LedgerAlertSink against dynalite", () => {
     const guard = new RecordingSink();
     const analyzer = new RecordingSink();
     const dupes: string[] = [];
-    const store = new DynamoIdempotencyStore(db.items, TABLE);
+    const store = new DynamoIdempotencyStore(db.client, TABLE);
     return {
       guard, analyzer, dupes, store,
       guardSink: new LedgerAlertSink(guard, store),
-      analyzerSink: new LedgerAlertSink(analyzer, new DynamoIdempotencyStore(db.items, TABLE), { onDuplicate: (a) => dupes.push(a.id) }),
+      analyzerSink: new LedgerAlertSink(analyzer, new DynamoIdempotencyStore(db.client, TABLE), { onDuplicate: (a) => dupes.push(a.id) }),
     };
   }
 
@@ -108,7 +108,7 @@ describe("LedgerAlertSink against dynalite", () => {
 
   it("passes a repeat to repeatsTo (Splunk without mail) instead of dropping it", async () => {
     // Prepare
-    const store = new DynamoIdempotencyStore(db.items, TABLE);
+    const store = new DynamoIdempotencyStore(db.client, TABLE);
     const loud = new RecordingSink();
     const quiet = new RecordingSink();
     const sink = new LedgerAlertSink(loud, store, { repeatsTo: quiet });

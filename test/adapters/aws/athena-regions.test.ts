@@ -1,7 +1,7 @@
-import { PutObjectCommand } from "@aws-sdk/client-s3";
-import { S3RegionLister } from "../../../functions/adapters/aws/athena-regions";
-import { S3HttpClient } from "../../../functions/adapters/aws/s3-http";
-import { s3rverHttpConfig, startFaultInjector, type FaultInjector, type LocalS3 } from "../../support/s3rver";
+import { ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { mockClient } from "aws-sdk-client-mock";
+import { S3RegionLister, urlDecoded } from "../../../functions/adapters/aws/athena-regions";
+import { s3rverClientConfig, startFaultInjector, type FaultInjector, type LocalS3 } from "../../support/s3rver";
 import { startS3rverProcess } from "../../support/s3rver-process";
 
 const BUCKET = "org-trail-logs";
@@ -12,13 +12,13 @@ const PREFIX = `ct/AWSLogs/o-abcdef1234/${ACCT}/CloudTrail/`;
 describe("S3RegionLister against s3rver", () => {
   let s3: LocalS3;
   let proxy: FaultInjector;
-  let client: S3HttpClient;
+  let client: S3Client;
 
   beforeAll(async () => {
     // In its own process: s3rver's continuation tokens need --openssl-legacy-provider on Node 20.
     s3 = await startS3rverProcess({ buckets: [BUCKET] });
-    proxy = await startFaultInjector(s3.endpoint, { verifySignatures: true });
-    client = new S3HttpClient(s3rverHttpConfig(proxy.endpoint));
+    proxy = await startFaultInjector(s3.endpoint);
+    client = new S3Client(s3rverClientConfig(proxy.endpoint));
     // One level below each region folder: s3rver reports a common prefix only for objects directly
     // inside it (it does not walk deeper), unlike S3; the listing itself is the same.
     const keys = [
@@ -29,7 +29,6 @@ describe("S3RegionLister against s3rver", () => {
     ];
     for (const Key of keys) await s3.client.send(new PutObjectCommand({ Bucket: BUCKET, Key, Body: "x" }));
   });
-  afterEach(() => expect(proxy.badSignatures).toEqual([]));
   afterAll(async () => {
     client?.destroy();
     await proxy?.stop();
@@ -52,16 +51,48 @@ describe("S3RegionLister against s3rver", () => {
     expect(lists.slice(1).every((r) => /continuation-token=[^&]+/.test(r))).toBe(true);
   });
 
-  it("lists every common prefix with the default page size in one request, decoding them", async () => {
+  it("lists with S3's default page size in one request", async () => {
     const before = proxy.requests.length;
 
-    const prefixes = await client.listCommonPrefixes({ bucket: BUCKET, prefix: PREFIX });
+    const regions = await new S3RegionLister(client, BUCKET, layout, "ct/").regions(ACCT);
 
-    expect(prefixes.sort()).toEqual(["ap-southeast-4/", "eu-west-1/", "il-central-1/", "not a region/", "us-east-1/"].map((r) => PREFIX + r));
+    expect(regions).toEqual(["ap-southeast-4", "eu-west-1", "il-central-1", "us-east-1"]);
     expect(proxy.requests.length - before).toBe(1);
   });
 
   it("finds no region for an account with no logs", async () => {
     expect(await new S3RegionLister(client, BUCKET, layout, "ct/").regions("999999999999")).toEqual([]);
+  });
+});
+
+describe("S3RegionLister on S3's URL-encoded answers", () => {
+  // s3rver ignores encoding-type=url; S3 honours it, so its answer is mocked here (on this client only).
+  const client = new S3Client({ region: "us-east-1" });
+  const s3 = mockClient(client);
+  afterAll(() => s3.restore());
+
+  it("decodes URL-encoded common prefixes (S3 writes a space as +), and skips one that is not valid encoding", async () => {
+    // Prepare
+    const enc = (p: string) => encodeURIComponent(p).replace(/%20/g, "+");
+    s3.on(ListObjectsV2Command).resolves({
+      EncodingType: "url",
+      IsTruncated: false,
+      CommonPrefixes: [{ Prefix: enc(`${PREFIX}eu-west-1/`) }, { Prefix: enc(`${PREFIX}not a+region&/`) }, { Prefix: `${enc(PREFIX)}%E0%A4/` }, { Prefix: enc(`${PREFIX}us-east-2/`) }],
+    });
+
+    // Act
+    const regions = await new S3RegionLister(client, BUCKET, layout, "ct/").regions(ACCT);
+
+    // Assess
+    expect(regions).toEqual(["eu-west-1", "us-east-2"]);
+    expect(s3.commandCalls(ListObjectsV2Command).map((c) => c.args[0].input)).toEqual([{ Bucket: BUCKET, Prefix: PREFIX, Delimiter: "/", EncodingType: "url" }]);
+    expect(urlDecoded("ct%2Fnot+a%2Bregion%26%2F")).toBe("ct/not a+region&/");
+  });
+
+  it("refuses a truncated page without a continuation token rather than stop half-way", async () => {
+    s3.reset();
+    s3.on(ListObjectsV2Command).resolves({ IsTruncated: true, CommonPrefixes: [] });
+
+    await expect(new S3RegionLister(client, BUCKET, layout, "ct/").regions(ACCT)).rejects.toThrow(/IsTruncated without a NextContinuationToken/);
   });
 });

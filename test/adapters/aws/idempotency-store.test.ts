@@ -23,7 +23,7 @@ describe("DynamoIdempotencyStore against dynalite", () => {
   afterAll(async () => db?.stop());
   beforeEach(() => {
     clock = new Date("2026-11-23T10:00:00Z");
-    store = new DynamoIdempotencyStore(db.items, TABLE, { now: () => clock, ttlSeconds: 3600 });
+    store = new DynamoIdempotencyStore(db.client, TABLE, { now: () => clock, ttlSeconds: 3600 });
   });
 
   async function item(k: string) {
@@ -102,7 +102,7 @@ describe("DynamoIdempotencyStore against dynalite", () => {
   });
 
   it("surfaces DynamoDB errors other than a failed condition (here: a missing table)", async () => {
-    const broken = new DynamoIdempotencyStore(db.items, "no-such-table");
+    const broken = new DynamoIdempotencyStore(db.client, "no-such-table");
 
     await expect(broken.claim(key(), 60)).rejects.toMatchObject({ name: "ResourceNotFoundException" });
   });

@@ -2,72 +2,106 @@ import { CloudTrailClient, LookupEventsCommand, type LookupEventsCommandInput } 
 import type { AwsClientStub } from "aws-sdk-client-mock";
 import { EC2Client } from "@aws-sdk/client-ec2";
 import { IAMClient } from "@aws-sdk/client-iam";
+import {
+  CreateBucketCommand,
+  DeletePublicAccessBlockCommand,
+  GetPublicAccessBlockCommand,
+  PutPublicAccessBlockCommand,
+  S3Client,
+  type PublicAccessBlockConfiguration,
+} from "@aws-sdk/client-s3";
 import * as z from "zod"; // namespace import: lets esbuild drop what is unused (the named `z` pulls in all of zod, ~450 KB)
 import type { RemediationClients } from "../../../functions/adapters/aws/remediation";
-import { S3HttpClient } from "../../../functions/adapters/aws/s3-http";
-import type { S3PublicAccessBlocks } from "../../../functions/adapters/aws/s3-public-access-block";
 import { RuleEngine, type Finding } from "../../../functions/core/rules/engine";
 import { defineRule, type RemediationId } from "../../../functions/core/rules/rule";
+import { clientSettings } from "../../../functions/handlers/shared/aws-clients";
 import { ACCOUNT } from "../../handlers/log-analyzer/records";
-import { s3rverHttpConfig, startFaultInjector, startS3rver, type FaultInjector, type LocalS3 } from "../../support/s3rver";
+import { startMoto, type LocalMoto } from "../../support/moto";
+import { startFaultInjector, type FaultInjector } from "../../support/s3rver";
 
 const creds = { accessKeyId: "TEST", secretAccessKey: "TEST" };
 
 /**
- * The remediation clients for tests; records the regions asked for. CloudTrail, IAM and EC2 are real
- * SDK clients whose `send` aws-sdk-client-mock replaces; S3 is what `s3` makes (a client of a
- * {@link startRemediationS3} server), and asking for it without one fails the test with the reason.
+ * The remediation clients for tests; records the regions asked for. Real SDK clients whose `send`
+ * aws-sdk-client-mock replaces where a test mocks them; S3 is what `s3` makes when given (clients of
+ * a {@link startRemediationS3} server).
  */
-export function testClients(opts: { s3?: (region: string) => S3PublicAccessBlocks } = {}): RemediationClients & { regions: string[] } {
+export function testClients(opts: { s3?: (region: string) => S3Client } = {}): RemediationClients & { regions: string[] } {
   const regions: string[] = [];
   return {
     regions,
     cloudTrail: (region) => (regions.push(`cloudtrail:${region}`), new CloudTrailClient({ region, credentials: creds })),
     iam: () => (regions.push("iam"), new IAMClient({ region: "us-east-1", credentials: creds })),
-    s3: (region) => {
-      regions.push(`s3:${region}`);
-      if (!opts.s3) throw new Error("testClients() has no S3: pass { s3: local.clients() } of a startRemediationS3() server");
-      return opts.s3(region);
-    },
+    s3: (region) => (regions.push(`s3:${region}`), opts.s3 ? opts.s3(region) : new S3Client({ region, credentials: creds })),
     ec2: (region) => (regions.push(`ec2:${region}`), new EC2Client({ region, credentials: creds })),
   };
 }
 
-/** Regions the S3 remediation tests send requests to (the local S3 accepts signatures of these). */
-export const S3_TEST_REGIONS = ["us-east-1", "eu-central-1", "eu-west-1", "ap-southeast-2"] as const;
+/** The credentials the clients of a {@link startRemediationS3} server sign with (moto accepts any). */
+export const MOTO_CREDENTIALS = { accessKeyId: "MOTOKEY", secretAccessKey: "moto-secret" };
 
 /** Local S3 for the Block Public Access remediation (see {@link startRemediationS3}). */
 export interface RemediationS3 {
-  s3: LocalS3;
-  /** Checks every signature, owns every bucket as ACCOUNT, keeps Block Public Access settings in `proxy.publicAccessBlocks`, injects failures. */
+  moto: LocalMoto;
+  /** In front of moto: owns every bucket as ACCOUNT, records requests, injects failures. */
   proxy: FaultInjector;
-  /** One `S3HttpClient` per region signing in that region, with `maxAttempts` (default 1: a failure reaches the remediator as it is). */
-  clients(maxAttempts?: number): (region: string) => S3HttpClient;
+  /** One S3 client per region through the proxy, with the functions' settings and `maxAttempts` (default 1: a failure reaches the remediator as it is). */
+  clients(maxAttempts?: number): (region: string) => S3Client;
+  /** A bucket's Block Public Access as S3 keeps it, or undefined when it has none (read from moto directly). */
+  publicAccessBlock(bucket: string): Promise<PublicAccessBlockConfiguration | undefined>;
+  /** Sets a bucket's Block Public Access (directly on moto). */
+  setPublicAccessBlock(bucket: string, cfg: PublicAccessBlockConfiguration): Promise<void>;
+  /** Removes the Block Public Access of every bucket it was started with. */
+  clearPublicAccessBlocks(): Promise<void>;
   stop(): Promise<void>;
 }
 
 /**
- * s3rver with `buckets`, behind a proxy that verifies every SigV4 signature (in the regions of
- * {@link S3_TEST_REGIONS}), answers Block Public Access from memory as S3 does, and refuses an
- * `ExpectedBucketOwner` other than {@link ACCOUNT} with 403 AccessDenied. Call `stop()` in `afterAll`.
+ * moto's S3 (it implements Block Public Access; s3rver answers NotImplemented) with `buckets`,
+ * behind a proxy that refuses an `ExpectedBucketOwner` other than {@link ACCOUNT} with 403
+ * AccessDenied, as S3 does (moto ignores the header). Call `stop()` in `afterAll`.
  */
 export async function startRemediationS3(buckets: string[]): Promise<RemediationS3> {
-  const s3 = await startS3rver({ buckets });
-  const proxy = await startFaultInjector(s3.endpoint, { verifySignatures: true, signingRegions: S3_TEST_REGIONS, publicAccessBlock: true, bucketOwner: ACCOUNT });
-  const made = new Map<string, S3HttpClient>();
+  const moto = await startMoto();
+  const proxy = await startFaultInjector(moto.endpoint, { bucketOwner: ACCOUNT });
+  const direct = new S3Client({ region: "us-east-1", endpoint: moto.endpoint, forcePathStyle: true, credentials: MOTO_CREDENTIALS });
+  try {
+    for (const Bucket of buckets) await direct.send(new CreateBucketCommand({ Bucket }));
+  } catch (e) {
+    direct.destroy();
+    await proxy.stop();
+    await moto.stop();
+    throw e;
+  }
+  const made = new Map<string, S3Client>();
   return {
-    s3,
+    moto,
     proxy,
     clients: (maxAttempts = 1) => (region) => {
       const key = `${maxAttempts}:${region}`;
       let c = made.get(key);
-      if (!c) made.set(key, (c = new S3HttpClient({ ...s3rverHttpConfig(proxy.endpoint, { maxAttempts }), region })));
+      if (!c) made.set(key, (c = new S3Client({ ...clientSettings({ region, maxAttempts }), endpoint: proxy.endpoint, forcePathStyle: true, credentials: MOTO_CREDENTIALS })));
       return c;
+    },
+    async publicAccessBlock(Bucket) {
+      try {
+        return (await direct.send(new GetPublicAccessBlockCommand({ Bucket }))).PublicAccessBlockConfiguration;
+      } catch (e) {
+        if ((e as Error).name === "NoSuchPublicAccessBlockConfiguration") return undefined;
+        throw e;
+      }
+    },
+    async setPublicAccessBlock(Bucket, cfg) {
+      await direct.send(new PutPublicAccessBlockCommand({ Bucket, PublicAccessBlockConfiguration: cfg }));
+    },
+    async clearPublicAccessBlocks() {
+      for (const Bucket of buckets) await direct.send(new DeletePublicAccessBlockCommand({ Bucket }));
     },
     async stop() {
       made.forEach((c) => c.destroy());
+      direct.destroy();
       await proxy.stop();
-      await s3.stop();
+      await moto.stop();
     },
   };
 }

@@ -1,63 +1,48 @@
-import { LambdaHttpClient, type LambdaHttpOptions } from "../../../functions/adapters/aws/lambda-http";
+import { createServer, type Server } from "node:http";
+import { InvokeCommand, LambdaClient, LambdaServiceException, type InvokeCommandOutput } from "@aws-sdk/client-lambda";
+import { mockClient } from "aws-sdk-client-mock";
 import { LambdaRemediationRunner, RemediationTransientError, type RemediationResponse } from "../../../functions/adapters/aws/remediation";
 import type { RemediationMode } from "../../../functions/core/remediation/permissions";
-import { RawPayload, startLambdaServer, type LocalLambda } from "../../support/lambda-server";
+import { clientSettings } from "../../../functions/handlers/shared/aws-clients";
 import { stopLogging } from "../../handlers/log-analyzer/records";
+import { listenOnLoopback } from "../../support/loopback";
 import { findingFor, logSource } from "./remediation-fixtures";
 
 const FUNCTION = "tw-remediator";
 const SOURCE = logSource();
 const SUCCEEDED = { action: "cloudtrail.start-logging", mode: "apply", status: "succeeded", detail: "started logging on trail org-trail in us-east-1" } as const;
+const credentials = { accessKeyId: "T", secretAccessKey: "T" };
 
-describe("LambdaRemediationRunner against a local Lambda (signatures checked)", () => {
-  let lambda: LocalLambda;
-  /** What the remediator function answers next (its events are recorded in `events`). */
-  let answer: (event: unknown) => unknown;
-  let events: unknown[];
-  const clients: LambdaHttpClient[] = [];
+/** Lambda's answer to a synchronous invoke whose function returned `value`. */
+function answered(value: unknown, extra: Partial<InvokeCommandOutput> = {}): Partial<InvokeCommandOutput> {
+  return { StatusCode: 200, ExecutedVersion: "$LATEST", Payload: new TextEncoder().encode(typeof value === "string" ? value : JSON.stringify(value)) as InvokeCommandOutput["Payload"], ...extra };
+}
 
-  beforeAll(async () => {
-    lambda = await startLambdaServer({
-      functions: {
-        [FUNCTION]: (event) => {
-          events.push(event);
-          return answer(event);
-        },
-      },
-    });
-  });
+/** A Lambda service error as the SDK throws it. */
+function serviceError(name: string, status: number, message: string): LambdaServiceException {
+  return new LambdaServiceException({ name, $fault: status >= 500 ? "server" : "client", $metadata: { httpStatusCode: status }, message });
+}
+
+describe("LambdaRemediationRunner (Lambda Invoke mocked: no local Lambda exists)", () => {
+  const lambda = mockClient(LambdaClient);
+  afterAll(() => lambda.restore());
   beforeEach(() => {
-    events = [];
-    answer = () => SUCCEEDED;
-  });
-  afterEach(() => {
-    // Every request the runner sent carried a valid SigV4 signature for lambda in us-east-1.
-    expect(lambda.requests.filter((r) => r.signatureProblem).map((r) => r.signatureProblem)).toEqual([]);
-  });
-  afterAll(async () => {
-    clients.forEach((c) => c.destroy());
-    await lambda?.stop();
+    lambda.reset();
+    lambda.on(InvokeCommand).resolves(answered(SUCCEEDED));
   });
 
-  function client(opts: Partial<LambdaHttpOptions> = {}): LambdaHttpClient {
-    const c = new LambdaHttpClient({ region: lambda.region, endpoint: lambda.endpoint, credentials: lambda.credentials, ...opts });
-    clients.push(c);
-    return c;
+  function runner(mode: RemediationMode | null = "apply", functionName = FUNCTION) {
+    return new LambdaRemediationRunner({ lambda: new LambdaClient({ region: "us-east-1", credentials }), functionName, modes: mode ? { "test.remediable": mode } : {} });
   }
-  function runner(mode: RemediationMode | null = "apply", opts: Partial<LambdaHttpOptions> = {}, functionName = FUNCTION) {
-    return new LambdaRemediationRunner({ lambda: client(opts), functionName, modes: mode ? { "test.remediable": mode } : {} });
-  }
-  const sent = () => lambda.requests.length;
+  /** The events the remediator was invoked with. */
+  const events = () => lambda.commandCalls(InvokeCommand).map((c) => JSON.parse(new TextDecoder().decode(c.args[0].input.Payload as Uint8Array)) as unknown);
 
   it("does not invoke the remediator for a rule whose remediation is off", async () => {
-    // Prepare
-    const f = findingFor(stopLogging(), "cloudtrail.start-logging");
-    const before = sent();
     // Act
-    const res = await runner(null).run(f, { source: SOURCE, retryTransient: true });
+    const res = await runner(null).run(findingFor(stopLogging(), "cloudtrail.start-logging"), { source: SOURCE, retryTransient: true });
     // Assess
     expect(res).toBeNull();
-    expect(sent()).toBe(before);
+    expect(lambda.calls()).toHaveLength(0);
   });
 
   it("invokes the remediator synchronously with the rule id, the record and the retry wish, and returns its result", async () => {
@@ -66,34 +51,34 @@ describe("LambdaRemediationRunner against a local Lambda (signatures checked)", 
     // Act
     const res = await runner().run(findingFor(rec, "cloudtrail.start-logging"), { source: SOURCE, retryTransient: true });
     // Assess
-    const req = lambda.requests.at(-1)!;
+    const input = lambda.commandCalls(InvokeCommand)[0]!.args[0].input;
     expect(res).toEqual(SUCCEEDED);
-    expect(events).toEqual([{ ruleId: "test.remediable", record: rec, source: SOURCE, retryTransient: true }]);
-    expect([req.method, req.url, req.headers["x-amz-invocation-type"]]).toEqual(["POST", `/2015-03-31/functions/${FUNCTION}/invocations`, "RequestResponse"]);
+    expect([input.FunctionName, input.InvocationType]).toEqual([FUNCTION, "RequestResponse"]);
+    expect(events()).toEqual([{ ruleId: "test.remediable", record: rec, source: SOURCE, retryTransient: true }]);
   });
 
   it("passes the remediator's checks on (verification, refusal, what it found and did), cutting over-long texts", async () => {
     // Prepare
-    answer = () => ({ ...SUCCEEDED, checks: { verifiedBy: "lookup-events", found: "x".repeat(5000), done: "started logging" } });
+    lambda.on(InvokeCommand).resolves(answered({ ...SUCCEEDED, checks: { verifiedBy: "lookup-events", found: "x".repeat(5000), done: "started logging" } }));
     // Act
     const res = await runner().run(findingFor(stopLogging(), "cloudtrail.start-logging"), { source: SOURCE });
     // Assess
     expect(res?.checks).toEqual({ verifiedBy: "lookup-events", found: `${"x".repeat(499)}…`, done: "started logging" });
   });
 
-  it("addresses a function by ARN with a qualifier, encoded in the path and signed so", async () => {
+  it("addresses the function by the name or ARN it was given", async () => {
     // Prepare
     const arn = `arn:aws:lambda:us-east-1:111122223333:function:${FUNCTION}:live`;
     // Act
-    const res = await runner("apply", {}, arn).run(findingFor(stopLogging(), "cloudtrail.start-logging"), { source: SOURCE });
+    const res = await runner("apply", arn).run(findingFor(stopLogging(), "cloudtrail.start-logging"), { source: SOURCE });
     // Assess
     expect(res).toEqual(SUCCEEDED);
-    expect(lambda.requests.at(-1)!.url).toBe(`/2015-03-31/functions/${encodeURIComponent(arn)}/invocations`);
+    expect(lambda.commandCalls(InvokeCommand)[0]!.args[0].input.FunctionName).toBe(arn);
   });
 
   it("passes on null when the remediator answers that the remediation is off there", async () => {
     // Prepare
-    answer = () => null;
+    lambda.on(InvokeCommand).resolves(answered(null));
     // Act
     const res = await runner("dry-run").run(findingFor(stopLogging(), "cloudtrail.start-logging"), { source: SOURCE });
     // Assess
@@ -103,7 +88,8 @@ describe("LambdaRemediationRunner against a local Lambda (signatures checked)", 
   it("throws a transient answer as RemediationTransientError while retries are wanted, then reports it as failed", async () => {
     // Prepare
     const f = findingFor(stopLogging(), "cloudtrail.start-logging");
-    answer = (): RemediationResponse => ({ transient: true, message: "cloudtrail:StartLogging failed: ThrottlingException: Rate exceeded" });
+    const transient: RemediationResponse = { transient: true, message: "cloudtrail:StartLogging failed: ThrottlingException: Rate exceeded" };
+    lambda.on(InvokeCommand).resolves(answered(transient));
     // Act
     const retried = await runner().run(f, { source: SOURCE, retryTransient: true }).catch((e: unknown) => e);
     const last = await runner().run(f, { source: SOURCE, retryTransient: false });
@@ -113,11 +99,10 @@ describe("LambdaRemediationRunner against a local Lambda (signatures checked)", 
     expect(last).toEqual({ action: "cloudtrail.start-logging", mode: "apply", status: "failed", detail: expect.stringMatching(/ThrottlingException: Rate exceeded \(gave up retrying\)$/) });
   });
 
-  it("reports a crash of the remediator (X-Amz-Function-Error: Unhandled) as a failed remediation with its error, without throwing", async () => {
+  it("reports a crash of the remediator (FunctionError Unhandled) as a failed remediation with its error, without throwing", async () => {
     // Prepare
-    answer = () => {
-      throw Object.assign(new Error("remediator: bad request: record: expected record"), { name: "RemediationRequestError" });
-    };
+    const crash = { errorType: "RemediationRequestError", errorMessage: "remediator: bad request: record: expected record", trace: [] };
+    lambda.on(InvokeCommand).resolves(answered(crash, { FunctionError: "Unhandled" }));
     // Act
     const res = await runner().run(findingFor(stopLogging(), "cloudtrail.start-logging"), { source: SOURCE, retryTransient: true });
     // Assess
@@ -129,71 +114,60 @@ describe("LambdaRemediationRunner against a local Lambda (signatures checked)", 
     });
   });
 
-  it("retries a throttled (429 TooManyRequestsException) and a failed (500 ServiceException) invoke inside the call, then returns the answer", async () => {
-    // Prepare
-    lambda.failNext(1, { status: 429, type: "TooManyRequestsException", message: "Rate Exceeded." });
-    lambda.failNext(1, { status: 500, type: "ServiceException", message: "Lambda was unable to process the request." });
-    const before = sent();
-    // Act
-    const res = await runner().run(findingFor(stopLogging(), "cloudtrail.start-logging"), { source: SOURCE, retryTransient: true });
-    // Assess
-    expect(res).toEqual(SUCCEEDED);
-    expect(lambda.requests.slice(before).map((r) => r.status)).toEqual([429, 500, 200]);
-  });
-
-  it("reports a denied invoke (403 AccessDeniedException) as failed without retrying, and a throttled one that stays throttled as transient", async () => {
+  it("reports a denied invoke (403 AccessDeniedException) as failed, and a throttled one (429) as transient while retries are wanted", async () => {
     // Prepare
     const f = findingFor(stopLogging(), "cloudtrail.start-logging");
-    lambda.failNext(1, { status: 403, type: "AccessDeniedException", message: "not authorized to perform: lambda:InvokeFunction" });
-    const before = sent();
+    lambda.on(InvokeCommand).rejectsOnce(serviceError("AccessDeniedException", 403, "not authorized to perform: lambda:InvokeFunction"));
     // Act
     const denied = await runner().run(f, { source: SOURCE, retryTransient: true });
-    const deniedRequests = sent() - before;
-    lambda.failNext(2, { status: 429, type: "TooManyRequestsException", message: "Rate Exceeded." });
-    const throttled = await runner("apply", { maxAttempts: 2 }).run(f, { source: SOURCE, retryTransient: true }).catch((e: unknown) => e);
+    lambda.on(InvokeCommand).rejects(serviceError("TooManyRequestsException", 429, "Rate Exceeded."));
+    const throttled = await runner().run(f, { source: SOURCE, retryTransient: true }).catch((e: unknown) => e);
+    const gaveUp = await runner().run(f, { source: SOURCE, retryTransient: false });
     // Assess
     expect(denied).toMatchObject({ status: "failed", detail: `invoking remediator ${FUNCTION} failed: AccessDeniedException: not authorized to perform: lambda:InvokeFunction` });
-    expect(deniedRequests).toBe(1);
     expect(throttled).toBeInstanceOf(RemediationTransientError);
     expect((throttled as Error).message).toBe(`invoking remediator ${FUNCTION} failed: TooManyRequestsException: Rate Exceeded.`);
-  });
-
-  it("gives up on a remediator that does not answer within the request timeout, as a transient failure", async () => {
-    // Prepare
-    lambda.failNext(2, "hang");
-    const before = sent();
-    // Act
-    const res = await runner("apply", { maxAttempts: 2, requestHandler: { connectionTimeout: 1_000, requestTimeout: 300 } })
-      .run(findingFor(stopLogging(), "cloudtrail.start-logging"), { source: SOURCE, retryTransient: true })
-      .catch((e: unknown) => e);
-    // Assess
-    expect(res).toBeInstanceOf(RemediationTransientError);
-    expect((res as Error).message).toMatch(/^invoking remediator tw-remediator failed: TimeoutError: .*300 ms/);
-    expect(sent() - before).toBe(2);
+    expect(gaveUp).toMatchObject({ status: "failed", detail: expect.stringMatching(/TooManyRequestsException: Rate Exceeded\. \(gave up retrying\)$/) });
   });
 
   it("reports an answer it cannot read as failed, naming what came back", async () => {
     // Prepare
     const f = findingFor(stopLogging(), "cloudtrail.start-logging");
-    answer = () => new RawPayload("not json");
+    lambda.on(InvokeCommand).resolvesOnce(answered("not json")).resolvesOnce(answered({ status: "done" }));
     // Act
     const garbled = await runner().run(f, { source: SOURCE });
-    answer = () => ({ status: "done" });
     const odd = await runner().run(f, { source: SOURCE });
     // Assess
     expect(garbled).toMatchObject({ status: "failed", detail: expect.stringMatching(/other than JSON: not json/) });
     expect(odd).toMatchObject({ status: "failed", detail: expect.stringMatching(/unexpected shape: \{"status":"done"\}/) });
   });
+});
 
-  it("fails the test server's check when a request is signed for another region (the verifier is not a rubber stamp)", async () => {
-    // Prepare
-    const wrongRegion = runner("apply", { region: "eu-west-1" });
+describe("LambdaRemediationRunner with a real Lambda client and the functions' settings", () => {
+  let server: Server;
+  let endpoint: string;
+  let requests = 0;
+  beforeAll(async () => {
+    // Accepts invokes and never answers: a remediator that hangs.
+    server = createServer(() => void requests++);
+    endpoint = await listenOnLoopback(server);
+  });
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise((ok) => server.close(ok));
+  });
+
+  it("gives up on a remediator that does not answer within the request timeout, after the client's attempts, as a transient failure", async () => {
+    // Prepare: the log analyzer's settings (two attempts), with a short timeout for the test.
+    const s = clientSettings({ region: "us-east-1", maxAttempts: 2 });
+    const client = new LambdaClient({ ...s, requestHandler: { ...s.requestHandler, requestTimeout: 300 }, endpoint, credentials });
+    const runner = new LambdaRemediationRunner({ lambda: client, functionName: FUNCTION, modes: { "test.remediable": "apply" } });
     // Act
-    const res = await wrongRegion.run(findingFor(stopLogging(), "cloudtrail.start-logging"), { source: SOURCE });
-    const problem = lambda.requests.at(-1)!.signatureProblem;
-    lambda.requests.at(-1)!.signatureProblem = undefined; // expected here; keep afterEach's check for the others
+    const res = await runner.run(findingFor(stopLogging(), "cloudtrail.start-logging"), { source: SOURCE, retryTransient: true }).catch((e: unknown) => e);
+    client.destroy();
     // Assess
-    expect(res).toMatchObject({ status: "failed", detail: expect.stringMatching(/InvalidSignatureException/) });
-    expect(problem).toMatch(/scope eu-west-1\/lambda, expected us-east-1\/lambda/);
+    expect(res).toBeInstanceOf(RemediationTransientError);
+    expect((res as Error).message).toMatch(/^invoking remediator tw-remediator failed: TimeoutError: /);
+    expect(requests).toBe(2);
   });
 });

@@ -1,3 +1,4 @@
+import { GetItemCommand } from "@aws-sdk/client-dynamodb";
 import { DynamoRemediationLedger, ledgerKey } from "../../../functions/adapters/aws/remediation";
 import { startDynalite, type LocalDynamo } from "../../support/dynalite";
 
@@ -37,7 +38,7 @@ describe("DynamoRemediationLedger (dynalite)", () => {
       status: "taken",
       entry: expect.objectContaining({ state: "done", source: info().source, outcome: { status: "succeeded", detail: "detached", checks: { verifiedBy: "lookup-events", done: "detached" } } }),
     });
-    const item = await db.items.getItem({ TableName: table, Key: { pk: { S: ledgerKey("e-1") } } });
+    const item = await db.client.send(new GetItemCommand({ TableName: table, Key: { pk: { S: ledgerKey("e-1") } } }));
     expect(item.Item?.expiresAt).toEqual({ N: String(KEEP.getTime() / 1000) });
   });
 

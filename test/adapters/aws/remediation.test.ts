@@ -10,6 +10,7 @@ import {
   ListAttachedUserPoliciesCommand,
   NoSuchEntityException,
 } from "@aws-sdk/client-iam";
+import { GetPublicAccessBlockCommand, PutPublicAccessBlockCommand, S3Client } from "@aws-sdk/client-s3";
 import { mockClient } from "aws-sdk-client-mock";
 import {
   DetachAdminPolicyRemediator,
@@ -188,19 +189,19 @@ describe("iam.detach-admin-policy", () => {
 describe("s3.restore-public-access-block", () => {
   const ALL_ON = { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true };
   const f = (rec: Record<string, unknown>) => findingFor(rec, "s3.restore-public-access-block");
-  /** Local S3 owning these buckets as ACCOUNT; s3rver has the buckets, the proxy their Block Public Access. */
+  /** moto's S3 with these buckets, behind a proxy that owns them as ACCOUNT. */
   let local: RemediationS3;
   let sent: () => string[];
 
   beforeAll(async () => {
-    local = await startRemediationS3(["customer-data", "b1"]);
+    local = await startRemediationS3(["customer-data", "team-bucket"]);
   });
-  beforeEach(() => {
-    local.proxy.publicAccessBlocks.clear();
+  beforeEach(async () => {
+    await local.clearPublicAccessBlocks();
     const before = local.proxy.requests.length;
-    sent = () => local.proxy.requests.slice(before);
+    // Without the query values, which the SDK may write as `?publicAccessBlock` or `?publicAccessBlock=`.
+    sent = () => local.proxy.requests.slice(before).map((r) => r.replace(/=(?=&|$)/g, ""));
   });
-  afterEach(() => expect(local.proxy.badSignatures).toEqual([]));
   afterAll(async () => {
     await local?.stop();
   });
@@ -214,22 +215,22 @@ describe("s3.restore-public-access-block", () => {
 
     // Assess
     expect(res).toMatchObject({ status: "succeeded", detail: "turned on all four Block Public Access settings for bucket customer-data" });
-    expect(local.proxy.publicAccessBlocks.get("customer-data")).toEqual(ALL_ON);
-    expect(sent()).toEqual(["GET /customer-data/?publicAccessBlock=", "PUT /customer-data/?publicAccessBlock="]);
+    expect(await local.publicAccessBlock("customer-data")).toEqual(ALL_ON);
+    expect(sent()).toEqual(["GET /customer-data/?publicAccessBlock", "PUT /customer-data/?publicAccessBlock"]);
     expect(clients.regions).toEqual(["s3:eu-central-1"]);
   });
 
   it("turns the missing settings on for a bucket whose Block Public Access was weakened", async () => {
     // Prepare
-    local.proxy.publicAccessBlocks.set("b1", { ...ALL_ON, RestrictPublicBuckets: false });
-    const weakened = record({ eventName: "PutBucketPublicAccessBlock", requestParameters: { bucketName: "b1", PublicAccessBlockConfiguration: { ...ALL_ON, RestrictPublicBuckets: false } } });
+    await local.setPublicAccessBlock("team-bucket", { ...ALL_ON, RestrictPublicBuckets: false });
+    const weakened = record({ eventName: "PutBucketPublicAccessBlock", requestParameters: { bucketName: "team-bucket", PublicAccessBlockConfiguration: { ...ALL_ON, RestrictPublicBuckets: false } } });
 
     // Act
     const res = await new RestorePublicAccessBlockRemediator(testClients({ s3: local.clients() })).apply(f(weakened), "apply");
 
     // Assess
     expect(res.status).toBe("succeeded");
-    expect(local.proxy.publicAccessBlocks.get("b1")).toEqual(ALL_ON);
+    expect(await local.publicAccessBlock("team-bucket")).toEqual(ALL_ON);
   });
 
   it("only touches the event account's bucket: S3 refuses another owner's bucket of that name, reported as failed", async () => {
@@ -241,20 +242,36 @@ describe("s3.restore-public-access-block", () => {
 
     // Assess
     expect(res).toMatchObject({ status: "failed", detail: expect.stringMatching(/s3:GetBucketPublicAccessBlock .*"ExpectedBucketOwner":"444455556666".* failed: AccessDenied: Access Denied/) });
-    expect(local.proxy.publicAccessBlocks.has("customer-data")).toBe(false);
-    expect(sent()).toEqual(["GET /customer-data/?publicAccessBlock="]);
+    expect(await local.publicAccessBlock("customer-data")).toBeUndefined();
+    expect(sent()).toEqual(["GET /customer-data/?publicAccessBlock"]);
+  });
+
+  it("sends the event account as expected owner on both calls and all four settings on, as the SDK receives them", async () => {
+    // Prepare: one client instance mocked (the other tests' clients talk to moto).
+    const client = new S3Client({ region: "eu-west-1", credentials: { accessKeyId: "T", secretAccessKey: "T" } });
+    const s3 = mockClient(client);
+    s3.on(GetPublicAccessBlockCommand).resolves({ PublicAccessBlockConfiguration: { ...ALL_ON, BlockPublicPolicy: false } }).on(PutPublicAccessBlockCommand).resolves({});
+
+    // Act
+    const res = await new RestorePublicAccessBlockRemediator(testClients({ s3: () => client })).apply(f(deletePublicAccessBlock("customer-data", { awsRegion: "eu-west-1" })), "apply");
+
+    // Assess
+    expect(res.status).toBe("succeeded");
+    expect(s3.commandCalls(GetPublicAccessBlockCommand).map((c) => c.args[0].input)).toEqual([{ Bucket: "customer-data", ExpectedBucketOwner: ACCOUNT }]);
+    expect(s3.commandCalls(PutPublicAccessBlockCommand).map((c) => c.args[0].input)).toEqual([{ Bucket: "customer-data", ExpectedBucketOwner: ACCOUNT, PublicAccessBlockConfiguration: ALL_ON }]);
+    s3.restore();
   });
 
   it("skips a bucket that is fully blocked already", async () => {
     // Prepare
-    local.proxy.publicAccessBlocks.set("customer-data", { ...ALL_ON });
+    await local.setPublicAccessBlock("customer-data", { ...ALL_ON });
 
     // Act
     const res = await new RestorePublicAccessBlockRemediator(testClients({ s3: local.clients() })).apply(f(deletePublicAccessBlock()), "apply");
 
     // Assess
     expect(res).toMatchObject({ status: "skipped", detail: expect.stringMatching(/all four Block Public Access settings on already/) });
-    expect(sent()).toEqual(["GET /customer-data/?publicAccessBlock="]);
+    expect(sent()).toEqual(["GET /customer-data/?publicAccessBlock"]);
   });
 
   it("skips a bucket that no longer exists", async () => {
@@ -263,7 +280,7 @@ describe("s3.restore-public-access-block", () => {
 
     // Assess
     expect(res).toMatchObject({ status: "skipped", detail: "bucket deleted-bucket no longer exists; nothing to protect (NoSuchBucket from s3:GetBucketPublicAccessBlock)" });
-    expect(sent()).toEqual(["GET /deleted-bucket/?publicAccessBlock="]);
+    expect(sent()).toEqual(["GET /deleted-bucket/?publicAccessBlock"]);
   });
 
   it("plans without calling S3 in dry-run", async () => {
@@ -277,12 +294,12 @@ describe("s3.restore-public-access-block", () => {
 
   it("restores a weakened setting and a bucket made public by ACL, but not account-level settings or a fully-on call", async () => {
     const plan = (rec: Record<string, unknown>) => new RestorePublicAccessBlockRemediator(testClients()).plan(f(rec));
-    const weakened = record({ eventName: "PutBucketPublicAccessBlock", requestParameters: { bucketName: "b1", PublicAccessBlockConfiguration: { ...ALL_ON, RestrictPublicBuckets: false } } });
-    const allOn = record({ eventName: "PutBucketPublicAccessBlock", requestParameters: { bucketName: "b1", PublicAccessBlockConfiguration: { BlockPublicAcls: "true", IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true } } });
+    const weakened = record({ eventName: "PutBucketPublicAccessBlock", requestParameters: { bucketName: "team-bucket", PublicAccessBlockConfiguration: { ...ALL_ON, RestrictPublicBuckets: false } } });
+    const allOn = record({ eventName: "PutBucketPublicAccessBlock", requestParameters: { bucketName: "team-bucket", PublicAccessBlockConfiguration: { BlockPublicAcls: "true", IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true } } });
     const acl = record({ eventName: "PutBucketAcl", requestParameters: { bucketName: "b2", "x-amz-acl": ["public-read"] } });
     const account = record({ eventSource: "s3.amazonaws.com", eventName: "DeleteAccountPublicAccessBlock", requestParameters: {} });
 
-    expect(plan(weakened)).toMatchObject({ target: "bucket b1" });
+    expect(plan(weakened)).toMatchObject({ target: "bucket team-bucket" });
     expect(plan(allOn)).toMatchObject({ skip: expect.stringMatching(/turned all four .* on/) });
     expect(plan(acl)).toMatchObject({ target: "bucket b2" });
     expect(plan(account)).toMatchObject({ skip: expect.stringMatching(/not a bucket-level change/) });
@@ -303,7 +320,7 @@ describe("s3.restore-public-access-block", () => {
     expect(err).toBeInstanceOf(RemediationTransientError);
     expect((err as Error).message).toMatch(/s3:PutBucketPublicAccessBlock .* failed: ServiceUnavailable/);
     expect(retried.status).toBe("succeeded");
-    const [get, put] = ["GET /customer-data/?publicAccessBlock=", "PUT /customer-data/?publicAccessBlock="];
+    const [get, put] = ["GET /customer-data/?publicAccessBlock", "PUT /customer-data/?publicAccessBlock"];
     expect(sent()).toEqual([get, put, get, put, put]);
   });
 });

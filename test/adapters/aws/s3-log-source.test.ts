@@ -1,9 +1,8 @@
-import { PutObjectCommand } from "@aws-sdk/client-s3";
+import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { parseNotification } from "../../../functions/adapters/aws/notifications";
-import { S3HttpClient } from "../../../functions/adapters/aws/s3-http";
 import { S3LogSource, S3ReadError } from "../../../functions/adapters/aws/s3-log-source";
 import { READ_LIMITS } from "../../../functions/core/record/limits";
-import { s3rverHttpConfig, startFaultInjector, startS3rver, type FaultInjector, type LocalS3 } from "../../support/s3rver";
+import { s3rverClientConfig, startFaultInjector, startS3rver, type FaultInjector, type LocalS3 } from "../../support/s3rver";
 import { attachAdmin, gzipLog, logKey, record, s3EventKey } from "../../handlers/log-analyzer/records";
 
 const BUCKET = "org-trail-logs";
@@ -11,20 +10,16 @@ const BUCKET = "org-trail-logs";
 describe("S3LogSource against s3rver", () => {
   let s3: LocalS3;
   let proxy: FaultInjector;
-  /** Through a proxy that checks every signature and can fail requests; one attempt. */
-  let viaProxy: S3HttpClient;
-  /** The same, with the default 4 attempts. */
-  let retrying: S3HttpClient;
+  /** Through a proxy that can fail requests; one attempt. */
+  let viaProxy: S3Client;
+  /** The same, with the 4 attempts of the deployed functions' clients. */
+  let retrying: S3Client;
 
   beforeAll(async () => {
     s3 = await startS3rver({ buckets: [BUCKET] });
-    proxy = await startFaultInjector(s3.endpoint, { verifySignatures: true, echoVersionId: true });
-    viaProxy = new S3HttpClient(s3rverHttpConfig(proxy.endpoint));
-    retrying = new S3HttpClient(s3rverHttpConfig(proxy.endpoint, { maxAttempts: 4 }));
-  });
-  afterEach(() => {
-    // Every request that went through the proxy carried a valid SigV4 signature.
-    expect(proxy.badSignatures).toEqual([]);
+    proxy = await startFaultInjector(s3.endpoint, { echoVersionId: true });
+    viaProxy = new S3Client(s3rverClientConfig(proxy.endpoint));
+    retrying = new S3Client(s3rverClientConfig(proxy.endpoint, { maxAttempts: 4 }));
   });
   afterAll(async () => {
     retrying?.destroy();
@@ -45,7 +40,7 @@ describe("S3LogSource against s3rver", () => {
     if (!note.ok) throw new Error(note.reason);
 
     // Act
-    const source = new S3LogSource(s3.http, note.objects);
+    const source = new S3LogSource(s3.client, note.objects);
     const files = [];
     for await (const f of source.files()) files.push(f);
     const content = await source.read(files[0]!);
@@ -61,7 +56,7 @@ describe("S3LogSource against s3rver", () => {
     const key = logKey("etag");
     await put(key, gzipLog([record()]));
 
-    const res = await new S3LogSource(s3.http, []).open({ bucket: BUCKET, key });
+    const res = await new S3LogSource(s3.client, []).open({ bucket: BUCKET, key });
 
     expect(res.status).toBe("open");
     if (res.status !== "open") return;
@@ -70,7 +65,7 @@ describe("S3LogSource against s3rver", () => {
   });
 
   it("yields digest files and non-log names with a skip reason instead of reading them", async () => {
-    const source = new S3LogSource(s3.http, [
+    const source = new S3LogSource(s3.client, [
       { bucket: BUCKET, key: `AWSLogs/111122223333/CloudTrail-Digest/us-east-1/2026/11/23/111122223333_CloudTrail-Digest_us-east-1_t_us-east-1_20261123T100500Z.json.gz` },
       { bucket: BUCKET, key: "AWSLogs/111122223333/CloudTrail/notes.txt" },
     ]);
@@ -82,7 +77,7 @@ describe("S3LogSource against s3rver", () => {
   });
 
   it("reports an object that no longer exists as gone (a permanent skip, not an error)", async () => {
-    const source = new S3LogSource(s3.http, [{ bucket: BUCKET, key: logKey("deleted") }]);
+    const source = new S3LogSource(s3.client, [{ bucket: BUCKET, key: logKey("deleted") }]);
 
     const res = await source.open({ bucket: BUCKET, key: logKey("deleted") });
     const content = await source.read({ id: `s3://${BUCKET}/${logKey("deleted")}` });
@@ -96,7 +91,7 @@ describe("S3LogSource against s3rver", () => {
     const key = logKey("truncated");
     await put(key, full.subarray(0, Math.floor(full.length * 0.6)));
 
-    const content = await new S3LogSource(s3.http, [{ bucket: BUCKET, key }]).read({ id: `s3://${BUCKET}/${key}` });
+    const content = await new S3LogSource(s3.client, [{ bucket: BUCKET, key }]).read({ id: `s3://${BUCKET}/${key}` });
 
     expect(content.records.length).toBeGreaterThan(10);
     expect(content.records.length).toBeLessThan(200);
@@ -109,7 +104,7 @@ describe("S3LogSource against s3rver", () => {
     await put(key, body);
     const limits = { ...READ_LIMITS, maxStoredBytes: 50_000 };
 
-    const content = await new S3LogSource(s3.http, [{ bucket: BUCKET, key }], { limits }).read({ id: `s3://${BUCKET}/${key}` });
+    const content = await new S3LogSource(s3.client, [{ bucket: BUCKET, key }], { limits }).read({ id: `s3://${BUCKET}/${key}` });
 
     expect(content.bytes).toBe(50_000);
     expect(content.records.length).toBeGreaterThan(10);
@@ -154,7 +149,7 @@ describe("S3LogSource against s3rver", () => {
     expect((err as S3ReadError).transient).toBe(true);
   });
 
-  it("reads keys with spaces, +, =, unicode and reserved characters, signed as S3 checks them", async () => {
+  it("reads keys with spaces, +, =, unicode and reserved characters", async () => {
     // Prepare
     const keys = [logKey("a b+c=d"), logKey("Ünïcödé €uro 日本 😀"), logKey("odd!*'()~;:@&$,[]#%")];
     for (const key of keys) await put(key, gzipLog([record()]));
@@ -181,11 +176,11 @@ describe("S3LogSource against s3rver", () => {
     if (res.status !== "open") return;
     expect(res.opened.versionId).toBe(versionId);
     expect(res.opened.size).toBeGreaterThan(0);
-    expect(proxy.requests.at(-1)).toMatch(/\?versionId=3HL4kqtJlcpXroDTDmJ%2BrmSpXd3dIbrHY%2FMTRCxf3vjVBH40Nr8X8gdRQBpUMLUo%3D$/);
+    expect(proxy.requests.at(-1)).toMatch(/[?&]versionId=3HL4kqtJlcpXroDTDmJ%2BrmSpXd3dIbrHY%2FMTRCxf3vjVBH40Nr8X8gdRQBpUMLUo%3D(&|$)/);
     expect((await res.opened.read()).records).toHaveLength(1);
   });
 
-  it("reports a missing object as gone through the signed path too, with S3's code", async () => {
+  it("reports a missing object or bucket as gone, with S3's code", async () => {
     const res = await new S3LogSource(viaProxy, []).open({ bucket: BUCKET, key: logKey("never-written") });
     const noBucket = await new S3LogSource(viaProxy, []).open({ bucket: "no-such-bucket", key: logKey("x") });
 

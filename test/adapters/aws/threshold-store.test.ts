@@ -24,7 +24,7 @@ describe("DynamoThresholdStore against dynalite", () => {
 
   it("stores a group's state under its own key prefix with a version and a TTL, and reads it back", async () => {
     // Prepare
-    const store = new DynamoThresholdStore(db.items, TABLE);
+    const store = new DynamoThresholdStore(db.client, TABLE);
     const k = key();
     const state = { ...EMPTY_STATE, entries: [["i-1", 1_795_000_000_000] as [string, number]], quietUntil: 5 };
     // Act
@@ -41,7 +41,7 @@ describe("DynamoThresholdStore against dynalite", () => {
   });
 
   it("refuses a save on a version someone else already replaced (and a second creation of a new group)", async () => {
-    const store = new DynamoThresholdStore(db.items, TABLE);
+    const store = new DynamoThresholdStore(db.client, TABLE);
     const k = key();
     const exp = new Date(Date.now() + 3_600_000);
     expect(await store.save(k, EMPTY_STATE, 0, exp)).toBe(true);
@@ -56,7 +56,7 @@ describe("DynamoThresholdStore against dynalite", () => {
     const k2 = key();
     await db.client.send(new PutItemCommand({ TableName: TABLE, Item: { pk: { S: THRESHOLD_KEY_PREFIX + k1 }, version: { N: "4" }, expiresAt: { N: "1000" }, state: { S: JSON.stringify(EMPTY_STATE) } } }));
     await db.client.send(new PutItemCommand({ TableName: TABLE, Item: { pk: { S: THRESHOLD_KEY_PREFIX + k2 }, version: { N: "2" }, expiresAt: { N: "9999999999" }, state: { S: "{not json" } } }));
-    const store = new DynamoThresholdStore(db.items, TABLE);
+    const store = new DynamoThresholdStore(db.client, TABLE);
     expect(await store.load(k1)).toEqual({ state: undefined, version: 4 });
     expect(await store.load(k2)).toEqual({ state: undefined, version: 2 });
   });
@@ -67,7 +67,7 @@ describe("DynamoThresholdStore against dynalite", () => {
     const seq = loadExamples(ID)!.positive[0] as unknown as Sequence;
     const records = expandSequence(seq).slice(0, 6);
     const engine = new RuleEngine(catalog, { only: [ID] });
-    const tracker = () => new ThresholdTracker(new DynamoThresholdStore(db.items, TABLE));
+    const tracker = () => new ThresholdTracker(new DynamoThresholdStore(db.client, TABLE));
     const a = tracker();
     const b = tracker();
     records.forEach((r, i) => {
@@ -97,7 +97,7 @@ describe("DynamoThresholdStore against dynalite", () => {
       await db.createTable(table);
       // Act: one file per event, as the log analyzer sees a burst spread over deliveries.
       const memory = await runSequence(id, q, { batches: "each" });
-      const dynamo = await runSequence(id, q, { batches: "each", store: new DynamoThresholdStore(db.items, table) });
+      const dynamo = await runSequence(id, q, { batches: "each", store: new DynamoThresholdStore(db.client, table) });
       // Assess: the same alerts, ids included (across files, counting only works through the store).
       expect(dynamo.alerts.map((a) => a.id)).toEqual(memory.alerts.map((a) => a.id));
       expect(dynamo.alerts).toEqual(memory.alerts);

@@ -3,7 +3,7 @@ import { PublishBatchCommand, SNSClient, type PublishBatchRequestEntry } from "@
 import { mockClient } from "aws-sdk-client-mock";
 import { SnsAlertSink } from "../../../functions/adapters/aws/sns-alert-sink";
 import { SqsUndeliverableAlerts } from "../../../functions/adapters/aws/undeliverable-alerts";
-import { replayUndeliverableAlerts, sqsSdkBatchApi } from "../../../functions/adapters/aws/undeliverable-replay";
+import { replayUndeliverableAlerts } from "../../../functions/adapters/aws/undeliverable-replay";
 import type { Alert } from "../../../functions/core/alert/alert";
 import { deepValue } from "../../support/hostile-values";
 
@@ -31,7 +31,7 @@ describe("the undeliverable-alerts queue", () => {
       sent.push(...input.Entries);
       return { Successful: input.Entries.map((e) => ({ Id: e.Id, MessageId: `m-${e.Id}` })), Failed: [] };
     });
-    const q = new SqsUndeliverableAlerts(sqsSdkBatchApi(new SQSClient({})), QUEUE, { producer: "trailwatch-log-analyzer", now: () => new Date("2026-11-20T10:01:00Z") });
+    const q = new SqsUndeliverableAlerts(new SQSClient({}), QUEUE, { producer: "trailwatch-log-analyzer", now: () => new Date("2026-11-20T10:01:00Z") });
     await q.put(Array.from({ length: 12 }, (_, i) => ({ alert: alert(i, i === 0 ? { context: { v: deepValue(10_000) } } : {}), reason: "SNS refused the alert: InvalidParameter" })));
     expect(sqs.commandCalls(SendMessageBatchCommand).map((c) => c.args[0].input.Entries!.length)).toEqual([10, 2]);
     expect(JSON.parse(sent[1]!.MessageBody!)).toEqual(alert(1));
@@ -50,12 +50,12 @@ describe("the undeliverable-alerts queue", () => {
     sqs.on(SendMessageBatchCommand)
       .resolvesOnce({ Successful: [{ Id: "u0", MessageId: "m0", MD5OfMessageBody: "x" }], Failed: [{ Id: "u1", Code: "InternalError", SenderFault: false }] })
       .resolves({ Successful: [{ Id: "u1", MessageId: "m1", MD5OfMessageBody: "x" }], Failed: [] });
-    await new SqsUndeliverableAlerts(sqsSdkBatchApi(new SQSClient({})), QUEUE).put([{ alert: alert(0), reason: "r" }, { alert: alert(1), reason: "r" }]);
+    await new SqsUndeliverableAlerts(new SQSClient({}), QUEUE).put([{ alert: alert(0), reason: "r" }, { alert: alert(1), reason: "r" }]);
     expect(sqs.commandCalls(SendMessageBatchCommand)[1]!.args[0].input.Entries!.map((e) => e.Id)).toEqual(["u1"]);
 
     sqs.reset();
     sqs.on(SendMessageBatchCommand).resolves({ Successful: [], Failed: [{ Id: "u0", Code: "KMS.AccessDeniedException", Message: "no key access", SenderFault: true }] });
-    await expect(new SqsUndeliverableAlerts(sqsSdkBatchApi(new SQSClient({})), QUEUE).put([{ alert: alert(0), reason: "r" }])).rejects.toThrow(
+    await expect(new SqsUndeliverableAlerts(new SQSClient({}), QUEUE).put([{ alert: alert(0), reason: "r" }])).rejects.toThrow(
       `1 of 1 undeliverable alert(s) could not be queued on ${QUEUE}: KMS.AccessDeniedException no key access`,
     );
   });

@@ -8,6 +8,7 @@ import { ATTACK_TECHNIQUES } from "../../../functions/core/rules/attack";
 import { RuleConfigError, RuleEngine, toAlert } from "../../../functions/core/rules/engine";
 import type { AnyRule } from "../../../functions/core/rules/rule";
 import { isRawThresholdRule, isThresholdRule, THRESHOLD_LIMITS, type CatalogRule } from "../../../functions/core/rules/threshold-rule";
+import * as z from "../../../functions/core/zod";
 import { stratusTechniques } from "./coverage";
 import { loadExamples } from "./examples";
 import { pantherCases } from "./panther";
@@ -106,7 +107,7 @@ describe("the rule catalog", () => {
     expect(d.windowMinutes).toBeGreaterThanOrEqual(1);
     expect(d.dedupMinutes).toBeGreaterThanOrEqual(d.windowMinutes);
     expect(d.ignorePrincipals).toEqual([]);
-    expect(rule.settings.schema.safeParse(d).success).toBe(true);
+    expect(z.safeParse(rule.settings.schema, d).success).toBe(true);
     expect(["events", "distinct"]).toContain(rule.count);
     if (rule.eventSources.includes("*")) {
       expect(isRawThresholdRule(rule)).toBe(true);

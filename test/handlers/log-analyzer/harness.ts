@@ -1,5 +1,5 @@
 import { Logger } from "@aws-lambda-powertools/logger";
-import { PutObjectCommand } from "@aws-sdk/client-s3";
+import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { PublishBatchCommand, SNSClient, type PublishBatchCommandInput } from "@aws-sdk/client-sns";
 import { mockClient } from "aws-sdk-client-mock";
 import type { SQSEvent } from "aws-lambda";
@@ -8,7 +8,6 @@ import { DynamoIdempotencyStore } from "../../../functions/adapters/aws/idempote
 import { CloudTrailClient } from "@aws-sdk/client-cloudtrail";
 import { CloudTrailEventHistory, createRemediators, DynamoRemediationLedger, RemediationRunner } from "../../../functions/adapters/aws/remediation";
 import { DynamoThresholdStore } from "../../../functions/adapters/aws/threshold-store";
-import { S3HttpClient } from "../../../functions/adapters/aws/s3-http";
 import { SnsAlertSink } from "../../../functions/adapters/aws/sns-alert-sink";
 import type { Alert } from "../../../functions/core/alert/alert";
 import type { UndeliverableAlerts } from "../../../functions/core/ports";
@@ -21,7 +20,7 @@ import { createLogAnalyzer } from "../../../functions/handlers/log-analyzer";
 import { createMetrics } from "../../../functions/handlers/shared";
 import { EventHistoryFixture, TEST_NOW, testClients } from "../../adapters/aws/remediation-fixtures";
 import { startDynalite, type LocalDynamo } from "../../support/dynalite";
-import { s3rverHttpConfig, startFaultInjector, startS3rver, type FaultInjector, type LocalS3 } from "../../support/s3rver";
+import { s3rverClientConfig, startFaultInjector, startS3rver, type FaultInjector, type LocalS3 } from "../../support/s3rver";
 import { ACCOUNT, SELF_ROLE_ARN, gzipLog } from "./records";
 
 export const BUCKET = "org-trail-logs";
@@ -94,14 +93,14 @@ const undeliverable = (o: { undeliverable?: UndeliverableAlerts }) => (o.undeliv
 
 export async function startHarness(): Promise<Harness> {
   const s3 = await startS3rver({ buckets: [BUCKET] });
-  // The analyzer reads through a proxy that checks every request's signature and can inject failures.
-  const proxy = await startFaultInjector(s3.endpoint, { verifySignatures: true });
+  // The analyzer reads through a proxy that can inject failures.
+  const proxy = await startFaultInjector(s3.endpoint);
   const db = await startDynalite();
   await db.createTable(TABLE);
   await db.createTable(LEDGER);
   await db.createTable(REMEDIATION_LEDGER);
   const history = new EventHistoryFixture();
-  const s3Client = new S3HttpClient(s3rverHttpConfig(proxy.endpoint));
+  const s3Client = new S3Client(s3rverClientConfig(proxy.endpoint));
   const snsClient = new SNSClient({ region: "us-east-1", credentials: { accessKeyId: "T", secretAccessKey: "T" } });
   const sns = snsMock();
   const sent: Alert[] = [];
@@ -129,15 +128,15 @@ export async function startHarness(): Promise<Harness> {
     analyzer: (modes = {}, opts = {}) =>
       createLogAnalyzer({
         s3: s3Client,
-        idempotency: new DynamoIdempotencyStore(db.items, TABLE),
+        idempotency: new DynamoIdempotencyStore(db.client, TABLE),
         sink: opts.ledger
-          ? new LedgerAlertSink(new SnsAlertSink(snsClient, TOPIC, { maxAttempts: 1, ...undeliverable(opts) }), new DynamoIdempotencyStore(db.items, LEDGER), {
+          ? new LedgerAlertSink(new SnsAlertSink(snsClient, TOPIC, { maxAttempts: 1, ...undeliverable(opts) }), new DynamoIdempotencyStore(db.client, LEDGER), {
               repeatsTo: new SnsAlertSink(snsClient, TOPIC, { maxAttempts: 1, email: false, ...undeliverable(opts) }),
             })
           : new SnsAlertSink(snsClient, TOPIC, { maxAttempts: 1, ...undeliverable(opts) }),
         catalog: opts.catalog ?? testCatalog,
         // Threshold rules count in the idempotency table, as deployed (off only where a test asks).
-        ...(opts.thresholds === false ? {} : { thresholds: new DynamoThresholdStore(db.items, TABLE) }),
+        ...(opts.thresholds === false ? {} : { thresholds: new DynamoThresholdStore(db.client, TABLE) }),
         remediation: new RemediationRunner({
           modes,
           remediators: createRemediators(testClients()),

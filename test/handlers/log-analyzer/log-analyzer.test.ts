@@ -191,7 +191,7 @@ describe("log analyzer and trail guard over one alert ledger", () => {
     const event = apiCall({ eventName: "DeleteTrail", requestParameters: { name: TRAIL_ARN } });
     const guard = createTrailGuardHandler(
       { ALERT_TOPIC_ARN: TOPIC, PROTECTED_TRAILS: JSON.stringify([TRAIL_ARN]), ALERT_LEDGER_TABLE: LEDGER, FUNCTION_ROLE_ARN: `arn:aws:iam::111122223333:role/${GUARD_ROLE}` },
-      { logger: new Logger({ serviceName: "trail-guard", logLevel: "SILENT" }), dynamodb: h.db.items, control: new TrailControl(() => new CloudTrailClient({ region: "eu-west-1" })) },
+      { logger: new Logger({ serviceName: "trail-guard", logLevel: "SILENT" }), dynamodb: h.db.client, control: new TrailControl(() => new CloudTrailClient({ region: "eu-west-1" })) },
     );
     const k = key("deleted-trail");
     await h.putLog(k, [event.detail as Record<string, unknown>]);
@@ -356,7 +356,7 @@ describe("log analyzer: failures", () => {
     const k = key();
     await h.putLog(k, [attachAdmin("busy")]);
     const head = await h.s3.client.send(new HeadObjectCommand({ Bucket: BUCKET, Key: k }));
-    const other = await new DynamoIdempotencyStore(h.db.items, TABLE).claim(objectIdempotencyKey({ bucket: BUCKET, key: k, etag: head.ETag!.replace(/"/g, "") }), 300);
+    const other = await new DynamoIdempotencyStore(h.db.client, TABLE).claim(objectIdempotencyKey({ bucket: BUCKET, key: k, etag: head.ETag!.replace(/"/g, "") }), 300);
 
     const { result, lines } = await captureStdout(() => h.analyzer()(sqsEvent([{ body: s3Notification([k]), messageId: "m-busy" }]), CONTEXT));
 

@@ -2,26 +2,25 @@ import { Logger } from "@aws-lambda-powertools/logger";
 import { CloudTrailClient, GetTrailStatusCommand, StartLoggingCommand } from "@aws-sdk/client-cloudtrail";
 import { EC2Client, RevokeSecurityGroupIngressCommand } from "@aws-sdk/client-ec2";
 import { DetachUserPolicyCommand, IAMClient, ListAttachedUserPoliciesCommand } from "@aws-sdk/client-iam";
+import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { mockClient } from "aws-sdk-client-mock";
-import { LambdaHttpClient } from "../../../functions/adapters/aws/lambda-http";
 import { CloudTrailEventHistory, createRemediators, DynamoRemediationLedger, LambdaRemediationRunner, RemediationRunner } from "../../../functions/adapters/aws/remediation";
 import type { RemediationMode } from "../../../functions/core/remediation/permissions";
 import { RuleEngine } from "../../../functions/core/rules/engine";
 import { catalog } from "../../../functions/core/rules/catalog";
 import { remediableRules } from "../../../functions/core/rules/catalog/remediable";
 import { createRemediator, handler, RemediationRequestError, remediatorConfig, remediatorFromEnvironment } from "../../../functions/handlers/remediator";
-import { awsError, EventHistoryFixture, logSource, startRemediationS3, TEST_NOW, testClients, type RemediationS3 } from "../../adapters/aws/remediation-fixtures";
+import { awsError, EventHistoryFixture, logSource, MOTO_CREDENTIALS, startRemediationS3, TEST_NOW, testClients, type RemediationS3 } from "../../adapters/aws/remediation-fixtures";
 import { startDynalite, type LocalDynamo } from "../../support/dynalite";
-import { startLambdaServer } from "../../support/lambda-server";
-import { S3RVER_CREDENTIALS, startFaultInjector, type FaultInjector } from "../../support/s3rver";
+import { startFaultInjector, type FaultInjector } from "../../support/s3rver";
 import { ACCOUNT, SELF_ROLE_ARN as ANALYZER_ROLE_ARN, attachAdmin, authorizeIngress, deletePublicAccessBlock, record, selfIdentity, stopLogging } from "../log-analyzer/records";
 
 const cloudTrail = mockClient(CloudTrailClient);
 const iam = mockClient(IAMClient);
 const ec2 = mockClient(EC2Client);
 const sts = mockClient(STSClient);
-/** S3 (Block Public Access) is a local server that checks signatures and the expected owner. */
+/** S3 (Block Public Access) is moto's, behind a proxy that checks the expected owner. */
 let s3: RemediationS3;
 /** The remediation ledger (dynalite). */
 let db: LocalDynamo;
@@ -46,9 +45,9 @@ const REMEDIATOR_ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/trailwatch-remediator`
 const TRAIL = `arn:aws:cloudtrail:us-east-1:${ACCOUNT}:trail/org-trail`;
 const LOGGING_STOPPED = "cloudtrail.logging-stopped";
 
-beforeEach(() => {
+beforeEach(async () => {
   for (const m of [cloudTrail, iam, ec2, sts]) m.reset();
-  s3.proxy.publicAccessBlocks.clear();
+  await s3.clearPublicAccessBlocks();
   history = new EventHistoryFixture();
   history.answer(cloudTrail);
   cloudTrail.on(GetTrailStatusCommand).resolves({ IsLogging: false }).on(StartLoggingCommand).resolves({});
@@ -121,15 +120,14 @@ describe("remediator", () => {
     expect(s3.proxy.requests.slice(s3Requests)).toEqual([]);
   });
 
-  it("applies the S3 remediation over signed HTTP: the bucket of the record gets all four Block Public Access settings", async () => {
+  it("applies the S3 remediation: the bucket of the record gets all four Block Public Access settings", async () => {
     // Prepare
     const run = remediator({ "s3.bucket-made-public": "apply" });
     // Act
     const res = await run({ ruleId: "s3.bucket-made-public", record: history.add(deletePublicAccessBlock("customer-data")), source: SOURCE, retryTransient: true });
     // Assess
     expect(res).toMatchObject({ action: "s3.restore-public-access-block", mode: "apply", status: "succeeded" });
-    expect(s3.proxy.publicAccessBlocks.get("customer-data")).toEqual({ BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true });
-    expect(s3.proxy.badSignatures).toEqual([]);
+    expect(await s3.publicAccessBlock("customer-data")).toEqual({ BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true });
   });
 
   it("skips, with the reason, a record its rule does not match, so a request cannot steer it to something else", async () => {
@@ -216,9 +214,13 @@ describe("remediator", () => {
     // Prepare
     const modes = { [LOGGING_STOPPED]: "apply" } as const;
     const run = remediator(modes);
-    // A local Lambda (it checks the invoke's signature) whose tw-remediator function is the remediator.
-    const lambda = await startLambdaServer({ functions: { "tw-remediator": (event) => run(event) } });
-    const client = new LambdaHttpClient({ region: lambda.region, endpoint: lambda.endpoint, credentials: lambda.credentials });
+    // Lambda Invoke (no local Lambda exists) runs the remediator on the JSON the runner sends, as Lambda would.
+    const client = new LambdaClient({ region: "us-east-1", credentials: MOTO_CREDENTIALS });
+    const lambda = mockClient(client);
+    lambda.on(InvokeCommand, { FunctionName: "tw-remediator", InvocationType: "RequestResponse" }).callsFake(async (input: { Payload: Uint8Array }) => {
+      const out = await run(JSON.parse(new TextDecoder().decode(input.Payload)));
+      return { StatusCode: 200, Payload: new TextEncoder().encode(JSON.stringify(out ?? null)) };
+    });
     const ev = new RuleEngine(catalog).evaluate(history.add(stopLogging(TRAIL)) as { eventSource: string; eventName: string });
     const finding = ev.kind === "findings" ? ev.findings[0]! : undefined;
     const runner = new LambdaRemediationRunner({ lambda: client, functionName: "tw-remediator", modes });
@@ -228,10 +230,9 @@ describe("remediator", () => {
       // Assess
       expect(res).toMatchObject({ action: "cloudtrail.start-logging", mode: "apply", status: "succeeded" });
       expect(cloudTrail.commandCalls(StartLoggingCommand)).toHaveLength(1);
-      expect(lambda.requests.map((r) => [r.status, r.signatureProblem])).toEqual([[200, undefined]]);
+      expect(lambda.commandCalls(InvokeCommand)).toHaveLength(1);
     } finally {
-      client.destroy();
-      await lambda.stop();
+      lambda.restore();
     }
   });
 });
@@ -341,7 +342,7 @@ describe("remediator configuration and handler", () => {
     // Prepare
     const saved = { ...process.env };
     const remediation = JSON.stringify({ [LOGGING_STOPPED]: "apply", "s3.bucket-made-public": "apply" });
-    process.env = { ...saved, ...ENV, REMEDIATION: remediation, AWS_ENDPOINT_URL_DYNAMODB: db.endpoint, AWS_ENDPOINT_URL_S3: s3.proxy.endpoint, AWS_ACCESS_KEY_ID: S3RVER_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: S3RVER_CREDENTIALS.secretAccessKey };
+    process.env = { ...saved, ...ENV, REMEDIATION: remediation, AWS_ENDPOINT_URL_DYNAMODB: db.endpoint, AWS_ENDPOINT_URL_S3: s3.proxy.endpoint, AWS_ACCESS_KEY_ID: MOTO_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: MOTO_CREDENTIALS.secretAccessKey };
     try {
       // Act
       const done = await handler({ ruleId: LOGGING_STOPPED, record: history.add(fresh(stopLogging(TRAIL))), source: SOURCE, retryTransient: true });
@@ -353,8 +354,7 @@ describe("remediator configuration and handler", () => {
       expect(cloudTrail.commandCalls(StartLoggingCommand)).toHaveLength(1);
       expect(sts.commandCalls(GetCallerIdentityCommand)).toHaveLength(0);
       expect(bucket).toMatchObject({ action: "s3.restore-public-access-block", status: "succeeded" });
-      expect(s3.proxy.publicAccessBlocks.get("customer-data")).toEqual({ BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true });
-      expect(s3.proxy.badSignatures).toEqual([]);
+      expect(await s3.publicAccessBlock("customer-data")).toEqual({ BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true });
     } finally {
       process.env = saved;
     }
@@ -367,18 +367,20 @@ describe("remediator in member accounts (MEMBER_ROLE_NAME)", () => {
   const MEMBER_TRAIL = `arn:aws:cloudtrail:eu-west-1:${MEMBER}:trail/member-trail`;
   const bob = { type: "IAMUser", principalId: "AIDAMEMBER", arn: `arn:aws:iam::${MEMBER}:user/bob`, accountId: MEMBER, userName: "bob" };
   const inMember = { recipientAccountId: MEMBER, userIdentity: bob };
-  /** S3 of the member account: every bucket is the member's, and only the s3rver key signs validly. */
+  /** The member role's session key, as STS hands it out. */
+  const MEMBER_KEY = "ASIAMEMBERSESSION";
+  /** S3 of the member account: every bucket is the member's, and only the member session's key is known there. */
   let memberS3: FaultInjector;
   beforeAll(async () => {
-    memberS3 = await startFaultInjector(s3.s3.endpoint, { verifySignatures: true, signingRegions: ["us-east-1"], publicAccessBlock: true, bucketOwner: MEMBER });
+    memberS3 = await startFaultInjector(s3.moto.endpoint, { bucketOwner: MEMBER, accessKeys: [MEMBER_KEY] });
   });
   afterAll(async () => {
     await memberS3?.stop();
   });
 
   /**
-   * The function's own credentials (the environment's) are not the s3rver key, so the member
-   * account's S3 accepts only requests signed with what STS handed out for the member role.
+   * The function's own credentials (the environment's) are not the member session's key, so the
+   * member account's S3 accepts only requests signed with what STS handed out for the member role.
    */
   const env = (over: Record<string, string> = {}) => ({
     AWS_REGION: "us-east-1",
@@ -401,13 +403,12 @@ describe("remediator in member accounts (MEMBER_ROLE_NAME)", () => {
   };
 
   beforeEach(() => {
-    memberS3.publicAccessBlocks.clear();
     sts.on(AssumeRoleCommand).resolves({
-      Credentials: { ...{ AccessKeyId: S3RVER_CREDENTIALS.accessKeyId, SecretAccessKey: S3RVER_CREDENTIALS.secretAccessKey }, SessionToken: "member-session", Expiration: new Date(Date.now() + 900_000) },
+      Credentials: { AccessKeyId: MEMBER_KEY, SecretAccessKey: "member-secret", SessionToken: "member-session", Expiration: new Date(Date.now() + 900_000) },
     });
   });
 
-  it("assumes the member role with the external id and remediates there with its credentials (CloudTrail and signed-HTTP S3)", async () => {
+  it("assumes the member role with the external id and remediates there with its credentials (CloudTrail and S3)", async () => {
     await withEnvironment({}, async () => {
       // Prepare
       const run = remediatorFromEnvironment(env(), logger);
@@ -421,9 +422,10 @@ describe("remediator in member accounts (MEMBER_ROLE_NAME)", () => {
         { RoleArn: `arn:aws:iam::${MEMBER}:role/trailwatch-remediation`, RoleSessionName: "trailwatch-remediator", DurationSeconds: 900, ExternalId: "acme-trailwatch" },
       ]);
       const client = cloudTrail.commandCalls(StartLoggingCommand)[0]!.thisValue as CloudTrailClient;
-      expect(await client.config.credentials()).toMatchObject({ accessKeyId: S3RVER_CREDENTIALS.accessKeyId, sessionToken: "member-session" });
-      expect(memberS3.badSignatures).toEqual([]);
-      expect(memberS3.publicAccessBlocks.get("customer-data")).toEqual({ BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true });
+      expect(await client.config.credentials()).toMatchObject({ accessKeyId: MEMBER_KEY, sessionToken: "member-session" });
+      expect(memberS3.accessKeys.length).toBeGreaterThan(0);
+      expect(memberS3.accessKeys.every((k) => k === MEMBER_KEY)).toBe(true);
+      expect(await s3.publicAccessBlock("customer-data")).toEqual({ BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true });
     });
   });
 

@@ -4,7 +4,6 @@ import { PublishBatchCommand, SNSClient } from "@aws-sdk/client-sns";
 import { SendMessageBatchCommand, SQSClient, type SendMessageBatchRequestEntry } from "@aws-sdk/client-sqs";
 import { mockClient } from "aws-sdk-client-mock";
 import { TrailControl } from "../../../functions/adapters/aws/trail-status";
-import { sqsSdkBatchApi } from "../../../functions/adapters/aws/undeliverable-replay";
 import type { Alert } from "../../../functions/core/alert/alert";
 import { logAnalyzerConfig } from "../../../functions/handlers/log-analyzer/config";
 import { createAlertHandler } from "../../../functions/handlers/scoring/alert";
@@ -49,7 +48,7 @@ describe("UNDELIVERABLE_QUEUE_URL", () => {
   it("trail guard: the refused alert goes to the queue with the reason, and the invocation succeeds", async () => {
     const guard = createTrailGuardHandler(
       { ALERT_TOPIC_ARN: TOPIC, PROTECTED_TRAILS: JSON.stringify([TRAIL_ARN]), FUNCTION_ROLE_ARN: `arn:aws:iam::${ACCOUNT}:role/${GUARD_ROLE}`, UNDELIVERABLE_QUEUE_URL: QUEUE },
-      { control: new TrailControl((region) => new CloudTrailClient({ region })), logger: new Logger({ serviceName: "trail-guard", logLevel: "SILENT" }), sqs: sqsSdkBatchApi(new SQSClient({})) },
+      { control: new TrailControl((region) => new CloudTrailClient({ region })), logger: new Logger({ serviceName: "trail-guard", logLevel: "SILENT" }), sqs: new SQSClient({}) },
     );
     const out = await guard(apiCall({ eventName: "StopLogging", requestParameters: { name: "org-trail" } }));
     expect(out.outcome).toBe("alerted");
@@ -61,7 +60,7 @@ describe("UNDELIVERABLE_QUEUE_URL", () => {
   it("scoring alert function: a failed-run alert SNS refuses goes to the queue, and the step succeeds", async () => {
     const handler = createAlertHandler(
       { WORK_BUCKET: "trailwatch-scoring-work", ALERT_TOPIC_ARN: TOPIC, UNDELIVERABLE_QUEUE_URL: QUEUE },
-      { sns: new SNSClient({}), sqs: sqsSdkBatchApi(new SQSClient({})), logger: new Logger({ serviceName: "scoring-alert", logLevel: "SILENT" }), now: () => new Date("2026-11-21T01:00:00Z") },
+      { sns: new SNSClient({}), sqs: new SQSClient({}), logger: new Logger({ serviceName: "scoring-alert", logLevel: "SILENT" }), now: () => new Date("2026-11-21T01:00:00Z") },
     );
     const out = await handler({ action: "failure", state: { aws_account: ACCOUNT, aws_region: TRAIL_REGION, error: { Error: "States.Timeout", Cause: "timed out" } }, execution: { id: "arn:exec", name: "exec" } } as never);
     expect(out).toMatchObject({ reported: true });

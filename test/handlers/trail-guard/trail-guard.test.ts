@@ -30,7 +30,7 @@ describe("trail-guard handler", () => {
     sns.reset();
   });
 
-  function handler(env: Record<string, string> = {}, clients: { dynamodb?: LocalDynamo["items"] } = {}) {
+  function handler(env: Record<string, string> = {}, clients: { dynamodb?: LocalDynamo["client"] } = {}) {
     const control = new TrailControl(
       (region) => {
         clientRegions.push(region);
@@ -282,8 +282,8 @@ describe("trail-guard handler", () => {
     it("mails an alert once when the same event arrives twice (EventBridge delivers at least once; the analyzer sees it again later)", async () => {
       // Prepare: two containers of the guard over one ledger.
       const event = apiCall({ eventName: "DeleteTrail" });
-      const first = handler({ ALERT_LEDGER_TABLE: LEDGER }, { dynamodb: db.items });
-      const second = handler({ ALERT_LEDGER_TABLE: LEDGER }, { dynamodb: db.items });
+      const first = handler({ ALERT_LEDGER_TABLE: LEDGER }, { dynamodb: db.client });
+      const second = handler({ ALERT_LEDGER_TABLE: LEDGER }, { dynamodb: db.client });
       // Act
       const a = await first(event);
       const b = await second(event);

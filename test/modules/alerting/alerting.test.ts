@@ -3,10 +3,12 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Platform } from "../../../modules/platform";
 import { applyPlatformAspects } from "../../../modules/aspects";
 import { Alerting, HEC_MAX_RECEIVE_COUNT, undeliverableStatement, type AlertingProps } from "../../../modules/alerting";
+import { buildBundles } from "../../../modules/lambda-function";
 
 const ACCOUNT = "111122223333";
 const SECRET = "arn:aws:secretsmanager:eu-west-1:111122223333:secret:trailwatch/hec-token-AbCdEf";
 const FIXTURE = "test/fixtures/handlers/echo.ts";
+beforeAll(() => buildBundles([FIXTURE]));
 
 function synth(props: Partial<AlertingProps> = {}): any {
   return JSON.parse(

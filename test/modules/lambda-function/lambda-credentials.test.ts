@@ -3,7 +3,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { spawnSync } from "node:child_process";
 import { unzipSync } from "fflate";
-import { bundleHandler } from "../../../modules/lambda-function";
+import { buildBundles, bundleHandler } from "../../../modules/lambda-function";
+
+beforeAll(() => buildBundles(["test/fixtures/handlers/credentials.ts"]));
 
 /** Runs the bundled fixture in a fresh node, with only the environment Lambda would give it. */
 function runBundled(env: Record<string, string>): { status: number | null; stdout: string; stderr: string } {

@@ -1,12 +1,20 @@
 import { Testing, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Platform } from "../../../modules/platform";
-import { NodeFunction, bundleHandler, type NodeFunctionProps } from "../../../modules/lambda-function";
+import { BundleNotBuiltError, NodeFunction, buildBundles, bundleHandler, type NodeFunctionProps } from "../../../modules/lambda-function";
 import { unzipSync } from "fflate";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { builtinModules } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 const ENTRY = "test/fixtures/handlers/echo.ts";
+
+beforeAll(async () => {
+  // What npm run synth does before the (synchronous) constructs run; jest's global setup does it for the stack's handlers.
+  await buildBundles([ENTRY]);
+  await buildBundles([ENTRY], { sourcemap: true });
+});
 
 /** Synthesizes one NodeFunction (plus whatever `extra` adds) on a fresh stack and returns the Terraform JSON. */
 function synth(props: Partial<NodeFunctionProps> = {}, extra?: (stack: TerraformStack) => void): any {
@@ -53,13 +61,35 @@ describe("NodeFunction", () => {
     expect(typeof mod.exports.handler).toBe("function");
   });
 
-  it("bundles each entry once per process and produces byte-identical zips", () => {
-    // Act
-    const first = bundleHandler(ENTRY);
-    const second = bundleHandler(ENTRY);
-    // Assess
-    expect(second.buildMs).toBe(0);
-    expect(second.sha256Base64).toBe(first.sha256Base64);
+  it("reuses the last build while none of the handler's files changed, and builds again when one did", async () => {
+    // Prepare: a handler of its own, outside the repository (an absolute entry).
+    const dir = mkdtempSync(join(tmpdir(), "tw-bundle-"));
+    const entry = join(dir, "handler.ts");
+    writeFileSync(entry, 'export const handler = async () => "first";\n');
+    try {
+      // Act
+      const [first] = await buildBundles([entry]);
+      const [again] = await buildBundles([entry]);
+      const read = bundleHandler(entry);
+      writeFileSync(entry, 'export const handler = async () => "second";\n');
+      const stale = (() => {
+        try {
+          return bundleHandler(entry);
+        } catch (e) {
+          return e;
+        }
+      })();
+      const [rebuilt] = await buildBundles([entry]);
+      // Assess
+      expect(again).toEqual(first);
+      expect(read).toEqual(first);
+      expect(stale).toBeInstanceOf(BundleNotBuiltError);
+      expect((stale as Error).message).toMatch(/is not bundled, or its code changed since: build it before synth with buildBundles\(\)/);
+      expect(rebuilt!.sha256Base64).not.toBe(first!.sha256Base64);
+      expect(bundleHandler(entry)).toEqual(rebuilt);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("sets Powertools' service name and metrics namespace, its own role's ARN, and source maps only when asked", () => {
@@ -166,9 +196,9 @@ describe("NodeFunction", () => {
     expect(() => synth({ entry: "functions/handlers/nope.ts" })).toThrow(/Lambda handler "functions\/handlers\/nope.ts" not found .*relative to the repository root/);
   });
 
-  it("reports esbuild errors with file and line", () => {
+  it("reports esbuild errors with file and line", async () => {
     // Act / Assess
-    expect(() => bundleHandler("test/fixtures/handlers/unresolvable.ts")).toThrow(
+    await expect(buildBundles(["test/fixtures/handlers/unresolvable.ts"])).rejects.toThrow(
       /esbuild could not bundle Lambda handler "test\/fixtures\/handlers\/unresolvable.ts":\n  test\/fixtures\/handlers\/unresolvable.ts:3:\d+: Could not resolve "\.\/no-such-module"/,
     );
   });

@@ -26,18 +26,18 @@ export default defineRule({
   summary: () => "x did y",
   status: "stable",
   falsePositives: ["one, with a comma", "two"],
-  runbook: { triage: ["check"], contain: ["contain"] },
+  runbook: { triage: ["check who", "check where", "later, for people"], contain: ["contain", "then, for people"] },
   references: { mitre: ["T1562"], stratus: ["aws.a.b"], panther: ["P.Q"], sigma: ["S"], urls: ["https://example.com/a,b"] },
 });
 `;
 
 describe("leaving rule documentation out of Lambda bundles", () => {
-  it("removes description, false positives, status and the reference lists only people read, and keeps the rest", () => {
+  it("removes description, false positives, status, the reference lists and the runbook steps only people read, and keeps the rest", () => {
     // Act
     const out = stripRuleDocs(SAMPLE);
     // Assess
-    for (const gone of ["description", "Long text", "falsePositives", "status:", "panther", "sigma", "urls"]) expect(out).not.toContain(gone);
-    for (const kept of ['id: "x.y"', 'title: "A title, with a comma"', "match: (r) => /[\"'\\]]/.test", "runbook: { triage", 'mitre: ["T1562"]', 'stratus: ["aws.a.b"]']) expect(out).toContain(kept);
+    for (const gone of ["description", "Long text", "falsePositives", "status:", "panther", "sigma", "urls", "for people"]) expect(out).not.toContain(gone);
+    for (const kept of ['id: "x.y"', 'title: "A title, with a comma"', "match: (r) => /[\"'\\]]/.test", 'runbook: { triage: ["check who", "check where"], contain: ["contain"] }', 'mitre: ["T1562"]', 'stratus: ["aws.a.b"]']) expect(out).toContain(kept);
     expect(ts.transpileModule(out, { reportDiagnostics: true }).diagnostics).toEqual([]);
     expect(stripRuleDocs("export const x = { description: 'not a rule' };")).toBe("export const x = { description: 'not a rule' };");
   });

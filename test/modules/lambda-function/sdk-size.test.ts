@@ -1,13 +1,12 @@
 import { execFile } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
-import { buildSync } from "esbuild";
+import { build } from "esbuild";
 import { esbuildOptions, REPO_ROOT } from "../../../modules/lambda-function/bundle";
-import { buildSyncWithPlugins } from "../../../modules/lambda-function/esbuild-sync";
-import { literalSchemaKeys, trimmedPackageJson } from "../../../modules/lambda-function/sdk-size";
+import { literalSchemaKeys, sdkSizePlugin, trimmedPackageJson } from "../../../modules/lambda-function/sdk-size";
 import { listenOnLoopback } from "../../support/loopback";
 
 describe("literalSchemaKeys", () => {
@@ -31,6 +30,33 @@ describe("literalSchemaKeys", () => {
     expect(out).toContain(", [_h],");
     expect(out).toContain("{ [_d]: 3 }");
   });
+
+  it("leaves __proto__-like keys computed: a literal __proto__ would set the prototype instead of a property", () => {
+    const src = ['const _p = "__proto__";', 'const _c = "constructor";', 'const _t = "prototype";', 'const _x = "xmlName";', "var A = { [_p]: { polluted: true }, [_c]: 2, [_t]: 3, [_x]: 4 };"].join("\n");
+
+    const out = literalSchemaKeys(src);
+    const a = new Function(`${out}; return A;`)() as Record<string, unknown>;
+
+    expect(out).toContain("var A = { [_p]: { polluted: true }, [_c]: 2, [_t]: 3, xmlName: 4 };");
+    expect([Object.getPrototypeOf(a), Object.keys(a)]).toEqual([Object.prototype, ["__proto__", "constructor", "prototype", "xmlName"]]);
+  });
+});
+
+describe("the SDK schema-key rewrite (a backport of the fix for aws/aws-sdk-js-v3#7607)", () => {
+  /** The clients the deployed functions bundle. */
+  const CLIENTS = ["athena", "cloudtrail", "dynamodb", "ec2", "iam", "lambda", "organizations", "s3", "sagemaker-runtime", "secrets-manager", "sns", "sqs", "ssm", "sts"];
+
+  it("still changes the installed SDK's schema modules; when this fails, upstream writes plain keys: delete literalSchemaKeys from sdk-size.ts", () => {
+    // Act
+    const unchanged = CLIENTS.filter((c) => {
+      const path = require.resolve(`@aws-sdk/client-${c}/dist-es/schemas/schemas_0.js`, { paths: [REPO_ROOT] });
+      const source = readFileSync(path, "utf8");
+      return literalSchemaKeys(source) === source;
+    });
+
+    // Assess
+    expect(unchanged).toEqual([]);
+  });
 });
 
 describe("trimmedPackageJson", () => {
@@ -53,8 +79,14 @@ interface Captured {
 
 const XML = "text/xml";
 /** Canned answers, keyed by what the request asks for; each uses members whose wire names differ from their SDK names. */
-function answer(req: Captured): { status: number; type: string; body: string } {
+function answer(req: Captured): { status: number; type: string; body: string; headers?: Record<string, string> } {
   const target = req.headers["x-amz-target"] ?? "";
+  if (target === "AmazonSQS.SendMessageBatch")
+    return { status: 200, type: "application/x-amz-json-1.0", body: '{"Successful":[{"Id":"a","MessageId":"m-1","MD5OfMessageBody":"9dd4e461268c8034f5c8564e155c67a6"}],"Failed":[]}' };
+  if (req.url === "/2015-03-31/functions/tw-remediator/invocations")
+    return { status: 200, type: "application/json", body: '{"errorType":"Error","errorMessage":"boom"}', headers: { "x-amz-function-error": "Unhandled", "x-amz-executed-version": "$LATEST" } };
+  if (req.url === "/2015-03-31/functions/missing/invocations")
+    return { status: 404, type: "application/json", body: '{"Type":"User","message":"Function not found: missing"}', headers: { "x-amzn-errortype": "ResourceNotFoundException" } };
   if (target.endsWith(".GetTrailStatus")) return { status: 200, type: "application/x-amz-json-1.1", body: '{"IsLogging":false,"LatestDeliveryError":"AccessDenied","LatestDeliveryTime":1.7E9}' };
   if (target.endsWith(".PutItem"))
     return { status: 400, type: "application/x-amz-json-1.0", body: '{"__type":"com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException","message":"The conditional request failed"}' };
@@ -78,7 +110,7 @@ function answer(req: Captured): { status: number; type: string; body: string } {
   return { status: 500, type: "text/plain", body: `the test server has no answer for ${req.method} ${req.url} ${target} ${action}` };
 }
 
-const COMPARED_HEADERS = ["content-type", "content-length", "content-md5", "x-amz-target", "x-amz-checksum-crc32", "x-amz-sdk-checksum-algorithm", "user-agent", "x-amz-user-agent"];
+const COMPARED_HEADERS = ["content-type", "content-length", "content-md5", "x-amz-target", "x-amz-invocation-type", "x-amz-checksum-crc32", "x-amz-sdk-checksum-algorithm", "user-agent", "x-amz-user-agent"];
 
 describe("Lambda bundles with the SDK size rewrites", () => {
   let server: Server;
@@ -97,7 +129,7 @@ describe("Lambda bundles with the SDK size rewrites", () => {
         const captured: Captured = { method: req.method!, url: req.url!, headers, body: Buffer.concat(chunks).toString("utf8") };
         requests.push(captured);
         const a = answer(captured);
-        res.writeHead(a.status, { "content-type": a.type, "x-amzn-requestid": "req-1" }).end(a.body);
+        res.writeHead(a.status, { "content-type": a.type, "x-amzn-requestid": "req-1", ...a.headers }).end(a.body);
       });
     });
     endpoint = await listenOnLoopback(server);
@@ -118,18 +150,18 @@ describe("Lambda bundles with the SDK size rewrites", () => {
   it("send the same requests and parse the same answers as the plain bundle, from a much smaller file", async () => {
     // Prepare
     const options = esbuildOptions(resolve(REPO_ROOT, "test/fixtures/sdk-size/sdk-calls.ts"));
-    const plain = buildSync(options).outputFiles.find((f) => f.path.endsWith("index.js"))!.contents;
-    const rewritten = buildSyncWithPlugins(options).files.find((f) => f.path.endsWith("index.js"))!.contents;
+    const plain = (await build(options)).outputFiles.find((f) => f.path.endsWith("index.js"))!.contents;
+    const rewritten = (await build({ ...options, plugins: [sdkSizePlugin()] })).outputFiles.find((f) => f.path.endsWith("index.js"))!.contents;
 
     // Act
     const before = await run(plain, "plain");
     const after = await run(rewritten, "rewritten");
 
     // Assess
-    expect(after.requests).toHaveLength(9);
+    expect(after.requests).toHaveLength(12);
     expect(after.requests).toEqual(before.requests);
     expect(after.out).toEqual(before.out);
-    const [revoked, described, missing, , , pab, trail, , put] = after.out as Record<string, unknown>[];
+    const [revoked, described, missing, , , pab, trail, , put, invoked, noFunction, batch] = after.out as Record<string, unknown>[];
     expect(before.requests[0]!.body).toContain("SecurityGroupRuleId.1=sgr-1&SecurityGroupRuleId.2=sgr-2");
     expect(revoked).toMatchObject({ Return: true, RevokedSecurityGroupRules: [{ SecurityGroupRuleId: "sgr-1", CidrIpv4: "0.0.0.0/0", FromPort: 22 }] });
     expect(described).toMatchObject({ NextToken: "n-2", SecurityGroupRules: [{ Tags: [{ Key: "team", Value: "ci" }] }] });
@@ -137,6 +169,9 @@ describe("Lambda bundles with the SDK size rewrites", () => {
     expect(pab).toMatchObject({ PublicAccessBlockConfiguration: { BlockPublicAcls: true, IgnorePublicAcls: false } });
     expect(trail).toMatchObject({ IsLogging: false, LatestDeliveryError: "AccessDenied" });
     expect(put).toMatchObject({ error: "ConditionalCheckFailedException" });
+    expect(invoked).toMatchObject({ StatusCode: 200, FunctionError: "Unhandled", ExecutedVersion: "$LATEST", Payload: '{"errorType":"Error","errorMessage":"boom"}' });
+    expect(noFunction).toMatchObject({ error: "ResourceNotFoundException" });
+    expect(batch).toMatchObject({ Successful: [{ Id: "a", MessageId: "m-1" }], Failed: [] });
     expect(after.requests.find((r) => r.method === "PUT")!.headers["user-agent"]).toMatch(/api\/s3#3\.\d+/);
     expect(rewritten.byteLength).toBeLessThan(plain.byteLength * 0.6);
   }, 60_000);

@@ -31,7 +31,7 @@ export function fakeBundler() {
   return {
     entries,
     REPO_ROOT: join(__dirname, "../../.."),
-    clearBundleCache: () => undefined,
+    buildBundles: async () => [],
     bundleHandler: (entry: string) => {
       entries.push(entry);
       return { entry, zipPath, sha256Base64, jsBytes: 36, zipBytes: zip.length, buildMs: 0 };

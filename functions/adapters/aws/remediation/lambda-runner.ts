@@ -1,10 +1,10 @@
-import * as z from "zod"; // namespace import: lets esbuild drop what is unused
+import { InvokeCommand, type LambdaClient } from "@aws-sdk/client-lambda";
+import * as z from "../../../core/zod";
 import { boundCheckText, REMEDIATION_REFUSALS, type RemediationResult } from "../../../core/alert/alert";
 import type { LogObjectRef } from "../../../core/remediation/event-checks";
 import { remediationMode, type RemediationMode } from "../../../core/remediation/permissions";
 import type { Finding } from "../../../core/rules/engine";
 import { awsErrorName, isTransientAwsError } from "../aws-error";
-import type { LambdaInvoker } from "../lambda-http";
 import type { RunOptions } from "./runner";
 import { RemediationTransientError } from "./types";
 
@@ -22,22 +22,22 @@ export interface RemediationRequest {
 /** The remediator function's answer: the outcome (null = remediation off), or a transient failure to retry. */
 export type RemediationResponse = RemediationResult | null | { transient: true; message: string };
 
-const checkText = z.string().transform(boundCheckText).optional();
+const checkText = z.optional(z.pipe(z.string(), z.transform(boundCheckText)));
 const resultSchema = z.object({
   action: z.string(),
   mode: z.enum(["dry-run", "apply"]),
   status: z.enum(["succeeded", "failed", "skipped", "planned"]),
   detail: z.string(),
-  checks: z
-    .object({ verifiedBy: z.enum(["eventbridge", "lookup-events"]).optional(), refused: z.enum(REMEDIATION_REFUSALS).optional(), found: checkText, done: checkText })
-    .optional(),
+  checks: z.optional(
+    z.object({ verifiedBy: z.optional(z.enum(["eventbridge", "lookup-events"])), refused: z.optional(z.enum(REMEDIATION_REFUSALS)), found: checkText, done: checkText }),
+  ),
 });
 /** Checks the remediator's answer (it is another function's output, so it is not trusted blindly). */
 export const remediationResponseSchema = z.union([z.null(), z.object({ transient: z.literal(true), message: z.string() }), resultSchema]);
 
 export interface LambdaRemediationRunnerOptions {
-  /** Invokes the remediator (`LambdaHttpClient`; its request timeout must outlast the remediator's own). */
-  lambda: LambdaInvoker;
+  /** Invokes the remediator (its request timeout must outlast the remediator's own). */
+  lambda: Pick<LambdaClient, "send">;
   /** Name or ARN of the remediator function. */
   functionName: string;
   /** Mode per rule id (from `REMEDIATION`); the function is invoked only for rules not `off`. */
@@ -70,14 +70,14 @@ export class LambdaRemediationRunner {
 
     let out;
     try {
-      out = await this.opts.lambda.invoke(fn, new TextEncoder().encode(JSON.stringify(request)));
+      out = await this.opts.lambda.send(new InvokeCommand({ FunctionName: fn, InvocationType: "RequestResponse", Payload: new TextEncoder().encode(JSON.stringify(request)) }));
     } catch (e) {
       const message = `invoking remediator ${fn} failed: ${awsErrorName(e)}: ${(e as Error)?.message ?? String(e)}`;
       if (isTransientAwsError(e) && retryTransient) throw new RemediationTransientError(message, { cause: e });
       return failed(isTransientAwsError(e) ? `${message} (gave up retrying)` : message);
     }
-    const text = new TextDecoder().decode(out.payload);
-    if (out.functionError) return failed(`remediator ${fn} failed (${out.functionError}): ${errorText(text)}`);
+    const text = new TextDecoder().decode(out.Payload ?? new Uint8Array());
+    if (out.FunctionError) return failed(`remediator ${fn} failed (${out.FunctionError}): ${errorText(text)}`);
 
     let body: unknown;
     try {

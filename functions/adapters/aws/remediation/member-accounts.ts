@@ -1,7 +1,6 @@
 import { AssumeRoleCommand, type STSClient } from "@aws-sdk/client-sts";
 import type { RemediationId } from "../../../core/rules/rule";
 import { awsErrorName, isTransientAwsError } from "../aws-error";
-import type { AwsCredentials } from "../signed-http";
 import type { EventHistory } from "./event-history";
 import { MemberRoleError, type MemberAccounts } from "./member-access";
 import { RemediationTransientError, type PlanningRemediator } from "./types";
@@ -13,7 +12,15 @@ export const MEMBER_SESSION_SECONDS = 900;
 /** Cached credentials are used until this long before they expire (the SDK clients refresh in the same window). */
 export const MEMBER_REFRESH_BEFORE_EXPIRY_MS = 5 * 60_000;
 
-/** A credential provider, as SDK clients and `SignedHttpClient` take it. */
+/** AWS credentials, as SDK clients take them. */
+export interface AwsCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+  expiration?: Date;
+}
+
+/** A credential provider, as SDK clients take it. */
 export type CredentialProvider = () => Promise<AwsCredentials>;
 
 export interface MemberAccountRemediatorsOptions {

@@ -1,10 +1,12 @@
+import { GetPublicAccessBlockCommand, PutPublicAccessBlockCommand } from "@aws-sdk/client-s3";
 import type { RemediationResult } from "../../../core/alert/alert";
 import type { Finding } from "../../../core/rules/engine";
 import { accountOf } from "../../../core/record/schema";
-import { PUBLIC_ACCESS_BLOCK_FLAGS as FLAGS } from "../s3-public-access-block";
 import { at, isTrue, param } from "./record-fields";
 import { partitionOfRecord, PlannedRemediator, type Plan, type PlannedCall, type RemediationClients } from "./types";
 
+/** The four Block Public Access settings of a bucket. */
+const FLAGS = ["BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets"] as const;
 const ALL_ON = Object.fromEntries(FLAGS.map((f) => [f, true])) as Record<(typeof FLAGS)[number], true>;
 /** Account-wide Block Public Access (S3 Control): not a bucket, and not in this remediation's IAM grant. */
 const ACCOUNT_LEVEL = new Set(["PutAccountPublicAccessBlock", "DeleteAccountPublicAccessBlock", "PutPublicAccessBlock", "DeletePublicAccessBlock"]);
@@ -63,20 +65,20 @@ export class RestorePublicAccessBlockRemediator extends PlannedRemediator {
     let found: string;
     try {
       // The re-check: a bucket someone blocked again meanwhile is left alone.
-      const cur = await s3.getPublicAccessBlock({ Bucket, ExpectedBucketOwner });
+      const cur = await s3.send(new GetPublicAccessBlockCommand({ Bucket, ExpectedBucketOwner }));
       const c = cur.PublicAccessBlockConfiguration;
-      if (FLAGS.every((k) => c[k] === true)) {
+      if (FLAGS.every((k) => c?.[k] === true)) {
         found = `${plan.target} has all four Block Public Access settings on`;
         return this.result("apply", "skipped", `${plan.target} has all four Block Public Access settings on already; nothing to do`, { found });
       }
-      found = `${plan.target} has Block Public Access ${FLAGS.filter((k) => c[k] !== true).join(", ")} off`;
+      found = `${plan.target} has Block Public Access ${FLAGS.filter((k) => c?.[k] !== true).join(", ")} off`;
     } catch (e) {
       // No configuration at all is the state to fix, not an error.
       if ((e as { name?: string }).name !== "NoSuchPublicAccessBlockConfiguration") return this.failure(e, read, gone);
       found = `${plan.target} has no Block Public Access configuration`;
     }
     try {
-      await s3.putPublicAccessBlock({ Bucket, ExpectedBucketOwner, PublicAccessBlockConfiguration: { ...ALL_ON } });
+      await s3.send(new PutPublicAccessBlockCommand({ Bucket, ExpectedBucketOwner, PublicAccessBlockConfiguration: { ...ALL_ON } }));
     } catch (e) {
       return this.failure(e, call, gone, { found });
     }

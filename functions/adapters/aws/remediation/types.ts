@@ -1,23 +1,21 @@
 import type { CloudTrailClient } from "@aws-sdk/client-cloudtrail";
 import type { EC2Client } from "@aws-sdk/client-ec2";
 import type { IAMClient } from "@aws-sdk/client-iam";
+import type { S3Client } from "@aws-sdk/client-s3";
 import { boundCheckText, type RemediationResult } from "../../../core/alert/alert";
 import type { Remediator } from "../../../core/ports";
 import type { Finding } from "../../../core/rules/engine";
 import type { RemediationId } from "../../../core/rules/rule";
 import { awsErrorName, isTransientAwsError } from "../aws-error";
-import type { S3PublicAccessBlocks } from "../s3-public-access-block";
 
 /**
- * Clients the remediators call, per region where the API is regional: SDK clients, except S3, where
- * the two Block Public Access calls go over signed HTTP (`S3HttpClient`; the S3 client would be
- * ~70 KB of a bundle for them). A factory may return a promise, so a handler can load a client's
- * code only when a remediation first needs it.
+ * SDK clients the remediators call, per region where the API is regional. A factory may return a
+ * promise, so a handler can load a client's code only when a remediation first needs it.
  */
 export interface RemediationClients {
   cloudTrail(region: string): CloudTrailClient | Promise<CloudTrailClient>;
   iam(): IAMClient | Promise<IAMClient>;
-  s3(region: string): S3PublicAccessBlocks | Promise<S3PublicAccessBlocks>;
+  s3(region: string): S3Client | Promise<S3Client>;
   ec2(region: string): EC2Client | Promise<EC2Client>;
 }
 

@@ -1,11 +1,11 @@
-import * as z from "zod"; // namespace import: lets esbuild drop what is unused (the named `z` pulls in all of zod, ~450 KB)
+import * as z from "../../zod";
 import type { CloudTrailRecord } from "../../record/schema";
 import { defineRule } from "../rule";
 import { accountOfRecord, actor, asList, dig, paramString } from "../helpers";
 
 const settingsSchema = z.strictObject({
   /** Accounts (12 digits) that snapshots may be shared with without an alert, e.g. your backup account. */
-  trustedAccounts: z.array(z.string().regex(/^\d{12}$/, "must be a 12-digit AWS account id")),
+  trustedAccounts: z.array(z.string().check(z.regex(/^\d{12}$/, "must be a 12-digit AWS account id"))),
 });
 type Settings = z.infer<typeof settingsSchema>;
 

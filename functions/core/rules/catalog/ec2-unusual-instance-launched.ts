@@ -1,4 +1,4 @@
-import * as z from "zod"; // namespace import: lets esbuild drop what is unused (the named `z` pulls in all of zod, ~450 KB)
+import * as z from "../../zod";
 import type { CloudTrailRecord } from "../../record/schema";
 import { defineRule } from "../rule";
 import { accountOfRecord, actor, asList, dig, firstMatchingPattern, hourOf, patternListSchema } from "../helpers";
@@ -16,7 +16,7 @@ const settingsSchema = z.strictObject({
   /** Case-insensitive regular expressions on the instance type (e.g. "^p\\d" for the P families). */
   unusualInstanceTypes: patternListSchema(),
   /** Exact instance types your teams use on purpose (e.g. "g5.xlarge" for an ML team): never reported. */
-  allowedInstanceTypes: z.array(z.string().min(1)),
+  allowedInstanceTypes: z.array(z.string().check(z.minLength(1))),
 });
 type Settings = z.infer<typeof settingsSchema>;
 

@@ -1,8 +1,8 @@
-import * as z from "zod"; // namespace import: lets esbuild drop what is unused (the named `z` pulls in all of zod, ~450 KB)
+import * as z from "../../zod";
 import type { CloudTrailRecord } from "../../record/schema";
 import { isAwsServicePrincipal } from "../../record/principal";
 import { defineRule } from "../rule";
-import { accountOfRecord, actor, firstMatchingPattern, paramString, regexProblem } from "../helpers";
+import { accountOfRecord, actor, firstMatchingPattern, paramString, patternListSchema } from "../helpers";
 
 const settingsSchema = z.strictObject({
   /**
@@ -10,12 +10,7 @@ const settingsSchema = z.strictObject({
    * infrastructure as code outside CloudFormation (Terraform in CI, Pulumi, ...). Empty: only calls
    * made through an AWS service count as infrastructure as code.
    */
-  automationPrincipalPatterns: z.array(
-    z.string().min(1).superRefine((p, ctx) => {
-      const problem = regexProblem(p);
-      if (problem) ctx.addIssue({ code: "custom", message: `"${p}" is ${problem}` });
-    }),
-  ),
+  automationPrincipalPatterns: patternListSchema(0),
 });
 type Settings = z.infer<typeof settingsSchema>;
 

@@ -1,4 +1,4 @@
-import * as z from "zod"; // namespace import: lets esbuild drop what is unused (the named `z` pulls in all of zod, ~450 KB)
+import * as z from "../../zod";
 import type { CloudTrailRecord } from "../../record/schema";
 import { params } from "../../record/schema";
 import { defineRule } from "../rule";
@@ -6,9 +6,9 @@ import { accountOfRecord, actor, asBool } from "../helpers";
 
 const settingsSchema = z.strictObject({
   /** Shortest acceptable minimum password length (CIS AWS Foundations asks for 14). */
-  minLength: z.number().int().min(6).max(128),
+  minLength: z.int().check(z.minimum(6), z.maximum(128)),
   /** Fewest remembered passwords that may not be reused (CIS asks for 24); 0 turns the check off. */
-  minReusePrevention: z.number().int().min(0).max(24),
+  minReusePrevention: z.int().check(z.minimum(0), z.maximum(24)),
 });
 type Settings = z.infer<typeof settingsSchema>;
 

@@ -1,4 +1,4 @@
-import * as z from "zod"; // namespace import: lets esbuild drop what is unused (the named `z` pulls in all of zod, ~450 KB)
+import * as z from "../../zod";
 import type { Severity } from "../../alert/alert";
 import { severityRank } from "../../alert/alert";
 import type { CloudTrailRecord } from "../../record/schema";
@@ -7,7 +7,7 @@ import { accountOfPrincipal, accountOfRecord, actor, dig, isAllow, isPublicAllow
 
 const settingsSchema = z.strictObject({
   /** Accounts (12 digits) outside this one that roles may trust without an alert, e.g. your organization's security account. */
-  trustedAccounts: z.array(z.string().regex(/^\d{12}$/, "must be a 12-digit AWS account id")),
+  trustedAccounts: z.array(z.string().check(z.regex(/^\d{12}$/, "must be a 12-digit AWS account id"))),
 });
 type Settings = z.infer<typeof settingsSchema>;
 

@@ -1,4 +1,4 @@
-import * as z from "zod"; // namespace import: lets esbuild drop what is unused (the named `z` pulls in all of zod, ~450 KB)
+import * as z from "../../zod";
 import type { Severity } from "../../alert/alert";
 import type { CloudTrailRecord } from "../../record/schema";
 import { defineRule } from "../rule";
@@ -7,7 +7,7 @@ import { accountOfArn, actsByHand, calledByAwsService } from "../caller";
 
 const settingsSchema = z.strictObject({
   /** Accounts (12 digits) that publish layers you use on purpose (vendors' public layers, your shared-layers account). */
-  trustedLayerAccounts: z.array(z.string().regex(/^\d{12}$/, "must be a 12-digit AWS account id")),
+  trustedLayerAccounts: z.array(z.string().check(z.regex(/^\d{12}$/, "must be a 12-digit AWS account id"))),
 });
 type Settings = z.infer<typeof settingsSchema>;
 

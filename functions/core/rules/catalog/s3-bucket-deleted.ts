@@ -1,4 +1,4 @@
-import * as z from "zod"; // namespace import: lets esbuild drop what is unused (the named `z` pulls in all of zod, ~450 KB)
+import * as z from "../../zod";
 import { defineRule } from "../rule";
 import { accountOfRecord, actor, firstMatchingPattern, paramString, patternListSchema } from "../helpers";
 
@@ -6,7 +6,7 @@ const settingsSchema = z.strictObject({
   /** Case-insensitive regular expressions for names of buckets whose deletion destroys evidence or backups. */
   protectedBucketPatterns: patternListSchema(),
   /** Exact names of buckets to treat as protected too. */
-  protectedBuckets: z.array(z.string().min(1)),
+  protectedBuckets: z.array(z.string().check(z.minLength(1))),
 });
 type Settings = z.infer<typeof settingsSchema>;
 

@@ -1,20 +1,15 @@
-import * as z from "zod"; // namespace import: lets esbuild drop what is unused (the named `z` pulls in all of zod, ~450 KB)
+import * as z from "../../zod";
 import type { CloudTrailRecord } from "../../record/schema";
 import { defineRule } from "../rule";
-import { accountOfRecord, actor, asList, dig, paramString, regexProblem } from "../helpers";
+import { accountOfRecord, actor, asList, dig, paramString, patternListSchema } from "../helpers";
 
 const settingsSchema = z.strictObject({
   /** Buckets known to hold logs (exact names), e.g. the organization trail's bucket. */
-  logBuckets: z.array(z.string().min(3)),
+  logBuckets: z.array(z.string().check(z.minLength(3))),
   /** Case-insensitive regular expressions for bucket names that look like log buckets. */
-  bucketPatterns: z.array(
-    z.string().min(1).superRefine((p, ctx) => {
-      const problem = regexProblem(p);
-      if (problem) ctx.addIssue({ code: "custom", message: `"${p}" is ${problem}` });
-    }),
-  ),
+  bucketPatterns: patternListSchema(0),
   /** A lifecycle rule that deletes objects sooner than this many days is reported. */
-  minDays: z.number().int().min(1).max(3650),
+  minDays: z.int().check(z.minimum(1), z.maximum(3650)),
 });
 type Settings = z.infer<typeof settingsSchema>;
 

@@ -1,4 +1,4 @@
-import * as z from "zod"; // namespace import: lets esbuild drop what is unused (the named `z` pulls in all of zod, ~450 KB)
+import * as z from "../../zod";
 import type { Severity } from "../../alert/alert";
 import type { CloudTrailRecord } from "../../record/schema";
 import { defineRule } from "../rule";
@@ -7,7 +7,7 @@ import { accountOfArn, calledByAwsService } from "../caller";
 
 const settingsSchema = z.strictObject({
   /** Accounts (12 digits) whose KMS keys may encrypt your objects, e.g. a central key account of your organization. */
-  trustedKeyAccounts: z.array(z.string().regex(/^\d{12}$/, "must be a 12-digit AWS account id")),
+  trustedKeyAccounts: z.array(z.string().check(z.regex(/^\d{12}$/, "must be a 12-digit AWS account id"))),
 });
 type Settings = z.infer<typeof settingsSchema>;
 

@@ -1,4 +1,4 @@
-import * as z from "zod"; // namespace import: lets esbuild drop what is unused (the named `z` pulls in all of zod, ~450 KB)
+import * as z from "../../zod";
 import { defineRule } from "../rule";
 import { accountOfRecord, actor, firstMatchingPattern, patternListSchema, signinFailed } from "../helpers";
 

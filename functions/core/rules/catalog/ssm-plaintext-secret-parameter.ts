@@ -1,20 +1,15 @@
-import * as z from "zod"; // namespace import: lets esbuild drop what is unused (the named `z` pulls in all of zod, ~450 KB)
+import * as z from "../../zod";
 import { defineRule } from "../rule";
-import { accountOfRecord, actor, paramString, regexProblem } from "../helpers";
-
-const pattern = z.string().min(1).superRefine((p, ctx) => {
-  const problem = regexProblem(p);
-  if (problem) ctx.addIssue({ code: "custom", message: `"${p}" is ${problem}` });
-});
+import { accountOfRecord, actor, paramString, patternListSchema } from "../helpers";
 
 const settingsSchema = z.strictObject({
   /**
    * Case-insensitive regular expressions tested on the normalised name (camelCase split with "_",
    * lower-cased); a name that matches one looks like a secret.
    */
-  namePatterns: z.array(pattern).min(1),
+  namePatterns: patternListSchema(),
   /** Case-insensitive regular expressions for names that hold metadata about a secret, not a secret (tested the same way). */
-  ignorePatterns: z.array(pattern),
+  ignorePatterns: patternListSchema(0),
   /** Exact names (case-insensitive) that are known not to be secrets. */
   allowNames: z.array(z.string()),
 });

@@ -1,4 +1,4 @@
-import * as z from "zod"; // namespace import: lets esbuild drop what is unused (the named `z` pulls in all of zod, ~450 KB)
+import * as z from "../../zod";
 import type { CloudTrailRecord } from "../../record/schema";
 import { defineRule } from "../rule";
 import { accountOfRecord, actor, asList, dig, hourOf, paramString, stringList } from "../helpers";
@@ -9,7 +9,7 @@ export const DEFAULT_COMMAND_DOCUMENTS = ["AWS-RunShellScript", "AWS-RunPowerShe
 
 const settingsSchema = z.strictObject({
   /** SSM documents (exact names) whose SendCommand is reported: those that run arbitrary commands. */
-  commandDocuments: z.array(z.string().min(1)).min(1),
+  commandDocuments: z.array(z.string().check(z.minLength(1))).check(z.minLength(1)),
 });
 type Settings = z.infer<typeof settingsSchema>;
 

@@ -1,4 +1,4 @@
-import * as z from "zod"; // namespace import: lets esbuild drop what is unused (the named `z` pulls in all of zod, ~450 KB)
+import * as z from "../../zod";
 import type { Severity } from "../../alert/alert";
 import type { CloudTrailRecord } from "../../record/schema";
 import { defineRule } from "../rule";
@@ -6,7 +6,7 @@ import { accountOfRecord, actor } from "../helpers";
 
 const settingsSchema = z.strictObject({
   /** Accounts (12 digits) whose credentials may be used through your VPC endpoints, e.g. the other accounts of your organization. */
-  trustedAccounts: z.array(z.string().regex(/^\d{12}$/, "must be a 12-digit AWS account id")),
+  trustedAccounts: z.array(z.string().check(z.regex(/^\d{12}$/, "must be a 12-digit AWS account id"))),
 });
 type Settings = z.infer<typeof settingsSchema>;
 

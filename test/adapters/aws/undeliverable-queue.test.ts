@@ -1,15 +1,11 @@
-import { createServer, type Server } from "node:http";
-import { CreateQueueCommand, ReceiveMessageCommand, SendMessageBatchCommand, SQSClient, type SendMessageBatchCommandInput } from "@aws-sdk/client-sqs";
+import { CreateQueueCommand, ReceiveMessageCommand, SendMessageBatchCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { SnsAlertSink } from "../../../functions/adapters/aws/sns-alert-sink";
-import { AwsHttpError } from "../../../functions/adapters/aws/signed-http";
-import { SqsHttpClient } from "../../../functions/adapters/aws/sqs-http";
 import { SqsUndeliverableAlerts } from "../../../functions/adapters/aws/undeliverable-alerts";
 import { replayUndeliverableAlerts } from "../../../functions/adapters/aws/undeliverable-replay";
 import type { Alert } from "../../../functions/core/alert/alert";
 import type { AlertSink } from "../../../functions/core/ports";
-import { listenOnLoopback } from "../../support/loopback";
+import { clientSettings } from "../../../functions/handlers/shared/aws-clients";
 import { startMoto, type LocalMoto } from "../../support/moto";
-import { sigV4Problem } from "../../support/sigv4-verifier";
 
 const credentials = { accessKeyId: "testing", secretAccessKey: "testing" };
 const REGION = "us-east-1";
@@ -20,16 +16,18 @@ const alert = (i: number): Alert => ({
   eventTime: "2026-11-20T10:00:00Z", eventId: `e${i}`, summary: `ops stopped logging (${i}) \u202e`, context: { trail: "org-trail" }, remediation: null,
 });
 
-describe("SqsHttpClient and the undeliverable-alerts queue against moto's SQS", () => {
+describe("the undeliverable-alerts queue against moto's SQS", () => {
   let moto: LocalMoto;
+  /** A client as the functions build it (shared settings: timeouts, retries), pointed at moto. */
+  let ours: SQSClient;
+  /** The replay script's and the test's own client. */
   let sdk: SQSClient;
-  let ours: SqsHttpClient;
   let queueUrl: string;
 
   beforeAll(async () => {
     moto = await startMoto();
     sdk = new SQSClient({ region: REGION, endpoint: moto.endpoint, credentials });
-    ours = new SqsHttpClient({ region: REGION, endpoint: moto.endpoint, credentials, maxAttempts: 1 });
+    ours = new SQSClient({ ...clientSettings({ region: REGION, maxAttempts: 1 }), endpoint: moto.endpoint, credentials });
     queueUrl = (await sdk.send(new CreateQueueCommand({ QueueName: "trailwatch-undeliverable-alerts" }))).QueueUrl!;
   }, 90_000);
   afterAll(async () => {
@@ -64,56 +62,11 @@ describe("SqsHttpClient and the undeliverable-alerts queue against moto's SQS", 
 
   it("names SQS's error for a queue that does not exist, and the sink then fails rather than lose the alert", async () => {
     const missing = queueUrl.replace(/[^/]+$/, "no-such-queue");
-    const err = await ours.sendMessageBatch({ QueueUrl: missing, Entries: [{ Id: "a", MessageBody: "x" }] }).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(AwsHttpError);
-    expect((err as AwsHttpError).name).toMatch(/QueueDoesNotExist|NonExistentQueue/);
+    const err = await ours.send(new SendMessageBatchCommand({ QueueUrl: missing, Entries: [{ Id: "a", MessageBody: "x" }] })).catch((e: unknown) => e);
+    expect((err as Error).name).toMatch(/QueueDoesNotExist|NonExistentQueue/);
     const refusing = { send: async () => ({ Failed: [{ Id: "a0", Code: "InvalidParameter", Message: "no", SenderFault: true }] }) } as never;
     await expect(new SnsAlertSink(refusing, "arn:aws:sns:us-east-1:123456789012:t", { undeliverable: new SqsUndeliverableAlerts(ours, missing) }).send([alert(9)])).rejects.toThrow(
       /could not be sent .* nor put on the undeliverable-alerts path: 1 of 1 undeliverable alert\(s\) could not be queued/,
     );
-  });
-});
-
-describe("SqsHttpClient on the wire", () => {
-  let server: Server;
-  let endpoint: string;
-  const seen: { target?: string; type?: string; body: string; problem?: string }[] = [];
-
-  beforeAll(async () => {
-    server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on("data", (c: Buffer) => chunks.push(c));
-      req.on("end", () => {
-        void (async () => {
-          const body = Buffer.concat(chunks);
-          const problem = await sigV4Problem({ method: req.method!, url: req.url!, headers: req.headers, body }, { service: "sqs", region: REGION, credentials });
-          seen.push({ target: req.headers["x-amz-target"] as string, type: req.headers["content-type"], body: body.toString("utf8"), ...(problem ? { problem } : {}) });
-          res.writeHead(200, { "content-type": "application/x-amz-json-1.0" }).end('{"Successful":[{"Id":"a","MessageId":"m","MD5OfMessageBody":"9dd4e461268c8034f5c8564e155c67a6"}],"Failed":[]}');
-        })();
-      });
-    });
-    endpoint = await listenOnLoopback(server);
-  });
-  afterAll(async () => {
-    await new Promise((ok) => server.close(ok));
-  });
-
-  it("sends SendMessageBatch as the SDK client does (same target, content type and JSON body), signed for sqs", async () => {
-    const input: SendMessageBatchCommandInput = {
-      QueueUrl: `${endpoint}/123456789012/trailwatch-undeliverable-alerts`,
-      Entries: [{ Id: "a", MessageBody: "x", MessageAttributes: { error: { DataType: "String", StringValue: "why" } } }],
-    };
-    const sdk = new SQSClient({ region: REGION, endpoint, credentials, maxAttempts: 1 });
-    const ours = new SqsHttpClient({ region: REGION, endpoint, credentials, maxAttempts: 1 });
-    await sdk.send(new SendMessageBatchCommand(input));
-    const out = await ours.sendMessageBatch(input);
-    sdk.destroy();
-    ours.destroy();
-    const [bySdk, byUs] = seen;
-    expect(byUs!.problem).toBeUndefined();
-    expect([byUs!.target, byUs!.type]).toEqual([bySdk!.target, bySdk!.type]);
-    expect(JSON.parse(byUs!.body)).toEqual(JSON.parse(bySdk!.body));
-    expect(byUs!.target).toBe("AmazonSQS.SendMessageBatch");
-    expect(out.Successful).toEqual([{ Id: "a", MessageId: "m", MD5OfMessageBody: "9dd4e461268c8034f5c8564e155c67a6" }]);
   });
 });
