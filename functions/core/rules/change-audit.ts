@@ -1,4 +1,4 @@
-import * as z from "zod"; // namespace import: lets esbuild drop what is unused (the named `z` pulls in all of zod, ~450 KB)
+import * as z from "../zod";
 import { isAwsServicePrincipal, type Principal } from "../record/principal";
 import type { CloudTrailRecord } from "../record/schema";
 import { actsByHand } from "./caller";
@@ -27,7 +27,7 @@ const settingsSchema = z.strictObject({
 export type ChangeAuditSettings = z.infer<typeof settingsSchema>;
 
 /** The settings every change-audit rule takes (nobody ignored by default). */
-export const changeAuditSettings: { schema: z.ZodType<ChangeAuditSettings>; defaults: ChangeAuditSettings } = {
+export const changeAuditSettings: { schema: z.core.$ZodType<ChangeAuditSettings>; defaults: ChangeAuditSettings } = {
   schema: settingsSchema,
   defaults: { ignorePrincipals: [] },
 };
