@@ -42,3 +42,18 @@ export function changeAuditKey(r: CloudTrailRecord, principal: Principal, ...sco
   const caller = actsByHand(r) && principal.session ? `${principal.id}|${principal.session}` : principal.id;
   return [caller, accountOfRecord(r), r.awsRegion ?? "", ...scope, hourOf(r)].join("|");
 }
+
+/** " through cloudformation.amazonaws.com" when an AWS service made the call for the caller, for summaries. */
+export function via(r: CloudTrailRecord): string {
+  return r.userIdentity?.invokedBy ? ` through ${r.userIdentity.invokedBy}` : "";
+}
+
+/**
+ * The first runbook steps of every change-audit alert, the ones alerts carry (one copy in each Lambda
+ * bundle); each rule's runbook goes on with the checks particular to what it records.
+ */
+export const CHANGE_AUDIT_STEPS = {
+  who: "Read the caller's calls of that hour in CloudTrail (occurrences counts them): what changed, and was there a deployment or ticket behind it?",
+  related: "Did a rule of higher severity fire for the same caller or resource (the description names the rules that judge these changes)?",
+  revert: "Revert a change nobody planned, from infrastructure code or AWS Config history, and revoke the caller's sessions if it was not theirs to make.",
+} as const;

@@ -1,7 +1,7 @@
 import type { CloudTrailRecord } from "../../record/schema";
 import { defineRule } from "../rule";
 import { accountOfRecord, actor, dig, paramString, responseString } from "../helpers";
-import { auditsCaller, changeAuditKey, changeAuditSettings, type ChangeAuditSettings } from "../change-audit";
+import { auditsCaller, CHANGE_AUDIT_STEPS, changeAuditKey, changeAuditSettings, via, type ChangeAuditSettings } from "../change-audit";
 
 const SECURITY_GROUPS = [
   "CreateSecurityGroup", "DeleteSecurityGroup", "AuthorizeSecurityGroupIngress", "AuthorizeSecurityGroupEgress",
@@ -43,7 +43,7 @@ export default defineRule<ChangeAuditSettings, Area>({
     auditsCaller(principal, settings) ? (NETWORK_ACLS.includes(r.eventName) ? "network ACL" : "security group") : undefined,
   summary: (r, { principal }, area) => {
     const target = targetOf(r, area);
-    return `${actor(principal)} changed ${target ? `${area} ${target}` : `a ${area}`} with ${r.eventName} in account ${accountOfRecord(r)} (${r.awsRegion ?? "unknown region"})${r.userIdentity?.invokedBy ? ` through ${r.userIdentity.invokedBy}` : ""}`;
+    return `${actor(principal)} changed ${target ? `${area} ${target}` : `a ${area}`} with ${r.eventName} in account ${accountOfRecord(r)} (${r.awsRegion ?? "unknown region"})${via(r)}`;
   },
   dedupKey: (r, { principal }) => changeAuditKey(r, principal),
   context: (r, _c, area) => ({
@@ -59,10 +59,12 @@ export default defineRule<ChangeAuditSettings, Area>({
   ],
   runbook: {
     triage: [
-      "Read occurrences and CloudTrail for this caller and hour: which groups or ACLs changed, which ports and sources were added or removed?",
-      "Was there a deployment or change request behind it, and did ec2.security-group-open-to-world or ec2.network-acl-opened fire too?",
+      CHANGE_AUDIT_STEPS.who,
+      CHANGE_AUDIT_STEPS.related,
+      "Which groups or ACLs changed, which ports and sources were added or removed, and which instances, load balancers or subnets use them?",
     ],
     contain: [
+      CHANGE_AUDIT_STEPS.revert,
       "Revoke rules nobody planned (or restore a deleted deny entry) and check VPC flow logs for traffic through the opening while it existed.",
     ],
   },

@@ -1,52 +1,46 @@
 import type { CloudTrailRecord } from "../../record/schema";
 import { defineRule } from "../rule";
 import { accountOfRecord, actor, paramString } from "../helpers";
-import { auditsCaller, changeAuditKey, changeAuditSettings, type ChangeAuditSettings } from "../change-audit";
+import { auditsCaller, CHANGE_AUDIT_STEPS, changeAuditKey, changeAuditSettings, via, type ChangeAuditSettings } from "../change-audit";
 
-/** What an IAM write changes, for people scanning the audit trail. */
-type Area = "credentials" | "policy" | "identity" | "federation" | "account" | "tags" | "delegation" | "certificate";
+/** Every IAM write CloudTrail logs: users, roles, groups, policies, credentials, identity providers, account settings, tags. */
+const IAM_WRITES = [
+  "ChangePassword", "CreateAccessKey", "UpdateAccessKey", "DeleteAccessKey", "CreateLoginProfile", "UpdateLoginProfile",
+  "DeleteLoginProfile", "CreateServiceSpecificCredential", "UpdateServiceSpecificCredential", "ResetServiceSpecificCredential",
+  "DeleteServiceSpecificCredential", "UploadSSHPublicKey", "UpdateSSHPublicKey", "DeleteSSHPublicKey", "UploadSigningCertificate",
+  "UpdateSigningCertificate", "DeleteSigningCertificate", "CreateVirtualMFADevice", "DeleteVirtualMFADevice", "EnableMFADevice",
+  "DeactivateMFADevice", "ResyncMFADevice",
+  "AttachUserPolicy", "AttachGroupPolicy", "AttachRolePolicy", "DetachUserPolicy", "DetachGroupPolicy", "DetachRolePolicy",
+  "PutUserPolicy", "PutGroupPolicy", "PutRolePolicy", "DeleteUserPolicy", "DeleteGroupPolicy", "DeleteRolePolicy", "CreatePolicy",
+  "DeletePolicy", "CreatePolicyVersion", "DeletePolicyVersion", "SetDefaultPolicyVersion", "PutUserPermissionsBoundary",
+  "PutRolePermissionsBoundary", "DeleteUserPermissionsBoundary", "DeleteRolePermissionsBoundary", "UpdateAssumeRolePolicy",
+  "CreateUser", "UpdateUser", "DeleteUser", "CreateGroup", "UpdateGroup", "DeleteGroup", "AddUserToGroup", "RemoveUserFromGroup",
+  "CreateRole", "UpdateRole", "UpdateRoleDescription", "DeleteRole", "CreateServiceLinkedRole", "DeleteServiceLinkedRole",
+  "CreateInstanceProfile", "DeleteInstanceProfile", "AddRoleToInstanceProfile", "RemoveRoleFromInstanceProfile",
+  "CreateSAMLProvider", "UpdateSAMLProvider", "DeleteSAMLProvider", "CreateOpenIDConnectProvider", "DeleteOpenIDConnectProvider",
+  "AddClientIDToOpenIDConnectProvider", "RemoveClientIDFromOpenIDConnectProvider", "UpdateOpenIDConnectProviderThumbprint",
+  "EnableOutboundWebIdentityFederation", "DisableOutboundWebIdentityFederation",
+  "CreateAccountAlias", "DeleteAccountAlias", "UpdateAccountPasswordPolicy", "DeleteAccountPasswordPolicy",
+  "SetSecurityTokenServicePreferences", "PutAccountProperties", "EnableOrganizationsRootCredentialsManagement",
+  "DisableOrganizationsRootCredentialsManagement", "EnableOrganizationsRootSessions", "DisableOrganizationsRootSessions",
+  "TagUser", "UntagUser", "TagRole", "UntagRole", "TagPolicy", "UntagPolicy", "TagInstanceProfile", "UntagInstanceProfile",
+  "TagMFADevice", "UntagMFADevice", "TagOpenIDConnectProvider", "UntagOpenIDConnectProvider", "TagSAMLProvider", "UntagSAMLProvider",
+  "TagServerCertificate", "UntagServerCertificate",
+  "CreateDelegationRequest", "AcceptDelegationRequest", "AssociateDelegationRequest", "RejectDelegationRequest", "UpdateDelegationRequest",
+  "UploadServerCertificate", "UpdateServerCertificate", "DeleteServerCertificate",
+];
 
-const AREAS: Record<Area, readonly string[]> = {
-  credentials: [
-    "ChangePassword", "CreateAccessKey", "UpdateAccessKey", "DeleteAccessKey", "CreateLoginProfile", "UpdateLoginProfile",
-    "DeleteLoginProfile", "CreateServiceSpecificCredential", "UpdateServiceSpecificCredential", "ResetServiceSpecificCredential",
-    "DeleteServiceSpecificCredential", "UploadSSHPublicKey", "UpdateSSHPublicKey", "DeleteSSHPublicKey", "UploadSigningCertificate",
-    "UpdateSigningCertificate", "DeleteSigningCertificate", "CreateVirtualMFADevice", "DeleteVirtualMFADevice", "EnableMFADevice",
-    "DeactivateMFADevice", "ResyncMFADevice",
-  ],
-  policy: [
-    "AttachUserPolicy", "AttachGroupPolicy", "AttachRolePolicy", "DetachUserPolicy", "DetachGroupPolicy", "DetachRolePolicy",
-    "PutUserPolicy", "PutGroupPolicy", "PutRolePolicy", "DeleteUserPolicy", "DeleteGroupPolicy", "DeleteRolePolicy", "CreatePolicy",
-    "DeletePolicy", "CreatePolicyVersion", "DeletePolicyVersion", "SetDefaultPolicyVersion", "PutUserPermissionsBoundary",
-    "PutRolePermissionsBoundary", "DeleteUserPermissionsBoundary", "DeleteRolePermissionsBoundary", "UpdateAssumeRolePolicy",
-  ],
-  identity: [
-    "CreateUser", "UpdateUser", "DeleteUser", "CreateGroup", "UpdateGroup", "DeleteGroup", "AddUserToGroup", "RemoveUserFromGroup",
-    "CreateRole", "UpdateRole", "UpdateRoleDescription", "DeleteRole", "CreateServiceLinkedRole", "DeleteServiceLinkedRole",
-    "CreateInstanceProfile", "DeleteInstanceProfile", "AddRoleToInstanceProfile", "RemoveRoleFromInstanceProfile",
-  ],
-  federation: [
-    "CreateSAMLProvider", "UpdateSAMLProvider", "DeleteSAMLProvider", "CreateOpenIDConnectProvider", "DeleteOpenIDConnectProvider",
-    "AddClientIDToOpenIDConnectProvider", "RemoveClientIDFromOpenIDConnectProvider", "UpdateOpenIDConnectProviderThumbprint",
-    "EnableOutboundWebIdentityFederation", "DisableOutboundWebIdentityFederation",
-  ],
-  account: [
-    "CreateAccountAlias", "DeleteAccountAlias", "UpdateAccountPasswordPolicy", "DeleteAccountPasswordPolicy",
-    "SetSecurityTokenServicePreferences", "PutAccountProperties", "EnableOrganizationsRootCredentialsManagement",
-    "DisableOrganizationsRootCredentialsManagement", "EnableOrganizationsRootSessions", "DisableOrganizationsRootSessions",
-  ],
-  tags: [
-    "TagUser", "UntagUser", "TagRole", "UntagRole", "TagPolicy", "UntagPolicy", "TagInstanceProfile", "UntagInstanceProfile",
-    "TagMFADevice", "UntagMFADevice", "TagOpenIDConnectProvider", "UntagOpenIDConnectProvider", "TagSAMLProvider", "UntagSAMLProvider",
-    "TagServerCertificate", "UntagServerCertificate",
-  ],
-  delegation: [
-    "CreateDelegationRequest", "AcceptDelegationRequest", "AssociateDelegationRequest", "RejectDelegationRequest", "UpdateDelegationRequest",
-  ],
-  certificate: ["UploadServerCertificate", "UpdateServerCertificate", "DeleteServerCertificate"],
-};
-
-const AREA_OF = new Map<string, Area>(Object.entries(AREAS).flatMap(([area, names]) => names.map((n) => [n, area as Area] as const)));
+/** What an IAM write changes, for people scanning the audit trail: the first area whose pattern the call's name matches. */
+const AREAS: [string, RegExp][] = [
+  ["tags", /^(Tag|Untag)/],
+  ["credentials", /Password$|AccessKey|LoginProfile|Credential|SSHPublicKey|SigningCertificate|MFADevice/],
+  ["policy", /Polic|PermissionsBoundary/],
+  ["federation", /Provider|WebIdentity/],
+  ["account", /Account|TokenService|Organizations/],
+  ["delegation", /Delegation/],
+  ["certificate", /ServerCertificate/],
+];
+const areaOf = (eventName: string) => AREAS.find(([, re]) => re.test(eventName))?.[0] ?? "identity";
 
 /** The IAM entity a call changes, as "role deploy-role" or "policy arn:...", when the request names one. */
 function targetOf(r: CloudTrailRecord): string | undefined {
@@ -73,7 +67,7 @@ function targetOf(r: CloudTrailRecord): string | undefined {
  * `iam.login-profile-changed`, `iam.user-created`, `iam.user-added-to-admin-group`,
  * `iam.mfa-device-deactivated`, `iam.identity-provider-changed`, `iam.password-policy-weakened`).
  */
-export default defineRule<ChangeAuditSettings, Area>({
+export default defineRule<ChangeAuditSettings, string>({
   id: "iam.configuration-changed",
   title: "IAM configuration changed",
   severity: "info",
@@ -81,11 +75,11 @@ export default defineRule<ChangeAuditSettings, Area>({
   description:
     "Someone changed IAM: a user, role, group, policy, credential, identity provider, account setting or tag. Recorded at info, once per caller, account and hour (a deployment's many changes are one alert with occurrences); the harmful changes are reported by their own rules at higher severity (`iam.admin-policy-attached`, `iam.role-trust-opened`, `iam.access-key-created`, `iam.login-profile-changed`, ...).",
   eventSources: ["iam.amazonaws.com"],
-  eventNames: [...AREA_OF.keys()],
-  match: (r, { principal, settings }) => (auditsCaller(principal, settings) ? AREA_OF.get(r.eventName) : undefined),
+  eventNames: IAM_WRITES,
+  match: (r, { principal, settings }) => (auditsCaller(principal, settings) ? areaOf(r.eventName) : undefined),
   summary: (r, { principal }, area) => {
     const target = targetOf(r);
-    return `${actor(principal)} changed IAM ${area}: ${r.eventName}${target ? ` (${target})` : ""} in account ${accountOfRecord(r)}${r.userIdentity?.invokedBy ? ` through ${r.userIdentity.invokedBy}` : ""}`;
+    return `${actor(principal)} changed IAM ${area}: ${r.eventName}${target ? ` (${target})` : ""} in account ${accountOfRecord(r)}${via(r)}`;
   },
   dedupKey: (r, { principal }) => changeAuditKey(r, principal),
   context: (r, _c, area) => ({
@@ -101,11 +95,13 @@ export default defineRule<ChangeAuditSettings, Area>({
   ],
   runbook: {
     triage: [
-      "Read occurrences and CloudTrail for this caller and hour: which IAM entities changed, and was there a deployment or ticket behind them?",
-      "Did a higher-severity IAM rule fire for the same caller (admin policy, trust opened, access key, login profile)?",
+      CHANGE_AUDIT_STEPS.who,
+      CHANGE_AUDIT_STEPS.related,
+      "Which IAM entities changed (context.target, then the caller's other IAM calls): new principals, policies granting more, credentials for someone else?",
     ],
     contain: [
-      "Revert a change nobody planned (detach the policy, delete the key or user, restore the trust policy) and revoke the caller's sessions if it was not theirs to make.",
+      CHANGE_AUDIT_STEPS.revert,
+      "Detach a policy, delete a key, login profile or user, or restore a trust policy that nobody planned.",
     ],
   },
   references: {

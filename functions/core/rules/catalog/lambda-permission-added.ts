@@ -1,6 +1,6 @@
 import { defineRule } from "../rule";
 import { accountOfRecord, actor, paramString } from "../helpers";
-import { auditsCaller, changeAuditKey, changeAuditSettings, type ChangeAuditSettings } from "../change-audit";
+import { auditsCaller, CHANGE_AUDIT_STEPS, changeAuditKey, changeAuditSettings, via, type ChangeAuditSettings } from "../change-audit";
 
 /**
  * Change audit of Lambda resource policies: a statement added that lets a principal (a service, an
@@ -21,7 +21,7 @@ export default defineRule<ChangeAuditSettings>({
   summary: (r, { principal }) => {
     const who = paramString(r, "principal");
     const source = paramString(r, "sourceArn") ?? paramString(r, "sourceAccount");
-    return `${actor(principal)} added a permission to Lambda function ${paramString(r, "functionName") ?? "(unknown)"} in account ${accountOfRecord(r)}${who ? ` for ${who}` : ""}${source ? ` from ${source}` : ""}${r.userIdentity?.invokedBy ? ` through ${r.userIdentity.invokedBy}` : ""}`;
+    return `${actor(principal)} added a permission to Lambda function ${paramString(r, "functionName") ?? "(unknown)"} in account ${accountOfRecord(r)}${who ? ` for ${who}` : ""}${source ? ` from ${source}` : ""}${via(r)}`;
   },
   dedupKey: (r, { principal }) => changeAuditKey(r, principal),
   context: (r) => ({
@@ -39,10 +39,12 @@ export default defineRule<ChangeAuditSettings>({
   ],
   runbook: {
     triage: [
-      "Read the statement in context: which principal may call which action, narrowed by which source ARN or account?",
-      "Was it part of a deployment or ticket, and does the function's current policy (GetPolicy) still hold only what you expect?",
+      CHANGE_AUDIT_STEPS.who,
+      CHANGE_AUDIT_STEPS.related,
+      "Read the statement in context: which principal may call which action, narrowed by which source ARN or account? Does the function's policy (GetPolicy) hold only what you expect?",
     ],
     contain: [
+      CHANGE_AUDIT_STEPS.revert,
       "Remove a statement nobody planned (RemovePermission with its statementId) and review the function's recent invocations and code.",
     ],
   },

@@ -1,6 +1,6 @@
 import { defineRule } from "../rule";
 import { accountOfRecord, actor, paramString } from "../helpers";
-import { auditsCaller, changeAuditKey, changeAuditSettings, type ChangeAuditSettings } from "../change-audit";
+import { auditsCaller, CHANGE_AUDIT_STEPS, changeAuditKey, changeAuditSettings, via, type ChangeAuditSettings } from "../change-audit";
 
 /** The bucket settings recorded, by what they decide: who may reach the data, and what happens to it. */
 const SETTING_OF: Record<string, string> = {
@@ -43,7 +43,7 @@ export default defineRule<ChangeAuditSettings, string>({
   eventNames: Object.keys(SETTING_OF),
   match: (r, { principal, settings }) => (auditsCaller(principal, settings) ? SETTING_OF[r.eventName] : undefined),
   summary: (r, { principal }, setting) =>
-    `${actor(principal)} ${r.eventName.startsWith("Delete") ? "removed" : "set"} the ${setting} of bucket ${paramString(r, "bucketName") ?? "(unknown)"} in account ${accountOfRecord(r)}${r.userIdentity?.invokedBy ? ` through ${r.userIdentity.invokedBy}` : ""}`,
+    `${actor(principal)} ${r.eventName.startsWith("Delete") ? "removed" : "set"} the ${setting} of bucket ${paramString(r, "bucketName") ?? "(unknown)"} in account ${accountOfRecord(r)}${via(r)}`,
   dedupKey: (r, { principal }) => changeAuditKey(r, principal),
   context: (r, _c, setting) => ({
     bucket: paramString(r, "bucketName"),
@@ -57,11 +57,13 @@ export default defineRule<ChangeAuditSettings, string>({
   ],
   runbook: {
     triage: [
-      "Read occurrences and CloudTrail for this caller and hour: which buckets changed, and what does the new policy, ACL, lifecycle or replication say?",
-      "Was there a deployment or ticket behind it, and did a higher-severity S3 rule fire for the same bucket?",
+      CHANGE_AUDIT_STEPS.who,
+      CHANGE_AUDIT_STEPS.related,
+      "Which buckets changed, and what do the new policy, ACL, lifecycle or replication say: who may now read, where does data go, when is it deleted?",
     ],
     contain: [
-      "Restore the previous policy, ACL, public access block, lifecycle or replication from your infrastructure code or AWS Config history; revoke the caller's sessions if it was not theirs to make.",
+      CHANGE_AUDIT_STEPS.revert,
+      "Restore the previous policy, ACL, public access block, lifecycle or replication of each bucket that changed.",
     ],
   },
   references: {

@@ -1,6 +1,6 @@
 import { defineRule } from "../rule";
 import { accountOfRecord, actor, paramString } from "../helpers";
-import { auditsCaller, changeAuditKey, changeAuditSettings, type ChangeAuditSettings } from "../change-audit";
+import { auditsCaller, CHANGE_AUDIT_STEPS, changeAuditKey, changeAuditSettings, type ChangeAuditSettings } from "../change-audit";
 
 /**
  * Change audit of batch deletions (S3 data events): DeleteObjects removes up to 1,000 objects in one
@@ -31,8 +31,9 @@ export default defineRule<ChangeAuditSettings>({
   ],
   runbook: {
     triage: [
-      "How many calls (occurrences) and from where: is the caller the bucket's own application, and does the bucket still hold what it should?",
-      "Is versioning on (the objects are recoverable from their previous versions), and did the caller also delete versions or change the bucket's lifecycle?",
+      CHANGE_AUDIT_STEPS.who,
+      CHANGE_AUDIT_STEPS.related,
+      "Is the caller the bucket's own application, does the bucket still hold what it should, and is versioning on (deleted objects recoverable from previous versions)?",
     ],
     contain: [
       "Revoke the caller's credentials if the deletions were not theirs to make, deny s3:DeleteObject on the bucket, and restore from previous versions, replicas or backups.",
