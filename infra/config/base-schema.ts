@@ -115,7 +115,8 @@ export const baseShape = {
   protectedTrails: z.array(trailArn).default([]),
   sinks: z.strictObject({
     emails: z.array(email).default([]),
-    emailMinSeverity: z.enum(SEVERITIES, { message: `expected one of ${SEVERITIES.join(", ")}` }).default("info"),
+    /** Lowest severity mailed. Default low: info alerts (the change audit, audit-trail entries) go to Splunk HEC, not to inboxes. */
+    emailMinSeverity: z.enum(SEVERITIES, { message: `expected one of ${SEVERITIES.join(", ")}` }).default("low"),
     hec: hecSchema.optional(),
     /** Mail alerts a retro-hunt found in past logs too (they are left out of e-mail by default). */
     emailRetroHunt: z.boolean({ message: "expected true or false" }).default(false),

@@ -8,6 +8,8 @@ import { attachAdmin, describe as read, document, gzipBomb, stopLogging, zipBomb
 const INPUT = join(__dirname, "..", "fixtures", "hostile", "input");
 const STOPPED = "cloudtrail.logging-stopped";
 const ADMIN = "iam.admin-policy-attached";
+/** The change audit records the same AttachUserPolicy (info). */
+const IAM_AUDIT = "iam.configuration-changed";
 
 /** Runs `trailwatch scan ... --format jsonl --no-progress` in-process; returns the exit code, the alerts' rules and stderr. */
 async function scan(...paths: string[]): Promise<{ code: number; rules: string[]; stderr: string; alerts: Record<string, unknown>[] }> {
@@ -35,26 +37,26 @@ async function scan(...paths: string[]): Promise<{ code: number; rules: string[]
 describe("trailwatch scan on the hostile-input corpus", () => {
   // [file, exit code, alert rules that must still be raised, what the summary must say]
   const cases: [string, number, string[], (string | RegExp)[]][] = [
-    ["bom.json", 0, [STOPPED, ADMIN], ["1 file(s) read, 0 skipped, 4 record(s)"]],
-    ["utf16le-bom.json", 0, [STOPPED, ADMIN], ["4 record(s)"]],
-    ["gzip-bad-crc.json.gz", 2, [STOPPED, ADMIN], [/bad-crc\.json\.gz: gzip data: CRC-32 check failed .*its 2418 bytes were kept/]],
-    ["gzip-bad-length.json.gz", 2, [STOPPED, ADMIN], ["gzip-bad-length.json.gz: gzip data: the length trailer says 3418 bytes but 2418 inflated; they were kept"]],
-    ["gzip-trailing-junk.json.gz", 2, [STOPPED, ADMIN], ["gzip-trailing-junk.json.gz: 36 byte(s) after the gzip data are not gzip (trailing junk, ignored)", "4 record(s)"]],
-    ["gzip-truncated.json.gz", 2, [STOPPED, ADMIN], ["gzip-truncated.json.gz Records[2]: cut off at the end of the file; not read", "gzip data is truncated"]],
-    ["array-truncated.json", 2, [STOPPED, ADMIN], ["array-truncated.json record 2: cut off at the end of the file; not read"]],
-    ["array-broken-element.json", 2, [STOPPED, ADMIN], [/array-broken-element\.json record 1: invalid JSON \(expected ',' or '}' but found '"' at line 1 column \d+\); not read/]],
-    ["jsonl-of-documents.jsonl", 0, [STOPPED, ADMIN], ["4 record(s)"]],
-    ["concatenated-documents.json", 0, [STOPPED, ADMIN], ["4 record(s)"]],
-    ["concatenated-documents-lines.json", 0, [STOPPED, ADMIN], ["4 record(s)"]],
-    ["broken-string.json", 2, [STOPPED, ADMIN], [/broken-string\.json Records\[2\]: invalid JSON \(expected ',' or '}' but found 'r' at line 1 column \d+\); not read/, "4 record(s)", "Skipped 1 invalid record(s)"]],
-    ["junk-between-documents.json", 2, [STOPPED, ADMIN], ["invalid JSON (unexpected '<' at line 2 column 1): skipped to line 3 column 1; kept 2 complete record(s)"]],
-    ["invalid-record-positions.json", 2, [ADMIN], ["invalid-record-positions.json Records[0]: eventName is missing", /invalid-record-positions\.json Records\[2\]: userIdentity: /]],
+    ["bom.json", 0, [STOPPED, ADMIN, IAM_AUDIT], ["1 file(s) read, 0 skipped, 4 record(s)"]],
+    ["utf16le-bom.json", 0, [STOPPED, ADMIN, IAM_AUDIT], ["4 record(s)"]],
+    ["gzip-bad-crc.json.gz", 2, [STOPPED, ADMIN, IAM_AUDIT], [/bad-crc\.json\.gz: gzip data: CRC-32 check failed .*its 2418 bytes were kept/]],
+    ["gzip-bad-length.json.gz", 2, [STOPPED, ADMIN, IAM_AUDIT], ["gzip-bad-length.json.gz: gzip data: the length trailer says 3418 bytes but 2418 inflated; they were kept"]],
+    ["gzip-trailing-junk.json.gz", 2, [STOPPED, ADMIN, IAM_AUDIT], ["gzip-trailing-junk.json.gz: 36 byte(s) after the gzip data are not gzip (trailing junk, ignored)", "4 record(s)"]],
+    ["gzip-truncated.json.gz", 2, [STOPPED, ADMIN, IAM_AUDIT], ["gzip-truncated.json.gz Records[2]: cut off at the end of the file; not read", "gzip data is truncated"]],
+    ["array-truncated.json", 2, [STOPPED, ADMIN, IAM_AUDIT], ["array-truncated.json record 2: cut off at the end of the file; not read"]],
+    ["array-broken-element.json", 2, [STOPPED, ADMIN, IAM_AUDIT], [/array-broken-element\.json record 1: invalid JSON \(expected ',' or '}' but found '"' at line 1 column \d+\); not read/]],
+    ["jsonl-of-documents.jsonl", 0, [STOPPED, ADMIN, IAM_AUDIT], ["4 record(s)"]],
+    ["concatenated-documents.json", 0, [STOPPED, ADMIN, IAM_AUDIT], ["4 record(s)"]],
+    ["concatenated-documents-lines.json", 0, [STOPPED, ADMIN, IAM_AUDIT], ["4 record(s)"]],
+    ["broken-string.json", 2, [STOPPED, ADMIN, IAM_AUDIT], [/broken-string\.json Records\[2\]: invalid JSON \(expected ',' or '}' but found 'r' at line 1 column \d+\); not read/, "4 record(s)", "Skipped 1 invalid record(s)"]],
+    ["junk-between-documents.json", 2, [STOPPED, ADMIN, IAM_AUDIT], ["invalid JSON (unexpected '<' at line 2 column 1): skipped to line 3 column 1; kept 2 complete record(s)"]],
+    ["invalid-record-positions.json", 2, [ADMIN, IAM_AUDIT], ["invalid-record-positions.json Records[0]: eventName is missing", /invalid-record-positions\.json Records\[2\]: userIdentity: /]],
     ["trailwatch-alerts.jsonl", 0, [], ["0 file(s) read, 1 skipped", "Skipped 1 file(s): not CloudTrail: trailwatch's own output (2 alert(s) written by trailwatch scan)"]],
     ["trailwatch-alerts.json", 0, [], ["Skipped 1 file(s): not CloudTrail: trailwatch's own output (1 alert(s) written by trailwatch scan)"]],
-    ["deep-record.json", 2, [STOPPED, ADMIN], ["deep-record.json Records[1]: nested deeper than 64 levels (the limit for one record)"]],
-    ["deep-record-damaged.json", 2, [STOPPED, ADMIN], ["deep-record-damaged.json Records[1]: nested deeper than 64 levels (the limit for one record); not read"]],
-    ["nested-3-levels.zip", 0, [STOPPED, ADMIN], ["2 record(s)"]],
-    ["nested-4-levels.zip", 2, [ADMIN], ["outer.zip: inner.zip: day/log.json.gz: archives nested more than 3 deep (the limit); not opened"]],
+    ["deep-record.json", 2, [STOPPED, ADMIN, IAM_AUDIT], ["deep-record.json Records[1]: nested deeper than 64 levels (the limit for one record)"]],
+    ["deep-record-damaged.json", 2, [STOPPED, ADMIN, IAM_AUDIT], ["deep-record-damaged.json Records[1]: nested deeper than 64 levels (the limit for one record); not read"]],
+    ["nested-3-levels.zip", 0, [STOPPED, ADMIN, IAM_AUDIT], ["2 record(s)"]],
+    ["nested-4-levels.zip", 2, [ADMIN, IAM_AUDIT], ["outer.zip: inner.zip: day/log.json.gz: archives nested more than 3 deep (the limit); not opened"]],
   ];
 
   it.each(cases)("%s: exit %i, alerts %j still raised, and the summary names what was lost", async (file, code, rules, says) => {
@@ -70,7 +72,7 @@ describe("trailwatch scan on the hostile-input corpus", () => {
   it("reads the whole corpus in one run: every damaged file named, every good record scanned", async () => {
     const r = await scan(INPUT);
     expect(r.code).toBe(2);
-    expect(r.rules).toEqual([STOPPED, ADMIN]);
+    expect(r.rules).toEqual([STOPPED, ADMIN, IAM_AUDIT]);
     const skippedCases = cases.filter(([f]) => f.startsWith("trailwatch-alerts")).length;
     expect(r.stderr).toContain(`${cases.length - skippedCases} file(s) read`);
     // Every case that exits 2 is named (a file error, or an invalid record of an otherwise readable file).
@@ -109,7 +111,7 @@ describe("trailwatch scan against bombs and hostile layouts generated at run tim
     writeFileSync(file, document([stopLogging(), read(1), { ...read(2), requestParameters: { blob: "A".repeat(5 * 2 ** 20) } }, attachAdmin()]));
     const r = await scan(file);
     expect(r.code).toBe(2);
-    expect(r.rules).toEqual([STOPPED, ADMIN]);
+    expect(r.rules).toEqual([STOPPED, ADMIN, IAM_AUDIT]);
     expect(r.stderr).toMatch(/huge-record\.json Records\[2\]: record is 5(\.0)? MiB, more than the 2 MiB limit for one record; not read/);
     expect(r.stderr).toContain("3 record(s)");
   });

@@ -45,7 +45,7 @@ describe("a minimal config", () => {
     const cfg = parseConfig(minimal());
     // Assess
     expect(cfg).toMatchObject({ namePrefix: "trailwatch", logRetentionDays: 365, remediation: {}, regions: [], protectedTrails: [] });
-    expect(cfg.sinks.emailMinSeverity).toBe("info");
+    expect(cfg.sinks.emailMinSeverity).toBe("low");
     expect(cfg.trailGuard).toBeUndefined();
   });
 });

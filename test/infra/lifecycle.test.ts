@@ -371,7 +371,11 @@ describe("the example deployment on the moto emulator", () => {
       // Assess
       expect(delivered.map((m) => JSON.parse(m.Body!))).toEqual([{ s3Bucket: bucketName(), s3ObjectKey: [USER.logKey] }]);
       expect(response.batchItemFailures).toEqual([]);
-      expect(alerts).toEqual([expect.objectContaining({ rule: "iam.user-created", account: "333344445555", summary: expect.stringContaining("backdoor") })]);
+      // The new user is reported (low), and recorded by the IAM change audit (info): both reach Splunk.
+      expect([...alerts].sort((x, y) => String(x.rule).localeCompare(String(y.rule)))).toEqual([
+        expect.objectContaining({ rule: "iam.configuration-changed", account: "333344445555", summary: expect.stringContaining("backdoor") }),
+        expect.objectContaining({ rule: "iam.user-created", account: "333344445555", summary: expect.stringContaining("backdoor") }),
+      ]);
       // ... and, through its own subscription (severity medium >= the configured low), to the Security Hub queue
       expect(findings).toEqual([expect.objectContaining({ rule: "iam.user-created", account: "333344445555" })]);
       const remembered = await home.dynamodb.send(new DescribeTableCommand({ TableName: analyzer.IDEMPOTENCY_TABLE }));

@@ -44,4 +44,5 @@ export const guardRules: readonly AnyRule[] = [
 export const leftToCatchAll: Readonly<Record<string, string>> = {
   "cloudtrail.trail-created": "a trail created next to the protected one is medium for the catch-all, info here",
   "s3.bucket-deleted": "the trail bucket deleted is high for the catch-all, info here unless its name looks like a log bucket",
+  "s3.bucket-configuration-changed": "a policy, ACL, lifecycle or versioning change of the trail bucket is medium or high for the catch-all, info in this change audit",
 };

@@ -102,6 +102,11 @@ describe("scanning outside CloudTrail corpora with the whole catalog", () => {
     expect(findings("awsdocs")).toEqual([
       // A key pair created and a role created by hand: audit-trail entries (info).
       "ec2.ssh-key-added info CreateKeyPair",
+      // Every IAM write is in the change audit (info), next to the rules that judge it.
+      "iam.configuration-changed info AddUserToGroup",
+      "iam.configuration-changed info CreateRole",
+      "iam.configuration-changed info CreateUser",
+      "iam.configuration-changed info EnableMFADevice",
       "iam.entity-created-outside-iac info CreateRole",
       "iam.role-trust-opened medium CreateRole",
       "iam.root-activity critical ConsoleLogin",

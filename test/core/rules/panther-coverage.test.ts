@@ -11,7 +11,7 @@ import { alertsOn, coveringRules, pantherCases } from "./panther";
  * trailwatch rule naming the Panther rule in `references.panther`. The floor is the figure the catalog
  * reached; raise it when rules are added (never lower it).
  */
-const FLOOR = { rulesCovered: 103, positivesAlerted: 166 };
+const FLOOR = { rulesCovered: 111, positivesAlerted: 175 };
 
 const README = join(__dirname, "../../../functions/core/rules/README.md");
 

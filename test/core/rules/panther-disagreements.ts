@@ -164,4 +164,10 @@ export const PANTHER_DISAGREEMENTS: readonly PantherDisagreement[] = [
     ours: true,
     reason: "The call succeeded, but with credentials of account 111111111111 through an endpoint of account 222222222222. vpce.data-perimeter-violation reports foreign credentials used through an endpoint (Panther reports that under AWS.CloudTrail.VPCE.ExternalPrincipal), so it fires here too.",
   },
+  {
+    rule_id: "AWS.IAM.CredentialsUpdated",
+    test_name: "MFA Device Was Created",
+    ours: true,
+    reason: "iam.configuration-changed is the change audit of every IAM write (info, once per caller and hour); creating a virtual MFA device is an IAM change and is recorded with area 'credentials'. Panther's rule looks at four calls only (ChangePassword, CreateAccessKey, CreateLoginProfile, CreateUser), all of which trailwatch records too.",
+  },
 ];

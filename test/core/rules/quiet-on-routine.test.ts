@@ -173,3 +173,57 @@ describe("quiet on routine work", () => {
     expect(severity(id, runbook)).toBe("none");
   });
 });
+
+describe("the change audit records every change at info, once per caller and hour", () => {
+  const AUDIT = ["iam.configuration-changed", "ec2.firewall-rules-changed", "s3.bucket-configuration-changed", "lambda.permission-added", "s3.objects-batch-deleted"];
+  const withSession = (r: Rec, session: string): Rec => ({ ...r, userIdentity: { ...who(r), arn: String(who(r).arn).replace(/[^/]+$/, session) } });
+
+  it("raises info only, never more, for every positive of every change-audit rule", () => {
+    for (const id of AUDIT) {
+      expect({ id, severities: [...new Set(loadExamples(id)!.positive.flatMap((r) => alerts(id, r as Rec).map((a) => a.severity)))] }).toEqual({ id, severities: ["info"] });
+    }
+  });
+
+  it("collapses a deployment's IAM changes through CloudFormation into one alert an hour, whatever the run's session name", () => {
+    // Prepare: the pipeline attaches a policy in one run, puts a role policy in the next run, and deploys again an hour later.
+    const id = "iam.configuration-changed";
+    const attach = example(id, (r) => who(r).invokedBy === "cloudformation.amazonaws.com");
+    const nextRun = { ...withSession(attach, "github-actions-run-8812399"), eventID: "next-run", eventName: "PutRolePolicy", eventTime: "2026-10-14T10:48:00Z" };
+    const nextHour = { ...attach, eventID: "next-hour", eventTime: "2026-10-14T11:02:11Z" };
+    // Act
+    const [a, b, c] = [attach, nextRun, nextHour].map((r) => alerts(id, r)[0]!);
+    // Assess
+    expect(a.severity).toBe("info");
+    expect(b.id).toBe(a.id);
+    expect(c.id).not.toBe(a.id);
+    expect(a.summary).toMatch(/changed IAM policy: AttachRolePolicy \(role orders-api-role\) in account 111122223333 through cloudformation\.amazonaws\.com/);
+  });
+
+  it("keeps two people on one Identity Center permission set apart", () => {
+    const id = "ec2.firewall-rules-changed";
+    const maria = example(id, (r) => String(who(r).arn).includes("AWSReservedSSO_"));
+    const ahmed = { ...withSession(maria, "ahmed.khan@example.com"), eventID: "ahmed" };
+    const mariaAgain = { ...maria, eventID: "maria-again", eventName: "DeleteNetworkAclEntry" };
+    expect(alerts(id, ahmed)[0]!.id).not.toBe(alerts(id, maria)[0]!.id);
+    expect(alerts(id, mariaAgain)[0]!.id).toBe(alerts(id, maria)[0]!.id);
+  });
+
+  it("ignorePrincipals silences a reviewed pipeline in every change-audit rule, and only it", () => {
+    const settings = { ignorePrincipals: ["role/ci-deployer$", "role/orders-api-role$"] };
+    for (const id of AUDIT) {
+      const positives = loadExamples(id)!.positive as Rec[];
+      const quiet = positives.filter((r) => /assumed-role\/(ci-deployer|orders-api-role)\//.test(String(who(r).arn)));
+      expect({ id, some: quiet.length > 0, rest: positives.length - quiet.length > 0 }).toEqual({ id, some: true, rest: true });
+      expect({ id, raised: quiet.flatMap((r) => alerts(id, r, settings)) }).toEqual({ id, raised: [] });
+      expect(positives.filter((r) => !quiet.includes(r)).map((r) => severity(id, r, settings))).toEqual(positives.filter((r) => !quiet.includes(r)).map(() => "info"));
+    }
+    expect(() => new RuleEngine(catalog, { only: [AUDIT[0]!], settings: { [AUDIT[0]!]: { ignorePrincipals: ["role/(ci"] } } })).toThrow(/iam\.configuration-changed.*ignorePrincipals\.0.*not a valid regular expression/);
+    expect(() => new RuleEngine(catalog, { only: [AUDIT[0]!], settings: { [AUDIT[0]!]: { ignorePrincipal: [] } } })).toThrow(/ignorePrincipal/);
+  });
+
+  it("records a deployer's change, not AWS maintaining what it manages (service-linked roles)", () => {
+    expect(alerts("ec2.firewall-rules-changed", example("ec2.firewall-rules-changed", (r) => String(who(r).arn).includes("AWSServiceRoleForAmazonEKS"), "negative"))).toEqual([]);
+    expect(alerts("iam.configuration-changed", example("iam.configuration-changed", (r) => String(who(r).arn).includes("AWSServiceRoleForSSO"), "negative"))).toEqual([]);
+    expect(severity("lambda.permission-added", example("lambda.permission-added", (r) => who(r).invokedBy === "cloudformation.amazonaws.com"))).toBe("info");
+  });
+});

@@ -6,6 +6,7 @@ import { mockClient } from "aws-sdk-client-mock";
 import { DynamoIdempotencyStore, objectIdempotencyKey } from "../../../functions/adapters/aws/idempotency-store";
 import { awsError } from "../../adapters/aws/remediation-fixtures";
 import { Logger } from "@aws-lambda-powertools/logger";
+import { catalog } from "../../../functions/core/rules/catalog";
 import { createTrailGuardHandler } from "../../../functions/handlers/trail-guard";
 import { TrailControl } from "../../../functions/adapters/aws/trail-status";
 import { apiCall, GUARD_ROLE, TRAIL_ARN } from "../trail-guard/events";
@@ -118,6 +119,20 @@ describe("log analyzer: alerts and remediation", () => {
     const alerts = await alertsDuring(() => captureStdout(() => h.analyzer()(sqsEvent([s3Notification([k])]), CONTEXT)));
 
     expect(alerts.map((a) => a.remediation)).toEqual([null]);
+    expect(iam.calls()).toHaveLength(0);
+  });
+
+  it("with the whole catalog, also sends the change audit of the same call, at info and without remediation", async () => {
+    // Prepare
+    const k = key();
+    await h.putLog(k, [attachAdmin("walter")]);
+    // Act
+    const alerts = await alertsDuring(() => captureStdout(() => h.analyzer({ [adminRule.id]: "dry-run" }, { catalog })(sqsEvent([s3Notification([k])]), CONTEXT)));
+    // Assess
+    expect(alerts.map((a) => [a.rule, a.severity, a.remediation?.status ?? null]).sort()).toEqual([
+      [adminRule.id, "high", "planned"],
+      ["iam.configuration-changed", "info", null],
+    ]);
     expect(iam.calls()).toHaveLength(0);
   });
 

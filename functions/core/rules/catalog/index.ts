@@ -18,6 +18,7 @@ import configRecorderChanged from "./config-recorder-changed";
 import configRecorderStopped from "./config-recorder-stopped";
 import ec2AmiShared from "./ec2-ami-shared";
 import ec2EbsDefaultEncryptionDisabled from "./ec2-ebs-default-encryption-disabled";
+import ec2FirewallRulesChanged from "./ec2-firewall-rules-changed";
 import ec2FlowLogsDeleted from "./ec2-flow-logs-deleted";
 import ec2ImageExportedOrChanged from "./ec2-image-exported-or-changed";
 import ec2InstanceConnectManyInstances from "./ec2-instance-connect-many-instances";
@@ -45,6 +46,7 @@ import guarddutyFindingsSuppressed from "./guardduty-findings-suppressed";
 import iamAccessKeyCreated from "./iam-access-key-created";
 import iamAdminPolicyAttached from "./iam-admin-policy-attached";
 import iamCompromisedKeyQuarantine from "./iam-compromised-key-quarantine";
+import iamConfigurationChanged from "./iam-configuration-changed";
 import iamEntityCreatedOutsideIac from "./iam-entity-created-outside-iac";
 import iamIdentityProviderChanged from "./iam-identity-provider-changed";
 import iamLoginProfileChanged from "./iam-login-profile-changed";
@@ -59,6 +61,7 @@ import kmsKeyMaterialImported from "./kms-key-material-imported";
 import lambdaCodeUpdatedByHand from "./lambda-code-updated-by-hand";
 import lambdaFunctionMadePublic from "./lambda-function-made-public";
 import lambdaLayerAdded from "./lambda-layer-added";
+import lambdaPermissionAdded from "./lambda-permission-added";
 import logsLoggingRemoved from "./logs-logging-removed";
 import macieProtectionWeakened from "./macie-protection-weakened";
 import organizationsAccountCreated from "./organizations-account-created";
@@ -80,6 +83,7 @@ import resourcePolicyMadePublic from "./resource-policy-made-public";
 import rolesanywhereTrustAnchorCreated from "./rolesanywhere-trust-anchor-created";
 import route53domainsDomainTransferEnabled from "./route53domains-domain-transfer-enabled";
 import route53resolverQueryLoggingDeleted from "./route53resolver-query-logging-deleted";
+import s3BucketConfigurationChanged from "./s3-bucket-configuration-changed";
 import s3BucketDeleted from "./s3-bucket-deleted";
 import s3BucketEncryptionRemoved from "./s3-bucket-encryption-removed";
 import s3BucketMadePublic from "./s3-bucket-made-public";
@@ -91,6 +95,7 @@ import s3LogBucketLifecycleShortened from "./s3-log-bucket-lifecycle-shortened";
 import s3ObjectCopiedToAnotherAccount from "./s3-object-copied-to-another-account";
 import s3ObjectDeletionBurst from "./s3-object-deletion-burst";
 import s3ObjectVersionsDeleted from "./s3-object-versions-deleted";
+import s3ObjectsBatchDeleted from "./s3-objects-batch-deleted";
 import s3ObjectsReencrypted from "./s3-objects-reencrypted";
 import s3RansomNoteUploaded from "./s3-ransom-note-uploaded";
 import sagemakerNotebookLifecycleConfigChanged from "./sagemaker-notebook-lifecycle-config-changed";
@@ -141,6 +146,7 @@ export const catalog: readonly CatalogRule[] = [
   configRecorderStopped,
   ec2AmiShared,
   ec2EbsDefaultEncryptionDisabled,
+  ec2FirewallRulesChanged,
   ec2FlowLogsDeleted,
   ec2ImageExportedOrChanged,
   ec2InstanceConnectManyInstances,
@@ -168,6 +174,7 @@ export const catalog: readonly CatalogRule[] = [
   iamAccessKeyCreated,
   iamAdminPolicyAttached,
   iamCompromisedKeyQuarantine,
+  iamConfigurationChanged,
   iamEntityCreatedOutsideIac,
   iamIdentityProviderChanged,
   iamLoginProfileChanged,
@@ -182,6 +189,7 @@ export const catalog: readonly CatalogRule[] = [
   lambdaCodeUpdatedByHand,
   lambdaFunctionMadePublic,
   lambdaLayerAdded,
+  lambdaPermissionAdded,
   logsLoggingRemoved,
   macieProtectionWeakened,
   organizationsAccountCreated,
@@ -203,6 +211,7 @@ export const catalog: readonly CatalogRule[] = [
   rolesanywhereTrustAnchorCreated,
   route53domainsDomainTransferEnabled,
   route53resolverQueryLoggingDeleted,
+  s3BucketConfigurationChanged,
   s3BucketDeleted,
   s3BucketEncryptionRemoved,
   s3BucketMadePublic,
@@ -214,6 +223,7 @@ export const catalog: readonly CatalogRule[] = [
   s3ObjectCopiedToAnotherAccount,
   s3ObjectDeletionBurst,
   s3ObjectVersionsDeleted,
+  s3ObjectsBatchDeleted,
   s3ObjectsReencrypted,
   s3RansomNoteUploaded,
   sagemakerNotebookLifecycleConfigChanged,
