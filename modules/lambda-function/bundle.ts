@@ -28,7 +28,12 @@ export interface HandlerBundle {
   zipBytes: number;
   /** Milliseconds esbuild + zip took when it was built. */
   buildMs: number;
+  /** The bundle runs the rule catalog (it grows with every rule: see `sizeBudget` in scripts/bench/deploy.ts). */
+  carriesCatalog: boolean;
 }
+
+/** The catalog's index: a bundle that has it runs every rule. */
+const CATALOG_INDEX = "functions/core/rules/catalog/index.ts";
 
 export interface BundleOptions {
   /** Emit an external source map into the zip (the function then needs NODE_OPTIONS=--enable-source-maps). */
@@ -178,7 +183,10 @@ async function buildOne(entry: string, opts: BundleOptions): Promise<HandlerBund
     const st = statSync(abs);
     inputs[rel] = { size: st.size, mtimeMs: st.mtimeMs, sha256: sha256Hex(readFileSync(abs)) };
   }
-  const bundle: HandlerBundle = { entry, zipPath, sha256Base64: digest.toString("base64"), jsBytes, zipBytes: zip.byteLength, buildMs: Math.round(performance.now() - started) };
+  const bundle: HandlerBundle = {
+    entry, zipPath, sha256Base64: digest.toString("base64"), jsBytes, zipBytes: zip.byteLength, buildMs: Math.round(performance.now() - started),
+    carriesCatalog: CATALOG_INDEX in inputs,
+  };
   writeAtomically(recordPath(entry, opts), JSON.stringify({ ...bundle, inputs } satisfies BuildRecord));
   return bundle;
 }
@@ -199,8 +207,8 @@ export async function buildBundles(entries: readonly string[], opts: BundleOptio
 
 function stripInputs(rec: BuildRecord | undefined): HandlerBundle | undefined {
   if (!rec) return undefined;
-  const { inputs: _inputs, ...bundle } = rec;
-  return bundle;
+  const { inputs, ...bundle } = rec;
+  return { ...bundle, carriesCatalog: CATALOG_INDEX in inputs };
 }
 
 /** A handler was not bundled before synth, or its code changed since. */
