@@ -146,12 +146,32 @@ describe("trailwatch scan --jobs", () => {
 
   it("writes the same with 2 workers as with 1 for a time window and a subset of rules with settings (decoded selectively)", async () => {
     const settings = join(dir, "settings.json");
-    writeFileSync(settings, JSON.stringify({ "aws.access-denied-burst": { threshold: 3 } }));
+    writeFileSync(settings, JSON.stringify({ "aws.access-denied-burst": { settings: { threshold: 3 } } }));
     const args = [join(FIXTURES, "rules"), join(FIXTURES, "corpora"), "--format", "jsonl", "--no-progress", "--from", "2019-01-01", "--to", "2026-10-15", "--rules", "aws.access-denied-burst,iam.root-activity,cloudtrail.logging-stopped,secretsmanager.secrets-read-burst", "--settings", settings];
     const one = await cli(...args, "--jobs", "1");
     const two = await cli(...args, "--jobs", "2");
     expect(two).toEqual(one);
     expect(one.out.split("\n").filter(Boolean).length).toBeGreaterThan(3);
+  });
+
+  it("writes the same with 2 workers as with 1 for a tuned rule set with rules of your own: rules switched off, severities, suppressions counted", async () => {
+    // Prepare: the catalog tuned (one rule off, one re-ranked, one suppressed for a principal) and the example TypeScript and Sigma rules
+    const settings = join(dir, "tuning.json");
+    writeFileSync(settings, JSON.stringify({
+      "iam.user-created": { enabled: false },
+      "cloudtrail.logging-stopped": { severity: "medium" },
+      "iam.root-activity": { suppressions: [{ account: "111122223333", reason: "test account" }, { region: "us-east-1", reason: "expired", expires: "2020-01-01" }] },
+    }));
+    const args = [join(FIXTURES, "rules"), join(FIXTURES, "corpora"), "--format", "jsonl", "--no-progress", "--settings", settings, "--rules-dir", join(__dirname, "..", "..", "examples", "rules")];
+    // Act
+    const one = await cli(...args, "--jobs", "1");
+    const two = await cli(...args, "--jobs", "2");
+    // Assess
+    expect(two).toEqual(one);
+    const rules = one.out.split("\n").filter(Boolean).map((l) => (JSON.parse(l) as { rule: string }).rule);
+    expect(rules).not.toContain("iam.user-created");
+    expect(rules.length).toBeGreaterThan(3);
+    expect(one.err).toMatch(/Suppressed \d+ match\(es\)/);
   });
 
   it.each(["0", "-1", "two", "65", "1.5"])("refuses --jobs %s with a usage error", async (v) => {

@@ -109,10 +109,12 @@ export async function runScan(paths: string[], opts: ScanCommandOptions): Promis
   const failOn = parseSeverity("--fail-on", opts.failOn);
   const only = parseRules(opts.rules);
   const jobs = parseJobs(opts.jobs);
+  // The files the rule set comes from: the workers of `--jobs` load the same.
+  const ruleFiles = { ...(opts.settings !== undefined ? { settings: opts.settings } : {}), ...(opts.rulesDir !== undefined ? { rulesDir: opts.rulesDir } : {}) };
   let engine: RuleEngine;
   let tuned: TunedRules;
   try {
-    const set = loadRuleSet({ ...(opts.settings !== undefined ? { settings: opts.settings } : {}), ...(opts.rulesDir !== undefined ? { rulesDir: opts.rulesDir } : {}) });
+    const set = loadRuleSet(ruleFiles);
     tuned = tunedRules(set.rules, set.tuning, only ? { only } : {});
     engine = new RuleEngine(tuned.rules, { only, minSeverity, settings: tuned.settings });
   } catch (e) {
@@ -121,10 +123,6 @@ export async function runScan(paths: string[], opts: ScanCommandOptions): Promis
     throw new UsageError(e instanceof RuleSetError ? e.message : cell((e as Error).message));
   }
   if (opts.verify && opts.lookupEvents) throw new UsageError("--verify checks log files against their digests; event history (--lookup-events) has neither");
-  // Workers build the plain catalog; a tuned or extended rule set (settings, custom rules) runs in this thread.
-  const tunedSet = opts.settings !== undefined || opts.rulesDir !== undefined;
-  const pooled = jobs > 1 && !tunedSet;
-  if (jobs > 1 && tunedSet && opts.jobs !== undefined && !opts.quiet) process.stderr.write("trailwatch: --jobs: a scan with --settings or --rules-dir runs on one thread\n");
   const hashes = opts.verify ? new Map<string, string>() : undefined;
   const alertFiles = new AlertFiles();
   let sources: ScanSources;
@@ -156,10 +154,11 @@ export async function runScan(paths: string[], opts: ScanCommandOptions): Promis
         const listed: LogSource = { files: () => breathing(refs), read: (f) => source.read(f) };
         const bar = progressBar(total, "scan", showProgress);
         try {
-          if (pooled && refs.some((r) => r.error === undefined && !r.skip)) {
+          if (jobs > 1 && refs.some((r) => r.error === undefined && !r.skip)) {
             // Worker threads read and evaluate the files; the result is merged in listing order, as below.
             result = await scanWithWorkers(refs, {
-              jobs, engine, engineOptions: { ...(only ? { only } : {}), ...(minSeverity ? { minSeverity } : {}), ...(tuned.settings ? { settings: tuned.settings } : {}) },
+              jobs, engine, engineOptions: { ...(only ? { only } : {}), ...(minSeverity ? { minSeverity } : {}), },
+              ...(Object.keys(ruleFiles).length > 0 ? { ruleSet: ruleFiles } : {}), ...(tuned.suppressions ? { suppressions: tuned.suppressions } : {}),
               thresholds, ...(sources.window ? { window: sources.window } : {}),
               onProgress: (p) => bar.update(p.storedBytes, { records: p.records, alerts: p.findings }),
               ...(opts.verify ? { onAlert: (alert: Alert, file: LogFileRef) => alertFiles.add(alert.id, file.id) } : {}),

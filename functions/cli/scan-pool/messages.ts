@@ -7,6 +7,7 @@ import type { FileOutcome } from "../../core/scan-merge";
 import type { LogFileRef } from "../../core/ports";
 import type { EngineOptions } from "../../core/rules/engine";
 import type { Decoding } from "../../core/rules/engine-filter";
+import type { SuppressionCounts } from "../../core/rules/tuning/suppression";
 
 /** What every worker is started with: it builds the same engine as the main thread. */
 export interface WorkerSetup {
@@ -16,6 +17,8 @@ export interface WorkerSetup {
   maxRecordProblems: number;
   /** See `ScanOptions.decoding`. */
   decoding: Decoding;
+  /** The rule set to load as the main thread did (`loadRuleSet`: settings file, rules folder); absent: the catalog as it is. */
+  ruleSet?: { settings?: string; rulesDir?: string };
   /** The scan's window as epoch ms: records outside it are left out, as `windowedSource` does. */
   window?: { from: number; to: number };
 }
@@ -43,6 +46,8 @@ export type FromWorker =
       seq: number;
       outcome: FileOutcome;
       observations: SentObservation[];
+      /** What the tuning's suppressions kept back in this file (absent: the rule set has none). */
+      suppressions?: SuppressionCounts;
       /** Rule exceptions while reading this file: per rule, the count and the first message. */
       ruleErrors: [string, { count: number; first: string }][];
       /** The worker's JavaScript heap and the memory its buffers hold, in bytes, after this file. */

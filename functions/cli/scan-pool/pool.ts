@@ -8,6 +8,7 @@ import type { ThresholdTracker } from "../../core/rules/threshold-tracker";
 import type { AnyThresholdRule } from "../../core/rules/threshold-rule";
 import { isThresholdRule, type ThresholdSettings } from "../../core/rules/threshold-rule";
 import type { Decoding } from "../../core/rules/engine-filter";
+import type { SuppressionCounts, SuppressionRun } from "../../core/rules/tuning/suppression";
 import type { ScanResult } from "../../core/scan";
 import { ScanMerger, type FileOutcome } from "../../core/scan-merge";
 import type { TimeWindow } from "../../core/sources/time-window";
@@ -33,6 +34,10 @@ export interface PoolOptions {
   /** The main thread's engine: the workers build theirs from the same options. */
   engine: RuleEngine;
   engineOptions: WorkerSetup["engine"];
+  /** The files the main thread's rule set was loaded from (tuning, custom rules): each worker loads the same. */
+  ruleSet?: WorkerSetup["ruleSet"];
+  /** The suppressions of the main thread's tuned rules: the workers' counts are added to them. */
+  suppressions?: SuppressionRun;
   thresholds?: ThresholdTracker;
   window?: TimeWindow;
   maxRecordProblems?: number;
@@ -58,6 +63,7 @@ interface Done {
   outcome: FileOutcome;
   observations: SentObservation[];
   ruleErrors: [string, { count: number; first: string }][];
+  suppressions?: SuppressionCounts;
 }
 
 /**
@@ -79,7 +85,7 @@ export async function scanWithWorkers(refs: readonly LogFileRef[], opts: PoolOpt
   let waiting = 0;
   const progress: PoolProgress = { filesDone: 0, storedBytes: 0, records: 0, findings: 0 };
   const setup: WorkerSetup = {
-    engine: opts.engineOptions, thresholds: opts.thresholds !== undefined, maxRecordProblems, decoding: opts.decoding ?? "auto",
+    engine: opts.engineOptions, ...(opts.ruleSet ? { ruleSet: opts.ruleSet } : {}), thresholds: opts.thresholds !== undefined, maxRecordProblems, decoding: opts.decoding ?? "auto",
     ...(opts.window ? { window: { from: opts.window.from.getTime(), to: opts.window.to.getTime() } } : {}),
   };
 
@@ -102,6 +108,10 @@ export async function scanWithWorkers(refs: readonly LogFileRef[], opts: PoolOpt
             waiting -= r.observations.length + r.outcome.alerts.length;
             merger.file(ref, r.outcome, opts.onAlert ? (a) => opts.onAlert!(a, ref) : undefined);
             merger.ruleErrorsOf(r.ruleErrors);
+            if (r.suppressions) {
+              if (!opts.suppressions) throw new Error("a scan worker counted suppressions the main thread's rule set does not have");
+              opts.suppressions.addCounts(r.suppressions);
+            }
             if (opts.thresholds) {
               for (const o of r.observations) {
                 const rule = rules.get(o.rule);
@@ -161,7 +171,7 @@ export async function scanWithWorkers(refs: readonly LogFileRef[], opts: PoolOpt
       if (m.type === "failed") results.set(m.seq, { failed: `read failed: ${m.message}` });
       else {
         peaks[slot] = Math.max(peaks[slot] ?? 0, m.memory);
-        results.set(m.seq, { outcome: m.outcome, observations: m.observations, ruleErrors: m.ruleErrors });
+        results.set(m.seq, { outcome: m.outcome, observations: m.observations, ruleErrors: m.ruleErrors, ...(m.suppressions ? { suppressions: m.suppressions } : {}) });
         waiting += m.observations.length + m.outcome.alerts.length;
         progress.filesDone++;
         progress.storedBytes += m.outcome.storedBytes;
@@ -205,7 +215,13 @@ export async function scanWithWorkers(refs: readonly LogFileRef[], opts: PoolOpt
     await Promise.all([...workers].map((w) => w.terminate()));
   }
   opts.onWorkerMemory?.(peaks);
-  return merger.finish();
+  const result = merger.finish();
+  if (opts.suppressions) {
+    const { suppressed, expired } = opts.suppressions.report(opts.engine.rules.map((r) => r.id));
+    result.suppressed = suppressed;
+    result.expiredSuppressions = expired;
+  }
+  return result;
 }
 
 /** The worker's entry: the TypeScript sources through tsx's hook, or the compiled file next to this one. */

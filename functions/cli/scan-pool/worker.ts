@@ -9,6 +9,8 @@ import { readOptionsFor } from "../../core/rules/engine-filter";
 import { decodeSelectedBytes } from "../../adapters/selective-content";
 import { evaluateFile } from "../../core/scan-merge";
 import { recordsInWindow, windowedFilter } from "../../core/sources/window-filter";
+import { loadRuleSet, type RuleSet } from "../rule-set";
+import { tunedRules } from "../../core/rules/tuning/apply";
 import { sendableObservations, type FromWorker, type ToWorker, type WorkerSetup } from "./messages";
 
 /**
@@ -20,7 +22,9 @@ function main(): void {
   const port = parentPort;
   if (!port) throw new Error("scan worker: not started as a worker thread");
   const setup = workerData as WorkerSetup;
-  const engine = new RuleEngine(catalog, setup.engine);
+  // A tuned or extended rule set is loaded from the same files as on the main thread (functions cannot be sent).
+  const tuned = setup.ruleSet ? tunedRules(...ruleSetOf(setup.ruleSet), setup.engine.only ? { only: setup.engine.only } : {}) : undefined;
+  const engine = tuned ? new RuleEngine(tuned.rules, { ...setup.engine, settings: tuned.settings }) : new RuleEngine(catalog, setup.engine);
   const source = new LocalLogSource([]);
   const window = setup.window ? { from: new Date(setup.window.from), to: new Date(setup.window.to) } : undefined;
   const selective = readOptionsFor(engine, setup.decoding, decodeSelectedBytes);
@@ -50,7 +54,7 @@ function main(): void {
         const heap = getHeapStatistics();
         const msg: FromWorker = {
           type: "done", seq: job.seq, outcome, observations: fold ? sendableObservations(fold.takeBatch()) : [],
-          ruleErrors: [...engine.ruleErrors], memory: heap.used_heap_size + ((heap as { external_memory?: number }).external_memory ?? 0),
+          ruleErrors: [...engine.ruleErrors], ...(tuned?.suppressions ? { suppressions: tuned.suppressions.takeCounts() } : {}), memory: heap.used_heap_size + ((heap as { external_memory?: number }).external_memory ?? 0),
         };
         port.postMessage(msg);
       } catch (e) {
@@ -70,6 +74,11 @@ function main(): void {
     void run();
   });
   port.postMessage({ type: "ready" } satisfies FromWorker);
+}
+
+function ruleSetOf(files: NonNullable<WorkerSetup["ruleSet"]>): [RuleSet["rules"], RuleSet["tuning"]] {
+  const set = loadRuleSet(files);
+  return [set.rules, set.tuning];
 }
 
 /** The store of a tracker that only folds a file's observations (it is never flushed: the main thread counts). */

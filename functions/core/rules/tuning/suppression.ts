@@ -121,6 +121,12 @@ export interface ExpiredSuppression {
   matches: number;
 }
 
+/** Matches kept back, and matches of expired suppressions, per suppression path: what `SuppressionRun.takeCounts` hands over. */
+export interface SuppressionCounts {
+  kept: [string, number][];
+  expired: [string, number][];
+}
+
 /**
  * The suppressions of a tuning for one engine (one scan, one log object): they decide and count.
  * A matching suppression past its expiry (by the clock, never by the event's time, which a record
@@ -157,6 +163,31 @@ export class SuppressionRun {
     }
     if (expired) this.expiredHits.set(expired, (this.expiredHits.get(expired) ?? 0) + 1);
     return false;
+  }
+
+  /**
+   * The counts since the last call, by suppression path, and resets them: a run in another thread
+   * (a scan worker) hands them to the run that reports (`addCounts`).
+   */
+  takeCounts(): SuppressionCounts {
+    const paths = (m: Map<Suppression, number>) => [...m].map(([s, n]): [string, number] => [s.path, n]);
+    const out = { kept: paths(this.kept), expired: paths(this.expiredHits) };
+    this.kept.clear();
+    this.expiredHits.clear();
+    return out;
+  }
+
+  /** Adds counts another run of the same tuning took (`takeCounts`); a path this tuning does not have is a mistake. */
+  addCounts(counts: SuppressionCounts): void {
+    const byPath = new Map<string, Suppression>();
+    for (const list of this.byRule.values()) for (const s of list) byPath.set(s.path, s);
+    const add = (m: Map<Suppression, number>, [path, n]: [string, number]) => {
+      const s = byPath.get(path);
+      if (!s) throw new Error(`suppression counts for ${path}, which this tuning does not have`);
+      m.set(s, (m.get(s) ?? 0) + n);
+    };
+    for (const c of counts.kept) add(this.kept, c);
+    for (const c of counts.expired) add(this.expiredHits, c);
   }
 
   /** What was kept back, per suppression, and every expired suppression of the rules given. */
