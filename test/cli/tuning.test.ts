@@ -54,6 +54,7 @@ describe("trailwatch scan with tuning and your own rules", () => {
     // Prepare
     const file = settings("tuning.json", {
       "iam.user-created": { enabled: false },
+      "iam.configuration-changed": { enabled: false },
       "cloudtrail.logging-stopped": { severity: "medium" },
       "ssm.plaintext-secret-parameter": {
         settings: { allowNames: ["/dev/*"] },

@@ -364,10 +364,13 @@ export function expiryOf(text: string): number | undefined {
   return Number.isFinite(t) ? t : undefined;
 }
 
+const MAX_SUGGESTED = 20;
+
 /** ` (did you mean "x"?)` for a near miss, else a hint where ids are listed. */
 function suggest(id: string, known: string[]): string {
   const service = id.split(".")[0];
   const near = known.filter((k) => k.split(".")[0] === service).sort();
-  if (near.length > 0 && near.length <= 12) return ` (rules of ${service}: ${near.join(", ")})`;
+  // A service's rules fit in one message line up to about twenty; beyond that the listing command is the better answer.
+  if (near.length > 0 && near.length <= MAX_SUGGESTED) return ` (rules of ${service}: ${near.join(", ")})`;
   return " (`trailwatch rules` lists every rule id)";
 }
