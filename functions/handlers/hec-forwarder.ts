@@ -9,7 +9,7 @@ import { SqsDeadLetterQueue } from "../adapters/aws/hec/dead-letter-queue";
 import { HecAlertSink, type HecSinkOptions } from "../adapters/aws/hec/sink";
 import { SecretReference } from "../adapters/aws/secret-reference";
 import { hecForwarderConfig } from "./hec-forwarder/config";
-import { forwardBatch } from "./hec-forwarder/forward";
+import { forwardBatch } from "../app/hec-forwarder/forward";
 
 /** Time kept back from the Lambda deadline for dead-lettering and returning the batch response. */
 export const RESERVE_MS = 5_000;

@@ -7,7 +7,7 @@ import { SecurityHubFindingSink } from "../adapters/aws/securityhub-sink";
 import { SqsUndeliverableAlerts } from "../adapters/aws/undeliverable-alerts";
 import { clientSettings } from "./shared/aws-clients";
 import { securityHubForwarderConfig } from "./securityhub-forwarder/config";
-import { forwardFindings } from "./securityhub-forwarder/forward";
+import { forwardFindings } from "../app/securityhub-forwarder/forward";
 
 /** What tests may replace; everything else comes from the environment. */
 export interface SecurityHubForwarderOverrides {

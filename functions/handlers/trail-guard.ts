@@ -8,10 +8,10 @@ import { SqsUndeliverableAlerts } from "../adapters/aws/undeliverable-alerts";
 import { alertSink } from "./shared/alert-sink";
 import { clientSettings } from "./shared/aws-clients";
 import { TrailControl } from "../adapters/aws/trail-status";
-import { TrailGuard, type GuardOutcome } from "./trail-guard/guard";
+import { TrailGuard, type GuardOutcome } from "../app/trail-guard/guard";
 import { trailGuardConfig } from "./trail-guard/config";
-import { guardRules } from "./trail-guard/guard-rules";
-import { TRAIL_TAMPERING_RULE_ID, trailTamperingRule } from "./trail-guard/tampering-rule";
+import { guardRules } from "../app/trail-guard/guard-rules";
+import { TRAIL_TAMPERING_RULE_ID, trailTamperingRule } from "../core/rules/catalog/guard-only/cloudtrail-trail-tampering";
 import { settingsOf } from "./shared/rule-env";
 
 /** What tests (or another wiring) may replace; everything else comes from the environment. */

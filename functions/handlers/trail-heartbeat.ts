@@ -8,8 +8,9 @@ import { SnsAlertSink } from "../adapters/aws/sns-alert-sink";
 import { TrailControl } from "../adapters/aws/trail-status";
 import { clientSettings, perRegion } from "./shared/aws-clients";
 import { trailHeartbeatConfig } from "./trail-heartbeat/config";
-import { ClockGate, DynamoDbGate, type AlertGate } from "./trail-heartbeat/gate";
-import { runHeartbeat, type HeartbeatReport } from "./trail-heartbeat/heartbeat";
+import { ClockGate, DynamoDbGate } from "../adapters/aws/heartbeat-alert-gate";
+import type { AlertGate } from "../core/ports";
+import { runHeartbeat, type HeartbeatReport } from "../app/trail-heartbeat/heartbeat";
 
 /** What tests may replace; everything else comes from the environment. */
 export interface TrailHeartbeatOverrides {
