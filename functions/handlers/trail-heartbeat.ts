@@ -1,4 +1,4 @@
-import { Logger } from "@aws-lambda-powertools/logger";
+import type { Logger } from "@aws-lambda-powertools/logger";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { SNSClient } from "@aws-sdk/client-sns";
 import { SQSClient } from "@aws-sdk/client-sqs";
@@ -11,6 +11,7 @@ import { trailHeartbeatConfig } from "./trail-heartbeat/config";
 import { ClockGate, DynamoDbGate } from "../adapters/aws/heartbeat-alert-gate";
 import type { AlertGate } from "../core/ports";
 import { runHeartbeat, type HeartbeatReport } from "../app/trail-heartbeat/heartbeat";
+import { createLogger } from "./shared/logger";
 
 /** What tests may replace; everything else comes from the environment. */
 export interface TrailHeartbeatOverrides {
@@ -27,7 +28,7 @@ export interface TrailHeartbeatOverrides {
  * IDEMPOTENCY_TABLE (see `ClockGate` and `DynamoDbGate`).
  */
 export function createTrailHeartbeatHandler(env: Record<string, string | undefined> = process.env, overrides: TrailHeartbeatOverrides = {}) {
-  const logger = overrides.logger ?? new Logger({ serviceName: "trail-heartbeat" });
+  const logger = overrides.logger ?? createLogger("trail-heartbeat");
   let wired:
     | { cfg: ReturnType<typeof trailHeartbeatConfig>; control: TrailControl; gate: AlertGate; mail: SnsAlertSink; quiet: SnsAlertSink; queueDepth: QueueDepth }
     | undefined;

@@ -1,4 +1,4 @@
-import { Logger } from "@aws-lambda-powertools/logger";
+import type { Logger } from "@aws-lambda-powertools/logger";
 import { S3Client } from "@aws-sdk/client-s3";
 import { catalog } from "../../core/rules/catalog";
 import { clipText, type HuntBatchSettings } from "../../core/hunt/batch";
@@ -12,6 +12,7 @@ import { S3ObjectWriter } from "../../adapters/aws/s3-object-writer";
 import { putObjectText } from "../../adapters/aws/s3-day-reader";
 import { clientSettings } from "../shared/aws-clients";
 import { planEnv, type PlanEnv } from "./env";
+import { createLogger } from "../shared/logger";
 
 /** The plan step's input (the state machine's Parameters). */
 export interface PlanEvent {
@@ -52,7 +53,7 @@ const LISTING_PROBLEMS = 200;
  * Distributed Map reads. A prefix that cannot be listed is recorded with why and the rest is listed.
  */
 export function createPlanHandler(env: Record<string, string | undefined> = process.env, overrides: PlanOverrides = {}) {
-  const logger = overrides.logger ?? new Logger({ serviceName: "retro-hunt-plan" });
+  const logger = overrides.logger ?? createLogger("retro-hunt-plan");
   const ruleIds = new Set(catalog.map((r) => r.id));
   let cfg: PlanEnv | undefined;
   let s3: S3Client | undefined;

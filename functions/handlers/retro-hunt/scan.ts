@@ -1,4 +1,4 @@
-import { Logger } from "@aws-lambda-powertools/logger";
+import type { Logger } from "@aws-lambda-powertools/logger";
 import { S3Client } from "@aws-sdk/client-s3";
 import type { Alert } from "../../core/alert/alert";
 import { catalog } from "../../core/rules/catalog";
@@ -15,6 +15,7 @@ import { S3ObjectWriter } from "../../adapters/aws/s3-object-writer";
 import { clientSettings } from "../shared/aws-clients";
 import { checkRuleEnvironment } from "../shared/rule-env";
 import { scanEnv, type ScanEnv } from "./env";
+import { createLogger } from "../shared/logger";
 
 /** What tests (or another wiring) may replace. */
 export interface ScanOverrides {
@@ -37,7 +38,7 @@ export class InvalidBatchError extends Error {
  * that outlasts the SDK's retries fails the batch with `TransientError`, which the state machine retries.
  */
 export function createScanHandler(env: Record<string, string | undefined> = process.env, overrides: ScanOverrides = {}) {
-  const logger = overrides.logger ?? new Logger({ serviceName: "retro-hunt-scan" });
+  const logger = overrides.logger ?? createLogger("retro-hunt-scan");
   let cfg: ScanEnv | undefined;
   let s3: S3Client | undefined;
 

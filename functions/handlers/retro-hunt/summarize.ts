@@ -1,4 +1,4 @@
-import { Logger } from "@aws-lambda-powertools/logger";
+import type { Logger } from "@aws-lambda-powertools/logger";
 import { S3Client } from "@aws-sdk/client-s3";
 import { SNSClient } from "@aws-sdk/client-sns";
 import { SQSClient } from "@aws-sdk/client-sqs";
@@ -17,6 +17,7 @@ import { SqsUndeliverableAlerts } from "../../adapters/aws/undeliverable-alerts"
 import { clientSettings } from "../shared/aws-clients";
 import { summarizeEnv, type SummarizeEnv } from "./env";
 import type { PlanOutput } from "./plan";
+import { createLogger } from "../shared/logger";
 
 /** The summarize step's input: the execution's state (input, `plan`, and `map` or `mapError`). */
 export interface SummarizeEvent {
@@ -83,7 +84,7 @@ function alertsOfPart(text: string, key: string, problems: { file: string; reaso
  * alert topic, an alert SNS refuses going to the undeliverable-alerts queue.
  */
 export function createSummarizeHandler(env: Record<string, string | undefined> = process.env, overrides: SummarizeOverrides = {}) {
-  const logger = overrides.logger ?? new Logger({ serviceName: "retro-hunt-summarize" });
+  const logger = overrides.logger ?? createLogger("retro-hunt-summarize");
   const now = overrides.now ?? (() => new Date());
   let cfg: SummarizeEnv | undefined;
   let s3: S3Client | undefined;

@@ -1,4 +1,4 @@
-import { Logger } from "@aws-lambda-powertools/logger";
+import type { Logger } from "@aws-lambda-powertools/logger";
 import { S3Client } from "@aws-sdk/client-s3";
 import { SNSClient } from "@aws-sdk/client-sns";
 import { SQSClient } from "@aws-sdk/client-sqs";
@@ -10,9 +10,11 @@ import { SnsAlertSink } from "../../adapters/aws/sns-alert-sink";
 import { classifyAwsError } from "../../adapters/aws/transient-error";
 import { SqsUndeliverableAlerts } from "../../adapters/aws/undeliverable-alerts";
 import { clientSettings } from "../shared/aws-clients";
-import { alertEnvSchema, parseEnv, type AlertEnv } from "./env";
+import { alertEnvSchema, type AlertEnv } from "./env";
+import { parseEnv } from "../shared/env";
 import type { AlertEvent, AlertOutcome } from "./events";
 import { runKeys } from "./keys";
+import { createLogger } from "../shared/logger";
 
 export interface AlertOverrides {
   s3?: S3Client;
@@ -43,7 +45,7 @@ const INPUT_FIELDS = ["cloudtrail_bucket", "aws_account", "aws_region", "day_of_
  * action reports a run that failed after its retries (`score.run-failed`, emailed).
  */
 export function createAlertHandler(env: Record<string, string | undefined> = process.env, overrides: AlertOverrides = {}) {
-  const logger = overrides.logger ?? new Logger({ serviceName: "scoring-alert" });
+  const logger = overrides.logger ?? createLogger("scoring-alert");
   const now = overrides.now ?? (() => new Date());
   let cfg: AlertEnv | undefined;
   let s3: S3Client | undefined;
@@ -106,7 +108,7 @@ export function createAlertHandler(env: Record<string, string | undefined> = pro
   }
 
   return async (event: AlertEvent): Promise<unknown> => {
-    cfg ??= parseEnv(alertEnvSchema, env, "scoring alert");
+    cfg ??= parseEnv("scoring-alert", alertEnvSchema, env);
     try {
       switch (event?.action) {
         case "alert":

@@ -5,6 +5,6 @@
 export { createReadHandler, type ReadOverrides } from "./read";
 export { createScoreHandler, type ScoreOverrides } from "./score";
 export { createAlertHandler, type AlertOverrides } from "./alert";
-export { ConfigurationError, readEnvSchema, scoreEnvSchema, alertEnvSchema } from "./env";
+export { readEnvSchema, scoreEnvSchema, alertEnvSchema } from "./env";
 export { runKeys, runIdOf, runPrefixOf, historyCacheKey } from "./keys";
 export type * from "./events";

@@ -1,4 +1,4 @@
-import { Logger } from "@aws-lambda-powertools/logger";
+import type { Logger } from "@aws-lambda-powertools/logger";
 import { S3Client } from "@aws-sdk/client-s3";
 import { splitIntoBatches } from "../../core/scoring/batches";
 import { pairsToCsv, parsePairsCsv } from "../../core/scoring/csv";
@@ -10,9 +10,11 @@ import { addReadStats, emptyReadStats, readPairs, type ReadStats } from "../../c
 import {
   getObjectText, listDayLogFiles, objectExists, putObjectText, S3ObjectsLogSource,
 } from "../../adapters/aws/s3-day-reader";
-import { parseEnv, readEnvSchema, type ReadEnv } from "./env";
+import { readEnvSchema, type ReadEnv } from "./env";
+import { parseEnv } from "../shared/env";
 import type { BatchFile, PlannedDay, ReadEvent, ReadOutcome, RunPlan, RunRef } from "./events";
 import { historyCacheKey, runIdOf, runKeys, runPrefixOf } from "./keys";
+import { createLogger } from "../shared/logger";
 
 /** What tests (or another wiring) may replace. */
 export interface ReadOverrides {
@@ -56,7 +58,7 @@ async function mapLimit<T, R>(items: readonly T[], n: number, fn: (t: T) => Prom
  * - `merge`: adds up each day's batches and writes the day's pairs CSV once.
  */
 export function createReadHandler(env: Record<string, string | undefined> = process.env, overrides: ReadOverrides = {}) {
-  const logger = overrides.logger ?? new Logger({ serviceName: "scoring-read" });
+  const logger = overrides.logger ?? createLogger("scoring-read");
   let cfg: ReadEnv | undefined;
   let s3: S3Client | undefined;
 
@@ -188,7 +190,7 @@ export function createReadHandler(env: Record<string, string | undefined> = proc
   }
 
   return async (event: ReadEvent): Promise<unknown> => {
-    cfg ??= parseEnv(readEnvSchema, env, "scoring read");
+    cfg ??= parseEnv("scoring-read", readEnvSchema, env);
     s3 ??= overrides.s3 ?? new S3Client({});
     try {
       switch (event?.action) {

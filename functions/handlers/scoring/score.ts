@@ -1,4 +1,4 @@
-import { Logger } from "@aws-lambda-powertools/logger";
+import type { Logger } from "@aws-lambda-powertools/logger";
 import { S3Client } from "@aws-sdk/client-s3";
 import { SageMakerRuntimeClient } from "@aws-sdk/client-sagemaker-runtime";
 import { BuiltinScorer } from "../../core/scoring/builtin-scorer";
@@ -7,9 +7,11 @@ import type { DayPairs } from "../../core/scoring/history";
 import { checkScores, type Scorer } from "../../core/scoring/scorer";
 import { getObjectText, putObjectText } from "../../adapters/aws/s3-day-reader";
 import { SageMakerScorer } from "../../adapters/aws/sagemaker-scorer";
-import { parseEnv, scoreEnvSchema, type ScoreEnv } from "./env";
+import { scoreEnvSchema, type ScoreEnv } from "./env";
+import { parseEnv } from "../shared/env";
 import type { ScoreEvent, ScoreOutcome } from "./events";
 import { runKeys } from "./keys";
+import { createLogger } from "../shared/logger";
 
 export interface ScoreOverrides {
   s3?: S3Client;
@@ -37,13 +39,13 @@ function dayOfKey(key: string): string {
  * scores every pair with the configured scorer and writes `scores.csv` once.
  */
 export function createScoreHandler(env: Record<string, string | undefined> = process.env, overrides: ScoreOverrides = {}) {
-  const logger = overrides.logger ?? new Logger({ serviceName: "scoring-score" });
+  const logger = overrides.logger ?? createLogger("scoring-score");
   let cfg: ScoreEnv | undefined;
   let s3: S3Client | undefined;
   let sagemaker: SageMakerRuntimeClient | undefined;
 
   return async (event: ScoreEvent): Promise<ScoreOutcome> => {
-    cfg ??= parseEnv(scoreEnvSchema, env, "scoring score");
+    cfg ??= parseEnv("scoring-score", scoreEnvSchema, env);
     s3 ??= overrides.s3 ?? new S3Client({});
     const c = cfg;
     try {

@@ -1,21 +1,17 @@
-import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics } from "@aws-lambda-powertools/metrics";
+
+export { createLogger } from "./logger";
 
 /** CloudWatch namespace of every trailwatch metric (contracts: `POWERTOOLS_METRICS_NAMESPACE`). */
 export const METRICS_NAMESPACE = "trailwatch";
-
-/** A Powertools JSON logger for one function; level from `POWERTOOLS_LOG_LEVEL` (default INFO). */
-export function createLogger(serviceName: string): Logger {
-  return new Logger({ serviceName });
-}
 
 /**
  * Powertools Metrics writing CloudWatch Embedded Metric Format to stdout: CloudWatch Logs turns the
  * lines into metrics, so no `cloudwatch:PutMetricData` call or permission is needed. Every metric
  * carries the `service` dimension; call `publishStoredMetrics()` at the end of each invocation.
  */
-export function createMetrics(serviceName: string): Metrics {
-  return new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE || METRICS_NAMESPACE, serviceName });
+export function createMetrics(serviceName: string, env: Record<string, string | undefined> = process.env): Metrics {
+  return new Metrics({ namespace: env.POWERTOOLS_METRICS_NAMESPACE || METRICS_NAMESPACE, serviceName });
 }
 
 /**
