@@ -6,5 +6,5 @@ export { createReadHandler, type ReadOverrides } from "./read";
 export { createScoreHandler, type ScoreOverrides } from "./score";
 export { createAlertHandler, type AlertOverrides } from "./alert";
 export { readEnvSchema, scoreEnvSchema, alertEnvSchema } from "./env";
-export { runKeys, runIdOf, runPrefixOf, historyCacheKey } from "./keys";
-export type * from "./events";
+export { runKeys, runIdOf, runPrefixOf, historyCacheKey } from "../../app/scoring/keys";
+export type * from "../../app/scoring/events";
