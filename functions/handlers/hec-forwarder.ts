@@ -29,7 +29,7 @@ export interface HecForwarderOverrides {
  */
 export function createHecForwarderHandler(env: Record<string, string | undefined> = process.env, overrides: HecForwarderOverrides = {}) {
   const logger = overrides.logger ?? createLogger("hec-forwarder");
-  const metrics = overrides.metrics ?? createMetrics("hec-forwarder", env);
+  const metrics = overrides.metrics ?? createMetrics("hec-forwarder");
   let wired: { sink: HecAlertSink; deadLetters?: SqsDeadLetterQueue } | undefined;
 
   function wire() {

@@ -26,7 +26,7 @@ export interface SecurityHubForwarderOverrides {
  */
 export function createSecurityHubForwarderHandler(env: Record<string, string | undefined> = process.env, overrides: SecurityHubForwarderOverrides = {}) {
   const logger = overrides.logger ?? createLogger("securityhub-forwarder");
-  const metrics = overrides.metrics ?? createMetrics("securityhub-forwarder", env);
+  const metrics = overrides.metrics ?? createMetrics("securityhub-forwarder");
   let wired: { sink: SecurityHubFindingSink; undeliverable?: SqsUndeliverableAlerts } | undefined;
 
   function wire() {

@@ -10,8 +10,8 @@ export const METRICS_NAMESPACE = "trailwatch";
  * lines into metrics, so no `cloudwatch:PutMetricData` call or permission is needed. Every metric
  * carries the `service` dimension; call `publishStoredMetrics()` at the end of each invocation.
  */
-export function createMetrics(serviceName: string, env: Record<string, string | undefined> = process.env): Metrics {
-  return new Metrics({ namespace: env.POWERTOOLS_METRICS_NAMESPACE || METRICS_NAMESPACE, serviceName });
+export function createMetrics(serviceName: string): Metrics {
+  return new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE || METRICS_NAMESPACE, serviceName });
 }
 
 /**
