@@ -121,3 +121,28 @@ export interface ThresholdStateStore {
   /** Stores `state` as version `expectedVersion + 1`; false when someone else saved first. */
   save(key: string, state: ThresholdState, expectedVersion: number, expiresAt: Date): Promise<boolean>;
 }
+
+/** An alert the trail heartbeat found, with when its condition began (when known). */
+export interface Candidate {
+  alert: Alert;
+  since?: Date;
+}
+
+/** Which alerts to publish with email, which without, and which not at all this run. */
+export interface PublishPlan {
+  email: Alert[];
+  quiet: Alert[];
+  suppressed: Alert[];
+  /** Gives back what the gate reserved for alerts that could not be published after all. */
+  undo(unpublished: Alert[]): Promise<void>;
+}
+
+/**
+ * Decides how often a persistent condition is reported (`adapters/aws/heartbeat-alert-gate.ts`). The
+ * trail heartbeat runs every few minutes; a trail that stays broken must not mail people every run.
+ */
+export interface AlertGate {
+  /** The time window alert ids are stable in (see `heartbeatAlert`). */
+  readonly window: "day" | "hour";
+  plan(candidates: Candidate[], now: Date): Promise<PublishPlan>;
+}

@@ -1,5 +1,5 @@
-import { Logger } from "@aws-lambda-powertools/logger";
-import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
+import type { Logger } from "@aws-lambda-powertools/logger";
+import { MetricUnit, type Metrics } from "@aws-lambda-powertools/metrics";
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { SSMClient } from "@aws-sdk/client-ssm";
@@ -9,7 +9,8 @@ import { SqsDeadLetterQueue } from "../adapters/aws/hec/dead-letter-queue";
 import { HecAlertSink, type HecSinkOptions } from "../adapters/aws/hec/sink";
 import { SecretReference } from "../adapters/aws/secret-reference";
 import { hecForwarderConfig } from "./hec-forwarder/config";
-import { forwardBatch } from "./hec-forwarder/forward";
+import { forwardBatch } from "../app/hec-forwarder/forward";
+import { createLogger, createMetrics } from "./shared/observability";
 
 /** Time kept back from the Lambda deadline for dead-lettering and returning the batch response. */
 export const RESERVE_MS = 5_000;
@@ -27,8 +28,8 @@ export interface HecForwarderOverrides {
  * Configuration is read on the first batch and kept with the clients (token cached with a TTL).
  */
 export function createHecForwarderHandler(env: Record<string, string | undefined> = process.env, overrides: HecForwarderOverrides = {}) {
-  const logger = overrides.logger ?? new Logger({ serviceName: "hec-forwarder" });
-  const metrics = overrides.metrics ?? new Metrics({ namespace: env.POWERTOOLS_METRICS_NAMESPACE ?? "trailwatch", serviceName: "hec-forwarder" });
+  const logger = overrides.logger ?? createLogger("hec-forwarder");
+  const metrics = overrides.metrics ?? createMetrics("hec-forwarder");
   let wired: { sink: HecAlertSink; deadLetters?: SqsDeadLetterQueue } | undefined;
 
   function wire() {

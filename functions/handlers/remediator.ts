@@ -3,7 +3,7 @@ import type { Context } from "aws-lambda";
 import { remediableRules } from "../core/rules/catalog/remediable";
 import type { RemediationResponse } from "../adapters/aws/remediation/lambda-runner";
 import { createAwsRemediationRunner, createRemediator, partitionOf, remediatorConfig, selfFromRoleArn } from "./remediator/index";
-import { createLogger } from "./shared/observability";
+import { createLogger } from "./shared/logger";
 
 export * from "./remediator/index";
 

@@ -1,5 +1,5 @@
-import { Logger } from "@aws-lambda-powertools/logger";
-import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
+import type { Logger } from "@aws-lambda-powertools/logger";
+import { MetricUnit, type Metrics } from "@aws-lambda-powertools/metrics";
 import { SecurityHubClient } from "@aws-sdk/client-securityhub";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import type { Context, SQSBatchResponse, SQSEvent } from "aws-lambda";
@@ -7,7 +7,8 @@ import { SecurityHubFindingSink } from "../adapters/aws/securityhub-sink";
 import { SqsUndeliverableAlerts } from "../adapters/aws/undeliverable-alerts";
 import { clientSettings } from "./shared/aws-clients";
 import { securityHubForwarderConfig } from "./securityhub-forwarder/config";
-import { forwardFindings } from "./securityhub-forwarder/forward";
+import { forwardFindings } from "../app/securityhub-forwarder/forward";
+import { createLogger, createMetrics } from "./shared/observability";
 
 /** What tests may replace; everything else comes from the environment. */
 export interface SecurityHubForwarderOverrides {
@@ -24,8 +25,8 @@ export interface SecurityHubForwarderOverrides {
  * alerts from the alert topic's queue become ASFF findings of the account's default product.
  */
 export function createSecurityHubForwarderHandler(env: Record<string, string | undefined> = process.env, overrides: SecurityHubForwarderOverrides = {}) {
-  const logger = overrides.logger ?? new Logger({ serviceName: "securityhub-forwarder" });
-  const metrics = overrides.metrics ?? new Metrics({ namespace: env.POWERTOOLS_METRICS_NAMESPACE ?? "trailwatch", serviceName: "securityhub-forwarder" });
+  const logger = overrides.logger ?? createLogger("securityhub-forwarder");
+  const metrics = overrides.metrics ?? createMetrics("securityhub-forwarder");
   let wired: { sink: SecurityHubFindingSink; undeliverable?: SqsUndeliverableAlerts } | undefined;
 
   function wire() {

@@ -1,4 +1,4 @@
-import { Logger } from "@aws-lambda-powertools/logger";
+import type { Logger } from "@aws-lambda-powertools/logger";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { SNSClient } from "@aws-sdk/client-sns";
 import { SQSClient } from "@aws-sdk/client-sqs";
@@ -8,11 +8,12 @@ import { SqsUndeliverableAlerts } from "../adapters/aws/undeliverable-alerts";
 import { alertSink } from "./shared/alert-sink";
 import { clientSettings } from "./shared/aws-clients";
 import { TrailControl } from "../adapters/aws/trail-status";
-import { TrailGuard, type GuardOutcome } from "./trail-guard/guard";
+import { TrailGuard, type GuardOutcome } from "../app/trail-guard/guard";
 import { trailGuardConfig } from "./trail-guard/config";
-import { guardRules } from "./trail-guard/guard-rules";
-import { TRAIL_TAMPERING_RULE_ID, trailTamperingRule } from "./trail-guard/tampering-rule";
+import { guardRules } from "../app/trail-guard/guard-rules";
+import { TRAIL_TAMPERING_RULE_ID, trailTamperingRule } from "../core/rules/catalog/guard-only/cloudtrail-trail-tampering";
 import { settingsOf } from "./shared/rule-env";
+import { createLogger } from "./shared/logger";
 
 /** What tests (or another wiring) may replace; everything else comes from the environment. */
 export interface TrailGuardOverrides {
@@ -32,7 +33,7 @@ export interface TrailGuardOverrides {
  * variable, so EventBridge's retries end in the function's DLQ instead of silently dropping events.
  */
 export function createTrailGuardHandler(env: Record<string, string | undefined> = process.env, overrides: TrailGuardOverrides = {}) {
-  const logger = overrides.logger ?? new Logger({ serviceName: "trail-guard" });
+  const logger = overrides.logger ?? createLogger("trail-guard");
   let guard: TrailGuard | undefined;
 
   function build(): TrailGuard {

@@ -1,4 +1,4 @@
-import { Logger } from "@aws-lambda-powertools/logger";
+import type { Logger } from "@aws-lambda-powertools/logger";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { SNSClient } from "@aws-sdk/client-sns";
 import { SQSClient } from "@aws-sdk/client-sqs";
@@ -8,8 +8,10 @@ import { SnsAlertSink } from "../adapters/aws/sns-alert-sink";
 import { TrailControl } from "../adapters/aws/trail-status";
 import { clientSettings, perRegion } from "./shared/aws-clients";
 import { trailHeartbeatConfig } from "./trail-heartbeat/config";
-import { ClockGate, DynamoDbGate, type AlertGate } from "./trail-heartbeat/gate";
-import { runHeartbeat, type HeartbeatReport } from "./trail-heartbeat/heartbeat";
+import { ClockGate, DynamoDbGate } from "../adapters/aws/heartbeat-alert-gate";
+import type { AlertGate } from "../core/ports";
+import { runHeartbeat, type HeartbeatReport } from "../app/trail-heartbeat/heartbeat";
+import { createLogger } from "./shared/logger";
 
 /** What tests may replace; everything else comes from the environment. */
 export interface TrailHeartbeatOverrides {
@@ -26,7 +28,7 @@ export interface TrailHeartbeatOverrides {
  * IDEMPOTENCY_TABLE (see `ClockGate` and `DynamoDbGate`).
  */
 export function createTrailHeartbeatHandler(env: Record<string, string | undefined> = process.env, overrides: TrailHeartbeatOverrides = {}) {
-  const logger = overrides.logger ?? new Logger({ serviceName: "trail-heartbeat" });
+  const logger = overrides.logger ?? createLogger("trail-heartbeat");
   let wired:
     | { cfg: ReturnType<typeof trailHeartbeatConfig>; control: TrailControl; gate: AlertGate; mail: SnsAlertSink; quiet: SnsAlertSink; queueDepth: QueueDepth }
     | undefined;

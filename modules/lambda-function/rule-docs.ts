@@ -15,8 +15,8 @@ import type { Plugin } from "esbuild";
 import type * as TS from "typescript";
 import { CONTAIN_STEPS, TRIAGE_STEPS } from "../../functions/core/rules/guidance";
 
-/** Rule files: the catalog, and the trail guard's own rule. */
-export const RULE_FILE = /[\\/]functions[\\/](?:core[\\/]rules[\\/]catalog|handlers[\\/]trail-guard)[\\/][^\\/]+\.ts$/;
+/** Rule files: the catalog, and the rules of one function only (`catalog/guard-only/`). */
+export const RULE_FILE = /[\\/]functions[\\/]core[\\/]rules[\\/]catalog(?:[\\/]guard-only)?[\\/][^\\/]+\.ts$/;
 
 /** Top-level properties of a rule that only people read. */
 export const DOC_PROPERTIES = new Set(["description", "falsePositives", "status"]);

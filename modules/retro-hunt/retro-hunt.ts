@@ -9,7 +9,7 @@ import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-own
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { SfnStateMachine } from "@cdktf/provider-aws/lib/sfn-state-machine";
 import { HUNTS_PREFIX } from "../../functions/core/hunt/hunt-keys";
-import { retroHuntDefinition } from "../../functions/handlers/retro-hunt/definition";
+import { retroHuntDefinition } from "./definition";
 import { undeliverableStatement, type UndeliverableAlertsRef } from "../alerting/alerting";
 import { NodeFunction } from "../lambda-function";
 import { Platform, policyDocument } from "../platform";

@@ -10,7 +10,7 @@ import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/
 import { SchedulerSchedule } from "@cdktf/provider-aws/lib/scheduler-schedule";
 import { SfnStateMachine } from "@cdktf/provider-aws/lib/sfn-state-machine";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
-import { scoringDefinition } from "../../functions/handlers/scoring/definition";
+import { scoringDefinition } from "./definition";
 import { undeliverableStatement, type UndeliverableAlertsRef } from "../alerting/alerting";
 import { NodeFunction } from "../lambda-function";
 import { Platform, policyDocument, queueNotEmptyAlarm, scheduleLauncher } from "../platform";

@@ -4,7 +4,7 @@
  *
  *   cli FILE        LocalLogSource + scanLogs + RuleEngine(catalog): what `trailwatch scan FILE` does
  *   analyzer FILE   the log analyzer's work on an object's bytes: decodeLogBytes + scanLogs (as
- *                   functions/handlers/log-analyzer/analyzer.ts does after GetObject)
+ *                   functions/app/log-analyzer/analyzer.ts does after GetObject)
  *   idle            load the modules only (the baseline memory of a process)
  */
 import { readFileSync } from "node:fs";

@@ -23,7 +23,7 @@ import { StateMachine } from "aws-local-stepfunctions";
 import { mockClient } from "aws-sdk-client-mock";
 import type { Alert } from "../../functions/core/alert/alert";
 import { EXIT_HUNT_FAILED, huntSummaryText, runHunt, type HuntCommandOptions } from "../../functions/cli/commands/hunt";
-import { retroHuntDefinition, STATE } from "../../functions/handlers/retro-hunt/definition";
+import { retroHuntDefinition, STATE } from "../../modules/retro-hunt/definition";
 import { createPlanHandler } from "../../functions/handlers/retro-hunt/plan";
 import { createScanHandler } from "../../functions/handlers/retro-hunt/scan";
 import { createSummarizeHandler } from "../../functions/handlers/retro-hunt/summarize";

@@ -19,7 +19,7 @@ import { huntKeys } from "../../core/hunt/hunt-keys";
 import type { HuntSummary } from "../../core/hunt/summary";
 import { catalog } from "../../core/rules/catalog";
 import { getObjectText } from "../../adapters/aws/s3-day-reader";
-import { STATE } from "../../handlers/retro-hunt/definition";
+import { STATE } from "../../core/hunt/states";
 import { openOutput, writeAlerts, type OutputFormat } from "../output";
 import { safeBar, type Progress } from "../progress";
 import { cell } from "../terminal";

@@ -1,2 +1,2 @@
 export * from "./config";
-export * from "./forward";
+export * from "../../app/hec-forwarder/forward";

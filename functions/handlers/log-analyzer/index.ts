@@ -1,2 +1,2 @@
-export * from "./analyzer";
+export * from "../../app/log-analyzer/analyzer";
 export * from "./config";

@@ -1,7 +1,12 @@
 import { BUCKET_NAME_RE } from "../../core/scoring/input";
 import { layoutRootPrefix, ORGANIZATION_ID_RE } from "../../core/scoring/layout";
 import * as z from "../../core/zod";
+import type { PlanEnv } from "../../app/retro-hunt/plan";
+import type { ScanEnv } from "../../app/retro-hunt/scan";
+import type { SummarizeEnv } from "../../app/retro-hunt/summarize";
 import { arnVar, intVar, jsonVar, parseEnv, queueUrlVar, requiredVar } from "../shared/env";
+
+export type { PlanEnv, ScanEnv, SummarizeEnv };
 
 const bucket = (what: string) => requiredVar(z.string().check(z.trim(), z.regex(BUCKET_NAME_RE, "is not an S3 bucket name")), what);
 
@@ -38,35 +43,6 @@ const summarizeSchema = z.object({
   UNDELIVERABLE_QUEUE_URL: queueUrlVar("https://sqs.us-east-1.amazonaws.com/111122223333/trailwatch-undeliverable-alerts"),
   MERGE_LIMIT: intVar(100_000, 1, 10_000_000),
 });
-
-/** The plan function's settings. */
-export interface PlanEnv {
-  trailBucket: string;
-  resultsBucket: string;
-  /** `[prefix/]AWSLogs/[org-id/]`: the only part of the trail bucket a hunt lists. */
-  logRoot: string;
-  maxWindowDays: number;
-  publishAllowed: boolean;
-  listConcurrency: number;
-}
-
-/** The scan function's settings. */
-export interface ScanEnv {
-  trailBucket: string;
-  resultsBucket: string;
-  logRoot: string;
-  ruleSettings: Record<string, unknown>;
-  readConcurrency: number;
-  maxObjectBytes: number;
-}
-
-/** The summarize function's settings. */
-export interface SummarizeEnv {
-  resultsBucket: string;
-  alertTopicArn?: string;
-  undeliverableQueueUrl?: string;
-  mergeLimit: number;
-}
 
 function logRoot(e: { LOG_PREFIX?: string; ORGANIZATION_ID?: string }): string {
   return layoutRootPrefix({ prefix: e.LOG_PREFIX, organizationId: e.ORGANIZATION_ID });

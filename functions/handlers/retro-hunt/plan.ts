@@ -1,39 +1,12 @@
-import { Logger } from "@aws-lambda-powertools/logger";
+import type { Logger } from "@aws-lambda-powertools/logger";
 import { S3Client } from "@aws-sdk/client-s3";
 import { catalog } from "../../core/rules/catalog";
-import { clipText, type HuntBatchSettings } from "../../core/hunt/batch";
-import { HUNT_ID, InvalidHuntInputError, parseHuntInput } from "../../core/hunt/hunt-input";
-import { huntKeys } from "../../core/hunt/hunt-keys";
-import type { HuntListing } from "../../core/hunt/summary";
-import { listingDays, logFileMayHoldWindow } from "../../core/sources/cloudtrail-prefixes";
-import { isDigestKey, isLogFileName } from "../../adapters/log-content";
-import { S3LayoutLister } from "../../adapters/aws/s3-layout-lister";
-import { S3ObjectWriter } from "../../adapters/aws/s3-object-writer";
-import { putObjectText } from "../../adapters/aws/s3-day-reader";
+import { planHunt, type PlanEvent, type PlanOutput } from "../../app/retro-hunt/plan";
 import { clientSettings } from "../shared/aws-clients";
 import { planEnv, type PlanEnv } from "./env";
+import { createLogger } from "../shared/logger";
 
-/** The plan step's input (the state machine's Parameters). */
-export interface PlanEvent {
-  input: unknown;
-  execution?: { name?: string; startTime?: string };
-}
-
-/** What the plan step returns (`$.plan` of the execution): small, everything else is in S3. */
-export interface PlanOutput {
-  hunt: HuntBatchSettings;
-  /** The manifest the Distributed Map reads, in the results bucket. */
-  manifestKey: string;
-  /** Where the map's ResultWriter writes. */
-  mapResultsPrefix: string;
-  /** `plan.json`: the listing's counts and problems. */
-  planKey: string;
-  files: number;
-  bytes: number;
-  accounts?: string[];
-  regions?: string[];
-  publishAlerts: boolean;
-}
+export type { PlanEvent, PlanOutput };
 
 /** What tests (or another wiring) may replace. */
 export interface PlanOverrides {
@@ -41,18 +14,9 @@ export interface PlanOverrides {
   logger?: Logger;
 }
 
-/** Listing problems kept in plan.json (the rest are counted). */
-const LISTING_PROBLEMS = 200;
-
-/**
- * The first step of a hunt: validates the input against the catalog and the deployment's limits,
- * lists the window's day folders in the CloudTrail layout (accounts and regions as given, or found by
- * delimiter listing; late deliveries up to an hour past the window included) and streams every log
- * file that can hold the window's events into the manifest, a JSON array of `{"key", "size"}` the
- * Distributed Map reads. A prefix that cannot be listed is recorded with why and the rest is listed.
- */
+/** The plan function of the retro-hunt state machine (see `planHunt`); the environment is read on the first invocation. */
 export function createPlanHandler(env: Record<string, string | undefined> = process.env, overrides: PlanOverrides = {}) {
-  const logger = overrides.logger ?? new Logger({ serviceName: "retro-hunt-plan" });
+  const logger = overrides.logger ?? createLogger("retro-hunt-plan");
   const ruleIds = new Set(catalog.map((r) => r.id));
   let cfg: PlanEnv | undefined;
   let s3: S3Client | undefined;
@@ -60,75 +24,7 @@ export function createPlanHandler(env: Record<string, string | undefined> = proc
   return async (event: PlanEvent): Promise<PlanOutput> => {
     cfg ??= planEnv(env);
     s3 ??= overrides.s3 ?? new S3Client(clientSettings());
-    const c = cfg;
-    const started = new Date(event?.execution?.startTime ?? "");
-    const now = Number.isNaN(started.getTime()) ? new Date() : started;
-    const req = parseHuntInput(event?.input, now, { maxWindowDays: c.maxWindowDays, ruleIds, publishAllowed: c.publishAllowed });
-    const id = event?.execution?.name ?? "";
-    if (!HUNT_ID.test(id)) throw new InvalidHuntInputError(`the execution name ${JSON.stringify(clipText(id, 100))} cannot name a hunt's files (1-80 letters, digits, "-" or "_")`);
-    const keys = huntKeys(id);
-
-    const listing: HuntListing = {
-      accountRegions: 0, dayFolders: 0, files: 0, bytes: 0,
-      skipped: { digest: 0, notLogFile: 0, empty: 0, outsideWindow: 0 },
-      problems: [], moreProblems: 0,
-    };
-    const accountRegions = new Set<string>();
-    const dayFolders = new Set<string>();
-    const lister = new S3LayoutLister(s3, { bucket: c.trailBucket, prefix: c.logRoot }, { listConcurrency: c.listConcurrency });
-    const manifest = new S3ObjectWriter(s3, c.resultsBucket, keys.manifest, { contentType: "application/json" });
-    try {
-      await manifest.write("[");
-      for await (const item of lister.objects({ ...(req.accounts ? { accounts: req.accounts } : {}), ...(req.regions ? { regions: req.regions } : {}) }, listingDays(req.window), "logs")) {
-        if (item.kind === "problem") {
-          if (listing.problems.length < LISTING_PROBLEMS) listing.problems.push({ file: clipText(item.id, 1100), reason: clipText(item.reason) });
-          else listing.moreProblems++;
-          continue;
-        }
-        if (isDigestKey(item.key)) listing.skipped.digest++;
-        else if (!isLogFileName(item.key)) listing.skipped.notLogFile++;
-        else if (item.size === 0) listing.skipped.empty++;
-        else if (!logFileMayHoldWindow(item.key, req.window)) listing.skipped.outsideWindow++;
-        else {
-          await manifest.write(`${listing.files === 0 ? "" : ","}\n${JSON.stringify({ key: item.key, size: item.size })}`);
-          listing.files++;
-          listing.bytes += item.size;
-          // <root>[<org>/]<account>/CloudTrail/<region>/YYYY/MM/DD/<file>
-          const folder = item.key.slice(0, item.key.lastIndexOf("/"));
-          dayFolders.add(folder);
-          accountRegions.add(folder.split("/").slice(0, -3).join("/"));
-        }
-      }
-      await manifest.write("\n]\n");
-      await manifest.close();
-    } catch (e) {
-      await manifest.abort();
-      throw e;
-    }
-    listing.accountRegions = accountRegions.size;
-    listing.dayFolders = dayFolders.size;
-
-    const hunt: HuntBatchSettings = {
-      id,
-      from: req.window.from.toISOString(),
-      to: req.window.to.toISOString(),
-      ...(req.rules ? { rules: req.rules } : {}),
-      ...(req.minSeverity ? { minSeverity: req.minSeverity } : {}),
-    };
-    const output: PlanOutput = {
-      hunt,
-      manifestKey: keys.manifest,
-      mapResultsPrefix: keys.mapResults,
-      planKey: keys.plan,
-      files: listing.files,
-      bytes: listing.bytes,
-      ...(req.accounts ? { accounts: req.accounts } : {}),
-      ...(req.regions ? { regions: req.regions } : {}),
-      publishAlerts: req.publishAlerts,
-    };
-    await putObjectText(s3, c.resultsBucket, keys.plan, JSON.stringify({ ...output, startedAt: now.toISOString(), listing }, null, 1), "application/json");
-    logger.info("planned", { hunt: id, from: hunt.from, to: hunt.to, files: listing.files, bytes: listing.bytes, accountRegions: listing.accountRegions, listingProblems: listing.problems.length + listing.moreProblems });
-    return output;
+    return planHunt(event, cfg, { s3, ruleIds, logger });
   };
 }
 

@@ -1,13 +1,9 @@
-import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics } from "@aws-lambda-powertools/metrics";
+
+export { createLogger } from "./logger";
 
 /** CloudWatch namespace of every trailwatch metric (contracts: `POWERTOOLS_METRICS_NAMESPACE`). */
 export const METRICS_NAMESPACE = "trailwatch";
-
-/** A Powertools JSON logger for one function; level from `POWERTOOLS_LOG_LEVEL` (default INFO). */
-export function createLogger(serviceName: string): Logger {
-  return new Logger({ serviceName });
-}
 
 /**
  * Powertools Metrics writing CloudWatch Embedded Metric Format to stdout: CloudWatch Logs turns the

@@ -3,7 +3,7 @@ import type { RemediationMode } from "../../core/remediation/permissions";
 import { parseProtectedTrails, type TrailRef } from "../../adapters/aws/trail-status";
 import { arnVar, jsonVar, parseEnv, queueUrlVar, tableVar } from "../shared/env";
 import { maxEventAgeVar } from "../shared/remediation-env";
-import type { SelfIdentity } from "./guard";
+import type { SelfIdentity } from "../../app/trail-guard/guard";
 
 /** The trail guard's settings, from its environment. */
 export interface TrailGuardConfig {

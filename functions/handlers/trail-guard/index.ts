@@ -1,4 +1,4 @@
 export * from "./config";
-export * from "./event";
-export * from "./guard";
-export * from "./tampering-rule";
+export * from "../../app/trail-guard/event";
+export * from "../../app/trail-guard/guard";
+export * from "../../core/rules/catalog/guard-only/cloudtrail-trail-tampering";

@@ -1,4 +1,4 @@
-export * from "./checks";
+export * from "../../app/trail-heartbeat/checks";
 export * from "./config";
-export * from "./gate";
-export * from "./heartbeat";
+export * from "../../adapters/aws/heartbeat-alert-gate";
+export * from "../../app/trail-heartbeat/heartbeat";

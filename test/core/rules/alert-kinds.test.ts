@@ -3,8 +3,8 @@ import { ALERT_KINDS, kindGuidance } from "../../../functions/core/rules/alert-k
 import { ATTACK_TECHNIQUES } from "../../../functions/core/rules/attack";
 import { catalog } from "../../../functions/core/rules/catalog";
 import { RUN_FAILED_RULE, RUN_SUMMARY_RULE, UNUSUAL_ACTIVITY_RULE, runFailedAlert } from "../../../functions/core/scoring/alerts";
-import { HEARTBEAT_RULES, heartbeatAlert } from "../../../functions/handlers/trail-heartbeat/checks";
-import { TRAIL_TAMPERING_RULE_ID, trailTamperingRule } from "../../../functions/handlers/trail-guard/tampering-rule";
+import { HEARTBEAT_RULES, heartbeatAlert } from "../../../functions/app/trail-heartbeat/checks";
+import { TRAIL_TAMPERING_RULE_ID, trailTamperingRule } from "../../../functions/core/rules/catalog/guard-only/cloudtrail-trail-tampering";
 
 describe("alerts raised outside the rule catalog", () => {
   it("are described with exactly the ids their builders use, and none collides with a catalog rule", () => {

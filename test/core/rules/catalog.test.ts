@@ -45,6 +45,19 @@ describe("the rule catalog", () => {
     expect(catalog.length).toBeGreaterThanOrEqual(32);
   });
 
+  it("keeps the rules of one function only (guard-only/) in the catalog's layout but out of the catalog", () => {
+    // Prepare
+    const dir = join(CATALOG_DIR, "guard-only");
+    const files = readdirSync(dir).filter((f) => f.endsWith(".ts")).sort();
+    // Act
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const loaded = files.map((f) => ({ f, rule: (require(join(dir, f)) as { default: CatalogRule }).default }));
+    // Assess
+    expect(files).toEqual(["cloudtrail-trail-tampering.ts"]);
+    expect(loaded.filter((x) => x.f !== `${x.rule.id.replace(".", "-")}.ts`).map((x) => `${x.f} holds ${x.rule.id}`)).toEqual([]);
+    expect(loaded.filter((x) => catalog.some((r) => r.id === x.rule.id)).map((x) => x.f)).toEqual([]);
+  });
+
   it("lists in remediableRules exactly the rules that carry a remediation (the remediator's catalog)", () => {
     const withRemediation = catalog.filter((r) => r.remediation).map((r) => r.id).sort();
     expect(remediableRules.map((r) => r.id).sort()).toEqual(withRemediation);

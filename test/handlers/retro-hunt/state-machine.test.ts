@@ -20,7 +20,7 @@ import { RuleEngine } from "../../../functions/core/rules/engine";
 import { scanLogs } from "../../../functions/core/scan";
 import { windowedSource } from "../../../functions/core/sources/window-filter";
 import { LocalLogSource } from "../../../functions/adapters/local/log-source";
-import { retroHuntDefinition, STATE, type RetroHuntDefinitionProps } from "../../../functions/handlers/retro-hunt/definition";
+import { retroHuntDefinition, STATE, type RetroHuntDefinitionProps } from "../../../modules/retro-hunt/definition";
 import { createPlanHandler } from "../../../functions/handlers/retro-hunt/plan";
 import { createScanHandler } from "../../../functions/handlers/retro-hunt/scan";
 import { createSummarizeHandler } from "../../../functions/handlers/retro-hunt/summarize";

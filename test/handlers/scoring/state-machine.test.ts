@@ -7,7 +7,7 @@ import { mockClient } from "aws-sdk-client-mock";
 import type { Alert } from "../../../functions/core/alert";
 import { addDays, precedingDays } from "../../../functions/core/scoring";
 import { createAlertHandler } from "../../../functions/handlers/scoring/alert";
-import { scoringDefinition, STATE } from "../../../functions/handlers/scoring/definition";
+import { scoringDefinition, STATE } from "../../../modules/scoring/definition";
 import { createReadHandler } from "../../../functions/handlers/scoring/read";
 import { createScoreHandler } from "../../../functions/handlers/scoring/score";
 import { startS3rverProcess } from "../../support/s3rver-process";

@@ -1,4 +1,4 @@
-import { MAP_LABEL, STATE } from "../../../functions/handlers/retro-hunt/definition";
+import { MAP_LABEL, STATE } from "../../../modules/retro-hunt/definition";
 import { RetroHunt, retroHuntConfigSchema, retroHuntSettingsSchema, type RetroHuntSettingsInput } from "../../../modules/retro-hunt";
 import { ACCOUNT, ALERT_TOPIC, HOME, findResource, functionStatements, platformStack, refTo, resourcesOf, statementsOf, synth, type Tf } from "../trail-guard/synth-support";
 

@@ -9,7 +9,7 @@ import { Alerting } from "../../../modules/alerting";
 import { applyPlatformAspects } from "../../../modules/aspects";
 import { Platform } from "../../../modules/platform";
 import { Scoring, scoringSettingsSchema } from "../../../modules/scoring";
-import { STATE } from "../../../functions/handlers/scoring/definition";
+import { STATE } from "../../../modules/scoring/definition";
 import { planStack, plannedResources, type TerraformRun } from "../../support/terraform";
 import { ACCOUNT, HOME } from "../trail-guard/synth-support";
 

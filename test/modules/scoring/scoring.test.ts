@@ -1,5 +1,5 @@
 import { Scoring, scoringSettingsSchema, type ScoringSettingsInput } from "../../../modules/scoring";
-import { STATE } from "../../../functions/handlers/scoring/definition";
+import { STATE } from "../../../modules/scoring/definition";
 import { ACCOUNT, ALERT_TOPIC, HOME, findResource, functionStatements, platformStack, refTo, resourcesOf, statementsOf, synth, type Tf } from "../trail-guard/synth-support";
 
 // Bundling is NodeFunction's concern (and the plan test's); here it is a stub that records entries.

@@ -2,7 +2,7 @@ import { guidanceOf, type AlertKind } from "./kind";
 
 const HEARTBEAT_TRIAGE = "Run `aws cloudtrail get-trail-status --name <trail>` in the trail's home region: IsLogging, LatestDeliveryError and LatestDeliveryTime say what is wrong.";
 
-/** The trail heartbeat's alerts (`functions/handlers/trail-heartbeat/checks.ts`). */
+/** The trail heartbeat's alerts (`functions/app/trail-heartbeat/checks.ts`). */
 export const HEARTBEAT_KINDS: readonly AlertKind[] = [
   {
       id: "cloudtrail.not-logging",

@@ -1,6 +1,6 @@
 import type { AlertKind } from "./kind";
 
-/** The trail guard's catch-all rule (`functions/handlers/trail-guard/tampering-rule.ts`). */
+/** The trail guard's catch-all rule (`functions/core/rules/catalog/guard-only/cloudtrail-trail-tampering.ts`). */
 export const TRAIL_TAMPERING_KIND: AlertKind = {
     id: "cloudtrail.trail-tampering",
     title: "Change to a CloudTrail trail, its bucket or its key",

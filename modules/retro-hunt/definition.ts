@@ -10,6 +10,8 @@
  *   More failed batches than tolerated: the map fails, the summary is still written (status failed), then Hunt failed.
  */
 
+import { MAP_LABEL, STATE } from "../../functions/core/hunt/states";
+
 export interface RetroHuntDefinitionProps {
   planFunctionArn: string;
   scanFunctionArn: string;
@@ -29,23 +31,7 @@ export interface RetroHuntDefinitionProps {
   executionTimeoutSeconds?: number;
 }
 
-/** State names, used by the tests to bind local handlers and by people reading the console. */
-export const STATE = {
-  plan: "Plan the hunt",
-  invalidInput: "Invalid input",
-  planFailed: "Planning failed",
-  anyFiles: "Any log files?",
-  scanAll: "Scan the log files",
-  scanBatch: "Scan a batch",
-  summarize: "Summarize",
-  summaryFailed: "Summary failed",
-  didFail: "Did the hunt fail?",
-  failed: "Hunt failed",
-  done: "Done",
-} as const;
-
-/** The Distributed Map's label (part of its map run ARN). */
-export const MAP_LABEL = "ScanBatches";
+export { STATE, MAP_LABEL };
 
 /** Error names (as Lambda reports them to Step Functions) that are retried with backoff. */
 export const RETRIED_ERRORS = {

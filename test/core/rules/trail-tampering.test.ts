@@ -1,9 +1,9 @@
 import type { Alert } from "../../../functions/core/alert/alert";
 import { RuleEngine } from "../../../functions/core/rules/engine";
 import cloudtrailLoggingStopped from "../../../functions/core/rules/catalog/cloudtrail-logging-stopped";
-import { TrailGuard } from "../../../functions/handlers/trail-guard/guard";
-import { TRAIL_TAMPERING_RULE_ID, trailTamperingRule } from "../../../functions/handlers/trail-guard/tampering-rule";
-import { ACCOUNT, apiCall, TRAIL_ARN } from "./events";
+import { TrailGuard } from "../../../functions/app/trail-guard/guard";
+import { TRAIL_TAMPERING_RULE_ID, trailTamperingRule } from "../../../functions/core/rules/catalog/guard-only/cloudtrail-trail-tampering";
+import { ACCOUNT, apiCall, TRAIL_ARN } from "../../handlers/trail-guard/events";
 
 const KEY_ID = "1234abcd-12ab-34cd-56ef-1234567890ab";
 const KEY_ARN = `arn:aws:kms:eu-west-1:${ACCOUNT}:key/${KEY_ID}`;

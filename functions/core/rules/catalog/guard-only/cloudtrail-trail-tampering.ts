@@ -1,10 +1,10 @@
-import * as z from "../../core/zod";
-import type { Severity } from "../../core/alert/alert";
-import { SEVERITIES } from "../../core/alert/alert";
-import { isFailedCall, type CloudTrailRecord } from "../../core/record/schema";
-import { actor, dig, paramString, shortName } from "../../core/rules/helpers";
-import { TRAIL_TAMPERING_KIND } from "../../core/rules/alert-kinds/trail-guard";
-import { defineRule } from "../../core/rules/rule";
+import * as z from "../../../zod";
+import type { Severity } from "../../../alert/alert";
+import { SEVERITIES } from "../../../alert/alert";
+import { isFailedCall, type CloudTrailRecord } from "../../../record/schema";
+import { actor, dig, paramString, shortName } from "../../helpers";
+import { TRAIL_TAMPERING_KIND } from "../../alert-kinds/trail-guard";
+import { defineRule } from "../../rule";
 
 /** What a call does to the trail, in words for both outcomes, and how bad it is when it succeeds. */
 interface CallMeaning {
@@ -124,8 +124,12 @@ function lower(s: Severity): Severity {
  * leaving the Organization, that no catalog rule reported. It makes sure nothing done to the trail
  * goes unreported (creating a decoy trail, retagging it, a lifecycle rule that expires the logs, a
  * disabled key, and failed attempts of all of these). Failed calls are reported as attempts, one
- * severity step lower. It lives with the trail guard and is not part of the shared catalog: the log
- * analyzer has no use for it.
+ * severity step lower.
+ *
+ * Defined in the catalog's layout but not registered in `catalog/index.ts`: it judges a call by the
+ * guard's knowledge that the bucket or key is the trail's (the EventBridge patterns narrow them, the
+ * settings name them). In the log analyzer, without that, every bucket policy, ACL, lifecycle or key
+ * change in the Organization would raise it, so only the trail guard runs it, as a fallback.
  */
 export const trailTamperingRule = defineRule<TamperingSettings>({
   id: TRAIL_TAMPERING_RULE_ID,
@@ -173,3 +177,5 @@ export const trailTamperingRule = defineRule<TamperingSettings>({
   references: { mitre: ["T1562.008"], stratus: ["aws.defense-evasion.cloudtrail-stop", "aws.defense-evasion.cloudtrail-delete", "aws.defense-evasion.cloudtrail-lifecycle-rule"] },
   settings: { schema: settingsSchema as unknown as z.core.$ZodType<TamperingSettings>, defaults: { buckets: [], keys: [] } },
 });
+
+export default trailTamperingRule;

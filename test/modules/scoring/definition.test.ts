@@ -1,5 +1,5 @@
 import validator = require("asl-validator");
-import { RETRIED_ERRORS, scoringDefinition, STATE } from "../../../functions/handlers/scoring/definition";
+import { RETRIED_ERRORS, scoringDefinition, STATE } from "../../../modules/scoring/definition";
 
 const arns = {
   readFunctionArn: "arn:aws:lambda:us-east-1:123456789012:function:tw-scoring-read",

@@ -1,8 +1,8 @@
 import { catalog } from "../../../functions/core/rules/catalog";
 import { RuleEngine } from "../../../functions/core/rules/engine";
 import { isThresholdRule } from "../../../functions/core/rules/threshold-rule";
-import { guardRules, leftToCatchAll } from "../../../functions/handlers/trail-guard/guard-rules";
-import { guardedCalls } from "../../../functions/handlers/trail-guard/tampering-rule";
+import { guardRules, leftToCatchAll } from "../../../functions/app/trail-guard/guard-rules";
+import { guardedCalls } from "../../../functions/core/rules/catalog/guard-only/cloudtrail-trail-tampering";
 
 describe("the trail guard's rules", () => {
   it("are exactly the catalog's single-event rules that could fire on a call the guard's patterns deliver, but those left to its catch-all", () => {

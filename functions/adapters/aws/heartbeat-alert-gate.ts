@@ -1,30 +1,6 @@
 import { ConditionalCheckFailedException, DeleteItemCommand, PutItemCommand, type DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { Alert } from "../../core/alert/alert";
-
-/** An alert the heartbeat found, with when its condition began (when known). */
-export interface Candidate {
-  alert: Alert;
-  since?: Date;
-}
-
-/** Which alerts to publish with email, which without, and which not at all this run. */
-export interface PublishPlan {
-  email: Alert[];
-  quiet: Alert[];
-  suppressed: Alert[];
-  /** Gives back what the gate reserved for alerts that could not be published after all. */
-  undo(unpublished: Alert[]): Promise<void>;
-}
-
-/**
- * Decides how often a persistent condition is reported. The heartbeat runs every few minutes; a trail
- * that stays broken must not mail people every run.
- */
-export interface AlertGate {
-  /** The time window alert ids are stable in (see `heartbeatAlert`). */
-  readonly window: "day" | "hour";
-  plan(candidates: Candidate[], now: Date): Promise<PublishPlan>;
-}
+import type { AlertGate, Candidate, PublishPlan } from "../../core/ports";
 
 /**
  * Without state: ids are stable per hour. Every run publishes (so Splunk learns at once, and drops the

@@ -6,10 +6,10 @@
  */
 import validator = require("asl-validator");
 import { huntBatchEventSchema } from "../../../functions/core/hunt/batch";
-import { MAX_INPUT_BYTES_PER_BATCH, MAP_LABEL, RETRIED_ERRORS, retroHuntDefinition, STATE } from "../../../functions/handlers/retro-hunt/definition";
+import { MAX_INPUT_BYTES_PER_BATCH, MAP_LABEL, RETRIED_ERRORS, retroHuntDefinition, STATE } from "../../../modules/retro-hunt/definition";
 import type { PlanOutput } from "../../../functions/handlers/retro-hunt/plan";
 import { evaluateTemplate } from "../../support/distributed-map";
-import "../scoring/local-sfn";
+import "../../handlers/scoring/local-sfn";
 
 const ARN = (fn: string) => `arn:aws:lambda:eu-west-1:123456789012:function:tw-retro-hunt-${fn}`;
 const props = {

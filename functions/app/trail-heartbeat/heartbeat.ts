@@ -2,7 +2,7 @@ import type { Alert } from "../../core/alert/alert";
 import { TrailCallError, type TrailControl, type TrailRef } from "../../adapters/aws/trail-status";
 import { QueueDepthError, type QueueDepth, type QueueRef } from "../../adapters/aws/queue-depth";
 import { errorCondition, forwardDlqCondition, heartbeatAlert, queueErrorCondition, statusConditions, type HeartbeatSubject, type TrailCondition } from "./checks";
-import type { AlertGate } from "./gate";
+import type { AlertGate } from "../../core/ports";
 
 export interface HeartbeatDeps {
   trails: readonly TrailRef[];

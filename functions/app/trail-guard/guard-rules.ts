@@ -17,7 +17,7 @@ import s3LogBucketLifecycleShortened from "../../core/rules/catalog/s3-log-bucke
  * of `guardedCalls()`, by any identity, all of them API calls: rules limited to other event types,
  * such as VPC endpoint network activity, cannot). The guard evaluates only these, so its bundle leaves the
  * rest of the catalog out; the log analyzer runs the whole catalog on the same events from the log
- * files. `test/handlers/trail-guard/guard-rules.test.ts` fails when a catalog rule that could fire
+ * files. `test/app/trail-guard/guard-rules.test.ts` fails when a catalog rule that could fire
  * on a guarded call is missing here.
  */
 export const guardRules: readonly AnyRule[] = [
