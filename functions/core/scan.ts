@@ -23,7 +23,12 @@ export interface ScanStats {
 /** Something that could not be read, with where it was. */
 export interface ScanProblem {
   source: string;
-  /** e.g. "Records[12]" or "line 40"; absent for whole-file problems. */
+  /**
+   * Where the record was, as the decoder names it: `Records[12]` (index in the file's `Records`
+   * array, from 0), `record 12` (a top-level array), `line 40` (JSON Lines, from 1), `document 2
+   * Records[0]` (several documents in one file); in a zip archive the entry is named too. Set only
+   * for records; absent for whole-file problems.
+   */
   where?: string;
   reason: string;
 }

@@ -1,4 +1,4 @@
-import * as z from "zod"; // namespace import: lets esbuild drop what is unused (the named `z` pulls in all of zod, ~450 KB)
+import * as z from "zod";
 import { SEVERITIES } from "../../functions/core/alert/alert";
 import { catalog } from "../../functions/core/rules/catalog";
 import { remediationSafetySchema } from "../../modules/platform/config-fields";

@@ -5,8 +5,7 @@ export const API_CALL_DETAIL_TYPE = "AWS API Call via CloudTrail";
 
 /**
  * Calls that change or switch off a trail. `StartLogging` is left out on purpose: the trail guard's
- * own remediation calls it, and matching it would send a second alert for every restart (the seed's
- * fault). `CreateTrail` is in: a new trail may be a decoy that replaces a watched one.
+ * own remediation calls it, and matching it would send a second alert for every restart. `CreateTrail` is in: a new trail may be a decoy that replaces a watched one.
  */
 export const TRAIL_EVENT_NAMES = [
   "StopLogging",

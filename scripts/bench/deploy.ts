@@ -1,5 +1,5 @@
 /**
- * Deployed-functions benchmark (issue 3).
+ * Deployed-functions benchmark.
  *
  *   npm run bench -- deploy [--runs 7] [--mb 100] [--repeat 5] [--invocations 2] [--only bundles|analyzer]
  *

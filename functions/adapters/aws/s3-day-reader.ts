@@ -19,7 +19,7 @@ export interface DayListing {
 
 /**
  * Lists every log file under a prefix, following ListObjectsV2 continuation tokens to the end (a
- * busy day has thousands of files; the seed read only the first 100). Digest files, empty objects
+ * busy day has thousands of files, more than one page holds). Digest files, empty objects
  * and names that are not log files are counted and left out.
  */
 export async function listDayLogFiles(s3: S3Client, bucket: string, prefix: string, opts: { pageSize?: number } = {}): Promise<DayListing> {

@@ -10,7 +10,7 @@ export type SageMakerColumn = (typeof SAGEMAKER_COLUMNS)[number];
 
 export interface SageMakerScorerOptions {
   endpointName: string;
-  /** Columns of each CSV row, default `principal,eventName,count` (the seed's tuple). */
+  /** Columns of each CSV row, default `principal,eventName,count`. */
   columns?: readonly SageMakerColumn[];
   /** Rows per InvokeEndpoint request. Default 500. */
   maxRowsPerRequest?: number;

@@ -9,7 +9,7 @@ export const ACCOUNT_ID_RE = /^\d{12}$/;
 export const REGION_RE = /^[a-z]{2}(-(gov|iso|isob|isof|isoe))?-[a-z]+-\d{1,2}$/;
 
 /**
- * The state machine's input (the seed's event shape). A scheduled run passes `scheduled_time`
+ * The state machine's input. A scheduled run passes `scheduled_time`
  * instead of `day_of_interest` and scores the UTC day before it, since a schedule cannot compute a
  * date; a run given both uses `day_of_interest`.
  */

@@ -24,7 +24,7 @@ export interface PairCount {
 export interface PairStats {
   /** Records counted into pairs. */
   records: number;
-  /** Records of AWS services acting on their own (excluded, as in the seed). */
+  /** Records of AWS services acting on their own (excluded). */
   serviceRecords: number;
   /** Records whose identity could not be resolved to a principal (counted under `unknown`). */
   unknownPrincipal: number;
@@ -42,7 +42,7 @@ export function apiKey(p: { eventSource: string; eventName: string }): string {
 
 /**
  * True when the record is an AWS service acting on its own behalf: the call came from a service
- * (`sourceIPAddress` such as `cloudformation.amazonaws.com`, as the seed excluded), or the identity
+ * (`sourceIPAddress` such as `cloudformation.amazonaws.com`), or the identity
  * is a service principal or a service-linked role. Such calls say nothing about a person or
  * workload's habits and would drown the pairs that do.
  */

@@ -23,7 +23,7 @@ export function parseThreshold(text: string | undefined, where: string, fallback
   return n;
 }
 
-/** True when a score alerts: strictly above the threshold, as the seed compared. */
+/** True when a score alerts: strictly above the threshold (a score equal to it does not alert). */
 export function isAboveThreshold(score: number, threshold: number): boolean {
   return score > threshold;
 }

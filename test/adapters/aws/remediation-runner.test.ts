@@ -394,7 +394,7 @@ describe("RemediationRunner with a member-account role", () => {
     return runner(mode, { memberAccounts: member });
   }
 
-  /** The access key a mocked client's call was signed with. */
+  /** The access key of the credentials the client of a mocked call was built with (a mocked call is never signed). */
   async function keyOfCall(call: { thisValue: unknown }): Promise<string> {
     const client = call.thisValue as { config: { credentials: () => Promise<{ accessKeyId: string }> } };
     return (await client.config.credentials()).accessKeyId;

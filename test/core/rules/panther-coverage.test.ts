@@ -6,7 +6,7 @@ import { sigmaRules, stratusTechniques } from "./coverage";
 import { alertsOn, coveringRules, pantherCases } from "./panther";
 
 /**
- * The Panther figure of issue 11, reproduced from the whole corpus: of Panther's CloudTrail rules
+ * The Panther coverage figure, computed from the whole corpus: of Panther's CloudTrail rules
  * that have CloudTrail-shaped positive test events, how many have every such positive alerted by a
  * trailwatch rule naming the Panther rule in `references.panther`. The floor is the figure the catalog
  * reached; raise it when rules are added (never lower it).
