@@ -15,7 +15,7 @@ import { parseNotification, type ObjectRef } from "../../adapters/aws/notificati
 import type { RemediationRunner } from "../../adapters/aws/remediation/runner";
 import { RemediationTransientError } from "../../adapters/aws/remediation/types";
 import { S3LogSource, S3ReadError, type OpenedObject } from "../../adapters/aws/s3-log-source";
-import { errorFields } from "../../handlers/shared/observability";
+import { errorFields } from "../../adapters/aws/error-fields";
 
 /** Everything the analyzer works with; the handler builds it from the environment, tests from local servers. */
 export interface LogAnalyzerDeps {
