@@ -1,9 +1,9 @@
 import type { Alert } from "./alert/alert";
-import { AlertCollector } from "./alert/collector";
 import type { LogFileContent, LogFileRef, LogSource, ReadOptions } from "./ports";
-import { toAlert, type Finding, type RuleEngine } from "./rules/engine";
+import type { Finding, RuleEngine } from "./rules/engine";
 import type { ExpiredSuppression, SuppressedCount, SuppressionRun } from "./rules/tuning/suppression";
 import type { ThresholdTracker } from "./rules/threshold-tracker";
+import { evaluateFile, ScanMerger } from "./scan-merge";
 
 /** Running totals of a scan; also what progress reports carry. */
 export interface ScanStats {
@@ -81,13 +81,8 @@ export interface ScanOptions {
  */
 export async function scanLogs(source: LogSource, engine: RuleEngine, opts: ScanOptions = {}): Promise<ScanResult> {
   const maxRecordProblems = opts.maxRecordProblems ?? 1000;
-  const stats: ScanStats = {
-    filesSeen: 0, filesRead: 0, filesSkipped: 0, filesWithErrors: 0,
-    records: 0, invalidRecords: 0, bytes: 0, storedBytes: 0, findings: 0,
-  };
-  const collector = new AlertCollector();
-  const result: ScanResult = { alerts: [], stats, fileErrors: [], invalidRecords: [], skipped: [], ruleErrors: [], suppressed: [], expiredSuppressions: [] };
-
+  // The same per-file evaluation and merge as the worker pool (scan-merge.ts), so both give one result.
+  const merger = new ScanMerger(maxRecordProblems);
   const readOptions = opts.read ?? {};
   const readSafely = (f: LogFileRef): Promise<LogFileContent> =>
     source.read(f, readOptions).catch((e: unknown) => ({ records: [], invalid: [], error: `read failed: ${(e as Error).message}`, bytes: 0 }));
@@ -96,84 +91,32 @@ export async function scanLogs(source: LogSource, engine: RuleEngine, opts: Scan
   const thresholds = opts.thresholds;
   const consume = async (ref: LogFileRef, contentP: Promise<LogFileContent>) => {
     const content = await contentP;
-    ingest(ref, content);
-    if (thresholds?.hasPending) {
-      for (const alert of await thresholds.flush(opts.batchId?.(ref) ?? ref.id)) {
-        stats.findings++;
-        opts.onThresholdAlert?.(alert, ref);
-        collector.add(alert);
-      }
-    }
-    opts.onProgress?.(stats, ref);
+    // Threshold observations go straight to the tracker (none are made without one).
+    const onFinding = opts.onFinding;
+    merger.file(ref, evaluateFile(ref, content, engine, thresholds, maxRecordProblems, onFinding ? (f, alert) => onFinding(f, alert, ref) : undefined));
+    const onThreshold = opts.onThresholdAlert;
+    await merger.thresholds(thresholds, opts.batchId?.(ref) ?? ref.id, onThreshold ? (alert) => onThreshold(alert, ref) : undefined);
+    opts.onProgress?.(merger.stats, ref);
   };
-  const ingest = (ref: LogFileRef, content: LogFileContent) => {
-    stats.storedBytes += Math.max(ref.size ?? 0, 0);
-    if (content.skipped) {
-      stats.filesSkipped++;
-      result.skipped.push({ source: ref.id, reason: content.skipped });
-    } else stats.filesRead++;
-    if (content.error) {
-      stats.filesWithErrors++;
-      result.fileErrors.push({ source: ref.id, reason: content.error });
-    }
-    stats.bytes += content.bytes;
-    stats.records += content.unparsed ?? 0;
-    stats.invalidRecords += content.moreInvalid ?? 0;
-    for (const inv of content.invalid) {
-      stats.invalidRecords++;
-      if (result.invalidRecords.length < maxRecordProblems) result.invalidRecords.push({ source: inv.source, where: inv.where, reason: inv.reason });
-    }
-    const records = content.records;
-    for (let i = 0; i < records.length; i++) {
-      const raw = records[i] as { eventSource: string; eventName: string };
-      // Threshold observations go straight to the tracker (none are made without one).
-      const ev = engine.evaluate(raw, thresholds);
-      if (ev.kind === "invalid") {
-        stats.invalidRecords++;
-        if (result.invalidRecords.length < maxRecordProblems) result.invalidRecords.push({ source: ref.id, where: content.where?.[i] ?? `Records[${content.recordIndex?.[i] ?? i}]`, reason: ev.reason });
-        continue;
-      }
-      stats.records++;
-      for (const f of ev.findings) {
-        stats.findings++;
-        const alert = toAlert(f);
-        opts.onFinding?.(f, alert, ref);
-        collector.add(alert);
-      }
-    }
+  const flushPending = async () => {
+    if (pending) await consume(pending.ref, pending.content);
+    pending = undefined;
   };
 
   for await (const ref of source.files()) {
-    stats.filesSeen++;
-    if (ref.error !== undefined) {
-      if (pending) {
-        await consume(pending.ref, pending.content);
-        pending = undefined;
-      }
-      stats.filesWithErrors++;
-      result.fileErrors.push({ source: ref.id, reason: ref.error });
-      opts.onProgress?.(stats, ref);
-      continue;
-    }
-    if (ref.skip) {
-      if (pending) {
-        await consume(pending.ref, pending.content);
-        pending = undefined;
-      }
-      stats.filesSkipped++;
-      stats.storedBytes += Math.max(ref.size ?? 0, 0);
-      result.skipped.push({ source: ref.id, reason: ref.skip });
-      opts.onProgress?.(stats, ref);
+    if (ref.error !== undefined || ref.skip) {
+      await flushPending();
+      merger.notRead(ref);
+      opts.onProgress?.(merger.stats, ref);
       continue;
     }
     const next = { ref, content: readSafely(ref) };
-    if (pending) await consume(pending.ref, pending.content);
+    await flushPending();
     pending = next;
   }
-  if (pending) await consume(pending.ref, pending.content);
+  await flushPending();
 
-  result.alerts = collector.all();
-  result.ruleErrors = [...engine.ruleErrors].map(([rule, e]) => ({ rule, ...e }));
+  const result = { ...merger.finish(), ruleErrors: [...engine.ruleErrors].map(([rule, e]) => ({ rule, ...e })) };
   if (opts.suppressions) {
     const { suppressed, expired } = opts.suppressions.report(engine.rules.map((r) => r.id));
     result.suppressed = suppressed;
