@@ -1,16 +1,13 @@
 import * as z from "zod"; // namespace import: lets esbuild drop what is unused (the named `z` pulls in all of zod, ~450 KB)
+import { logsRoot } from "../../functions/core/aws/cloudtrail-keys";
 import { catalog } from "../../functions/core/rules/catalog";
-import { BUCKET_NAME, KMS_KEY_ARN, logLayoutSchema, normalizedKeyPrefixSchema, ORGANIZATION_ID, remediationSafetySchema } from "../platform/config-fields";
+import { ACCOUNT_ID, BUCKET_NAME, EXTERNAL_ID, KMS_KEY_ARN, ORGANIZATION_ID, ROLE_NAME, SNS_TOPIC_ARN } from "../../functions/core/aws/identifiers";
+import { logLayoutSchema, normalizedKeyPrefixSchema, remediationModeSchema, remediationSafetySchema } from "../platform/config-fields";
 
-const TOPIC_ARN = /^arn:(aws|aws-us-gov|aws-cn|aws-iso[a-z-]*):sns:([a-z0-9-]+):(\d{12}):([A-Za-z0-9_-]{1,256})$/;
-
-/** How a rule's remediation runs: not at all, described only, or carried out. */
-export const remediationModeSchema = z.enum(["off", "dry-run", "apply"]);
-export type RemediationMode = z.infer<typeof remediationModeSchema>;
 
 /** Splits an SNS topic ARN. */
 export function parseTopicArn(arn: string): { partition: string; region: string; account: string; name: string } {
-  const m = TOPIC_ARN.exec(arn);
+  const m = SNS_TOPIC_ARN.exec(arn);
   if (!m) throw new Error(`not an SNS topic ARN: ${arn}`);
   return { partition: m[1]!, region: m[2]!, account: m[3]!, name: m[4]! };
 }
@@ -50,11 +47,11 @@ export const notificationSchema = z.discriminatedUnion(
             : "expected true or false",
       }),
       /** Account that owns the bucket, when it is not the deployment account (organization log archive). */
-      bucketOwnerAccountId: z.string().regex(/^\d{12}$/, { message: "expected a 12-digit account id" }).optional(),
+      bucketOwnerAccountId: z.string().regex(ACCOUNT_ID, { message: "expected a 12-digit account id" }).optional(),
     }),
     z.strictObject({
       source: z.literal("cloudtrail-sns"),
-      topicArn: z.string().regex(TOPIC_ARN, { message: "expected an SNS topic ARN arn:aws:sns:<region>:<account>:<name>" }),
+      topicArn: z.string().regex(SNS_TOPIC_ARN, { message: "expected an SNS topic ARN arn:aws:sns:<region>:<account>:<name>" }),
     }),
     z.strictObject({ source: z.literal("eventbridge") }),
   ],
@@ -72,10 +69,6 @@ export type NotificationSettings = z.infer<typeof notificationSchema>;
 /** CloudTrail's key layout in the bucket. */
 export const layoutSchema = logLayoutSchema;
 
-/** An IAM role name without a path. */
-const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
-/** What STS accepts as an external id. */
-const EXTERNAL_ID = /^[\w+=,.@:/-]{2,1224}$/;
 /** The organization root (`r-...`) or an OU (`ou-...`): what a service-managed stack set deploys to. */
 const DEPLOYMENT_TARGET = /^(r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$/;
 
@@ -119,7 +112,7 @@ export const logAnalyzerSettingsSchema = z
     /** The Organization's id (inherited from the top-level `organization`): bounds the member role grant to it. */
     organizationId: z.string().regex(ORGANIZATION_ID, { message: "expected an Organization id such as o-a1b2c3d4e5" }).optional(),
     /** The Organization's management account (inherited): the member-role stack set is created as it, or as a delegated administrator. */
-    managementAccountId: z.string().regex(/^\d{12}$/, { message: "expected a 12-digit account id" }).optional(),
+    managementAccountId: z.string().regex(ACCOUNT_ID, { message: "expected a 12-digit account id" }).optional(),
     /** Log-file notifications per invocation. */
     batchSize: z.number().int().min(1).max(10000).default(10),
     /** How long Lambda gathers a batch (SQS requires at least 1 s when batchSize > 10). */
@@ -196,5 +189,5 @@ export function memberOrganizationId(cfg: Pick<LogAnalyzerSettings, "layout"> & 
 
 /** The key prefix under which CloudTrail writes this trail's files: `<prefix>AWSLogs/` or `<prefix>AWSLogs/<org-id>/`. */
 export function logKeyPrefix(cfg: Pick<LogAnalyzerSettings, "keyPrefix" | "layout">): string {
-  return cfg.layout.type === "organization" ? `${cfg.keyPrefix}AWSLogs/${cfg.layout.organizationId}/` : `${cfg.keyPrefix}AWSLogs/`;
+  return logsRoot(cfg.layout, cfg.keyPrefix);
 }

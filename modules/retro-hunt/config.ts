@@ -1,6 +1,7 @@
 import * as z from "zod"; // namespace import: lets esbuild drop what is unused (the named `z` pulls in all of zod, ~450 KB)
 import { MAX_ITEMS_PER_BATCH } from "../../functions/core/hunt/batch";
-import { BUCKET_NAME, KMS_KEY_ARN, keyPrefixSchema, logLayoutSchema } from "../platform/config-fields";
+import { BUCKET_NAME, KMS_KEY_ARN } from "../../functions/core/aws/identifiers";
+import { keyPrefixSchema, logLayoutSchema } from "../platform/config-fields";
 
 /**
  * Settings of a deployed retro-hunt (the `enabled: true` form of the `retroHunt` config section).

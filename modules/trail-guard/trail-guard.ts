@@ -9,6 +9,7 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
+import { dnsSuffixOf } from "../../functions/core/aws/partition";
 import { NodeFunction } from "../lambda-function";
 import { functionErrorsAlarm, Platform, policyDocument, queueNotEmptyAlarm } from "../platform";
 import type { TrailGuardSettings } from "./config";
@@ -137,9 +138,8 @@ export class TrailGuard extends Construct {
     // The forwarding DLQs of the other regions (created below, names fixed): no CloudWatch alarm can
     // report them to the home region's topic, so the heartbeat reads their depth.
     const forwardDlqName = platform.name("trail-guard-forward-dlq");
-    const dnsSuffix = platform.partition === "aws-cn" ? "amazonaws.com.cn" : "amazonaws.com";
     const forwardDlqs = this.watchedRegions.slice(1).map((region) => ({
-      url: `https://sqs.${region}.${dnsSuffix}/${platform.account}/${forwardDlqName}`,
+      url: `https://sqs.${region}.${dnsSuffixOf(platform.partition)}/${platform.account}/${forwardDlqName}`,
       arn: platform.arn("sqs", forwardDlqName, region),
     }));
     this.heartbeat = new NodeFunction(this, "heartbeat", {

@@ -1,5 +1,5 @@
 import * as z from "../zod";
-import { ACCOUNT_ID } from "./layout";
+import { ACCOUNT_ID } from "../aws/identifiers";
 import { isScheduleExpression, schedulePeriodMinutes } from "./schedule";
 import { checkPeriod, DEFAULT_OVERLAP_MINUTES } from "./window";
 

@@ -1,5 +1,12 @@
 import type { UserIdentity } from "./schema";
 
+/** The 12-digit account of a principal written as an account id, a root/IAM ARN or an STS ARN; undefined otherwise. */
+export function accountOfPrincipal(v: string): string | undefined {
+  if (/^\d{12}$/.test(v)) return v;
+  const m = /^arn:aws[a-z-]*:(?:iam|sts)::(\d{12}):/.exec(v);
+  return m ? m[1] : undefined;
+}
+
 /** The identity types CloudTrail writes in `userIdentity.type`, plus Unknown. */
 export type PrincipalType =
   | "IAMUser"

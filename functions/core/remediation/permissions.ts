@@ -1,7 +1,8 @@
 import type { RemediationId } from "../rules/rule";
 
-/** How a remediation may run; absent from config means off. */
-export type RemediationMode = "off" | "dry-run" | "apply";
+/** How a remediation may run: not at all, described only, or carried out; absent from config means off. */
+export const REMEDIATION_MODES = ["off", "dry-run", "apply"] as const;
+export type RemediationMode = (typeof REMEDIATION_MODES)[number];
 
 /** The configured mode of a rule's remediation: "off" when not configured or when the rule has none. */
 export function remediationMode(modes: Readonly<Record<string, RemediationMode>>, rule: { id: string; remediation?: RemediationId }): RemediationMode {

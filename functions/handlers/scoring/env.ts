@@ -1,6 +1,5 @@
 import * as z from "../../core/zod";
-import { BUCKET_NAME_RE } from "../../core/scoring/input";
-import { ORGANIZATION_ID_RE } from "../../core/scoring/layout";
+import { BUCKET_NAME, ORGANIZATION_ID } from "../../core/aws/identifiers";
 import { SAGEMAKER_COLUMNS } from "../../adapters/aws/sagemaker-scorer";
 import { queueUrlVar } from "../shared/env";
 
@@ -20,7 +19,7 @@ const int = (name: string, min: number, max: number, fallback: number) =>
     }),
   );
 
-const bucket = (name: string) => z.string({ error: `${name} is required (an S3 bucket name)` }).check(z.regex(BUCKET_NAME_RE, `${name} is not an S3 bucket name`));
+const bucket = (name: string) => z.string({ error: `${name} is required (an S3 bucket name)` }).check(z.regex(BUCKET_NAME, `${name} is not an S3 bucket name`));
 
 /** Environment of the read function. */
 export const readEnvSchema = z.object({
@@ -31,9 +30,9 @@ export const readEnvSchema = z.object({
       z.string({ error: "CLOUDTRAIL_BUCKETS is required (comma-separated bucket names the function may read)" }),
       z.transform((v: string) => v.split(",").map((s) => s.trim()).filter(Boolean)),
     )
-    .check(z.refine((l) => l.length > 0 && l.every((b) => BUCKET_NAME_RE.test(b)), "CLOUDTRAIL_BUCKETS must list S3 bucket names, comma-separated")),
+    .check(z.refine((l) => l.length > 0 && l.every((b) => BUCKET_NAME.test(b)), "CLOUDTRAIL_BUCKETS must list S3 bucket names, comma-separated")),
   ORGANIZATION_ID: z.union([
-    z.optional(z.string().check(z.regex(ORGANIZATION_ID_RE, "ORGANIZATION_ID must look like o-abcd123456"))),
+    z.optional(z.string().check(z.regex(ORGANIZATION_ID, "ORGANIZATION_ID must look like o-abcd123456"))),
     z.pipe(z.literal(""), z.transform(() => undefined)),
   ]),
   LOG_PREFIX: z.optional(z.string()),

@@ -1,10 +1,10 @@
 import { Logger } from "@aws-lambda-powertools/logger";
 import { S3Client } from "@aws-sdk/client-s3";
+import { dayLogPrefix, layoutOf, normalizeKeyPrefix } from "../../core/aws/cloudtrail-keys";
 import { splitIntoBatches } from "../../core/scoring/batches";
 import { pairsToCsv, parsePairsCsv } from "../../core/scoring/csv";
 import { dayEnd, precedingDays, type Day } from "../../core/scoring/day";
 import { InvalidScoringInputError, parseScoringInput } from "../../core/scoring/input";
-import { dayLogPrefix } from "../../core/scoring/layout";
 import { PairAggregator } from "../../core/scoring/pair";
 import { addReadStats, emptyReadStats, readPairs, type ReadStats } from "../../core/scoring/read-day";
 import {
@@ -69,7 +69,8 @@ export function createReadHandler(env: Record<string, string | undefined> = proc
         `invalid scoring input: cloudtrail_bucket "${req.bucket}" is not a bucket this deployment reads (${c.CLOUDTRAIL_BUCKETS.join(", ")}); add it to the scoring section's cloudtrailBuckets`,
       );
     }
-    const layout = { prefix: c.LOG_PREFIX, organizationId: c.ORGANIZATION_ID };
+    const layout = layoutOf(c.ORGANIZATION_ID);
+    const keyPrefix = normalizeKeyPrefix(c.LOG_PREFIX);
     const runId = runIdOf(ev.execution?.name ?? `manual-${now.getTime()}`);
     const runPrefix = runPrefixOf(runId);
     const keys = runKeys(runPrefix);
@@ -88,7 +89,7 @@ export function createReadHandler(env: Record<string, string | undefined> = proc
       if (role === "history" && cacheable && (await objectExists(s3, c.WORK_BUCKET, cacheKey))) {
         return { day, role, source: "cache", pairsKey: cacheKey, cacheable, files: 0, bytes: 0, skipped: empty, batches: [] };
       }
-      const prefix = dayLogPrefix(layout, req.account, req.region, day);
+      const prefix = dayLogPrefix(layout, req.account, req.region, day, keyPrefix);
       const listing = await listDayLogFiles(s3, req.bucket, prefix);
       const batches = splitIntoBatches(listing.files, c.BATCH_MAX_FILES, c.BATCH_MAX_MB * 1024 * 1024).map((objects) => {
         const id = nextBatch++;
@@ -115,7 +116,7 @@ export function createReadHandler(env: Record<string, string | undefined> = proc
       account: req.account,
       region: req.region,
       day: req.day,
-      logPrefix: `s3://${req.bucket}/${dayLogPrefix(layout, req.account, req.region, req.day)}`,
+      logPrefix: `s3://${req.bucket}/${dayLogPrefix(layout, req.account, req.region, req.day, keyPrefix)}`,
       startedAt: now.toISOString(),
     };
     const runPlan: RunPlan = { run, days: planned };

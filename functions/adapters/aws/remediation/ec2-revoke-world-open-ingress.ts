@@ -6,7 +6,7 @@ import {
   type SecurityGroupRule,
 } from "@aws-sdk/client-ec2";
 import type { RemediationResult } from "../../../core/alert/alert";
-import { accountOf, type CloudTrailRecord } from "../../../core/record/schema";
+import { accountOfRecord, type CloudTrailRecord } from "../../../core/record/schema";
 import type { Finding } from "../../../core/rules/engine";
 import { at, isTrue, items, num, param, pick } from "./record-fields";
 import { partitionOfRecord, PlannedRemediator, type Plan, type PlannedCall, type RemediationClients } from "./types";
@@ -168,7 +168,7 @@ export class RevokeWorldOpenIngressRemediator extends PlannedRemediator {
     const region = r.awsRegion;
     if (r.eventSource !== "ec2.amazonaws.com") return { skip: `${r.eventName} is not an EC2 security group change` };
     if (!region) return { skip: "the event has no region" };
-    const arnOf = (group: string) => `arn:${partitionOfRecord(r)}:ec2:${region}:${accountOf(r)}:security-group/${group}`;
+    const arnOf = (group: string) => `arn:${partitionOfRecord(r)}:ec2:${region}:${accountOfRecord(r)}:security-group/${group}`;
     if (r.eventName === "ModifySecurityGroupRules") {
       const { groupId, ruleIds } = modifiedToWorld(r);
       if (!groupId || ruleIds.length === 0) return { skip: "the ModifySecurityGroupRules event names no rule set to a /0 source" };

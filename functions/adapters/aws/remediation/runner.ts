@@ -1,6 +1,6 @@
 import type { RemediationRefusal, RemediationResult } from "../../../core/alert/alert";
 import { roleArnFromSessionArn } from "../../../core/record/principal";
-import { accountOf, isFailedCall, parseRecord } from "../../../core/record/schema";
+import { accountOfRecord, isFailedCall, parseRecord } from "../../../core/record/schema";
 import {
   accountSegmentProblem,
   DEFAULT_MAX_EVENT_AGE_MINUTES,
@@ -164,7 +164,7 @@ export class RemediationRunner {
     const early = this.refusalOf(f, opts.source);
     if (early) return refuse(early, false);
 
-    const account = accountOf(r);
+    const account = accountOfRecord(r);
     const member = this.opts.memberAccounts;
     let act = remediator;
     let history = this.opts.eventHistory;
