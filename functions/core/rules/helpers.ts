@@ -1,5 +1,6 @@
 import * as z from "../zod";
 import { accountOfRecord, type CloudTrailRecord } from "../record/schema";
+import { ACCOUNT_ID } from "../aws/identifiers";
 import { partitionOfRegion } from "../aws/partition";
 import { accountOfPrincipal } from "../record/principal";
 
@@ -248,6 +249,11 @@ export function trailArnOf(r: CloudTrailRecord): string | undefined {
   if (!name) return undefined;
   if (name.startsWith("arn:")) return name;
   return `arn:${partitionOfRegion(r.awsRegion)}:cloudtrail:${r.awsRegion ?? "unknown"}:${accountOfRecord(r)}:trail/${name}`;
+}
+
+/** A rule setting: a list of 12-digit account ids (e.g. accounts trusted to receive shares). */
+export function accountIdListSchema() {
+  return z.array(z.string().check(z.regex(ACCOUNT_ID, "must be a 12-digit AWS account id")));
 }
 
 /**
