@@ -1,15 +1,13 @@
 import * as z from "zod"; // namespace import: lets esbuild drop what is unused (the named `z` pulls in all of zod, ~450 KB)
 import { logsRoot } from "../../functions/core/aws/cloudtrail-keys";
 import { catalog } from "../../functions/core/rules/catalog";
-import { ACCOUNT_ID, BUCKET_NAME, EXTERNAL_ID, KMS_KEY_ARN, ORGANIZATION_ID, ROLE_NAME, SNS_TOPIC_ARN } from "../../functions/core/aws/identifiers";
+import { ACCOUNT_ID, BUCKET_NAME, EXTERNAL_ID, KMS_KEY_ARN, ORGANIZATION_ID, requireArn, ROLE_NAME, SNS_TOPIC_ARN, type ArnParts } from "../../functions/core/aws/identifiers";
 import { logLayoutSchema, normalizedKeyPrefixSchema, remediationModeSchema, remediationSafetySchema } from "../platform/config-fields";
 
 
 /** Splits an SNS topic ARN. */
-export function parseTopicArn(arn: string): { partition: string; region: string; account: string; name: string } {
-  const m = SNS_TOPIC_ARN.exec(arn);
-  if (!m) throw new Error(`not an SNS topic ARN: ${arn}`);
-  return { partition: m[1]!, region: m[2]!, account: m[3]!, name: m[4]! };
+export function parseTopicArn(arn: string): ArnParts {
+  return requireArn(SNS_TOPIC_ARN, "an SNS topic ARN", arn);
 }
 
 /** The choices of `notification`, with what each does to the trail bucket (also the error text when it is missing). */

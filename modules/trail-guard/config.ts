@@ -1,5 +1,5 @@
 import * as z from "zod"; // namespace import: lets esbuild drop what is unused (the named `z` pulls in all of zod, ~450 KB)
-import { BUCKET_NAME, KMS_KEY_ARN, REGION, TRAIL_ARN } from "../../functions/core/aws/identifiers";
+import { BUCKET_NAME, KMS_KEY_ARN, REGION, requireArn, TRAIL_ARN, type ArnParts } from "../../functions/core/aws/identifiers";
 import { remediationModeSchema, remediationSafetySchema } from "../platform/config-fields";
 
 /** An AWS region name, e.g. `eu-west-1`, `us-gov-west-1`, `cn-north-1`. */
@@ -12,17 +12,14 @@ export const trailArnSchema = z.string().regex(TRAIL_ARN, {
 });
 
 /** Splits a trail ARN (already validated by `trailArnSchema`). */
-export function parseTrailArn(arn: string): { partition: string; region: string; account: string; name: string } {
-  const m = TRAIL_ARN.exec(arn);
-  if (!m) throw new Error(`not a trail ARN: ${arn}`);
-  return { partition: m[1]!, region: m[2]!, account: m[3]!, name: m[4]! };
+export function parseTrailArn(arn: string): ArnParts {
+  return requireArn(TRAIL_ARN, "a trail ARN", arn);
 }
 
 /** Splits a KMS key ARN (`arn:<partition>:kms:<region>:<account>:key/<id>`). */
 export function parseKeyArn(arn: string): { region: string; account: string; keyId: string } {
-  const m = KMS_KEY_ARN.exec(arn);
-  if (!m) throw new Error(`not a KMS key ARN: ${arn}`);
-  return { region: m[2]!, account: m[3]!, keyId: m[4]! };
+  const { region, account, name } = requireArn(KMS_KEY_ARN, "a KMS key ARN", arn);
+  return { region, account, keyId: name };
 }
 
 const scheduleSchema = z

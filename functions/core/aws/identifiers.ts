@@ -28,6 +28,27 @@ export const SNS_TOPIC_ARN = new RegExp(`^arn:(${PARTITION_PATTERN}):sns:([a-z0-
 /** `arn:<partition>:iam::<account>:role/[<path>/]<name>`; groups: partition, account, path and name. */
 export const ROLE_ARN = new RegExp(`^arn:(${PARTITION_PATTERN}):iam::(\\d{12}):role/([\\w+=,.@/-]{1,512})$`);
 
+/** The parts of a regional ARN: partition, region, account and the resource's name (key id, trail or topic name). */
+export interface ArnParts {
+  partition: string;
+  region: string;
+  account: string;
+  name: string;
+}
+
+/** Splits an ARN matching `KMS_KEY_ARN`, `TRAIL_ARN` or `SNS_TOPIC_ARN`; undefined when it does not match. */
+export function splitArn(pattern: RegExp, arn: string): ArnParts | undefined {
+  const m = pattern.exec(arn);
+  return m ? { partition: m[1]!, region: m[2]!, account: m[3]!, name: m[4]! } : undefined;
+}
+
+/** Splits an ARN as `splitArn` does, or throws naming what was expected (for values a schema checked already). */
+export function requireArn(pattern: RegExp, what: string, arn: string): ArnParts {
+  const parts = splitArn(pattern, arn);
+  if (!parts) throw new Error(`not ${what}: ${arn}`);
+  return parts;
+}
+
 /** Throws a RangeError naming `what` unless `value` matches `re`. */
 export function requireMatch(what: string, value: string, re: RegExp): string {
   if (typeof value !== "string" || !re.test(value)) throw new RangeError(`${what} is not valid (got ${JSON.stringify(value)}; expected ${re.source})`);

@@ -1,4 +1,4 @@
-import { ACCOUNT_ID, BUCKET_NAME, KMS_KEY_ARN, ORGANIZATION_ID, REGION, requireMatch, ROLE_ARN, SNS_TOPIC_ARN, TRAIL_ARN } from "../../../functions/core/aws/identifiers";
+import { ACCOUNT_ID, BUCKET_NAME, KMS_KEY_ARN, ORGANIZATION_ID, REGION, requireArn, requireMatch, ROLE_ARN, SNS_TOPIC_ARN, splitArn, TRAIL_ARN } from "../../../functions/core/aws/identifiers";
 
 describe("AWS identifier patterns", () => {
   it("accept what AWS issues in every supported partition", () => {
@@ -25,5 +25,11 @@ describe("AWS identifier patterns", () => {
   it("requireMatch names the value and the expected shape", () => {
     expect(() => requireMatch("account id", "x", ACCOUNT_ID)).toThrow('account id is not valid (got "x"; expected ^\\d{12}$)');
     expect(requireMatch("account id", "111122223333", ACCOUNT_ID)).toBe("111122223333");
+  });
+
+  it("split ARNs into partition, region, account and name, or say what was expected", () => {
+    expect(splitArn(SNS_TOPIC_ARN, "arn:aws:sns:eu-west-1:111122223333:alerts")).toEqual({ partition: "aws", region: "eu-west-1", account: "111122223333", name: "alerts" });
+    expect(splitArn(TRAIL_ARN, "arn:aws:sns:eu-west-1:111122223333:alerts")).toBeUndefined();
+    expect(() => requireArn(KMS_KEY_ARN, "a KMS key ARN", "arn:aws:kms:eu-west-1:111122223333:alias/x")).toThrow("not a KMS key ARN: arn:aws:kms:eu-west-1:111122223333:alias/x");
   });
 });

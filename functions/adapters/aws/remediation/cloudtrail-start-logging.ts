@@ -13,12 +13,8 @@ const TRAIL_ARN = /^arn:aws[a-z-]*:cloudtrail:([a-z0-9-]+):\d{12}:trail\/.+$/;
  * home region). Acts only on StopLogging. In apply mode it asks GetTrailStatus first, so a trail that
  * is logging again (or deleted) is reported as skipped rather than touched.
  */
-export class StartLoggingRemediator extends PlannedRemediator {
+export class StartLoggingRemediator extends PlannedRemediator<Pick<RemediationClients, "cloudTrail">> {
   readonly id = "cloudtrail.start-logging" as const;
-
-  constructor(private readonly clients: Pick<RemediationClients, "cloudTrail">) {
-    super();
-  }
 
   plan(f: Finding): Plan {
     const r = f.record;

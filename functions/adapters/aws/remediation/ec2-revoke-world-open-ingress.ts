@@ -156,12 +156,8 @@ function describeRule(x: SecurityGroupRule): string {
  * a /0 source. Apply mode always reads the group's rules first (DescribeSecurityGroupRules: the
  * re-check) and revokes, by rule id, only those that are still ingress and still open to /0.
  */
-export class RevokeWorldOpenIngressRemediator extends PlannedRemediator {
+export class RevokeWorldOpenIngressRemediator extends PlannedRemediator<Pick<RemediationClients, "ec2">> {
   readonly id = "ec2.revoke-world-open-ingress" as const;
-
-  constructor(private readonly clients: Pick<RemediationClients, "ec2">) {
-    super();
-  }
 
   plan(f: Finding): Plan {
     const r = f.record;

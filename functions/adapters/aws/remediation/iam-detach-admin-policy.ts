@@ -33,12 +33,8 @@ type Entity = { UserName?: string; GroupName?: string; RoleName?: string };
  * policies and policy versions are not undone automatically (deleting someone's policy document
  * loses it): those are skipped with the reason. NoSuchEntity means the principal is gone: skipped.
  */
-export class DetachAdminPolicyRemediator extends PlannedRemediator {
+export class DetachAdminPolicyRemediator extends PlannedRemediator<Pick<RemediationClients, "iam">> {
   readonly id = "iam.detach-admin-policy" as const;
-
-  constructor(private readonly clients: Pick<RemediationClients, "iam">) {
-    super();
-  }
 
   plan(f: Finding): Plan {
     const r = f.record;

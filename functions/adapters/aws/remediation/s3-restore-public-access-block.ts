@@ -19,12 +19,8 @@ const ACCOUNT_LEVEL = new Set(["PutAccountPublicAccessBlock", "DeleteAccountPubl
  * settings are skipped with the reason. Apply mode reads the current setting first and skips a
  * bucket that is fully blocked already.
  */
-export class RestorePublicAccessBlockRemediator extends PlannedRemediator {
+export class RestorePublicAccessBlockRemediator extends PlannedRemediator<Pick<RemediationClients, "s3">> {
   readonly id = "s3.restore-public-access-block" as const;
-
-  constructor(private readonly clients: Pick<RemediationClients, "s3">) {
-    super();
-  }
 
   plan(f: Finding): Plan {
     const r = f.record;

@@ -63,8 +63,11 @@ export function describeCall(c: PlannedCall): string {
  * `apply` mode `execute`, which checks the current state where an API allows it and makes the calls.
  * Dry-run returns status `planned` with the exact calls and touches nothing.
  */
-export abstract class PlannedRemediator implements PlanningRemediator {
+export abstract class PlannedRemediator<C = unknown> implements PlanningRemediator {
   abstract readonly id: RemediationId;
+
+  /** The SDK clients the remediator calls (only those it needs). */
+  constructor(protected readonly clients: C) {}
 
   abstract plan(f: Finding): Plan;
 
