@@ -1,7 +1,7 @@
 import { Construct } from "constructs";
 import { AthenaWorkgroup } from "@cdktf/provider-aws/lib/athena-workgroup";
 import type { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
-import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
+import type { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
 import { GlueCatalogDatabase } from "@cdktf/provider-aws/lib/glue-catalog-database";
 import { GlueCatalogTable } from "@cdktf/provider-aws/lib/glue-catalog-table";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
@@ -17,7 +17,7 @@ import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscrip
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { musterConfigSchema, type MusterConfigInput } from "../../functions/core/anomaly/units";
 import { NodeFunction } from "../lambda-function";
-import { Platform, policyDocument, queueNotEmptyAlarm, scheduleLauncher } from "../platform";
+import { Platform, policyDocument, queueNotEmptyAlarm, scheduleLauncher, stateTable } from "../platform";
 import type { OrgAnomalySettings } from "./config";
 import { CLOUDTRAIL_COLUMNS, logsRoot, PARTITION_KEYS, projectionParameters } from "./glue-table";
 import { discernmentStatements, musterStatements, type AnomalyPolicyContext } from "./policies";
@@ -119,15 +119,11 @@ export class OrgAnomaly extends Construct {
     });
 
     // --- Baseline ------------------------------------------------------------------------------
-    this.baselineTable = new DynamodbTable(this, "baseline", {
+    this.baselineTable = stateTable(this, "baseline", {
       name: name("anomaly-baseline"),
-      billingMode: "PAY_PER_REQUEST",
-      hashKey: "pk",
-      rangeKey: "sk",
-      attribute: [{ name: "pk", type: "S" }, { name: "sk", type: "S" }],
-      ttl: { attributeName: "expiresAt", enabled: true },
-      serverSideEncryption: { enabled: true, kmsKeyArn: key.arn },
-      pointInTimeRecovery: { enabled: props.baselinePointInTimeRecovery },
+      kmsKeyArn: key.arn,
+      sortKey: true,
+      pointInTimeRecovery: props.baselinePointInTimeRecovery,
       // Ninety days of learned behaviour: losing it means weeks of warm-up. Off only to remove the deployment.
       deletionProtectionEnabled: platform.deletionProtection,
     });

@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
-import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
+import type { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
@@ -12,7 +12,7 @@ import { HUNTS_PREFIX } from "../../functions/core/hunt/hunt-keys";
 import { retroHuntDefinition } from "../../functions/handlers/retro-hunt/definition";
 import { undeliverableStatement, type UndeliverableAlertsRef } from "../alerting/alerting";
 import { NodeFunction } from "../lambda-function";
-import { Platform, policyDocument } from "../platform";
+import { eventCountAlarm, Platform, policyDocument } from "../platform";
 import { LOG_DELIVERY_ACTIONS } from "../scoring/policies";
 import type { RetroHuntSettings } from "./config";
 import { planStatements, scanStatements, stateMachineStatements, summarizeStatements, type RetroHuntPolicyContext } from "./policies";
@@ -177,18 +177,12 @@ export class RetroHunt extends Construct {
     });
 
     const alarm = (metricName: "ExecutionsFailed" | "ExecutionsTimedOut", what: string) =>
-      new CloudwatchMetricAlarm(this, metricName === "ExecutionsFailed" ? "failed" : "timed-out", {
+      eventCountAlarm(this, metricName === "ExecutionsFailed" ? "failed" : "timed-out", {
         alarmName: `${name}-${metricName === "ExecutionsFailed" ? "executions-failed" : "executions-timed-out"}`,
-        alarmDescription: `A trailwatch retro-hunt execution ${what}: its results are incomplete. Executions: state machine ${name}; summary: s3://${resultsBucketName}/hunts/<execution name>/summary.json; logs: /aws/vendedlogs/states/${name}.`,
+        description: `A trailwatch retro-hunt execution ${what}: its results are incomplete. Executions: state machine ${name}; summary: s3://${resultsBucketName}/hunts/<execution name>/summary.json; logs: /aws/vendedlogs/states/${name}.`,
         namespace: "AWS/States",
         metricName,
         dimensions: { StateMachineArn: this.stateMachine.arn },
-        statistic: "Sum",
-        period: 300,
-        evaluationPeriods: 1,
-        threshold: 1,
-        comparisonOperator: "GreaterThanOrEqualToThreshold",
-        treatMissingData: "notBreaching",
         alarmActions: [props.alertTopicArn],
         okActions: [props.alertTopicArn],
       });

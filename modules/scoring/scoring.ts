@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
-import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
+import type { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
@@ -13,7 +13,7 @@ import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { scoringDefinition } from "../../functions/handlers/scoring/definition";
 import { undeliverableStatement, type UndeliverableAlertsRef } from "../alerting/alerting";
 import { NodeFunction } from "../lambda-function";
-import { Platform, policyDocument, queueNotEmptyAlarm, scheduleLauncher } from "../platform";
+import { eventCountAlarm, Platform, policyDocument, queueNotEmptyAlarm, scheduleLauncher } from "../platform";
 import { effectiveThreshold, type ScoringSettings } from "./config";
 import { alertStatements, LOG_DELIVERY_ACTIONS, readStatements, scoreStatements, trailRootPrefix, type ScoringPolicyContext } from "./policies";
 
@@ -194,18 +194,13 @@ export class Scoring extends Construct {
 
     const alarmActions = { alarmActions: [props.alertTopicArn], okActions: [props.alertTopicArn] };
     // Failures are caught and reported by the state machine itself; a timed-out execution is not.
-    this.timedOutAlarm = new CloudwatchMetricAlarm(this, "timed-out", {
+    this.timedOutAlarm = eventCountAlarm(this, "timed-out", {
       alarmName: `${name}-executions-timed-out`,
-      alarmDescription: `A trailwatch scoring execution timed out (no failure report was sent for it). Executions: state machine ${name}; logs: ${this.logGroup.name}.`,
+      description: `A trailwatch scoring execution timed out (no failure report was sent for it). Executions: state machine ${name}; logs: ${this.logGroup.name}.`,
       namespace: "AWS/States",
       metricName: "ExecutionsTimedOut",
       dimensions: { StateMachineArn: this.stateMachine.arn },
-      statistic: "Sum",
       period: 3600,
-      evaluationPeriods: 1,
-      threshold: 1,
-      comparisonOperator: "GreaterThanOrEqualToThreshold",
-      treatMissingData: "notBreaching",
       ...alarmActions,
     });
 

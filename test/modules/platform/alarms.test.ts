@@ -1,7 +1,7 @@
 import { Testing, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
-import { functionErrorsAlarm, queueNotEmptyAlarm } from "../../../modules/platform";
+import { eventCountAlarm, functionErrorsAlarm, queueNotEmptyAlarm } from "../../../modules/platform";
 
 const TOPIC = "arn:aws:sns:eu-west-1:111122223333:tw-alarms";
 
@@ -90,5 +90,36 @@ describe("functionErrorsAlarm", () => {
       alarm_actions: [TOPIC],
       ok_actions: [TOPIC],
     });
+  });
+});
+
+describe("eventCountAlarm", () => {
+  it("fires on the first counted event of a period, with the period asked for, and treats silence as nothing to report", () => {
+    // Act
+    const alarms = alarmsOf((s) => {
+      eventCountAlarm(s, "timed-out", {
+        namespace: "AWS/States", metricName: "ExecutionsTimedOut", dimensions: { StateMachineArn: "arn:aws:states:eu-west-1:111122223333:stateMachine:tw" },
+        period: 3600, alarmName: "tw-timed-out", description: "An execution timed out.", alarmActions: [TOPIC], okActions: [TOPIC],
+      });
+      eventCountAlarm(s, "anomalies", { namespace: "Trailwatch", metricName: "Anomalies", dimensions: { service: "log-analyzer" }, alarmName: "tw-anomalies", description: "Rules matched.", alarmActions: [TOPIC] });
+    });
+    // Assess
+    expect(alarms["timed-out"]).toEqual({
+      alarm_name: "tw-timed-out",
+      alarm_description: "An execution timed out.",
+      namespace: "AWS/States",
+      metric_name: "ExecutionsTimedOut",
+      dimensions: { StateMachineArn: "arn:aws:states:eu-west-1:111122223333:stateMachine:tw" },
+      statistic: "Sum",
+      period: 3600,
+      evaluation_periods: 1,
+      threshold: 1,
+      comparison_operator: "GreaterThanOrEqualToThreshold",
+      treat_missing_data: "notBreaching",
+      alarm_actions: [TOPIC],
+      ok_actions: [TOPIC],
+    });
+    expect(alarms.anomalies).toMatchObject({ period: 300, threshold: 1, statistic: "Sum" });
+    expect(alarms.anomalies.ok_actions).toBeUndefined();
   });
 });
