@@ -1,6 +1,6 @@
 import * as z from "../zod";
 import type { CloudTrailRecord } from "../record/schema";
-import { accountIdListSchema, accountOfRecord, actor } from "./helpers";
+import { accountIdListSchema, accountOfRecord, actor, asList, dig } from "./helpers";
 import { defineRule, type Rule } from "./rule";
 
 /**
@@ -28,6 +28,15 @@ export interface TrustedAccountsSettings {
 }
 
 const settingsSchema = z.strictObject({ trustedAccounts: accountIdListSchema() });
+
+/** Who an EC2 ModifyImageAttribute or ModifySnapshotAttribute call adds to `field` (`{ group: "all" }` or `{ userId }` items). */
+export function ec2PermissionGrantees(r: CloudTrailRecord, field: "launchPermission" | "createVolumePermission"): Grantees {
+  const added = asList(dig(r.requestParameters, field, "add"));
+  return {
+    isPublic: added.some((x) => String(dig(x, "group") ?? "").toLowerCase() === "all"),
+    accounts: added.map((x) => dig(x, "userId")).filter((u): u is string => typeof u === "string"),
+  };
+}
 
 /** The public flag and the accounts outside the event's account and `trustedAccounts`. */
 export function untrustedShares(r: CloudTrailRecord, g: Grantees, s: TrustedAccountsSettings): Shares {

@@ -1,16 +1,11 @@
 import type { CloudTrailRecord } from "../../record/schema";
-import { asList, dig, paramString } from "../helpers";
-import { sharedOutsideRule, type Grantees } from "../shared-outside";
+import { dig, paramString } from "../helpers";
+import { ec2PermissionGrantees, sharedOutsideRule, type Grantees } from "../shared-outside";
 
 /** Who the call adds to the image's launch permission; organization and OU shares stay inside and are not counted. */
 function imageGrantees(r: CloudTrailRecord): Grantees | undefined {
   const type = String(dig(r.requestParameters, "attributeType") ?? "launchPermission");
-  if (type !== "launchPermission") return undefined;
-  const added = asList(dig(r.requestParameters, "launchPermission", "add"));
-  return {
-    isPublic: added.some((x) => String(dig(x, "group") ?? "").toLowerCase() === "all"),
-    accounts: added.map((x) => dig(x, "userId")).filter((u): u is string => typeof u === "string"),
-  };
+  return type === "launchPermission" ? ec2PermissionGrantees(r, "launchPermission") : undefined;
 }
 
 /**

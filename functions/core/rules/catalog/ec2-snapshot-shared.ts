@@ -1,16 +1,11 @@
 import type { CloudTrailRecord } from "../../record/schema";
-import { asList, dig, paramString } from "../helpers";
-import { sharedOutsideRule, type Grantees } from "../shared-outside";
+import { dig, paramString } from "../helpers";
+import { ec2PermissionGrantees, sharedOutsideRule, type Grantees } from "../shared-outside";
 
 /** Who the call adds to the snapshot's create-volume permission: "all" (public) and account ids. */
 function snapshotGrantees(r: CloudTrailRecord): Grantees | undefined {
   const type = String(dig(r.requestParameters, "attributeType") ?? "").toUpperCase();
-  if (type && type !== "CREATE_VOLUME_PERMISSION") return undefined;
-  const added = asList(dig(r.requestParameters, "createVolumePermission", "add"));
-  return {
-    isPublic: added.some((x) => String(dig(x, "group") ?? "").toLowerCase() === "all"),
-    accounts: added.map((x) => dig(x, "userId")).filter((u): u is string => typeof u === "string"),
-  };
+  return !type || type === "CREATE_VOLUME_PERMISSION" ? ec2PermissionGrantees(r, "createVolumePermission") : undefined;
 }
 
 /**
