@@ -2,16 +2,12 @@ import { Testing, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { eventCountAlarm, functionErrorsAlarm, queueNotEmptyAlarm } from "../../../modules/platform";
+import { resourcesOf } from "./synth-resources";
 
 const TOPIC = "arn:aws:sns:eu-west-1:111122223333:tw-alarms";
 
 /** The alarms of a stack built by `build`, by Terraform logical id. */
-function alarmsOf(build: (stack: TerraformStack) => void): Record<string, any> {
-  const stack = new TerraformStack(Testing.app(), "s");
-  new AwsProvider(stack, "aws", { region: "eu-west-1" });
-  build(stack);
-  return JSON.parse(Testing.synth(stack)).resource.aws_cloudwatch_metric_alarm;
-}
+const alarmsOf = (build: (stack: TerraformStack) => void) => resourcesOf("aws_cloudwatch_metric_alarm", build);
 
 describe("queueNotEmptyAlarm", () => {
   it("fires on the first visible message of the queue, for one 5-minute period, and treats silence as empty", () => {

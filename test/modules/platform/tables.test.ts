@@ -1,16 +1,11 @@
-import { Testing, TerraformStack } from "cdktf";
-import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import type { TerraformStack } from "cdktf";
 import { stateTable } from "../../../modules/platform";
+import { resourcesOf } from "./synth-resources";
 
 const KEY = "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab";
 
 /** The DynamoDB tables of a stack built by `build`, by Terraform logical id. */
-function tablesOf(build: (stack: TerraformStack) => void): Record<string, any> {
-  const stack = new TerraformStack(Testing.app(), "s");
-  new AwsProvider(stack, "aws", { region: "eu-west-1" });
-  build(stack);
-  return JSON.parse(Testing.synth(stack)).resource.aws_dynamodb_table;
-}
+const tablesOf = (build: (stack: TerraformStack) => void) => resourcesOf("aws_dynamodb_table", build);
 
 describe("stateTable", () => {
   it("is on demand, keyed by pk, expires items by expiresAt and is encrypted with the given key; leaves recovery and protection unset unless asked", () => {
