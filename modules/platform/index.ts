@@ -4,3 +4,4 @@ export { scheduleLauncher, type ScheduleLauncherProps } from "./schedule-launche
 export { logLayoutSchema, keyPrefixSchema, normalizedKeyPrefixSchema, remediationSafetySchema, type RemediationSafety } from "./config-fields";
 export { queueNotEmptyAlarm, functionErrorsAlarm, eventCountAlarm, type FailureAlarmProps, type QueueNotEmptyAlarmProps, type FunctionErrorsAlarmProps, type EventCountAlarmProps } from "./alarms";
 export { stateTable, type StateTableProps } from "./tables";
+export { recomputableBucket, ABORT_INCOMPLETE_UPLOADS, type RecomputableBucketProps } from "./buckets";

@@ -3,17 +3,14 @@ import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group
 import type { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
-import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
-import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
-import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
-import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
+import type { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { SchedulerSchedule } from "@cdktf/provider-aws/lib/scheduler-schedule";
 import { SfnStateMachine } from "@cdktf/provider-aws/lib/sfn-state-machine";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { scoringDefinition } from "../../functions/handlers/scoring/definition";
 import { undeliverableStatement, type UndeliverableAlertsRef } from "../alerting/alerting";
 import { NodeFunction } from "../lambda-function";
-import { eventCountAlarm, Platform, policyDocument, queueNotEmptyAlarm, scheduleLauncher } from "../platform";
+import { ABORT_INCOMPLETE_UPLOADS, eventCountAlarm, Platform, policyDocument, queueNotEmptyAlarm, recomputableBucket, scheduleLauncher } from "../platform";
 import { effectiveThreshold, type ScoringSettings } from "./config";
 import { alertStatements, LOG_DELIVERY_ACTIONS, readStatements, scoreStatements, trailRootPrefix, type ScoringPolicyContext } from "./policies";
 
@@ -61,23 +58,14 @@ export class Scoring extends Construct {
     const platform = Platform.of(this);
     const key = platform.kmsKey;
 
-    this.workBucket = new S3Bucket(this, "work", {
+    // Only run files and the per-day pair counts cache, both recomputed from the CloudTrail logs.
+    this.workBucket = recomputableBucket(this, "work", {
       bucket: `${platform.namePrefix}-scoring-${platform.account}-${platform.region}`.slice(0, 63),
-      // Only run files and the per-day pair counts cache, both recomputed from the CloudTrail logs:
-      // destroy empties the bucket instead of failing with BucketNotEmpty.
-      forceDestroy: true,
-    });
-    new S3BucketOwnershipControls(this, "work-ownership", { bucket: this.workBucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } });
-    new S3BucketServerSideEncryptionConfigurationA(this, "work-encryption", {
-      bucket: this.workBucket.id,
-      rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: key.arn }, bucketKeyEnabled: true }],
-    });
-    new S3BucketLifecycleConfiguration(this, "work-lifecycle", {
-      bucket: this.workBucket.id,
-      rule: [
+      kmsKeyArn: key.arn,
+      lifecycle: [
         { id: "expire-runs", status: "Enabled", filter: [{ prefix: "runs/" }], expiration: [{ days: props.runRetentionDays }] },
         { id: "expire-history", status: "Enabled", filter: [{ prefix: "history/" }], expiration: [{ days: props.historyRetentionDays }] },
-        { id: "abort-incomplete-uploads", status: "Enabled", filter: [{ prefix: "" }], abortIncompleteMultipartUpload: [{ daysAfterInitiation: 1 }] },
+        ABORT_INCOMPLETE_UPLOADS,
       ],
     });
 
