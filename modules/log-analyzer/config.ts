@@ -1,7 +1,7 @@
 import * as z from "zod"; // namespace import: lets esbuild drop what is unused (the named `z` pulls in all of zod, ~450 KB)
 import { logsRoot } from "../../functions/core/aws/cloudtrail-keys";
 import { catalog } from "../../functions/core/rules/catalog";
-import { ACCOUNT_ID, BUCKET_NAME, EXTERNAL_ID, KMS_KEY_ARN, ORGANIZATION_ID, requireArn, ROLE_NAME, SNS_TOPIC_ARN, type ArnParts } from "../../functions/core/aws/identifiers";
+import { ACCOUNT_ID, BUCKET_NAME, EXTERNAL_ID, KMS_KEY_ARN, ORGANIZATION_ID, requireArn, ROLE_NAME, ROOT_OR_OU_ID, SNS_TOPIC_ARN, type ArnParts } from "../../functions/core/aws/identifiers";
 import { logLayoutSchema, normalizedKeyPrefixSchema, remediationModeSchema, remediationSafetySchema } from "../platform/config-fields";
 
 
@@ -67,8 +67,6 @@ export type NotificationSettings = z.infer<typeof notificationSchema>;
 /** CloudTrail's key layout in the bucket. */
 export const layoutSchema = logLayoutSchema;
 
-/** The organization root (`r-...`) or an OU (`ou-...`): what a service-managed stack set deploys to. */
-const DEPLOYMENT_TARGET = /^(r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$/;
 
 /**
  * The role the remediator assumes in the Organization's member accounts to remediate their events
@@ -83,7 +81,7 @@ export const remediationMemberRoleSchema = z.strictObject({
   externalId: z.string().regex(EXTERNAL_ID, { message: "expected 2-1224 letters, digits or +=,.@:/_- (what STS accepts as an external id)" }).optional(),
   /** The organization root (`r-...`) or the OUs (`ou-...`) whose accounts get the role (new accounts too: auto deployment). */
   organizationalUnitIds: z
-    .array(z.string().regex(DEPLOYMENT_TARGET, { message: "expected the organization root id (r-xxxx) or an OU id (ou-xxxx-xxxxxxxx)" }))
+    .array(z.string().regex(ROOT_OR_OU_ID, { message: "expected the organization root id (r-xxxx) or an OU id (ou-xxxx-xxxxxxxx)" }))
     .min(1, { message: "list the organization root (r-xxxx) or the OUs (ou-xxxx-xxxxxxxx) whose accounts get the member role" }),
 });
 export type RemediationMemberRole = z.infer<typeof remediationMemberRoleSchema>;

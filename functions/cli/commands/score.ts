@@ -10,7 +10,7 @@ import { readPairs, type ReadResult } from "../../core/scoring/read-day";
 import { parseThreshold, ThresholdError } from "../../core/scoring/threshold";
 import { LocalLogSource } from "../../adapters/local/log-source";
 import { dayDirs, findRegionDirs } from "../../adapters/local/log-days";
-import { shortPrincipal } from "../format/table";
+import { shortPrincipal } from "../../core/record/principal";
 import { terminalSafeJson } from "../output";
 import { cell, tableStyle } from "../terminal";
 import { EXIT_UNREADABLE, UsageError } from "./scan";

@@ -12,6 +12,10 @@ export const ACCOUNT_ID = /^\d{12}$/;
 export const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
 /** An Organization id as AWS issues them. */
 export const ORGANIZATION_ID = /^o-[a-z0-9]{10,32}$/;
+/** An organizational unit id (`ou-<root>-<suffix>`). */
+export const OU_ID = /^ou-[0-9a-z]{4,32}-[0-9a-z]{8,32}$/;
+/** The organization root (`r-...`) or an organizational unit: what an OU setting or a stack set may name. */
+export const ROOT_OR_OU_ID = /^(r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[0-9a-z]{8,32})$/;
 /** An S3 bucket name (3 to 63 lowercase letters, digits, dots and hyphens). */
 export const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 /** An IAM role name without a path. */

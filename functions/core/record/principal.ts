@@ -7,6 +7,11 @@ export function accountOfPrincipal(v: string): string | undefined {
   return m ? m[1] : undefined;
 }
 
+/** Shortens a principal ARN to what people read: "role/ci-deploy", "assumed-role/ci-deploy/session"; anything else as it is. */
+export function shortPrincipal(p: string): string {
+  return /^arn:aws[a-z-]*:(?:iam|sts)::\d{12}:(.+)$/.exec(p)?.[1] ?? p;
+}
+
 /** The identity types CloudTrail writes in `userIdentity.type`, plus Unknown. */
 export type PrincipalType =
   | "IAMUser"

@@ -1,5 +1,5 @@
 import * as z from "../../core/zod";
-import { BUCKET_NAME, ORGANIZATION_ID } from "../../core/aws/identifiers";
+import { BUCKET_NAME, ORGANIZATION_ID, SNS_TOPIC_ARN } from "../../core/aws/identifiers";
 import { SAGEMAKER_COLUMNS } from "../../adapters/aws/sagemaker-scorer";
 import { queueUrlVar } from "../shared/env";
 
@@ -72,7 +72,7 @@ export const alertEnvSchema = z.object({
   WORK_BUCKET: bucket("WORK_BUCKET"),
   ALERT_TOPIC_ARN: z
     .string({ error: "ALERT_TOPIC_ARN is required (the alert SNS topic)" })
-    .check(z.regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/, "ALERT_TOPIC_ARN is not an SNS topic ARN")),
+    .check(z.regex(SNS_TOPIC_ARN, "ALERT_TOPIC_ARN is not an SNS topic ARN")),
   /** Where an alert SNS refuses for good goes, so the run's other alerts (and its summary) still go out. */
   UNDELIVERABLE_QUEUE_URL: queueUrlVar("https://sqs.us-east-1.amazonaws.com/111122223333/trailwatch-undeliverable-alerts"),
   INSIGHT_THRESHOLD: z.pipe(
