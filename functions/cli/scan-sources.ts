@@ -1,7 +1,7 @@
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { CloudTrailClient } from "@aws-sdk/client-cloudtrail";
 import type { LogFileRef, LogSource, ReadOptions } from "../core/ports";
-import { ACCOUNT_ID, REGION } from "../core/anomaly/layout";
+import { ACCOUNT_ID, REGION } from "../core/aws/identifiers";
 import { isS3Uri, layoutPosition, parseS3Uri, S3LocationError, type S3Location } from "../core/sources/cloudtrail-prefixes";
 import { formatInstant, TimeWindowError, windowFromFlags, type TimeWindow } from "../core/sources/time-window";
 import { windowedSource } from "../core/sources/window-filter";

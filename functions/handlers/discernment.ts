@@ -8,7 +8,8 @@ import type { Context } from "aws-lambda";
 import * as z from "../core/zod";
 import type { BaselineStore } from "../core/anomaly/baseline";
 import { discern, type AnomalyActivityQuery, type DiscernmentResult, type SkippedFile } from "../core/anomaly/discern";
-import { ACCOUNT_ID, KEY_PREFIX, ORGANIZATION_ID, REGION, BUCKET_NAME, type LogLayout } from "../core/anomaly/layout";
+import { KEY_PREFIX, layoutOf as trailLayoutOf, type LogLayout } from "../core/aws/cloudtrail-keys";
+import { ACCOUNT_ID, BUCKET_NAME, ORGANIZATION_ID, REGION } from "../core/aws/identifiers";
 import { parseFanoutMessage, type FanoutMessage } from "../core/anomaly/message";
 import { anomalySettingsSchema } from "../core/anomaly/settings";
 import type { RoleTrustLookup } from "../core/anomaly/trust";
@@ -66,7 +67,7 @@ export interface DiscernmentOverrides {
 
 /** The layout of the trail's files, from the environment. */
 export function layoutOf(e: DiscernmentEnv): LogLayout {
-  return e.LOG_LAYOUT === "organization" ? { kind: "organization", organizationId: e.ORGANIZATION_ID! } : { kind: "account" };
+  return trailLayoutOf(e.LOG_LAYOUT === "organization" ? e.ORGANIZATION_ID : undefined);
 }
 
 /**

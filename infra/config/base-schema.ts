@@ -1,29 +1,29 @@
 import * as z from "zod";
 import { SEVERITIES } from "../../functions/core/alert/alert";
 import { catalog } from "../../functions/core/rules/catalog";
-import { remediationSafetySchema } from "../../modules/platform/config-fields";
+import { ACCOUNT_ID, BUCKET_NAME, KMS_KEY_ARN, ORGANIZATION_ID, REGION, TRAIL_ARN } from "../../functions/core/aws/identifiers";
+import { PARTITION_PATTERN, PARTITIONS } from "../../functions/core/aws/partition";
+import { keyPrefixSchema, remediationSafetySchema } from "../../modules/platform/config-fields";
 import { ruleSettingsMoved, type DeploymentRules } from "./rules";
 
-const PARTITIONS = "aws|aws-us-gov|aws-cn";
-
 /** 12 digits, as a string (JSON numbers lose leading zeros). */
-export const accountId = z.string({ message: 'expected a 12-digit AWS account id in quotes, e.g. "111122223333"' }).regex(/^\d{12}$/, {
+export const accountId = z.string({ message: 'expected a 12-digit AWS account id in quotes, e.g. "111122223333"' }).regex(ACCOUNT_ID, {
   message: 'expected a 12-digit AWS account id in quotes, e.g. "111122223333"',
 });
-export const regionName = z.string().regex(/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d+$/, { message: "expected an AWS region name such as eu-west-1" });
-const trailArn = z.string().regex(new RegExp(`^arn:(${PARTITIONS}):cloudtrail:[a-z0-9-]+:\\d{12}:trail/[A-Za-z0-9._-]{3,128}$`), {
+export const regionName = z.string().regex(REGION, { message: "expected an AWS region name such as eu-west-1" });
+const trailArn = z.string().regex(TRAIL_ARN, {
   message: "expected a trail ARN arn:aws:cloudtrail:<region>:<account>:trail/<name>",
 });
-const kmsKeyArn = z.string().regex(new RegExp(`^arn:(${PARTITIONS}):kms:[a-z0-9-]+:\\d{12}:key/[A-Za-z0-9-]+$`), {
+const kmsKeyArn = z.string().regex(KMS_KEY_ARN, {
   message: "expected a KMS key ARN arn:aws:kms:<region>:<account>:key/<key-id>",
 });
-const secretArn = z.string().regex(new RegExp(`^arn:(${PARTITIONS}):secretsmanager:[a-z0-9-]+:\\d{12}:secret:[A-Za-z0-9/_+=.@-]+$`), {
+const secretArn = z.string().regex(new RegExp(`^arn:(${PARTITION_PATTERN}):secretsmanager:[a-z0-9-]+:\\d{12}:secret:[A-Za-z0-9/_+=.@-]+$`), {
   message: "expected a Secrets Manager secret ARN arn:aws:secretsmanager:<region>:<account>:secret:<name>-<6 characters> (the full ARN, as the console shows it)",
 });
 const parameterName = z.string().regex(/^\/?[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/, {
   message: "expected an SSM parameter name such as /trailwatch/hec-token",
 });
-const bucketName = z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: "expected an S3 bucket name (3-63 lowercase letters, digits, dots, hyphens)" });
+const bucketName = z.string().regex(BUCKET_NAME, { message: "expected an S3 bucket name (3-63 lowercase letters, digits, dots, hyphens)" });
 const email = z.email({ message: "expected an email address such as soc@example.com" });
 
 /** Retention values CloudWatch Logs accepts. */
@@ -86,7 +86,7 @@ export const baseShape = {
   deployment: z.strictObject({
     account: accountId,
     homeRegion: regionName,
-    partition: z.enum(["aws", "aws-us-gov", "aws-cn"]).default("aws"),
+    partition: z.enum(PARTITIONS).default("aws"),
   }),
   /** Regions watched besides the home region (EventBridge rules are regional). */
   regions: z.array(regionName).default([]),
@@ -94,7 +94,7 @@ export const baseShape = {
   accounts: z.array(accountId).optional(),
   organization: z
     .strictObject({
-      id: z.string().regex(/^o-[a-z0-9]{10,32}$/, { message: "expected an Organization id such as o-a1b2c3d4e5" }),
+      id: z.string().regex(ORGANIZATION_ID, { message: "expected an Organization id such as o-a1b2c3d4e5" }),
       managementAccount: accountId,
       delegatedAdminAccount: accountId.optional(),
     })
@@ -104,7 +104,7 @@ export const baseShape = {
     .strictObject({
       bucket: bucketName,
       /** The trail's S3KeyPrefix, if any. */
-      keyPrefix: z.string().regex(/^$|^[^/].*$/, { message: "must not start with '/'" }).default(""),
+      keyPrefix: keyPrefixSchema,
       /** `account`: AWSLogs/<account>/...; `organization`: AWSLogs/<org-id>/<account>/... (organization trail). */
       layout: z.enum(["account", "organization"], { message: 'expected "account" (AWSLogs/<account>/) or "organization" (AWSLogs/<org-id>/<account>/)' }),
       /** The key the trail encrypts log files with (SSE-KMS), if any. */

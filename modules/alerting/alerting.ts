@@ -1,6 +1,5 @@
 import { Construct } from "constructs";
 import type { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
-import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
 import { LambdaEventSourceMapping } from "@cdktf/provider-aws/lib/lambda-event-source-mapping";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
@@ -12,6 +11,7 @@ import { NodeFunction } from "../lambda-function/node-function";
 import { queueNotEmptyAlarm } from "../platform/alarms";
 import { Platform } from "../platform/platform";
 import { policyDocument } from "../platform/policy-document";
+import { stateTable } from "../platform/tables";
 import { hecTokenStatements, type HecTokenReference } from "./hec-token";
 
 /** Splunk HTTP Event Collector sink: endpoint and a reference to the token (never the token). */
@@ -182,15 +182,7 @@ export class Alerting extends Construct {
     );
 
     const ledgerName = platform.name("alert-ledger");
-    const ledger = new DynamodbTable(this, "ledger", {
-      name: ledgerName,
-      billingMode: "PAY_PER_REQUEST",
-      hashKey: "pk",
-      attribute: [{ name: "pk", type: "S" }],
-      ttl: { attributeName: "expiresAt", enabled: true },
-      serverSideEncryption: { enabled: true, kmsKeyArn: key.arn },
-      pointInTimeRecovery: { enabled: true },
-    });
+    const ledger = stateTable(this, "ledger", { name: ledgerName, kmsKeyArn: key.arn, pointInTimeRecovery: true });
     this.ledger = { tableName: ledger.name, tableArn: ledger.arn };
 
     const undeliverableName = platform.name("undeliverable-alerts");

@@ -1,18 +1,13 @@
 import * as z from "zod";
+import { logsRoot } from "../../functions/core/aws/cloudtrail-keys";
 import { catalog } from "../../functions/core/rules/catalog";
-import { BUCKET_NAME, KMS_KEY_ARN, logLayoutSchema, normalizedKeyPrefixSchema, ORGANIZATION_ID, remediationSafetySchema } from "../platform/config-fields";
+import { ACCOUNT_ID, BUCKET_NAME, EXTERNAL_ID, KMS_KEY_ARN, ORGANIZATION_ID, requireArn, ROLE_NAME, ROOT_OR_OU_ID, SNS_TOPIC_ARN, type ArnParts } from "../../functions/core/aws/identifiers";
+import { logLayoutSchema, normalizedKeyPrefixSchema, remediationModeSchema, remediationSafetySchema } from "../platform/config-fields";
 
-const TOPIC_ARN = /^arn:(aws|aws-us-gov|aws-cn|aws-iso[a-z-]*):sns:([a-z0-9-]+):(\d{12}):([A-Za-z0-9_-]{1,256})$/;
-
-/** How a rule's remediation runs: not at all, described only, or carried out. */
-export const remediationModeSchema = z.enum(["off", "dry-run", "apply"]);
-export type RemediationMode = z.infer<typeof remediationModeSchema>;
 
 /** Splits an SNS topic ARN. */
-export function parseTopicArn(arn: string): { partition: string; region: string; account: string; name: string } {
-  const m = TOPIC_ARN.exec(arn);
-  if (!m) throw new Error(`not an SNS topic ARN: ${arn}`);
-  return { partition: m[1]!, region: m[2]!, account: m[3]!, name: m[4]! };
+export function parseTopicArn(arn: string): ArnParts {
+  return requireArn(SNS_TOPIC_ARN, "an SNS topic ARN", arn);
 }
 
 /** The choices of `notification`, with what each does to the trail bucket (also the error text when it is missing). */
@@ -50,11 +45,11 @@ export const notificationSchema = z.discriminatedUnion(
             : "expected true or false",
       }),
       /** Account that owns the bucket, when it is not the deployment account (organization log archive). */
-      bucketOwnerAccountId: z.string().regex(/^\d{12}$/, { message: "expected a 12-digit account id" }).optional(),
+      bucketOwnerAccountId: z.string().regex(ACCOUNT_ID, { message: "expected a 12-digit account id" }).optional(),
     }),
     z.strictObject({
       source: z.literal("cloudtrail-sns"),
-      topicArn: z.string().regex(TOPIC_ARN, { message: "expected an SNS topic ARN arn:aws:sns:<region>:<account>:<name>" }),
+      topicArn: z.string().regex(SNS_TOPIC_ARN, { message: "expected an SNS topic ARN arn:aws:sns:<region>:<account>:<name>" }),
     }),
     z.strictObject({ source: z.literal("eventbridge") }),
   ],
@@ -72,12 +67,6 @@ export type NotificationSettings = z.infer<typeof notificationSchema>;
 /** CloudTrail's key layout in the bucket. */
 export const layoutSchema = logLayoutSchema;
 
-/** An IAM role name without a path. */
-const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
-/** What STS accepts as an external id. */
-const EXTERNAL_ID = /^[\w+=,.@:/-]{2,1224}$/;
-/** The organization root (`r-...`) or an OU (`ou-...`): what a service-managed stack set deploys to. */
-const DEPLOYMENT_TARGET = /^(r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$/;
 
 /**
  * The role the remediator assumes in the Organization's member accounts to remediate their events
@@ -92,7 +81,7 @@ export const remediationMemberRoleSchema = z.strictObject({
   externalId: z.string().regex(EXTERNAL_ID, { message: "expected 2-1224 letters, digits or +=,.@:/_- (what STS accepts as an external id)" }).optional(),
   /** The organization root (`r-...`) or the OUs (`ou-...`) whose accounts get the role (new accounts too: auto deployment). */
   organizationalUnitIds: z
-    .array(z.string().regex(DEPLOYMENT_TARGET, { message: "expected the organization root id (r-xxxx) or an OU id (ou-xxxx-xxxxxxxx)" }))
+    .array(z.string().regex(ROOT_OR_OU_ID, { message: "expected the organization root id (r-xxxx) or an OU id (ou-xxxx-xxxxxxxx)" }))
     .min(1, { message: "list the organization root (r-xxxx) or the OUs (ou-xxxx-xxxxxxxx) whose accounts get the member role" }),
 });
 export type RemediationMemberRole = z.infer<typeof remediationMemberRoleSchema>;
@@ -119,7 +108,7 @@ export const logAnalyzerSettingsSchema = z
     /** The Organization's id (inherited from the top-level `organization`): bounds the member role grant to it. */
     organizationId: z.string().regex(ORGANIZATION_ID, { message: "expected an Organization id such as o-a1b2c3d4e5" }).optional(),
     /** The Organization's management account (inherited): the member-role stack set is created as it, or as a delegated administrator. */
-    managementAccountId: z.string().regex(/^\d{12}$/, { message: "expected a 12-digit account id" }).optional(),
+    managementAccountId: z.string().regex(ACCOUNT_ID, { message: "expected a 12-digit account id" }).optional(),
     /** Log-file notifications per invocation. */
     batchSize: z.number().int().min(1).max(10000).default(10),
     /** How long Lambda gathers a batch (SQS requires at least 1 s when batchSize > 10). */
@@ -196,5 +185,5 @@ export function memberOrganizationId(cfg: Pick<LogAnalyzerSettings, "layout"> & 
 
 /** The key prefix under which CloudTrail writes this trail's files: `<prefix>AWSLogs/` or `<prefix>AWSLogs/<org-id>/`. */
 export function logKeyPrefix(cfg: Pick<LogAnalyzerSettings, "keyPrefix" | "layout">): string {
-  return cfg.layout.type === "organization" ? `${cfg.keyPrefix}AWSLogs/${cfg.layout.organizationId}/` : `${cfg.keyPrefix}AWSLogs/`;
+  return logsRoot(cfg.layout, cfg.keyPrefix);
 }

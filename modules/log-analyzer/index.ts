@@ -4,7 +4,6 @@ export {
   logAnalyzerSettingsSchema,
   notificationSchema,
   layoutSchema,
-  remediationModeSchema,
   remediationMemberRoleSchema,
   logKeyPrefix,
   memberOrganizationId,
@@ -12,7 +11,6 @@ export {
   type LogAnalyzerConfig,
   type LogAnalyzerSettings,
   type LogAnalyzerSettingsInput,
-  type RemediationMode,
   type RemediationMemberRole,
 } from "./config";
 export {

@@ -2,7 +2,7 @@ import { Construct } from "constructs";
 import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
 import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
 import { CloudwatchMetricAlarm, type CloudwatchMetricAlarmConfig } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
-import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
+import type { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { LambdaEventSourceMapping } from "@cdktf/provider-aws/lib/lambda-event-source-mapping";
@@ -12,7 +12,7 @@ import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
 import { undeliverableStatement, type AlertLedgerRef, type UndeliverableAlertsRef } from "../alerting/alerting";
 import { NodeFunction } from "../lambda-function";
-import { functionErrorsAlarm, Platform, policyDocument, queueNotEmptyAlarm } from "../platform";
+import { eventCountAlarm, functionErrorsAlarm, Platform, policyDocument, queueNotEmptyAlarm, stateTable } from "../platform";
 import { catalog } from "../../functions/core/rules/catalog";
 import { logKeyPrefix, parseTopicArn, type LogAnalyzerSettings } from "./config";
 import { analyzerEntry, type DeploymentRules } from "./rules-bundle";
@@ -145,15 +145,7 @@ export class LogAnalyzer extends Construct {
       ]).json,
     });
 
-    this.table = new DynamodbTable(this, "idempotency", {
-      name: platform.name("log-analyzer-idempotency"),
-      billingMode: "PAY_PER_REQUEST",
-      hashKey: "pk",
-      attribute: [{ name: "pk", type: "S" }],
-      ttl: { attributeName: "expiresAt", enabled: true },
-      serverSideEncryption: { enabled: true, kmsKeyArn: platform.kmsKey.arn },
-      pointInTimeRecovery: { enabled: true },
-    });
+    this.table = stateTable(this, "idempotency", { name: platform.name("log-analyzer-idempotency"), kmsKeyArn: platform.kmsKey.arn, pointInTimeRecovery: true });
 
     if (remediationEnabled(props)) {
       // The analyzer's role ARN built from the name NodeFunction gives roles (the function's name,
@@ -163,15 +155,7 @@ export class LogAnalyzer extends Construct {
       if (appliedRemediations(props).length > 0) {
         // Separate from the idempotency table: only the remediator (not the analyzer, which parses
         // attacker-influenced content) can write or clear who-remediated-what.
-        this.ledgerTable = new DynamodbTable(this, "remediation-ledger", {
-          name: platform.name("remediation-ledger"),
-          billingMode: "PAY_PER_REQUEST",
-          hashKey: "pk",
-          attribute: [{ name: "pk", type: "S" }],
-          ttl: { attributeName: "expiresAt", enabled: true },
-          serverSideEncryption: { enabled: true, kmsKeyArn: platform.kmsKey.arn },
-          pointInTimeRecovery: { enabled: true },
-        });
+        this.ledgerTable = stateTable(this, "remediation-ledger", { name: platform.name("remediation-ledger"), kmsKeyArn: platform.kmsKey.arn, pointInTimeRecovery: true });
       }
       const remediatorEnv: Record<string, string> = {
         REMEDIATION: JSON.stringify(props.remediation),
@@ -297,8 +281,9 @@ export class LogAnalyzer extends Construct {
     const alarmTopic = props.alarmTopicArn ?? props.alertTopicArn;
     const actions = { alarmActions: [alarmTopic], okActions: [alarmTopic] };
     const logGroup = `/aws/lambda/${this.analyzer.functionName}`;
-    this.anomalyAlarm = this.alarm("anomalies", {
-      alarmDescription:
+    this.anomalyAlarm = eventCountAlarm(this, "anomalies-alarm", {
+      alarmName: platform.name("log-analyzer-anomalies"),
+      description:
         "The trailwatch log analyzer found rule matches in new CloudTrail log files. The details (rule, principal, " +
         "action, account, region, time) are in the alert emails and in Splunk (sourcetype trailwatch:alert); " +
         `counts per rule: metric ${ANOMALY_METRIC.namespace}/${ANOMALY_METRIC.metricName} with dimension "rule"; ` +
@@ -306,12 +291,6 @@ export class LogAnalyzer extends Construct {
       namespace: ANOMALY_METRIC.namespace,
       metricName: ANOMALY_METRIC.metricName,
       dimensions: { service: ANOMALY_METRIC.service },
-      statistic: "Sum",
-      period: 300,
-      evaluationPeriods: 1,
-      threshold: 1,
-      comparisonOperator: "GreaterThanOrEqualToThreshold",
-      treatMissingData: "notBreaching",
       ...actions,
     });
     this.dlqAlarm = queueNotEmptyAlarm(this, "dlq-alarm", {

@@ -1,11 +1,11 @@
 import * as z from "zod";
 import { anomalySettingsSchema } from "../../functions/core/anomaly/settings";
 import { businessUnitSchema } from "../../functions/core/anomaly/units";
-import { BUCKET_NAME, KMS_KEY_ARN, logLayoutSchema, normalizedKeyPrefixSchema, ORGANIZATION_ID } from "../platform/config-fields";
+import { ACCOUNT_ID, BUCKET_NAME, KMS_KEY_ARN, ORGANIZATION_ID, REGION, ROLE_ARN } from "../../functions/core/aws/identifiers";
+import { logLayoutSchema, normalizedKeyPrefixSchema } from "../platform/config-fields";
 
-const ROLE_ARN = /^arn:(aws|aws-us-gov|aws-cn):iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
-const accountId = z.string().regex(/^\d{12}$/, { message: "expected a 12-digit account id in quotes" });
-const region = z.string().regex(/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/, { message: "expected a region name such as eu-west-1" });
+const accountId = z.string().regex(ACCOUNT_ID, { message: "expected a 12-digit account id in quotes" });
+const region = z.string().regex(REGION, { message: "expected a region name such as eu-west-1" });
 
 /** CloudTrail's key layout in the bucket (as in the log analyzer's section). */
 export const anomalyLayoutSchema = logLayoutSchema;

@@ -1,3 +1,4 @@
+import { logsRoot as trailLogsRoot } from "../../functions/core/aws/cloudtrail-keys";
 import type { OrgAnomalySettings } from "./config";
 
 /**
@@ -49,7 +50,7 @@ export const PARTITION_KEYS = [
 
 /** `s3://bucket/<prefix>AWSLogs/` or `.../AWSLogs/<org-id>/`: where every account's folder is. */
 export function logsRoot(s: Pick<OrgAnomalySettings, "bucketName" | "keyPrefix" | "layout">): string {
-  return `s3://${s.bucketName}/${s.keyPrefix}AWSLogs/${s.layout.type === "organization" ? `${s.layout.organizationId}/` : ""}`;
+  return `s3://${s.bucketName}/${trailLogsRoot(s.layout, s.keyPrefix)}`;
 }
 
 /**

@@ -1,15 +1,12 @@
 import { Construct } from "constructs";
 import { AthenaWorkgroup } from "@cdktf/provider-aws/lib/athena-workgroup";
 import type { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
-import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
+import type { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
 import { GlueCatalogDatabase } from "@cdktf/provider-aws/lib/glue-catalog-database";
 import { GlueCatalogTable } from "@cdktf/provider-aws/lib/glue-catalog-table";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
-import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
-import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
-import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
-import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
+import type { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { SchedulerSchedule } from "@cdktf/provider-aws/lib/scheduler-schedule";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
@@ -17,7 +14,7 @@ import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscrip
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { musterConfigSchema, type MusterConfigInput } from "../../functions/core/anomaly/units";
 import { NodeFunction } from "../lambda-function";
-import { Platform, policyDocument, queueNotEmptyAlarm, scheduleLauncher } from "../platform";
+import { Platform, policyDocument, queueNotEmptyAlarm, recomputableBucket, scheduleLauncher, stateTable } from "../platform";
 import type { OrgAnomalySettings } from "./config";
 import { CLOUDTRAIL_COLUMNS, logsRoot, PARTITION_KEYS, projectionParameters } from "./glue-table";
 import { discernmentStatements, musterStatements, type AnomalyPolicyContext } from "./policies";
@@ -89,15 +86,10 @@ export class OrgAnomaly extends Construct {
       },
     });
 
-    this.resultsBucket = new S3Bucket(this, "results", { bucket: `${platform.namePrefix}-anomaly-results-${platform.account}-${platform.region}`.slice(0, 63), forceDestroy: true });
-    new S3BucketOwnershipControls(this, "results-ownership", { bucket: this.resultsBucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } });
-    new S3BucketServerSideEncryptionConfigurationA(this, "results-encryption", {
-      bucket: this.resultsBucket.id,
-      rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: key.arn }, bucketKeyEnabled: true }],
-    });
-    new S3BucketLifecycleConfiguration(this, "results-lifecycle", {
-      bucket: this.resultsBucket.id,
-      rule: [
+    this.resultsBucket = recomputableBucket(this, "results", {
+      bucket: `${platform.namePrefix}-anomaly-results-${platform.account}-${platform.region}`.slice(0, 63),
+      kmsKeyArn: key.arn,
+      lifecycle: [
         { id: "expire-results", status: "Enabled", filter: [{ prefix: "" }], expiration: [{ days: props.athena.resultRetentionDays }], abortIncompleteMultipartUpload: [{ daysAfterInitiation: 1 }] },
       ],
     });
@@ -119,15 +111,11 @@ export class OrgAnomaly extends Construct {
     });
 
     // --- Baseline ------------------------------------------------------------------------------
-    this.baselineTable = new DynamodbTable(this, "baseline", {
+    this.baselineTable = stateTable(this, "baseline", {
       name: name("anomaly-baseline"),
-      billingMode: "PAY_PER_REQUEST",
-      hashKey: "pk",
-      rangeKey: "sk",
-      attribute: [{ name: "pk", type: "S" }, { name: "sk", type: "S" }],
-      ttl: { attributeName: "expiresAt", enabled: true },
-      serverSideEncryption: { enabled: true, kmsKeyArn: key.arn },
-      pointInTimeRecovery: { enabled: props.baselinePointInTimeRecovery },
+      kmsKeyArn: key.arn,
+      sortKey: true,
+      pointInTimeRecovery: props.baselinePointInTimeRecovery,
       // Ninety days of learned behaviour: losing it means weeks of warm-up. Off only to remove the deployment.
       deletionProtectionEnabled: platform.deletionProtection,
     });

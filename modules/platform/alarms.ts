@@ -68,10 +68,38 @@ export function functionErrorsAlarm(scope: Construct, id: string, props: Functio
   });
 }
 
-type Metric = { namespace: string; metricName: string; dimensions: Record<string, string>; statistic: string };
+export interface EventCountAlarmProps extends FailureAlarmProps {
+  /** The metric that counts the events: a Step Functions `ExecutionsFailed`, a custom count of rule matches. */
+  namespace: string;
+  metricName: string;
+  dimensions: Record<string, string>;
+  /** Seconds per period (default 300). */
+  period?: number;
+}
 
-/** Any data point above zero in one 5-minute period; nothing reported means nothing failed. */
-function failureAlarm(scope: Construct, id: string, props: FailureAlarmProps, metric: Metric): CloudwatchMetricAlarm {
+/**
+ * Fires when a metric that counts events of concern (rule matches, failed or timed-out executions)
+ * counted at least one in a period.
+ *
+ * - `Sum` `>= 1` in one period: each event is news on its own.
+ * - missing data is `notBreaching`: Step Functions and custom metrics publish nothing for a quiet period.
+ */
+export function eventCountAlarm(scope: Construct, id: string, props: EventCountAlarmProps): CloudwatchMetricAlarm {
+  const { namespace, metricName, dimensions, period = 300, ...failure } = props;
+  return failureAlarm(scope, id, failure, { namespace, metricName, dimensions, statistic: "Sum" }, { period, threshold: 1, comparisonOperator: "GreaterThanOrEqualToThreshold" });
+}
+
+type Metric = { namespace: string; metricName: string; dimensions: Record<string, string>; statistic: string };
+type Trigger = { period: number; threshold: number; comparisonOperator: string };
+
+/** By default any data point above zero in one 5-minute period; nothing reported means nothing failed. */
+function failureAlarm(
+  scope: Construct,
+  id: string,
+  props: FailureAlarmProps,
+  metric: Metric,
+  trigger: Trigger = { period: 300, threshold: 0, comparisonOperator: "GreaterThanThreshold" },
+): CloudwatchMetricAlarm {
   const { alarmName, description, alarmActions, okActions, provider } = props;
   // A description with tokens is only known at apply time; terraform validate checks it there.
   if (!Token.isUnresolved(description) && description.length > MAX_DESCRIPTION) {
@@ -82,10 +110,10 @@ function failureAlarm(scope: Construct, id: string, props: FailureAlarmProps, me
     alarmName,
     alarmDescription: description,
     ...metric,
-    period: 300,
+    period: trigger.period,
     evaluationPeriods: 1,
-    threshold: 0,
-    comparisonOperator: "GreaterThanThreshold",
+    threshold: trigger.threshold,
+    comparisonOperator: trigger.comparisonOperator,
     treatMissingData: "notBreaching",
     alarmActions,
     ...(okActions ? { okActions } : {}),

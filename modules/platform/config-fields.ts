@@ -1,14 +1,17 @@
 import * as z from "zod";
+import { ORGANIZATION_ID } from "../../functions/core/aws/identifiers";
+import { REMEDIATION_MODES } from "../../functions/core/remediation/permissions";
 import { DEFAULT_MAX_EVENT_AGE_MINUTES, MAX_EVENT_AGE_MINUTES_RANGE } from "../../functions/core/remediation/event-checks";
 import { arnPatternProblem } from "../../functions/core/remediation/protected-targets";
 
 /**
- * Config fields every capability that reads CloudTrail logs shares (bucket, key prefix, layout, the
- * trail's KMS key), defined once so their rules and messages cannot drift apart.
+ * Config fields every capability that reads CloudTrail logs shares (key prefix, layout, remediation
+ * safety), defined once so their rules and messages cannot drift apart. The identifier patterns
+ * behind them are in functions/core/aws/identifiers.ts.
  */
-export const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
-export const KMS_KEY_ARN = /^arn:(aws|aws-us-gov|aws-cn|aws-iso[a-z-]*):kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
-export const ORGANIZATION_ID = /^o-[a-z0-9]{10,32}$/;
+
+/** How a rule's remediation runs: not at all, described only, or carried out. */
+export const remediationModeSchema = z.enum(REMEDIATION_MODES);
 
 /** CloudTrail's key layout in the bucket. */
 export const logLayoutSchema = z.discriminatedUnion("type", [

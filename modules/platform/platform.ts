@@ -3,6 +3,7 @@ import { TerraformStack, type TerraformProvider } from "cdktf";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { ACCOUNT_ID } from "../../functions/core/aws/identifiers";
 import { policyDocument, type ResourcePolicyStatementSpec } from "./policy-document";
 
 export interface PlatformProps {
@@ -64,7 +65,7 @@ export class Platform extends Construct {
     if (!/^[a-z][a-z0-9-]{0,22}[a-z0-9]$/.test(props.namePrefix)) {
       throw new Error(`Platform namePrefix "${props.namePrefix}" must be 2-24 lowercase letters, digits or hyphens, starting with a letter.`);
     }
-    if (!/^\d{12}$/.test(props.account)) throw new Error(`Platform account "${props.account}" must be a 12-digit AWS account id.`);
+    if (!ACCOUNT_ID.test(props.account)) throw new Error(`Platform account "${props.account}" must be a 12-digit AWS account id.`);
     const stack = TerraformStack.of(this);
     if (PLATFORMS.has(stack)) throw new Error(`Stack "${stack.node.id}" already has a Platform; create exactly one.`);
     PLATFORMS.set(stack, this);

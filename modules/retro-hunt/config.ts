@@ -1,6 +1,7 @@
 import * as z from "zod";
 import { MAX_ITEMS_PER_BATCH } from "../../functions/core/hunt/batch";
-import { BUCKET_NAME, KMS_KEY_ARN, keyPrefixSchema, logLayoutSchema } from "../platform/config-fields";
+import { BUCKET_NAME, KMS_KEY_ARN } from "../../functions/core/aws/identifiers";
+import { keyPrefixSchema, logLayoutSchema } from "../platform/config-fields";
 
 /**
  * Settings of a deployed retro-hunt (the `enabled: true` form of the `retroHunt` config section).

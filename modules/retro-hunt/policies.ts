@@ -1,4 +1,4 @@
-import { layoutRootPrefix } from "../../functions/core/scoring/layout";
+import { logsRoot, normalizeKeyPrefix } from "../../functions/core/aws/cloudtrail-keys";
 import { HUNTS_PREFIX } from "../../functions/core/hunt/hunt-keys";
 import type { PolicyStatementSpec } from "../platform";
 import type { RetroHuntSettings } from "./config";
@@ -13,7 +13,7 @@ export interface RetroHuntPolicyContext {
 
 /** The trail's key prefix for the configured layout (`<prefix>AWSLogs/` or `<prefix>AWSLogs/<org-id>/`). */
 export function huntLogRoot(s: Pick<RetroHuntSettings, "keyPrefix" | "layout">): string {
-  return layoutRootPrefix({ prefix: s.keyPrefix, organizationId: s.layout.type === "organization" ? s.layout.organizationId : undefined });
+  return logsRoot(s.layout, normalizeKeyPrefix(s.keyPrefix));
 }
 
 const huntObjects = (ctx: RetroHuntPolicyContext) => [`${ctx.resultsBucketArn}/${HUNTS_PREFIX}*`];

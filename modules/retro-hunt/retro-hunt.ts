@@ -1,18 +1,15 @@
 import { Construct } from "constructs";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
-import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
+import type { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
-import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
-import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
-import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
-import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
+import type { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { SfnStateMachine } from "@cdktf/provider-aws/lib/sfn-state-machine";
 import { HUNTS_PREFIX } from "../../functions/core/hunt/hunt-keys";
 import { retroHuntDefinition } from "./definition";
 import { undeliverableStatement, type UndeliverableAlertsRef } from "../alerting/alerting";
 import { NodeFunction } from "../lambda-function";
-import { Platform, policyDocument } from "../platform";
+import { ABORT_INCOMPLETE_UPLOADS, eventCountAlarm, Platform, policyDocument, recomputableBucket } from "../platform";
 import { LOG_DELIVERY_ACTIONS } from "../scoring/policies";
 import type { RetroHuntSettings } from "./config";
 import { planStatements, scanStatements, stateMachineStatements, summarizeStatements, type RetroHuntPolicyContext } from "./policies";
@@ -61,21 +58,13 @@ export class RetroHunt extends Construct {
     const name = platform.name("retro-hunt");
     const resultsBucketName = `${platform.namePrefix}-retro-hunt-${platform.account}-${platform.region}`.slice(0, 63);
 
-    this.resultsBucket = new S3Bucket(this, "results", {
+    // Manifests, map results, alerts and summaries, all recomputable from the logs.
+    this.resultsBucket = recomputableBucket(this, "results", {
       bucket: resultsBucketName,
-      // Manifests, map results, alerts and summaries, all recomputable from the logs: destroy empties it.
-      forceDestroy: true,
-    });
-    new S3BucketOwnershipControls(this, "results-ownership", { bucket: this.resultsBucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } });
-    new S3BucketServerSideEncryptionConfigurationA(this, "results-encryption", {
-      bucket: this.resultsBucket.id,
-      rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: key.arn }, bucketKeyEnabled: true }],
-    });
-    new S3BucketLifecycleConfiguration(this, "results-lifecycle", {
-      bucket: this.resultsBucket.id,
-      rule: [
+      kmsKeyArn: key.arn,
+      lifecycle: [
         { id: "expire-hunts", status: "Enabled", filter: [{ prefix: HUNTS_PREFIX }], expiration: [{ days: props.resultRetentionDays }] },
-        { id: "abort-incomplete-uploads", status: "Enabled", filter: [{ prefix: "" }], abortIncompleteMultipartUpload: [{ daysAfterInitiation: 1 }] },
+        ABORT_INCOMPLETE_UPLOADS,
       ],
     });
 
@@ -177,18 +166,12 @@ export class RetroHunt extends Construct {
     });
 
     const alarm = (metricName: "ExecutionsFailed" | "ExecutionsTimedOut", what: string) =>
-      new CloudwatchMetricAlarm(this, metricName === "ExecutionsFailed" ? "failed" : "timed-out", {
+      eventCountAlarm(this, metricName === "ExecutionsFailed" ? "failed" : "timed-out", {
         alarmName: `${name}-${metricName === "ExecutionsFailed" ? "executions-failed" : "executions-timed-out"}`,
-        alarmDescription: `A trailwatch retro-hunt execution ${what}: its results are incomplete. Executions: state machine ${name}; summary: s3://${resultsBucketName}/hunts/<execution name>/summary.json; logs: /aws/vendedlogs/states/${name}.`,
+        description: `A trailwatch retro-hunt execution ${what}: its results are incomplete. Executions: state machine ${name}; summary: s3://${resultsBucketName}/hunts/<execution name>/summary.json; logs: /aws/vendedlogs/states/${name}.`,
         namespace: "AWS/States",
         metricName,
         dimensions: { StateMachineArn: this.stateMachine.arn },
-        statistic: "Sum",
-        period: 300,
-        evaluationPeriods: 1,
-        threshold: 1,
-        comparisonOperator: "GreaterThanOrEqualToThreshold",
-        treatMissingData: "notBreaching",
         alarmActions: [props.alertTopicArn],
         okActions: [props.alertTopicArn],
       });

@@ -1,8 +1,8 @@
 import * as z from "zod";
 import { SAGEMAKER_COLUMNS } from "../../functions/adapters/aws/sagemaker-scorer";
-import { ACCOUNT_ID_RE, BUCKET_NAME_RE, REGION_RE } from "../../functions/core/scoring/input";
+import { ACCOUNT_ID, BUCKET_NAME, KMS_KEY_ARN, REGION } from "../../functions/core/aws/identifiers";
 import { DEFAULT_INSIGHT_THRESHOLD } from "../../functions/core/scoring/threshold";
-import { KMS_KEY_ARN, keyPrefixSchema, logLayoutSchema } from "../platform/config-fields";
+import { keyPrefixSchema, logLayoutSchema } from "../platform/config-fields";
 
 
 /** CloudTrail's key layout in the bucket (the same choice as the log analyzer's). */
@@ -24,8 +24,8 @@ export const scorerSchema = z.discriminatedUnion("type", [
 
 /** One daily run: an account and a region, scored for the previous UTC day. */
 export const scheduleSchema = z.strictObject({
-  account: z.string().regex(ACCOUNT_ID_RE, { message: "expected a 12-digit account id" }),
-  region: z.string().regex(REGION_RE, { message: "expected a region name such as us-east-1" }),
+  account: z.string().regex(ACCOUNT_ID, { message: "expected a 12-digit account id" }),
+  region: z.string().regex(REGION, { message: "expected a region name such as us-east-1" }),
   /** EventBridge Scheduler expression in UTC; default 02:30 every day (late log files have arrived by then). */
   expression: z.string().regex(/^(cron|rate)\(.+\)$/, { message: "expected cron(...) or rate(...)" }).default("cron(30 2 * * ? *)"),
 });
@@ -35,7 +35,7 @@ export const scoringSettingsSchema = z
   .strictObject({
     enabled: z.literal(true),
     /** The trail buckets the read function may read (the input's cloudtrail_bucket must be one of them). */
-    cloudtrailBuckets: z.array(z.string().regex(BUCKET_NAME_RE, { message: "expected an S3 bucket name" })).min(1, { message: "name at least one trail bucket" }),
+    cloudtrailBuckets: z.array(z.string().regex(BUCKET_NAME, { message: "expected an S3 bucket name" })).min(1, { message: "name at least one trail bucket" }),
     /** The trail's S3 key prefix, if any. */
     keyPrefix: keyPrefixSchema,
     layout: scoringLayoutSchema.default({ type: "account" }),

@@ -1,4 +1,4 @@
-import { layoutRootPrefix } from "../../functions/core/scoring/layout";
+import { logsRoot, normalizeKeyPrefix } from "../../functions/core/aws/cloudtrail-keys";
 import type { PolicyStatementSpec } from "../platform";
 import type { ScoringSettings } from "./config";
 
@@ -15,7 +15,7 @@ export interface ScoringPolicyContext {
 
 /** The trail's key prefix for the configured layout (`<prefix>AWSLogs/` or `<prefix>AWSLogs/<org-id>/`). */
 export function trailRootPrefix(s: Pick<ScoringSettings, "keyPrefix" | "layout">): string {
-  return layoutRootPrefix({ prefix: s.keyPrefix, organizationId: s.layout.type === "organization" ? s.layout.organizationId : undefined });
+  return logsRoot(s.layout, normalizeKeyPrefix(s.keyPrefix));
 }
 
 /** The SageMaker endpoint ARN (SageMaker writes endpoint names lowercase in ARNs). */

@@ -1,19 +1,16 @@
 import { Construct } from "constructs";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
-import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
+import type { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
-import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
-import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
-import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
-import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
+import type { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { SchedulerSchedule } from "@cdktf/provider-aws/lib/scheduler-schedule";
 import { SfnStateMachine } from "@cdktf/provider-aws/lib/sfn-state-machine";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { scoringDefinition } from "./definition";
 import { undeliverableStatement, type UndeliverableAlertsRef } from "../alerting/alerting";
 import { NodeFunction } from "../lambda-function";
-import { Platform, policyDocument, queueNotEmptyAlarm, scheduleLauncher } from "../platform";
+import { ABORT_INCOMPLETE_UPLOADS, eventCountAlarm, Platform, policyDocument, queueNotEmptyAlarm, recomputableBucket, scheduleLauncher } from "../platform";
 import { effectiveThreshold, type ScoringSettings } from "./config";
 import { alertStatements, LOG_DELIVERY_ACTIONS, readStatements, scoreStatements, trailRootPrefix, type ScoringPolicyContext } from "./policies";
 
@@ -61,23 +58,14 @@ export class Scoring extends Construct {
     const platform = Platform.of(this);
     const key = platform.kmsKey;
 
-    this.workBucket = new S3Bucket(this, "work", {
+    // Only run files and the per-day pair counts cache, both recomputed from the CloudTrail logs.
+    this.workBucket = recomputableBucket(this, "work", {
       bucket: `${platform.namePrefix}-scoring-${platform.account}-${platform.region}`.slice(0, 63),
-      // Only run files and the per-day pair counts cache, both recomputed from the CloudTrail logs:
-      // destroy empties the bucket instead of failing with BucketNotEmpty.
-      forceDestroy: true,
-    });
-    new S3BucketOwnershipControls(this, "work-ownership", { bucket: this.workBucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } });
-    new S3BucketServerSideEncryptionConfigurationA(this, "work-encryption", {
-      bucket: this.workBucket.id,
-      rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: key.arn }, bucketKeyEnabled: true }],
-    });
-    new S3BucketLifecycleConfiguration(this, "work-lifecycle", {
-      bucket: this.workBucket.id,
-      rule: [
+      kmsKeyArn: key.arn,
+      lifecycle: [
         { id: "expire-runs", status: "Enabled", filter: [{ prefix: "runs/" }], expiration: [{ days: props.runRetentionDays }] },
         { id: "expire-history", status: "Enabled", filter: [{ prefix: "history/" }], expiration: [{ days: props.historyRetentionDays }] },
-        { id: "abort-incomplete-uploads", status: "Enabled", filter: [{ prefix: "" }], abortIncompleteMultipartUpload: [{ daysAfterInitiation: 1 }] },
+        ABORT_INCOMPLETE_UPLOADS,
       ],
     });
 
@@ -194,18 +182,13 @@ export class Scoring extends Construct {
 
     const alarmActions = { alarmActions: [props.alertTopicArn], okActions: [props.alertTopicArn] };
     // Failures are caught and reported by the state machine itself; a timed-out execution is not.
-    this.timedOutAlarm = new CloudwatchMetricAlarm(this, "timed-out", {
+    this.timedOutAlarm = eventCountAlarm(this, "timed-out", {
       alarmName: `${name}-executions-timed-out`,
-      alarmDescription: `A trailwatch scoring execution timed out (no failure report was sent for it). Executions: state machine ${name}; logs: ${this.logGroup.name}.`,
+      description: `A trailwatch scoring execution timed out (no failure report was sent for it). Executions: state machine ${name}; logs: ${this.logGroup.name}.`,
       namespace: "AWS/States",
       metricName: "ExecutionsTimedOut",
       dimensions: { StateMachineArn: this.stateMachine.arn },
-      statistic: "Sum",
       period: 3600,
-      evaluationPeriods: 1,
-      threshold: 1,
-      comparisonOperator: "GreaterThanOrEqualToThreshold",
-      treatMissingData: "notBreaching",
       ...alarmActions,
     });
 

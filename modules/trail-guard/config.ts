@@ -1,16 +1,10 @@
 import * as z from "zod";
-import { remediationSafetySchema } from "../platform/config-fields";
+import { BUCKET_NAME, KMS_KEY_ARN, REGION, requireArn, TRAIL_ARN, type ArnParts } from "../../functions/core/aws/identifiers";
+import { remediationModeSchema, remediationSafetySchema } from "../platform/config-fields";
 
 /** An AWS region name, e.g. `eu-west-1`, `us-gov-west-1`, `cn-north-1`. */
-const regionSchema = z
-  .string()
-  .regex(/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d+$/, { message: "expected an AWS region name such as eu-west-1" });
+const regionSchema = z.string().regex(REGION, { message: "expected an AWS region name such as eu-west-1" });
 
-const TRAIL_ARN = /^arn:(aws|aws-us-gov|aws-cn|aws-iso[a-z-]*):cloudtrail:([a-z0-9-]+):(\d{12}):trail\/([A-Za-z0-9._-]{3,128})$/;
-const KMS_KEY_ARN = /^arn:(aws|aws-us-gov|aws-cn|aws-iso[a-z-]*):kms:([a-z0-9-]+):(\d{12}):key\/([A-Za-z0-9-]+)$/;
-
-/** How the trail guard answers `cloudtrail.logging-stopped`: alert only, say what it would do, or restart logging. */
-export const remediationModeSchema = z.enum(["off", "dry-run", "apply"]);
 
 /** `arn:<partition>:cloudtrail:<region>:<account>:trail/<name>`; the region is the trail's home region. */
 export const trailArnSchema = z.string().regex(TRAIL_ARN, {
@@ -18,17 +12,14 @@ export const trailArnSchema = z.string().regex(TRAIL_ARN, {
 });
 
 /** Splits a trail ARN (already validated by `trailArnSchema`). */
-export function parseTrailArn(arn: string): { partition: string; region: string; account: string; name: string } {
-  const m = TRAIL_ARN.exec(arn);
-  if (!m) throw new Error(`not a trail ARN: ${arn}`);
-  return { partition: m[1]!, region: m[2]!, account: m[3]!, name: m[4]! };
+export function parseTrailArn(arn: string): ArnParts {
+  return requireArn(TRAIL_ARN, "a trail ARN", arn);
 }
 
 /** Splits a KMS key ARN (`arn:<partition>:kms:<region>:<account>:key/<id>`). */
 export function parseKeyArn(arn: string): { region: string; account: string; keyId: string } {
-  const m = KMS_KEY_ARN.exec(arn);
-  if (!m) throw new Error(`not a KMS key ARN: ${arn}`);
-  return { region: m[2]!, account: m[3]!, keyId: m[4]! };
+  const { region, account, name } = requireArn(KMS_KEY_ARN, "a KMS key ARN", arn);
+  return { region, account, keyId: name };
 }
 
 const scheduleSchema = z
@@ -50,7 +41,7 @@ export const trailGuardSettingsSchema = z
     regions: z.array(regionSchema).min(1).refine((r) => new Set(r).size === r.length, { message: "regions must not repeat" }),
     /** The trails whose stopping is remediated and whose delivery the heartbeat checks. */
     protectedTrails: z.array(trailArnSchema).min(1),
-    /** Remediation per rule id; the trail guard remediates only `cloudtrail.logging-stopped`. */
+    /** Remediation per rule id; the trail guard remediates only `cloudtrail.logging-stopped` (alert only, say what it would do, or restart logging). */
     remediation: z
       .strictObject({ "cloudtrail.logging-stopped": remediationModeSchema.default("off") })
       .default({ "cloudtrail.logging-stopped": "off" }),
@@ -67,7 +58,7 @@ export const trailGuardSettingsSchema = z
     /** The S3 bucket the protected trails deliver to: its policy, ACL, lifecycle, versioning and deletion are watched. */
     trailBucketName: z
       .string()
-      .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: "expected an S3 bucket name" })
+      .regex(BUCKET_NAME, { message: "expected an S3 bucket name" })
       .optional(),
     /** The KMS key that encrypts the trail's logs: disabling it, scheduling its deletion or replacing its policy is watched. */
     trailKmsKeyArn: z

@@ -3,7 +3,6 @@ export {
   trailGuardConfigSchema,
   trailGuardSettingsSchema,
   trailArnSchema,
-  remediationModeSchema,
   parseTrailArn,
   parseKeyArn,
   type TrailGuardConfig,

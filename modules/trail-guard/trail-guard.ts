@@ -3,14 +3,15 @@ import type { TerraformProvider } from "cdktf";
 import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
 import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
 import type { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
-import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
+import type { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
+import { dnsSuffixOf } from "../../functions/core/aws/partition";
 import { NodeFunction } from "../lambda-function";
-import { functionErrorsAlarm, Platform, policyDocument, queueNotEmptyAlarm } from "../platform";
+import { functionErrorsAlarm, Platform, policyDocument, queueNotEmptyAlarm, stateTable } from "../platform";
 import type { TrailGuardSettings } from "./config";
 import { undeliverableStatement, type AlertLedgerRef, type UndeliverableAlertsRef } from "../alerting/alerting";
 import { guardPatterns, type GuardPattern } from "./patterns";
@@ -126,20 +127,12 @@ export class TrailGuard extends Construct {
       invokedAsynchronously: true,
     });
 
-    this.heartbeatState = new DynamodbTable(this, "heartbeat-state", {
-      name: platform.name("trail-heartbeat-state"),
-      billingMode: "PAY_PER_REQUEST",
-      hashKey: "pk",
-      attribute: [{ name: "pk", type: "S" }],
-      ttl: { attributeName: "expiresAt", enabled: true },
-      serverSideEncryption: { enabled: true, kmsKeyArn: platform.kmsKey.arn },
-    });
+    this.heartbeatState = stateTable(this, "heartbeat-state", { name: platform.name("trail-heartbeat-state"), kmsKeyArn: platform.kmsKey.arn });
     // The forwarding DLQs of the other regions (created below, names fixed): no CloudWatch alarm can
     // report them to the home region's topic, so the heartbeat reads their depth.
     const forwardDlqName = platform.name("trail-guard-forward-dlq");
-    const dnsSuffix = platform.partition === "aws-cn" ? "amazonaws.com.cn" : "amazonaws.com";
     const forwardDlqs = this.watchedRegions.slice(1).map((region) => ({
-      url: `https://sqs.${region}.${dnsSuffix}/${platform.account}/${forwardDlqName}`,
+      url: `https://sqs.${region}.${dnsSuffixOf(platform.partition)}/${platform.account}/${forwardDlqName}`,
       arn: platform.arn("sqs", forwardDlqName, region),
     }));
     this.heartbeat = new NodeFunction(this, "heartbeat", {

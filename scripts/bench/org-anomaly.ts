@@ -31,7 +31,7 @@ import { DynamoBaselineStore } from "../../functions/adapters/aws/dynamodb-basel
 import { DuckDbActivityQuery, discoverAccounts } from "../../functions/adapters/local/duckdb-activity";
 import { runMuster } from "../../functions/core/anomaly/muster";
 import { musterConfigSchema } from "../../functions/core/anomaly/units";
-import { parseLogFileName, type LogLayout } from "../../functions/core/anomaly/layout";
+import { parseLogFileName, type LogLayout } from "../../functions/core/aws/cloudtrail-keys";
 import { scanPlan } from "../../functions/core/anomaly/scan-plan";
 import { discern } from "../../functions/core/anomaly/discern";
 import { parseAnomalySettings } from "../../functions/core/anomaly/settings";
@@ -197,7 +197,7 @@ async function benchScan(o: Options) {
   const files = listFiles(dir);
   const sources = await discoverAccounts([dir]);
   const accounts = [...new Set(sources.map((s) => s.account))].sort();
-  const layout: LogLayout = { kind: "organization", organizationId: manifest.organizationId };
+  const layout: LogLayout = { type: "organization", organizationId: manifest.organizationId };
   const q = await DuckDbActivityQuery.create(sources);
   const end = new Date(`${manifest.lastDay}T00:00:00Z`);
   end.setUTCDate(end.getUTCDate() + 1);

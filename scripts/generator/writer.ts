@@ -4,6 +4,7 @@ import { availableParallelism } from "node:os";
 import { dirname, join } from "node:path";
 import { Worker } from "node:worker_threads";
 import { gzipSync } from "node:zlib";
+import { accountLogPrefix, dayFolderPrefix, layoutOf, type KeyKind } from "../../functions/core/aws/cloudtrail-keys";
 import type { Organization } from "./organization";
 import { Rng } from "./random";
 import { buildRecord, type EventSpec } from "./record";
@@ -142,9 +143,9 @@ export interface WriterOptions {
   gzipLevel?: number;
 }
 
-/** The S3 key prefix of an account's files in a layout. */
-export function accountPrefix(org: Organization, layout: Layout, account: string): string {
-  return layout === "organization" ? `AWSLogs/${org.id}/${account}` : `AWSLogs/${account}`;
+/** The S3 key prefix (ending in `/`) of an account's log or digest files of one region and day in a layout. */
+function dayPrefix(org: Organization, layout: Layout, account: string, region: string, day: string, kind: KeyKind): string {
+  return dayFolderPrefix(accountLogPrefix(layoutOf(layout === "organization" ? org.id : undefined), account, "", kind), region, day);
 }
 
 /**
@@ -222,7 +223,7 @@ export class LogWriter {
     const stamp = Math.floor(delivered / MINUTE) * MINUTE; // names carry minutes only
     const fileRng = new Rng(this.o.seed, "file", s.account, s.region, s.files++);
     const name = `${s.account}_CloudTrail_${s.region}_${fileStamp(stamp)}_${fileRng.alnum(16)}.json.gz`;
-    const key = `${accountPrefix(this.o.org, this.o.layout, s.account)}/CloudTrail/${s.region}/${dayPath(stamp)}/${name}`;
+    const key = `${dayPrefix(this.o.org, this.o.layout, s.account, s.region, dayPath(stamp), "logs")}${name}`;
     const parts: string[] = new Array(events.length);
     for (let i = 0; i < events.length; i++) {
       const e = events[i]!;
@@ -273,7 +274,7 @@ export class LogWriter {
         const stamp = to + 7 * MINUTE + (s.files % 50) * 1000;
         const trailHome = org.globalRegion;
         const name = `${s.account}_CloudTrail-Digest_${s.region}_${org.trailName}_${trailHome}_${digestStamp(stamp)}.json.gz`;
-        const key = `${accountPrefix(org, this.o.layout, s.account)}/CloudTrail-Digest/${s.region}/${dayPath(stamp)}/${name}`;
+        const key = `${dayPrefix(org, this.o.layout, s.account, s.region, dayPath(stamp), "digests")}${name}`;
         const rng = new Rng(this.o.seed, "digest", key);
         const digest = {
           awsAccountId: s.account,

@@ -7,7 +7,7 @@ import { parseAnomalySettings } from "../../functions/core/anomaly/settings";
 import { deliver, identities, ORG_ID, writeRawLogFile } from "../core/anomaly/fixture-logs";
 
 const ACCT = "111122223333";
-const layout = { kind: "organization", organizationId: ORG_ID } as const;
+const layout = { type: "organization", organizationId: ORG_ID } as const;
 
 describe("trailwatch replay with a damaged log file", () => {
   let dir: string;

@@ -9,7 +9,8 @@ import {
 import { activityStatement, excludedFilesFilter, pathRangeFilter, type ActivityStatement, type EventSource } from "../../core/anomaly/activity-sql";
 import { activityFromRow, type ObservedActivity } from "../../core/anomaly/activity";
 import type { AnomalyActivityQuery, SkippedFile } from "../../core/anomaly/discern";
-import { accountLogPrefix, BUCKET_NAME, KEY_PREFIX, REGION, requireMatch, type LogLayout } from "../../core/anomaly/layout";
+import { accountLogPrefix, KEY_PREFIX, type LogLayout } from "../../core/aws/cloudtrail-keys";
+import { BUCKET_NAME, REGION, requireMatch } from "../../core/aws/identifiers";
 import { pathRanges, scanPlan, type ScanPlan } from "../../core/anomaly/scan-plan";
 import type { RegionLister } from "./athena-regions";
 

@@ -1,5 +1,6 @@
 import { ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
-import { accountLogPrefix, REGION, type LogLayout } from "../../core/anomaly/layout";
+import { accountLogPrefix, type LogLayout } from "../../core/aws/cloudtrail-keys";
+import { REGION } from "../../core/aws/identifiers";
 
 /** Says which regions hold an account's CloudTrail logs. */
 export interface RegionLister {

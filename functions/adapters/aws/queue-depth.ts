@@ -1,5 +1,6 @@
 import { GetQueueAttributesCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import { awsErrorName } from "./aws-error";
+import { partitionOfRegion } from "../../core/aws/partition";
 
 /** An SQS queue by URL, with the region and account its URL names. */
 export interface QueueRef {
@@ -18,7 +19,7 @@ export function parseQueueUrl(url: string): QueueRef | undefined {
   const m = QUEUE_URL.exec(url.trim());
   if (!m) return undefined;
   const [, region, cn, account, name] = m;
-  const partition = cn ? "aws-cn" : region!.startsWith("us-gov-") ? "aws-us-gov" : "aws";
+  const partition = cn ? "aws-cn" : partitionOfRegion(region);
   return { url: url.trim(), region: region!, account: account!, name: name!, arn: `arn:${partition}:sqs:${region}:${account}:${name}` };
 }
 

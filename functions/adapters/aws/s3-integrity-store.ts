@@ -1,7 +1,8 @@
 import { GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import type { Readable } from "node:stream";
 import { DIGEST_LAG_MS, type Fetched, type IntegrityGroup, type LogHash, type IntegrityStore, type StoredObject, type StoreProblem } from "../../core/integrity/verify";
-import { accountFolder, dayFolderPrefix, listingDays, type S3Location } from "../../core/sources/cloudtrail-prefixes";
+import { accountFolder, dayFolderPrefix } from "../../core/aws/cloudtrail-keys";
+import { listingDays, type S3Location } from "../../core/sources/cloudtrail-prefixes";
 import type { TimeWindow } from "../../core/sources/time-window";
 import { inflateDigest, MAX_DIGEST_BYTES, sha256OfGzipStream } from "../integrity-content";
 import { awsErrorName } from "./aws-error";

@@ -1,14 +1,6 @@
 import { ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
-import {
-  accountFolder,
-  classifyFolder,
-  dayFolderPrefix,
-  folderName,
-  isRegionFolder,
-  layoutPosition,
-  type AccountFolder,
-  type S3Location,
-} from "../../core/sources/cloudtrail-prefixes";
+import { accountFolder, dayFolderPrefix, type AccountFolder } from "../../core/aws/cloudtrail-keys";
+import { classifyFolder, folderName, isRegionFolder, layoutPosition, type S3Location } from "../../core/sources/cloudtrail-prefixes";
 import { orderedMap } from "../../core/sources/ordered-map";
 import { awsErrorName } from "./aws-error";
 

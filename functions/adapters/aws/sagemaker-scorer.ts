@@ -1,5 +1,5 @@
 import { InvokeEndpointCommand, type SageMakerRuntimeClient } from "@aws-sdk/client-sagemaker-runtime";
-import { csvField } from "../../core/scoring/csv";
+import { csvField } from "../../core/formats/csv-cell";
 import type { PairCount } from "../../core/scoring/pair";
 import { checkScores, ScorerOutputError, type PairScore, type Scorer } from "../../core/scoring/scorer";
 import { classifyAwsError } from "./transient-error";

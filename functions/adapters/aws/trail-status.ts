@@ -4,6 +4,7 @@ import {
   StartLoggingCommand,
   type GetTrailStatusCommandOutput,
 } from "@aws-sdk/client-cloudtrail";
+import { splitArn, TRAIL_ARN } from "../../core/aws/identifiers";
 
 /** A trail named by its ARN; `region` is the trail's home region (where its API calls must go). */
 export interface TrailRef {
@@ -14,13 +15,10 @@ export interface TrailRef {
   name: string;
 }
 
-const TRAIL_ARN = /^arn:(aws[a-z-]*):cloudtrail:([a-z0-9-]+):(\d{12}):trail\/([A-Za-z0-9._-]{3,128})$/;
-
 /** Splits `arn:<partition>:cloudtrail:<region>:<account>:trail/<name>`; undefined when it is not one. */
 export function parseTrailArn(arn: string): TrailRef | undefined {
-  const m = TRAIL_ARN.exec(arn.trim());
-  if (!m) return undefined;
-  return { arn: arn.trim(), partition: m[1]!, region: m[2]!, account: m[3]!, name: m[4]! };
+  const parts = splitArn(TRAIL_ARN, arn.trim());
+  return parts && { arn: arn.trim(), ...parts };
 }
 
 const TRAILS_EXAMPLE = '["arn:aws:cloudtrail:us-east-1:111122223333:trail/org-trail"]';

@@ -4,7 +4,8 @@ import { DuckDBInstance, listValue, type DuckDBConnection } from "@duckdb/node-a
 import { activityStatement, excludedFilesFilter, pathRangeFilter, type ActivityStatement, type EventSource } from "../../core/anomaly/activity-sql";
 import { activityFromRow, type ObservedActivity } from "../../core/anomaly/activity";
 import type { AnomalyActivityQuery, SkippedFile } from "../../core/anomaly/discern";
-import { ACCOUNT_ID, accountLogPrefix, ORGANIZATION_ID, parseLogFileName, REGION, type LogLayout } from "../../core/anomaly/layout";
+import { accountLogPrefix, parseLogFileName, type LogLayout } from "../../core/aws/cloudtrail-keys";
+import { ACCOUNT_ID, ORGANIZATION_ID, REGION } from "../../core/aws/identifiers";
 import { pathRanges, scanPlan, stampInPlan, type PathRange, type ScanPlan } from "../../core/anomaly/scan-plan";
 import { MAX_FILE_TEXT_BYTES } from "../../core/record/limits";
 
@@ -52,10 +53,10 @@ export async function discoverAccounts(paths: readonly string[]): Promise<LocalA
     const awsLogs = join(root, "AWSLogs");
     for (const name of (await readdir(awsLogs)).sort()) {
       if (only && name !== only) continue;
-      if (ACCOUNT_ID.test(name) && (await isDir(join(awsLogs, name, "CloudTrail")))) out.push({ account: name, root, layout: { kind: "account" } });
+      if (ACCOUNT_ID.test(name) && (await isDir(join(awsLogs, name, "CloudTrail")))) out.push({ account: name, root, layout: { type: "account" } });
       else if (ORGANIZATION_ID.test(name)) {
         for (const acct of (await readdir(join(awsLogs, name))).sort()) {
-          if (ACCOUNT_ID.test(acct) && (await isDir(join(awsLogs, name, acct, "CloudTrail")))) out.push({ account: acct, root, layout: { kind: "organization", organizationId: name } });
+          if (ACCOUNT_ID.test(acct) && (await isDir(join(awsLogs, name, acct, "CloudTrail")))) out.push({ account: acct, root, layout: { type: "organization", organizationId: name } });
         }
       }
     }

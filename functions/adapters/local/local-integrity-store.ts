@@ -1,12 +1,10 @@
 import { createReadStream } from "node:fs";
 import { readdir, readFile, stat } from "node:fs/promises";
 import { join, resolve, sep } from "node:path";
-import { awsLogsRelative, parseDigestName } from "../../core/integrity/digest";
+import { awsLogsRelative, parseAwsLogsKey } from "../../core/aws/cloudtrail-keys";
+import { parseDigestName } from "../../core/integrity/digest";
 import type { Fetched, IntegrityGroup, IntegrityStore, LogHash, StoredObject, StoreProblem } from "../../core/integrity/verify";
 import { inflateDigest, MAX_DIGEST_BYTES, sha256OfGzipStream } from "../integrity-content";
-
-/** `AWSLogs/[o-id/]<account>/CloudTrail[-Digest]/<region>/...` */
-const LAYOUT = /^AWSLogs\/(?:(o-[a-z0-9]{10,32})\/)?(\d{12})\/(CloudTrail|CloudTrail-Digest)\/([a-z0-9-]+)\/(.+)$/;
 
 interface Indexed {
   path: string;
@@ -64,16 +62,16 @@ export class LocalIntegrityStore implements IntegrityStore {
     const add = (p: string) => {
       if (p.endsWith(".metadata.json")) return;
       const rel = awsLogsRelative(p.split(sep).join("/"));
-      const m = rel ? LAYOUT.exec(rel) : null;
-      if (!rel || !m) return;
+      const k = rel ? parseAwsLogsKey(rel) : undefined;
+      if (!rel || !k) return;
       root ??= p.slice(0, p.length - rel.length);
-      const label = `AWSLogs/${m[1] ? `${m[1]}/` : ""}${m[2]}/${m[4]}`;
+      const label = `AWSLogs/${k.organizationId ? `${k.organizationId}/` : ""}${k.account}/${k.region}`;
       let g = groups.get(label);
       if (!g) {
-        g = { group: { bucket: "", account: m[2]!, region: m[4]!, label }, digests: [], logs: [] };
+        g = { group: { bucket: "", account: k.account, region: k.region, label }, digests: [], logs: [] };
         groups.set(label, g);
       }
-      (m[3] === "CloudTrail-Digest" ? g.digests : g.logs).push({ path: p, rel });
+      (k.kind === "digests" ? g.digests : g.logs).push({ path: p, rel });
       byRel.set(rel, p);
     };
     for (const p of this.paths) {

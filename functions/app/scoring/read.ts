@@ -2,7 +2,7 @@ import { splitIntoBatches } from "../../core/scoring/batches";
 import { pairsToCsv, parsePairsCsv } from "../../core/scoring/csv";
 import { dayEnd, precedingDays, type Day } from "../../core/scoring/day";
 import { InvalidScoringInputError, parseScoringInput } from "../../core/scoring/input";
-import { dayLogPrefix } from "../../core/scoring/layout";
+import { dayLogPrefix, layoutOf, normalizeKeyPrefix } from "../../core/aws/cloudtrail-keys";
 import { PairAggregator } from "../../core/scoring/pair";
 import { addReadStats, emptyReadStats, readPairs, type ReadStats } from "../../core/scoring/read-day";
 import {
@@ -77,7 +77,8 @@ export function scoringReadSteps(logger: ReadLogger) {
         `invalid scoring input: cloudtrail_bucket "${req.bucket}" is not a bucket this deployment reads (${c.CLOUDTRAIL_BUCKETS.join(", ")}); add it to the scoring section's cloudtrailBuckets`,
       );
     }
-    const layout = { prefix: c.LOG_PREFIX, organizationId: c.ORGANIZATION_ID };
+    const layout = layoutOf(c.ORGANIZATION_ID);
+    const keyPrefix = normalizeKeyPrefix(c.LOG_PREFIX);
     const runId = runIdOf(ev.execution?.name ?? `manual-${now.getTime()}`);
     const runPrefix = runPrefixOf(runId);
     const keys = runKeys(runPrefix);
@@ -96,7 +97,7 @@ export function scoringReadSteps(logger: ReadLogger) {
       if (role === "history" && cacheable && (await objectExists(s3, c.WORK_BUCKET, cacheKey))) {
         return { day, role, source: "cache", pairsKey: cacheKey, cacheable, files: 0, bytes: 0, skipped: empty, batches: [] };
       }
-      const prefix = dayLogPrefix(layout, req.account, req.region, day);
+      const prefix = dayLogPrefix(layout, req.account, req.region, day, keyPrefix);
       const listing = await listDayLogFiles(s3, req.bucket, prefix);
       const batches = splitIntoBatches(listing.files, c.BATCH_MAX_FILES, c.BATCH_MAX_MB * 1024 * 1024).map((objects) => {
         const id = nextBatch++;
@@ -123,7 +124,7 @@ export function scoringReadSteps(logger: ReadLogger) {
       account: req.account,
       region: req.region,
       day: req.day,
-      logPrefix: `s3://${req.bucket}/${dayLogPrefix(layout, req.account, req.region, req.day)}`,
+      logPrefix: `s3://${req.bucket}/${dayLogPrefix(layout, req.account, req.region, req.day, keyPrefix)}`,
       startedAt: now.toISOString(),
     };
     const runPlan: RunPlan = { run, days: planned };

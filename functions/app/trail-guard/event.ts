@@ -1,5 +1,5 @@
 import * as z from "../../core/zod";
-import { accountOf, parseRecord, type CloudTrailRecord } from "../../core/record/schema";
+import { accountOfRecord, parseRecord, type CloudTrailRecord } from "../../core/record/schema";
 
 export const API_CALL_DETAIL_TYPE = "AWS API Call via CloudTrail";
 
@@ -42,7 +42,7 @@ export function deliveryProblem(env: { source: string; account?: string | undefi
   const service = r.eventSource.split(".")[0] ?? "";
   const show = (v: unknown) => JSON.stringify(v ?? null).slice(0, 80);
   if (env.source !== `aws.${service}`) return `the envelope's source ${show(env.source)} is not the AWS source of ${show(r.eventSource)} (aws.${service.slice(0, 40)})`;
-  if (env.account !== accountOf(r)) return `the envelope's account ${show(env.account)} is not the event's account ${show(accountOf(r))}`;
+  if (env.account !== accountOfRecord(r)) return `the envelope's account ${show(env.account)} is not the event's account ${show(accountOfRecord(r))}`;
   if (env.region !== r.awsRegion) return `the envelope's region ${show(env.region)} is not the event's region ${show(r.awsRegion)}`;
   if (env["replay-name"] !== undefined) return `the event is a replay from an EventBridge archive (${show(env["replay-name"])}), not a live delivery`;
   return undefined;

@@ -2,7 +2,7 @@ import { boundCheckText, type Alert, type RemediationRefusal, type RemediationRe
 import { boundAlert } from "../../core/alert/bound";
 import { AlertCollector } from "../../core/alert/collector";
 import type { AlertSink } from "../../core/ports";
-import { accountOf, isFailedCall, type CloudTrailRecord } from "../../core/record/schema";
+import { accountOfRecord, isFailedCall, type CloudTrailRecord } from "../../core/record/schema";
 import { toAlert, type Finding, type RuleEngine } from "../../core/rules/engine";
 import { DEFAULT_MAX_EVENT_AGE_MINUTES, eventAgeProblem } from "../../core/remediation/event-checks";
 import type { RemediationMode } from "../../core/remediation/permissions";
@@ -112,7 +112,7 @@ export class TrailGuard {
     if (r.eventSource !== "cloudtrail.amazonaws.com") return undefined;
     const p = (r.requestParameters ?? {}) as Record<string, unknown>;
     const name = [p.name, p.trailName, p.resourceId].find((v): v is string => typeof v === "string");
-    return findProtectedTrail(this.deps.protectedTrails, name, { account: accountOf(r), region: r.awsRegion ?? "" });
+    return findProtectedTrail(this.deps.protectedTrails, name, { account: accountOfRecord(r), region: r.awsRegion ?? "" });
   }
 
   /**

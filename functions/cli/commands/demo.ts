@@ -4,7 +4,7 @@ import Table from "cli-table3";
 import type { Alert } from "../../core/alert/alert";
 import { catalog } from "../../core/rules/catalog";
 import { generateOrganization, readManifest, type Manifest, type ManifestAttack } from "../../../scripts/generator";
-import { shortPrincipal } from "../format/table";
+import { shortPrincipal } from "../../core/record/principal";
 import { cell, paint, tableStyle, useColor } from "../terminal";
 import { runScan } from "./scan";
 import { replay } from "./replay";

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Alert } from "../../core/alert/alert";
 import { discern, type DiscernmentStats } from "../../core/anomaly/discern";
-import { ACCOUNT_ID } from "../../core/anomaly/layout";
+import { ACCOUNT_ID } from "../../core/aws/identifiers";
 import { parseAnomalySettings, type AnomalySettings } from "../../core/anomaly/settings";
 import { hourlyWindows, windowFor, type QueryWindow } from "../../core/anomaly/window";
 import { DuckDbActivityQuery, discoverAccounts, type LocalAccountLogs, type SkippedFile } from "../../adapters/local/duckdb-activity";

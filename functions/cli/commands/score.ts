@@ -5,12 +5,12 @@ import { BuiltinScorer } from "../../core/scoring/builtin-scorer";
 import type { ScoredPair } from "../../core/scoring/csv";
 import { isDay, precedingDays, type Day } from "../../core/scoring/day";
 import type { DayPairs } from "../../core/scoring/history";
-import { ACCOUNT_ID_RE, REGION_RE } from "../../core/scoring/input";
+import { ACCOUNT_ID, REGION } from "../../core/aws/identifiers";
 import { readPairs, type ReadResult } from "../../core/scoring/read-day";
 import { parseThreshold, ThresholdError } from "../../core/scoring/threshold";
 import { LocalLogSource } from "../../adapters/local/log-source";
 import { dayDirs, findRegionDirs } from "../../adapters/local/log-days";
-import { shortPrincipal } from "../format/table";
+import { shortPrincipal } from "../../core/record/principal";
 import { terminalSafeJson } from "../output";
 import { cell, tableStyle } from "../terminal";
 import { EXIT_UNREADABLE, UsageError } from "./scan";
@@ -36,8 +36,8 @@ export interface ScoreRun {
 
 function checkOptions(o: ScoreCommandOptions): { threshold: number; historyDays: number } {
   const problems: string[] = [];
-  if (!ACCOUNT_ID_RE.test(o.account ?? "")) problems.push(`--account must be a 12-digit account id (got "${o.account}")`);
-  if (!REGION_RE.test(o.region ?? "")) problems.push(`--region must be a region name such as us-east-1 (got "${o.region}")`);
+  if (!ACCOUNT_ID.test(o.account ?? "")) problems.push(`--account must be a 12-digit account id (got "${o.account}")`);
+  if (!REGION.test(o.region ?? "")) problems.push(`--region must be a region name such as us-east-1 (got "${o.region}")`);
   if (!isDay(o.day ?? "")) problems.push(`--day must be a real calendar day written YYYY/MM/DD (got "${o.day}")`);
   const historyDays = o.historyDays === undefined ? 14 : Number(o.historyDays);
   if (!Number.isInteger(historyDays) || historyDays < 0 || historyDays > 90) problems.push(`--history-days must be an integer from 0 to 90 (got "${o.historyDays}")`);

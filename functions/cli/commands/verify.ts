@@ -1,7 +1,7 @@
 import { createWriteStream } from "node:fs";
 import { Presets, SingleBar } from "cli-progress";
 import type { CloudTrailClient } from "@aws-sdk/client-cloudtrail";
-import { ACCOUNT_ID, REGION } from "../../core/anomaly/layout";
+import { ACCOUNT_ID, REGION } from "../../core/aws/identifiers";
 import { allValid, verifyIntegrity, type IntegrityReport, type IntegrityStore, type PublicKeySource } from "../../core/integrity/verify";
 import { isS3Uri, layoutPosition, parseS3Uri, S3LocationError } from "../../core/sources/cloudtrail-prefixes";
 import { formatInstant, TimeWindowError, windowFromFlags, type TimeWindow } from "../../core/sources/time-window";

@@ -1,5 +1,6 @@
 import Table from "cli-table3";
 import { severityRank, type Alert } from "../../core/alert/alert";
+import { shortPrincipal } from "../../core/record/principal";
 import { cell, paint, tableStyle } from "../terminal";
 
 const SEVERITY_STYLE = { critical: "boldRed", high: "red", medium: "yellow", low: "cyan", info: "dim" } as const;
@@ -13,12 +14,6 @@ export function severityCell(severity: string, color: boolean): string {
 /** Sorts alerts for people: worst first, then by time. */
 export function sortAlerts(alerts: readonly Alert[]): Alert[] {
   return [...alerts].sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || String(a.eventTime).localeCompare(String(b.eventTime)) || String(a.rule).localeCompare(String(b.rule)));
-}
-
-/** Shortens an ARN to what people read: "role/ci-deploy" rather than the whole ARN. */
-export function shortPrincipal(p: string): string {
-  const m = /^arn:aws[a-z-]*:(?:iam|sts)::\d{12}:(.+)$/.exec(p);
-  return m ? m[1]! : p;
 }
 
 /**

@@ -2,6 +2,7 @@ import { alertId, type Alert } from "../alert/alert";
 import { boundAlert } from "../alert/bound";
 import { NEW_BEHAVIOR_KIND } from "../rules/alert-kinds/anomaly";
 import { guidanceOf } from "../rules/alert-kinds/kind";
+import { shortPrincipal } from "../record/principal";
 import { actionName, classifyAction } from "./actions";
 import type { ObservedActivity } from "./activity";
 import type { AccountBaseline, PrincipalBaseline } from "./baseline";
@@ -30,10 +31,6 @@ export interface AnomalyAlertInput {
 
 const DAY = 86_400_000;
 const MAX_LISTED = 5;
-
-function shortPrincipal(p: string): string {
-  return /^arn:aws[a-z-]*:(?:iam|sts)::\d{12}:(.+)$/.exec(p)?.[1] ?? p;
-}
 
 const KIND_ORDER = ["evasion", "identity", "crypto", "data", "write", "read"];
 

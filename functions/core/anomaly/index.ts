@@ -1,7 +1,6 @@
 /** Organization anomaly detection: pure parts (windows, scan plans, the activity SQL, baseline diff, severity, alerts). */
 export * from "./schedule";
 export * from "./window";
-export * from "./layout";
 export * from "./scan-plan";
 export * from "./activity-sql";
 export * from "./activity";

@@ -1,5 +1,5 @@
 import * as z from "../zod";
-import { ACCOUNT_ID } from "./layout";
+import { ACCOUNT_ID } from "../aws/identifiers";
 import { UNIT_NAME } from "./units";
 import { checkWindow } from "./window";
 

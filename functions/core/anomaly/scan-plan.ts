@@ -1,4 +1,5 @@
-import { accountLogPrefix, dayFolder, fileStamp, REGION, requireMatch, ACCOUNT_ID, type LogLayout } from "./layout";
+import { accountLogPrefix, dayFolder, fileStamp, KEY_PREFIX, type LogLayout } from "../aws/cloudtrail-keys";
+import { ACCOUNT_ID, REGION, requireMatch } from "../aws/identifiers";
 import { checkWindow, type QueryWindow } from "./window";
 
 const MINUTE = 60_000;
@@ -67,7 +68,7 @@ export interface PathRange {
  * DuckDB on `filename`), which a function of the path (regexp_extract) would not allow everywhere.
  */
 export function pathRanges(plan: ScanPlan, base: string, layout: LogLayout, regions: readonly string[], keyPrefix = ""): PathRange[] {
-  const root = base + accountLogPrefix(layout, plan.account, keyPrefix);
+  const root = base + accountLogPrefix(layout, plan.account, requireMatch("key prefix", keyPrefix, KEY_PREFIX));
   const out: PathRange[] = [];
   for (const region of regions) {
     requireMatch("region", region, REGION);

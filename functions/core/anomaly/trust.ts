@@ -1,3 +1,4 @@
+import { accountOfPrincipal } from "../record/principal";
 /**
  * Who may assume a role, from its trust policy (`AssumeRolePolicyDocument`). Every statement is
  * read (not just the first), and string, array and `"*"` principals are all understood.
@@ -17,11 +18,6 @@ type PrincipalValue = string | string[] | undefined;
 
 function list(v: PrincipalValue): string[] {
   return v === undefined ? [] : Array.isArray(v) ? v.map(String) : [String(v)];
-}
-
-function accountOf(principal: string): string | undefined {
-  if (/^\d{12}$/.test(principal)) return principal;
-  return /^arn:aws[a-z-]*:(?:iam|sts)::(\d{12}):/.exec(principal)?.[1];
 }
 
 const ORDER: TrustKind[] = ["public", "cross-account", "service", "federated", "same-account"];
@@ -61,7 +57,7 @@ export function parseRoleTrust(policy: unknown, roleAccount: string): RoleTrust 
         kinds.add("public");
         continue;
       }
-      const acct = accountOf(aws);
+      const acct = accountOfPrincipal(aws);
       if (acct) accounts.add(acct);
       kinds.add(acct && acct !== roleAccount ? "cross-account" : "same-account");
     }

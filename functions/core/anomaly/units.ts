@@ -1,10 +1,9 @@
 import * as z from "../zod";
-import { ACCOUNT_ID } from "./layout";
+import { ACCOUNT_ID, ROOT_OR_OU_ID } from "../aws/identifiers";
 import { isScheduleExpression, schedulePeriodMinutes } from "./schedule";
 import { checkPeriod, DEFAULT_OVERLAP_MINUTES } from "./window";
 
 /** OU ids (`ou-xxxx-xxxxxxxx`) or the root (`r-xxxx`), whose accounts (nested OUs included) form a unit. */
-export const OU_ID = /^(ou-[0-9a-z]{4,32}-[0-9a-z]{8,32}|r-[0-9a-z]{4,32})$/;
 export const UNIT_NAME = /^[a-z0-9][a-z0-9-]{0,39}$/;
 
 const accountId = z.string().check(z.regex(ACCOUNT_ID, "expected a 12-digit account id"));
@@ -21,7 +20,7 @@ export const businessUnitSchema = z.pipe(
       schedule: z._default(z.string().check(z.refine(isScheduleExpression, "expected an EventBridge expression: rate(1 hour) or cron(5 * * * ? *)")), "cron(5 * * * ? *)"),
       periodMinutes: z.optional(z.int().check(z.positive())),
       overlapMinutes: z._default(z.int().check(z.minimum(0), z.maximum(24 * 60)), DEFAULT_OVERLAP_MINUTES),
-      organizationalUnits: z.optional(z.array(z.string().check(z.regex(OU_ID, "expected ou-xxxx-xxxxxxxx or r-xxxx"))).check(z.minLength(1))),
+      organizationalUnits: z.optional(z.array(z.string().check(z.regex(ROOT_OR_OU_ID, "expected ou-xxxx-xxxxxxxx or r-xxxx"))).check(z.minLength(1))),
       tag: z.optional(z.strictObject({ key: z.string().check(z.minLength(1), z.maxLength(128)), values: z.array(z.string().check(z.maxLength(256))).check(z.minLength(1)) })),
       excludeAccounts: z._default(z.array(accountId), []),
     })

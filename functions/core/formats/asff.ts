@@ -3,6 +3,7 @@ import type { Alert, Severity } from "../alert/alert";
 import { clip } from "../alert/bound";
 import { visible } from "../alert/escape";
 import { asffTypeOfTechnique } from "./asff-types";
+import { isPartition } from "../aws/partition";
 
 /**
  * Alerts as AWS Security Finding Format (ASFF) findings for Security Hub's `BatchImportFindings`,
@@ -101,7 +102,7 @@ const ARN_PRINCIPAL = /^arn:(aws[a-z-]*):(?:iam|sts)::(\d{12}):(role|user|root|a
 
 function resources(a: Alert, t: AsffTarget): AsffFinding["Resources"] {
   const region = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/.test(a.region) ? a.region : t.region;
-  const partition = ["aws", "aws-cn", "aws-us-gov"].includes(t.partition) ? t.partition : "aws";
+  const partition = isPartition(t.partition) ? t.partition : "aws";
   const out: AsffFinding["Resources"] = [];
   if (/^\d{12}$/.test(a.account)) out.push({ Type: "AwsAccount", Id: `AWS::::Account:${a.account}`, Partition: partition, Region: region });
   const m = ARN_PRINCIPAL.exec(a.principal ?? "");

@@ -12,6 +12,12 @@ const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
 /** The most characters a spreadsheet cell holds (Excel, LibreOffice). */
 export const MAX_CELL_CHARS = 32_767;
 
+/** Quotes a field when it needs it (RFC 4180 only: for machine readers such as a model endpoint). */
+export function csvField(v: string | number): string {
+  const s = String(v);
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
 /** One cell: neutralised, bounded, quoted when it holds a comma, quote or line break. */
 export function csvCell(v: string | number | null | undefined): string {
   if (v === null || v === undefined) return "";

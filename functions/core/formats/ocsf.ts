@@ -1,5 +1,6 @@
 import { isIP } from "node:net";
 import type { Alert, Severity } from "../alert/alert";
+import { shortPrincipal } from "../record/principal";
 
 /**
  * Alerts as OCSF Detection Findings (class 2004, category Findings), the shape Amazon Security Lake
@@ -44,12 +45,6 @@ function userType(principalType: string | undefined): { type_id: number; type?: 
 function epochMs(iso: string | undefined, fallback: number): number {
   const t = iso === undefined ? Number.NaN : Date.parse(iso);
   return Number.isFinite(t) ? t : fallback;
-}
-
-/** "role/ci-deploy" from "arn:aws:sts::1:assumed-role/ci-deploy/session", the ARN's resource part otherwise. */
-function principalName(arn: string): string {
-  const m = /^arn:aws[a-z-]*:(?:iam|sts)::\d{12}:(.+)$/.exec(arn);
-  return m ? m[1]! : arn;
 }
 
 /** MITRE ATT&CK ids as OCSF attacks: `T1562.008` is technique T1562 with sub-technique T1562.008. */
@@ -112,7 +107,7 @@ export function toOcsfDetectionFinding(a: Alert, product: OcsfProduct, now = Dat
     cloud: { provider: "AWS", region: a.region, account: { uid: a.account } },
     evidences: [
       {
-        actor: { user: { uid: a.principal, name: principalName(a.principal), ...userType(a.principalType) } },
+        actor: { user: { uid: a.principal, name: shortPrincipal(a.principal), ...userType(a.principalType) } },
         api: { operation: a.eventName, service: { name: a.eventSource }, ...(a.eventId ? { request: { uid: a.eventId } } : {}) },
         ...(ip ? { src_endpoint: { ip } } : {}),
       },

@@ -1,5 +1,5 @@
 import { SEVERITIES, type Severity } from "../alert/alert";
-import { ACCOUNT_ID, REGION } from "../anomaly/layout";
+import { ACCOUNT_ID, REGION } from "../aws/identifiers";
 import { formatInstant, parseInstant, TimeWindowError, type TimeWindow } from "../sources/time-window";
 import * as z from "../zod";
 

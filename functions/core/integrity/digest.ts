@@ -128,10 +128,3 @@ export function parseDigestName(k: string): DigestName | undefined {
   return { folder, account: m[2]!, region: m[3]!, trail: m[9]!, homeRegion: m[10]!, end, backfill: Boolean(m[17]), chain: `${folder}|${m[3]}|${m[9]}|${m[10]}` };
 }
 
-/** The part of a key from its last `AWSLogs/` segment on: how local copies are matched to the keys a digest names. */
-export function awsLogsRelative(k: string): string | undefined {
-  const p = k.replace(/\\/g, "/");
-  const i = p.lastIndexOf("/AWSLogs/");
-  if (i >= 0) return p.slice(i + 1);
-  return p.startsWith("AWSLogs/") ? p : undefined;
-}

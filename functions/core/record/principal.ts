@@ -1,5 +1,17 @@
 import type { UserIdentity } from "./schema";
 
+/** The 12-digit account of a principal written as an account id, a root/IAM ARN or an STS ARN; undefined otherwise. */
+export function accountOfPrincipal(v: string): string | undefined {
+  if (/^\d{12}$/.test(v)) return v;
+  const m = /^arn:aws[a-z-]*:(?:iam|sts)::(\d{12}):/.exec(v);
+  return m ? m[1] : undefined;
+}
+
+/** Shortens a principal ARN to what people read: "role/ci-deploy", "assumed-role/ci-deploy/session"; anything else as it is. */
+export function shortPrincipal(p: string): string {
+  return /^arn:aws[a-z-]*:(?:iam|sts)::\d{12}:(.+)$/.exec(p)?.[1] ?? p;
+}
+
 /** The identity types CloudTrail writes in `userIdentity.type`, plus Unknown. */
 export type PrincipalType =
   | "IAMUser"

@@ -139,7 +139,7 @@ export function isFailedCall(r: Pick<CloudTrailRecord, "errorCode">): boolean {
 }
 
 /** Account the event belongs to: the recipient account, else the caller's account. */
-export function accountOf(r: CloudTrailRecord): string {
+export function accountOfRecord(r: CloudTrailRecord): string {
   return r.recipientAccountId ?? r.userIdentity?.accountId ?? "unknown";
 }
 

@@ -1,4 +1,5 @@
-import { accountOf, type CloudTrailRecord } from "../record/schema";
+import { logKeyAccount } from "../aws/cloudtrail-keys";
+import { accountOfRecord, type CloudTrailRecord } from "../record/schema";
 
 /**
  * Pure checks that decide whether an event read from a log file may be acted on at all, before and
@@ -20,26 +21,12 @@ export interface LogObjectRef {
   key: string;
 }
 
-// `[<prefix>/]AWSLogs/[<org-id>/]<account>/CloudTrail[-Digest|-Insight]/...`; the last match wins, so a
-// key prefix that itself looks like a log path cannot stand in for the real account segment.
-const ACCOUNT_SEGMENT = /(?:^|\/)AWSLogs\/(?:o-[a-z0-9]{10,32}\/)?(\d{12})\/CloudTrail(?:-[A-Za-z]+)?\//g;
-
-/**
- * The account segment of a CloudTrail log key, for both layouts: `AWSLogs/<account>/...` and the
- * organization trail's `AWSLogs/<org-id>/<account>/...`. Undefined when the key has neither.
- */
-export function logKeyAccount(key: string): string | undefined {
-  let account: string | undefined;
-  for (const m of key.matchAll(ACCOUNT_SEGMENT)) account = m[1];
-  return account;
-}
-
 /** Why the event does not belong to the log object it was read from, or undefined when it does. */
 export function accountSegmentProblem(r: CloudTrailRecord, source: LogObjectRef): string | undefined {
   const where = `s3://${plain(source.bucket, 63)}/${plain(source.key, 300)}`;
   const keyAccount = logKeyAccount(source.key);
   if (!keyAccount) return `the log object ${where} has no AWSLogs/<account>/ (or AWSLogs/<org-id>/<account>/) segment, so the event's account cannot be checked against it`;
-  const account = accountOf(r);
+  const account = accountOfRecord(r);
   if (account !== keyAccount) return `the event's account ${plain(account, 40)} is not the account ${keyAccount} of the log object ${where}`;
   return undefined;
 }
@@ -75,7 +62,7 @@ export function eventCopyDifferences(file: CloudTrailRecord, aws: CloudTrailReco
   const at = Date.parse(aws.eventTime);
   if (!(Number.isFinite(ft) && ft === at)) same("eventTime", file.eventTime, aws.eventTime);
   same("awsRegion", file.awsRegion, aws.awsRegion);
-  same("account", accountOf(file), accountOf(aws));
+  same("account", accountOfRecord(file), accountOfRecord(aws));
   same("userIdentity.type", file.userIdentity?.type, aws.userIdentity?.type);
   same("userIdentity.arn", file.userIdentity?.arn, aws.userIdentity?.arn);
   same("userIdentity.accessKeyId", file.userIdentity?.accessKeyId, aws.userIdentity?.accessKeyId);

@@ -1,11 +1,16 @@
 import type { RemediationId } from "../rules/rule";
 
-/** How a remediation may run; absent from config means off. */
-export type RemediationMode = "off" | "dry-run" | "apply";
+/** How a remediation may run: not at all, described only, or carried out; absent from config means off. */
+export const REMEDIATION_MODES = ["off", "dry-run", "apply"] as const;
+export type RemediationMode = (typeof REMEDIATION_MODES)[number];
 
-/** The configured mode of a rule's remediation: "off" when not configured or when the rule has none. */
-export function remediationMode(modes: Readonly<Record<string, RemediationMode>>, rule: { id: string; remediation?: RemediationId }): RemediationMode {
-  return rule.remediation ? (modes[rule.id] ?? "off") : "off";
+/** The remediation due for a rule and its configured mode; undefined when the rule has none or it is not configured (off). */
+export function dueRemediation(
+  modes: Readonly<Record<string, RemediationMode>>,
+  rule: { id: string; remediation?: RemediationId },
+): { id: RemediationId; mode: Exclude<RemediationMode, "off"> } | undefined {
+  const mode = modes[rule.id] ?? "off";
+  return rule.remediation && mode !== "off" ? { id: rule.remediation, mode } : undefined;
 }
 
 /** Every action a remediation may call, scoped or not. */

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { alertId, severityRank, type Alert, type Severity } from "../alert/alert";
 import { boundAlert } from "../alert/bound";
 import { resolvePrincipal, type Principal } from "../record/principal";
-import { accountOf, isFailedCall, parseRecord, type CloudTrailRecord } from "../record/schema";
+import { accountOfRecord, isFailedCall, parseRecord, type CloudTrailRecord } from "../record/schema";
 import * as z from "../zod";
 import { alertGuidance } from "./guidance";
 import { firstMatchingPattern } from "./helpers";
@@ -388,7 +388,7 @@ export function toAlert(f: Finding): Alert {
     rule: f.rule.id,
     title: f.rule.title,
     severity: f.severity,
-    account: accountOf(r),
+    account: accountOfRecord(r),
     region: r.awsRegion ?? "unknown",
     principal: f.principal.id,
     principalType: f.principal.type,

@@ -1,5 +1,11 @@
 import * as z from "../zod";
-import type { CloudTrailRecord } from "../record/schema";
+import { accountOfRecord, type CloudTrailRecord } from "../record/schema";
+import { ACCOUNT_ID } from "../aws/identifiers";
+import { partitionOfRegion } from "../aws/partition";
+import { accountOfPrincipal } from "../record/principal";
+
+// The record helpers rules use, under the names the catalog imports them by.
+export { accountOfPrincipal, accountOfRecord };
 
 /** Reads a nested value by path from a record's requestParameters (or any object); undefined when absent. */
 export function dig(obj: unknown, ...path: (string | number)[]): unknown {
@@ -179,13 +185,6 @@ export function isPublicAllow(st: Record<string, unknown>): boolean {
   return anyone && narrowingConditionKeys(st).length === 0;
 }
 
-/** The 12-digit account of a principal written as an account id, a root/IAM ARN or an STS ARN; undefined otherwise. */
-export function accountOfPrincipal(v: string): string | undefined {
-  if (/^\d{12}$/.test(v)) return v;
-  const m = /^arn:aws[a-z-]*:(?:iam|sts)::(\d{12}):/.exec(v);
-  return m ? m[1] : undefined;
-}
-
 /** True for a CIDR that covers every address: an IPv4 or IPv6 prefix of length 0 (0.0.0.0/0, ::/0). */
 export function isWorldCidr(v: unknown): boolean {
   return typeof v === "string" && /\/0$/.test(v.trim());
@@ -215,12 +214,6 @@ export function signinFailed(r: CloudTrailRecord): boolean {
   return Object.values(re as Record<string, unknown>).some((v) => typeof v === "string" && v.toLowerCase() === "failure");
 }
 
-/** Compiles case-insensitive patterns once per settings object (settings objects are long-lived). */
-export function patternMatcher(patterns: readonly string[]): (text: string) => string | undefined {
-  const compiled = patterns.map((p) => ({ p, re: new RegExp(p, "i") }));
-  return (text) => compiled.find((c) => c.re.test(text))?.p;
-}
-
 /** A zod refinement message for a string that must compile as a regular expression, or undefined when it does. */
 export function regexProblem(p: string): string | undefined {
   try {
@@ -245,10 +238,6 @@ export function hourOf(r: CloudTrailRecord): string {
   return r.eventTime.slice(0, 13);
 }
 
-/** The account an event belongs to: the recipient account, else the caller's account. */
-export function accountOfRecord(r: CloudTrailRecord): string {
-  return r.recipientAccountId ?? r.userIdentity?.accountId ?? "unknown";
-}
 
 /**
  * ARN of the trail named by a CloudTrail API call (`name` or `trailName`, a name or an ARN). A bare
@@ -259,8 +248,12 @@ export function trailArnOf(r: CloudTrailRecord): string | undefined {
   const name = paramString(r, "name") ?? paramString(r, "trailName");
   if (!name) return undefined;
   if (name.startsWith("arn:")) return name;
-  const partition = /^(cn|us-gov)-/.test(r.awsRegion ?? "") ? (r.awsRegion!.startsWith("cn-") ? "aws-cn" : "aws-us-gov") : "aws";
-  return `arn:${partition}:cloudtrail:${r.awsRegion ?? "unknown"}:${accountOfRecord(r)}:trail/${name}`;
+  return `arn:${partitionOfRegion(r.awsRegion)}:cloudtrail:${r.awsRegion ?? "unknown"}:${accountOfRecord(r)}:trail/${name}`;
+}
+
+/** A rule setting: a list of 12-digit account ids (e.g. accounts trusted to receive shares). */
+export function accountIdListSchema() {
+  return z.array(z.string().check(z.regex(ACCOUNT_ID, "must be a 12-digit AWS account id")));
 }
 
 /**

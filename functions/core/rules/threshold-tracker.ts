@@ -2,7 +2,7 @@ import { alertId, severityRank, type Alert, type Severity } from "../alert/alert
 import { boundAlert } from "../alert/bound";
 import { resolvePrincipal, type Principal } from "../record/principal";
 import { fullRecord } from "../record/record-filter";
-import { accountOf, parseRecord, type CloudTrailRecord } from "../record/schema";
+import { accountOfRecord, parseRecord, type CloudTrailRecord } from "../record/schema";
 import type { ThresholdStateStore } from "../ports";
 import { attempt, boundedKey, type ObservationSink, type ThresholdObservation } from "./engine";
 import { alertGuidance } from "./guidance";
@@ -214,7 +214,7 @@ export function thresholdAlert(
     rule: rule.id,
     title: rule.title,
     severity: rule.severityFor ? attempt(() => rule.severityFor!(burst, ctx), () => rule.severity) : rule.severity,
-    account: accountOf(record),
+    account: accountOfRecord(record),
     region: record.awsRegion ?? "unknown",
     principal: principal.id,
     principalType: principal.type,

@@ -1,3 +1,4 @@
+import { csvCell } from "../formats/csv-cell";
 import type { PairCount } from "./pair";
 
 /**
@@ -5,7 +6,8 @@ import type { PairCount } from "./pair";
  * line break, `\n` line ends. The files are written once per run (never rewritten per row) and read
  * back by the next step, by people, or by any CSV tool, spreadsheets included: a text cell that a
  * spreadsheet would run as a formula (OWASP's CSV injection: it starts with `=`, `+`, `-`, `@`, tab
- * or CR) is written with a leading `'`, which the readers here take off again.
+ * or CR) is written with a leading `'`, which the readers here take off again. Cells are written by
+ * the one `csvCell` of functions/core/formats (control characters come out as `\uXXXX` text).
  */
 
 /** Columns of a pairs file, in order. */
@@ -22,29 +24,6 @@ export interface ScoredPair extends PairCount {
 /** Thrown for a CSV file that is not what this code wrote; says which line and why. */
 export class CsvFormatError extends Error {
   override name = "CsvFormatError";
-}
-
-/** Quotes a field when it needs it (RFC 4180 only: for machine readers such as a model endpoint). */
-export function csvField(v: string | number): string {
-  const s = String(v);
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
-/**
- * First characters that make a spreadsheet treat a cell as a formula (OWASP CSV injection: `=`, `+`,
- * `-`, `@`, tab, CR, and their full-width forms, which some spreadsheets accept too), and the
- * neutralising quote itself, so that taking one `'` off on reading is always right.
- */
-const FORMULA_START = /^[=+\-@\t\r\uff1d\uff0b\uff0d\uff20']/u;
-
-/**
- * A cell of a file people may open in a spreadsheet: text that would start a formula gets a leading
- * `'` (and is quoted), numbers are written as they are. {@link fromCsvText} undoes it.
- */
-export function csvCell(v: string | number): string {
-  if (typeof v === "number") return csvField(v);
-  const s = String(v);
-  return FORMULA_START.test(s) ? `"'${s.replace(/"/g, '""')}"` : csvField(s);
 }
 
 /** The text of a cell written by {@link csvCell}. */

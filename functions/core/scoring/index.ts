@@ -1,6 +1,5 @@
 /** Scoring of (principal, API) pairs: pure aggregation, the built-in scorer, thresholds and alerts. */
 export * from "./day";
-export * from "./layout";
 export * from "./input";
 export * from "./pair";
 export * from "./csv";

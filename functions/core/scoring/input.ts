@@ -1,12 +1,6 @@
 import * as z from "../zod";
+import { ACCOUNT_ID, BUCKET_NAME, REGION } from "../aws/identifiers";
 import { addDays, dayOf, dayEnd, isDay, type Day } from "./day";
-
-/** S3 bucket names: 3 to 63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit. */
-export const BUCKET_NAME_RE = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
-/** AWS account ids: exactly 12 digits. */
-export const ACCOUNT_ID_RE = /^\d{12}$/;
-/** AWS region names, including GovCloud and ISO partitions (e.g. us-east-1, us-gov-west-1, eu-central-2). */
-export const REGION_RE = /^[a-z]{2}(-(gov|iso|isob|isof|isoe))?-[a-z]+-\d{1,2}$/;
 
 /**
  * The state machine's input. A scheduled run passes `scheduled_time`
@@ -16,11 +10,11 @@ export const REGION_RE = /^[a-z]{2}(-(gov|iso|isob|isof|isoe))?-[a-z]+-\d{1,2}$/
 export const scoringInputSchema = z.object({
   cloudtrail_bucket: z
     .string({ error: "cloudtrail_bucket is required (the S3 bucket the trail writes to)" })
-    .check(z.regex(BUCKET_NAME_RE, "cloudtrail_bucket is not a valid S3 bucket name")),
+    .check(z.regex(BUCKET_NAME, "cloudtrail_bucket is not a valid S3 bucket name")),
   aws_account: z
     .string({ error: "aws_account is required (a 12-digit account id, as a string)" })
-    .check(z.regex(ACCOUNT_ID_RE, "aws_account must be a 12-digit account id written as a string")),
-  aws_region: z.string({ error: "aws_region is required (e.g. us-east-1)" }).check(z.regex(REGION_RE, "aws_region is not a region name such as us-east-1")),
+    .check(z.regex(ACCOUNT_ID, "aws_account must be a 12-digit account id written as a string")),
+  aws_region: z.string({ error: "aws_region is required (e.g. us-east-1)" }).check(z.regex(REGION, "aws_region is not a region name such as us-east-1")),
   day_of_interest: z.optional(
     z.string({ error: "day_of_interest must be a string YYYY/MM/DD" }).check(z.refine(isDay, "day_of_interest must be a real calendar day written YYYY/MM/DD (UTC), e.g. 2026/11/20")),
   ),

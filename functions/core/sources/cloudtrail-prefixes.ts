@@ -1,4 +1,4 @@
-import { ACCOUNT_ID, ORGANIZATION_ID, REGION } from "../anomaly/layout";
+import { ACCOUNT_ID, BUCKET_NAME, ORGANIZATION_ID, REGION } from "../aws/identifiers";
 import { daysOf, type TimeWindow } from "./time-window";
 
 /**
@@ -23,7 +23,6 @@ export interface S3Location {
   prefix: string;
 }
 
-const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 /** S3 keys are at most 1,024 bytes; a prefix longer than that cannot match anything. */
 const MAX_KEY_BYTES = 1024;
 
@@ -37,7 +36,7 @@ export function parseS3Uri(uri: string): S3Location {
   const m = /^s3:\/\/([^/]+)(?:\/(.*))?$/i.exec(uri.trim());
   if (!m) throw new S3LocationError(`${JSON.stringify(uri)} is not an S3 URI (expected s3://bucket/prefix/)`);
   const bucket = m[1]!;
-  if (!BUCKET.test(bucket) || bucket.includes("..")) throw new S3LocationError(`${JSON.stringify(bucket)} in ${uri} is not an S3 bucket name`);
+  if (!BUCKET_NAME.test(bucket) || bucket.includes("..")) throw new S3LocationError(`${JSON.stringify(bucket)} in ${uri} is not an S3 bucket name`);
   let prefix = (m[2] ?? "").replace(/^\/+/, "");
   if (prefix && !prefix.endsWith("/")) prefix += "/";
   if (/(^|\/)\.{1,2}\//.test(prefix) || prefix.includes("//")) throw new S3LocationError(`the key prefix of ${uri} has an empty, "." or ".." folder`);
@@ -100,27 +99,6 @@ export function isRegionFolder(name: string): boolean {
 export function folderName(commonPrefix: string): string {
   const parts = commonPrefix.split("/").filter(Boolean);
   return parts[parts.length - 1] ?? "";
-}
-
-/** One account's folder, as found or as given. */
-export interface AccountFolder {
-  root: string;
-  organizationId?: string;
-  account: string;
-}
-
-/** `<root>[<org>/]<account>/CloudTrail/` (or `CloudTrail-Digest/` with `digest`). */
-export function accountFolder(a: AccountFolder, kind: "logs" | "digests" = "logs"): string {
-  if (!ACCOUNT_ID.test(a.account)) throw new S3LocationError(`account id "${a.account}" is not 12 digits`);
-  if (a.organizationId !== undefined && !ORGANIZATION_ID.test(a.organizationId)) throw new S3LocationError(`organization id "${a.organizationId}" is not valid`);
-  return `${a.root}${a.organizationId ? `${a.organizationId}/` : ""}${a.account}/${kind === "logs" ? "CloudTrail" : "CloudTrail-Digest"}/`;
-}
-
-/** `<account folder><region>/YYYY/MM/DD/` */
-export function dayFolderPrefix(accountPrefix: string, region: string, day: string): string {
-  if (!REGION.test(region)) throw new S3LocationError(`region "${region}" is not a region name`);
-  if (!/^\d{4}\/\d{2}\/\d{2}$/.test(day)) throw new S3LocationError(`day "${day}" is not YYYY/MM/DD`);
-  return `${accountPrefix}${region}/${day}/`;
 }
 
 /**

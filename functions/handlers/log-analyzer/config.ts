@@ -1,6 +1,6 @@
 import * as z from "../../core/zod";
 import type { CatalogRule } from "../../core/rules/threshold-rule";
-import type { RemediationMode } from "../../core/remediation/permissions";
+import { REMEDIATION_MODES, type RemediationMode } from "../../core/remediation/permissions";
 import { arnVar, jsonVar, parseEnv, queueUrlVar, tableVar } from "../shared/env";
 import { checkRuleEnvironment } from "../shared/rule-env";
 
@@ -13,7 +13,7 @@ const envSchema = z.object({
   /** Where an alert SNS refuses for good goes, so the other alerts of the file still go out. */
   UNDELIVERABLE_QUEUE_URL: queueUrlVar("https://sqs.us-east-1.amazonaws.com/111122223333/trailwatch-undeliverable-alerts"),
   REMEDIATION: jsonVar(
-    z._default(z.record(z.string(), z.enum(["off", "dry-run", "apply"])), {}),
+    z._default(z.record(z.string(), z.enum(REMEDIATION_MODES)), {}),
     'a JSON object of rule id to "off", "dry-run" or "apply", e.g. {"iam.admin-policy-attached": "dry-run"}',
   ),
   /** Optional: the function's own role; when absent it is asked from STS once per container. */

@@ -10,6 +10,7 @@ import { MemberAccountRemediators, type CredentialProvider } from "../../adapter
 import { DynamoRemediationLedger } from "../../adapters/aws/remediation/remediation-ledger";
 import { RemediationRunner, type SelfIdentity } from "../../adapters/aws/remediation/runner";
 import type { RemediationClients } from "../../adapters/aws/remediation/types";
+import { partitionOfArn } from "../../core/aws/partition";
 import type { RemediationMode } from "../../core/remediation/permissions";
 import { clientSettings, perRegion } from "../shared/aws-clients";
 
@@ -59,7 +60,7 @@ export function selfFromRoleArn(roleArn: string): SelfIdentity | undefined {
 
 /** The partition of an ARN (`aws`, `aws-us-gov`, `aws-cn`). */
 export function partitionOf(arn: string): string {
-  const p = /^arn:(aws[a-z-]*):/.exec(arn)?.[1];
+  const p = partitionOfArn(arn);
   if (!p) throw new Error(`not an AWS ARN: ${arn}`);
   return p;
 }

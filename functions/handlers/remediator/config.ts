@@ -1,21 +1,17 @@
+import { EXTERNAL_ID, ROLE_ARN, ROLE_NAME } from "../../core/aws/identifiers";
 import * as z from "../../core/zod";
 import type { CatalogRule } from "../../core/rules/threshold-rule";
-import type { RemediationMode } from "../../core/remediation/permissions";
+import { REMEDIATION_MODES, type RemediationMode } from "../../core/remediation/permissions";
 import { arnVar, jsonVar, parseEnv, textVar } from "../shared/env";
 import { ledgerProblem, remediationSafetyEnv } from "../shared/remediation-env";
 import { checkRuleEnvironment, settingsOf } from "../shared/rule-env";
 
-const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
-/** IAM role names: 1-64 of letters, digits and +=,.@_- (no path). */
-const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
-/** STS external ids: 2-1224 of letters, digits and +=,.@:/_- (AssumeRole's own rule). */
-const EXTERNAL_ID = /^[\w+=,.@:/-]{2,1224}$/;
 
 const envSchema = z.object({
   AWS_REGION: z.string().check(z.trim(), z.minLength(1)),
   RULE_SETTINGS: jsonVar(z._default(z.record(z.string(), z.unknown()), {}), 'a JSON object keyed by rule id, e.g. {"ec2.security-group-open-to-world": {"allowedPorts": [443]}}'),
   REMEDIATION: jsonVar(
-    z._default(z.record(z.string(), z.enum(["off", "dry-run", "apply"])), {}),
+    z._default(z.record(z.string(), z.enum(REMEDIATION_MODES)), {}),
     'a JSON object of rule id to "off", "dry-run" or "apply", e.g. {"iam.admin-policy-attached": "dry-run"}',
   ),
   /** The function's own role: its own calls are never remediated (set by modules/log-analyzer). */

@@ -1,5 +1,5 @@
-import { BUCKET_NAME_RE } from "../../core/scoring/input";
-import { layoutRootPrefix, ORGANIZATION_ID_RE } from "../../core/scoring/layout";
+import { layoutOf, logsRoot, normalizeKeyPrefix } from "../../core/aws/cloudtrail-keys";
+import { BUCKET_NAME, ORGANIZATION_ID } from "../../core/aws/identifiers";
 import * as z from "../../core/zod";
 import type { PlanEnv } from "../../app/retro-hunt/plan";
 import type { ScanEnv } from "../../app/retro-hunt/scan";
@@ -8,7 +8,7 @@ import { arnVar, intVar, jsonVar, parseEnv, queueUrlVar, requiredVar } from "../
 
 export type { PlanEnv, ScanEnv, SummarizeEnv };
 
-const bucket = (what: string) => requiredVar(z.string().check(z.trim(), z.regex(BUCKET_NAME_RE, "is not an S3 bucket name")), what);
+const bucket = (what: string) => requiredVar(z.string().check(z.trim(), z.regex(BUCKET_NAME, "is not an S3 bucket name")), what);
 
 /** Where the trail writes: the bucket, its key prefix and (organization trail) the organization id. */
 const trailShape = {
@@ -16,7 +16,7 @@ const trailShape = {
   LOG_PREFIX: z.optional(z.string().check(z.trim())),
   ORGANIZATION_ID: z.pipe(
     z.transform((v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v)),
-    z.optional(z.string().check(z.trim(), z.regex(ORGANIZATION_ID_RE, "must look like o-abcd123456"))),
+    z.optional(z.string().check(z.trim(), z.regex(ORGANIZATION_ID, "must look like o-abcd123456"))),
   ),
   RESULTS_BUCKET: bucket("the retro-hunt results bucket"),
 };
@@ -45,7 +45,7 @@ const summarizeSchema = z.object({
 });
 
 function logRoot(e: { LOG_PREFIX?: string; ORGANIZATION_ID?: string }): string {
-  return layoutRootPrefix({ prefix: e.LOG_PREFIX, organizationId: e.ORGANIZATION_ID });
+  return logsRoot(layoutOf(e.ORGANIZATION_ID), normalizeKeyPrefix(e.LOG_PREFIX));
 }
 
 /** Reads the plan function's environment; throws `EnvError` naming every bad variable. */

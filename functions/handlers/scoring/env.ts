@@ -3,12 +3,11 @@
  * throws `EnvError` naming the function and every bad variable.
  */
 import * as z from "../../core/zod";
-import { BUCKET_NAME_RE } from "../../core/scoring/input";
-import { ORGANIZATION_ID_RE } from "../../core/scoring/layout";
+import { BUCKET_NAME, ORGANIZATION_ID, SNS_TOPIC_ARN } from "../../core/aws/identifiers";
 import { SAGEMAKER_COLUMNS } from "../../adapters/aws/sagemaker-scorer";
 import { intVar, queueUrlVar, requiredVar } from "../shared/env";
 
-const bucket = (what: string) => requiredVar(z.string().check(z.trim(), z.regex(BUCKET_NAME_RE, "is not an S3 bucket name")), what);
+const bucket = (what: string) => requiredVar(z.string().check(z.trim(), z.regex(BUCKET_NAME, "is not an S3 bucket name")), what);
 
 /** Environment of the read function. */
 export const readEnvSchema = z.object({
@@ -20,12 +19,12 @@ export const readEnvSchema = z.object({
         z.string(),
         z.transform((v: string) => v.split(",").map((s) => s.trim()).filter(Boolean)),
       )
-      .check(z.refine((l) => l.length > 0 && l.every((b) => BUCKET_NAME_RE.test(b)), "must list S3 bucket names, comma-separated")),
+      .check(z.refine((l) => l.length > 0 && l.every((b) => BUCKET_NAME.test(b)), "must list S3 bucket names, comma-separated")),
     "comma-separated bucket names the function may read",
   ),
   ORGANIZATION_ID: z.pipe(
     z.transform((v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v)),
-    z.optional(z.string().check(z.trim(), z.regex(ORGANIZATION_ID_RE, "must look like o-abcd123456"))),
+    z.optional(z.string().check(z.trim(), z.regex(ORGANIZATION_ID, "must look like o-abcd123456"))),
   ),
   LOG_PREFIX: z.optional(z.string()),
   HISTORY_DAYS: intVar(14, 0, 90),
@@ -63,7 +62,7 @@ export type ScoreEnv = z.output<typeof scoreEnvSchema>;
 export const alertEnvSchema = z.object({
   WORK_BUCKET: bucket("the scoring work bucket"),
   ALERT_TOPIC_ARN: requiredVar(
-    z.string().check(z.trim(), z.regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/, "is not an SNS topic ARN")),
+    z.string().check(z.trim(), z.regex(SNS_TOPIC_ARN, "is not an SNS topic ARN")),
     "the alert SNS topic's ARN, e.g. arn:aws:sns:us-east-1:111122223333:trailwatch-alerts",
   ),
   /** Where an alert SNS refuses for good goes, so the run's other alerts (and its summary) still go out. */

@@ -1,8 +1,9 @@
+import { PARTITION_PATTERN } from "../../core/aws/partition";
 import type { AsffTarget } from "../../core/formats/asff";
 import * as z from "../../core/zod";
 import { intVar, parseEnv, queueUrlVar, requiredVar } from "../shared/env";
 
-const PRODUCT_ARN = /^arn:(aws|aws-cn|aws-us-gov):securityhub:([a-z0-9-]+):(\d{12}):product\/(\d{12})\/default$/;
+const PRODUCT_ARN = new RegExp(`^arn:(${PARTITION_PATTERN}):securityhub:([a-z0-9-]+):(\\d{12}):product/(\\d{12})/default$`);
 const PRODUCT_EXAMPLE = "arn:aws:securityhub:eu-west-1:111122223333:product/111122223333/default";
 
 const envSchema = z.object({

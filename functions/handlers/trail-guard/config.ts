@@ -1,5 +1,5 @@
 import * as z from "../../core/zod";
-import type { RemediationMode } from "../../core/remediation/permissions";
+import { REMEDIATION_MODES, type RemediationMode } from "../../core/remediation/permissions";
 import { parseProtectedTrails, type TrailRef } from "../../adapters/aws/trail-status";
 import { arnVar, jsonVar, parseEnv, queueUrlVar, tableVar } from "../shared/env";
 import { maxEventAgeVar } from "../shared/remediation-env";
@@ -56,7 +56,7 @@ const envSchema = z.object({
     }),
   ),
   REMEDIATION: jsonVar(
-    z._default(z.record(z.string(), z.enum(["off", "dry-run", "apply"])), {}),
+    z._default(z.record(z.string(), z.enum(REMEDIATION_MODES)), {}),
     'a JSON object such as {"cloudtrail.logging-stopped": "apply"} with modes off, dry-run or apply',
   ),
   RULE_SETTINGS: jsonVar(z._default(z.record(z.string(), z.unknown()), {}), "a JSON object keyed by rule id"),

@@ -1,3 +1,4 @@
+import { SNS_TOPIC_ARN } from "../../core/aws/identifiers";
 import * as z from "../../core/zod";
 import { parseQueueUrl, type QueueRef } from "../../adapters/aws/queue-depth";
 import { parseProtectedTrails, type TrailRef } from "../../adapters/aws/trail-status";
@@ -22,7 +23,7 @@ const TRAILS_EXAMPLE = '["arn:aws:cloudtrail:us-east-1:111122223333:trail/org-tr
 const envSchema = z.object({
   /** A standard topic: no `.fifo` name, SnsAlertSink sends no message group id. */
   ALERT_TOPIC_ARN: requiredVar(
-    z.string().check(z.trim(), z.regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]+$/, `must be an SNS topic ARN arn:aws:sns:<region>:<account>:<topic>, e.g. ${TOPIC_EXAMPLE}`)),
+    z.string().check(z.trim(), z.regex(SNS_TOPIC_ARN, `must be an SNS topic ARN arn:aws:sns:<region>:<account>:<topic>, e.g. ${TOPIC_EXAMPLE}`)),
     `the alert topic's ARN, e.g. ${TOPIC_EXAMPLE}`,
   ),
   PROTECTED_TRAILS: z.pipe(

@@ -3,7 +3,7 @@ import { mockClient } from "aws-sdk-client-mock";
 import { AthenaActivityQuery, AthenaQueryError } from "../../../functions/adapters/aws/athena-activity";
 
 const ACCT = "111122223333";
-const layout = { kind: "organization", organizationId: "o-abcdef1234" } as const;
+const layout = { type: "organization", organizationId: "o-abcdef1234" } as const;
 const COLUMNS = ["principal", "principal_type", "eventsource", "eventname", "first_seen", "last_seen", "events", "writes", "region", "regions"];
 const row = (vals: string[]) => ({ Data: vals.map((v) => ({ VarCharValue: v })) });
 const meta = { ColumnInfo: COLUMNS.map((Name) => ({ Name, Type: "varchar" })) };

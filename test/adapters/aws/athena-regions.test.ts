@@ -6,7 +6,7 @@ import { startS3rverProcess } from "../../support/s3rver-process";
 
 const BUCKET = "org-trail-logs";
 const ACCT = "111122223333";
-const layout = { kind: "organization", organizationId: "o-abcdef1234" } as const;
+const layout = { type: "organization", organizationId: "o-abcdef1234" } as const;
 const PREFIX = `ct/AWSLogs/o-abcdef1234/${ACCT}/CloudTrail/`;
 
 describe("S3RegionLister against s3rver", () => {

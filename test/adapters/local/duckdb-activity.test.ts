@@ -7,8 +7,8 @@ import { deliver, event, identities, ORG_ID, writeLogFile, writeRawLogFile } fro
 
 const A = "111122223333";
 const B = "444455556666";
-const org = { kind: "organization", organizationId: ORG_ID } as const;
-const single = { kind: "account" } as const;
+const org = { type: "organization", organizationId: ORG_ID } as const;
+const single = { type: "account" } as const;
 
 describe("the DuckDB activity engine", () => {
   let root: string;
@@ -20,7 +20,7 @@ describe("the DuckDB activity engine", () => {
   it("finds accounts of both layouts and says where nothing was found", async () => {
     writeLogFile(root, org, A, "us-east-1", new Date("2026-11-20T10:05:00Z"), []);
     writeLogFile(root, single, B, "eu-west-1", new Date("2026-11-20T10:05:00Z"), []);
-    expect((await discoverAccounts([root])).map((s) => [s.account, s.layout.kind])).toEqual([["444455556666", "account"], ["111122223333", "organization"]]);
+    expect((await discoverAccounts([root])).map((s) => [s.account, s.layout.type])).toEqual([["444455556666", "account"], ["111122223333", "organization"]]);
     expect((await discoverAccounts([join(root, "AWSLogs", ORG_ID)])).map((s) => s.account)).toEqual([A]);
     await expect(discoverAccounts([join(root, "nothing")])).rejects.toThrow(/nothing: no AWSLogs\/ folder here/);
   });

@@ -8,7 +8,7 @@ import { DuckDbActivityQuery, discoverAccounts } from "../../../functions/adapte
 import { event, identities, writeLogFile, ORG_ID, type Identity } from "./fixture-logs";
 
 const ACCT = "111122223333";
-const layout = { kind: "organization", organizationId: ORG_ID } as const;
+const layout = { type: "organization", organizationId: ORG_ID } as const;
 /** Real records written outside this project (Panther's rule tests; licence beside the file). */
 const CORPUS = join(__dirname, "../../fixtures/panther/panther_cloudtrail_tests.jsonl");
 

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import { accountLogPrefix, dayFolder, fileStamp, type LogLayout } from "../../../functions/core/anomaly/layout";
+import { accountLogPrefix, dayFolder, fileStamp, type LogLayout } from "../../../functions/core/aws/cloudtrail-keys";
 
 /**
  * A tiny CloudTrail log writer for tests: real file names and folders (both layouts), gzipped

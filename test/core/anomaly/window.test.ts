@@ -1,7 +1,7 @@
 import { schedulePeriodMinutes, isScheduleExpression } from "../../../functions/core/anomaly/schedule";
 import { checkWindow, hourlyWindows, windowFor } from "../../../functions/core/anomaly/window";
 import { pathRanges, scanPlan, stampInPlan } from "../../../functions/core/anomaly/scan-plan";
-import { parseLogFileName } from "../../../functions/core/anomaly/layout";
+import { parseLogFileName } from "../../../functions/core/aws/cloudtrail-keys";
 
 const MIN = 60_000;
 
@@ -92,7 +92,7 @@ describe("scan plans", () => {
 
   it("selects exactly the files delivered in range with plain path ranges, per region and day", () => {
     const plan = scanPlan(acct, { from: "2026-11-20T09:45:00.000Z", to: "2026-11-20T11:00:00.000Z" });
-    const ranges = pathRanges(plan, "s3://logs/", { kind: "organization", organizationId: "o-abcdef1234" }, ["us-east-1", "eu-west-1"], "trail/");
+    const ranges = pathRanges(plan, "s3://logs/", { type: "organization", organizationId: "o-abcdef1234" }, ["us-east-1", "eu-west-1"], "trail/");
     expect(ranges).toHaveLength(2);
     const dir = "s3://logs/trail/AWSLogs/o-abcdef1234/111122223333/CloudTrail/us-east-1/2026/11/20/";
     const file = (stamp: string) => `${dir}${acct}_CloudTrail_us-east-1_${stamp}_AbCdEfGhIjKlMnOp.json.gz`;
@@ -104,7 +104,7 @@ describe("scan plans", () => {
   it("refuses bad account ids and regions before they reach a path", () => {
     expect(() => scanPlan("1111'; DROP", { from: "2026-11-20T09:45:00Z", to: "2026-11-20T11:00:00Z" })).toThrow("account id is not valid");
     const plan = scanPlan(acct, { from: "2026-11-20T09:45:00Z", to: "2026-11-20T11:00:00Z" });
-    expect(() => pathRanges(plan, "s3://b/", { kind: "account" }, ["us-east-1/../x"])).toThrow("region is not valid");
+    expect(() => pathRanges(plan, "s3://b/", { type: "account" }, ["us-east-1/../x"])).toThrow("region is not valid");
   });
 
   it("parses CloudTrail file names of both layouts", () => {

@@ -1,5 +1,6 @@
 import { parseRecord, type CloudTrailRecord } from "../../../functions/core/record/schema";
-import { accountSegmentProblem, eventAgeProblem, eventCopyDifferences, logKeyAccount } from "../../../functions/core/remediation/event-checks";
+import { logKeyAccount } from "../../../functions/core/aws/cloudtrail-keys";
+import { accountSegmentProblem, eventAgeProblem, eventCopyDifferences } from "../../../functions/core/remediation/event-checks";
 import { attachAdmin } from "../../handlers/log-analyzer/records";
 
 const typed = (r: Record<string, unknown>): CloudTrailRecord => {

@@ -56,6 +56,12 @@ describe("scoring CSV against formula injection (OWASP)", () => {
     expect(parseScoresCsv(scoresToCsv(rows), "scores.csv")).toEqual(rows);
   });
 
+  it("writes control characters in a name as visible \\uXXXX text, never raw", () => {
+    const text = pairsToCsv([{ ...pair, principal: "esc\u001b[31mred" }]);
+    expect(text).not.toMatch(/\u001b/);
+    expect(parsePairsCsv(text, "pairs.csv")[0]!.principal).toBe("esc\\u001b[31mred");
+  });
+
   it("leaves numbers (a negative score) and ordinary names as they are", () => {
     const line = scoresToCsv([{ ...pair, score: -0.25 }]).split("\n")[1]!;
     expect(line).toBe('"identitycenter:arn:aws:identitystore::1:identitystore/d-1/""odd, name""",IdentityCenterUser,s3.amazonaws.com,GetObject,42,2026-11-20T00:00:01Z,2026-11-20T23:00:00Z,ev-1,-0.25,');

@@ -1,4 +1,4 @@
-import { addDays, dayLogPrefix, dayOf, InvalidScoringInputError, isDay, parseScoringInput, precedingDays } from "../../../functions/core/scoring";
+import { addDays, dayOf, InvalidScoringInputError, isDay, parseScoringInput, precedingDays } from "../../../functions/core/scoring";
 
 const NOW = new Date("2026-11-21T03:00:00Z");
 const good = { cloudtrail_bucket: "org-trail-logs", aws_account: "111122223333", aws_region: "us-east-1", day_of_interest: "2026/11/20" };
@@ -15,17 +15,6 @@ describe("days in CloudTrail's YYYY/MM/DD form", () => {
     expect(addDays("2026/03/01", -1)).toBe("2026/02/28");
     expect(precedingDays("2026/01/02", 3)).toEqual(["2025/12/30", "2025/12/31", "2026/01/01"]);
     expect(dayOf(new Date("2026-11-20T23:59:59Z"))).toBe("2026/11/20");
-  });
-});
-
-describe("the log prefix of a day", () => {
-  it("follows the single-account layout", () => {
-    expect(dayLogPrefix({}, "111122223333", "eu-west-1", "2026/11/20")).toBe("AWSLogs/111122223333/CloudTrail/eu-west-1/2026/11/20/");
-  });
-
-  it("follows the organization-trail layout under a custom prefix", () => {
-    expect(dayLogPrefix({ prefix: "/trails/", organizationId: "o-abcdef1234" }, "111122223333", "eu-west-1", "2026/11/20"))
-      .toBe("trails/AWSLogs/o-abcdef1234/111122223333/CloudTrail/eu-west-1/2026/11/20/");
   });
 });
 

@@ -1,6 +1,4 @@
 import {
-  accountFolder,
-  dayFolderPrefix,
   digestFileTime,
   layoutPosition,
   listingDays,
@@ -28,13 +26,6 @@ describe("CloudTrail prefixes in S3", () => {
     expect(layoutPosition("AWSLogs/111122223333/")).toEqual({ root: "AWSLogs/", account: "111122223333" });
     expect(() => layoutPosition("AWSLogs/12345/")).toThrow(/neither a 12-digit account id nor an organization id/);
     expect(() => layoutPosition("AWSLogs/111122223333/CloudTrail-Digest/")).toThrow(/expected CloudTrail\/ after the account/);
-  });
-
-  it("builds account and day folders for logs and digests, checking every part", () => {
-    const a = { root: "AWSLogs/", organizationId: "o-abcdefghij", account: "111122223333" };
-    expect(dayFolderPrefix(accountFolder(a), "us-east-1", "2026/11/20")).toBe("AWSLogs/o-abcdefghij/111122223333/CloudTrail/us-east-1/2026/11/20/");
-    expect(accountFolder({ root: "AWSLogs/", account: "111122223333" }, "digests")).toBe("AWSLogs/111122223333/CloudTrail-Digest/");
-    expect(() => dayFolderPrefix("AWSLogs/111122223333/CloudTrail/", "../x", "2026/11/20")).toThrow(/is not a region name/);
   });
 
   it("keeps the files whose delivery time can hold events of the window, and lists one day beyond when the lateness crosses midnight", () => {

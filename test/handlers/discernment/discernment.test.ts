@@ -22,7 +22,7 @@ const env = {
   ATHENA_WORKGROUP: "trailwatch-anomaly", GLUE_DATABASE: "trailwatch_anomaly", GLUE_TABLE: "cloudtrail",
   LOG_BUCKET: "org-trail-logs", LOG_LAYOUT: "organization", ORGANIZATION_ID: ORG_ID, ANOMALY_SETTINGS: JSON.stringify({ warmUpDays: 2 }),
 };
-const layout = { kind: "organization", organizationId: ORG_ID } as const;
+const layout = { type: "organization", organizationId: ORG_ID } as const;
 
 function snsEvent(messages: unknown[], topic = FANOUT) {
   return { Records: messages.map((m, i) => ({ EventSource: "aws:sns", Sns: { TopicArn: topic, MessageId: `id-${i}`, Message: typeof m === "string" ? m : JSON.stringify(m) } })) };

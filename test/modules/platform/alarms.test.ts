@@ -1,17 +1,13 @@
 import { Testing, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
-import { functionErrorsAlarm, queueNotEmptyAlarm } from "../../../modules/platform";
+import { eventCountAlarm, functionErrorsAlarm, queueNotEmptyAlarm } from "../../../modules/platform";
+import { resourcesOf } from "./synth-resources";
 
 const TOPIC = "arn:aws:sns:eu-west-1:111122223333:tw-alarms";
 
 /** The alarms of a stack built by `build`, by Terraform logical id. */
-function alarmsOf(build: (stack: TerraformStack) => void): Record<string, any> {
-  const stack = new TerraformStack(Testing.app(), "s");
-  new AwsProvider(stack, "aws", { region: "eu-west-1" });
-  build(stack);
-  return JSON.parse(Testing.synth(stack)).resource.aws_cloudwatch_metric_alarm;
-}
+const alarmsOf = (build: (stack: TerraformStack) => void) => resourcesOf("aws_cloudwatch_metric_alarm", build);
 
 describe("queueNotEmptyAlarm", () => {
   it("fires on the first visible message of the queue, for one 5-minute period, and treats silence as empty", () => {
@@ -90,5 +86,36 @@ describe("functionErrorsAlarm", () => {
       alarm_actions: [TOPIC],
       ok_actions: [TOPIC],
     });
+  });
+});
+
+describe("eventCountAlarm", () => {
+  it("fires on the first counted event of a period, with the period asked for, and treats silence as nothing to report", () => {
+    // Act
+    const alarms = alarmsOf((s) => {
+      eventCountAlarm(s, "timed-out", {
+        namespace: "AWS/States", metricName: "ExecutionsTimedOut", dimensions: { StateMachineArn: "arn:aws:states:eu-west-1:111122223333:stateMachine:tw" },
+        period: 3600, alarmName: "tw-timed-out", description: "An execution timed out.", alarmActions: [TOPIC], okActions: [TOPIC],
+      });
+      eventCountAlarm(s, "anomalies", { namespace: "Trailwatch", metricName: "Anomalies", dimensions: { service: "log-analyzer" }, alarmName: "tw-anomalies", description: "Rules matched.", alarmActions: [TOPIC] });
+    });
+    // Assess
+    expect(alarms["timed-out"]).toEqual({
+      alarm_name: "tw-timed-out",
+      alarm_description: "An execution timed out.",
+      namespace: "AWS/States",
+      metric_name: "ExecutionsTimedOut",
+      dimensions: { StateMachineArn: "arn:aws:states:eu-west-1:111122223333:stateMachine:tw" },
+      statistic: "Sum",
+      period: 3600,
+      evaluation_periods: 1,
+      threshold: 1,
+      comparison_operator: "GreaterThanOrEqualToThreshold",
+      treat_missing_data: "notBreaching",
+      alarm_actions: [TOPIC],
+      ok_actions: [TOPIC],
+    });
+    expect(alarms.anomalies).toMatchObject({ period: 300, threshold: 1, statistic: "Sum" });
+    expect(alarms.anomalies.ok_actions).toBeUndefined();
   });
 });

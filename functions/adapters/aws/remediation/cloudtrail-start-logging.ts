@@ -1,6 +1,6 @@
 import { GetTrailStatusCommand, StartLoggingCommand } from "@aws-sdk/client-cloudtrail";
 import type { RemediationResult } from "../../../core/alert/alert";
-import { accountOf } from "../../../core/record/schema";
+import { accountOfRecord } from "../../../core/record/schema";
 import type { Finding } from "../../../core/rules/engine";
 import { param } from "./record-fields";
 import { partitionOfRecord, PlannedRemediator, type Plan, type PlannedCall, type RemediationClients } from "./types";
@@ -13,12 +13,8 @@ const TRAIL_ARN = /^arn:aws[a-z-]*:cloudtrail:([a-z0-9-]+):\d{12}:trail\/.+$/;
  * home region). Acts only on StopLogging. In apply mode it asks GetTrailStatus first, so a trail that
  * is logging again (or deleted) is reported as skipped rather than touched.
  */
-export class StartLoggingRemediator extends PlannedRemediator {
+export class StartLoggingRemediator extends PlannedRemediator<Pick<RemediationClients, "cloudTrail">> {
   readonly id = "cloudtrail.start-logging" as const;
-
-  constructor(private readonly clients: Pick<RemediationClients, "cloudTrail">) {
-    super();
-  }
 
   plan(f: Finding): Plan {
     const r = f.record;
@@ -29,7 +25,7 @@ export class StartLoggingRemediator extends PlannedRemediator {
     if (!name) return { skip: "the StopLogging event names no trail (requestParameters.name is missing)" };
     const region = TRAIL_ARN.exec(name)?.[1] ?? r.awsRegion;
     if (!region) return { skip: `cannot tell the region of trail ${name}` };
-    const arn = TRAIL_ARN.test(name) ? name : `arn:${partitionOfRecord(r)}:cloudtrail:${region}:${accountOf(r)}:trail/${name}`;
+    const arn = TRAIL_ARN.test(name) ? name : `arn:${partitionOfRecord(r)}:cloudtrail:${region}:${accountOfRecord(r)}:trail/${name}`;
     return {
       target: name,
       targetArns: [arn],

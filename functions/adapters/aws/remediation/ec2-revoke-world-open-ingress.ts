@@ -6,7 +6,7 @@ import {
   type SecurityGroupRule,
 } from "@aws-sdk/client-ec2";
 import type { RemediationResult } from "../../../core/alert/alert";
-import { accountOf, type CloudTrailRecord } from "../../../core/record/schema";
+import { accountOfRecord, type CloudTrailRecord } from "../../../core/record/schema";
 import type { Finding } from "../../../core/rules/engine";
 import { at, isTrue, items, num, param, pick } from "./record-fields";
 import { partitionOfRecord, PlannedRemediator, type Plan, type PlannedCall, type RemediationClients } from "./types";
@@ -156,30 +156,28 @@ function describeRule(x: SecurityGroupRule): string {
  * a /0 source. Apply mode always reads the group's rules first (DescribeSecurityGroupRules: the
  * re-check) and revokes, by rule id, only those that are still ingress and still open to /0.
  */
-export class RevokeWorldOpenIngressRemediator extends PlannedRemediator {
+export class RevokeWorldOpenIngressRemediator extends PlannedRemediator<Pick<RemediationClients, "ec2">> {
   readonly id = "ec2.revoke-world-open-ingress" as const;
-
-  constructor(private readonly clients: Pick<RemediationClients, "ec2">) {
-    super();
-  }
 
   plan(f: Finding): Plan {
     const r = f.record;
     const region = r.awsRegion;
     if (r.eventSource !== "ec2.amazonaws.com") return { skip: `${r.eventName} is not an EC2 security group change` };
     if (!region) return { skip: "the event has no region" };
-    const arnOf = (group: string) => `arn:${partitionOfRecord(r)}:ec2:${region}:${accountOf(r)}:security-group/${group}`;
+    const arnOf = (group: string) => `arn:${partitionOfRecord(r)}:ec2:${region}:${accountOfRecord(r)}:security-group/${group}`;
+    // Revoking by rule id, after reading those rules again (the re-check in `execute`).
+    const revokeRules = (group: string, ids: string[]): Plan => ({
+      target: `security group ${group}`,
+      targetArns: [arnOf(group)],
+      calls: [
+        { action: "ec2:DescribeSecurityGroupRules", region, input: { SecurityGroupRuleIds: ids } },
+        { action: "ec2:RevokeSecurityGroupIngress", region, input: { GroupId: group, SecurityGroupRuleIds: ids } },
+      ],
+    });
     if (r.eventName === "ModifySecurityGroupRules") {
       const { groupId, ruleIds } = modifiedToWorld(r);
       if (!groupId || ruleIds.length === 0) return { skip: "the ModifySecurityGroupRules event names no rule set to a /0 source" };
-      return {
-        target: `security group ${groupId}`,
-        targetArns: [arnOf(groupId)],
-        calls: [
-          { action: "ec2:DescribeSecurityGroupRules", region, input: { SecurityGroupRuleIds: ruleIds } },
-          { action: "ec2:RevokeSecurityGroupIngress", region, input: { GroupId: groupId, SecurityGroupRuleIds: ruleIds } },
-        ],
-      };
+      return revokeRules(groupId, ruleIds);
     }
     if (r.eventName !== "AuthorizeSecurityGroupIngress") return { skip: `only AuthorizeSecurityGroupIngress and ModifySecurityGroupRules are undone; this is ${r.eventName}` };
     const allowed = allowedPorts(f);
@@ -187,17 +185,7 @@ export class RevokeWorldOpenIngressRemediator extends PlannedRemediator {
     const byId = created(r).filter((p) => !onlyAllowed(p, allowed));
     if (byId.length > 0) {
       const gid = groupId ?? byId[0]!.groupId;
-      if (gid) {
-        const ids = byId.map((p) => p.ruleId!);
-        return {
-          target: `security group ${gid}`,
-          targetArns: [arnOf(gid)],
-          calls: [
-            { action: "ec2:DescribeSecurityGroupRules", region, input: { SecurityGroupRuleIds: ids } },
-            { action: "ec2:RevokeSecurityGroupIngress", region, input: { GroupId: gid, SecurityGroupRuleIds: ids } },
-          ],
-        };
-      }
+      if (gid) return revokeRules(gid, byId.map((p) => p.ruleId!));
     }
     const perms = requested(r).filter((p) => !onlyAllowed(p, allowed));
     if (perms.length === 0) return { skip: "the event opened no ingress to a /0 range beyond the allowed ports; nothing to revoke" };

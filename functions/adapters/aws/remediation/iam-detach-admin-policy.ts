@@ -7,7 +7,7 @@ import {
   ListAttachedUserPoliciesCommand,
 } from "@aws-sdk/client-iam";
 import type { RemediationResult } from "../../../core/alert/alert";
-import { accountOf } from "../../../core/record/schema";
+import { accountOfRecord } from "../../../core/record/schema";
 import type { Finding } from "../../../core/rules/engine";
 import { param } from "./record-fields";
 import { partitionOfRecord, PlannedRemediator, type Plan, type PlannedCall, type RemediationClients } from "./types";
@@ -33,12 +33,8 @@ type Entity = { UserName?: string; GroupName?: string; RoleName?: string };
  * policies and policy versions are not undone automatically (deleting someone's policy document
  * loses it): those are skipped with the reason. NoSuchEntity means the principal is gone: skipped.
  */
-export class DetachAdminPolicyRemediator extends PlannedRemediator {
+export class DetachAdminPolicyRemediator extends PlannedRemediator<Pick<RemediationClients, "iam">> {
   readonly id = "iam.detach-admin-policy" as const;
-
-  constructor(private readonly clients: Pick<RemediationClients, "iam">) {
-    super();
-  }
 
   plan(f: Finding): Plan {
     const r = f.record;
@@ -52,7 +48,7 @@ export class DetachAdminPolicyRemediator extends PlannedRemediator {
     if (!name) return { skip: `the ${r.eventName} event names no ${t.kind} (requestParameters.${t.param} is missing)` };
     return {
       target: `${t.kind} ${name}`,
-      targetArns: [`arn:${partitionOfRecord(r)}:iam::${accountOf(r)}:${t.kind}/${name}`],
+      targetArns: [`arn:${partitionOfRecord(r)}:iam::${accountOfRecord(r)}:${t.kind}/${name}`],
       calls: [
         { action: t.list, region: "global", input: { [t.field]: name } },
         { action: t.action, region: "global", input: { [t.field]: name, PolicyArn: policyArn } },

@@ -2,7 +2,7 @@ import { InvokeCommand, type LambdaClient } from "@aws-sdk/client-lambda";
 import * as z from "../../../core/zod";
 import { boundCheckText, REMEDIATION_REFUSALS, type RemediationResult } from "../../../core/alert/alert";
 import type { LogObjectRef } from "../../../core/remediation/event-checks";
-import { remediationMode, type RemediationMode } from "../../../core/remediation/permissions";
+import { dueRemediation, type RemediationMode } from "../../../core/remediation/permissions";
 import type { Finding } from "../../../core/rules/engine";
 import { awsErrorName, isTransientAwsError } from "../aws-error";
 import type { RunOptions } from "./runner";
@@ -54,15 +54,10 @@ export interface LambdaRemediationRunnerOptions {
 export class LambdaRemediationRunner {
   constructor(private readonly opts: LambdaRemediationRunnerOptions) {}
 
-  /** The configured mode of a rule's remediation ("off" when not configured or the rule has none). */
-  modeFor(f: Finding): RemediationMode {
-    return remediationMode(this.opts.modes, f.rule);
-  }
-
   async run(f: Finding, opts: RunOptions): Promise<RemediationResult | null> {
-    const mode = this.modeFor(f);
-    const id = f.rule.remediation;
-    if (mode === "off" || !id) return null;
+    const due = dueRemediation(this.opts.modes, f.rule);
+    if (!due) return null;
+    const { id, mode } = due;
     const retryTransient = opts.retryTransient ?? false;
     const failed = (detail: string): RemediationResult => ({ action: id, mode, status: "failed", detail });
     const request: RemediationRequest = { ruleId: f.rule.id, record: f.record as Record<string, unknown>, source: { bucket: opts.source.bucket, key: opts.source.key }, retryTransient };

@@ -1,6 +1,7 @@
 import type { RemediationRefusal, RemediationResult } from "../../../core/alert/alert";
+import { ACCOUNT_ID, REGION } from "../../../core/aws/identifiers";
 import { roleArnFromSessionArn } from "../../../core/record/principal";
-import { accountOf, isFailedCall, parseRecord } from "../../../core/record/schema";
+import { accountOfRecord, isFailedCall, parseRecord } from "../../../core/record/schema";
 import {
   accountSegmentProblem,
   DEFAULT_MAX_EVENT_AGE_MINUTES,
@@ -8,7 +9,7 @@ import {
   eventCopyDifferences,
   type LogObjectRef,
 } from "../../../core/remediation/event-checks";
-import { remediationMode, type RemediationMode } from "../../../core/remediation/permissions";
+import { dueRemediation, type RemediationMode } from "../../../core/remediation/permissions";
 import { DEFAULT_PROTECTED_TARGETS, protectedBy, rolePatternOf } from "../../../core/remediation/protected-targets";
 import { RuleEngine, type Finding } from "../../../core/rules/engine";
 import type { RemediationId } from "../../../core/rules/rule";
@@ -87,7 +88,6 @@ export interface RunOptions {
 const LEDGER_MARGIN_MS = 24 * 3600_000;
 /** CloudTrail event ids are UUIDs; anything else is not looked up. */
 const EVENT_ID = /^[A-Za-z0-9-]{1,128}$/;
-const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
 
 /** The refusal to act before anything was touched, with its reason. */
 class Refusal {
@@ -132,20 +132,15 @@ export class RemediationRunner {
     this.now = opts.now ?? (() => new Date());
   }
 
-  /** The configured mode of a rule's remediation ("off" when not configured or the rule has none). */
-  modeFor(f: Finding): RemediationMode {
-    return remediationMode(this.opts.modes, f.rule);
-  }
-
   /**
    * The outcome for `alert.remediation`, or null when remediation is off for the rule. A transient
    * failure throws {@link RemediationTransientError} when `retryTransient` (the caller then retries
    * the whole message); otherwise it is reported as `failed` (or `unverified` for the lookup).
    */
   async run(f: Finding, opts: RunOptions): Promise<RemediationResult | null> {
-    const mode = this.modeFor(f);
-    const id = f.rule.remediation;
-    if (mode === "off" || !id) return null;
+    const due = dueRemediation(this.opts.modes, f.rule);
+    if (!due) return null;
+    const { id, mode } = due;
     const out = (status: RemediationResult["status"], detail: string): RemediationResult => ({ action: id, mode, status, detail });
     const refuse = (r: Refusal, verified: boolean): RemediationResult => ({
       ...out("skipped", `not remediated: ${r.refused}: ${r.why}`),
@@ -164,14 +159,14 @@ export class RemediationRunner {
     const early = this.refusalOf(f, opts.source);
     if (early) return refuse(early, false);
 
-    const account = accountOf(r);
+    const account = accountOfRecord(r);
     const member = this.opts.memberAccounts;
     let act = remediator;
     let history = this.opts.eventHistory;
     let access: (() => Promise<void>) | undefined;
     if (account !== self.accountId) {
       if (!member) return out("skipped", `the event is in account ${account} but this function runs in ${self.accountId}; it remediates only its own account`);
-      if (!/^\d{12}$/.test(account)) return out("skipped", `the event names no account (${account}); not remediating in another account`);
+      if (!ACCOUNT_ID.test(account)) return out("skipped", `the event names no account (${account}); not remediating in another account`);
       const there = member.remediators(account)[id];
       if (!there) return out("failed", `no remediator is registered for ${id} in member accounts`);
       act = there;

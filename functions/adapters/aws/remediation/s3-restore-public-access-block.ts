@@ -1,7 +1,7 @@
 import { GetPublicAccessBlockCommand, PutPublicAccessBlockCommand } from "@aws-sdk/client-s3";
 import type { RemediationResult } from "../../../core/alert/alert";
 import type { Finding } from "../../../core/rules/engine";
-import { accountOf } from "../../../core/record/schema";
+import { accountOfRecord } from "../../../core/record/schema";
 import { at, isTrue, param } from "./record-fields";
 import { partitionOfRecord, PlannedRemediator, type Plan, type PlannedCall, type RemediationClients } from "./types";
 
@@ -19,12 +19,8 @@ const ACCOUNT_LEVEL = new Set(["PutAccountPublicAccessBlock", "DeleteAccountPubl
  * settings are skipped with the reason. Apply mode reads the current setting first and skips a
  * bucket that is fully blocked already.
  */
-export class RestorePublicAccessBlockRemediator extends PlannedRemediator {
+export class RestorePublicAccessBlockRemediator extends PlannedRemediator<Pick<RemediationClients, "s3">> {
   readonly id = "s3.restore-public-access-block" as const;
-
-  constructor(private readonly clients: Pick<RemediationClients, "s3">) {
-    super();
-  }
 
   plan(f: Finding): Plan {
     const r = f.record;
@@ -39,7 +35,7 @@ export class RestorePublicAccessBlockRemediator extends PlannedRemediator {
         return { skip: `the call turned all four Block Public Access settings on for ${bucket}; nothing to restore` };
       }
     }
-    const account = accountOf(r);
+    const account = accountOfRecord(r);
     const input: Record<string, unknown> = {
       Bucket: bucket,
       PublicAccessBlockConfiguration: { ...ALL_ON },

@@ -2,6 +2,7 @@ import type { CloudTrailClient } from "@aws-sdk/client-cloudtrail";
 import type { EC2Client } from "@aws-sdk/client-ec2";
 import type { IAMClient } from "@aws-sdk/client-iam";
 import type { S3Client } from "@aws-sdk/client-s3";
+import { partitionOfArn } from "../../../core/aws/partition";
 import { boundCheckText, type RemediationResult } from "../../../core/alert/alert";
 import type { Remediator } from "../../../core/ports";
 import type { Finding } from "../../../core/rules/engine";
@@ -41,7 +42,7 @@ export interface PlanningRemediator extends Remediator {
 
 /** The partition of the event's ARNs (`aws`, `aws-cn`, `aws-us-gov`); `aws` when it names none. */
 export function partitionOfRecord(r: { userIdentity?: { arn?: string | undefined } | null | undefined }): string {
-  return /^arn:(aws[a-z-]*):/.exec(r.userIdentity?.arn ?? "")?.[1] ?? "aws";
+  return partitionOfArn(r.userIdentity?.arn ?? undefined) ?? "aws";
 }
 
 /**
@@ -62,8 +63,11 @@ export function describeCall(c: PlannedCall): string {
  * `apply` mode `execute`, which checks the current state where an API allows it and makes the calls.
  * Dry-run returns status `planned` with the exact calls and touches nothing.
  */
-export abstract class PlannedRemediator implements PlanningRemediator {
+export abstract class PlannedRemediator<C = unknown> implements PlanningRemediator {
   abstract readonly id: RemediationId;
+
+  /** The SDK clients the remediator calls (only those it needs). */
+  constructor(protected readonly clients: C) {}
 
   abstract plan(f: Finding): Plan;
 

@@ -1,24 +1,11 @@
-import * as z from "../../zod";
 import type { CloudTrailRecord } from "../../record/schema";
-import { defineRule } from "../rule";
-import { accountOfRecord, actor, asList, dig, paramString } from "../helpers";
-
-const settingsSchema = z.strictObject({
-  /** Accounts (12 digits) that images may be shared with without an alert. */
-  trustedAccounts: z.array(z.string().check(z.regex(/^\d{12}$/, "must be a 12-digit AWS account id"))),
-});
-type Settings = z.infer<typeof settingsSchema>;
+import { dig, paramString } from "../helpers";
+import { ec2PermissionGrantees, sharedOutsideRule, type Grantees } from "../shared-outside";
 
 /** Who the call adds to the image's launch permission; organization and OU shares stay inside and are not counted. */
-export function imageShares(r: CloudTrailRecord, s: Settings): { isPublic: boolean; accounts: string[] } {
+function imageGrantees(r: CloudTrailRecord): Grantees | undefined {
   const type = String(dig(r.requestParameters, "attributeType") ?? "launchPermission");
-  if (type !== "launchPermission") return { isPublic: false, accounts: [] };
-  const added = asList(dig(r.requestParameters, "launchPermission", "add"));
-  const own = accountOfRecord(r);
-  return {
-    isPublic: added.some((x) => String(dig(x, "group") ?? "").toLowerCase() === "all"),
-    accounts: added.map((x) => dig(x, "userId")).filter((u): u is string => typeof u === "string" && u !== own && !s.trustedAccounts.includes(u)),
-  };
+  return type === "launchPermission" ? ec2PermissionGrantees(r, "launchPermission") : undefined;
 }
 
 /**
@@ -26,7 +13,7 @@ export function imageShares(r: CloudTrailRecord, s: Settings): { isPublic: boole
  * permission). An image carries its disks: whatever was baked in (keys, configuration, data) goes with
  * it (Stratus "ec2-share-ami"). Sharing with your organization or an OU is not reported.
  */
-export default defineRule<Settings>({
+export default sharedOutsideRule({
   id: "ec2.ami-shared",
   title: "AMI shared outside the account",
   severity: "high",
@@ -34,17 +21,10 @@ export default defineRule<Settings>({
     "An Amazon Machine Image was made public or shared with an AWS account that is not listed as trusted. The receiver can launch it and read its disks, including any secrets baked into the image.",
   eventSources: ["ec2.amazonaws.com"],
   eventNames: ["ModifyImageAttribute"],
-  match: (r, { settings }) => {
-    const s = imageShares(r, settings);
-    return s.isPublic || s.accounts.length > 0;
-  },
-  severityFor: (r, { settings }) => (imageShares(r, settings).isPublic ? "critical" : "high"),
-  summary: (r, { principal, settings }) => {
-    const s = imageShares(r, settings);
-    const whom = s.isPublic ? "everyone (public)" : `account${s.accounts.length > 1 ? "s" : ""} ${s.accounts.join(", ")}`;
-    return `${actor(principal)} shared AMI ${paramString(r, "imageId") ?? "(unknown)"} of account ${accountOfRecord(r)} with ${whom}`;
-  },
-  context: (r, { settings }) => ({ imageId: paramString(r, "imageId"), ...imageShares(r, settings) }),
+  resource: "AMI",
+  idField: "imageId",
+  resourceId: (r) => paramString(r, "imageId"),
+  grantees: imageGrantees,
   status: "stable",
   falsePositives: [
     "Sharing golden images with the organization's other accounts (list them in `trustedAccounts`).",
@@ -66,5 +46,4 @@ export default defineRule<Settings>({
     panther: ["AWS.CloudTrail.AMIModifiedForPublicAccess"],
     urls: ["https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/sharingamis-explicit.html"],
   },
-  settings: { schema: settingsSchema, defaults: { trustedAccounts: [] } },
 });

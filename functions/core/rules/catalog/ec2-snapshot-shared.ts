@@ -1,24 +1,11 @@
-import * as z from "../../zod";
 import type { CloudTrailRecord } from "../../record/schema";
-import { defineRule } from "../rule";
-import { accountOfRecord, actor, asList, dig, paramString } from "../helpers";
+import { dig, paramString } from "../helpers";
+import { ec2PermissionGrantees, sharedOutsideRule, type Grantees } from "../shared-outside";
 
-const settingsSchema = z.strictObject({
-  /** Accounts (12 digits) that snapshots may be shared with without an alert, e.g. your backup account. */
-  trustedAccounts: z.array(z.string().check(z.regex(/^\d{12}$/, "must be a 12-digit AWS account id"))),
-});
-type Settings = z.infer<typeof settingsSchema>;
-
-/** Who the call adds to the snapshot's create-volume permission: "all" (public) and untrusted account ids. */
-export function snapshotShares(r: CloudTrailRecord, s: Settings): { isPublic: boolean; accounts: string[] } {
+/** Who the call adds to the snapshot's create-volume permission: "all" (public) and account ids. */
+function snapshotGrantees(r: CloudTrailRecord): Grantees | undefined {
   const type = String(dig(r.requestParameters, "attributeType") ?? "").toUpperCase();
-  if (type && type !== "CREATE_VOLUME_PERMISSION") return { isPublic: false, accounts: [] };
-  const added = asList(dig(r.requestParameters, "createVolumePermission", "add"));
-  const own = accountOfRecord(r);
-  return {
-    isPublic: added.some((x) => String(dig(x, "group") ?? "").toLowerCase() === "all"),
-    accounts: added.map((x) => dig(x, "userId")).filter((u): u is string => typeof u === "string" && u !== own && !s.trustedAccounts.includes(u)),
-  };
+  return !type || type === "CREATE_VOLUME_PERMISSION" ? ec2PermissionGrantees(r, "createVolumePermission") : undefined;
 }
 
 /**
@@ -26,7 +13,7 @@ export function snapshotShares(r: CloudTrailRecord, s: Settings): { isPublic: bo
  * create-volume permission). Whoever it is shared with can copy the disk and read every file on it:
  * the Stratus "ec2-share-ebs-snapshot" exfiltration.
  */
-export default defineRule<Settings>({
+export default sharedOutsideRule({
   id: "ec2.snapshot-shared",
   title: "EBS snapshot shared outside the account",
   severity: "high",
@@ -34,17 +21,10 @@ export default defineRule<Settings>({
     "An EBS snapshot was made public or shared with another AWS account that is not listed as trusted. The receiving account can create a volume from it and read all its data. Remove the permission and find out what the snapshot contained.",
   eventSources: ["ec2.amazonaws.com"],
   eventNames: ["ModifySnapshotAttribute"],
-  match: (r, { settings }) => {
-    const s = snapshotShares(r, settings);
-    return s.isPublic || s.accounts.length > 0;
-  },
-  severityFor: (r, { settings }) => (snapshotShares(r, settings).isPublic ? "critical" : "high"),
-  summary: (r, { principal, settings }) => {
-    const s = snapshotShares(r, settings);
-    const whom = s.isPublic ? "everyone (public)" : `account${s.accounts.length > 1 ? "s" : ""} ${s.accounts.join(", ")}`;
-    return `${actor(principal)} shared EBS snapshot ${paramString(r, "snapshotId") ?? "(unknown)"} of account ${accountOfRecord(r)} with ${whom}`;
-  },
-  context: (r, { settings }) => ({ snapshotId: paramString(r, "snapshotId"), ...snapshotShares(r, settings) }),
+  resource: "EBS snapshot",
+  idField: "snapshotId",
+  resourceId: (r) => paramString(r, "snapshotId"),
+  grantees: snapshotGrantees,
   status: "stable",
   falsePositives: [
     "Sharing snapshots with the organization's backup or disaster-recovery account (list it in `trustedAccounts`).",
@@ -66,5 +46,4 @@ export default defineRule<Settings>({
     sigma: ["AWS Snapshot Backup Exfiltration"],
     urls: ["https://docs.aws.amazon.com/ebs/latest/userguide/ebs-modifying-snapshot-permissions.html"],
   },
-  settings: { schema: settingsSchema, defaults: { trustedAccounts: [] } },
 });

@@ -3,11 +3,11 @@ import type { Severity } from "../../alert/alert";
 import { severityRank } from "../../alert/alert";
 import type { CloudTrailRecord } from "../../record/schema";
 import { defineRule } from "../rule";
-import { accountOfPrincipal, accountOfRecord, actor, dig, isAllow, isPublicAllow, paramString, policyStatements, statementPrincipals, stringList } from "../helpers";
+import { accountIdListSchema, accountOfPrincipal, accountOfRecord, actor, dig, isAllow, isPublicAllow, paramString, policyStatements, statementPrincipals, stringList } from "../helpers";
 
 const settingsSchema = z.strictObject({
   /** Accounts (12 digits) outside this one that roles may trust without an alert, e.g. your organization's security account. */
-  trustedAccounts: z.array(z.string().check(z.regex(/^\d{12}$/, "must be a 12-digit AWS account id"))),
+  trustedAccounts: accountIdListSchema(),
 });
 type Settings = z.infer<typeof settingsSchema>;
 

@@ -2,12 +2,12 @@ import * as z from "../../zod";
 import type { Severity } from "../../alert/alert";
 import type { CloudTrailRecord } from "../../record/schema";
 import { defineRule } from "../rule";
-import { accountOfRecord, actor, asList, dig, paramString, responseString } from "../helpers";
+import { accountIdListSchema, accountOfRecord, actor, asList, dig, paramString, responseString } from "../helpers";
 import { accountOfArn, actsByHand, calledByAwsService } from "../caller";
 
 const settingsSchema = z.strictObject({
   /** Accounts (12 digits) that publish layers you use on purpose (vendors' public layers, your shared-layers account). */
-  trustedLayerAccounts: z.array(z.string().check(z.regex(/^\d{12}$/, "must be a 12-digit AWS account id"))),
+  trustedLayerAccounts: accountIdListSchema(),
 });
 type Settings = z.infer<typeof settingsSchema>;
 

@@ -2,12 +2,12 @@ import * as z from "../../zod";
 import type { CloudTrailRecord } from "../../record/schema";
 import { defineRule } from "../rule";
 import {
-  accountOfPrincipal, accountOfRecord, actor, isAllow, isPublicAllow, narrowingConditionKeys, paramString, policyStatements, statementPrincipals,
+  accountIdListSchema, accountOfPrincipal, accountOfRecord, actor, isAllow, isPublicAllow, narrowingConditionKeys, paramString, policyStatements, statementPrincipals,
 } from "../helpers";
 
 const settingsSchema = z.strictObject({
   /** Accounts (12 digits) that may be granted access to your buckets, e.g. your log-archive or partner accounts. */
-  trustedAccounts: z.array(z.string().check(z.regex(/^\d{12}$/, "must be a 12-digit AWS account id"))),
+  trustedAccounts: accountIdListSchema(),
 });
 type Settings = z.infer<typeof settingsSchema>;
 

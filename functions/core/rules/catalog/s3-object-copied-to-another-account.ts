@@ -1,12 +1,12 @@
 import * as z from "../../zod";
 import type { CloudTrailRecord } from "../../record/schema";
 import { defineRule } from "../rule";
-import { accountOfRecord, actor, asList, dig, hourOf, paramString } from "../helpers";
+import { accountIdListSchema, accountOfRecord, actor, asList, dig, hourOf, paramString } from "../helpers";
 import { calledByAwsService } from "../caller";
 
 const settingsSchema = z.strictObject({
   /** Accounts (12 digits) whose buckets may exchange objects with yours, e.g. the other accounts of your organization. */
-  trustedAccounts: z.array(z.string().check(z.regex(/^\d{12}$/, "must be a 12-digit AWS account id"))),
+  trustedAccounts: accountIdListSchema(),
 });
 type Settings = z.infer<typeof settingsSchema>;
 

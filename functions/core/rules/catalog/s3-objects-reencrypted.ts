@@ -2,12 +2,12 @@ import * as z from "../../zod";
 import type { Severity } from "../../alert/alert";
 import type { CloudTrailRecord } from "../../record/schema";
 import { defineRule } from "../rule";
-import { accountOfRecord, actor, hourOf, paramString } from "../helpers";
+import { accountIdListSchema, accountOfRecord, actor, hourOf, paramString } from "../helpers";
 import { accountOfArn, calledByAwsService } from "../caller";
 
 const settingsSchema = z.strictObject({
   /** Accounts (12 digits) whose KMS keys may encrypt your objects, e.g. a central key account of your organization. */
-  trustedKeyAccounts: z.array(z.string().check(z.regex(/^\d{12}$/, "must be a 12-digit AWS account id"))),
+  trustedKeyAccounts: accountIdListSchema(),
 });
 type Settings = z.infer<typeof settingsSchema>;
 

@@ -2,11 +2,11 @@ import * as z from "../../zod";
 import type { Severity } from "../../alert/alert";
 import type { CloudTrailRecord } from "../../record/schema";
 import { defineRule } from "../rule";
-import { accountOfRecord, actor } from "../helpers";
+import { accountIdListSchema, accountOfRecord, actor } from "../helpers";
 
 const settingsSchema = z.strictObject({
   /** Accounts (12 digits) whose credentials may be used through your VPC endpoints, e.g. the other accounts of your organization. */
-  trustedAccounts: z.array(z.string().check(z.regex(/^\d{12}$/, "must be a 12-digit AWS account id"))),
+  trustedAccounts: accountIdListSchema(),
 });
 type Settings = z.infer<typeof settingsSchema>;
 

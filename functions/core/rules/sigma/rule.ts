@@ -1,4 +1,4 @@
-import { accountOf } from "../../record/schema";
+import { accountOfRecord } from "../../record/schema";
 import { actor } from "../helpers";
 import { defineRule, type AnyRule } from "../rule";
 import { sigmaMatcher } from "./evaluate";
@@ -31,7 +31,7 @@ export function sigmaRule(spec: SigmaSpec): AnyRule {
     indexIgnoresCase: true,
     includeFailedCalls: true,
     match: (r) => matches(r),
-    summary: (r, { principal }) => `${actor(principal)} called ${r.eventName} (${r.eventSource.replace(/\.amazonaws\.com$/, "")}) in account ${accountOf(r)}${r.errorCode ? `, refused (${r.errorCode})` : ""}: matches Sigma rule "${spec.title}"`,
+    summary: (r, { principal }) => `${actor(principal)} called ${r.eventName} (${r.eventSource.replace(/\.amazonaws\.com$/, "")}) in account ${accountOfRecord(r)}${r.errorCode ? `, refused (${r.errorCode})` : ""}: matches Sigma rule "${spec.title}"`,
     context: () => ({ sigma, attribution: sigmaRuleAttribution(spec) }),
     status: spec.status === "stable" ? "stable" : "experimental",
     falsePositives: spec.falsePositives,

@@ -1,5 +1,6 @@
 import { isSeverity, SEVERITIES, type Severity } from "../../alert/alert";
 import * as z from "../../zod";
+import { ACCOUNT_ID, OU_ID, REGION } from "../../aws/identifiers";
 import { arnPatternProblem } from "../../remediation/protected-targets";
 import { cidrProblem } from "../cidr";
 import type { CatalogRule } from "../threshold-rule";
@@ -62,9 +63,6 @@ const SUPPRESSION_KEYS = [...CONDITIONS, "expires", "reason"] as const;
 /** Bounds of a section: a config is written by people, but also read by the functions at every cold start. */
 export const TUNING_LIMITS = { suppressionsPerRule: 200, valuesPerCondition: 100, patternChars: 512, reasonChars: 1000, ous: 500, accountsPerOu: 5000 } as const;
 
-const ACCOUNT = /^\d{12}$/;
-const OU = /^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$/;
-const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d+$/;
 const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
 const TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
@@ -223,16 +221,16 @@ function organizationalUnits(v: unknown, issue: (path: (string | number)[], mess
   const entries = Object.entries(v);
   if (entries.length > TUNING_LIMITS.ous) issue([], `lists ${entries.length} OUs; at most ${TUNING_LIMITS.ous}`);
   for (const [ou, accounts] of entries.slice(0, TUNING_LIMITS.ous)) {
-    if (!OU.test(ou)) issue([ou], "not an OU id: expected ou-xxxx-xxxxxxxx");
+    if (!OU_ID.test(ou)) issue([ou], "not an OU id: expected ou-xxxx-xxxxxxxx");
     if (!Array.isArray(accounts) || accounts.length === 0) {
       issue([ou], "expected a list of the 12-digit account ids in the OU (its nested OUs' accounts included)");
       continue;
     }
     if (accounts.length > TUNING_LIMITS.accountsPerOu) issue([ou], `lists ${accounts.length} accounts; at most ${TUNING_LIMITS.accountsPerOu}`);
     accounts.slice(0, TUNING_LIMITS.accountsPerOu).forEach((a, i) => {
-      if (typeof a !== "string" || !ACCOUNT.test(a)) issue([ou, i], 'expected a 12-digit AWS account id in quotes, e.g. "111122223333"');
+      if (typeof a !== "string" || !ACCOUNT_ID.test(a)) issue([ou, i], 'expected a 12-digit AWS account id in quotes, e.g. "111122223333"');
     });
-    out.set(ou, new Set(accounts.filter((a): a is string => typeof a === "string" && ACCOUNT.test(a))));
+    out.set(ou, new Set(accounts.filter((a): a is string => typeof a === "string" && ACCOUNT_ID.test(a))));
   }
   return out;
 }
@@ -293,13 +291,13 @@ function compileSuppressions(
           else ok = false;
           break;
         case "account":
-          if (check((x) => (ACCOUNT.test(x) ? undefined : 'not an account id: expected 12 digits in quotes, e.g. "111122223333"'))) c.account = values;
+          if (check((x) => (ACCOUNT_ID.test(x) ? undefined : 'not an account id: expected 12 digits in quotes, e.g. "111122223333"'))) c.account = values;
           else ok = false;
           break;
         case "ou":
           if (
             check((x) =>
-              !OU.test(x)
+              !OU_ID.test(x)
                 ? "not an OU id: expected ou-xxxx-xxxxxxxx"
                 : !ous.has(x)
                   ? `${x} is not in organizationalUnits: trailwatch does not ask AWS Organizations which accounts an OU holds; list them, e.g. "organizationalUnits": {"${x}": ["111122223333"]}`
