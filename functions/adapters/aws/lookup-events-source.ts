@@ -4,7 +4,7 @@ import type { LogFileContent, LogFileRef, LogSource } from "../../core/ports";
 import { RateLimiter, systemClock, type Clock } from "../../core/sources/rate-limiter";
 import { formatInstant, type TimeWindow } from "../../core/sources/time-window";
 import { awsErrorName } from "./aws-error";
-import { isTransientAwsError } from "./transient-error";
+import { isTransientAwsError } from "./aws-error";
 
 /** LookupEvents answers at most this many events a page. */
 const PAGE_SIZE = 50;

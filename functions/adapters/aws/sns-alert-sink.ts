@@ -4,7 +4,7 @@ import { boundAlert, TRUNCATED_KEY, type ValueLimits } from "../../core/alert/bo
 import { alertSubject, alertText } from "../../core/alert/format-text";
 import type { AlertSink, UndeliverableAlert, UndeliverableAlerts } from "../../core/ports";
 import { awsErrorName } from "./aws-error";
-import { isTransientAwsError } from "./transient-error";
+import { isTransientAwsError } from "./aws-error";
 
 /** SNS's limit on one message (message, subject and attributes), and on a whole PublishBatch request. */
 export const SNS_MAX_MESSAGE_BYTES = 262_144;

@@ -11,7 +11,7 @@ import { DynamoRemediationLedger } from "../../adapters/aws/remediation/remediat
 import { RemediationRunner, type SelfIdentity } from "../../adapters/aws/remediation/runner";
 import type { RemediationClients } from "../../adapters/aws/remediation/types";
 import type { RemediationMode } from "../../core/remediation/permissions";
-import { clientSettings, perRegion } from "../shared/aws-clients";
+import { clientSettings, perRegion } from "../../adapters/aws/client-settings";
 
 export interface AwsRunnerSettings {
   region: string;

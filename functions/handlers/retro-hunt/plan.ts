@@ -10,7 +10,7 @@ import { isDigestKey, isLogFileName } from "../../adapters/log-content";
 import { S3LayoutLister } from "../../adapters/aws/s3-layout-lister";
 import { S3ObjectWriter } from "../../adapters/aws/s3-object-writer";
 import { putObjectText } from "../../adapters/aws/s3-day-reader";
-import { clientSettings } from "../shared/aws-clients";
+import { clientSettings } from "../../adapters/aws/client-settings";
 import { planEnv, type PlanEnv } from "./env";
 
 /** The plan step's input (the state machine's Parameters). */

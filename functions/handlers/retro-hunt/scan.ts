@@ -12,7 +12,7 @@ import { firstProblems } from "../../core/hunt/summary";
 import { MemoryThresholdStore } from "../../adapters/local/memory-threshold-store";
 import { S3KeysLogSource } from "../../adapters/aws/s3-keys-log-source";
 import { S3ObjectWriter } from "../../adapters/aws/s3-object-writer";
-import { clientSettings } from "../shared/aws-clients";
+import { clientSettings } from "../../adapters/aws/client-settings";
 import { checkRuleEnvironment } from "../shared/rule-env";
 import { scanEnv, type ScanEnv } from "./env";
 

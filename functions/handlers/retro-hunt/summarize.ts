@@ -14,7 +14,7 @@ import { S3ObjectWriter } from "../../adapters/aws/s3-object-writer";
 import { SnsAlertSink } from "../../adapters/aws/sns-alert-sink";
 import { classifyAwsError } from "../../adapters/aws/transient-error";
 import { SqsUndeliverableAlerts } from "../../adapters/aws/undeliverable-alerts";
-import { clientSettings } from "../shared/aws-clients";
+import { clientSettings } from "../../adapters/aws/client-settings";
 import { summarizeEnv, type SummarizeEnv } from "./env";
 import type { PlanOutput } from "./plan";
 

@@ -9,7 +9,7 @@ import { getObjectText, putObjectText } from "../../adapters/aws/s3-day-reader";
 import { SnsAlertSink } from "../../adapters/aws/sns-alert-sink";
 import { classifyAwsError } from "../../adapters/aws/transient-error";
 import { SqsUndeliverableAlerts } from "../../adapters/aws/undeliverable-alerts";
-import { clientSettings } from "../shared/aws-clients";
+import { clientSettings } from "../../adapters/aws/client-settings";
 import { alertEnvSchema, parseEnv, type AlertEnv } from "./env";
 import type { AlertEvent, AlertOutcome } from "./events";
 import { runKeys } from "./keys";
@@ -51,7 +51,7 @@ export function createAlertHandler(env: Record<string, string | undefined> = pro
   let undeliverable: SqsUndeliverableAlerts | undefined;
 
   async function publish(alerts: Parameters<SnsAlertSink["send"]>[0], email: boolean, c: AlertEnv): Promise<void> {
-    sns ??= overrides.sns ?? new SNSClient({});
+    sns ??= overrides.sns ?? new SNSClient(clientSettings());
     if (c.UNDELIVERABLE_QUEUE_URL) undeliverable ??= new SqsUndeliverableAlerts(overrides.sqs ?? new SQSClient(clientSettings()), c.UNDELIVERABLE_QUEUE_URL);
     try {
       await new SnsAlertSink(sns, c.ALERT_TOPIC_ARN, {
@@ -65,7 +65,7 @@ export function createAlertHandler(env: Record<string, string | undefined> = pro
   }
 
   async function alert(ev: Extract<AlertEvent, { action: "alert" }>, c: AlertEnv): Promise<AlertOutcome> {
-    s3 ??= overrides.s3 ?? new S3Client({});
+    s3 ??= overrides.s3 ?? new S3Client(clientSettings());
     const keys = runKeys(ev.run.runPrefix);
     const text = await getObjectText(s3, c.WORK_BUCKET, ev.scores.scoresKey);
     if (text === undefined) throw new Error(`s3://${c.WORK_BUCKET}/${ev.scores.scoresKey} is missing; the score step of this run writes it`);

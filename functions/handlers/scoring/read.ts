@@ -13,6 +13,7 @@ import {
 import { parseEnv, readEnvSchema, type ReadEnv } from "./env";
 import type { BatchFile, PlannedDay, ReadEvent, ReadOutcome, RunPlan, RunRef } from "./events";
 import { historyCacheKey, runIdOf, runKeys, runPrefixOf } from "./keys";
+import { clientSettings } from "../../adapters/aws/client-settings";
 
 /** What tests (or another wiring) may replace. */
 export interface ReadOverrides {
@@ -189,7 +190,7 @@ export function createReadHandler(env: Record<string, string | undefined> = proc
 
   return async (event: ReadEvent): Promise<unknown> => {
     cfg ??= parseEnv(readEnvSchema, env, "scoring read");
-    s3 ??= overrides.s3 ?? new S3Client({});
+    s3 ??= overrides.s3 ?? new S3Client(clientSettings());
     try {
       switch (event?.action) {
         case "plan":

@@ -10,6 +10,7 @@ import { SageMakerScorer } from "../../adapters/aws/sagemaker-scorer";
 import { parseEnv, scoreEnvSchema, type ScoreEnv } from "./env";
 import type { ScoreEvent, ScoreOutcome } from "./events";
 import { runKeys } from "./keys";
+import { clientSettings } from "../../adapters/aws/client-settings";
 
 export interface ScoreOverrides {
   s3?: S3Client;
@@ -44,7 +45,7 @@ export function createScoreHandler(env: Record<string, string | undefined> = pro
 
   return async (event: ScoreEvent): Promise<ScoreOutcome> => {
     cfg ??= parseEnv(scoreEnvSchema, env, "scoring score");
-    s3 ??= overrides.s3 ?? new S3Client({});
+    s3 ??= overrides.s3 ?? new S3Client(clientSettings());
     const c = cfg;
     try {
       if (event?.action !== "score") throw new Error(`unknown action ${JSON.stringify(event?.action)}; expected score`);
@@ -53,7 +54,7 @@ export function createScoreHandler(env: Record<string, string | undefined> = pro
       let scorer: Scorer;
       let historyDays = 0;
       if (c.SCORER === "sagemaker") {
-        sagemaker ??= overrides.sagemaker ?? new SageMakerRuntimeClient({});
+        sagemaker ??= overrides.sagemaker ?? new SageMakerRuntimeClient(clientSettings());
         scorer = new SageMakerScorer(sagemaker, { endpointName: c.SAGEMAKER_ENDPOINT!, columns: c.SAGEMAKER_COLUMNS, maxRowsPerRequest: c.SAGEMAKER_MAX_ROWS });
       } else {
         const history: DayPairs[] = [];
