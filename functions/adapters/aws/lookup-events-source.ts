@@ -22,7 +22,7 @@ export interface LookupEventsOptions {
   clock?: Clock;
   /** Shared limiter, when several sources use the same account and region. */
   limiter?: RateLimiter;
-  /** Retries of a page after the SDK's own retries gave up on throttling or a 5xx (default 3, backing off up to 4, 8, 16 s, jittered). */
+  /** Retries of a page after the SDK's own retries gave up on throttling or a 5xx (default 3; jittered backoff, on average 2, 4, 8 s). */
   retries?: number;
   /** A number in [0, 1) for the backoff's jitter (tests fix it). */
   random?: () => number;
