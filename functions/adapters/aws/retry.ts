@@ -33,7 +33,7 @@ export function backoffDelay(attempt: number, b: Backoff = {}): number {
 }
 
 /** Sleeps the {@link backoffDelay} of `attempt`. */
-export function backOff(attempt: number, b: Backoff = {}): Promise<void> {
+function backOff(attempt: number, b: Backoff = {}): Promise<void> {
   return (b.sleep ?? wait)(backoffDelay(attempt, b));
 }
 

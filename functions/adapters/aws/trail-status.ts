@@ -152,10 +152,15 @@ export class TrailControl {
   private async call<T>(action: string, trail: TrailRef, fn: () => Promise<T>): Promise<T> {
     let attempts = 0;
     try {
-      return await withRetries(() => (attempts++, fn()), { maxAttempts: this.maxAttempts, baseMs: this.baseDelayMs, sleep: this.sleep });
+      return await withRetries(
+        (attempt) => {
+          attempts = attempt;
+          return fn();
+        },
+        { maxAttempts: this.maxAttempts, baseMs: this.baseDelayMs, sleep: this.sleep },
+      );
     } catch (err) {
       throw new TrailCallError(action, trail, attempts, err);
     }
   }
-
 }
