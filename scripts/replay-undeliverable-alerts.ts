@@ -12,7 +12,7 @@ import { Command, InvalidArgumentError } from "commander";
 import { SnsAlertSink } from "../functions/adapters/aws/sns-alert-sink";
 import { replayUndeliverableAlerts } from "../functions/adapters/aws/undeliverable-replay";
 import { visible } from "../functions/core/alert/escape";
-import { clientSettings } from "../functions/handlers/shared/aws-clients";
+import { clientSettings } from "../functions/adapters/aws/client-settings";
 
 function positiveInt(v: string): number {
   const n = Number(v);

@@ -1,6 +1,7 @@
 import { CloudTrailClient } from "@aws-sdk/client-cloudtrail";
 import { S3Client } from "@aws-sdk/client-s3";
 import { SFNClient } from "@aws-sdk/client-sfn";
+import { cliClientSettings } from "../adapters/aws/client-settings";
 
 /** How the CLI's AWS clients find credentials and region: the standard chain, optionally a named profile. */
 export interface AwsClientOptions {
@@ -22,11 +23,11 @@ async function hasRegion(client: { config: { region: () => Promise<string> } }):
 /**
  * An S3 client for reading a trail bucket: the standard credential chain (environment, SSO, profile,
  * container and instance roles) with `profile` if given, the endpoint from `AWS_ENDPOINT_URL_S3` when
- * set (local servers), and S3's region redirects followed, so a bucket in another region is read
- * without naming it. Without any configured region it starts from us-east-1.
+ * set (local servers), the CLI's timeouts and retries ({@link cliClientSettings}), and S3's region
+ * redirects followed, so a bucket in another region is read without naming it. Without any configured region it starts from us-east-1.
  */
 export async function cliS3Client(o: AwsClientOptions): Promise<S3Client> {
-  const base = { ...(o.profile ? { profile: o.profile } : {}), followRegionRedirects: true, maxAttempts: 5 };
+  const base = { ...cliClientSettings({ profile: o.profile }), followRegionRedirects: true };
   if (o.region) return new S3Client({ ...base, region: o.region });
   const client = new S3Client(base);
   if (await hasRegion(client)) return client;
@@ -34,12 +35,12 @@ export async function cliS3Client(o: AwsClientOptions): Promise<S3Client> {
   return new S3Client({ ...base, region: "us-east-1" });
 }
 
-/** A CloudTrail client of one region (LookupEvents, ListPublicKeys), standard retries with up to 5 attempts. */
+/** A CloudTrail client of one region (LookupEvents, ListPublicKeys), with the CLI's timeouts and retries ({@link cliClientSettings}). */
 export function cliCloudTrailClient(o: AwsClientOptions & { region: string }): CloudTrailClient {
-  return new CloudTrailClient({ ...(o.profile ? { profile: o.profile } : {}), region: o.region, maxAttempts: 5 });
+  return new CloudTrailClient(cliClientSettings(o));
 }
 
-/** A Step Functions client of the state machine's region (trailwatch hunt), standard retries with up to 5 attempts. */
+/** A Step Functions client of the state machine's region (trailwatch hunt), with the CLI's timeouts and retries ({@link cliClientSettings}). */
 export function cliSfnClient(o: AwsClientOptions & { region: string }): SFNClient {
-  return new SFNClient({ ...(o.profile ? { profile: o.profile } : {}), region: o.region, maxAttempts: 5 });
+  return new SFNClient(cliClientSettings(o));
 }

@@ -11,6 +11,7 @@ import { SecretReference } from "../adapters/aws/secret-reference";
 import { hecForwarderConfig } from "./hec-forwarder/config";
 import { forwardBatch } from "../app/hec-forwarder/forward";
 import { createLogger, createMetrics } from "./shared/observability";
+import { clientSettings } from "../adapters/aws/client-settings";
 
 /** Time kept back from the Lambda deadline for dead-lettering and returning the batch response. */
 export const RESERVE_MS = 5_000;
@@ -36,7 +37,7 @@ export function createHecForwarderHandler(env: Record<string, string | undefined
     const cfg = hecForwarderConfig(env);
     const token = new SecretReference(cfg.token, {
       maxAgeSeconds: cfg.tokenMaxAgeSeconds,
-      ...(cfg.token.kind === "secretsmanager" ? { secretsManager: new SecretsManagerClient({}) } : { ssm: new SSMClient({}) }),
+      ...(cfg.token.kind === "secretsmanager" ? { secretsManager: new SecretsManagerClient(clientSettings()) } : { ssm: new SSMClient(clientSettings()) }),
     });
     const client = new HecClient({ endpoint: cfg.endpoint, token });
     const sink = new HecAlertSink(client, { source: cfg.source, sourcetype: cfg.sourcetype, index: cfg.index }, {
@@ -46,7 +47,7 @@ export function createHecForwarderHandler(env: Record<string, string | undefined
       ...overrides.sink,
     });
     logger.info("forwarding alerts to HEC", { url: client.url, index: cfg.index ?? "(token default)", sourcetype: cfg.sourcetype, deadLetterQueue: cfg.dlqUrl ?? "(none)" });
-    return { sink, deadLetters: cfg.dlqUrl ? new SqsDeadLetterQueue(new SQSClient({}), cfg.dlqUrl) : undefined };
+    return { sink, deadLetters: cfg.dlqUrl ? new SqsDeadLetterQueue(new SQSClient(clientSettings()), cfg.dlqUrl) : undefined };
   }
 
   return async (event: SQSEvent, context: Pick<Context, "getRemainingTimeInMillis"> & Partial<Context>): Promise<SQSBatchResponse> => {

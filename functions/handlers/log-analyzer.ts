@@ -31,7 +31,7 @@ function remediationFrom(cfg: LogAnalyzerConfig, settings: ReturnType<typeof cli
   if (cfg.remediatorFunction) {
     // The remediator runs up to its own 60 s timeout (Lambda then answers with a function error), so
     // the socket waits 70 s; two attempts at most keep a hung call within the analyzer's own timeout.
-    const lambda = new LambdaClient({ ...settings, maxAttempts: 2, requestHandler: { ...settings.requestHandler, requestTimeout: 70_000 } });
+    const lambda = new LambdaClient(clientSettings({ region: settings.region, maxAttempts: 2, requestTimeoutMs: 70_000 }));
     return new LambdaRemediationRunner({ lambda, functionName: cfg.remediatorFunction, modes: cfg.remediation });
   }
   const on = Object.entries(cfg.remediation).filter(([, mode]) => mode !== "off");

@@ -5,7 +5,7 @@ import { SQSClient } from "@aws-sdk/client-sqs";
 import type { Context, SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { SecurityHubFindingSink } from "../adapters/aws/securityhub-sink";
 import { SqsUndeliverableAlerts } from "../adapters/aws/undeliverable-alerts";
-import { clientSettings } from "./shared/aws-clients";
+import { clientSettings } from "../adapters/aws/client-settings";
 import { securityHubForwarderConfig } from "./securityhub-forwarder/config";
 import { forwardFindings } from "../app/securityhub-forwarder/forward";
 import { createLogger, createMetrics } from "./shared/observability";

@@ -6,7 +6,7 @@ import type { Context } from "aws-lambda";
 import { RuleEngine } from "../core/rules/engine";
 import { SqsUndeliverableAlerts } from "../adapters/aws/undeliverable-alerts";
 import { alertSink } from "./shared/alert-sink";
-import { clientSettings } from "./shared/aws-clients";
+import { clientSettings } from "../adapters/aws/client-settings";
 import { TrailControl } from "../adapters/aws/trail-status";
 import { TrailGuard, type GuardOutcome } from "../app/trail-guard/guard";
 import { trailGuardConfig } from "./trail-guard/config";
@@ -50,7 +50,7 @@ export function createTrailGuardHandler(env: Record<string, string | undefined> 
       control: overrides.control ?? new TrailControl(),
       // Through the alert ledger when there is one: an alert the log analyzer already sent is left out.
       sink: alertSink({
-        sns: overrides.sns ?? new SNSClient({}),
+        sns: overrides.sns ?? new SNSClient(clientSettings()),
         topicArn: cfg.alertTopicArn,
         ...(cfg.alertLedgerTable ? { ledgerTable: cfg.alertLedgerTable } : {}),
         dynamodb: () => overrides.dynamodb ?? new DynamoDBClient(clientSettings()),

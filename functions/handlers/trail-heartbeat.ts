@@ -6,7 +6,7 @@ import type { Context } from "aws-lambda";
 import { QueueDepth } from "../adapters/aws/queue-depth";
 import { SnsAlertSink } from "../adapters/aws/sns-alert-sink";
 import { TrailControl } from "../adapters/aws/trail-status";
-import { clientSettings, perRegion } from "./shared/aws-clients";
+import { clientSettings, perRegion } from "../adapters/aws/client-settings";
 import { trailHeartbeatConfig } from "./trail-heartbeat/config";
 import { ClockGate, DynamoDbGate } from "../adapters/aws/heartbeat-alert-gate";
 import type { AlertGate } from "../core/ports";
@@ -35,9 +35,9 @@ export function createTrailHeartbeatHandler(env: Record<string, string | undefin
 
   function wire() {
     const cfg = trailHeartbeatConfig(env);
-    const sns = new SNSClient({});
+    const sns = new SNSClient(clientSettings());
     const gate: AlertGate = cfg.idempotencyTable
-      ? new DynamoDbGate(overrides.dynamodb ?? new DynamoDBClient({}), cfg.idempotencyTable, {
+      ? new DynamoDbGate(overrides.dynamodb ?? new DynamoDBClient(clientSettings()), cfg.idempotencyTable, {
           onError: (a, err) => logger.warn("could not record an alert in the idempotency table; publishing it anyway", { alertId: a.id, error: err.message }),
         })
       : new ClockGate(cfg.periodMinutes);

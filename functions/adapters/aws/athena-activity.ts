@@ -13,6 +13,8 @@ import { accountLogPrefix, KEY_PREFIX, type LogLayout } from "../../core/aws/clo
 import { BUCKET_NAME, REGION, requireMatch } from "../../core/aws/identifiers";
 import { pathRanges, scanPlan, type ScanPlan } from "../../core/anomaly/scan-plan";
 import type { RegionLister } from "./athena-regions";
+import { isThrottlingAwsError } from "./aws-error";
+import { withRetries } from "./retry";
 
 /** Names of the Glue database and table (deployment constants, never message values). */
 const IDENTIFIER = /^[a-z0-9_]{1,255}$/;
@@ -65,8 +67,6 @@ export function damagedObjectIn(message: string, prefix: string): string | undef
   return undefined;
 }
 
-const THROTTLED = new Set(["TooManyRequestsException", "ThrottlingException", "ThrottledException"]);
-const isThrottle = (e: unknown) => THROTTLED.has((e as Error).name) || /rate exceeded|too many requests/i.test((e as Error).message ?? "");
 
 /** Athena takes execution parameters as SQL literals: strings go in single quotes, quotes doubled. */
 export function athenaLiteral(v: unknown): string {
@@ -153,31 +153,32 @@ export class AthenaActivityQuery implements AnomalyActivityQuery {
     return rows.map((r) => activityFromRow(q.account, r));
   }
 
-  private backoff(attempt: number): number {
-    return Math.random() * Math.min(20_000, (this.o.backoffMs ?? 250) * 2 ** attempt);
+  /** Retries a call while Athena throttles, with the shared backoff. */
+  private whileThrottled<T>(call: () => Promise<T>): Promise<T> {
+    return withRetries(call, { maxAttempts: this.o.startAttempts ?? 6, retryable: isThrottlingAwsError, baseMs: this.o.backoffMs ?? 250, maxMs: 20_000, sleep: this.sleep });
   }
 
   private async start(stmt: ActivityStatement, account: string): Promise<string> {
-    const attempts = this.o.startAttempts ?? 6;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const res = await this.athena.send(
+    let res;
+    try {
+      res = await this.whileThrottled(() =>
+        this.athena.send(
           new StartQueryExecutionCommand({
             QueryString: stmt.sql,
             ExecutionParameters: stmt.params.map(athenaLiteral),
             QueryExecutionContext: { Database: this.o.database, Catalog: "AwsDataCatalog" },
             WorkGroup: this.o.workGroup,
           }),
-        );
-        if (!res.QueryExecutionId) throw new AthenaQueryError(`Athena returned no query id for account ${account}`);
-        return res.QueryExecutionId;
-      } catch (e) {
-        if (!isThrottle(e)) throw e;
-        if (attempt >= attempts) throw new AthenaQueryError(`Athena kept throttling StartQueryExecution for account ${account} after ${attempt} attempts: ${(e as Error).message}`);
-        await this.sleep(this.backoff(attempt));
-      }
+        ),
+      );
+    } catch (e) {
+      if (!isThrottlingAwsError(e)) throw e;
+      throw new AthenaQueryError(`Athena kept throttling StartQueryExecution for account ${account} after ${this.o.startAttempts ?? 6} attempts: ${(e as Error).message}`);
     }
+    if (!res.QueryExecutionId) throw new AthenaQueryError(`Athena returned no query id for account ${account}`);
+    return res.QueryExecutionId;
   }
+
 
   private async wait(id: string, account: string): Promise<void> {
     const deadline = this.now() + (this.o.timeoutMs ?? 240_000);
@@ -191,7 +192,8 @@ export class AthenaActivityQuery implements AnomalyActivityQuery {
         state = st?.State;
         reason = [st?.StateChangeReason, st?.AthenaError?.ErrorMessage].filter(Boolean).join("; ");
       } catch (e) {
-        if (!isThrottle(e)) throw e;
+        // A throttled status poll is simply polled again after the pause.
+        if (!isThrottlingAwsError(e)) throw e;
       }
       if (state === "SUCCEEDED") return;
       if (state === "FAILED" || state === "CANCELLED") throw new AthenaQueryError(`Athena query ${id} for account ${account} ${state}: ${reason || "no reason given"}`, id, state, reason || undefined);
@@ -210,15 +212,7 @@ export class AthenaActivityQuery implements AnomalyActivityQuery {
     let columns: string[] | undefined;
     let first = true;
     do {
-      let res: GetQueryResultsCommandOutput | undefined;
-      for (let attempt = 1; !res; attempt++) {
-        try {
-          res = await this.athena.send(new GetQueryResultsCommand({ QueryExecutionId: id, NextToken: token, MaxResults: 1000 }));
-        } catch (e) {
-          if (!isThrottle(e) || attempt >= (this.o.startAttempts ?? 6)) throw e;
-          await this.sleep(this.backoff(attempt));
-        }
-      }
+      const res: GetQueryResultsCommandOutput = await this.whileThrottled(() => this.athena.send(new GetQueryResultsCommand({ QueryExecutionId: id, NextToken: token, MaxResults: 1000 })));
       columns ??= res.ResultSet?.ResultSetMetadata?.ColumnInfo?.map((c) => c.Name ?? "");
       if (!columns) throw new AthenaQueryError(`Athena query ${id}: results have no column information`, id);
       const rows = res.ResultSet?.Rows ?? [];

@@ -2,6 +2,7 @@ import { ConditionalCheckFailedException, type DynamoDBClient } from "@aws-sdk/c
 import { BatchWriteCommand, DynamoDBDocumentClient, PutCommand, QueryCommand, type QueryCommandOutput } from "@aws-sdk/lib-dynamodb";
 import type { BaselineSnapshot, BaselineStore, BaselineWrite, BaselineWriteStats } from "../../core/anomaly/baseline";
 import { ACCOUNT_SK, principalPk, rowOf, snapshotFromRows, type BaselineRow } from "../../core/anomaly/baseline-keys";
+import { retryFailedEntries } from "./retry";
 
 export interface DynamoBaselineOptions {
   /** Attempts for a batch whose items came back unprocessed (throttling), default 6. */
@@ -11,8 +12,6 @@ export interface DynamoBaselineOptions {
   /** Base of the exponential backoff in ms, default 50. */
   backoffMs?: number;
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
   const out: R[] = new Array(items.length);
@@ -99,17 +98,19 @@ export class DynamoBaselineStore implements BaselineStore {
     const maxAttempts = this.opts.maxAttempts ?? 6;
     const base = this.opts.backoffMs ?? 50;
     for (let i = 0; i < refresh.length; i += 25) {
-      let pending = refresh.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
-      for (let attempt = 1; pending.length > 0; attempt++) {
-        stats.requests++;
-        const res = await this.doc.send(new BatchWriteCommand({ RequestItems: { [this.table]: pending } }));
-        const left = (res.UnprocessedItems?.[this.table] ?? []) as typeof pending;
-        stats.written += pending.length - left.length;
-        pending = left;
-        if (pending.length === 0) break;
-        if (attempt >= maxAttempts) throw new Error(`DynamoDB kept ${pending.length} baseline write(s) unprocessed after ${attempt} attempts (table ${this.table}); the run will be retried`);
-        await sleep(Math.random() * base * 2 ** attempt);
-      }
+      const batch = refresh.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
+      await retryFailedEntries(
+        batch,
+        async (pending, attempt, last) => {
+          stats.requests++;
+          const res = await this.doc.send(new BatchWriteCommand({ RequestItems: { [this.table]: pending } }));
+          const left = (res.UnprocessedItems?.[this.table] ?? []) as typeof pending;
+          stats.written += pending.length - left.length;
+          if (left.length > 0 && last) throw new Error(`DynamoDB kept ${left.length} baseline write(s) unprocessed after ${attempt} attempts (table ${this.table}); the run will be retried`);
+          return left;
+        },
+        { maxAttempts, baseMs: base },
+      );
     }
     return stats;
   }

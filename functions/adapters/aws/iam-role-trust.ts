@@ -1,6 +1,7 @@
 import { GetRoleCommand, IAMClient } from "@aws-sdk/client-iam";
 import { AssumeRoleCommand, type STSClient } from "@aws-sdk/client-sts";
 import { parseRoleTrust, type RoleTrust, type RoleTrustLookup } from "../../core/anomaly/trust";
+import { clientSettings } from "./client-settings";
 
 export interface IamRoleTrustOptions {
   /** Name of the read-only role to assume in each member account (e.g. `trailwatch-read-only`). */
@@ -40,7 +41,7 @@ export class IamRoleTrustLookup implements RoleTrustLookup {
         const k = res.Credentials;
         if (!k?.AccessKeyId || !k.SecretAccessKey) throw new Error("AssumeRole returned no credentials");
         const creds = { accessKeyId: k.AccessKeyId, secretAccessKey: k.SecretAccessKey, sessionToken: k.SessionToken };
-        return this.o.iamClient ? this.o.iamClient(creds) : new IAMClient({ credentials: creds, maxAttempts: 3 });
+        return this.o.iamClient ? this.o.iamClient(creds) : new IAMClient({ ...clientSettings({ maxAttempts: 3 }), credentials: creds });
       })();
       this.clients.set(account, c);
       c.catch(() => this.clients.delete(account));

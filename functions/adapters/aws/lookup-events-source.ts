@@ -4,7 +4,7 @@ import type { LogFileContent, LogFileRef, LogSource } from "../../core/ports";
 import { RateLimiter, systemClock, type Clock } from "../../core/sources/rate-limiter";
 import { formatInstant, type TimeWindow } from "../../core/sources/time-window";
 import { awsErrorName } from "./aws-error";
-import { isTransientAwsError } from "./transient-error";
+import { withRetries } from "./retry";
 
 /** LookupEvents answers at most this many events a page. */
 const PAGE_SIZE = 50;
@@ -22,8 +22,10 @@ export interface LookupEventsOptions {
   clock?: Clock;
   /** Shared limiter, when several sources use the same account and region. */
   limiter?: RateLimiter;
-  /** Retries of a page after the SDK's own retries gave up on throttling or a 5xx (default 3, backing off 2, 4, 8 s). */
+  /** Retries of a page after the SDK's own retries gave up on throttling or a 5xx (default 3; jittered backoff, on average 2, 4, 8 s). */
   retries?: number;
+  /** A number in [0, 1) for the backoff's jitter (tests fix it). */
+  random?: () => number;
   /** Pages read at most (a guard; default 200,000, i.e. 10 million events). */
   maxPages?: number;
 }
@@ -49,7 +51,8 @@ export function lookupEventsLimits(o: { region: string; window: TimeWindow }, no
  * (`LookupEvents`), as a {@link LogSource} whose files are the result pages. Pages are requested one
  * after the other (each needs the previous page's token), spaced to CloudTrail's 2 requests per
  * second; the SDK retries throttling and 5xx answers, and what still fails is retried here with a
- * longer backoff before the rest of the window is reported unread (exit status 2).
+ * longer backoff (the shared helper: exponential, full jitter) before the rest of the window is
+ * reported unread (exit status 2).
  */
 export class LookupEventsSource implements LogSource {
   private readonly pages = new Map<string, LogFileContent>();
@@ -71,25 +74,23 @@ export class LookupEventsSource implements LogSource {
     let token: string | undefined;
     for (let page = 1; page <= maxPages; page++) {
       const id = `LookupEvents ${region} page ${page}`;
-      let events: LookupEvent[] | undefined;
+      let events: LookupEvent[];
       let next: string | undefined;
-      for (let attempt = 0; ; attempt++) {
-        await this.limiter.take();
-        try {
-          const r = await this.client.send(new LookupEventsCommand({ StartTime: window.from, EndTime: window.to, MaxResults: PAGE_SIZE, ...(token ? { NextToken: token } : {}) }));
-          events = r.Events ?? [];
-          next = r.NextToken;
-          break;
-        } catch (e) {
-          if (isTransientAwsError(e) && attempt < retries) {
-            await this.clock.sleep(2000 * 2 ** attempt);
-            continue;
-          }
-          const unread = `events from ${formatInstant(window.from)} up to the last one read were not read`;
-          this.pages.set(id, { records: [], invalid: [], error: `LookupEvents failed (${awsErrorName(e)}): ${(e as Error).message}; ${unread}`, bytes: 0 });
-          yield { id, size: 0 };
-          return;
-        }
+      try {
+        const r = await withRetries(
+          async () => {
+            await this.limiter.take();
+            return this.client.send(new LookupEventsCommand({ StartTime: window.from, EndTime: window.to, MaxResults: PAGE_SIZE, ...(token ? { NextToken: token } : {}) }));
+          },
+          { maxAttempts: retries + 1, baseMs: 2000, sleep: (ms) => this.clock.sleep(ms), ...(this.opts.random ? { random: this.opts.random } : {}) },
+        );
+        events = r.Events ?? [];
+        next = r.NextToken;
+      } catch (e) {
+        const unread = `events from ${formatInstant(window.from)} up to the last one read were not read`;
+        this.pages.set(id, { records: [], invalid: [], error: `LookupEvents failed (${awsErrorName(e)}): ${(e as Error).message}; ${unread}`, bytes: 0 });
+        yield { id, size: 0 };
+        return;
       }
       const content = this.decode(events, id);
       this.pages.set(id, content);

@@ -7,6 +7,8 @@ import {
   type OrganizationsClient,
 } from "@aws-sdk/client-organizations";
 import type { AccountDirectory, OrgAccount } from "../../core/anomaly/muster";
+import { isThrottlingAwsError } from "./aws-error";
+import { withRetries } from "./retry";
 
 export interface OrganizationsDirectoryOptions {
   /** Attempts per call while Organizations throttles (TooManyRequestsException), default 8. */
@@ -20,8 +22,6 @@ export interface OrganizationsDirectoryOptions {
 
 /** Counts of calls made, by operation (for logs and the benchmark). */
 export type CallCounts = Record<string, number>;
-
-const THROTTLED = new Set(["TooManyRequestsException", "ThrottlingException"]);
 
 function toOrgAccount(a: Account): OrgAccount | undefined {
   if (!a.Id) return undefined;
@@ -49,25 +49,25 @@ async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (t: T) => 
  */
 export class OrganizationsDirectory implements AccountDirectory {
   readonly calls: CallCounts = {};
-  private readonly sleep: (ms: number) => Promise<void>;
 
-  constructor(private readonly org: OrganizationsClient, private readonly o: OrganizationsDirectoryOptions = {}) {
-    this.sleep = o.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
-  }
+  constructor(private readonly org: OrganizationsClient, private readonly o: OrganizationsDirectoryOptions = {}) {}
 
   private async call<T>(op: string, fn: () => Promise<T>): Promise<T> {
-    const max = this.o.maxAttempts ?? 8;
-    for (let attempt = 1; ; attempt++) {
-      this.calls[op] = (this.calls[op] ?? 0) + 1;
-      try {
-        return await fn();
-      } catch (e) {
-        if (!THROTTLED.has((e as Error).name)) throw e;
-        if (attempt >= max) throw new Error(`Organizations kept throttling ${op} after ${attempt} attempts: ${(e as Error).message}`);
-        await this.sleep(Math.random() * Math.min(30_000, (this.o.backoffMs ?? 200) * 2 ** attempt));
-      }
+    const maxAttempts = this.o.maxAttempts ?? 8;
+    try {
+      return await withRetries(
+        () => {
+          this.calls[op] = (this.calls[op] ?? 0) + 1;
+          return fn();
+        },
+        { maxAttempts, retryable: isThrottlingAwsError, baseMs: this.o.backoffMs ?? 200, maxMs: 30_000, sleep: this.o.sleep },
+      );
+    } catch (e) {
+      if (!isThrottlingAwsError(e)) throw e;
+      throw new Error(`Organizations kept throttling ${op} after ${maxAttempts} attempts: ${(e as Error).message}`, { cause: e });
     }
   }
+
 
   private async pages<T>(op: string, page: (token?: string) => Promise<{ items: T[]; next?: string }>): Promise<T[]> {
     const out: T[] = [];

@@ -5,7 +5,7 @@ import { orderedMap } from "../../core/sources/ordered-map";
 import type { TimeWindow } from "../../core/sources/time-window";
 import { decodeLogBytes, isDigestKey, isLogFileName } from "../log-content";
 import { awsErrorName } from "./aws-error";
-import { isTransientAwsError } from "./transient-error";
+import { isTransientAwsError } from "./aws-error";
 import { S3LayoutLister, type LayoutFilter, type ListedObject, type ListingProblem } from "./s3-layout-lister";
 
 /** What a GetObject gave: the body and user metadata, the object is gone, or why it could not be read. */

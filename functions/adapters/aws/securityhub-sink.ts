@@ -3,6 +3,7 @@ import type { Alert } from "../../core/alert/alert";
 import { boundAlert } from "../../core/alert/bound";
 import { ASFF_MAX_BATCH, asffFindingId, toAsffFinding, type AsffFinding, type AsffTarget } from "../../core/formats/asff";
 import type { AlertSink } from "../../core/ports";
+import { retryFailedEntries } from "./retry";
 
 /** One alert to deliver, under a key the caller maps results back by (e.g. the alert id). */
 export interface FindingDeliveryItem {
@@ -21,8 +22,8 @@ export interface FindingDeliveryReport {
 export interface SecurityHubSinkOptions {
   /** Attempts for findings Security Hub lists in FailedFindings (default 3). */
   maxAttempts?: number;
-  /** Wait before the n-th retry (default 200 ms * 2^n, with jitter). */
-  backoffMs?: (attempt: number) => number;
+  /** Base of the exponential backoff with full jitter before the n-th retry, ms (default 200). */
+  backoffMs?: number;
   sleep?: (ms: number) => Promise<void>;
   now?: () => Date;
 }
@@ -74,10 +75,7 @@ export class SecurityHubFindingSink implements AlertSink {
 
   private async importBatch(batch: { finding: AsffFinding; keys: string[] }[], report: FindingDeliveryReport): Promise<void> {
     const maxAttempts = this.opts.maxAttempts ?? 3;
-    const sleep = this.opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-    const backoff = this.opts.backoffMs ?? ((n: number) => Math.floor(200 * 2 ** n * (0.5 + Math.random() / 2)));
-    let pending = batch;
-    for (let attempt = 1; pending.length > 0; attempt++) {
+    const send = async (pending: typeof batch, attempt: number, last: boolean): Promise<typeof batch> => {
       report.requests++;
       const res = await this.client.send(new BatchImportFindingsCommand({ Findings: pending.map((p) => p.finding as AwsSecurityFinding) }));
       const failed = new Map((res.FailedFindings ?? []).filter((f) => f.Id !== undefined).map((f) => [f.Id!, f]));
@@ -88,12 +86,12 @@ export class SecurityHubFindingSink implements AlertSink {
           report.delivered.push(...p.keys);
           continue;
         }
-        if (attempt < maxAttempts) retry.push(p);
+        if (!last) retry.push(p);
         else for (const key of p.keys) report.refused.push({ key, reason: `Security Hub refused finding ${p.finding.Id} after ${attempt} attempt(s): ${f.ErrorCode ?? "error"}: ${f.ErrorMessage ?? ""}`.trim() });
       }
-      pending = retry;
-      if (pending.length > 0) await sleep(backoff(attempt));
-    }
+      return retry;
+    };
+    await retryFailedEntries(batch, send, { maxAttempts, baseMs: this.opts.backoffMs ?? 200, ...(this.opts.sleep ? { sleep: this.opts.sleep } : {}) });
   }
 }
 

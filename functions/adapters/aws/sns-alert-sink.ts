@@ -3,8 +3,8 @@ import { severityRank, type Alert, type Severity } from "../../core/alert/alert"
 import { boundAlert, TRUNCATED_KEY, type ValueLimits } from "../../core/alert/bound";
 import { alertSubject, alertText } from "../../core/alert/format-text";
 import type { AlertSink, UndeliverableAlert, UndeliverableAlerts } from "../../core/ports";
-import { awsErrorName } from "./aws-error";
-import { isTransientAwsError } from "./transient-error";
+import { awsErrorName, isTransientAwsError } from "./aws-error";
+import { retryFailedEntries } from "./retry";
 
 /** SNS's limit on one message (message, subject and attributes), and on a whole PublishBatch request. */
 export const SNS_MAX_MESSAGE_BYTES = 262_144;
@@ -83,10 +83,9 @@ export class SnsAlertSink implements AlertSink {
 
   /** Publishes one batch; returns the alerts SNS refused for good. Throws when transient failures outlast the retries. */
   private async publishBatch(batch: { alert: Alert; entry: PublishBatchRequestEntry }[]): Promise<UndeliverableAlert[]> {
-    let pending = batch.map((b, i) => ({ alert: b.alert, entry: { ...b.entry, Id: `a${i}` } }));
+    const entries = batch.map((b, i) => ({ alert: b.alert, entry: { ...b.entry, Id: `a${i}` } }));
     const refused: UndeliverableAlert[] = [];
-    const maxAttempts = this.opts.maxAttempts ?? 4;
-    for (let attempt = 1; pending.length > 0; attempt++) {
+    const send = async (pending: typeof entries, attempt: number, last: boolean): Promise<typeof entries> => {
       let res;
       try {
         res = await this.sns.send(new PublishBatchCommand({ TopicArn: this.topicArn, PublishBatchRequestEntries: pending.map((p) => p.entry) }));
@@ -94,10 +93,10 @@ export class SnsAlertSink implements AlertSink {
         // Refused as a whole for a reason retrying does not cure (topic, key or policy): every alert of it is undeliverable.
         if (isTransientAwsError(e) || !this.opts.undeliverable) throw e;
         const reason = `SNS refused PublishBatch to ${this.topicArn}: ${awsErrorName(e)}: ${(e as Error).message}`;
-        return [...refused, ...pending.map((p) => ({ alert: p.alert, reason }))];
+        refused.push(...pending.map((p) => ({ alert: p.alert, reason })));
+        return [];
       }
       const failed = res.Failed ?? [];
-      if (failed.length === 0) return refused;
       const byId = new Map(pending.map((p) => [p.entry.Id!, p]));
       const retry: typeof pending = [];
       for (const f of failed) {
@@ -105,12 +104,12 @@ export class SnsAlertSink implements AlertSink {
         if (!p) continue;
         const reason = `SNS refused the alert for ${this.topicArn}: ${f.Code ?? "error"} ${f.Message ?? ""}`.trim();
         if (f.SenderFault) refused.push({ alert: p.alert, reason });
-        else if (attempt >= maxAttempts) throw new Error(`SNS failed ${failed.length} alert(s) for ${this.topicArn} after ${attempt} attempts: ${f.Code} ${f.Message ?? ""}`.trim());
+        else if (last) throw new Error(`SNS failed ${failed.length} alert(s) for ${this.topicArn} after ${attempt} attempts: ${f.Code} ${f.Message ?? ""}`.trim());
         else retry.push(p);
       }
-      pending = retry;
-      if (pending.length > 0) await new Promise((r) => setTimeout(r, 100 * 2 ** attempt * Math.random()));
-    }
+      return retry;
+    };
+    await retryFailedEntries(entries, send, { maxAttempts: this.opts.maxAttempts ?? 4, baseMs: 100 });
     return refused;
   }
 

@@ -1,5 +1,7 @@
 import { PublishBatchCommand, type PublishBatchRequestEntry, type SNSClient } from "@aws-sdk/client-sns";
 import type { FanoutEnvelope, FanoutPublisher } from "../../core/anomaly/muster";
+import { isThrottlingAwsError } from "./aws-error";
+import { retryFailedEntries } from "./retry";
 
 export interface SnsFanoutOptions {
   /** PublishBatch calls in flight at once, default 8. */
@@ -11,8 +13,6 @@ export interface SnsFanoutOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
-const THROTTLED = new Set(["Throttled", "ThrottledException", "ThrottlingException", "KMSThrottlingException", "TooManyRequestsException"]);
-
 /**
  * Fans out muster's messages with SNS PublishBatch, ten per call and several calls at once, no
  * deliberate pauses. Message attributes `account`, `unit` and `dedicated` are what discernment
@@ -21,11 +21,7 @@ const THROTTLED = new Set(["Throttled", "ThrottledException", "ThrottlingExcepti
  * whole. After the attempts run out the entry is returned as failed, with SNS's reason.
  */
 export class SnsFanoutPublisher implements FanoutPublisher {
-  private readonly sleep: (ms: number) => Promise<void>;
-
-  constructor(private readonly sns: SNSClient, private readonly topicArn: string, private readonly o: SnsFanoutOptions = {}) {
-    this.sleep = o.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
-  }
+  constructor(private readonly sns: SNSClient, private readonly topicArn: string, private readonly o: SnsFanoutOptions = {}) {}
 
   async publish(envelopes: readonly FanoutEnvelope[]) {
     const batches: FanoutEnvelope[][] = [];
@@ -49,7 +45,7 @@ export class SnsFanoutPublisher implements FanoutPublisher {
 
   private async publishBatch(batch: FanoutEnvelope[]) {
     const byId = new Map<string, FanoutEnvelope>();
-    let entries: PublishBatchRequestEntry[] = batch.map((e, i) => {
+    const entries: PublishBatchRequestEntry[] = batch.map((e, i) => {
       const id = `m${i}`;
       byId.set(id, e);
       return {
@@ -62,34 +58,29 @@ export class SnsFanoutPublisher implements FanoutPublisher {
         },
       };
     });
-    const maxAttempts = this.o.maxAttempts ?? 5;
     const failed: { account: string; reason: string }[] = [];
     let requests = 0;
     let published = 0;
-    for (let attempt = 1; entries.length > 0; attempt++) {
+    const send = async (pending: PublishBatchRequestEntry[], _attempt: number, last: boolean): Promise<PublishBatchRequestEntry[]> => {
       requests++;
       let res;
       try {
-        res = await this.sns.send(new PublishBatchCommand({ TopicArn: this.topicArn, PublishBatchRequestEntries: entries }));
+        res = await this.sns.send(new PublishBatchCommand({ TopicArn: this.topicArn, PublishBatchRequestEntries: pending }));
       } catch (e) {
-        const throttled = THROTTLED.has((e as Error).name);
-        if (!throttled || attempt >= maxAttempts) {
-          for (const en of entries) failed.push({ account: byId.get(en.Id!)!.attributes.account, reason: `${(e as Error).name}: ${(e as Error).message}` });
-          return { requests, published, failed };
-        }
-        await this.sleep(Math.random() * (this.o.backoffMs ?? 100) * 2 ** attempt);
-        continue;
+        if (isThrottlingAwsError(e) && !last) return pending;
+        for (const en of pending) failed.push({ account: byId.get(en.Id!)!.attributes.account, reason: `${(e as Error).name}: ${(e as Error).message}` });
+        return [];
       }
       published += res.Successful?.length ?? 0;
       const retry = new Set<string>();
       for (const f of res.Failed ?? []) {
         const account = byId.get(f.Id ?? "")?.attributes.account ?? "unknown";
-        if (f.SenderFault || attempt >= maxAttempts) failed.push({ account, reason: `${f.Code ?? "Failed"}${f.Message ? `: ${f.Message}` : ""}` });
+        if (f.SenderFault || last) failed.push({ account, reason: `${f.Code ?? "Failed"}${f.Message ? `: ${f.Message}` : ""}` });
         else retry.add(f.Id!);
       }
-      entries = entries.filter((en) => retry.has(en.Id!));
-      if (entries.length > 0) await this.sleep(Math.random() * (this.o.backoffMs ?? 100) * 2 ** attempt);
-    }
+      return pending.filter((en) => retry.has(en.Id!));
+    };
+    await retryFailedEntries(entries, send, { maxAttempts: this.o.maxAttempts ?? 5, baseMs: this.o.backoffMs ?? 100, ...(this.o.sleep ? { sleep: this.o.sleep } : {}) });
     return { requests, published, failed };
   }
 }

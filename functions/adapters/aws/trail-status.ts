@@ -5,6 +5,8 @@ import {
   type GetTrailStatusCommandOutput,
 } from "@aws-sdk/client-cloudtrail";
 import { splitArn, TRAIL_ARN } from "../../core/aws/identifiers";
+import { clientSettings } from "./client-settings";
+import { withRetries } from "./retry";
 
 /** A trail named by its ARN; `region` is the trail's home region (where its API calls must go). */
 export interface TrailRef {
@@ -82,17 +84,6 @@ export interface RetryOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
-/** Throttling, 5xx and network errors are worth another try; AccessDenied or TrailNotFound are not. */
-export function isRetryable(err: unknown): boolean {
-  const e = err as { name?: string; $retryable?: unknown; $metadata?: { httpStatusCode?: number }; code?: string };
-  if (!e || typeof e !== "object") return false;
-  if (e.$retryable) return true;
-  if (/Throttl|TooManyRequests|RequestLimitExceeded|SlowDown|ServiceUnavailable|InternalFailure|InternalError|RequestTimeout|TimeoutError/i.test(e.name ?? "")) return true;
-  const status = e.$metadata?.httpStatusCode;
-  if (status !== undefined) return status >= 500 || status === 429;
-  return ["ECONNRESET", "ETIMEDOUT", "ECONNREFUSED", "EPIPE", "EAI_AGAIN"].includes(e.code ?? "");
-}
-
 /** A call that failed after retries, with how many attempts were made. */
 export class TrailCallError extends Error {
   override name = "TrailCallError";
@@ -114,24 +105,25 @@ export class TrailCallError extends Error {
 
 /**
  * Reads and restores the logging state of trails, each in its home region. One CloudTrail client per
- * region; clients make one attempt per call and this class retries (throttling, 5xx, network) with
- * exponential backoff and jitter, so retries are visible, bounded and the same in tests and in Lambda.
+ * region; clients make one attempt per call and this class retries transient failures (the shared
+ * classification: throttling, 5xx, network) with the shared exponential backoff and jitter, so the
+ * attempts a StartLogging took are known and reported, and retries are the same in tests and in Lambda.
  */
 export class TrailControl {
   private readonly clients = new Map<string, CloudTrailClient>();
   private readonly maxAttempts: number;
   private readonly baseDelayMs: number;
-  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly sleep?: (ms: number) => Promise<void>;
 
   constructor(
     private readonly clientFor: (region: string) => CloudTrailClient = (region) =>
       // One attempt per call (this class retries) and socket timeouts, so a stuck call fails instead of the invocation.
-      new CloudTrailClient({ region, maxAttempts: 1, requestHandler: { connectionTimeout: 3_000, requestTimeout: 10_000 } }),
+      new CloudTrailClient(clientSettings({ region, maxAttempts: 1, requestTimeoutMs: 10_000 })),
     retry: RetryOptions = {},
   ) {
     this.maxAttempts = retry.maxAttempts ?? 4;
     this.baseDelayMs = retry.baseDelayMs ?? 300;
-    this.sleep = retry.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+    this.sleep = retry.sleep;
   }
 
   private client(region: string): CloudTrailClient {
@@ -156,13 +148,17 @@ export class TrailControl {
   }
 
   private async call<T>(action: string, trail: TrailRef, fn: () => Promise<T>): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await fn();
-      } catch (err) {
-        if (!isRetryable(err) || attempt >= this.maxAttempts) throw new TrailCallError(action, trail, attempt, err);
-        await this.sleep(Math.floor(Math.random() * this.baseDelayMs * 2 ** attempt));
-      }
+    let attempts = 0;
+    try {
+      return await withRetries(
+        (attempt) => {
+          attempts = attempt;
+          return fn();
+        },
+        { maxAttempts: this.maxAttempts, baseMs: this.baseDelayMs, sleep: this.sleep },
+      );
+    } catch (err) {
+      throw new TrailCallError(action, trail, attempts, err);
     }
   }
 }

@@ -1,4 +1,4 @@
-import { isTransientAwsError as isTransientSdkError } from "./aws-error";
+import { isTransientAwsError } from "./aws-error";
 
 /**
  * A failure worth retrying later (throttling, a 5xx, a dropped connection) that the SDK's own
@@ -8,18 +8,6 @@ import { isTransientAwsError as isTransientSdkError } from "./aws-error";
  */
 export class TransientError extends Error {
   override name = "TransientError";
-}
-
-/** What is left of a network error the SDK wrapped without recognising it ("AWS SDK error wrapper for TimeoutError: socket hang up"). */
-const NETWORK_MESSAGE = /socket hang up|ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE|EAI_AGAIN|TimeoutError/;
-
-/**
- * True for an AWS SDK (or network) error that may succeed when tried again later: the project's
- * classification (`aws-error.ts`), plus network errors the SDK wrapped into a plain Error whose
- * message is all that is left (it does so for errors from another realm, e.g. under jest).
- */
-export function isTransientAwsError(e: unknown): boolean {
-  return isTransientSdkError(e) || (!!e && typeof e === "object" && NETWORK_MESSAGE.test((e as { message?: string }).message ?? ""));
 }
 
 /** `e` as a {@link TransientError} (keeping its message and cause) when it is transient, else as it is, with what was being done. */

@@ -1,6 +1,7 @@
 import { SendMessageBatchCommand, type SendMessageBatchRequestEntry, type SQSClient } from "@aws-sdk/client-sqs";
 import { boundAlert, clip, TRUNCATED_KEY } from "../../core/alert/bound";
 import type { UndeliverableAlert, UndeliverableAlerts } from "../../core/ports";
+import { retryFailedEntries } from "./retry";
 
 /** SQS's limit per message and per SendMessageBatch request (the queue's default maximum size). */
 const SQS_MAX_BYTES = 262_144;
@@ -68,17 +69,16 @@ export class SqsUndeliverableAlerts implements UndeliverableAlerts {
     return { Id: id, MessageBody: body, MessageAttributes: attributes };
   }
 
-  /** Sends one batch, retrying entries that failed for a transient reason; returns why the others failed. */
+  /** Sends one batch, retrying entries that failed for a transient reason (with backoff); returns why the others failed. */
   private async sendBatch(entries: SendMessageBatchRequestEntry[]): Promise<string[]> {
-    let pending = entries;
     const problems: string[] = [];
-    const maxAttempts = this.opts.maxAttempts ?? 3;
-    for (let attempt = 1; pending.length > 0; attempt++) {
+    const send = async (pending: SendMessageBatchRequestEntry[], _attempt: number, last: boolean): Promise<SendMessageBatchRequestEntry[]> => {
       let res;
       try {
         res = await this.sqs.send(new SendMessageBatchCommand({ QueueUrl: this.queueUrl, Entries: pending }));
       } catch (e) {
-        return [...problems, ...pending.map(() => `SendMessageBatch failed: ${(e as Error).name}: ${(e as Error).message}`)];
+        problems.push(...pending.map(() => `SendMessageBatch failed: ${(e as Error).name}: ${(e as Error).message}`));
+        return [];
       }
       const answered = new Set([...(res.Successful ?? []).map((s) => s.Id), ...(res.Failed ?? []).map((f) => f.Id)]);
       for (const p of pending) if (!answered.has(p.Id)) problems.push(`no result for entry ${p.Id}`);
@@ -86,11 +86,12 @@ export class SqsUndeliverableAlerts implements UndeliverableAlerts {
       for (const f of res.Failed ?? []) {
         const p = pending.find((x) => x.Id === f.Id);
         if (!p) continue;
-        if (f.SenderFault || attempt >= maxAttempts) problems.push(`${f.Code ?? "error"} ${f.Message ?? ""}`.trim());
+        if (f.SenderFault || last) problems.push(`${f.Code ?? "error"} ${f.Message ?? ""}`.trim());
         else retry.push(p);
       }
-      pending = retry;
-    }
+      return retry;
+    };
+    await retryFailedEntries(entries, send, { maxAttempts: this.opts.maxAttempts ?? 3, baseMs: 100 });
     return problems;
   }
 }

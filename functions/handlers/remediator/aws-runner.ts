@@ -12,7 +12,7 @@ import { RemediationRunner, type SelfIdentity } from "../../adapters/aws/remedia
 import type { RemediationClients } from "../../adapters/aws/remediation/types";
 import { partitionOfArn } from "../../core/aws/partition";
 import type { RemediationMode } from "../../core/remediation/permissions";
-import { clientSettings, perRegion } from "../shared/aws-clients";
+import { clientSettings, perRegion } from "../../adapters/aws/client-settings";
 
 export interface AwsRunnerSettings {
   region: string;

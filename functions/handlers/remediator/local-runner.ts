@@ -3,7 +3,7 @@ import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { selfFromCallerIdentity, type RemediationRunner, type SelfIdentity } from "../../adapters/aws/remediation/runner";
 import type { RemediationMode } from "../../core/remediation/permissions";
 import * as z from "../../core/zod";
-import { clientSettings } from "../shared/aws-clients";
+import { clientSettings } from "../../adapters/aws/client-settings";
 import { parseEnv } from "../shared/env";
 import { ledgerProblem, remediationSafetyEnv } from "../shared/remediation-env";
 import { errorFields } from "../shared/observability";

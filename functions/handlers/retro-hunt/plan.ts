@@ -2,7 +2,7 @@ import type { Logger } from "@aws-lambda-powertools/logger";
 import { S3Client } from "@aws-sdk/client-s3";
 import { catalog } from "../../core/rules/catalog";
 import { planHunt, type PlanEvent, type PlanOutput } from "../../app/retro-hunt/plan";
-import { clientSettings } from "../shared/aws-clients";
+import { clientSettings } from "../../adapters/aws/client-settings";
 import { planEnv, type PlanEnv } from "./env";
 import { createLogger } from "../shared/logger";
 

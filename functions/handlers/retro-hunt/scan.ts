@@ -3,7 +3,7 @@ import { S3Client } from "@aws-sdk/client-s3";
 import type { BatchResult } from "../../core/hunt/batch";
 import { catalog } from "../../core/rules/catalog";
 import { scanBatch } from "../../app/retro-hunt/scan";
-import { clientSettings } from "../shared/aws-clients";
+import { clientSettings } from "../../adapters/aws/client-settings";
 import { checkRuleEnvironment } from "../shared/rule-env";
 import { scanEnv, type ScanEnv } from "./env";
 import { createLogger } from "../shared/logger";

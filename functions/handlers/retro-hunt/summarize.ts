@@ -6,7 +6,7 @@ import type { AlertSink } from "../../core/ports";
 import { SnsAlertSink } from "../../adapters/aws/sns-alert-sink";
 import { SqsUndeliverableAlerts } from "../../adapters/aws/undeliverable-alerts";
 import { summarizeHunt, type SummarizeEvent, type SummarizeOutput } from "../../app/retro-hunt/summarize";
-import { clientSettings } from "../shared/aws-clients";
+import { clientSettings } from "../../adapters/aws/client-settings";
 import { summarizeEnv, type SummarizeEnv } from "./env";
 import { createLogger } from "../shared/logger";
 

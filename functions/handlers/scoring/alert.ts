@@ -8,7 +8,7 @@ import { classifyAwsError } from "../../adapters/aws/transient-error";
 import { SqsUndeliverableAlerts } from "../../adapters/aws/undeliverable-alerts";
 import { scoringAlertSteps } from "../../app/scoring/alert";
 import type { AlertEvent } from "../../app/scoring/events";
-import { clientSettings } from "../shared/aws-clients";
+import { clientSettings } from "../../adapters/aws/client-settings";
 import { alertEnvSchema, type AlertEnv } from "./env";
 import { parseEnv } from "../shared/env";
 import { createLogger } from "../shared/logger";
@@ -34,7 +34,7 @@ export function createAlertHandler(env: Record<string, string | undefined> = pro
   let undeliverable: SqsUndeliverableAlerts | undefined;
 
   async function publish(alerts: Alert[], email: boolean, c: AlertEnv): Promise<void> {
-    sns ??= overrides.sns ?? new SNSClient({});
+    sns ??= overrides.sns ?? new SNSClient(clientSettings());
     if (c.UNDELIVERABLE_QUEUE_URL) undeliverable ??= new SqsUndeliverableAlerts(overrides.sqs ?? new SQSClient(clientSettings()), c.UNDELIVERABLE_QUEUE_URL);
     try {
       await new SnsAlertSink(sns, c.ALERT_TOPIC_ARN, {
@@ -50,7 +50,7 @@ export function createAlertHandler(env: Record<string, string | undefined> = pro
   return async (event: AlertEvent): Promise<unknown> => {
     const c = (cfg ??= parseEnv("scoring-alert", alertEnvSchema, env));
     const steps = scoringAlertSteps({
-      s3: () => (s3 ??= overrides.s3 ?? new S3Client({})),
+      s3: () => (s3 ??= overrides.s3 ?? new S3Client(clientSettings())),
       publish: (alerts, email) => publish(alerts, email, c),
       logger,
       now: overrides.now ?? (() => new Date()),

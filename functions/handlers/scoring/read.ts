@@ -1,5 +1,6 @@
 import type { Logger } from "@aws-lambda-powertools/logger";
 import { S3Client } from "@aws-sdk/client-s3";
+import { clientSettings } from "../../adapters/aws/client-settings";
 import type { ReadEvent } from "../../app/scoring/events";
 import { scoringReadSteps } from "../../app/scoring/read";
 import { readEnvSchema, type ReadEnv } from "./env";
@@ -24,7 +25,7 @@ export function createReadHandler(env: Record<string, string | undefined> = proc
 
   return async (event: ReadEvent): Promise<unknown> => {
     cfg ??= parseEnv("scoring-read", readEnvSchema, env);
-    s3 ??= overrides.s3 ?? new S3Client({});
+    s3 ??= overrides.s3 ?? new S3Client(clientSettings());
     try {
       switch (event?.action) {
         case "plan":

@@ -7,6 +7,7 @@ import { scoreRun } from "../../app/scoring/score";
 import { scoreEnvSchema, type ScoreEnv } from "./env";
 import { parseEnv } from "../shared/env";
 import { createLogger } from "../shared/logger";
+import { clientSettings } from "../../adapters/aws/client-settings";
 
 export interface ScoreOverrides {
   s3?: S3Client;
@@ -23,13 +24,13 @@ export function createScoreHandler(env: Record<string, string | undefined> = pro
 
   return async (event: ScoreEvent): Promise<ScoreOutcome> => {
     cfg ??= parseEnv("scoring-score", scoreEnvSchema, env);
-    s3 ??= overrides.s3 ?? new S3Client({});
+    s3 ??= overrides.s3 ?? new S3Client(clientSettings());
     const c = cfg;
     try {
       return await scoreRun(event, c, {
         s3,
         sagemakerScorer: () => {
-          sagemaker ??= overrides.sagemaker ?? new SageMakerRuntimeClient({});
+          sagemaker ??= overrides.sagemaker ?? new SageMakerRuntimeClient(clientSettings());
           return new SageMakerScorer(sagemaker, { endpointName: c.SAGEMAKER_ENDPOINT!, columns: c.SAGEMAKER_COLUMNS, maxRowsPerRequest: c.SAGEMAKER_MAX_ROWS });
         },
         logger,

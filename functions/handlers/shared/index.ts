@@ -1,4 +1,4 @@
-export * from "./aws-clients";
+export { clientSettings, perRegion } from "../../adapters/aws/client-settings";
 export * from "./env";
 export * from "./observability";
 export * from "./rule-env";

@@ -59,8 +59,8 @@ describe("LookupEventsSource (CloudTrail event history, aws-sdk-client-mock)", (
     const throttled = Object.assign(new Error("Rate exceeded"), { name: "ThrottlingException", $metadata: { httpStatusCode: 400 } });
     cloudTrail.on(LookupEventsCommand).rejectsOnce(throttled).resolves({ Events: [event("StopLogging", "cloudtrail.amazonaws.com", 5)] });
     // Act
-    const result = await scanLogs(new LookupEventsSource(new CloudTrailClient({ region: "eu-west-1" }), { region: "eu-west-1", window: WINDOW, clock }), new RuleEngine(catalog));
-    // Assess: one backoff of 2 s, the same request again, the page read.
+    const result = await scanLogs(new LookupEventsSource(new CloudTrailClient({ region: "eu-west-1" }), { region: "eu-west-1", window: WINDOW, clock, random: () => 0.5 }), new RuleEngine(catalog));
+    // Assess: one backoff (half of its 4 s ceiling with this jitter), the same request again, the page read.
     expect(clock.slept).toContain(2000);
     expect(cloudTrail.commandCalls(LookupEventsCommand).map((c) => c.args[0].input.NextToken)).toEqual([undefined, undefined]);
     expect(result.alerts).toHaveLength(1);

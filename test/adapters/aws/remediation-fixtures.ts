@@ -14,7 +14,7 @@ import * as z from "zod";
 import type { RemediationClients } from "../../../functions/adapters/aws/remediation";
 import { RuleEngine, type Finding } from "../../../functions/core/rules/engine";
 import { defineRule, type RemediationId } from "../../../functions/core/rules/rule";
-import { clientSettings } from "../../../functions/handlers/shared/aws-clients";
+import { clientSettings } from "../../../functions/adapters/aws/client-settings";
 import { ACCOUNT } from "../../handlers/log-analyzer/records";
 import { startMoto, type LocalMoto } from "../../support/moto";
 import { startFaultInjector, type FaultInjector } from "../../support/s3rver";

@@ -3,7 +3,7 @@ import { InvokeCommand, LambdaClient, LambdaServiceException, type InvokeCommand
 import { mockClient } from "aws-sdk-client-mock";
 import { LambdaRemediationRunner, RemediationTransientError, type RemediationResponse } from "../../../functions/adapters/aws/remediation";
 import type { RemediationMode } from "../../../functions/core/remediation/permissions";
-import { clientSettings } from "../../../functions/handlers/shared/aws-clients";
+import { clientSettings } from "../../../functions/adapters/aws/client-settings";
 import { stopLogging } from "../../handlers/log-analyzer/records";
 import { listenOnLoopback } from "../../support/loopback";
 import { findingFor, logSource } from "./remediation-fixtures";

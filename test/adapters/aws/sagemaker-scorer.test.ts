@@ -102,14 +102,3 @@ describe("model responses", () => {
     expect(() => parseScoresResponse("{oops", "m")).toThrow(/not valid JSON/);
   });
 });
-
-describe("which AWS errors are transient", () => {
-  it("retries throttling, 5xx and dropped connections, and nothing else", async () => {
-    const { isTransientAwsError } = await import("../../../functions/adapters/aws/transient-error");
-    expect(isTransientAwsError(Object.assign(new Error("x"), { name: "SlowDown" }))).toBe(true);
-    expect(isTransientAwsError(Object.assign(new Error("x"), { name: "Weird", $metadata: { httpStatusCode: 503 } }))).toBe(true);
-    expect(isTransientAwsError(new Error("AWS SDK error wrapper for TimeoutError: socket hang up"))).toBe(true);
-    expect(isTransientAwsError(Object.assign(new Error("Access Denied"), { name: "AccessDenied", $metadata: { httpStatusCode: 403 } }))).toBe(false);
-    expect(isTransientAwsError(Object.assign(new Error("bad row"), { name: "ModelError", $metadata: { httpStatusCode: 424 } }))).toBe(false);
-  });
-});

@@ -4,7 +4,7 @@ import { SqsUndeliverableAlerts } from "../../../functions/adapters/aws/undelive
 import { replayUndeliverableAlerts } from "../../../functions/adapters/aws/undeliverable-replay";
 import type { Alert } from "../../../functions/core/alert/alert";
 import type { AlertSink } from "../../../functions/core/ports";
-import { clientSettings } from "../../../functions/handlers/shared/aws-clients";
+import { clientSettings } from "../../../functions/adapters/aws/client-settings";
 import { startMoto, type LocalMoto } from "../../support/moto";
 
 const credentials = { accessKeyId: "testing", secretAccessKey: "testing" };

@@ -4,6 +4,7 @@ import {
   type SendMessageBatchRequestEntry,
   type SQSClient,
 } from "@aws-sdk/client-sqs";
+import { retryFailedEntries } from "../retry";
 
 /** A message that will never be accepted as it is, with why. */
 export interface DeadLetter {
@@ -39,16 +40,15 @@ export class SqsDeadLetterQueue {
     const failed: { messageId: string; reason: string }[] = [];
     const failedAt = (this.opts.now?.() ?? new Date()).toISOString();
     for (const chunk of chunks(letters)) {
-      let pending = chunk.map((l, i) => ({ letter: l, entry: toEntry(l, `m${i}`, failedAt) }));
-      const maxAttempts = this.opts.maxAttempts ?? 3;
-      for (let attempt = 1; pending.length > 0; attempt++) {
+      const batch = chunk.map((l, i) => ({ letter: l, entry: toEntry(l, `m${i}`, failedAt) }));
+      const send = async (pending: typeof batch, _attempt: number, last: boolean): Promise<typeof batch> => {
         let res;
         try {
           res = await this.sqs.send(new SendMessageBatchCommand({ QueueUrl: this.queueUrl, Entries: pending.map((p) => p.entry) }));
         } catch (err) {
           const reason = `SendMessageBatch to ${this.queueUrl} failed: ${(err as Error).name}: ${(err as Error).message}`;
           for (const p of pending) failed.push({ messageId: p.letter.messageId, reason });
-          break;
+          return [];
         }
         const byId = new Map(pending.map((p) => [p.entry.Id!, p]));
         for (const ok of res.Successful ?? []) {
@@ -63,11 +63,12 @@ export class SqsDeadLetterQueue {
         for (const f of res.Failed ?? []) {
           const p = byId.get(f.Id!);
           if (!p) continue;
-          if (f.SenderFault || attempt >= maxAttempts) failed.push({ messageId: p.letter.messageId, reason: `dead-letter queue refused the message: ${f.Code} ${f.Message ?? ""}`.trim() });
+          if (f.SenderFault || last) failed.push({ messageId: p.letter.messageId, reason: `dead-letter queue refused the message: ${f.Code} ${f.Message ?? ""}`.trim() });
           else retry.push(p);
         }
-        pending = retry;
-      }
+        return retry;
+      };
+      await retryFailedEntries(batch, send, { maxAttempts: this.opts.maxAttempts ?? 3, baseMs: 100 });
     }
     return { sent, failed };
   }

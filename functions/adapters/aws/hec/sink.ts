@@ -4,6 +4,7 @@ import type { AlertSink } from "../../../core/ports";
 import type { HecClient } from "./client";
 import { toHecEvent, type HecEventSettings } from "./event";
 import type { HecOutcome } from "./response";
+import { backoffDelay } from "../retry";
 
 /** One alert to deliver, under a key the caller uses to map results back (e.g. the alert id). */
 export interface HecDeliveryItem {
@@ -237,7 +238,11 @@ class DeliveryRun {
     for (const it of items) this.report[kind].push({ key: it.key, reason });
   }
 
-  /** One request, retried while the failure is transient and time and attempts are left. */
+  /**
+   * One request, retried while the failure is transient and time and attempts are left. Its own loop
+   * (not `withRetries`): HEC's `Retry-After`, the Lambda deadline and a token refresh decide the
+   * waits; the backoff itself is the shared one.
+   */
   private async postWithRetry(body: string, count: number): Promise<HecOutcome> {
     const { client, retry, sleep, now, random, requestTimeoutMs, logger } = this.x;
     let last: HecOutcome | undefined;
@@ -274,7 +279,7 @@ class DeliveryRun {
         }
         delay = outcome.retryAfterMs;
       } else {
-        delay = Math.floor(random() * Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** attempt));
+        delay = backoffDelay(attempt, { baseMs: retry.baseDelayMs, maxMs: retry.maxDelayMs, random });
       }
       if (now() + delay + MIN_REQUEST_MS > this.deadline) return { ...outcome, reason: `${outcome.reason}; no time left to retry` };
       logger?.info("retrying HEC request", { attempt, delayMs: delay, events: count, reason: outcome.reason });
