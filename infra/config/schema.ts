@@ -1,4 +1,4 @@
-import * as z from "zod"; // namespace import: lets esbuild drop what is unused (the named `z` pulls in all of zod, ~450 KB)
+import * as z from "zod";
 import { baseShape, checkBase, type BaseConfig } from "./base-schema";
 import { deploymentRules } from "./rules";
 import { SECTIONS, TOP_LEVEL_ONLY, type SectionKey } from "./sections";

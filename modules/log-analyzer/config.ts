@@ -1,4 +1,4 @@
-import * as z from "zod"; // namespace import: lets esbuild drop what is unused (the named `z` pulls in all of zod, ~450 KB)
+import * as z from "zod";
 import { catalog } from "../../functions/core/rules/catalog";
 import { BUCKET_NAME, KMS_KEY_ARN, logLayoutSchema, normalizedKeyPrefixSchema, ORGANIZATION_ID, remediationSafetySchema } from "../platform/config-fields";
 

@@ -1,4 +1,4 @@
-import * as z from "zod"; // namespace import: lets esbuild drop what is unused (the named `z` pulls in all of zod, ~450 KB)
+import * as z from "zod";
 import { anomalySettingsSchema } from "../../functions/core/anomaly/settings";
 import { businessUnitSchema } from "../../functions/core/anomaly/units";
 import { BUCKET_NAME, KMS_KEY_ARN, logLayoutSchema, normalizedKeyPrefixSchema, ORGANIZATION_ID } from "../platform/config-fields";

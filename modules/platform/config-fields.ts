@@ -1,4 +1,4 @@
-import * as z from "zod"; // namespace import: lets esbuild drop what is unused
+import * as z from "zod";
 import { DEFAULT_MAX_EVENT_AGE_MINUTES, MAX_EVENT_AGE_MINUTES_RANGE } from "../../functions/core/remediation/event-checks";
 import { arnPatternProblem } from "../../functions/core/remediation/protected-targets";
 

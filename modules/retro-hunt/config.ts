@@ -1,4 +1,4 @@
-import * as z from "zod"; // namespace import: lets esbuild drop what is unused (the named `z` pulls in all of zod, ~450 KB)
+import * as z from "zod";
 import { MAX_ITEMS_PER_BATCH } from "../../functions/core/hunt/batch";
 import { BUCKET_NAME, KMS_KEY_ARN, keyPrefixSchema, logLayoutSchema } from "../platform/config-fields";
 

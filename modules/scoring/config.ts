@@ -1,4 +1,4 @@
-import * as z from "zod"; // namespace import: lets esbuild drop what is unused (the named `z` pulls in all of zod, ~450 KB)
+import * as z from "zod";
 import { SAGEMAKER_COLUMNS } from "../../functions/adapters/aws/sagemaker-scorer";
 import { ACCOUNT_ID_RE, BUCKET_NAME_RE, REGION_RE } from "../../functions/core/scoring/input";
 import { DEFAULT_INSIGHT_THRESHOLD } from "../../functions/core/scoring/threshold";

@@ -1,4 +1,4 @@
-import * as z from "zod"; // namespace import: lets esbuild drop what is unused (the named `z` pulls in all of zod, ~450 KB)
+import * as z from "zod";
 import { remediationSafetySchema } from "../platform/config-fields";
 
 /** An AWS region name, e.g. `eu-west-1`, `us-gov-west-1`, `cn-north-1`. */

@@ -10,7 +10,7 @@ import {
   S3Client,
   type PublicAccessBlockConfiguration,
 } from "@aws-sdk/client-s3";
-import * as z from "zod"; // namespace import: lets esbuild drop what is unused (the named `z` pulls in all of zod, ~450 KB)
+import * as z from "zod";
 import type { RemediationClients } from "../../../functions/adapters/aws/remediation";
 import { RuleEngine, type Finding } from "../../../functions/core/rules/engine";
 import { defineRule, type RemediationId } from "../../../functions/core/rules/rule";
