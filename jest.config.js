@@ -1,4 +1,4 @@
-/** Jest runs TypeScript through SWC (fast, no type-check; `npm run typecheck` does that). */
+/** Jest runs TypeScript through SWC (fast, no type-check; `npm run typecheck` does that, and `npm test` runs it first). */
 module.exports = {
   testEnvironment: "node",
   roots: ["<rootDir>/test"],

@@ -39,7 +39,7 @@ export class PublicKeyFiles implements PublicKeySource {
         throw new Error(`${f}: cannot read a public key list (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
       }
       const o = json as Record<string, unknown>;
-      const list = (o?.PublicKeyList ?? o?.publicKeyList) as unknown;
+      const list = o?.PublicKeyList ?? o?.publicKeyList;
       if (!Array.isArray(list)) throw new Error(`${f}: expected the output of aws cloudtrail list-public-keys ({"PublicKeyList": [...]})`);
       for (const [i, k] of list.entries()) {
         const e = k as Record<string, unknown>;

@@ -53,12 +53,12 @@ export interface ScanResult {
 export interface ScanOptions {
   onProgress?(stats: Readonly<ScanStats>, file: LogFileRef): void;
   /** Called for each finding before it becomes an alert (e.g. to remediate), with the file it came from. */
-  onFinding?(f: Finding, alert: Alert, file: LogFileRef): void;
+  onFinding?: (f: Finding, alert: Alert, file: LogFileRef) => void;
   /**
    * Called for each alert of a threshold rule, with the file whose events reached the threshold (the
    * earlier events of the burst may come from earlier files).
    */
-  onThresholdAlert?(alert: Alert, file: LogFileRef): void;
+  onThresholdAlert?: (alert: Alert, file: LogFileRef) => void;
   maxRecordProblems?: number;
   /**
    * Counts what threshold rules observe, file by file. Without it, threshold rules raise nothing (a

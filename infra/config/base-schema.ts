@@ -157,9 +157,8 @@ export const baseShape = {
     .optional(),
 };
 
-const baseObject = z.strictObject(baseShape);
 /** The top level after validation: `rules` is then the validated section with the rules of its folder. */
-export type BaseConfig = Omit<z.output<typeof baseObject>, "rules" | "ruleSettings"> & { rules: DeploymentRules };
+export type BaseConfig = Omit<z.output<z.ZodObject<typeof baseShape, z.core.$strict>>, "rules" | "ruleSettings"> & { rules: DeploymentRules };
 
 /** Cross-field rules of the top level; issues carry the path to fix. */
 export function checkBase(cfg: BaseConfig, ctx: z.RefinementCtx): void {

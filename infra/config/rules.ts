@@ -64,7 +64,7 @@ function changedSettings(tuning: CompiledTuning): Record<string, unknown> {
 export function ruleSettingsMoved(ruleSettings: unknown): string {
   const converted =
     ruleSettings && typeof ruleSettings === "object" && !Array.isArray(ruleSettings)
-      ? JSON.stringify({ rules: Object.fromEntries(Object.entries(ruleSettings).map(([id, s]) => [id, { settings: s }])) })
+      ? JSON.stringify({ rules: Object.fromEntries(Object.entries(ruleSettings as Record<string, unknown>).map(([id, s]) => [id, { settings: s }])) })
       : '{"rules": {"<rule id>": {"settings": {...}}}}';
   return (
     `replaced by "rules", which also switches rules off, sets severities and suppresses known-good activity: ` +

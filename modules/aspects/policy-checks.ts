@@ -78,7 +78,7 @@ export class PolicyChecksAspect implements IAspect {
   visit(node: IConstruct): void {
     if (node instanceof DataAwsIamPolicyDocument) {
       const input = node.statementInput;
-      if (Array.isArray(input)) this.check(node, (input as DataAwsIamPolicyDocumentStatement[]).map(fromDocument));
+      if (Array.isArray(input)) this.check(node, input.map(fromDocument));
     } else if (node instanceof IamRolePolicy || node instanceof IamPolicy) {
       this.checkJson(node, node.policyInput);
     } else if (node instanceof IamRole) {

@@ -1,7 +1,7 @@
 import { Annotations, DefaultTokenResolver, StringConcat, TerraformStack, Token, Tokenization, type IAspect } from "cdktf";
 import { dependable } from "cdktf/lib/tfExpression";
 import type { IConstruct } from "constructs";
-import { DataAwsIamPolicyDocument, type DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
@@ -27,7 +27,7 @@ export class S3GuardrailsAspect implements IAspect {
     if (!(node instanceof TerraformStack)) return;
     const stack = node;
     const all = stack.node.findAll();
-    const of = <T>(cls: abstract new (...a: never[]) => T): T[] => all.filter((c): c is T & IConstruct => c instanceof (cls as never)) as T[];
+    const of = <T>(cls: abstract new (...a: never[]) => T): T[] => all.filter((c): c is T & IConstruct => c instanceof (cls as never));
     const docs = of(DataAwsIamPolicyDocument);
     const policies = of(S3BucketPolicy);
     const blocks = of(S3BucketPublicAccessBlock);
@@ -138,7 +138,7 @@ function deniesInsecureTransport(stack: TerraformStack, policy: S3BucketPolicy, 
   const doc = docs.find((d) => String(resolveIn(stack, d.json)) === text);
   const statements = doc?.statementInput;
   if (!Array.isArray(statements)) return false;
-  return (statements as DataAwsIamPolicyDocumentStatement[]).some(
+  return statements.some(
     (s) => s.effect === "Deny" && Array.isArray(s.condition) && s.condition.some((c) => c.variable === "aws:SecureTransport" && c.values.includes("false")),
   );
 }

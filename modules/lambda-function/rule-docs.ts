@@ -26,7 +26,7 @@ export const DOC_REFERENCES = new Set(["urls", "sigma", "panther"]);
 /** Steps of each runbook list that alerts carry (see `alertGuidance`); later steps are for people. */
 export const CARRIED_STEPS: Readonly<Record<string, number>> = { triage: TRIAGE_STEPS, contain: CONTAIN_STEPS };
 
-const DEFINERS = new Set(["defineRule", "defineThresholdRule"]);
+const DEFINERS = new Set(["defineRule", "defineThresholdRule", "sharedOutsideRule"]);
 
 let ts: typeof TS | undefined;
 

@@ -31,7 +31,7 @@ export function runChild(script: string, args: string[], o: { pinCpu?: boolean; 
   // `cores` (taskset's list, e.g. "0-1") pins a multi-threaded run to that many cores.
   const [cmd, argv] = o.pinCpu ? ["taskset", ["-c", o.cores ?? "0", process.execPath, ...nodeArgv]] : [process.execPath, nodeArgv];
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, argv as string[], { stdio: ["ignore", "pipe", "pipe"], cwd: ROOT });
+    const child = spawn(cmd, argv, { stdio: ["ignore", "pipe", "pipe"], cwd: ROOT });
     let out = "";
     let err = "";
     child.stdout.on("data", (d: Buffer) => (out += d.toString()));

@@ -28,7 +28,7 @@ const S3rver = require("s3rver") as new (opts: Record<string, unknown>) => { run
 // The bucket is discovered by delimiter listings (AWSLogs/ -> organization -> accounts -> regions),
 // which s3rver only answers as S3 does with this patch (shared with the tests' s3rver).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { patchS3rverListing } = require("../../test/support/s3rver-exact-listing.cjs") as { patchS3rverListing(): void };
+const { patchS3rverListing } = require("../../test/support/s3rver-exact-listing.cjs") as { patchS3rverListing: () => void };
 
 const MEASURE = join(__dirname, "s3-scan-measure.ts");
 const BUCKET = "bench-trail";

@@ -123,7 +123,7 @@ function validate(o: GenerateOptions): { days: number; scale: number; maxRecords
   if (o.recordsPerDay !== undefined && !(o.recordsPerDay > 0)) throw new Error(`recordsPerDay must be positive (got ${o.recordsPerDay})`);
   const maxRecordsPerFile = o.maxRecordsPerFile ?? 2500;
   if (!Number.isInteger(maxRecordsPerFile) || maxRecordsPerFile < 1) throw new Error(`maxRecordsPerFile must be a positive integer (got ${o.maxRecordsPerFile})`);
-  if (o.layout !== undefined && o.layout !== "account" && o.layout !== "organization") throw new Error(`layout must be "account" or "organization" (got "${o.layout}")`);
+  if (o.layout !== undefined && o.layout !== "account" && o.layout !== "organization") throw new Error(`layout must be "account" or "organization" (got "${String(o.layout)}")`);
   const digestHours = o.digestHours ?? 3;
   if (!Number.isInteger(digestHours) || digestHours < 0) throw new Error(`digestHours must be a non-negative integer (got ${o.digestHours})`);
   return { days, scale, maxRecordsPerFile, digestHours };
@@ -251,7 +251,6 @@ function buildManifest(x: {
   writer: LogWriter; attacks: AttackPlan[]; newBehaviour?: NewBehaviourPlan; digestFiles: string[];
 }): Manifest {
   const { org, writer } = x;
-  const names = new Map(org.accounts.map((a) => [a.id, a.name]));
   const byTag = new Map(writer.tagged.map((t) => [t.tag, t]));
   const attacks: ManifestAttack[] = x.attacks.map((a) => {
     const t = byTag.get(a.id);

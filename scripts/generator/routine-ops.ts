@@ -1,4 +1,4 @@
-import { call, gap, type Activity, type Caller, type EmitCtx } from "./activity";
+import { call, gap, type Activity, type Caller } from "./activity";
 import type { Estate } from "./estate";
 import { assumedRole, iamUserSignIn, role, sessionKey, webIdentityUser } from "./identities";
 import type { AccountSpec, Organization } from "./organization";

@@ -224,7 +224,7 @@ export class LogWriter {
     const fileRng = new Rng(this.o.seed, "file", s.account, s.region, s.files++);
     const name = `${s.account}_CloudTrail_${s.region}_${fileStamp(stamp)}_${fileRng.alnum(16)}.json.gz`;
     const key = `${dayPrefix(this.o.org, this.o.layout, s.account, s.region, dayPath(stamp), "logs")}${name}`;
-    const parts: string[] = new Array(events.length);
+    const parts: string[] = new Array<string>(events.length);
     for (let i = 0; i < events.length; i++) {
       const e = events[i]!;
       const rec = buildRecord(e, fileRng);

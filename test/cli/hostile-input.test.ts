@@ -19,11 +19,11 @@ async function scan(...paths: string[]): Promise<{ code: number; rules: string[]
     out.push(String(s));
     if (typeof cb === "function") (cb as () => void)();
     return true;
-  }) as never);
+  }));
   const stderr = jest.spyOn(process.stderr, "write").mockImplementation(((s: string | Uint8Array) => {
     err.push(String(s));
     return true;
-  }) as never);
+  }));
   try {
     const code = await main(["node", "trailwatch", "scan", ...paths, "--format", "jsonl", "--no-progress"]);
     const alerts = out.join("").split("\n").filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);

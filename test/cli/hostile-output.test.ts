@@ -34,8 +34,8 @@ async function run(args: string[], opts: { stdoutTTY?: boolean; env?: Record<str
     if (typeof done === "function") done();
     return true;
   };
-  const o = jest.spyOn(process.stdout, "write").mockImplementation(grab(out) as never);
-  const e = jest.spyOn(process.stderr, "write").mockImplementation(grab(err) as never);
+  const o = jest.spyOn(process.stdout, "write").mockImplementation(grab(out));
+  const e = jest.spyOn(process.stderr, "write").mockImplementation(grab(err));
   const tty = Object.getOwnPropertyDescriptor(process.stdout, "isTTY");
   Object.defineProperty(process.stdout, "isTTY", { value: opts.stdoutTTY === true, configurable: true });
   const saved = Object.fromEntries(Object.keys(opts.env ?? {}).map((k) => [k, process.env[k]]));

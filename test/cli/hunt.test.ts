@@ -83,7 +83,7 @@ describe("trailwatch hunt (Step Functions mocked, backed by the local executor a
         },
       });
       new StateMachine(emulated.definition as never)
-        .run(JSON.parse(input.input!) as never, { overrides: { taskResourceLocalHandlers: emulated.handlers as never }, context: { Execution: { Id: executionArn, Name: input.name } } as never })
+        .run(JSON.parse(input.input!) as never, { overrides: { taskResourceLocalHandlers: emulated.handlers as never }, context: { Execution: { Id: executionArn, Name: input.name } } })
         .result.then(
           (output) => Object.assign(state, { done: true, output }),
           (e: Error & { cause?: Error }) => Object.assign(state, { done: true, error: { name: (e.cause ?? e).name, message: (e.cause ?? e).message } }),

@@ -37,7 +37,7 @@ describe("trailwatch replay on a generated organization", () => {
       out.push(String(s));
       if (typeof cb === "function") (cb as () => void)();
       return true;
-    }) as never);
+    }));
   });
   afterEach(() => writeSpy.mockRestore());
 

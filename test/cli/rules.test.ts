@@ -41,7 +41,6 @@ function onTerminal(format: "table" | "markdown", noColor: string | undefined): 
   return chunks.join("");
 }
 
-// eslint-disable-next-line no-control-regex
 const ANSI = /\x1b\[/;
 
 describe("trailwatch rules", () => {

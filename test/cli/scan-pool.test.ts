@@ -121,11 +121,11 @@ describe("trailwatch scan --jobs", () => {
       out.push(String(s));
       if (typeof cb === "function") (cb as () => void)();
       return true;
-    }) as never);
+    }));
     const se = jest.spyOn(process.stderr, "write").mockImplementation(((s: string | Uint8Array) => {
       err.push(String(s));
       return true;
-    }) as never);
+    }));
     try {
       const code = await main(["node", "trailwatch", "scan", ...args]);
       return { code, out: out.join(""), err: err.join("") };

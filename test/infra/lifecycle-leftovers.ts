@@ -125,13 +125,13 @@ export function motoRequester(endpoint: string): MotoRequest {
  * after it, as `type region: name` lines. Throws for a type with neither a probe nor a parent.
  */
 export async function leftovers(opts: { types: string[]; regions: string[]; prefix: string; clients: (region: string) => EmulatorClients; motoEndpoint: string }): Promise<string[]> {
-  const unprobed = opts.types.filter((t) => !(t in PROBES) && !(t in GLOBAL) && !(PART_OF[t] && opts.types.includes(PART_OF[t]!)));
+  const unprobed = opts.types.filter((t) => !(t in PROBES) && !(t in GLOBAL) && !(PART_OF[t] && opts.types.includes(PART_OF[t])));
   if (unprobed.length > 0) throw new Error(`no leftover probe for ${unprobed.join(", ")}: add one to PROBES (or PART_OF) in test/infra/lifecycle-leftovers.ts`);
   const moto = motoRequester(opts.motoEndpoint);
   const found: string[] = [];
   for (const type of opts.types) {
     if (GLOBAL[type]) {
-      found.push(...(await GLOBAL[type]!({ region: opts.regions[0]!, prefix: opts.prefix, clients: opts.clients(opts.regions[0]!), moto })).map((n) => `${type}: ${n}`));
+      found.push(...(await GLOBAL[type]({ region: opts.regions[0]!, prefix: opts.prefix, clients: opts.clients(opts.regions[0]!), moto })).map((n) => `${type}: ${n}`));
       continue;
     }
     const probe = PROBES[type];

@@ -92,9 +92,9 @@ export const EMULATOR_ROUND_TRIP_GAPS: Record<string, { attributes: string[]; wh
 
 /** The top-level attributes a planned change alters (known values that differ, or values known only after apply). */
 export function changedAttributes(rc: ResourceChange): string[] {
-  const before = (rc.change.before ?? {}) as Record<string, unknown>;
-  const after = (rc.change.after ?? {}) as Record<string, unknown>;
-  const unknown = (rc.change.after_unknown ?? {}) as Record<string, unknown>;
+  const before = rc.change.before ?? {};
+  const after = rc.change.after ?? {};
+  const unknown = rc.change.after_unknown ?? {};
   const keys = new Set([...Object.keys(before), ...Object.keys(after), ...Object.keys(unknown)]);
   const hasUnknown = (u: unknown): boolean => u === true || (Array.isArray(u) ? u.some(hasUnknown) : typeof u === "object" && u !== null && Object.values(u).some(hasUnknown));
   return [...keys].filter((k) => hasUnknown(unknown[k]) || JSON.stringify(before[k] ?? null) !== JSON.stringify(after[k] ?? null)).sort();

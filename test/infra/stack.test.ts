@@ -278,7 +278,7 @@ describe("the example deployment", () => {
       const groups = new Set(m.managed("aws_cloudwatch_log_group").map((g) => m.value(g, "name")));
       for (const f of m.managed("aws_lambda_function")) {
         expect([f.address, m.value(f, "runtime"), m.value(f, "architectures")]).toEqual([f.address, "nodejs22.x", ["arm64"]]);
-        expect(groups.has(`/aws/lambda/${m.value(f, "function_name")}`)).toBe(true);
+        expect(groups.has(`/aws/lambda/${String(m.value(f, "function_name"))}`)).toBe(true);
       }
     });
 
@@ -317,7 +317,7 @@ describe("the example deployment", () => {
   it("gives every queue that is not itself a dead-letter queue a redrive DLQ", () => {
     // Prepare: DLQs are the queues something dead-letters into
     const queues = m.managed("aws_sqs_queue");
-    const byArn = new Map(queues.map((q) => [`arn:aws:sqs:${CONFIG.deployment.homeRegion}:${ACCOUNT}:${m.value(q, "name")}`, q.address]));
+    const byArn = new Map(queues.map((q) => [`arn:aws:sqs:${CONFIG.deployment.homeRegion}:${ACCOUNT}:${String(m.value(q, "name"))}`, q.address]));
     const dlqs = new Set<string>([
       ...m.managed("aws_lambda_function_event_invoke_config").flatMap((c) => m.refs(c.address, "destination_config.0.on_failure.0.destination")),
       ...m.managed("aws_cloudwatch_event_target").flatMap((t) => m.refs(t.address, "dead_letter_config.0.arn")),
@@ -422,7 +422,7 @@ describe("the example deployment", () => {
       expect.objectContaining({ actions: ["sns:Publish"], principals: [expect.objectContaining({ identifiers: expect.arrayContaining(["cloudwatch.amazonaws.com"]) })] }),
     );
     const topic = m.managed("aws_sns_topic")[0]!;
-    const topicArn = `arn:aws:sns:${CONFIG.deployment.homeRegion}:${ACCOUNT}:${m.value(topic, "name")}`;
+    const topicArn = `arn:aws:sns:${CONFIG.deployment.homeRegion}:${ACCOUNT}:${String(m.value(topic, "name"))}`;
     expect(m.managed("aws_cloudwatch_metric_alarm").length).toBeGreaterThan(2);
     for (const a of m.managed("aws_cloudwatch_metric_alarm")) {
       const actions = m.value(a, "alarm_actions");

@@ -43,7 +43,7 @@ export interface MapRunRecord {
 /** Evaluates a JSONPath payload template against an input and context, with the local executor. */
 export async function evaluateTemplate(template: unknown, input: unknown, context: Json = {}): Promise<unknown> {
   const machine = new StateMachine({ StartAt: "Evaluate", States: { Evaluate: { Type: "Pass", Parameters: template, End: true } } } as never);
-  return machine.run(input as never, { context: context as never }).result;
+  return machine.run(input as never, { context: context }).result;
 }
 
 /**
@@ -153,9 +153,9 @@ async function runMap(stateName: string, map: Json, input: unknown, opts: Parame
         record.peakConcurrency = Math.max(record.peakConcurrency, running);
         const base = { ExecutionArn: executionArn(name), Input: JSON.stringify(childInput), InputDetails: { Included: true }, Name: name, RedriveCount: 0, StartDate: start, StateMachineArn: `${opts.stateMachineArn}/${map.Label ?? stateName}` };
         try {
-          const output = await child.run(childInput as never, {
+          const output = await child.run(childInput, {
             overrides: { taskResourceLocalHandlers: opts.handlers as never, ...(opts.retryIntervalOverrides ? { retryIntervalOverrides: opts.retryIntervalOverrides } : {}) },
-            context: { Execution: { Id: executionArn(name), Name: name, StartTime: start }, StateMachine: { Id: base.StateMachineArn, Name: `${stateMachineName}/${map.Label ?? stateName}` } } as never,
+            context: { Execution: { Id: executionArn(name), Name: name, StartTime: start }, StateMachine: { Id: base.StateMachineArn, Name: `${stateMachineName}/${map.Label ?? stateName}` } },
           }).result;
           entries.SUCCEEDED.push({ ...base, Output: JSON.stringify(output), OutputDetails: { Included: true }, RedriveStatus: "NOT_REDRIVABLE", Status: "SUCCEEDED", StopDate: new Date().toISOString() });
           record.batches.push({ name, input: childInput, status: "SUCCEEDED" });

@@ -48,7 +48,7 @@ export function s3rverClientConfig(endpoint: string, opts: { maxAttempts?: numbe
 }
 
 /** The clients a {@link LocalS3} hands out for a server at `endpoint`, and how to close them all. */
-export function localS3Clients(endpoint: string): Pick<LocalS3, "client" | "makeClient"> & { destroy(): void } {
+export function localS3Clients(endpoint: string): Pick<LocalS3, "client" | "makeClient"> & { destroy: () => void } {
   const { client, makeClient, destroyAll } = clientPool(() => new S3Client(s3rverClientConfig(endpoint)));
   return { client, makeClient, destroy: destroyAll };
 }

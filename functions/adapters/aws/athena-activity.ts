@@ -125,7 +125,7 @@ export class AthenaActivityQuery implements AnomalyActivityQuery {
 
   async distinctActivity(q: { account: string; from: Date; to: Date; regions?: string[] }): Promise<ObservedActivity[]> {
     const plan = scanPlan(q.account, { from: q.from.toISOString(), to: q.to.toISOString() }, { deliveryPadMinutes: this.o.deliveryPadMinutes });
-    const regions = q.regions ?? (Array.isArray(this.o.regions) ? [...this.o.regions] : await (this.o.regions as RegionLister).regions(q.account));
+    const regions = q.regions ?? (Array.isArray(this.o.regions) ? [...(this.o.regions as readonly string[])] : await (this.o.regions as RegionLister).regions(q.account));
     if (regions.length === 0) return [];
     const excluded: string[] = [];
     this.lastSkipped = [];
@@ -149,7 +149,7 @@ export class AthenaActivityQuery implements AnomalyActivityQuery {
         this.lastSkipped.push({ file, reason: `Athena could not read it (query ${id}): ${e.reason ?? e.message}`.slice(0, 1000) });
       }
     }
-    const rows = await this.results(this.lastQueryExecutionId!);
+    const rows = await this.results(this.lastQueryExecutionId);
     return rows.map((r) => activityFromRow(q.account, r));
   }
 

@@ -42,7 +42,7 @@ const NETWORK_NAMES = new Set(["ECONNRESET", "ECONNREFUSED", "ETIMEDOUT", "EPIPE
 export function isThrottlingAwsError(e: unknown): boolean {
   const err = shape(e);
   if (!err) return false;
-  return isThrottlingError(err as never) || EXTRA_THROTTLING_NAMES.has(err.name) || (!!err.code && EXTRA_THROTTLING_NAMES.has(err.code));
+  return isThrottlingError(err) || EXTRA_THROTTLING_NAMES.has(err.name) || (!!err.code && EXTRA_THROTTLING_NAMES.has(err.code));
 }
 
 /**
@@ -56,7 +56,7 @@ export function isThrottlingAwsError(e: unknown): boolean {
 export function isTransientAwsError(e: unknown): boolean {
   const err = shape(e);
   if (!err) return false;
-  if (isThrottlingAwsError(err) || isTransientError(err as never) || isServerError(err as never)) return true;
+  if (isThrottlingAwsError(err) || isTransientError(err) || isServerError(err)) return true;
   if (err.$fault === "server" || SERVER_FAULT_NAMES.has(err.name) || (!!err.code && SERVER_FAULT_NAMES.has(err.code))) return true;
   if (NETWORK_NAMES.has(err.name)) return true;
   const status = err.$metadata?.httpStatusCode;

@@ -29,7 +29,7 @@ function toOrgAccount(a: Account): OrgAccount | undefined {
 }
 
 async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
+  const out: R[] = new Array<R>(items.length);
   let next = 0;
   await Promise.all(
     Array.from({ length: Math.min(Math.max(1, limit), items.length) }, async () => {

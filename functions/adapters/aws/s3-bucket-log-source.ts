@@ -62,7 +62,7 @@ export interface S3BucketSourceOptions {
   /** Larger objects are reported, not read (default 256 MiB). */
   maxObjectBytes?: number;
   /** Called as objects are listed, with the running totals (for progress). */
-  onListed?(totals: { objects: number; bytes: number }): void;
+  onListed?: (totals: { objects: number; bytes: number }) => void;
   /** Called with each fetched body before it is decoded (e.g. to hash it for integrity checks). */
   onBody?(id: string, body: Buffer): void;
 }

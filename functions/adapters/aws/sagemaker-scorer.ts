@@ -78,7 +78,7 @@ export class SageMakerScorer implements Scorer {
 
   async score(pairs: readonly PairCount[]): Promise<PairScore[]> {
     const batches = this.batches(pairs);
-    const results: number[][] = new Array(batches.length);
+    const results: number[][] = new Array<number[]>(batches.length);
     let next = 0;
     const worker = async () => {
       while (next < batches.length) {

@@ -1,5 +1,5 @@
 import { PublishBatchCommand, type PublishBatchRequestEntry, type SNSClient } from "@aws-sdk/client-sns";
-import { severityRank, type Alert, type Severity } from "../../core/alert/alert";
+import { severityRank, type Alert } from "../../core/alert/alert";
 import { boundAlert, TRUNCATED_KEY, type ValueLimits } from "../../core/alert/bound";
 import { alertSubject, alertText } from "../../core/alert/format-text";
 import type { AlertSink, UndeliverableAlert, UndeliverableAlerts } from "../../core/ports";
@@ -97,7 +97,7 @@ export class SnsAlertSink implements AlertSink {
         return [];
       }
       const failed = res.Failed ?? [];
-      const byId = new Map(pending.map((p) => [p.entry.Id!, p]));
+      const byId = new Map(pending.map((p) => [p.entry.Id, p]));
       const retry: typeof pending = [];
       for (const f of failed) {
         const p = byId.get(f.Id ?? "");
@@ -162,7 +162,7 @@ function buildEntry(a: Alert, id: string, email: boolean): PublishBatchRequestEn
     Message: JSON.stringify({ default: JSON.stringify(a), email: alertText(a) }),
     MessageAttributes: {
       severity: { DataType: "String", StringValue: a.severity },
-      severityRank: { DataType: "Number", StringValue: String(Math.max(0, severityRank(a.severity as Severity))) },
+      severityRank: { DataType: "Number", StringValue: String(Math.max(0, severityRank(a.severity))) },
       rule: { DataType: "String", StringValue: a.rule || "unknown" },
       account: { DataType: "String", StringValue: a.account || "unknown" },
       email: { DataType: "String", StringValue: email ? "yes" : "no" },

@@ -182,7 +182,7 @@ async function readSidecar(path: string): Promise<{ signature?: string; signatur
   } catch (e) {
     return `${path} is not JSON (${(e as Error).message})`;
   }
-  const o = (json && typeof json === "object" && "Metadata" in json ? (json as { Metadata: unknown }).Metadata : json) as Record<string, unknown> | null;
+  const o = (json && typeof json === "object" && "Metadata" in json ? json.Metadata : json) as Record<string, unknown> | null;
   if (!o || typeof o !== "object") return `${path} holds no metadata object`;
   const sig = o.signature ?? o["x-amz-meta-signature"];
   const alg = o["signature-algorithm"] ?? o["x-amz-meta-signature-algorithm"];

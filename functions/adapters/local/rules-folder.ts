@@ -172,7 +172,6 @@ function loadTypeScript(file: string, name: string, load: ((file: string) => unk
   readBounded(file, RULES_FOLDER_LIMITS.ruleFileBytes);
   let mod: unknown;
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     mod = (load ?? require)(file);
   } catch (e) {
     throw new Error(`cannot be loaded: ${(e as Error).message.split("\n")[0]}`);
@@ -204,7 +203,7 @@ function checkRule(r: unknown, what: string): AnyRule {
   if (!o.references || typeof o.references !== "object") bad(`${id} needs references (may be {}; e.g. { mitre: ["T1098"] })`);
   if (o.remediation !== undefined) bad(`${id} names a remediation: only catalog rules may (remediations are reviewed code of trailwatch)`);
   if (o.settings !== undefined) {
-    const st = o.settings as { schema?: { _zod?: unknown }; defaults?: unknown } | null;
+    const st: { schema?: { _zod?: unknown }; defaults?: unknown } | null = o.settings;
     if (!st || !st.schema?._zod || st.defaults === undefined) bad(`${id}: settings must be { schema, defaults } with a zod schema`);
     const res = z.safeParse(st!.schema as z.core.$ZodType, st!.defaults);
     if (!res.success) bad(`${id}: its default settings fail its own schema (${res.error.issues[0]?.path.join(".") || "(root)"}: ${res.error.issues[0]?.message})`);

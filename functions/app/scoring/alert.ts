@@ -74,7 +74,7 @@ export function scoringAlertSteps(deps: AlertStepDeps) {
     };
   }
 
-  async function failure(ev: Extract<AlertEvent, { action: "failure" }>, c: AlertSettings) {
+  async function failure(ev: Extract<AlertEvent, { action: "failure" }>, _settings: AlertSettings) {
     const state = ev.state && typeof ev.state === "object" ? ev.state : {};
     const input = Object.fromEntries(INPUT_FIELDS.filter((f) => f in state).map((f) => [f, state[f]]));
     const error = (state.error ?? {}) as { Error?: unknown; Cause?: unknown };

@@ -49,7 +49,7 @@ async function getJson<T>(s3: S3, bucket: string, key: string): Promise<T> {
 
 /** Runs `fn` over items with at most `n` in flight, keeping order. */
 async function mapLimit<T, R>(items: readonly T[], n: number, fn: (t: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
+  const out: R[] = new Array<R>(items.length);
   let next = 0;
   await Promise.all(Array.from({ length: Math.min(n, items.length) }, async () => {
     while (next < items.length) {

@@ -110,7 +110,7 @@ export class TrailGuard {
 
   private protectedTrailOf(r: CloudTrailRecord): TrailRef | undefined {
     if (r.eventSource !== "cloudtrail.amazonaws.com") return undefined;
-    const p = (r.requestParameters ?? {}) as Record<string, unknown>;
+    const p = r.requestParameters ?? {};
     const name = [p.name, p.trailName, p.resourceId].find((v): v is string => typeof v === "string");
     return findProtectedTrail(this.deps.protectedTrails, name, { account: accountOfRecord(r), region: r.awsRegion ?? "" });
   }
@@ -138,7 +138,7 @@ export class TrailGuard {
     const old = eventAgeProblem(f.record.eventTime, this.deps.now?.() ?? new Date(), this.deps.maxEventAgeMs ?? DEFAULT_MAX_EVENT_AGE_MINUTES * 60_000);
     if (old) return refuse("stale", old, true);
     const verifiedBy = "eventbridge" as const;
-    const named = (f.record.requestParameters as Record<string, unknown> | null | undefined)?.name;
+    const named = (f.record.requestParameters)?.name;
     if (!trail) {
       return { action, mode, status: "skipped", detail: `trail ${typeof named === "string" ? named : "(unnamed)"} is not in PROTECTED_TRAILS; only protected trails are restarted`, checks: { verifiedBy } };
     }

@@ -53,7 +53,7 @@ export async function runHeartbeat(deps: HeartbeatDeps): Promise<HeartbeatReport
     }),
   );
 
-  const candidates = [...found.map((f) => ({ subject: f.trail as HeartbeatSubject, conditions: f.conditions })), ...queues].flatMap(({ subject, conditions }) =>
+  const candidates = [...found.map((f) => ({ subject: f.trail, conditions: f.conditions })), ...queues].flatMap(({ subject, conditions }) =>
     conditions.map((c) => ({ alert: heartbeatAlert(subject, c, deps.now, deps.gate.window), since: c.since, trail: subject })),
   );
   const plan = await deps.gate.plan(candidates, deps.now);

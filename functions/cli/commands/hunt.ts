@@ -83,7 +83,7 @@ function huntInput(o: HuntCommandOptions): HuntInput {
   if (rules) input.rules = rules;
   if (accounts) input.accounts = accounts;
   if (regions) input.regions = regions;
-  if (minSeverity) input.minSeverity = minSeverity as HuntInput["minSeverity"];
+  if (minSeverity) input.minSeverity = minSeverity;
   if (o.publish) input.publishAlerts = true;
   return input;
 }
@@ -114,7 +114,7 @@ async function stateMachineOf(o: HuntCommandOptions): Promise<{ arn: string; max
 function resultsBucketOf(definition: string | undefined, arn: string): string {
   let def: { States?: Record<string, { ResultWriter?: { Parameters?: { Bucket?: unknown } } }> };
   try {
-    def = JSON.parse(definition ?? "");
+    def = JSON.parse(definition ?? "") as typeof def;
   } catch {
     def = {};
   }

@@ -49,7 +49,7 @@ interface Input {
  * Builds the stores and key sources of `verify` (and `scan --verify`) for local folders and s3:// URIs.
  * Keys come from `--public-keys` files, or from ListPublicKeys in each digest's region.
  */
-export async function integrityInputs(paths: readonly string[], o: VerifyCommandOptions, window: TimeWindow | undefined): Promise<{ inputs: Input[]; close(): void }> {
+export async function integrityInputs(paths: readonly string[], o: VerifyCommandOptions, window: TimeWindow | undefined): Promise<{ inputs: Input[]; close: () => void }> {
   const accounts = list("--accounts", o.accounts, ACCOUNT_ID, "a 12-digit account id");
   const regions = list("--regions", o.regions, REGION, "a region name");
   const s3Paths = paths.filter(isS3Uri);

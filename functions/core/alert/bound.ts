@@ -138,7 +138,7 @@ export function boundValue(v: unknown, limits: ValueLimits = CONTEXT_LIMITS): Bo
     ancestors.add(obj);
     try {
       if (Array.isArray(obj) || obj instanceof Set) return walkItems(Array.isArray(obj) ? obj : [...obj], depth);
-      if (obj instanceof Map) return walkEntries([...obj].map(([k, val]) => [String(k), () => val]), depth);
+      if (obj instanceof Map) return walkEntries([...(obj as Map<unknown, unknown>)].map(([k, val]) => [String(k), () => val]), depth);
       if (obj instanceof Error) return walkEntries([["name", () => obj.name], ["message", () => obj.message]], depth);
       let keys: string[];
       try {

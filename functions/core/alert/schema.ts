@@ -53,7 +53,7 @@ export const alertSchema = z.looseObject({
  */
 export function parseAlert(value: unknown): { ok: true; alert: Alert } | { ok: false; reason: string } {
   const res = alertSchema.safeParse(value);
-  if (res.success) return { ok: true, alert: res.data as Alert };
+  if (res.success) return { ok: true, alert: res.data };
   const issue = res.error.issues[0];
   return { ok: false, reason: `${issue?.path.join(".") || "(alert)"}: ${issue?.message ?? "invalid"}` };
 }

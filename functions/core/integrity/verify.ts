@@ -204,7 +204,7 @@ export async function verifyIntegrity(store: IntegrityStore, keySource: PublicKe
     };
 
     // 2. Read them (content, hash, stored signature).
-    for await (const d of orderedMap(loaded, async (d) => {
+    for await (const _d of orderedMap(loaded, async (d) => {
       const got = await store.readDigest(d.ref);
       if (got.status !== "ok") {
         invalid(d, got.status === "gone" ? `deleted while being read (${got.reason})` : `could not be read: ${got.reason}`);
@@ -231,7 +231,7 @@ export async function verifyIntegrity(store: IntegrityStore, keySource: PublicKe
     const byKey = new Map(loaded.map((d) => [d.ref.key, d]));
     const chains = new Map<string, LoadedDigest[]>();
     for (const d of loaded) chains.set(d.name.chain, [...(chains.get(d.name.chain) ?? []), d]);
-    const keys = chains.size > 0 ? await keysOf(g.region) : new Map();
+    const keys = chains.size > 0 ? await keysOf(g.region) : new Map<string, { info: PublicKeyInfo; key?: KeyObject; error?: string }>();
     for (const chain of chains.values()) {
       chain.sort((a, b) => b.name.end.getTime() - a.name.end.getTime());
       const recorded = new Map<string, string>();

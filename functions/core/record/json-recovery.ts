@@ -469,7 +469,7 @@ export function scanJsonText(text: string, from: number, limits: RecordLimits, s
       const containerKey = sp > 0 && role[f] === CONTAINER && lastKeyRecords[f] && c === LBRACKET;
       if (containerKey) {
         hasRecords[f] = true;
-        const parentOuter = candAt[f]?.in === "array" ? candAt[f]!.index : undefined;
+        const parentOuter = candAt[f]?.in === "array" ? candAt[f].index : undefined;
         push(ARR, A_VALUE_OR_END, RECORDS, i, undefined);
         outer[sp - 1] = parentOuter;
       } else if (c === LBRACE) {

@@ -145,5 +145,5 @@ export function accountOfRecord(r: CloudTrailRecord): string {
 
 /** Request parameters as an object (never null). */
 export function params(r: CloudTrailRecord): Record<string, unknown> {
-  return (r.requestParameters ?? {}) as Record<string, unknown>;
+  return (r.requestParameters ?? {});
 }

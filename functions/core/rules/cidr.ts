@@ -3,7 +3,7 @@ import { BlockList, isIP } from "node:net";
 /** An IPv4 or IPv6 network: `test(address)` says whether an address lies in it. */
 export interface Cidr {
   readonly source: string;
-  test(address: string): boolean;
+  readonly test: (address: string) => boolean;
 }
 
 const CIDR = /^([0-9a-fA-F:.]{2,45})(?:\/(\d{1,3}))?$/;

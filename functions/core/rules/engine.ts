@@ -173,7 +173,7 @@ export class RuleEngine {
       this.entryCount = 1;
       byName = undefined;
     }
-    if (!byName) this.entries.set(eventSource, (byName = new Map()));
+    if (!byName) this.entries.set(eventSource, (byName = new Map<string, Entry>()));
     byName.set(eventName, e);
     return e;
   }
@@ -258,9 +258,9 @@ export class RuleEngine {
     const eventType = et !== undefined && f.eventTypes.has(et) ? et : undefined;
     const errorCode = ec !== undefined && f.errorCodes.has(ec) ? ec : undefined;
     let byEventType = f.splits.get(type);
-    if (!byEventType) f.splits.set(type, (byEventType = new Map()));
+    if (!byEventType) f.splits.set(type, (byEventType = new Map<string | undefined, Map<string | undefined, Split>>()));
     let byErrorCode = byEventType.get(eventType);
-    if (!byErrorCode) byEventType.set(eventType, (byErrorCode = new Map()));
+    if (!byErrorCode) byEventType.set(eventType, (byErrorCode = new Map<string | undefined, Split>()));
     let split = byErrorCode.get(errorCode);
     if (!split) {
       const admitted = e.all.filter((r) =>

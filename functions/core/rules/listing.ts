@@ -3,7 +3,7 @@ import { severityRank } from "../alert/alert";
 import { ALERT_KINDS } from "./alert-kinds/index";
 import { catalog } from "./catalog";
 import type { RuleStatus, Runbook, SigmaOrigin } from "./rule";
-import { isThresholdRule, type CatalogRule } from "./threshold-rule";
+import { isThresholdRule, type CatalogRule, type ThresholdSettings } from "./threshold-rule";
 
 /** One alert a deployment can raise, as `trailwatch rules` and `docs/rules.md` list it. */
 export interface ListedAlert {
@@ -35,7 +35,7 @@ function watches(r: CatalogRule): string {
 
 function fromRule(r: CatalogRule): ListedAlert {
   const t = isThresholdRule(r) ? r : undefined;
-  const d = t?.settings.defaults;
+  const d = t?.settings.defaults as ThresholdSettings | undefined;
   return {
     id: r.id,
     title: r.title,

@@ -88,7 +88,7 @@ export interface Rule<S = undefined, M = true> {
    * rules folder; the catalog's examples are in `test/fixtures/rules/`).
    */
   examples?: { positive: readonly Record<string, unknown>[]; negative: readonly Record<string, unknown>[] };
-  match(record: CloudTrailRecord, ctx: RuleContext<S>): MatchResult<M> | boolean;
+  match(record: CloudTrailRecord, ctx: RuleContext<S>): MatchResult<M> | true;
   /** One sentence for people: who did what to what. */
   summary(record: CloudTrailRecord, ctx: RuleContext<S>, m: M): string;
   severityFor?(record: CloudTrailRecord, ctx: RuleContext<S>, m: M): Severity;

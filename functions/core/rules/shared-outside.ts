@@ -50,9 +50,9 @@ export type SharedOutsideSpec = Omit<Rule<TrustedAccountsSettings, Shares>, "mat
   resource: string;
   /** The context field that carries the resource's id, e.g. "imageId". */
   idField: string;
-  resourceId(r: CloudTrailRecord): string | undefined;
+  resourceId: (r: CloudTrailRecord) => string | undefined;
   /** Whom the call adds; undefined when it changes some other attribute. */
-  grantees(r: CloudTrailRecord): Grantees | undefined;
+  grantees: (r: CloudTrailRecord) => Grantees | undefined;
 };
 
 /** A rule that fires when a call makes a resource public or shares it with an untrusted account. */

@@ -117,7 +117,7 @@ interface ThresholdRuleBase<S extends ThresholdSettings> {
 export interface RecordThresholdRule<S extends ThresholdSettings = ThresholdSettings, M = true> extends ThresholdRuleBase<S> {
   /** By default only successful calls (no `errorCode`) are counted. */
   includeFailedCalls?: boolean;
-  match(record: CloudTrailRecord, ctx: RuleContext<S>): MatchResult<M> | boolean;
+  match(record: CloudTrailRecord, ctx: RuleContext<S>): MatchResult<M> | true;
   /** What the event counts toward; default: the actor (`actorKey`: the principal, with the session for role sessions). Undefined: not counted. */
   groupBy?(record: CloudTrailRecord, ctx: RuleContext<S>, m: M): string | undefined;
   /** `distinct`: the values this event contributes (e.g. every secret of a BatchGetSecretValue). */

@@ -101,7 +101,7 @@ export class ThresholdTracker implements ObservationSink {
     let last = this.last;
     if (!last || last.rule !== rule || last.group !== group) {
       let byGroup = this.pending.get(rule);
-      if (!byGroup) this.pending.set(rule, (byGroup = new Map()));
+      if (!byGroup) this.pending.set(rule, (byGroup = new Map<string, Group>()));
       let g = byGroup.get(group);
       if (!g) byGroup.set(group, (g = { settings, keys: new Map() }));
       this.last = last = { rule, group, g, key: undefined, seen: undefined };
@@ -129,7 +129,7 @@ export class ThresholdTracker implements ObservationSink {
     const groups = [...this.pending].flatMap(([rule, byGroup]) => [...byGroup].map(([group, g]) => ({ rule, group, settings: g.settings, keys: g.keys })));
     this.pending = new Map();
     this.last = undefined;
-    const out: Alert[][] = new Array(groups.length);
+    const out: Alert[][] = new Array<Alert[]>(groups.length);
     let next = 0;
     const worker = async () => {
       while (next < groups.length) {
@@ -179,7 +179,7 @@ function later(a: string, b: string): boolean {
 
 /** The validated record and principal of an observation (a raw rule's record is validated here, once per alert). */
 function recordOf(o: Counted): { record: CloudTrailRecord; principal: Principal } {
-  if (o.principal) return { record: o.record as CloudTrailRecord, principal: o.principal };
+  if (o.principal) return { record: o.record, principal: o.principal };
   // A raw view (selective decoding) holds a few fields: the alert is built from the whole record.
   const parsed = parseRecord(fullRecord(o.record));
   if (parsed.ok) return { record: parsed.record, principal: resolvePrincipal(parsed.record.userIdentity) };

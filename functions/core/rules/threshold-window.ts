@@ -27,7 +27,7 @@ export interface ThresholdState {
   fired: { batch: string; alerts: Alert[] }[];
 }
 
-export const EMPTY_STATE: ThresholdState = Object.freeze({ entries: [], consumedUntil: 0, quietUntil: 0, fired: [] }) as ThresholdState;
+export const EMPTY_STATE: ThresholdState = Object.freeze({ entries: [], consumedUntil: 0, quietUntil: 0, fired: [] });
 
 /** One observation of a batch: what an event contributes to its group. */
 export interface WindowObservation<R> {

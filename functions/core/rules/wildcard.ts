@@ -18,7 +18,7 @@ export interface WildcardOptions {
 /** A compiled wildcard pattern: `test(text)` says whether the whole text matches. */
 export interface Wildcard {
   readonly source: string;
-  test(text: string): boolean;
+  readonly test: (text: string) => boolean;
 }
 
 /** The pattern as code units, with STAR and ONE for the wildcards (runs of `*` folded into one). */

@@ -132,7 +132,7 @@ function checkHeader(rows: { line: number; fields: string[] }[], expected: reado
 }
 
 function toPair(fields: string[], line: number, source: string): PairCount {
-  const [principal, principalType, eventSource, eventName, count, firstSeen, lastSeen, firstEventId] = (fields as string[]).slice(0, 8).map(fromCsvText) as [string, string, string, string, string, string, string, string];
+  const [principal, principalType, eventSource, eventName, count, firstSeen, lastSeen, firstEventId] = fields.slice(0, 8).map(fromCsvText) as [string, string, string, string, string, string, string, string];
   const n = Number(count);
   if (!Number.isInteger(n) || n < 1) throw new CsvFormatError(`${source} line ${line}: count must be a positive integer (got "${count}")`);
   if (!principal || !eventSource || !eventName) throw new CsvFormatError(`${source} line ${line}: principal, event_source and event_name must not be empty`);

@@ -1,4 +1,4 @@
-import { isAwsServicePrincipal, resolvePrincipal, type Principal, type PrincipalType } from "../record/principal";
+import { isAwsServicePrincipal, resolvePrincipal, type Principal } from "../record/principal";
 import type { UserIdentity } from "../record/schema";
 
 /**
@@ -9,7 +9,8 @@ import type { UserIdentity } from "../record/schema";
  */
 export interface PairCount {
   principal: string;
-  principalType: PrincipalType | string;
+  /** A `PrincipalType` when counted here; any type name when read back from a store. */
+  principalType: string;
   eventSource: string;
   eventName: string;
   count: number;

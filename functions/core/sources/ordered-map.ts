@@ -15,9 +15,7 @@ export async function* orderedMap<T, R>(
   const concurrency = Math.max(1, Math.floor(opts.concurrency));
   const maxWeight = opts.maxWeight ?? Number.POSITIVE_INFINITY;
   const weightOf = opts.weight ?? (() => 0);
-  const it = (Symbol.asyncIterator in source ? (source as AsyncIterable<T>)[Symbol.asyncIterator]() : (source as Iterable<T>)[Symbol.iterator]()) as
-    | AsyncIterator<T>
-    | Iterator<T>;
+  const it = (Symbol.asyncIterator in source ? source[Symbol.asyncIterator]() : source[Symbol.iterator]());
   const queue: { weight: number; result: Promise<R> }[] = [];
   let weight = 0;
   let done = false;

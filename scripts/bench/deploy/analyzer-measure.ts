@@ -128,7 +128,7 @@ function captureStdout(): { lines: () => Record<string, unknown>[]; restore: () 
   process.stdout.write = ((chunk: string | Uint8Array) => {
     buf += typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8");
     return true;
-  }) as typeof process.stdout.write;
+  });
   return {
     lines: () => {
       const out = buf.split("\n").filter((l) => l.startsWith("{")).map((l) => {

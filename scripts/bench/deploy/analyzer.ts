@@ -15,7 +15,7 @@ export interface AnalyzerOptions {
   repeat: number;
   /** Invocations per handler process (the first is the cold container's; the others warm). */
   invocations: number;
-  log(s: string): void;
+  log: (s: string) => void;
 }
 
 export interface AnalyzerResult {

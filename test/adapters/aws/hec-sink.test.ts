@@ -303,7 +303,7 @@ describe("HecAlertSink against a local HEC", () => {
       expect(posts.map((r) => r.reply)).toEqual(posts.map((_, i) => ({ text: "Success", code: 0, ackId: i })));
       expect(polls.length).toBeGreaterThanOrEqual(2); // each id turns true only at its second poll
       const channel = posts[0]!.headers["x-splunk-request-channel"];
-      expect(polls.every((p) => p.path === `/services/collector/ack?channel=${channel}`)).toBe(true);
+      expect(polls.every((p) => p.path === `/services/collector/ack?channel=${String(channel)}`)).toBe(true);
       expect(JSON.parse(polls[0]!.body)).toEqual({ acks: posts.map((_, i) => i) });
       expectEveryAlertAccountedFor(report, acking, alerts.map((a) => a.id));
     });

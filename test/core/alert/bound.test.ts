@@ -11,7 +11,7 @@ function depthOf(v: unknown): number {
   let cur: unknown = v;
   while (cur && typeof cur === "object") {
     d++;
-    cur = Array.isArray(cur) ? cur[0] : Object.values(cur as object)[0];
+    cur = Array.isArray(cur) ? cur[0] : Object.values(cur)[0];
   }
   return d;
 }

@@ -65,7 +65,7 @@ describe("the activity SQL's principal expression", () => {
     // Assess: each row is one case (eventName), with resolvePrincipal's answer.
     expect(rows).toHaveLength(CASES.length);
     for (const [name, id] of CASES) {
-      const expected = resolvePrincipal(id as never);
+      const expected = resolvePrincipal(id);
       const row = rows.find((r) => r.eventName === name);
       expect({ name, principal: row?.principal, type: row?.principalType }).toEqual({ name, principal: expected.id, type: expected.type });
     }

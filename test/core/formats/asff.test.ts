@@ -24,7 +24,7 @@ const alert = (over: Partial<Alert> = {}): Alert => ({
 /** The required attributes and the limits the Security Hub API enforces. */
 function requiredProblems(f: AsffFinding): string[] {
   const p: string[] = [];
-  const str = (k: keyof AsffFinding) => typeof f[k] === "string" && (f[k] as string).length > 0 || p.push(`${k} missing`);
+  const str = (k: keyof AsffFinding) => typeof f[k] === "string" && (f[k]).length > 0 || p.push(`${k} missing`);
   (["SchemaVersion", "Id", "ProductArn", "GeneratorId", "AwsAccountId", "CreatedAt", "UpdatedAt", "Title", "Description"] as const).forEach(str);
   if (!/^\d{12}$/.test(f.AwsAccountId)) p.push("AwsAccountId is not an account id");
   if (!Array.isArray(f.Types) || f.Types.length === 0 || f.Types.length > 50) p.push("Types must hold 1-50 types");

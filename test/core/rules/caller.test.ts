@@ -3,7 +3,7 @@ import type { CloudTrailRecord } from "../../../functions/core/record/schema";
 
 /** A minimal record with the identity and source fields the helpers read. */
 function record(userIdentity: Record<string, unknown> | null, extra: Record<string, unknown> = {}): CloudTrailRecord {
-  return { eventTime: "2026-10-14T09:00:00Z", eventSource: "lambda.amazonaws.com", eventName: "UpdateFunctionCode20150331v2", userIdentity, sourceIPAddress: "198.51.100.23", userAgent: "aws-cli/2.17.31", ...extra } as CloudTrailRecord;
+  return { eventTime: "2026-10-14T09:00:00Z", eventSource: "lambda.amazonaws.com", eventName: "UpdateFunctionCode20150331v2", userIdentity, sourceIPAddress: "198.51.100.23", userAgent: "aws-cli/2.17.31", ...extra };
 }
 
 function role(name: string, path = "/"): Record<string, unknown> {

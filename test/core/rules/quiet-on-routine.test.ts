@@ -191,7 +191,9 @@ describe("the change audit records every change at info, once per caller and hou
     const nextRun = { ...withSession(attach, "github-actions-run-8812399"), eventID: "next-run", eventName: "PutRolePolicy", eventTime: "2026-10-14T10:48:00Z" };
     const nextHour = { ...attach, eventID: "next-hour", eventTime: "2026-10-14T11:02:11Z" };
     // Act
-    const [a, b, c] = [attach, nextRun, nextHour].map((r) => alerts(id, r)[0]!);
+    const a = alerts(id, attach)[0]!;
+    const b = alerts(id, nextRun)[0]!;
+    const c = alerts(id, nextHour)[0]!;
     // Assess
     expect(a.severity).toBe("info");
     expect(b.id).toBe(a.id);

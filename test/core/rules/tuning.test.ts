@@ -15,7 +15,6 @@ const ADMIN = "iam.admin-policy-attached";
 const attach = loadExamples(ADMIN)!.positive[0]!;
 const SESSION_ARN = "arn:aws:sts::111122223333:assumed-role/AWSReservedSSO_AdministratorAccess_3b1e4f2a9c8d7e6f/maria.garcia@example.com";
 const ROLE_ARN = "arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_AdministratorAccess_3b1e4f2a9c8d7e6f";
-const DAY = 86_400_000;
 const NOW = Date.parse("2026-11-20T12:00:00Z");
 
 /** An engine running the tuned rules (throws the tuning's problems), with what its suppressions did. */

@@ -194,7 +194,7 @@ describe("log analyzer and trail guard over one alert ledger", () => {
       { logger: new Logger({ serviceName: "trail-guard", logLevel: "SILENT" }), dynamodb: h.db.client, control: new TrailControl(() => new CloudTrailClient({ region: "eu-west-1" })) },
     );
     const k = key("deleted-trail");
-    await h.putLog(k, [event.detail as Record<string, unknown>]);
+    await h.putLog(k, [event.detail]);
     // Act
     const byGuard = await alertsDuring(() => guard(event));
     const flagsBefore = h.emailFlags().length;
@@ -202,7 +202,7 @@ describe("log analyzer and trail guard over one alert ledger", () => {
     const analyzerFlags = h.emailFlags().slice(flagsBefore);
     // Without the ledger the same log file would alert again (same alert id as the guard's).
     const k2 = key("deleted-trail-no-ledger");
-    await h.putLog(k2, [event.detail as Record<string, unknown>]);
+    await h.putLog(k2, [event.detail]);
     const unledgered = await alertsDuring(() => captureStdout(() => h.analyzer({})(sqsEvent([s3Notification([k2])]), CONTEXT)));
     // Assess
     expect(byGuard.map((a) => a.rule)).toEqual(["cloudtrail.trail-deleted"]);
@@ -215,7 +215,7 @@ describe("log analyzer and trail guard over one alert ledger", () => {
   it("lets the analyzer send what the guard never saw (a lost EventBridge delivery): the ledger only removes repeats", async () => {
     const event = apiCall({ eventName: "DeleteTrail", requestParameters: { name: TRAIL_ARN } });
     const k = key("guard-missed");
-    await h.putLog(k, [event.detail as Record<string, unknown>]);
+    await h.putLog(k, [event.detail]);
 
     const byAnalyzer = await alertsDuring(() => captureStdout(() => h.analyzer({}, { ledger: true })(sqsEvent([s3Notification([k])]), CONTEXT)));
 

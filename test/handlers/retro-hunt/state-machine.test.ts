@@ -83,7 +83,7 @@ describe("the retro-hunt state machine, executed with the real handlers over S3"
     });
     const execution = new StateMachine(emulated.definition as never).run(input as never, {
       overrides: { taskResourceLocalHandlers: emulated.handlers as never, retryIntervalOverrides: { [STATE.plan]: 0, [STATE.summarize]: 0 } },
-      context: { Execution: { Id: `${STATE_MACHINE.replace(":stateMachine:", ":execution:")}:${name}`, Name: name, StartTime: "2026-12-01T08:00:00.000Z" } } as never,
+      context: { Execution: { Id: `${STATE_MACHINE.replace(":stateMachine:", ":execution:")}:${name}`, Name: name, StartTime: "2026-12-01T08:00:00.000Z" } },
     });
     const events = collectEvents(execution.eventLogs);
     const result = await execution.result.then(

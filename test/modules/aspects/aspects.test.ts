@@ -1,3 +1,6 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { App, AnnotationMetadataEntryType, Testing, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
@@ -34,7 +37,7 @@ function errorsOf(build: (stack: TerraformStack) => void): string[] {
   Testing.synth(stack);
   return stack.node
     .findAll()
-    .flatMap((c) => c.node.metadata.filter((m) => m.type === AnnotationMetadataEntryType.ERROR).map((m) => String(m.data)));
+    .flatMap((c) => c.node.metadata.filter((m) => m.type === (AnnotationMetadataEntryType.ERROR as string)).map((m) => String(m.data)));
 }
 const values = (o: Record<string, any> | undefined): any[] => Object.values(o ?? {});
 
@@ -232,7 +235,7 @@ describe("policy checks", () => {
 
   it("make app.synth() fail with every violation listed", () => {
     // Prepare
-    const app = new App({ outdir: require("node:fs").mkdtempSync(require("node:path").join(require("node:os").tmpdir(), "tw-aspects-")) });
+    const app = new App({ outdir: mkdtempSync(join(tmpdir(), "tw-aspects-")) });
     const stack = new TerraformStack(app, "s");
     new AwsProvider(stack, "aws", { region: "eu-west-1" });
     new Platform(stack, "platform", { namePrefix: "tw", account: ACCOUNT, region: "eu-west-1", logRetentionDays: 90 });

@@ -57,6 +57,7 @@ describe("NodeFunction", () => {
     // Nothing outside the bundle but Node built-ins (the optional CRT signer came in with the default credential chain, now swapped out).
     expect(external).toEqual([]);
     const mod: { exports: { handler?: unknown } } = { exports: {} };
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval -- runs the built bundle the way Lambda's CommonJS loader does
     new Function("module", "exports", "require", js)(mod, mod.exports, require);
     expect(typeof mod.exports.handler).toBe("function");
   });

@@ -35,6 +35,7 @@ describe("literalSchemaKeys", () => {
     const src = ['const _p = "__proto__";', 'const _c = "constructor";', 'const _t = "prototype";', 'const _x = "xmlName";', "var A = { [_p]: { polluted: true }, [_c]: 2, [_t]: 3, [_x]: 4 };"].join("\n");
 
     const out = literalSchemaKeys(src);
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval -- evaluates the transformed source to read the object it builds
     const a = new Function(`${out}; return A;`)() as Record<string, unknown>;
 
     expect(out).toContain("var A = { [_p]: { polluted: true }, [_c]: 2, [_t]: 3, xmlName: 4 };");

@@ -209,7 +209,7 @@ describe("LogAnalyzer", () => {
             actions: REMEDIATION_PERMISSIONS[id].actions,
             resources: REMEDIATION_PERMISSIONS[id].resources.map((p) => p.replace("${partition}", "aws").replace("${account}", ACCOUNT)),
           },
-          ...(REMEDIATION_PERMISSIONS[id].unscoped ? [{ actions: REMEDIATION_PERMISSIONS[id].unscoped!.actions, resources: ["*"] }] : []),
+          ...(REMEDIATION_PERMISSIONS[id].unscoped ? [{ actions: REMEDIATION_PERMISSIONS[id].unscoped.actions, resources: ["*"] }] : []),
         ]),
         { actions: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"], resources: [refTo(applied, "aws_dynamodb_table", (t) => t.name === "tw-remediation-ledger", "arn")] },
         { actions: ["kms:GenerateDataKey", "kms:Decrypt"], resources: [expect.stringMatching(/^\$\{aws_kms_key\..*\.arn\}$/)] },

@@ -29,7 +29,7 @@ function synthAnalyzer(overrides: Partial<LogAnalyzerSettingsInput> = {}): Tf {
 
 const remediatorEnv = (tf: Tf) => findResource(tf, "aws_lambda_function", (f) => f.function_name === REMEDIATOR).environment.variables;
 const stackSet = (tf: Tf) => findResource(tf, "aws_cloudformation_stack_set", () => true);
-const templateOf = (tf: Tf) => JSON.parse(stackSet(tf).template_body) as any;
+const templateOf = (tf: Tf) => JSON.parse(stackSet(tf).template_body);
 const memberRoleOf = (tf: Tf) => templateOf(tf).Resources.RemediationRole.Properties;
 
 describe("LogAnalyzer with a member-account role", () => {

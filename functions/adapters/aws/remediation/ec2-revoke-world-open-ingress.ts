@@ -104,7 +104,7 @@ function modifiedToWorld(r: CloudTrailRecord): { groupId?: string; ruleIds: stri
   const raw = pick(req, "SecurityGroupRule", "SecurityGroupRules", "securityGroupRules");
   const list = Array.isArray(raw) ? raw : items(raw).length ? items(raw) : raw ? [raw] : [];
   const ruleIds = list.flatMap((x) => {
-    const rule = pick(x, "SecurityGroupRule", "securityGroupRule") ?? x;
+    const rule: unknown = pick(x, "SecurityGroupRule", "securityGroupRule") ?? x;
     const id = pick(x, "SecurityGroupRuleId", "securityGroupRuleId");
     return typeof id === "string" && [pick(rule, "CidrIpv4", "cidrIpv4"), pick(rule, "CidrIpv6", "cidrIpv6")].some(isWorldCidr) ? [id] : [];
   });

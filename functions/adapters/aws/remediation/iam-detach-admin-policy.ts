@@ -63,7 +63,7 @@ export class DetachAdminPolicyRemediator extends PlannedRemediator<Pick<Remediat
     const gone = { NoSuchEntity: `${plan.target} no longer exists`, NoSuchEntityException: `${plan.target} no longer exists` };
     let attached: boolean;
     try {
-      attached = await this.isAttached(iam, list.input as Entity, input.PolicyArn);
+      attached = await this.isAttached(iam, list.input, input.PolicyArn);
     } catch (e) {
       return this.failure(e, list, gone);
     }

@@ -60,7 +60,7 @@ export class LambdaRemediationRunner {
     const { id, mode } = due;
     const retryTransient = opts.retryTransient ?? false;
     const failed = (detail: string): RemediationResult => ({ action: id, mode, status: "failed", detail });
-    const request: RemediationRequest = { ruleId: f.rule.id, record: f.record as Record<string, unknown>, source: { bucket: opts.source.bucket, key: opts.source.key }, retryTransient };
+    const request: RemediationRequest = { ruleId: f.rule.id, record: f.record, source: { bucket: opts.source.bucket, key: opts.source.key }, retryTransient };
     const fn = this.opts.functionName;
 
     let out;
@@ -87,7 +87,7 @@ export class LambdaRemediationRunner {
       if (retryTransient) throw new RemediationTransientError(res.message);
       return failed(`${res.message} (gave up retrying)`);
     }
-    return res as RemediationResult;
+    return res;
   }
 }
 

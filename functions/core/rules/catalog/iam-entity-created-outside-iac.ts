@@ -45,14 +45,14 @@ export default defineRule<Settings>({
   match: (r, { principal, settings }) =>
     !viaAwsService(r) && !isAwsServicePrincipal(principal) && firstMatchingPattern(settings.automationPrincipalPatterns, principal.name) === undefined,
   summary: (r, { principal }) =>
-    `${actor(principal)} created IAM ${KIND[r.eventName].kind} ${paramString(r, KIND[r.eventName].param) ?? "(unnamed)"} outside infrastructure as code in account ${accountOfRecord(r)}`,
+    `${actor(principal)} created IAM ${KIND[r.eventName]!.kind} ${paramString(r, KIND[r.eventName]!.param) ?? "(unnamed)"} outside infrastructure as code in account ${accountOfRecord(r)}`,
   context: (r) => ({
-    kind: KIND[r.eventName].kind,
-    name: paramString(r, KIND[r.eventName].param),
+    kind: KIND[r.eventName]!.kind,
+    name: paramString(r, KIND[r.eventName]!.param),
     path: paramString(r, "path"),
     userAgent: r.userAgent,
   }),
-  dedupKey: (r) => `${accountOfRecord(r)}|${r.eventName}|${paramString(r, KIND[r.eventName].param) ?? r.eventID ?? ""}|${r.eventTime.slice(0, 10)}`,
+  dedupKey: (r) => `${accountOfRecord(r)}|${r.eventName}|${paramString(r, KIND[r.eventName]!.param) ?? r.eventID ?? ""}|${r.eventTime.slice(0, 10)}`,
   status: "experimental",
   falsePositives: [
     "Estates where people manage IAM in the console.",

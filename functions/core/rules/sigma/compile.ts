@@ -118,7 +118,7 @@ function compileSelection(v: unknown, at: string, fail: (p: string) => never): S
     if (v.length === 0) fail(`${at}: is an empty list`);
     if (v.length > SIGMA_LIMITS.mapsPerSelection) fail(`${at}: lists ${v.length} maps; at most ${SIGMA_LIMITS.mapsPerSelection}`);
     if (!v.every(isObject)) fail(`${at}: keyword (full-text) searches are not supported: name the field, e.g. userAgent|contains: TruffleHog`);
-    return { anyOf: v.map((m, i) => compileMap(m as Record<string, unknown>, `${at}[${i}]`, fail)) };
+    return { anyOf: v.map((m, i) => compileMap(m, `${at}[${i}]`, fail)) };
   }
   if (!isObject(v)) return fail(`${at}: keyword (full-text) searches are not supported: name the field, e.g. userAgent|contains: TruffleHog`);
   return { anyOf: [compileMap(v, at, fail)] };
@@ -134,7 +134,7 @@ function compileMap(m: Record<string, unknown>, at: string, fail: (p: string) =>
 function compileField(key: string, raw: unknown, at: string, fail: (p: string) => never): FieldTest {
   const [field, ...mods] = key.split("|").map((s) => s.trim());
   if (!field) fail(`${at}: keyword (full-text) searches are not supported: name the field`);
-  const path = field!.split(".");
+  const path = field.split(".");
   if (path.some((p) => p === "")) fail(`${at}: "${field}" is not a field path (dotted names such as requestParameters.policyArn)`);
   if (path.length > SIGMA_LIMITS.pathDepth) fail(`${at}: the field path is deeper than ${SIGMA_LIMITS.pathDepth} levels`);
   let op: SigmaOp = "equals";
@@ -154,7 +154,7 @@ function compileField(key: string, raw: unknown, at: string, fail: (p: string) =
   if (Object.keys(flags).length > 0 && op !== "re") fail(`${at}: modifiers i, m and s apply to re only`);
   if (cased && (op === "re" || op === "cidr" || op === "exists")) fail(`${at}: cased applies to plain values, contains, startswith and endswith`);
 
-  const list = Array.isArray(raw) ? raw : [raw];
+  const list: unknown[] = Array.isArray(raw) ? raw : [raw];
   if (list.length === 0) fail(`${at}: is an empty list (it would match nothing)`);
   if (list.length > SIGMA_LIMITS.valuesPerField) fail(`${at}: lists ${list.length} values; at most ${SIGMA_LIMITS.valuesPerField}`);
   const values = list.map((v, i) => {
@@ -177,7 +177,7 @@ function compileField(key: string, raw: unknown, at: string, fail: (p: string) =
     values.forEach((v, i) => {
       if (typeof v !== "string") fail(`${Array.isArray(raw) ? `${at}[${i}]` : at}: re takes a pattern in quotes`);
       try {
-        linearRegex(v as string, flags);
+        linearRegex(v, flags);
       } catch (e) {
         fail(`${Array.isArray(raw) ? `${at}[${i}]` : at}: ${(e as Error).message}`);
       }

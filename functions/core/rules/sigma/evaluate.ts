@@ -31,7 +31,7 @@ export function fieldValues(record: unknown, path: readonly string[]): Leaf[] {
       return;
     }
     if (depth === path.length) {
-      out.push(v as Leaf);
+      out.push(v);
       return;
     }
     if (v !== null && typeof v === "object" && Object.prototype.hasOwnProperty.call(v, path[depth]!)) walk((v as Record<string, unknown>)[path[depth]!], depth + 1);

@@ -34,7 +34,7 @@ export function linearEngineAvailable(): boolean {
 /** A compiled pattern: `test(value)` searches the (bounded) value. */
 export interface LinearRegex {
   readonly source: string;
-  test(value: string): boolean;
+  readonly test: (value: string) => boolean;
 }
 
 /** The pattern with its letters lower-cased, escapes left as written (for `|re|i` on the linear engine). */

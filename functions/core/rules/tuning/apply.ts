@@ -73,7 +73,7 @@ function suppressed(rule: CatalogRule, run: SuppressionRun | undefined): Catalog
   const r = rule as AnyRule;
   const match = r.match.bind(r);
   const wrapped = { ...r, match: (record: Parameters<AnyRule["match"]>[0], ctx: Parameters<AnyRule["match"]>[1]) => {
-    const m = match(record, ctx);
+    const m: unknown = match(record, ctx);
     if (m === false || m === null || m === undefined) return m;
     return run.suppressed(rule.id, record, ctx.principal) ? false : m;
   } };

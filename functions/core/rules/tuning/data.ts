@@ -1,7 +1,7 @@
 import type { Severity } from "../../alert/alert";
 import type { CatalogRule } from "../threshold-rule";
 import type { CompiledTuning } from "./compile";
-import { suppressionMatcher, SuppressionRun, type Suppression, type SuppressionConditions } from "./suppression";
+import { suppressionMatcher, SuppressionRun, type Suppression } from "./suppression";
 
 /**
  * A compiled tuning as plain data: what `npm run synth` embeds in the log analyzer, once the config
@@ -29,7 +29,7 @@ export function tuningData(t: CompiledTuning): TuningData {
 /** The tuning of embedded data, for the rules it was made for. */
 export function tuningFromData(rules: readonly CatalogRule[], d: TuningData): CompiledTuning {
   const suppressions = new Map(
-    Object.entries(d.suppressions).map(([rule, list]) => [rule, list.map((s) => ({ ...s, rule, matches: suppressionMatcher(s.conditions as SuppressionConditions) }))]),
+    Object.entries(d.suppressions).map(([rule, list]) => [rule, list.map((s) => ({ ...s, rule, matches: suppressionMatcher(s.conditions) }))]),
   );
   return {
     ruleIds: new Set(rules.map((r) => r.id)),

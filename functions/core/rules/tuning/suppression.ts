@@ -30,7 +30,7 @@ export interface Suppression {
   expiresAt?: number;
   /** What it matches, as validated data (a deployed function embeds it and compiles it again). */
   conditions: SuppressionConditions;
-  matches(s: Subject): boolean;
+  readonly matches: (s: Subject) => boolean;
 }
 
 /** The validated conditions of a suppression (absent: not a condition); each lists alternatives. */
@@ -99,7 +99,7 @@ function stringIdentity(ui: Record<string, unknown>): UserIdentity {
     ...pick(ui, ["type", "arn", "principalId", "accountId", "userName", "invokedBy", "identityProvider"]),
     ...(issuer ? { sessionContext: { sessionIssuer: pick(issuer, ["arn", "userName", "type", "principalId", "accountId"]) } } : {}),
     ...(onBehalfOf ? { onBehalfOf: pick(onBehalfOf, ["userId", "identityStoreArn"]) } : {}),
-  } as UserIdentity;
+  };
 }
 
 /** Matches a suppression kept from being alerted, per suppression. */

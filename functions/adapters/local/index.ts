@@ -1,2 +1,0 @@
-export * from "./log-source";
-export * from "./memory-threshold-store";

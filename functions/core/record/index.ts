@@ -1,5 +1,0 @@
-export * from "./schema";
-export * from "./principal";
-export * from "./decode";
-export * from "./limits";
-export * from "./bounds";

@@ -1,3 +1,0 @@
-export * from "./event-checks";
-export * from "./permissions";
-export * from "./protected-targets";

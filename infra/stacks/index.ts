@@ -1,2 +1,0 @@
-export { TrailwatchStack } from "./trailwatch-stack";
-export { CAPABILITIES, type CapabilityContext } from "./capabilities";
