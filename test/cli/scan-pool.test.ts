@@ -34,13 +34,14 @@ async function oneThread(paths: string[]): Promise<{ result: ScanResult; alertFi
   return { result, alertFiles };
 }
 
-async function pooled(paths: string[], jobs: number): Promise<{ result: ScanResult; alertFiles: [string, string][]; workerOf: Map<string, number> }> {
+async function pooled(paths: string[], jobs: number, bundle = true): Promise<{ result: ScanResult; alertFiles: [string, string][]; workerOf: Map<string, number> }> {
   const alertFiles: [string, string][] = [];
   const workerOf = new Map<string, number>();
   const result = await scanWithWorkers(await listed(paths), {
     jobs, engine: new RuleEngine(catalog), engineOptions: {}, thresholds: new ThresholdTracker(new MemoryThresholdStore(), { now: NOW }),
     onAlert: (a: Alert, file: LogFileRef) => alertFiles.push([a.id, file.id]),
     onFileDone: (file, w) => workerOf.set(file.id, w),
+    bundle,
   });
   return { result, alertFiles, workerOf };
 }
@@ -58,6 +59,10 @@ describe("scanning with worker threads", () => {
     expect(two.result).toEqual(one.result);
     expect(two.alertFiles).toEqual(one.alertFiles);
     expect(one.result.fileErrors.length).toBeGreaterThan(3);
+    // Workers started from the TypeScript sources (no bundle) give the same.
+    const sources = await pooled([FIXTURES], 2, false);
+    expect(sources.result).toEqual(one.result);
+    expect(sources.alertFiles).toEqual(one.alertFiles);
   });
 
   it("gives what one thread gives on a generated organization, with two and three workers", async () => {

@@ -14,6 +14,7 @@ import { ScanMerger, type FileOutcome } from "../../core/scan-merge";
 import type { TimeWindow } from "../../core/sources/time-window";
 import type { FromWorker, SentObservation, ToWorker, WorkerSetup } from "./messages";
 import { Schedule } from "./schedule";
+import { scanWorkerBundle } from "./worker-bundle";
 
 /** The default number of workers: one per core. */
 export function defaultJobs(): number {
@@ -49,6 +50,11 @@ export interface PoolOptions {
   onWorkerMemory?(peaks: number[]): void;
   /** A file a worker finished (`worker`: its slot, 0 to jobs - 1). */
   onFileDone?(file: LogFileRef, worker: number): void;
+  /**
+   * Workers run the bundled worker (built once, cached: see worker-bundle.ts) unless this is false;
+   * without a bundle they load the TypeScript sources through tsx.
+   */
+  bundle?: boolean;
 }
 
 /** Finished files waiting to be merged, counted in observations and alerts, beyond which the oldest file goes next. */
@@ -143,8 +149,9 @@ export async function scanWithWorkers(refs: readonly LogFileRef[], opts: PoolOpt
     for (const g of [...firsts, ...seconds]) g();
   };
 
+  const script = await workerScript(opts.bundle !== false);
   const start = (slot: number, restarted = false) => {
-    const w = new Worker(workerScript(), { workerData: setup });
+    const w = new Worker(script.path, { workerData: setup, argv: script.argv });
     workers.add(w);
     const inFlight = new Map<number, true>();
     let exited = false;
@@ -224,7 +231,12 @@ export async function scanWithWorkers(refs: readonly LogFileRef[], opts: PoolOpt
   return result;
 }
 
-/** The worker's entry: the TypeScript sources through tsx's hook, or the compiled file next to this one. */
-function workerScript(): string {
-  return __filename.endsWith(".ts") ? join(__dirname, "worker-entry.cjs") : join(__dirname, "worker.js");
+/**
+ * The worker's entry: the compiled file next to this one; from the TypeScript sources, the cached
+ * bundle when one can be had, else the sources through tsx's hook.
+ */
+async function workerScript(bundled: boolean): Promise<{ path: string; argv: string[] }> {
+  if (!__filename.endsWith(".ts")) return { path: join(__dirname, "worker.js"), argv: [] };
+  const bundle = bundled ? await scanWorkerBundle() : undefined;
+  return bundle ? { path: join(__dirname, "worker-bundled-entry.cjs"), argv: [bundle] } : { path: join(__dirname, "worker-entry.cjs"), argv: [] };
 }
