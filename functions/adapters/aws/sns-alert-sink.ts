@@ -5,6 +5,7 @@ import { alertSubject, alertText } from "../../core/alert/format-text";
 import type { AlertSink, UndeliverableAlert, UndeliverableAlerts } from "../../core/ports";
 import { awsErrorName, isTransientAwsError } from "./aws-error";
 import { retryFailedEntries } from "./retry";
+import { splitIntoBatches } from "../../core/batches";
 
 /** SNS's limit on one message (message, subject and attributes), and on a whole PublishBatch request. */
 export const SNS_MAX_MESSAGE_BYTES = 262_144;
@@ -77,7 +78,7 @@ export class SnsAlertSink implements AlertSink {
         refused.push({ alert: safeAlert(alert), reason: `could not be made into an SNS message: ${(e as Error).message}` });
       }
     }
-    for (const batch of batches(prepared)) refused.push(...(await this.publishBatch(batch)));
+    for (const batch of splitIntoBatches(prepared, { maxItems: SNS_MAX_BATCH_ENTRIES, maxBytes: SNS_MAX_BATCH_BYTES }, (p) => p.bytes)) refused.push(...(await this.publishBatch(batch)));
     if (refused.length > 0) await this.deadLetter(refused);
   }
 
@@ -127,21 +128,6 @@ export class SnsAlertSink implements AlertSink {
   }
 }
 
-/** Groups entries into PublishBatch requests of at most 10 entries and 256 KiB. */
-function* batches<T extends { bytes: number }>(items: T[]): Generator<T[]> {
-  let cur: T[] = [];
-  let size = 0;
-  for (const it of items) {
-    if (cur.length > 0 && (cur.length >= SNS_MAX_BATCH_ENTRIES || size + it.bytes > SNS_MAX_BATCH_BYTES)) {
-      yield cur;
-      cur = [];
-      size = 0;
-    }
-    cur.push(it);
-    size += it.bytes;
-  }
-  if (cur.length) yield cur;
-}
 
 /** The alert bounded, or (should even that throw) its identifying fields only. */
 function safeAlert(a: Alert): Alert {

@@ -1,4 +1,4 @@
-import { splitIntoBatches } from "../../core/scoring/batches";
+import { splitIntoBatches } from "../../core/batches";
 import { pairsToCsv, parsePairsCsv } from "../../core/scoring/csv";
 import { dayEnd, precedingDays, type Day } from "../../core/scoring/day";
 import { InvalidScoringInputError, parseScoringInput } from "../../core/scoring/input";
@@ -99,7 +99,7 @@ export function scoringReadSteps(logger: ReadLogger) {
       }
       const prefix = dayLogPrefix(layout, req.account, req.region, day, keyPrefix);
       const listing = await listDayLogFiles(s3, req.bucket, prefix);
-      const batches = splitIntoBatches(listing.files, c.BATCH_MAX_FILES, c.BATCH_MAX_MB * 1024 * 1024).map((objects) => {
+      const batches = splitIntoBatches(listing.files, { maxItems: c.BATCH_MAX_FILES, maxBytes: c.BATCH_MAX_MB * 1024 * 1024 }, (f) => f.size).map((objects) => {
         const id = nextBatch++;
         batchFiles.push({ id, file: { day, objects } });
         return id;

@@ -1,5 +1,5 @@
 import type { Severity } from "../alert/alert";
-import { regexProblem } from "./helpers";
+import { patternListSchema } from "./helpers";
 import type { Principal } from "../record/principal";
 import type { ViewField } from "../record/record-fields";
 import type { CloudTrailRecord } from "../record/schema";
@@ -29,17 +29,7 @@ export const THRESHOLD_SETTINGS_SHAPE = {
   threshold: z.number().check(z.int(), z.minimum(1), z.maximum(THRESHOLD_LIMITS.threshold)),
   windowMinutes: z.number().check(z.int(), z.minimum(1), z.maximum(THRESHOLD_LIMITS.windowMinutes)),
   dedupMinutes: z.number().check(z.int(), z.minimum(0), z.maximum(THRESHOLD_LIMITS.dedupMinutes)),
-  ignorePrincipals: z
-    .array(
-      z.string().check(
-        z.minLength(1),
-        z.superRefine((p, ctx) => {
-          const problem = regexProblem(p);
-          if (problem) ctx.addIssue({ code: "custom", message: `"${p}" is ${problem}` });
-        }),
-      ),
-    )
-    .check(z.maxLength(200)),
+  ignorePrincipals: patternListSchema(0).check(z.maxLength(200)),
 };
 
 /** The settings schema of a threshold rule without settings of its own. */

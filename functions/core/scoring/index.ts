@@ -10,4 +10,3 @@ export * from "./builtin-scorer";
 export * from "./threshold";
 export * from "./alerts";
 export * from "./read-day";
-export * from "./batches";

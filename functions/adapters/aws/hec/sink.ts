@@ -5,6 +5,7 @@ import type { HecClient } from "./client";
 import { toHecEvent, type HecEventSettings } from "./event";
 import type { HecOutcome } from "./response";
 import { backoffDelay } from "../retry";
+import { splitIntoBatches } from "../../../core/batches";
 
 /** One alert to deliver, under a key the caller uses to map results back (e.g. the alert id). */
 export interface HecDeliveryItem {
@@ -124,26 +125,12 @@ export class HecAlertSink implements AlertSink {
       const line = JSON.stringify(toHecEvent(boundAlert(it.alert), this.settings));
       return { key: it.key, line, bytes: Buffer.byteLength(line) + 1 };
     });
-    for (const batch of this.batches(prepared)) await run.sendGroup(batch);
+    // Request bodies of at most maxBatchBytes; a larger event travels alone.
+    for (const batch of splitIntoBatches(prepared, { maxBytes: this.maxBatchBytes }, (p) => p.bytes)) await run.sendGroup(batch);
     await run.confirmAcks();
     return run.report;
   }
 
-  /** Groups events into request bodies of at most `maxBatchBytes` (a larger event travels alone). */
-  private *batches(items: Prepared[]): Generator<Prepared[]> {
-    let cur: Prepared[] = [];
-    let size = 0;
-    for (const it of items) {
-      if (cur.length > 0 && size + it.bytes > this.maxBatchBytes) {
-        yield cur;
-        cur = [];
-        size = 0;
-      }
-      cur.push(it);
-      size += it.bytes;
-    }
-    if (cur.length) yield cur;
-  }
 }
 
 interface RunConfig {
