@@ -182,8 +182,3 @@ export function toEntry(a: Alert, id: string, email: boolean, maxBytes: number =
   }
   throw new AlertTooLargeError(`alert ${full.id} (${full.rule}) is ${bytes.toLocaleString("en-US")} bytes as an SNS message even without its context (limit ${maxBytes.toLocaleString("en-US")})`);
 }
-
-/** The alert a `default` message member carries (what SQS, Lambda and HTTPS subscribers receive). */
-export function alertOfMessage(message: string): unknown {
-  return JSON.parse((JSON.parse(message) as { default: string }).default);
-}

@@ -10,7 +10,6 @@ import { rulesJson, rulesMarkdown, rulesTable } from "../format/rules";
 import { cell, useColor } from "../terminal";
 
 export type RulesFormat = "table" | "json" | "markdown";
-export const RULES_FORMATS: readonly RulesFormat[] = ["table", "json", "markdown"];
 
 /** The rules of a rules folder (`--rules-dir`), refused with every problem named when a file cannot be used. */
 function folderRules(dir: string | undefined): CatalogRule[] {
@@ -29,7 +28,6 @@ export function listRules(format: RulesFormat, rulesDir?: string): void {
 }
 
 export type CoverageFormat = "table" | "navigator";
-export const COVERAGE_FORMATS: readonly CoverageFormat[] = ["table", "navigator"];
 
 /** `trailwatch coverage`: the MITRE ATT&CK techniques the alerts cover, as a table or a Navigator layer. */
 export async function showCoverage(format: CoverageFormat, output?: string, rulesDir?: string): Promise<void> {

@@ -10,8 +10,6 @@
  */
 export type ActionKind = "evasion" | "identity" | "crypto" | "data" | "write" | "read";
 
-export const ACTION_KINDS: readonly ActionKind[] = ["evasion", "identity", "crypto", "data", "write", "read"];
-
 const IDENTITY_SOURCES = new Set([
   "iam.amazonaws.com", "organizations.amazonaws.com", "sso.amazonaws.com", "sso-directory.amazonaws.com",
   "identitystore.amazonaws.com", "sts.amazonaws.com", "access-analyzer.amazonaws.com", "account.amazonaws.com",

@@ -79,9 +79,6 @@ export interface ActivityStatement {
   params: unknown[];
 }
 
-/** Columns of the activity result, in order. */
-export const ACTIVITY_COLUMNS = ["principal", "principal_type", "eventsource", "eventname", "first_seen", "last_seen", "events", "writes", "region", "regions"] as const;
-
 /** `(path >= ? AND path < ?) OR ...` over `column`, with its parameters. */
 export function pathRangeFilter(column: string, ranges: readonly PathRange[]): { sql: string; params: string[] } {
   if (ranges.length === 0) return { sql: "FALSE", params: [] };

@@ -24,9 +24,6 @@ export const anomalySettingsSchema = z.strictObject({
 export type AnomalySettings = z.infer<typeof anomalySettingsSchema>;
 export type AnomalySettingsInput = z.input<typeof anomalySettingsSchema>;
 
-/** The defaults, as a value. */
-export const DEFAULT_ANOMALY_SETTINGS: AnomalySettings = anomalySettingsSchema.parse({});
-
 /** Parses settings and says which field was wrong. */
 export function parseAnomalySettings(input: unknown, where = "anomaly settings"): AnomalySettings {
   const r = anomalySettingsSchema.safeParse(input ?? {});
