@@ -11,7 +11,7 @@ import tseslint from "typescript-eslint";
 const ZOD_IN_BUNDLES = "bundled code imports zod as `import * as z from \"<path>/core/zod\"` (zod/mini with English messages)";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "cdktf.out/", "dist/", ".demo/", ".bench/", "**/*.js", "**/*.cjs", "**/*.mjs"] },
+  { ignores: ["node_modules/", "cdktf.out/", "dist/", ".demo/", ".bench/", ".scratch*/", "coverage/", ".terraform/", "**/*.js", "**/*.cjs", "**/*.mjs"] },
   {
     files: ["**/*.ts"],
     extends: [tseslint.configs.recommendedTypeChecked],
