@@ -118,6 +118,12 @@ export interface StoredThresholdState {
  */
 export interface ThresholdStateStore {
   load(key: string): Promise<StoredThresholdState>;
+  /**
+   * Optional: the states of many keys in few round trips (a key with no state is absent from the
+   * answer). The tracker reads every group of a batch this way first and falls back to `load` when a
+   * save finds the state changed.
+   */
+  loadMany?(keys: readonly string[]): Promise<Map<string, StoredThresholdState>>;
   /** Stores `state` as version `expectedVersion + 1`; false when someone else saved first. */
   save(key: string, state: ThresholdState, expectedVersion: number, expiresAt: Date): Promise<boolean>;
 }

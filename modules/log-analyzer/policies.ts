@@ -72,8 +72,9 @@ export function logAnalyzerStatements(settings: LogAnalyzerSettings, ctx: Analyz
   statements.push(
     {
       sid: "RememberProcessedLogFiles",
-      // The idempotency store claims, completes and releases with conditional UpdateItem only.
-      actions: ["dynamodb:GetItem", "dynamodb:UpdateItem"],
+      // The idempotency store claims, completes and releases with conditional UpdateItem only; threshold
+      // state in the same table is read with BatchGetItem and saved with conditional UpdateItem.
+      actions: ["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:UpdateItem"],
       resources: [ctx.tableArn],
     },
     {

@@ -1,6 +1,7 @@
 import type { Alert } from "../../core/alert/alert";
 import type { AlertSink } from "../../core/ports";
-import type { DynamoIdempotencyStore } from "./idempotency-store";
+import { mapLimit } from "../../core/concurrency";
+import type { DynamoIdempotencyStore, OwnClaim } from "./idempotency-store";
 
 /** Another function is sending this alert right now; retry later (its lock expires if it dies). */
 export class AlertInFlightError extends Error {
@@ -27,6 +28,9 @@ export function ledgerKey(alertId: string): string {
   return `alert#${alertId}`;
 }
 
+/** Ledger calls in flight at once: enough to hide DynamoDB's round trips, few enough not to throttle. */
+const LEDGER_CONCURRENCY = 8;
+
 /**
  * Sends each alert once across functions. The trail guard (real time, from EventBridge) and the log
  * analyzer (minutes later, from the log file; the backstop when an EventBridge delivery is lost) can
@@ -34,10 +38,11 @@ export function ledgerKey(alertId: string): string {
  * the first one sends it and the second one only passes it to `repeatsTo` (no mail), and people get
  * one mail, not two.
  *
- * Per alert: claim `alert#<id>` (conditional UpdateItem), publish, mark it done. Nothing is lost: a
- * failed publish releases the claim and rethrows (the caller's retry sends it); an alert another
- * function is publishing at this moment throws {@link AlertInFlightError}, so the caller retries
- * rather than assume the other function will succeed.
+ * Claim `alert#<id>` for every alert (conditional UpdateItem, a few at a time), publish the claimed
+ * ones in one call to the inner sink (SNS batches them), mark them done. Nothing is lost: a failed
+ * publish releases the claims and rethrows (the caller's retry sends them); an alert another function
+ * is publishing at this moment throws {@link AlertInFlightError} once the others are sent, so the
+ * caller retries rather than assume the other function will succeed.
  */
 export class LedgerAlertSink implements AlertSink {
   constructor(
@@ -47,23 +52,36 @@ export class LedgerAlertSink implements AlertSink {
   ) {}
 
   async send(alerts: Alert[]): Promise<void> {
-    for (const alert of alerts) {
-      const claim = await this.ledger.claim(ledgerKey(alert.id), this.opts.lockSeconds ?? 60, { rule: alert.rule });
-      if (claim.status === "completed") {
-        this.opts.onDuplicate?.(alert);
-        await this.opts.repeatsTo?.send([alert]);
-        continue;
-      }
-      if (claim.status === "in-progress") {
-        throw new AlertInFlightError(`alert ${alert.id} (${alert.rule}) is being sent by another function right now; retry later`);
-      }
+    const lockSeconds = this.opts.lockSeconds ?? 60;
+    const claims = await mapLimit(alerts, LEDGER_CONCURRENCY, async (alert) => {
       try {
-        await this.inner.send([alert]);
+        return { alert, claim: await this.ledger.claim(ledgerKey(alert.id), lockSeconds, { rule: alert.rule }) };
+      } catch (error) {
+        return { alert, error: error instanceof Error ? error : new Error(String(error)) };
+      }
+    });
+    const repeats: Alert[] = [];
+    const claimed: { alert: Alert; claim: OwnClaim }[] = [];
+    let failure: Error | undefined;
+    let inFlight: Alert | undefined;
+    for (const c of claims) {
+      if (c.claim === undefined) failure ??= c.error;
+      else if (c.claim.status === "completed") repeats.push(c.alert);
+      else if (c.claim.status === "in-progress") inFlight ??= c.alert;
+      else claimed.push({ alert: c.alert, claim: c.claim });
+    }
+    for (const alert of repeats) this.opts.onDuplicate?.(alert);
+    if (repeats.length > 0) await this.opts.repeatsTo?.send(repeats);
+    if (claimed.length > 0) {
+      try {
+        await this.inner.send(claimed.map((c) => c.alert));
       } catch (err) {
-        await this.ledger.release(claim).catch(() => undefined);
+        await mapLimit(claimed, LEDGER_CONCURRENCY, (c) => this.ledger.release(c.claim).catch(() => undefined));
         throw err;
       }
-      await this.ledger.complete(claim, { rule: alert.rule });
+      await mapLimit(claimed, LEDGER_CONCURRENCY, (c) => this.ledger.complete(c.claim, { rule: c.alert.rule }));
     }
+    if (failure) throw failure;
+    if (inFlight) throw new AlertInFlightError(`alert ${inFlight.id} (${inFlight.rule}) is being sent by another function right now; retry later`);
   }
 }

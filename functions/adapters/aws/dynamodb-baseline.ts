@@ -3,6 +3,7 @@ import { BatchWriteCommand, DynamoDBDocumentClient, PutCommand, QueryCommand, ty
 import type { BaselineSnapshot, BaselineStore, BaselineWrite, BaselineWriteStats } from "../../core/anomaly/baseline";
 import { ACCOUNT_SK, principalPk, rowOf, snapshotFromRows, type BaselineRow } from "../../core/anomaly/baseline-keys";
 import { retryFailedEntries } from "./retry";
+import { mapLimit } from "../../core/concurrency";
 
 export interface DynamoBaselineOptions {
   /** Attempts for a batch whose items came back unprocessed (throttling), default 6. */
@@ -11,20 +12,6 @@ export interface DynamoBaselineOptions {
   concurrency?: number;
   /** Base of the exponential backoff in ms, default 50. */
   backoffMs?: number;
-}
-
-async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array<R>(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) {
-        const i = next++;
-        out[i] = await fn(items[i]!);
-      }
-    }),
-  );
-  return out;
 }
 
 /**

@@ -9,6 +9,7 @@ import {
 import type { AccountDirectory, OrgAccount } from "../../core/anomaly/muster";
 import { isThrottlingAwsError } from "./aws-error";
 import { withRetries } from "./retry";
+import { mapLimit } from "../../core/concurrency";
 
 export interface OrganizationsDirectoryOptions {
   /** Attempts per call while Organizations throttles (TooManyRequestsException), default 8. */
@@ -26,20 +27,6 @@ export type CallCounts = Record<string, number>;
 function toOrgAccount(a: Account): OrgAccount | undefined {
   if (!a.Id) return undefined;
   return { id: a.Id, name: a.Name ?? "", email: a.Email ?? "", state: String(a.State ?? a.Status ?? "UNKNOWN") };
-}
-
-async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array<R>(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(Math.max(1, limit), items.length) }, async () => {
-      while (next < items.length) {
-        const i = next++;
-        out[i] = await fn(items[i]!);
-      }
-    }),
-  );
-  return out;
 }
 
 /**
@@ -67,7 +54,6 @@ export class OrganizationsDirectory implements AccountDirectory {
       throw new Error(`Organizations kept throttling ${op} after ${maxAttempts} attempts: ${(e as Error).message}`, { cause: e });
     }
   }
-
 
   private async pages<T>(op: string, page: (token?: string) => Promise<{ items: T[]; next?: string }>): Promise<T[]> {
     const out: T[] = [];

@@ -1,9 +1,16 @@
-import { GetItemCommand, UpdateItemCommand, type AttributeValue, type DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { BatchGetItemCommand, GetItemCommand, UpdateItemCommand, type AttributeValue, type DynamoDBClient, type KeysAndAttributes } from "@aws-sdk/client-dynamodb";
+import { mapLimit } from "../../core/concurrency";
+import { retryFailedEntries } from "./retry";
 import type { StoredThresholdState, ThresholdStateStore } from "../../core/ports";
 import type { ThresholdState } from "../../core/rules/threshold-window";
 
 /** Key prefix of threshold state in a shared table (object keys start with a bucket name, which holds no `#`). */
 export const THRESHOLD_KEY_PREFIX = "threshold#";
+
+/** BatchGetItem reads at most 100 keys per call. */
+const BATCH_GET_KEYS = 100;
+/** Attempts for keys DynamoDB leaves unprocessed (throttling, the 16 MB answer limit), with backoff. */
+const BATCH_GET_ATTEMPTS = 6;
 
 /** DynamoDB's item limit is 400 KB; the state is bounded far below it (see `entryCap`), this is the guard. */
 const MAX_STATE_BYTES = 300_000;
@@ -35,19 +42,47 @@ export class DynamoThresholdStore implements ThresholdStateStore {
 
   async load(key: string): Promise<StoredThresholdState> {
     const got = await this.ddb.send(new GetItemCommand({ TableName: this.table, Key: { pk: { S: THRESHOLD_KEY_PREFIX + key } }, ConsistentRead: true }));
-    const item = got.Item;
-    if (!item) return { state: undefined, version: 0 };
+    return got.Item ? this.stateOf(got.Item) : { state: undefined, version: 0 };
+  }
+
+  /**
+   * Strongly consistent BatchGetItem, 100 keys a call, a few calls at once; keys left unprocessed are
+   * asked again with backoff, and what is still unprocessed after that is read one by one.
+   */
+  async loadMany(keys: readonly string[]): Promise<Map<string, StoredThresholdState>> {
+    const out = new Map<string, StoredThresholdState>();
+    const chunks: string[][] = [];
+    for (let i = 0; i < keys.length; i += BATCH_GET_KEYS) chunks.push(keys.slice(i, i + BATCH_GET_KEYS));
+    await mapLimit(chunks, 4, async (chunk) => {
+      let left: string[] = [];
+      await retryFailedEntries(chunk, async (pending, _attempt, last) => {
+        const got = await this.ddb.send(new BatchGetItemCommand({
+          RequestItems: { [this.table]: { Keys: pending.map((k) => ({ pk: { S: THRESHOLD_KEY_PREFIX + k } })), ConsistentRead: true } },
+        }));
+        for (const item of got.Responses?.[this.table] ?? []) {
+          const pk = item.pk?.S;
+          if (pk?.startsWith(THRESHOLD_KEY_PREFIX)) out.set(pk.slice(THRESHOLD_KEY_PREFIX.length), this.stateOf(item));
+        }
+        const unprocessed = unprocessedKeys(got.UnprocessedKeys?.[this.table]);
+        if (last) left = unprocessed;
+        return last ? [] : unprocessed;
+      }, { maxAttempts: BATCH_GET_ATTEMPTS, baseMs: 50 });
+      for (const key of left) out.set(key, await this.load(key));
+    });
+    return out;
+  }
+
+  /** The state an item holds: none when it is past its TTL (DynamoDB deletes such items days late) or unreadable. */
+  private stateOf(item: Record<string, AttributeValue>): StoredThresholdState {
     const version = Number(item.version?.N ?? "0");
     const expired = Number(item.expiresAt?.N ?? "0") * 1000 < this.now().getTime();
     if (expired || !item.state?.S) return { state: undefined, version };
-    let state: ThresholdState;
     try {
-      state = JSON.parse(item.state.S) as ThresholdState;
+      return { state: JSON.parse(item.state.S) as ThresholdState, version };
     } catch {
       // Not ours to fail on: start the group afresh (the next save replaces the item).
       return { state: undefined, version };
     }
-    return { state, version };
   }
 
   async save(key: string, state: ThresholdState, expectedVersion: number, expiresAt: Date): Promise<boolean> {
@@ -77,4 +112,12 @@ export class DynamoThresholdStore implements ThresholdStateStore {
       throw e;
     }
   }
+}
+
+/** The threshold keys of a BatchGetItem's UnprocessedKeys for one table. */
+function unprocessedKeys(k: KeysAndAttributes | undefined): string[] {
+  return (k?.Keys ?? []).flatMap((key) => {
+    const pk = key.pk?.S;
+    return pk?.startsWith(THRESHOLD_KEY_PREFIX) ? [pk.slice(THRESHOLD_KEY_PREFIX.length)] : [];
+  });
 }

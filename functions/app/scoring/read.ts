@@ -10,6 +10,7 @@ import {
 } from "../../adapters/aws/s3-day-reader";
 import type { BatchFile, PlannedDay, ReadEvent, ReadOutcome, RunPlan, RunRef } from "./events";
 import { historyCacheKey, runIdOf, runKeys, runPrefixOf } from "./keys";
+import { mapLimit } from "../../core/concurrency";
 
 /** The client the S3 helpers of `s3-day-reader` take (built by the handler). */
 type S3 = Parameters<typeof getObjectText>[0];
@@ -45,19 +46,6 @@ async function getJson<T>(s3: S3, bucket: string, key: string): Promise<T> {
   const text = await getObjectText(s3, bucket, key);
   if (text === undefined) throw new Error(`s3://${bucket}/${key} is missing; it is written by an earlier step of the same run`);
   return JSON.parse(text) as T;
-}
-
-/** Runs `fn` over items with at most `n` in flight, keeping order. */
-async function mapLimit<T, R>(items: readonly T[], n: number, fn: (t: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array<R>(items.length);
-  let next = 0;
-  await Promise.all(Array.from({ length: Math.min(n, items.length) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!);
-    }
-  }));
-  return out;
 }
 
 /**

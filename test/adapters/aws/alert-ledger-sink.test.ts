@@ -17,8 +17,10 @@ function alert(id: string): Alert {
 /** A sink that records what it published and can be told to fail. */
 class RecordingSink implements AlertSink {
   sent: string[] = [];
+  calls = 0;
   failNext = 0;
   async send(alerts: Alert[]): Promise<void> {
+    this.calls++;
     if (this.failNext > 0) {
       this.failNext--;
       throw new Error("SNS is down");
@@ -92,6 +94,20 @@ describe("LedgerAlertSink against dynalite", () => {
     expect((err as AlertInFlightError).transient).toBe(true);
     expect(p.analyzer.sent).toEqual([]);
     expect(p.dupes).toEqual([a]);
+  });
+
+  it("publishes the alerts it claims in one call, and still sends them when another function holds one", async () => {
+    // Prepare: 20 alerts; the guard is publishing the 5th right now.
+    const p = pair();
+    const ids = Array.from({ length: 20 }, id);
+    await p.store.claim(ledgerKey(ids[4]!), 60);
+    // Act
+    const err = await p.analyzerSink.send(ids.map(alert)).catch((e: unknown) => e);
+    // Assess: one publish of the 19 it could claim, in the order given; a retry for the held one
+    expect(p.analyzer.calls).toBe(1);
+    expect(p.analyzer.sent).toEqual(ids.filter((_, i) => i !== 4));
+    expect(err).toBeInstanceOf(AlertInFlightError);
+    expect((err as Error).message).toContain(ids[4]);
   });
 
   it("lets a retry take over an alert whose sender died before publishing (its lock expired)", async () => {

@@ -1,4 +1,4 @@
-import { GetItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
+import { BatchGetItemCommand, GetItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { DynamoThresholdStore, THRESHOLD_KEY_PREFIX } from "../../../functions/adapters/aws/threshold-store";
 import { catalog } from "../../../functions/core/rules/catalog";
 import { RuleEngine } from "../../../functions/core/rules/engine";
@@ -59,6 +59,41 @@ describe("DynamoThresholdStore against dynalite", () => {
     const store = new DynamoThresholdStore(db.client, TABLE);
     expect(await store.load(k1)).toEqual({ state: undefined, version: 4 });
     expect(await store.load(k2)).toEqual({ state: undefined, version: 2 });
+  });
+
+  it("reads many groups' states in batches as load reads each (absent, saved, expired), asking again for unprocessed keys", async () => {
+    // Prepare: 250 keys (three BatchGetItem calls): every third saved, one of those expired; a client
+    // that, like a throttled table, leaves the second half of the first answer's keys unprocessed.
+    const keys = Array.from({ length: 250 }, key);
+    const store = new DynamoThresholdStore(db.client, TABLE);
+    const exp = new Date(Date.now() + 3_600_000);
+    for (const [i, k] of keys.entries()) if (i % 3 === 0) await store.save(k, { ...EMPTY_STATE, quietUntil: i }, 0, exp);
+    await db.client.send(new PutItemCommand({ TableName: TABLE, Item: { pk: { S: THRESHOLD_KEY_PREFIX + keys[3]! }, version: { N: "7" }, expiresAt: { N: "1000" }, state: { S: "{}" } } }));
+    const calls: number[] = [];
+    let throttled = false;
+    const flaky = {
+      send: async (cmd: BatchGetItemCommand) => {
+        const asked = cmd.input.RequestItems![TABLE]!.Keys!;
+        calls.push(asked.length);
+        if (throttled) return db.client.send(cmd);
+        throttled = true;
+        const half = Math.floor(asked.length / 2);
+        const got = await db.client.send(new BatchGetItemCommand({ RequestItems: { [TABLE]: { Keys: asked.slice(0, half), ConsistentRead: true } } }));
+        return { ...got, UnprocessedKeys: { [TABLE]: { Keys: asked.slice(half), ConsistentRead: true } } };
+      },
+    };
+    const batched = new DynamoThresholdStore(flaky as never, TABLE);
+    // Act
+    const many = await batched.loadMany(keys);
+    // Assess
+    for (const k of keys) {
+      const one = await store.load(k);
+      expect({ k, state: many.get(k) ?? { state: undefined, version: 0 } }).toEqual({ k, state: one });
+    }
+    expect(many.size).toBe(Math.ceil(250 / 3));
+    expect(many.get(keys[3]!)).toEqual({ state: undefined, version: 7 });
+    expect(calls.filter((c) => c === 100).length).toBeGreaterThanOrEqual(2);
+    expect(calls).toContain(50);
   });
 
   it("never loses counts when two invocations flush the same group at the same moment", async () => {

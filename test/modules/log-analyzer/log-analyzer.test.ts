@@ -136,7 +136,7 @@ describe("LogAnalyzer", () => {
     expect(statements.map((s) => ({ actions: s.actions, resources: s.resources }))).toEqual([
       { actions: ["s3:GetObject"], resources: [`arn:aws:s3:::${BUCKET}/AWSLogs/*`] },
       { actions: ["s3:ListBucket"], resources: [`arn:aws:s3:::${BUCKET}`] },
-      { actions: ["dynamodb:GetItem", "dynamodb:UpdateItem"], resources: [refTo(tf, "aws_dynamodb_table", () => true, "arn")] },
+      { actions: ["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:UpdateItem"], resources: [refTo(tf, "aws_dynamodb_table", () => true, "arn")] },
       { actions: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ChangeMessageVisibility"], resources: [queueArn(tf)] },
       { actions: ["sns:Publish"], resources: [ALERT_TOPIC] },
       { actions: ["kms:GenerateDataKey", "kms:Decrypt"], resources: [platformKeyArn(tf)] },
