@@ -9,7 +9,7 @@
 import { App } from "cdktf";
 import { buildBundles } from "../modules/lambda-function/bundle";
 import { buildStackBundles } from "../modules/lambda-function/handler-entries";
-import { analyzerEntry } from "../modules/log-analyzer/rules-bundle";
+import { analyzerEntry, huntScanEntry } from "../modules/log-analyzer/rules-bundle";
 import { ConfigError, configPath, loadConfig } from "./config/load";
 import { enabled } from "./config/schema";
 import { TrailwatchStack } from "./stacks/trailwatch-stack";
@@ -18,8 +18,11 @@ async function main(): Promise<void> {
   const file = configPath(process.argv.slice(2), process.env);
   const config = loadConfig(file);
   await buildStackBundles();
-  // With a tuning or rules of your own, the log analyzer is bundled from an entry that embeds them.
-  if (enabled(config, "logAnalyzer")) await buildBundles([analyzerEntry(config.rules)]);
+  // With a tuning or rules of your own, the log analyzer and the retro-hunt scan are bundled from entries that embed them.
+  await buildBundles([
+    ...(enabled(config, "logAnalyzer") ? [analyzerEntry(config.rules)] : []),
+    ...(enabled(config, "retroHunt") ? [huntScanEntry(config.rules)] : []),
+  ]);
   const app = new App();
   const stack = new TrailwatchStack(app, config);
   app.synth();

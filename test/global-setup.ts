@@ -7,10 +7,11 @@
 import { DEFAULT_CONFIG, loadConfig } from "../infra/config/load";
 import { buildBundles } from "../modules/lambda-function/bundle";
 import { buildStackBundles } from "../modules/lambda-function/handler-entries";
-import { analyzerEntry } from "../modules/log-analyzer/rules-bundle";
+import { analyzerEntry, huntScanEntry } from "../modules/log-analyzer/rules-bundle";
 
 export default async function globalSetup(): Promise<void> {
   await buildStackBundles();
-  // The example config tunes rules: its log analyzer is bundled from the entry that embeds them.
-  await buildBundles([analyzerEntry(loadConfig(DEFAULT_CONFIG).rules)]);
+  // The example config tunes rules: its log analyzer and retro-hunt scan are bundled from the entries that embed them.
+  const rules = loadConfig(DEFAULT_CONFIG).rules;
+  await buildBundles([analyzerEntry(rules), huntScanEntry(rules)]);
 }

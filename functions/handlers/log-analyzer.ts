@@ -9,7 +9,7 @@ import { DynamoIdempotencyStore } from "../adapters/aws/idempotency-store";
 import { DynamoThresholdStore } from "../adapters/aws/threshold-store";
 import { LambdaRemediationRunner } from "../adapters/aws/remediation/lambda-runner";
 import { SqsUndeliverableAlerts } from "../adapters/aws/undeliverable-alerts";
-import { providedDeploymentRules } from "./log-analyzer/deployment-rules";
+import { providedDeploymentRules } from "./shared/deployment-rules";
 import { createLogAnalyzer, logAnalyzerConfig, type LogAnalyzerConfig, type LogAnalyzerDeps } from "./log-analyzer/index";
 import type * as LocalRunner from "./remediator/local-runner";
 import { alertSink, clientSettings, createLogger, createMetrics } from "./shared";

@@ -22,7 +22,7 @@ const EMPTY_TUNING = { disabled: [], severity: {}, settings: {}, suppressions: {
 export function deploymentRules(raw: Record<string, unknown>, baseDir: string): { rules: DeploymentRules; issues: ConfigIssue[] } {
   const issues: ConfigIssue[] = [];
   const { folder: folderText, ...section } = raw;
-  const out: DeploymentRules = { tuning: EMPTY_TUNING, typescript: [], sigma: [], disabled: [], catalogSettings: {} };
+  const out: DeploymentRules = { tuning: EMPTY_TUNING, typescript: [], sigma: [], disabled: [], catalogSettings: {}, ownRuleIds: [] };
   const custom: CatalogRule[] = [];
   if (folderText !== undefined) {
     if (typeof folderText !== "string" || folderText.trim() === "") {
@@ -46,6 +46,7 @@ export function deploymentRules(raw: Record<string, unknown>, baseDir: string): 
   out.tuning = tuningData(tuning);
   out.disabled = [...tuning.disabled].sort();
   out.catalogSettings = changedSettings(tuning);
+  out.ownRuleIds = custom.map((r) => r.id).sort();
   return { rules: out, issues };
 }
 

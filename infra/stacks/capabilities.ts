@@ -43,6 +43,6 @@ export const CAPABILITIES: { [key: string]: (scope: Construct, cfg: DeploymentCo
   },
   retroHunt: (scope, cfg, ctx) => {
     const s = enabled(cfg, "retroHunt");
-    return s && new RetroHunt(scope, "retro-hunt", { ...s, alertTopicArn: ctx.alertTopicArn, undeliverableAlerts: ctx.undeliverableAlerts });
+    return s && new RetroHunt(scope, "retro-hunt", { ...s, rules: cfg.rules, alertTopicArn: ctx.alertTopicArn, undeliverableAlerts: ctx.undeliverableAlerts });
   },
 };

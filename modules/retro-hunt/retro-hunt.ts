@@ -12,6 +12,7 @@ import { NodeFunction } from "../lambda-function";
 import { ABORT_INCOMPLETE_UPLOADS, eventCountAlarm, Platform, policyDocument, recomputableBucket } from "../platform";
 import { LOG_DELIVERY_ACTIONS } from "../scoring/policies";
 import type { RetroHuntSettings } from "./config";
+import { huntScanEntry, type DeploymentRules } from "../log-analyzer/rules-bundle";
 import { planStatements, scanStatements, stateMachineStatements, summarizeStatements, type RetroHuntPolicyContext } from "./policies";
 
 export interface RetroHuntProps extends RetroHuntSettings {
@@ -19,6 +20,11 @@ export interface RetroHuntProps extends RetroHuntSettings {
   alertTopicArn: string;
   /** The undeliverable-alerts queue (from `Alerting`): a hunt alert the topic refuses for good goes there. */
   undeliverableAlerts?: UndeliverableAlertsRef;
+  /**
+   * The deployment's tuning and own rules (the config's `rules`): the scan function is then bundled
+   * from an entry that embeds them, as the log analyzer is, and a hunt may name the own rules.
+   */
+  rules?: DeploymentRules;
 }
 
 /** Seconds each function may run; the state machine's task timeouts match them. */
@@ -79,14 +85,17 @@ export class RetroHunt extends Construct {
       entry: "functions/handlers/retro-hunt/plan.ts",
       name: "retro-hunt-plan",
       description: "trailwatch retro-hunt: validates a hunt and lists its window's CloudTrail log files into a manifest.",
-      environment: { ...trail, MAX_WINDOW_DAYS: String(props.maxWindowDays), PUBLISH_ALLOWED: String(props.publishAlerts) },
+      environment: {
+        ...trail, MAX_WINDOW_DAYS: String(props.maxWindowDays), PUBLISH_ALLOWED: String(props.publishAlerts),
+        ...(props.rules?.ownRuleIds.length ? { OWN_RULE_IDS: JSON.stringify(props.rules.ownRuleIds) } : {}),
+      },
       timeoutSeconds: PLAN_TIMEOUT,
       memoryMb: 1024,
       invokedAsynchronously: false,
       statements: planStatements(props, ctx),
     });
     this.scan = new NodeFunction(this, "scan", {
-      entry: "functions/handlers/retro-hunt/scan.ts",
+      entry: huntScanEntry(props.rules),
       name: "retro-hunt-scan",
       description: "trailwatch retro-hunt: runs the rule catalog over one batch of CloudTrail log files.",
       environment: { ...trail, RULE_SETTINGS: JSON.stringify(props.ruleSettings), READ_CONCURRENCY: String(props.readConcurrency) },

@@ -39,6 +39,8 @@ export interface PlanEnv {
   maxWindowDays: number;
   publishAllowed: boolean;
   listConcurrency: number;
+  /** Ids of the deployment's own rules (its rules folder), which a hunt may name beside the catalog's. */
+  ownRuleIds: string[];
 }
 
 /** What the plan step works with; the handler builds it. */

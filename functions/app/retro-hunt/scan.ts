@@ -1,6 +1,8 @@
 import type { Alert } from "../../core/alert/alert";
 import { catalog } from "../../core/rules/catalog";
 import { RuleEngine } from "../../core/rules/engine";
+import type { CatalogRule } from "../../core/rules/threshold-rule";
+import type { TunedRules, TuneOptions } from "../../core/rules/tuning/apply";
 import { ThresholdTracker } from "../../core/rules/threshold-tracker";
 import { scanLogs } from "../../core/scan";
 import { windowedSource } from "../../core/sources/window-filter";
@@ -26,6 +28,13 @@ export interface ScanDeps {
   /** The S3 client of the trail and results buckets. */
   s3: ConstructorParameters<typeof S3KeysLogSource>[0];
   logger: { info(message: string, ...extra: Record<string, unknown>[]): void };
+  /** The rules to run (the catalog and the deployment's own; default: the catalog). */
+  rules?: readonly CatalogRule[];
+  /**
+   * The deployment's tuning for one batch (rules switched off, severities, settings, suppressions),
+   * as the log analyzer applies it; without it `rules` run with `ruleSettings`.
+   */
+  tune?: (opts: TuneOptions) => TunedRules;
 }
 
 /** A batch event that is not what the state machine sends (it is never retried: it cannot succeed). */
@@ -52,11 +61,14 @@ export async function scanBatch(event: unknown, cfg: ScanEnv, deps: ScanDeps): P
   const ev: HuntBatchEvent = parsed.data;
   const { hunt } = ev;
   const window = { from: new Date(hunt.from), to: new Date(hunt.to) };
-  // A fresh engine per batch: its rule-error counts are this batch's own.
-  const engine = new RuleEngine(catalog, { only: hunt.rules, minSeverity: hunt.minSeverity, settings: cfg.ruleSettings });
+  // A fresh engine (and suppression run) per batch: its rule-error and suppression counts are this batch's own.
+  const tuned = deps.tune?.(hunt.rules ? { only: hunt.rules } : {});
+  const engine = new RuleEngine(tuned?.rules ?? deps.rules ?? catalog, { only: hunt.rules, minSeverity: hunt.minSeverity, settings: tuned?.settings ?? cfg.ruleSettings });
   const source = new S3KeysLogSource(s3, cfg.trailBucket, ev.items, { concurrency: cfg.readConcurrency, maxObjectBytes: cfg.maxObjectBytes, requiredPrefix: cfg.logRoot });
   const thresholds = new ThresholdTracker(new MemoryThresholdStore(), hunt.minSeverity ? { minSeverity: hunt.minSeverity } : {});
-  const result = await scanLogs(windowedSource(source, window), engine, { maxRecordProblems: 100, thresholds });
+  const result = await scanLogs(windowedSource(source, window), engine, {
+    maxRecordProblems: 100, thresholds, ...(tuned?.suppressions ? { suppressions: tuned.suppressions } : {}),
+  });
 
   const marker = { hunt: hunt.id, from: hunt.from, to: hunt.to };
   const alerts: Alert[] = result.alerts.map((a) => ({ ...a, retroHunt: marker }));
@@ -91,6 +103,7 @@ export async function scanBatch(event: unknown, cfg: ScanEnv, deps: ScanDeps): P
     // Invalid records beyond the 100 the scan lists are counted in its stats, not in its list.
     moreProblems: problems.moreProblems + Math.max(0, s.invalidRecords - result.invalidRecords.length),
     ruleErrors: result.ruleErrors.map((e) => ({ ...e, first: e.first.slice(0, 500) })),
+    ...(result.suppressed.length ? { suppressedByRule: Object.fromEntries(result.suppressed.map((x) => [x.rule, x.count])) } : {}),
   };
   logger.info("batch scanned", { hunt: hunt.id, batch: ev.batchId, files: out.files, records: out.records, alerts: out.alerts, problems: out.problems.length + out.moreProblems });
   return out;

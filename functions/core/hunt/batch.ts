@@ -69,6 +69,8 @@ export interface BatchResult {
   moreProblems: number;
   /** Rules that threw, with the count and first message. */
   ruleErrors: { rule: string; count: number; first: string }[];
+  /** Matches the deployment's suppressions kept back, per rule (absent when it has none). */
+  suppressedByRule?: Record<string, number>;
 }
 
 /** Problems a batch lists (the rest are counted). */
@@ -98,4 +100,5 @@ export const batchResultSchema = z.looseObject({
   problems: z._default(z.array(z.object({ file: z.string(), reason: z.string() })), []),
   moreProblems: z._default(z.number(), 0),
   ruleErrors: z._default(z.array(z.object({ rule: z.string(), count: z.number(), first: z.string() })), []),
+  suppressedByRule: z.optional(z.record(z.string(), z.number())),
 });

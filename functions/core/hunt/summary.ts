@@ -64,6 +64,8 @@ export interface HuntSummary {
     /** Distinct alerts beyond the merge limit: written as the batches found them (ids may repeat). */
     unmerged: number;
   };
+  /** Matches the deployment's suppressions kept back, per rule: counted, never dropped silently (absent: none). */
+  suppressed?: Record<string, number>;
   published?: { sent: number; undeliverable: number };
   results: { summary: string; alerts: string; mapResults: string };
 }
@@ -112,6 +114,10 @@ export class HuntSummaryBuilder {
     scan.storedBytes += r.storedBytes;
     for (const p of r.problems) this.addFileProblem(p);
     this.s.moreFileProblems += r.moreProblems;
+    for (const [rule, n] of Object.entries(r.suppressedByRule ?? {})) {
+      const sup = (this.s.suppressed ??= {});
+      sup[rule] = (sup[rule] ?? 0) + n;
+    }
     for (const e of r.ruleErrors) {
       const seen = this.ruleErrors.get(e.rule);
       if (seen) seen.count += e.count;

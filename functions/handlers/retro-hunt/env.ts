@@ -27,6 +27,8 @@ const planSchema = z.object({
   /** "true" when the deployment lets a hunt publish its alerts to the alert topic. */
   PUBLISH_ALLOWED: z._default(z.enum(["true", "false"], { error: 'must be "true" or "false"' }), "false"),
   LIST_CONCURRENCY: intVar(8, 1, 64),
+  /** The deployment's own rule ids (its rules folder), which its scan function's bundle embeds. */
+  OWN_RULE_IDS: jsonVar(z._default(z.array(z.string().check(z.regex(/^[a-z0-9][a-z0-9.-]{0,127}$/, "is not a rule id"))).check(z.maxLength(1000)), []), 'a JSON list of rule ids, e.g. ["acme.vpn-console-login"]'),
 });
 
 const scanSchema = z.object({
@@ -58,6 +60,7 @@ export function planEnv(env: Record<string, string | undefined>): PlanEnv {
     maxWindowDays: e.MAX_WINDOW_DAYS,
     publishAllowed: e.PUBLISH_ALLOWED === "true",
     listConcurrency: e.LIST_CONCURRENCY,
+    ownRuleIds: e.OWN_RULE_IDS,
   };
 }
 

@@ -17,12 +17,14 @@ export interface PlanOverrides {
 /** The plan function of the retro-hunt state machine (see `planHunt`); the environment is read on the first invocation. */
 export function createPlanHandler(env: Record<string, string | undefined> = process.env, overrides: PlanOverrides = {}) {
   const logger = overrides.logger ?? createLogger("retro-hunt-plan");
-  const ruleIds = new Set(catalog.map((r) => r.id));
   let cfg: PlanEnv | undefined;
+  let ruleIds: Set<string> | undefined;
   let s3: S3Client | undefined;
 
   return async (event: PlanEvent): Promise<PlanOutput> => {
     cfg ??= planEnv(env);
+    // The catalog's rules and the deployment's own, which the scan function's bundle embeds.
+    ruleIds ??= new Set([...catalog.map((r) => r.id), ...cfg.ownRuleIds]);
     s3 ??= overrides.s3 ?? new S3Client(clientSettings());
     return planHunt(event, cfg, { s3, ruleIds, logger });
   };

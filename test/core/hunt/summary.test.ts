@@ -45,6 +45,21 @@ describe("a hunt's summary", () => {
     results: { summary: "s3://b/hunts/h/summary.json", alerts: "s3://b/hunts/h/alerts.jsonl", mapResults: "s3://b/hunts/h/map/" },
   };
 
+  it("adds up what the deployment's suppressions kept back in each batch, per rule, and says nothing when none did", () => {
+    // Prepare
+    const result = { batchId: "1", files: 1, filesRead: 1, filesSkipped: 0, filesWithErrors: 0, records: 5, invalidRecords: 0, bytes: 1, storedBytes: 1, alerts: 0, alertsByRule: {}, problems: [], moreProblems: 0, ruleErrors: [] };
+    const b = new HuntSummaryBuilder(init);
+    const plain = new HuntSummaryBuilder(init);
+    // Act
+    b.addResult({ ...result, suppressedByRule: { "a.b": 2, "c.d": 1 } });
+    b.addResult({ ...result, batchId: "2" });
+    b.addResult({ ...result, batchId: "3", suppressedByRule: { "a.b": 3 } });
+    plain.addResult(result);
+    // Assess
+    expect(b.build(new Date()).suppressed).toEqual({ "a.b": 5, "c.d": 1 });
+    expect(plain.build(new Date()).suppressed).toBeUndefined();
+  });
+
   it("adds up batches, counts rule errors across them and keeps the failed batches' first keys, bounded", () => {
     // Prepare
     const b = new HuntSummaryBuilder(init);

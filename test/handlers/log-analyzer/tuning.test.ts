@@ -4,7 +4,7 @@ import { catalog } from "../../../functions/core/rules/catalog";
 import { sigmaRule } from "../../../functions/core/rules/sigma/rule";
 import { compileTuning } from "../../../functions/core/rules/tuning/compile";
 import { tuningData, type TuningData } from "../../../functions/core/rules/tuning/data";
-import { deploymentRuleSet } from "../../../functions/handlers/log-analyzer/deployment-rule-set";
+import { deploymentRuleSet } from "../../../functions/handlers/shared/deployment-rule-set";
 import { CONTEXT, captureStdout, metricSum, s3Notification, sqsEvent, startHarness, type Harness } from "./harness";
 import { ACCOUNT, attachAdmin, logKey, record, stopLogging } from "./records";
 

@@ -16,6 +16,14 @@ import { startDenyProxy, type DenyProxy } from "../../support/s3-deny-proxy";
 import { s3rverClientConfig, type LocalS3 } from "../../support/s3rver";
 import { startS3rverProcess } from "../../support/s3rver-process";
 import { gzipLog } from "../log-analyzer/records";
+import { join } from "node:path";
+import { loadRulesFolder } from "../../../functions/adapters/local/rules-folder";
+import { catalog } from "../../../functions/core/rules/catalog";
+import { sigmaRule } from "../../../functions/core/rules/sigma/rule";
+import { compileTuning } from "../../../functions/core/rules/tuning/compile";
+import { tuningData, type TuningData } from "../../../functions/core/rules/tuning/data";
+import { deploymentRuleSet } from "../../../functions/handlers/shared/deployment-rule-set";
+import { provideDeploymentRules } from "../../../functions/handlers/shared/deployment-rules";
 import { loadExamples } from "../../core/rules/examples";
 import { expandSequence, type Sequence } from "../../core/rules/sequences";
 
@@ -90,6 +98,17 @@ describe("the retro-hunt handlers", () => {
       await expect(plan({ input: { from: "2026-01-01", to: "2026-01-02" }, execution: { name: "../escape" } })).rejects.toMatchObject({ name: "InvalidInput" });
     });
 
+    it("lets a hunt name the deployment's own rules (OWN_RULE_IDS) beside the catalog's, and no other", async () => {
+      // Prepare
+      const input = { from: "2026-11-20", to: "2026-11-20", accounts: ["333333333333"], rules: ["iam.break-glass-role-assumed"] };
+      // Act
+      const own = await createPlanHandler({ ...ENV, OWN_RULE_IDS: '["iam.break-glass-role-assumed"]' }, { s3: s3.makeClient(), logger })({ input, execution: { name: "plan-own" } });
+      const refused = createPlanHandler(ENV, { s3: s3.makeClient(), logger })({ input, execution: { name: "plan-own-2" } });
+      // Assess
+      expect(own.hunt.rules).toEqual(["iam.break-glass-role-assumed"]);
+      await expect(refused).rejects.toMatchObject({ name: "InvalidInput", message: expect.stringContaining("unknown rule id(s) iam.break-glass-role-assumed") });
+    });
+
     it("says which environment variables are wrong", async () => {
       // Act / Assess
       await expect(createPlanHandler({ RESULTS_BUCKET: "Not_A_Bucket" }, { s3: s3.makeClient(), logger })({ input: {}, execution: { name: "x" } })).rejects.toThrow(
@@ -129,6 +148,39 @@ describe("the retro-hunt handlers", () => {
       expect(out).toMatchObject({ files: 2, filesRead: 2, records: 12, alerts: 1, alertsByRule: { "aws.access-denied-burst": 1 } });
       const [alert] = (await text(out.alertsKey!)).trim().split("\n").map((l) => JSON.parse(l) as Alert);
       expect(alert).toMatchObject({ rule: "aws.access-denied-burst", account, retroHunt: { hunt: "scan-burst" } });
+    });
+
+    it("runs the deployment's tuning and own rules when its bundle embeds them: a suppressed match is counted, not alerted", async () => {
+      // Prepare: what synth embeds for a config that suppresses the trail being stopped in account A
+      // and brings the example rules folder (whose ids a hunt may then name).
+      const folder = loadRulesFolder(join(__dirname, "../../../examples/rules"));
+      const section = { "cloudtrail.logging-stopped": { suppressions: [{ account: A, reason: "sandbox account" }] } };
+      const { tuning, issues } = compileTuning([...catalog, ...folder.rules.map((r) => r.rule)], section);
+      expect(issues).toEqual([]);
+      provideDeploymentRules(() => deploymentRuleSet({
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        modules: folder.rules.filter((r) => r.kind === "typescript").map((r) => require(r.file) as unknown),
+        sigma: folder.rules.flatMap((r) => (r.spec ? [r.spec] : [])),
+        sigmaRule,
+        tuning: JSON.parse(JSON.stringify(tuningData(tuning))) as TuningData,
+        service: "retro-hunt-scan",
+      }));
+      const batch = files.filter((f) => f.key.startsWith(`${ROOT}${A}/CloudTrail/us-east-1/`)).map(itemOf);
+      try {
+        // Act
+        const out = await createScanHandler(ENV, { s3: s3.makeClient(), logger })({ hunt: hunt("scan-tuned"), batchId: "b-tuned", items: batch });
+        const asked = await createScanHandler(ENV, { s3: s3.makeClient(), logger })({ hunt: { ...hunt("scan-own"), rules: ["iam.break-glass-role-assumed"] }, batchId: "b-own", items: batch });
+        // Assess
+        expect(out).toMatchObject({ records: 4, alerts: 0, alertsByRule: {}, suppressedByRule: { "cloudtrail.logging-stopped": 2 } });
+        expect(asked).toMatchObject({ records: 4, alerts: 0 });
+        expect(asked.ruleErrors).toEqual([]);
+      } finally {
+        provideDeploymentRules(undefined);
+      }
+      // Without them the same batch alerts, as the catalog says.
+      const plain = await createScanHandler(ENV, { s3: s3.makeClient(), logger })({ hunt: hunt("scan-plain"), batchId: "b-plain", items: batch });
+      expect(plain).toMatchObject({ alerts: 2, alertsByRule: { "cloudtrail.logging-stopped": 2 } });
+      expect(plain.suppressedByRule).toBeUndefined();
     });
 
     it("reads no key outside the trail's log folder and says so; runs only the rules asked for", async () => {

@@ -12,6 +12,7 @@ const withSettings = (catalogSettings: Record<string, Record<string, unknown>>):
   sigma: [],
   disabled: [],
   catalogSettings,
+  ownRuleIds: [],
 });
 import { ACCOUNT, ALERT_TOPIC, HOME, findResource, functionStatements, grants, platformStack, refTo, resourcesOf, statementsOf, synth, type Tf } from "../trail-guard/synth-support";
 
@@ -376,6 +377,7 @@ describe("LogAnalyzer", () => {
       sigma: [],
       disabled: ["iam.user-created"],
       catalogSettings: {},
+      ownRuleIds: ["iam.break-glass-role-assumed"],
     };
     // Act
     const before = bundler.entries.length;

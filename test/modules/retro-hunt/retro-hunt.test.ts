@@ -1,5 +1,8 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { MAP_LABEL, STATE } from "../../../modules/retro-hunt/definition";
 import { RetroHunt, retroHuntConfigSchema, retroHuntSettingsSchema, type RetroHuntSettingsInput } from "../../../modules/retro-hunt";
+import type { DeploymentRules } from "../../../modules/log-analyzer/rules-bundle";
 import { ACCOUNT, ALERT_TOPIC, HOME, findResource, functionStatements, platformStack, refTo, resourcesOf, statementsOf, synth, type Tf } from "../trail-guard/synth-support";
 
 // Bundling is NodeFunction's concern (and the whole-stack plan test's); here it is a stub that records entries.
@@ -11,9 +14,9 @@ const BUCKET = "org-cloudtrail-logs";
 const UNDELIVERABLE = { queueUrl: `https://sqs.${HOME}.amazonaws.com/${ACCOUNT}/tw-undeliverable-alerts`, queueArn: `arn:aws:sqs:${HOME}:${ACCOUNT}:tw-undeliverable-alerts` };
 const BASE: RetroHuntSettingsInput = { enabled: true, bucketName: BUCKET, layout: { type: "organization", organizationId: "o-a1b2c3d4e5" } };
 
-function synthHunt(overrides: Partial<RetroHuntSettingsInput> = {}): Tf {
+function synthHunt(overrides: Partial<RetroHuntSettingsInput> = {}, rules?: DeploymentRules): Tf {
   const stack = platformStack();
-  new RetroHunt(stack, "retro-hunt", { ...retroHuntSettingsSchema.parse({ ...BASE, ...overrides }), alertTopicArn: ALERT_TOPIC, undeliverableAlerts: UNDELIVERABLE });
+  new RetroHunt(stack, "retro-hunt", { ...retroHuntSettingsSchema.parse({ ...BASE, ...overrides }), alertTopicArn: ALERT_TOPIC, undeliverableAlerts: UNDELIVERABLE, ...(rules ? { rules } : {}) });
   return synth(stack);
 }
 const platformKeyArn = (tf: Tf) => refTo(tf, "aws_kms_key", (k) => k.description.startsWith("trailwatch tw: encrypts"), "arn");
@@ -118,6 +121,33 @@ describe("RetroHunt", () => {
       ["tw-retro-hunt-executions-timed-out", "ExecutionsTimedOut", [ALERT_TOPIC]],
     ]);
     expect(findResource(tf, "aws_cloudwatch_log_group", (g) => g.name === "/aws/vendedlogs/states/tw-retro-hunt")).toMatchObject({ kms_key_id: platformKeyArn(tf) });
+  });
+
+  it("bundles the scan function from an entry that embeds the deployment's tuning and own rules, and lets the plan accept their ids", () => {
+    // Prepare
+    const rules: DeploymentRules = {
+      tuning: { disabled: [], severity: {}, settings: {}, suppressions: { "iam.root-activity": [{ index: 0, path: 'rules["iam.root-activity"].suppressions[0]', reason: "sandbox", conditions: { account: ["111122223333"] } }] } },
+      typescript: [join(__dirname, "../../../examples/rules/iam-break-glass-role-assumed.ts")],
+      sigma: [],
+      disabled: [],
+      catalogSettings: {},
+      ownRuleIds: ["iam.break-glass-role-assumed"],
+    };
+    // Act
+    const before = bundler.entries.length;
+    const tf = synthHunt({}, rules);
+    const plain = synthHunt();
+    const entries = bundler.entries.slice(before);
+    // Assess
+    const generated = entries.find((e) => /trailwatch-entries[\\/][0-9a-f]{24}[\\/]retro-hunt-scan\.ts$/.test(e));
+    expect(generated).toBeDefined();
+    const text = readFileSync(generated!, "utf8");
+    expect(text).toContain('"conditions":{"account":["111122223333"]}');
+    expect(text).toContain('service: "retro-hunt-scan"');
+    expect(text).toMatch(/export \* from ".*functions\/handlers\/retro-hunt\/scan";/);
+    const env = (t: Tf, name: string) => findResource(t, "aws_lambda_function", (f) => f.function_name === name).environment.variables as Record<string, string>;
+    expect(JSON.parse(env(tf, "tw-retro-hunt-plan").OWN_RULE_IDS!)).toEqual(["iam.break-glass-role-assumed"]);
+    expect(env(plain, "tw-retro-hunt-plan").OWN_RULE_IDS).toBeUndefined();
   });
 });
 

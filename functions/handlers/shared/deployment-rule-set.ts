@@ -14,6 +14,8 @@ export interface EmbeddedRules {
   /** `sigmaRule`, imported by the entry only when there are Sigma rules (the evaluator stays out of other bundles). */
   sigmaRule?: (spec: SigmaSpec) => AnyRule;
   tuning: TuningData;
+  /** The function whose bundle embeds them (named in the error when they cannot be used). */
+  service?: string;
 }
 
 /**
@@ -37,8 +39,8 @@ export function deploymentRuleSet(e: EmbeddedRules): DeploymentRuleSet {
     const t = tunedRules(rules, tuning);
     new RuleEngine(t.rules, { settings: t.settings });
   } catch (err) {
-    if (err instanceof RuleConfigError) throw new EnvError(`log-analyzer: the rules its bundle embeds: ${err.message}`);
+    if (err instanceof RuleConfigError) throw new EnvError(`${e.service ?? "log-analyzer"}: the rules its bundle embeds: ${err.message}`);
     throw err;
   }
-  return { rules, tune: () => tunedRules(rules, tuning) };
+  return { rules, tune: (opts) => tunedRules(rules, tuning, opts) };
 }

@@ -1,11 +1,11 @@
-import type { TunedRules } from "../../core/rules/tuning/apply";
+import type { TunedRules, TuneOptions } from "../../core/rules/tuning/apply";
 import type { CatalogRule } from "../../core/rules/threshold-rule";
 
-/** The rules a deployment's log analyzer runs: the catalog and your own, and how they are tuned. */
+/** The rules a deployment's functions run (the log analyzer, the retro-hunt scan): the catalog and your own, and how they are tuned. */
 export interface DeploymentRuleSet {
   rules: readonly CatalogRule[];
-  /** The tuned rules for one log object (see `tunedRules`). */
-  tune?: () => TunedRules;
+  /** The tuned rules for one log object or batch (see `tunedRules`). */
+  tune?: (opts?: TuneOptions) => TunedRules;
 }
 
 let provider: (() => DeploymentRuleSet) | undefined;
@@ -16,7 +16,7 @@ let provider: (() => DeploymentRuleSet) | undefined;
  * the handler takes them from here at cold start. Without it the catalog runs as it is. Kept tiny:
  * the code that compiles a tuning and Sigma rules is only in the bundles of deployments that have them.
  */
-export function provideDeploymentRules(p: () => DeploymentRuleSet): void {
+export function provideDeploymentRules(p: (() => DeploymentRuleSet) | undefined): void {
   provider = p;
 }
 
