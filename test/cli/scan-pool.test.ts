@@ -179,6 +179,19 @@ describe("trailwatch scan --jobs", () => {
     expect(one.err).toMatch(/Suppressed \d+ match\(es\)/);
   });
 
+  it("writes the same with 2 workers as with 1 when the settings file names the rules folder (TypeScript rules loaded in each worker)", async () => {
+    // Prepare
+    const settings = join(dir, "rules.json");
+    writeFileSync(settings, JSON.stringify({ folder: join(__dirname, "..", "..", "examples", "rules"), "iam.break-glass-role-assumed": { severity: "critical" } }));
+    const args = [join(FIXTURES, "rules"), "--format", "jsonl", "--no-progress", "--settings", settings];
+    // Act
+    const one = await cli(...args, "--jobs", "1");
+    const two = await cli(...args, "--jobs", "2");
+    // Assess
+    expect(two).toEqual(one);
+    expect(one.err).not.toContain("cannot be loaded");
+  });
+
   it.each(["0", "-1", "two", "65", "1.5"])("refuses --jobs %s with a usage error", async (v) => {
     const r = await cli(FIXTURES, "--jobs", v, "--no-progress");
     expect(r.code).toBe(1);

@@ -9,7 +9,8 @@ import { join, resolve } from "node:path";
  * in a fraction of that. It is rebuilt when any input changed (size or modification time of every file
  * esbuild read, and esbuild's version), so an edited rule is never scanned with stale code. Without
  * esbuild (an install without development dependencies) or when the build fails, the pool falls back
- * to the sources through tsx.
+ * to the sources through tsx. A rule set (a settings file, a rules folder) may bring TypeScript rules,
+ * which the worker loads through tsx's hook (`worker-bundled-entry.cjs`).
  */
 
 /** The package root: inputs are recorded relative to it. */
