@@ -231,10 +231,12 @@ describe("trailwatch hunt (Step Functions mocked, backed by the local executor a
       batches: { total: 1, succeeded: 1, failed: 0, pending: 0 }, scan: { files: 1, filesRead: 1, filesSkipped: 0, filesWithErrors: 0, records: 0, invalidRecords: 0, bytes: 0, storedBytes: 0 },
       failedItems: [], moreFailedItems: 0, fileProblems: [], moreFileProblems: 0, ruleErrors: [],
       alerts: { total: 1, byRule: { "x.y\u202e": 1 }, bySeverity: { info: 1, low: 0, medium: 0, high: 0, critical: 0 }, unmerged: 0 },
+      suppressed: { "r.s\x1b[31m": 4 },
       results: { summary: "s3://r/s", alerts: "s3://r/a", mapResults: "s3://r/m/" },
     });
     // Assess
     expect(text).not.toMatch(/[\x1b\r\u202e]/);
+    expect(text).toMatch(/matches suppressed[\s\S]*r\.s\\x1b\[31m[^\n]*4/);
     expect(text).toContain("evil\\x1b[2J");
     expect(text).toContain("denied\\r\\nSeverity: none");
   });

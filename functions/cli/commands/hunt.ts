@@ -194,6 +194,13 @@ export function huntSummaryText(s: HuntSummary): string {
     for (const [rule, n] of rules) r.push([cell(rule), n]);
     out.push(r.toString());
   }
+  const suppressed = Object.entries(s.suppressed ?? {}).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  if (suppressed.length > 0) {
+    // Kept back by the deployment's suppressions: said, never dropped silently.
+    const r = new Table({ head: ["rule", "matches suppressed"], style });
+    for (const [rule, n] of suppressed) r.push([cell(rule), n]);
+    out.push(r.toString());
+  }
   if (s.failure) out.push(`The hunt failed: ${cell(s.failure.error)}: ${cell(s.failure.cause)}`);
   if (s.failedItems.length > 0) {
     const f = new Table({ head: ["failed batch", "files", "error", "cause", "first keys"], colWidths: [20, 7, 24, 50, 60], wordWrap: true, wrapOnWordBoundary: false, style });
