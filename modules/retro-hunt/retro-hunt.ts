@@ -88,6 +88,7 @@ export class RetroHunt extends Construct {
       environment: {
         ...trail, MAX_WINDOW_DAYS: String(props.maxWindowDays), PUBLISH_ALLOWED: String(props.publishAlerts),
         ...(props.rules?.ownRuleIds.length ? { OWN_RULE_IDS: JSON.stringify(props.rules.ownRuleIds) } : {}),
+        ...(props.rules?.disabled.length ? { DISABLED_RULE_IDS: JSON.stringify(props.rules.disabled) } : {}),
       },
       timeoutSeconds: PLAN_TIMEOUT,
       memoryMb: 1024,

@@ -182,15 +182,25 @@ describe("trailwatch hunt (Step Functions mocked, backed by the local executor a
     await expect(tooLong).rejects.toMatchObject({ name: "UsageError", message: expect.stringContaining("more than this deployment's maxWindowDays (400)") });
   });
 
-  it("refuses what cannot succeed before starting anything: an unknown rule, no state machine, a state machine that is not a retro-hunt", async () => {
+  it("refuses what cannot succeed before starting anything: no state machine, a state machine that is not a retro-hunt", async () => {
     // Prepare
     stepFunctions();
     sfnMock.on(DescribeStateMachineCommand, { stateMachineArn: `${SM}-other` }).resolves({ definition: JSON.stringify({ StartAt: "x", States: { x: { Type: "Succeed" } } }) });
     // Act / Assess
-    await expect(hunt({ from: "2026-11-20", rules: "cloudtrail.logging-stoped", stateMachine: SM })).rejects.toMatchObject({ name: "UsageError", message: expect.stringContaining("unknown rule id(s) cloudtrail.logging-stoped") });
     await expect(hunt({ from: "2026-11-20" })).rejects.toMatchObject({ name: "UsageError", message: expect.stringContaining("--state-machine ARN") });
     await expect(hunt({ from: "2026-11-20", stateMachine: `${SM}-other` })).rejects.toMatchObject({ name: "UsageError", message: expect.stringContaining("is not a trailwatch retro-hunt state machine") });
     expect(sfnMock.commandCalls(StartExecutionCommand)).toEqual([]);
+  });
+
+  it("leaves rule ids to the plan step when only the state machine is given (the deployment may bring rules of its own), which refuses an unknown one", async () => {
+    // Prepare
+    stepFunctions();
+    // Act
+    const typo = await hunt({ from: "2026-11-20", rules: "cloudtrail.logging-stoped", stateMachine: SM, name: "typo" });
+    // Assess
+    expect(typo.code).toBe(1);
+    expect(typo.stderr).toContain("unknown rule id(s) cloudtrail.logging-stoped");
+    expect(typo.summary).toBeUndefined();
   });
 
   it("prints what a hunt that failed past its tolerance did, and exits 5", async () => {

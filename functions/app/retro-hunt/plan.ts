@@ -41,6 +41,8 @@ export interface PlanEnv {
   listConcurrency: number;
   /** Ids of the deployment's own rules (its rules folder), which a hunt may name beside the catalog's. */
   ownRuleIds: string[];
+  /** Rules the deployment's `rules` section switches off (a hunt naming one is refused). */
+  disabledRuleIds: string[];
 }
 
 /** What the plan step works with; the handler builds it. */
@@ -66,7 +68,7 @@ export async function planHunt(event: PlanEvent, c: PlanEnv, deps: PlanDeps): Pr
   const { s3, ruleIds, logger } = deps;
   const started = new Date(event?.execution?.startTime ?? "");
   const now = Number.isNaN(started.getTime()) ? new Date() : started;
-  const req = parseHuntInput(event?.input, now, { maxWindowDays: c.maxWindowDays, ruleIds, publishAllowed: c.publishAllowed });
+  const req = parseHuntInput(event?.input, now, { maxWindowDays: c.maxWindowDays, ruleIds, disabledRuleIds: new Set(c.disabledRuleIds), publishAllowed: c.publishAllowed });
   const id = event?.execution?.name ?? "";
   if (!HUNT_ID.test(id)) throw new InvalidHuntInputError(`the execution name ${JSON.stringify(clipText(id, 100))} cannot name a hunt's files (1-80 letters, digits, "-" or "_")`);
   const keys = huntKeys(id);

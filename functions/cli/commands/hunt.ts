@@ -89,7 +89,7 @@ function huntInput(o: HuntCommandOptions): HuntInput {
 }
 
 /** The state machine to start: `--state-machine`, or the one a deployment config deploys. */
-async function stateMachineOf(o: HuntCommandOptions): Promise<{ arn: string; maxWindowDays?: number; publishAllowed?: boolean }> {
+async function stateMachineOf(o: HuntCommandOptions): Promise<{ arn: string; maxWindowDays?: number; publishAllowed?: boolean; ruleIds?: Set<string>; disabledRuleIds?: Set<string> }> {
   if (o.stateMachine && o.config) throw new UsageError("give either --state-machine or --config, not both");
   if (o.stateMachine) {
     if (!STATE_MACHINE_ARN.test(o.stateMachine)) throw new UsageError(`--state-machine ${cell(o.stateMachine)} is not a state machine ARN (arn:aws:states:<region>:<account>:stateMachine:<name>)`);
@@ -107,7 +107,12 @@ async function stateMachineOf(o: HuntCommandOptions): Promise<{ arn: string; max
   const hunt = cfg.retroHunt;
   if (!hunt || hunt.enabled !== true) throw new UsageError(`--config ${cell(o.config)} does not deploy retro-hunt (retroHunt.enabled is not true)`);
   const d = cfg.deployment;
-  return { arn: `arn:${d.partition}:states:${d.homeRegion}:${d.account}:stateMachine:${cfg.namePrefix}-retro-hunt`, maxWindowDays: hunt.maxWindowDays, publishAllowed: hunt.publishAlerts };
+  return {
+    arn: `arn:${d.partition}:states:${d.homeRegion}:${d.account}:stateMachine:${cfg.namePrefix}-retro-hunt`, maxWindowDays: hunt.maxWindowDays, publishAllowed: hunt.publishAlerts,
+    // The rules the deployment runs: the catalog and its own, less those it switches off.
+    ruleIds: new Set([...catalog.map((r) => r.id), ...(cfg.rules?.ownRuleIds ?? [])]),
+    disabledRuleIds: new Set(cfg.rules?.disabled ?? []),
+  };
 }
 
 /** The results bucket of a retro-hunt state machine, read from its definition (its Distributed Map's ResultWriter). */
@@ -257,7 +262,11 @@ export async function runHunt(o: HuntCommandOptions, deps: HuntDeps = {}): Promi
     startInput = huntInput(o);
     try {
       // The same checks the plan step makes, so a typo fails here, before anything starts.
-      parseHuntInput(startInput, now(), { maxWindowDays: sm.maxWindowDays ?? 3660, ruleIds: new Set(catalog.map((r) => r.id)), publishAllowed: sm.publishAllowed ?? true });
+      // With only --state-machine the deployment's own rules are not known here: the plan step checks rule ids.
+      parseHuntInput(startInput, now(), {
+        maxWindowDays: sm.maxWindowDays ?? 3660, publishAllowed: sm.publishAllowed ?? true,
+        ...(sm.ruleIds ? { ruleIds: sm.ruleIds } : {}), ...(sm.disabledRuleIds ? { disabledRuleIds: sm.disabledRuleIds } : {}),
+      });
     } catch (e) {
       if (e instanceof InvalidHuntInputError) throw new UsageError(cell(e.message.replace(/^invalid hunt input: /, "")));
       throw e;

@@ -63,8 +63,13 @@ export interface HuntRequest {
 export interface HuntLimits {
   /** Longest window, in days. */
   maxWindowDays: number;
-  /** Rule ids of the catalog (an input naming another fails before anything is read). */
-  ruleIds: ReadonlySet<string>;
+  /**
+   * Rule ids a hunt may name: the catalog's and the deployment's own (an input naming another fails
+   * before anything is read). Absent: not known here (the deployment's plan step checks them).
+   */
+  ruleIds?: ReadonlySet<string>;
+  /** Rules the deployment's `rules` section switches off: a hunt naming one is refused, saying so. */
+  disabledRuleIds?: ReadonlySet<string>;
   /** Whether this deployment may publish a hunt's alerts to the alert topic. */
   publishAllowed: boolean;
 }
@@ -114,8 +119,11 @@ export function parseHuntInput(raw: unknown, now: Date, limits: HuntLimits): Hun
       problems.push(`the window spans ${Math.ceil(days)} days, more than this deployment's maxWindowDays (${limits.maxWindowDays}); split it into several hunts or raise retroHunt.maxWindowDays`);
     }
   }
-  const unknown = (v.rules ?? []).filter((r) => !limits.ruleIds.has(r));
+  const known = limits.ruleIds;
+  const unknown = known ? (v.rules ?? []).filter((r) => !known.has(r)) : [];
   if (unknown.length > 0) problems.push(`rules: unknown rule id(s) ${unknown.join(", ")} (trailwatch rules lists the catalog)`);
+  const off = (v.rules ?? []).filter((r) => limits.disabledRuleIds?.has(r));
+  if (off.length > 0) problems.push(`rules: ${off.join(", ")} switched off in this deployment (enabled: false in its rules section)`);
   if (v.publishAlerts && !limits.publishAllowed) {
     problems.push("publishAlerts: this deployment does not publish hunt alerts to the alert topic (retroHunt.publishAlerts is false); the alerts are in the results bucket");
   }

@@ -29,6 +29,8 @@ const planSchema = z.object({
   LIST_CONCURRENCY: intVar(8, 1, 64),
   /** The deployment's own rule ids (its rules folder), which its scan function's bundle embeds. */
   OWN_RULE_IDS: jsonVar(z._default(z.array(z.string().check(z.regex(/^[a-z0-9][a-z0-9.-]{0,127}$/, "is not a rule id"))).check(z.maxLength(1000)), []), 'a JSON list of rule ids, e.g. ["acme.vpn-console-login"]'),
+  /** Rules the deployment switches off (a hunt naming one is refused, saying so). */
+  DISABLED_RULE_IDS: jsonVar(z._default(z.array(z.string().check(z.regex(/^[a-z0-9][a-z0-9.-]{0,127}$/, "is not a rule id"))).check(z.maxLength(1000)), []), 'a JSON list of rule ids, e.g. ["iam.user-created"]'),
 });
 
 const scanSchema = z.object({
@@ -61,6 +63,7 @@ export function planEnv(env: Record<string, string | undefined>): PlanEnv {
     publishAllowed: e.PUBLISH_ALLOWED === "true",
     listConcurrency: e.LIST_CONCURRENCY,
     ownRuleIds: e.OWN_RULE_IDS,
+    disabledRuleIds: e.DISABLED_RULE_IDS,
   };
 }
 

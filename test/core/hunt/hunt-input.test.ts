@@ -26,6 +26,15 @@ describe("a hunt's input", () => {
     expect(parseHuntInput({ from: "2026-11-30T22:00:00+02:00", to: "2026-11-30T23:00:00Z" }, NOW, LIMITS).window.from).toEqual(new Date("2026-11-30T20:00:00Z"));
   });
 
+  it("refuses a rule the deployment switches off, and leaves rule ids alone when the rules it runs are not known here", () => {
+    // Act / Assess
+    expect(problems({ from: "2026-11-20", to: "2026-11-21", rules: ["iam.root-activity"] }, { ...LIMITS, disabledRuleIds: new Set(["iam.root-activity"]) })).toContain(
+      "rules: iam.root-activity switched off in this deployment (enabled: false in its rules section)",
+    );
+    const { ruleIds: _known, ...unknownRules } = LIMITS;
+    expect(parseHuntInput({ from: "2026-11-20", to: "2026-11-21", rules: ["acme.own-rule"] }, NOW, unknownRules).rules).toEqual(["acme.own-rule"]);
+  });
+
   it("names every problem at once: unknown fields, bad ids, an empty window, unknown rules, publishing not allowed", () => {
     // Act
     const message = problems({ from: "2026-11-20", to: "2026-11-19", rules: ["iam.root-activity", "nope.rule"], publishAlerts: true });

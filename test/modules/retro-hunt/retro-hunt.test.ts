@@ -123,13 +123,13 @@ describe("RetroHunt", () => {
     expect(findResource(tf, "aws_cloudwatch_log_group", (g) => g.name === "/aws/vendedlogs/states/tw-retro-hunt")).toMatchObject({ kms_key_id: platformKeyArn(tf) });
   });
 
-  it("bundles the scan function from an entry that embeds the deployment's tuning and own rules, and lets the plan accept their ids", () => {
+  it("bundles the scan function from an entry that embeds the deployment's tuning and own rules; the plan accepts their ids and refuses rules switched off", () => {
     // Prepare
     const rules: DeploymentRules = {
-      tuning: { disabled: [], severity: {}, settings: {}, suppressions: { "iam.root-activity": [{ index: 0, path: 'rules["iam.root-activity"].suppressions[0]', reason: "sandbox", conditions: { account: ["111122223333"] } }] } },
+      tuning: { disabled: ["iam.user-created"], severity: {}, settings: {}, suppressions: { "iam.root-activity": [{ index: 0, path: 'rules["iam.root-activity"].suppressions[0]', reason: "sandbox", conditions: { account: ["111122223333"] } }] } },
       typescript: [join(__dirname, "../../../examples/rules/iam-break-glass-role-assumed.ts")],
       sigma: [],
-      disabled: [],
+      disabled: ["iam.user-created"],
       catalogSettings: {},
       ownRuleIds: ["iam.break-glass-role-assumed"],
     };
@@ -147,7 +147,9 @@ describe("RetroHunt", () => {
     expect(text).toMatch(/export \* from ".*functions\/handlers\/retro-hunt\/scan";/);
     const env = (t: Tf, name: string) => findResource(t, "aws_lambda_function", (f) => f.function_name === name).environment.variables as Record<string, string>;
     expect(JSON.parse(env(tf, "tw-retro-hunt-plan").OWN_RULE_IDS!)).toEqual(["iam.break-glass-role-assumed"]);
+    expect(JSON.parse(env(tf, "tw-retro-hunt-plan").DISABLED_RULE_IDS!)).toEqual(["iam.user-created"]);
     expect(env(plain, "tw-retro-hunt-plan").OWN_RULE_IDS).toBeUndefined();
+    expect(env(plain, "tw-retro-hunt-plan").DISABLED_RULE_IDS).toBeUndefined();
   });
 });
 
