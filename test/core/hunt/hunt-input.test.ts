@@ -1,9 +1,9 @@
-import { InvalidHuntInputError, parseHuntInput } from "../../../functions/core/hunt/hunt-input";
+import { InvalidHuntInputError, parseHuntInput, type HuntLimits } from "../../../functions/core/hunt/hunt-input";
 import { huntKeys } from "../../../functions/core/hunt/hunt-keys";
 
 const NOW = new Date("2026-12-01T08:00:00Z");
 const LIMITS = { maxWindowDays: 400, ruleIds: new Set(["cloudtrail.logging-stopped", "iam.root-activity"]), publishAllowed: false };
-const problems = (raw: unknown, limits = LIMITS): string => {
+const problems = (raw: unknown, limits: HuntLimits = LIMITS): string => {
   try {
     parseHuntInput(raw, NOW, limits);
   } catch (e) {
