@@ -1,7 +1,7 @@
 /**
  * The cdktf app: `npm run synth` (or `cdktf synth`) reads one deployment config, bundles the Lambda
  * handlers (esbuild, asynchronous: cdktf constructs are synchronous and read the built bundles; the
- * log analyzer with the deployment's rules embedded, see modules/log-analyzer/rules-bundle.ts) and
+ * log analyzer with the deployment's rules embedded, see modules/platform/rules-entry.ts) and
  * writes plain Terraform JSON to cdktf.out/stacks/<namePrefix>/.
  *
  * Config: `--config <file>`, else $TRAILWATCH_CONFIG, else infra/config/example.json.
@@ -9,7 +9,7 @@
 import { App } from "cdktf";
 import { buildBundles } from "../modules/lambda-function/bundle";
 import { buildStackBundles } from "../modules/lambda-function/handler-entries";
-import { analyzerEntry, huntScanEntry } from "../modules/log-analyzer/rules-bundle";
+import { analyzerEntry, huntScanEntry } from "../modules/platform/rules-entry";
 import { ConfigError, configPath, loadConfig } from "./config/load";
 import { enabled } from "./config/schema";
 import { TrailwatchStack } from "./stacks/trailwatch-stack";

@@ -7,7 +7,7 @@
 import { DEFAULT_CONFIG, loadConfig } from "../infra/config/load";
 import { buildBundles } from "../modules/lambda-function/bundle";
 import { buildStackBundles } from "../modules/lambda-function/handler-entries";
-import { analyzerEntry, huntScanEntry } from "../modules/log-analyzer/rules-bundle";
+import { analyzerEntry, huntScanEntry } from "../modules/platform/rules-entry";
 
 export default async function globalSetup(): Promise<void> {
   await buildStackBundles();

@@ -6,7 +6,7 @@ import type { CatalogRule } from "../../functions/core/rules/threshold-rule";
 import { compileTuning, type CompiledTuning } from "../../functions/core/rules/tuning/compile";
 import { tuningData } from "../../functions/core/rules/tuning/data";
 import type { ConfigIssue } from "../../functions/core/rules/tuning/path";
-import type { DeploymentRules } from "../../modules/log-analyzer/rules-bundle";
+import type { DeploymentRules } from "../../modules/platform/rules-entry";
 
 export type { DeploymentRules };
 

@@ -15,7 +15,7 @@ import { NodeFunction } from "../lambda-function";
 import { eventCountAlarm, functionErrorsAlarm, Platform, policyDocument, queueNotEmptyAlarm, stateTable } from "../platform";
 import { catalog } from "../../functions/core/rules/catalog";
 import { logKeyPrefix, parseTopicArn, type LogAnalyzerSettings } from "./config";
-import { analyzerEntry, type DeploymentRules } from "./rules-bundle";
+import { analyzerEntry, type DeploymentRules } from "../platform/rules-entry";
 import { MemberRoleStackSet } from "./member-role";
 import { appliedRemediations, logAnalyzerStatements, remediationEnabled, remediatorStatements } from "./policies";
 

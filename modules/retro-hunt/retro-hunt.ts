@@ -12,7 +12,7 @@ import { NodeFunction } from "../lambda-function";
 import { ABORT_INCOMPLETE_UPLOADS, eventCountAlarm, Platform, policyDocument, recomputableBucket } from "../platform";
 import { LOG_DELIVERY_ACTIONS } from "../scoring/policies";
 import type { RetroHuntSettings } from "./config";
-import { huntScanEntry, type DeploymentRules } from "../log-analyzer/rules-bundle";
+import { huntScanEntry, type DeploymentRules } from "../platform/rules-entry";
 import { planStatements, scanStatements, stateMachineStatements, summarizeStatements, type RetroHuntPolicyContext } from "./policies";
 
 export interface RetroHuntProps extends RetroHuntSettings {

@@ -21,7 +21,7 @@ import type { DeploymentConfig } from "../../infra/config/schema";
 import { TrailwatchStack } from "../../infra/stacks/trailwatch-stack";
 import { buildBundles } from "../../modules/lambda-function/bundle";
 import { LogAnalyzer } from "../../modules/log-analyzer";
-import { analyzerEntry } from "../../modules/log-analyzer/rules-bundle";
+import { analyzerEntry } from "../../modules/platform/rules-entry";
 import { startMoto, type LocalMoto } from "../support/moto";
 
 const EXAMPLES = join(__dirname, "../../examples/rules");

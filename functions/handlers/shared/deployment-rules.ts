@@ -12,7 +12,7 @@ let provider: (() => DeploymentRuleSet) | undefined;
 
 /**
  * Called by the entry `npm run synth` generates when the deployment has a `rules` section or a rules
- * folder (modules/log-analyzer/rules-bundle.ts): the bundle then embeds the tuning and the rules, and
+ * folder (modules/platform/rules-entry.ts): the bundle then embeds the tuning and the rules, and
  * the handler takes them from here at cold start. Without it the catalog runs as it is. Kept tiny:
  * the code that compiles a tuning and Sigma rules is only in the bundles of deployments that have them.
  */

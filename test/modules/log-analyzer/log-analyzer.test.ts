@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { catalog } from "../../../functions/core/rules/catalog";
 import { REMEDIATION_PERMISSIONS } from "../../../functions/core/remediation/permissions";
 import { LogAnalyzer, logAnalyzerSettingsSchema, type LogAnalyzerSettingsInput } from "../../../modules/log-analyzer";
-import type { DeploymentRules } from "../../../modules/log-analyzer/rules-bundle";
+import type { DeploymentRules } from "../../../modules/platform/rules-entry";
 
 /** The deployment rules of a config with only rule settings (what infra/config/rules.ts makes of them). */
 const withSettings = (catalogSettings: Record<string, Record<string, unknown>>): DeploymentRules => ({

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { MAP_LABEL, STATE } from "../../../modules/retro-hunt/definition";
 import { RetroHunt, retroHuntConfigSchema, retroHuntSettingsSchema, type RetroHuntSettingsInput } from "../../../modules/retro-hunt";
-import type { DeploymentRules } from "../../../modules/log-analyzer/rules-bundle";
+import type { DeploymentRules } from "../../../modules/platform/rules-entry";
 import { ACCOUNT, ALERT_TOPIC, HOME, findResource, functionStatements, platformStack, refTo, resourcesOf, statementsOf, synth, type Tf } from "../trail-guard/synth-support";
 
 // Bundling is NodeFunction's concern (and the whole-stack plan test's); here it is a stub that records entries.
