@@ -70,8 +70,7 @@ export class LedgerAlertSink implements AlertSink {
       else if (c.claim.status === "in-progress") inFlight ??= c.alert;
       else claimed.push({ alert: c.alert, claim: c.claim });
     }
-    for (const alert of repeats) this.opts.onDuplicate?.(alert);
-    if (repeats.length > 0) await this.opts.repeatsTo?.send(repeats);
+    // The claimed alerts first: a failure after them (a repeat the other sink refuses) leaves no claim held.
     if (claimed.length > 0) {
       try {
         await this.inner.send(claimed.map((c) => c.alert));
@@ -81,6 +80,8 @@ export class LedgerAlertSink implements AlertSink {
       }
       await mapLimit(claimed, LEDGER_CONCURRENCY, (c) => this.ledger.complete(c.claim, { rule: c.alert.rule }));
     }
+    for (const alert of repeats) this.opts.onDuplicate?.(alert);
+    if (repeats.length > 0) await this.opts.repeatsTo?.send(repeats);
     if (failure) throw failure;
     if (inFlight) throw new AlertInFlightError(`alert ${inFlight.id} (${inFlight.rule}) is being sent by another function right now; retry later`);
   }

@@ -110,6 +110,23 @@ describe("LedgerAlertSink against dynalite", () => {
     expect((err as Error).message).toContain(ids[4]);
   });
 
+  it("sends and completes the alerts it claimed before passing repeats on, so a refused repeat holds no claim", async () => {
+    // Prepare: one alert sent already; the repeats sink is down.
+    const p = pair();
+    const [old, fresh] = [id(), id()];
+    await p.guardSink.send([alert(old)]);
+    const repeats = new RecordingSink();
+    repeats.failNext = 1;
+    const sink = new LedgerAlertSink(p.analyzer, p.store, { repeatsTo: repeats });
+    // Act
+    const err = await sink.send([alert(old), alert(fresh)]).catch((e: unknown) => e);
+    const again = await p.store.claim(ledgerKey(fresh), 60);
+    // Assess
+    expect(err).toEqual(new Error("SNS is down"));
+    expect(p.analyzer.sent).toEqual([fresh]);
+    expect(again.status).toBe("completed");
+  });
+
   it("lets a retry take over an alert whose sender died before publishing (its lock expired)", async () => {
     // Prepare: a sender claimed with a 1 s lock and never finished.
     const p = pair();
