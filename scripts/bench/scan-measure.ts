@@ -7,7 +7,14 @@
  *   scan-selective PATH... the same, every file decoded selectively (only records a rule can see are parsed)
  *   scan-full PATH...      the same, every record parsed
  *   pool:N PATH...         the full scan with N worker threads (what `trailwatch scan --jobs N` runs)
+ *   gunzip PATH...         read + gunzip of every log file: what every reader of these files pays, DuckDB included
+ *   parse-ascii PATH...    read + gunzip + latin1 string + JSON.parse: the fastest full decode Node offers for ASCII files
+ *                          (the one the scan uses for them), nothing else
+ *   rules-only PATH...     the scan's rule work alone: each file decoded as the scan decodes it, the CPU time of the
+ *                          decoding left out, the engine, the threshold rules and the merge counted
  *   duckdb:N PATH          DuckDB with N threads: read_json over the same .json.gz files, one filter on eventName
+ *   duckdb-catalog:N PATH  DuckDB with N threads selecting the records the catalog's rules name (event names, root
+ *                          identity), each whole as JSON: the question trailwatch's decode answers before its rules run
  *   idle                   load the modules only (the baseline memory of a process)
  */
 import { readFileSync } from "node:fs";
@@ -19,6 +26,7 @@ import { catalog } from "../../functions/core/rules/catalog";
 import { RuleEngine } from "../../functions/core/rules/engine";
 import { ThresholdTracker } from "../../functions/core/rules/threshold-tracker";
 import { scanLogs } from "../../functions/core/scan";
+import { evaluateFile, ScanMerger } from "../../functions/core/scan-merge";
 import { readOptionsFor, type Decoding } from "../../functions/core/rules/engine-filter";
 import { scanWithWorkers } from "../../functions/cli/scan-pool/pool";
 import { decodeSelectedBytes } from "../../functions/adapters/selective-content";
@@ -82,7 +90,10 @@ async function measure(kind: string, paths: string[]): Promise<Measurement> {
     const cpu = cpuMs(process.cpuUsage(c0));
     return { kind, files: files.length, records, rawBytes, largestFile, wallMs: performance.now() - t0, cpuMs: cpu, maxRssMb: process.resourceUsage().maxRSS / 1024 };
   }
+  if (kind === "gunzip" || kind === "parse-ascii") return decodeOnly(kind, files);
+  if (kind === "rules-only") return rulesOnly(paths);
   if (kind.startsWith("duckdb:")) return duckdb(Number(kind.slice(7)), files);
+  if (kind.startsWith("duckdb-catalog:")) return duckdb(Number(kind.slice(15)), files, "catalog");
   if (kind.startsWith("pool:")) {
     const t0 = performance.now();
     const c0 = process.cpuUsage();
@@ -132,7 +143,7 @@ async function measure(kind: string, paths: string[]): Promise<Measurement> {
       maxRssMb: process.resourceUsage().maxRSS / 1024, heapAfterMb: heapAfterGc(), alerts: result.alerts.length,
     };
   }
-  throw new Error(`unknown measurement "${kind}" (bound, scan, scan-selective, scan-full, pool:N, duckdb:N, idle)`);
+  throw new Error(`unknown measurement "${kind}" (bound, gunzip, parse-ascii, rules-only, scan, scan-selective, scan-full, pool:N, duckdb:N, duckdb-catalog:N, idle)`);
 }
 
 /**
@@ -140,12 +151,71 @@ async function measure(kind: string, paths: string[]): Promise<Measurement> {
  * the scan reads (the columns the query names, as a user who knows the format would write it), the
  * records unnested, one filter on eventName, counted.
  */
-async function duckdb(threads: number, files: LogFileRef[]): Promise<Measurement> {
+/** Read + gunzip (`gunzip`), then a latin1 string and `JSON.parse` (`parse-ascii`), of every file. */
+function decodeOnly(kind: "gunzip" | "parse-ascii", files: LogFileRef[]): Measurement {
+  const t0 = performance.now();
+  const c0 = process.cpuUsage();
+  let records = 0;
+  let rawBytes = 0;
+  for (const f of files) {
+    const gz = readFileSync(f.id);
+    const chunkSize = Math.min(Math.max(gz.readUInt32LE(gz.length - 4) + 1, 64 * 1024), 64 * 2 ** 20);
+    const data = gunzipSync(gz, { chunkSize });
+    rawBytes += data.length;
+    if (kind === "parse-ascii") records += (JSON.parse(data.toString("latin1")) as { Records: unknown[] }).Records.length;
+  }
+  const cpu = cpuMs(process.cpuUsage(c0));
+  return { kind, files: files.length, records, rawBytes, largestFile: 0, wallMs: performance.now() - t0, cpuMs: cpu, maxRssMb: process.resourceUsage().maxRSS / 1024 };
+}
+
+/**
+ * The scan's rule work alone: files read and decoded one at a time as `scan` decodes them, with the
+ * CPU time of reading and decoding left out; the engine, the threshold rules and the merge counted.
+ * What a scan would cost if decoding were free.
+ */
+async function rulesOnly(paths: string[]): Promise<Measurement> {
+  const local = new LocalLogSource(paths);
+  const engine = new RuleEngine(catalog);
+  const read = readOptionsFor(engine, "auto", decodeSelectedBytes);
+  const thresholds = new ThresholdTracker(new MemoryThresholdStore());
+  const merger = new ScanMerger(1000);
+  let ruleCpu = 0;
+  let ruleWall = 0;
+  for await (const ref of local.files()) {
+    if (ref.error !== undefined || ref.skip) continue;
+    const content = await local.read(ref, read);
+    const t0 = performance.now();
+    const c0 = process.cpuUsage();
+    merger.file(ref, evaluateFile(ref, content, engine, thresholds, 1000));
+    await merger.thresholds(thresholds, ref.id);
+    ruleCpu += cpuMs(process.cpuUsage(c0));
+    ruleWall += performance.now() - t0;
+  }
+  const r = merger.finish();
+  return {
+    kind: "rules-only", files: r.stats.filesRead, records: r.stats.records, rawBytes: r.stats.bytes, largestFile: 0, wallMs: ruleWall, cpuMs: ruleCpu,
+    maxRssMb: process.resourceUsage().maxRSS / 1024, alerts: r.alerts.length,
+  };
+}
+
+/** Every event name a rule of the catalog names (rules on every name are left to the root identity test). */
+function catalogEventNames(): string[] {
+  const names = new Set<string>();
+  for (const r of catalog) if (r.eventNames !== "*") for (const n of r.eventNames) names.add(n);
+  return [...names].sort();
+}
+
+async function duckdb(threads: number, files: LogFileRef[], question: "one" | "catalog" = "one"): Promise<Measurement> {
   const { DuckDBInstance } = await import("@duckdb/node-api");
   const instance = await DuckDBInstance.create(":memory:", { threads: String(threads) });
   const c = await instance.connect();
   const list = files.map((f) => `'${f.id.replace(/'/g, "''")}'`).join(", ");
-  const sql = `SELECT count(*) AS n FROM (SELECT unnest(Records) AS r FROM read_json([${list}], columns={Records: 'STRUCT(eventTime VARCHAR, eventSource VARCHAR, eventName VARCHAR, userIdentity STRUCT(arn VARCHAR))[]'}, format='unstructured', maximum_object_size=134217728)) WHERE r.eventName = 'ConsoleLogin'`;
+  const names = catalogEventNames().map((n) => `'${n.replace(/'/g, "''")}'`).join(", ");
+  const sql =
+    question === "one"
+      ? `SELECT count(*) AS n FROM (SELECT unnest(Records) AS r FROM read_json([${list}], columns={Records: 'STRUCT(eventTime VARCHAR, eventSource VARCHAR, eventName VARCHAR, userIdentity STRUCT(arn VARCHAR))[]'}, format='unstructured', maximum_object_size=134217728)) WHERE r.eventName = 'ConsoleLogin'`
+      : // Each selected record whole, as the rules read it: its JSON text is built and measured, so nothing is optimised away.
+        `SELECT count(*) AS n, sum(length(r::VARCHAR)) AS bytes FROM (SELECT unnest(Records) AS r FROM read_json([${list}], columns={Records: 'JSON[]'}, format='unstructured', maximum_object_size=134217728)) WHERE r->>'eventName' IN (${names}) OR json_extract_string(r, '$.userIdentity.type') = 'Root'`;
   const t0 = performance.now();
   const c0 = process.cpuUsage();
   const rows = (await c.runAndReadAll(sql)).getRowObjects();
@@ -153,7 +223,7 @@ async function duckdb(threads: number, files: LogFileRef[]): Promise<Measurement
   const wallMs = performance.now() - t0;
   const total = (await c.runAndReadAll(`SELECT count(*) AS n FROM (SELECT unnest(Records) AS r FROM read_json([${list}], columns={Records: 'STRUCT(eventName VARCHAR)[]'}, format='unstructured', maximum_object_size=134217728))`)).getRowObjects();
   return {
-    kind: `duckdb:${threads}`, files: files.length, records: Number(total[0]!.n), rawBytes: 0, largestFile: 0, wallMs, cpuMs: cpu,
+    kind: question === "one" ? `duckdb:${threads}` : `duckdb-catalog:${threads}`, files: files.length, records: Number(total[0]!.n), rawBytes: 0, largestFile: 0, wallMs, cpuMs: cpu,
     maxRssMb: process.resourceUsage().maxRSS / 1024, alerts: Number(rows[0]!.n),
   };
 }

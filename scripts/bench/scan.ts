@@ -1,7 +1,9 @@
 /**
  * Scan benchmark: trailwatch's scan of the whole catalog against the bound of a full parse (read,
  * gunzip, JSON.parse) and against DuckDB answering one ad-hoc question over the same files, on one
- * thread and on N, with peak memory.
+ * thread and on N, with peak memory. Floors split one thread's work: gunzip alone, the fastest full
+ * decode Node offers, and the rule work alone; DuckDB also selects the records the catalog's rules
+ * name, whole, which is what trailwatch's decoding does before its rules run.
  *
  *   npm run bench -- scan [--gb 1] [--repeat 1] [--jobs N] [--no-pin] [--profile]
  *
@@ -113,13 +115,17 @@ async function run(args: string[]): Promise<void> {
 
   const idle = await measure("idle", [], o);
   const runs: Record<string, Measurement[]> = {};
-  const kinds: [string, string[], number][] = [
-    ["bound", all, 1], ["scan", all, 1], ["scan-selective", all, 1], [`pool:${n}`, all, n], ["duckdb:1", all, 1], [`duckdb:${n}`, all, n], ["scan", quarter, 1],
-  ];
+  // Each run by name: [measurement, paths, threads].
+  const kinds: Record<string, [string, string[], number]> = {
+    bound: ["bound", all, 1], gunzip: ["gunzip", all, 1], parseAscii: ["parse-ascii", all, 1], rulesOnly: ["rules-only", all, 1],
+    scan: ["scan", all, 1], selective: ["scan-selective", all, 1], pool: [`pool:${n}`, all, n],
+    duckdb1: ["duckdb:1", all, 1], duckdbN: [`duckdb:${n}`, all, n], duckdbCatalog1: ["duckdb-catalog:1", all, 1], duckdbCatalogN: [`duckdb-catalog:${n}`, all, n],
+    firstDay: ["scan", quarter, 1],
+  };
   for (let i = 0; i < o.repeat; i++) {
-    for (const [k, [kind, paths, threads]] of kinds.entries()) {
+    for (const [key, [kind, paths, threads]] of Object.entries(kinds)) {
       process.stderr.write(`\r\x1b[Kscan bench: run ${i + 1}/${o.repeat}: ${kind}${paths === quarter ? " (first day)" : ""}`);
-      (runs[`${k}`] ??= []).push(await measure(kind, paths, o, [], threads));
+      (runs[key] ??= []).push(await measure(kind, paths, o, [], threads));
     }
   }
   process.stderr.write("\r\x1b[K");
@@ -131,25 +137,35 @@ async function run(args: string[]): Promise<void> {
   }
   const endMachine = machine();
 
-  const b = best(runs["0"]!);
-  const s = best(runs["1"]!);
-  const sel = best(runs["2"]!);
-  const pool = fastest(runs["3"]!);
-  const d1 = fastest(runs["4"]!);
-  const dn = fastest(runs["5"]!);
-  const q = best(runs["6"]!);
-  for (const m of [s, sel, pool, d1, dn]) {
+  const b = best(runs.bound!);
+  const gz = best(runs.gunzip!);
+  const pa = best(runs.parseAscii!);
+  const ro = best(runs.rulesOnly!);
+  const s = best(runs.scan!);
+  const sel = best(runs.selective!);
+  const pool = fastest(runs.pool!);
+  const d1 = fastest(runs.duckdb1!);
+  const dn = fastest(runs.duckdbN!);
+  const dc1 = fastest(runs.duckdbCatalog1!);
+  const dcn = fastest(runs.duckdbCatalogN!);
+  const q = best(runs.firstDay!);
+  for (const m of [pa, ro, s, sel, pool, d1, dn, dc1, dcn]) {
     if (m.records !== b.records) throw new Error(`scan bench: ${m.kind} read ${m.records} records, the bound ${b.records}: they must read the same files`);
   }
   const t = new Table({ head: ["measurement", "threads", "records", "CPU s", "wall s", "records/s (wall)", "MB/s (wall)", "peak RSS MB"], style: { head: [], border: [] } });
   const row = (name: string, m: Measurement, threads: number) =>
     t.push([name, String(threads), fmt(m.records), fmt(m.cpuMs / 1000, 2), fmt(m.wallMs / 1000, 2), fmt(m.records / (m.wallMs / 1000)), fmt(mb(b.rawBytes) / (m.wallMs / 1000)), fmt(m.maxRssMb)]);
   row("bound: gunzip + JSON.parse", b, 1);
+  row("floor: gunzip only", gz, 1);
+  row("floor: gunzip + latin1 + JSON.parse (the scan's decode of ASCII files)", pa, 1);
+  row(`floor: the scan's rule work alone, decoding not counted (${ro.alerts} alerts)`, ro, 1);
   row(`trailwatch scan, 1 thread (${s.alerts} alerts)`, s, 1);
   row(`trailwatch scan, 1 thread, selective decoding forced (${sel.alerts} alerts)`, sel, 1);
   row(`trailwatch scan --jobs ${n} (${pool.alerts} alerts)`, pool, n);
   row(`DuckDB read_json, 1 thread (${d1.alerts} ConsoleLogin)`, d1, 1);
   row(`DuckDB read_json, ${n} threads`, dn, n);
+  row(`DuckDB, the catalog's records whole as JSON, 1 thread (${dc1.alerts} records)`, dc1, 1);
+  row(`DuckDB, the catalog's records whole as JSON, ${n} threads`, dcn, n);
   row(`trailwatch scan, first day only`, q, 1);
   t.push(["process baseline (modules loaded)", "", "", "", "", "", "", fmt(idle.maxRssMb)]);
   const pct = (a: number, c: number) => `${fmt((a / c) * 100, 1)}%`;
@@ -159,17 +175,19 @@ async function run(args: string[]): Promise<void> {
     t.toString(),
     `trailwatch 1 thread / bound: ${pct(b.cpuMs, s.cpuMs)} of the bound's throughput on CPU time (target >= 80%), ${pct(b.wallMs, s.wallMs)} on wall clock; selective decoding forced: ${pct(b.cpuMs, sel.cpuMs)} on CPU time`,
     `trailwatch vs DuckDB (one filter), wall clock: 1 thread ${pct(d1.wallMs, s.wallMs)} of DuckDB's speed; ${n} threads ${pct(dn.wallMs, pool.wallMs)} (target: above 100% for both)`,
+    `floors on one thread, CPU s: gunzip ${fmt(gz.cpuMs / 1000, 2)} + latin1 and JSON.parse ${fmt((pa.cpuMs - gz.cpuMs) / 1000, 2)} (a full decode: ${fmt(pa.cpuMs / 1000, 2)}, ${pct(d1.cpuMs, pa.cpuMs)} of DuckDB's one-filter speed) + rule work ${fmt(ro.cpuMs / 1000, 2)} = ${fmt((pa.cpuMs + ro.cpuMs) / 1000, 2)}; gunzip + rule work alone (decoding free): ${fmt((gz.cpuMs + ro.cpuMs) / 1000, 2)} against DuckDB's ${fmt(d1.cpuMs / 1000, 2)}`,
+    `trailwatch vs DuckDB selecting the catalog's records (whole, as JSON), wall clock: 1 thread ${pct(dc1.wallMs, s.wallMs)}; ${n} threads ${pct(dcn.wallMs, pool.wallMs)}`,
     `trailwatch ${n} threads / 1 thread: ${fmt(s.wallMs / pool.wallMs, 2)}x on wall clock (target >= 1.8x on 2 cores)`,
     `memory: peak RSS ${fmt(s.maxRssMb)} MB on one thread, ${fmt(pool.maxRssMb)} MB for the whole process with ${n} workers (each worker's peak heap + buffers: ${(pool.workerPeakMb ?? []).map((x) => fmt(x)).join(", ")} MB; target <= 256 MB per worker); first day only ${fmt(q.maxRssMb)} MB; process baseline ${fmt(idle.maxRssMb)} MB`,
     `machine: ${startMachine} (at the start), load average ${endMachine.replace(/^.*load average /, "")} (at the end)`,
     "",
   ];
   process.stdout.write(lines.join("\n"));
-  await writeFile(join(BENCH_DIR, "scan-results.json"), JSON.stringify({ machine: startMachine, endMachine, pinned: o.pin, repeat: o.repeat, jobs: n, bound: b, scan: s, selective: sel, pool, duckdb1: d1, duckdbN: dn, firstDay: q, idle, runs }, null, 2) + "\n");
+  await writeFile(join(BENCH_DIR, "scan-results.json"), JSON.stringify({ machine: startMachine, endMachine, pinned: o.pin, repeat: o.repeat, jobs: n, bound: b, gunzip: gz, parseAscii: pa, rulesOnly: ro, scan: s, selective: sel, pool, duckdb1: d1, duckdbN: dn, duckdbCatalog1: dc1, duckdbCatalogN: dcn, firstDay: q, idle, runs }, null, 2) + "\n");
 }
 
 export const scanBench: BenchModule = {
   name: "scan",
-  description: "trailwatch scan (1 and N threads) vs gunzip + JSON.parse and DuckDB (1 and N threads) over >= 1 GB of CloudTrail JSON; records/s, ratios, peak memory",
+  description: "trailwatch scan (1 and N threads) vs gunzip + JSON.parse, its floors (gunzip, decode, rule work) and DuckDB (1 and N threads) over >= 1 GB of CloudTrail JSON; records/s, ratios, peak memory",
   run,
 };

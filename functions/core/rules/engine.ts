@@ -315,10 +315,27 @@ function ignored(settings: ThresholdSettings, group: string): boolean {
 /** Longest value a threshold entry keeps as it is (longer ones are cut and made unique with a hash). */
 const MAX_KEY = 96;
 
+/**
+ * Long keys already cut: an assumed-role session's group (ARN and session name) is usually over
+ * {@link MAX_KEY} and comes with nearly every record, so its hash is computed once, not per record.
+ */
+const cutKeys = new Map<string, string>();
+const CUT_KEYS_MAX = 10_000;
+/** Only keys up to this long are remembered, so the map holds at most a few MB whatever records carry. */
+const CUT_KEY_REMEMBERED = 512;
+
 /** A value as a bounded key: as it is when short, else cut and suffixed with a hash of the whole. */
 export function boundedKey(v: string): string {
   if (v.length <= MAX_KEY) return v;
-  return `${v.slice(0, 64)}...#${createHash("sha256").update(v).digest("hex").slice(0, 16)}`;
+  let k = cutKeys.get(v);
+  if (k === undefined) {
+    k = `${v.slice(0, 64)}...#${createHash("sha256").update(v).digest("hex").slice(0, 16)}`;
+    if (v.length <= CUT_KEY_REMEMBERED) {
+      if (cutKeys.size >= CUT_KEYS_MAX) cutKeys.clear();
+      cutKeys.set(v, k);
+    }
+  }
+  return k;
 }
 
 /** The distinct, non-empty values of one event as bounded keys (at most 100: one event, one batch of values). */
