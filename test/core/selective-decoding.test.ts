@@ -144,6 +144,26 @@ describe("selective decoding gives what full decoding gives", () => {
     expect(compared).toBeGreaterThan(records.length * declared.length * 0.9);
   });
 
+  it("views of one session's calls share one frozen identity, equal to the parsed record's; a changed identity is parsed anew", async () => {
+    const identity = { type: "AssumedRole", arn: "arn:aws:sts::111122223333:assumed-role/Ops/alice", accessKeyId: "ASIAEXAMPLE", sessionContext: { sessionIssuer: { type: "Role", arn: "arn:aws:iam::111122223333:role/Ops" }, attributes: { mfaAuthenticated: "true" } } };
+    const call = (n: number, ui: unknown) => ({ eventVersion: "1.08", userIdentity: ui, eventTime: `2026-12-01T00:0${n}:00Z`, eventSource: "ec2.amazonaws.com", eventName: "DescribeInstances", awsRegion: "eu-west-1", eventID: `e${n}` });
+    const other = { ...identity, accessKeyId: "ASIAOTHER" };
+    const bytes = Buffer.from(deliveryFile([call(1, identity), call(2, identity), call(3, other)]));
+    const views = (await decodeLogBytes(bytes, "s.json", undefined, { filter: { use: () => viewUse(fieldMask(["userIdentity", "awsRegion"])) }, selective: decodeSelectedBytes })).records;
+    expect(views.map((v) => fullRecord(v) !== v)).toEqual([true, true, true]);
+    expect(views[0]!.userIdentity).toBe(views[1]!.userIdentity);
+    expect(views[0]!.userIdentity).toEqual(identity);
+    expect(views[2]!.userIdentity).toEqual(other);
+    // Shared values cannot be changed by one reader for the others.
+    expect(Object.isFrozen((views[0]!.userIdentity as { sessionContext: { sessionIssuer: object } }).sessionContext.sessionIssuer)).toBe(true);
+    expect(() => {
+      (views[1]!.userIdentity as { type: string }).type = "Root";
+    }).toThrow(TypeError);
+    // The whole record behind a view is its own parse.
+    expect(fullRecord(views[1]!).userIdentity).toEqual(identity);
+    expect(fullRecord(views[1]!).userIdentity).not.toBe(views[1]!.userIdentity);
+  });
+
   it("on a generated organization (routine work and attacks, two days)", async () => {
     await generateOrganization({ outDir: dir, seed: "selective", days: 2, endDate: "2026-11-20", recordsPerDay: 1500, maxRecordsPerFile: 400 });
     const result = await expectSameBothWays([dir]);

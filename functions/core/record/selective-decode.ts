@@ -88,6 +88,12 @@ class FieldReader {
   private readonly viewValues: unknown[] = new Array(12).fill(undefined);
   /** Recently seen event sources, names and identity types: found again by comparing text, with no new string or hash. */
   private readonly recent = new Recent<string>(8);
+  /**
+   * Identities already parsed in this file, by their exact text: a session's calls repeat the same
+   * `userIdentity` text, and the same text always parses to the same value. Frozen, as they are shared
+   * between views. Per file (the keys are slices of the file's text), and bounded.
+   */
+  private readonly identities = new Map<string, unknown>();
 
   constructor(private readonly text: FileText) {
     this.s = text.latin1;
@@ -125,6 +131,20 @@ class FieldReader {
     return a >= 0 && this.s.charCodeAt(a) === 0x22 ? (this.value(f, intern) as string) : undefined;
   }
 
+  /** The record's `userIdentity` as `value` gives it, parsed once per distinct text in the file. */
+  private identity(): unknown {
+    const a = this.sp.fields[FIELD.userIdentity * 2]!;
+    const b = this.sp.fields[FIELD.userIdentity * 2 + 1]!;
+    if (a < 0 || this.s.charCodeAt(a) !== 0x7b || b - a > MAX_SHARED_IDENTITY) return this.value(FIELD.userIdentity);
+    const text = this.s.slice(a, b);
+    let v = this.identities.get(text);
+    if (v === undefined) {
+      v = deepFreeze(JSON.parse(this.text.utf8(a, b)) as unknown);
+      if (this.identities.size < MAX_SHARED_IDENTITIES) this.identities.set(text, v);
+    }
+    return v;
+  }
+
   /**
    * A raw view of the record: its event source, name and time and the located top-level fields of
    * `mask` (the others read as absent), with `FULL_RECORD` to parse the whole record. One object shape
@@ -144,10 +164,23 @@ class FieldReader {
     values[8] = f(FIELD.sourceIPAddress);
     values[9] = f(FIELD.userAgent);
     values[10] = f(FIELD.requestID);
-    values[11] = this.value(FIELD.userIdentity);
+    values[11] = this.identity();
     const v = new RawView(this.text, this.sp.start, this.sp.end, values);
     return v as unknown as Record<string, unknown>;
   }
+}
+
+/** Longest identity text shared between views (real ones are under 2 KB), and how many a file keeps. */
+const MAX_SHARED_IDENTITY = 4096;
+const MAX_SHARED_IDENTITIES = 2048;
+
+/** Freezes a parsed JSON value and everything in it. */
+function deepFreeze(v: unknown): unknown {
+  if (v !== null && typeof v === "object") {
+    for (const x of Object.values(v)) deepFreeze(x);
+    Object.freeze(v);
+  }
+  return v;
 }
 
 const ALWAYS_IN_VIEW = (1 << FIELD.eventType) | (1 << FIELD.errorCode);
