@@ -107,6 +107,34 @@ describe("scanning with worker threads", () => {
     expect(two.alertFiles.find(([id]) => id === bursts[0]!.id)![1]).toMatch(/02Z_c\.json\.gz$/);
   });
 
+  it("builds a record rule's threshold alert from a sample that crossed threads as text, as one thread builds it", async () => {
+    // Prepare: one user reads the Windows password data of six instances, three per file; routine
+    // calls make the first file the larger, so the two files go to different workers.
+    const user = { type: "IAMUser", principalId: "AIDAEXAMPLE", arn: "arn:aws:iam::111122223333:user/mallory", accountId: "111122223333", accessKeyId: "AKIAMALLORY", userName: "mallory" };
+    const read = (k: number) => ({
+      eventVersion: "1.09", userIdentity: user, eventTime: `2026-11-19T11:0${k}:00Z`, eventSource: "ec2.amazonaws.com", eventName: "GetPasswordData", awsRegion: "eu-west-1",
+      sourceIPAddress: "198.51.100.4", userAgent: "aws-cli/2.15", requestParameters: { instanceId: `i-0000000000000000${k}` }, responseElements: null,
+      requestID: `pw-${k}`, eventID: `pw-e-${k}`, readOnly: true, eventType: "AwsApiCall", recipientAccountId: "111122223333",
+    });
+    const routine = (k: number) => ({ ...read(0), eventName: "DescribeInstances", requestParameters: {}, eventID: `d-${k}`, requestID: `dq-${k}` });
+    const file = (name: string, records: object[]) => writeFileSync(join(dir, `111122223333_CloudTrail_eu-west-1_20261119T11${name}.json.gz`), gzipSync(JSON.stringify({ Records: records })));
+    file("00Z_a", [...Array.from({ length: 3000 }, (_, k) => routine(k)), ...[0, 1, 2].map(read)]);
+    file("05Z_b", [3, 4, 5].map(read));
+
+    // Act
+    const one = await oneThread([dir]);
+    const two = await pooled([dir], 2);
+
+    // Assess: the alert names the fifth instance read (the threshold), in the second file, on both paths.
+    expect(new Set(two.workerOf.values()).size).toBe(2);
+    expect(two.result).toEqual(one.result);
+    const bursts = two.result.alerts.filter((a) => a.rule === "ec2.password-data-read-burst");
+    expect(bursts).toHaveLength(1);
+    expect(bursts[0]!.eventId).toBe("pw-e-4");
+    expect(bursts[0]!.principal).toBe("arn:aws:iam::111122223333:user/mallory");
+    expect(bursts[0]!.context.sourceIPAddress).toBe("198.51.100.4");
+  });
+
   it("goes on past a file a worker cannot read, reporting it as one thread does", async () => {
     writeFileSync(join(dir, "a.json.gz"), Buffer.from("1f8b08000000000000ff", "hex"));
     writeFileSync(join(dir, "b.json"), '{"Records":[{"eventVersion":"1.09","eventTime":"2026-11-19T10:00:00Z","eventSource":"cloudtrail.amazonaws.com","eventName":"StopLogging","userIdentity":{"type":"Root","arn":"arn:aws:iam::111122223333:root","accountId":"111122223333"},"requestParameters":{"name":"org-trail"}}');

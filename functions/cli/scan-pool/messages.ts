@@ -1,8 +1,6 @@
 import type { Principal } from "../../core/record/principal";
-import { fullRecord } from "../../core/record/record-filter";
-import type { CloudTrailRecord } from "../../core/record/schema";
+import { recordText } from "../../core/record/record-filter";
 import type { ThresholdTracker } from "../../core/rules/threshold-tracker";
-import type { RawRecord } from "../../core/rules/threshold-rule";
 import type { FileOutcome } from "../../core/scan-merge";
 import type { LogFileRef } from "../../core/ports";
 import type { EngineOptions } from "../../core/rules/engine";
@@ -33,8 +31,11 @@ export interface SentObservation {
   key: string;
   label?: string;
   t: string;
-  /** The whole record (a raw view is parsed first: the main thread builds alerts from it). */
-  record: CloudTrailRecord | RawRecord;
+  /**
+   * The whole record as JSON text (a raw view's own text): the main thread parses it only to build an
+   * alert, and a string crosses threads far cheaper than the object (most samples are never used).
+   */
+  recordJson: string;
   principal?: Principal;
 }
 
@@ -62,7 +63,7 @@ export function sendableObservations(batch: ReturnType<ThresholdTracker["takeBat
     for (const [group, g] of byGroup) {
       for (const [key, p] of g.keys) {
         out.push({
-          rule: rule.id, group, key, t: p.t, record: fullRecord(p.record),
+          rule: rule.id, group, key, t: p.t, recordJson: recordText(p.record),
           ...(p.label !== undefined ? { label: p.label } : {}), ...(p.principal ? { principal: p.principal } : {}),
         });
       }

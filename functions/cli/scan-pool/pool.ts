@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { Worker } from "node:worker_threads";
 import type { Alert } from "../../core/alert/alert";
 import type { LogFileRef } from "../../core/ports";
+import { recordFromText } from "../../core/record/record-filter";
 import type { RuleEngine } from "../../core/rules/engine";
 import type { ThresholdTracker } from "../../core/rules/threshold-tracker";
 import type { AnyThresholdRule } from "../../core/rules/threshold-rule";
@@ -122,7 +123,7 @@ export async function scanWithWorkers(refs: readonly LogFileRef[], opts: PoolOpt
               for (const o of r.observations) {
                 const rule = rules.get(o.rule);
                 if (!rule) throw new Error(`scan worker counted for unknown rule ${o.rule}`);
-                opts.thresholds.add(rule, opts.engine.settingsOf(o.rule) as ThresholdSettings, o.group, o.key, o.label, o.t, o.record, o.principal);
+                opts.thresholds.add(rule, opts.engine.settingsOf(o.rule) as ThresholdSettings, o.group, o.key, o.label, o.t, recordFromText(o.recordJson), o.principal);
               }
               await merger.thresholds(opts.thresholds, ref.id, opts.onAlert ? (a) => opts.onAlert!(a, ref) : undefined);
             }

@@ -62,3 +62,49 @@ export function fullRecord<T extends object>(r: T): T {
   const full = (r as { [FULL_RECORD]?: () => T })[FULL_RECORD];
   return full ? full.call(r) : r;
 }
+
+/** Marks a record that gives its whole JSON text without being stringified (a raw view: its own bytes). */
+export const RECORD_TEXT: unique symbol = Symbol("trailwatch.recordText");
+
+/** The JSON text of a whole record: a raw view's own text, else the record stringified. */
+export function recordText(r: object): string {
+  const text = (r as { [RECORD_TEXT]?: () => string })[RECORD_TEXT];
+  return text ? text.call(r) : JSON.stringify(r);
+}
+
+/**
+ * A record that arrived as JSON text (a scan worker's threshold sample), parsed on first use, once:
+ * most samples are never used (only those of a window that fires build an alert). `fullRecord` gives
+ * the parsed record; its event source, name and time read from it.
+ */
+export function recordFromText(text: string): { eventSource: string; eventName: string; eventTime: string; [field: string]: unknown } {
+  return new TextRecord(text) as unknown as { eventSource: string; eventName: string; eventTime: string };
+}
+
+class TextRecord {
+  private text: string;
+  private parsed: Record<string, unknown> | undefined;
+  constructor(text: string) {
+    this.text = text;
+  }
+  [FULL_RECORD](): Record<string, unknown> {
+    if (this.parsed === undefined) {
+      this.parsed = JSON.parse(this.text) as Record<string, unknown>;
+      this.text = "";
+    }
+    return this.parsed;
+  }
+  [RECORD_TEXT](): string {
+    return this.parsed === undefined ? this.text : JSON.stringify(this.parsed);
+  }
+  // A worker sends only records whose event source, name and time are strings (`missingRequiredField`).
+  get eventSource(): string {
+    return this[FULL_RECORD]().eventSource as string;
+  }
+  get eventName(): string {
+    return this[FULL_RECORD]().eventName as string;
+  }
+  get eventTime(): string {
+    return this[FULL_RECORD]().eventTime as string;
+  }
+}

@@ -1,7 +1,7 @@
 import { markersWithin, tooDenseToParseWhole, unwrap, type DecodedText } from "./decode";
 import { MAX_LISTED_PROBLEMS, type RecordLimits } from "./limits";
 import { FIELD, scanRecordsDocument, type RecordSpans } from "./prefilter";
-import { FULL_RECORD, RECORD_USE, type RecordFilter, type RecordKeys } from "./record-filter";
+import { FULL_RECORD, RECORD_TEXT, RECORD_USE, type RecordFilter, type RecordKeys } from "./record-filter";
 import { missingRequiredField, type InvalidRecord } from "./schema";
 
 /** The text of one file as the selective decoder reads it. */
@@ -236,6 +236,9 @@ class RawView {
       this[TEXT] = undefined;
     }
     return this[PARSED];
+  }
+  [RECORD_TEXT](): string {
+    return this[PARSED] === undefined ? this[TEXT]!.utf8(this[START], this[END]) : JSON.stringify(this[PARSED]);
   }
 }
 

@@ -187,7 +187,8 @@ function later(a: string, b: string): boolean {
 
 /** The validated record and principal of an observation (a raw rule's record is validated here, once per alert). */
 function recordOf(o: Counted): { record: CloudTrailRecord; principal: Principal } {
-  if (o.principal) return { record: o.record, principal: o.principal };
+  // A record rule's sample is a validated record (from a scan worker: as JSON text, parsed here).
+  if (o.principal) return { record: fullRecord<CloudTrailRecord>(o.record), principal: o.principal };
   // A raw view (selective decoding) holds a few fields: the alert is built from the whole record.
   const parsed = parseRecord(fullRecord(o.record));
   if (parsed.ok) return { record: parsed.record, principal: resolvePrincipal(parsed.record.userIdentity) };
