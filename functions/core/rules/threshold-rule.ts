@@ -131,8 +131,9 @@ export interface RawObservation {
 
 /**
  * A threshold rule that watches (nearly) every record and so must not pay for validating each one:
- * `observeRaw` reads the raw record and must check the type of every field it touches. Only the
- * record that raises an alert is validated. Declare `eventSources: ["*"]` with `identityTypes`.
+ * `observeRaw` reads the raw record and must check the type of every field it touches; it must not
+ * change it (views of one session's calls share their frozen `userIdentity`). Only the record that
+ * raises an alert is validated. Declare `eventSources: ["*"]` with `identityTypes`.
  */
 export interface RawThresholdRule<S extends ThresholdSettings = ThresholdSettings> extends ThresholdRuleBase<S> {
   observeRaw(raw: RawRecord, settings: S): RawObservation | undefined;
