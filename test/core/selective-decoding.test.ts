@@ -1,11 +1,14 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { gzipSync } from "node:zlib";
 import { decodeLogBytes } from "../../functions/adapters/log-content";
 import { LocalLogSource } from "../../functions/adapters/local/log-source";
 import { decodeSelectedBytes } from "../../functions/adapters/selective-content";
 import { readOptionsFor, recordFilter } from "../../functions/core/rules/engine-filter";
+import { READ_LIMITS } from "../../functions/core/record/limits";
 import { fieldMask } from "../../functions/core/record/prefilter";
 import { fullRecord, viewUse } from "../../functions/core/record/record-filter";
 import { isRawThresholdRule, type RawRecord } from "../../functions/core/rules/threshold-rule";
@@ -162,6 +165,32 @@ describe("selective decoding gives what full decoding gives", () => {
     // The whole record behind a view is its own parse.
     expect(fullRecord(views[1]!).userIdentity).toEqual(identity);
     expect(fullRecord(views[1]!).userIdentity).not.toBe(views[1]!.userIdentity);
+  });
+
+  it("keeps no file's text alive through the engine's index: the event sources and names it keeps are copies, not slices", () => {
+    setFlagsFromString("--expose-gc");
+    const gc = runInNewContext("gc") as () => void;
+    const filter = recordFilter(new RuleEngine(catalog));
+    const file = (i: number) => {
+      const records = Array.from({ length: 5000 }, (_, k) => ({
+        eventVersion: "1.08", userIdentity: { type: "AssumedRole", arn: `arn:aws:sts::111122223333:assumed-role/app/${k}` }, eventTime: "2026-12-01T00:00:00Z",
+        eventSource: `service${i}.amazonaws.com`, eventName: `DescribeSomethingNumber${i}`, awsRegion: "eu-west-1", eventID: `e-${i}-${k}`,
+      }));
+      return Buffer.from(deliveryFile(records));
+    };
+    const memory = () => process.memoryUsage().heapUsed + process.memoryUsage().external;
+    gc();
+    const before = memory();
+    let bytes = 0;
+    // Each file brings an event source and name the index has not seen: without copies, each would keep its file's text.
+    for (let i = 0; i < 24; i++) {
+      const b = file(i);
+      bytes += b.length;
+      expect(decodeSelectedBytes(b, `f${i}.json`, READ_LIMITS, filter)).toBeDefined();
+    }
+    gc();
+    expect(bytes).toBeGreaterThan(24 * 1_000_000);
+    expect(memory() - before).toBeLessThan(8_000_000);
   });
 
   it("on a generated organization (routine work and attacks, two days)", async () => {

@@ -2,6 +2,7 @@ import { markersWithin, tooDenseToParseWhole, unwrap, type DecodedText } from ".
 import { MAX_LISTED_PROBLEMS, type RecordLimits } from "./limits";
 import { FIELD, scanRecordsDocument, type RecordSpans } from "./prefilter";
 import { FULL_RECORD, RECORD_TEXT, RECORD_USE, type RecordFilter, type RecordKeys } from "./record-filter";
+import { detached } from "./detached";
 import { missingRequiredField, type InvalidRecord } from "./schema";
 
 /** The text of one file as the selective decoder reads it. */
@@ -118,8 +119,11 @@ class FieldReader {
       }
       const v = this.s.slice(a + 1, b - 1);
       if (this.text.ascii || !NON_ASCII.test(v)) {
-        if (intern) this.recent.add(v, v);
-        return v;
+        if (!intern) return v;
+        // Interned values become keys of the engine's index, which outlives the file: copied, not sliced.
+        const own = detached(v);
+        this.recent.add(own, own);
+        return own;
       }
     }
     return JSON.parse(this.text.utf8(a, b)) as unknown;

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { detached } from "../record/detached";
 import { alertId, severityRank, type Alert, type Severity } from "../alert/alert";
 import { boundAlert } from "../alert/bound";
 import { resolvePrincipal, type Principal } from "../record/principal";
@@ -327,15 +328,18 @@ const CUT_KEY_REMEMBERED = 512;
 /** A value as a bounded key: as it is when short, else cut and suffixed with a hash of the whole. */
 export function boundedKey(v: string): string {
   if (v.length <= MAX_KEY) return v;
+  if (v.length > CUT_KEY_REMEMBERED) return cutKey(v);
   let k = cutKeys.get(v);
   if (k === undefined) {
-    k = `${v.slice(0, 64)}...#${createHash("sha256").update(v).digest("hex").slice(0, 16)}`;
-    if (v.length <= CUT_KEY_REMEMBERED) {
-      if (cutKeys.size >= CUT_KEYS_MAX) cutKeys.clear();
-      cutKeys.set(v, k);
-    }
+    if (cutKeys.size >= CUT_KEYS_MAX) cutKeys.clear();
+    // The key may be a slice of a file's text: remembered as a copy, so the file is not kept alive.
+    cutKeys.set(detached(v), (k = cutKey(v)));
   }
   return k;
+}
+
+function cutKey(v: string): string {
+  return `${v.slice(0, 64)}...#${createHash("sha256").update(v).digest("hex").slice(0, 16)}`;
 }
 
 /** The distinct, non-empty values of one event as bounded keys (at most 100: one event, one batch of values). */
