@@ -1,7 +1,9 @@
 import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import { gunzipSync } from "node:zlib";
 
 /** One benchmark: `npm run bench -- <name> [args]` runs it alone; `npm run bench` runs them all. */
 export interface BenchModule {
@@ -48,4 +50,14 @@ export async function canPin(): Promise<boolean> {
     p.on("error", () => resolve(false));
     p.on("close", (code) => resolve(code === 0));
   });
+}
+
+/**
+ * A gzipped log file read and decompressed into an output buffer sized from the gzip trailer, as the
+ * scan and the log analyzer decompress: the tightest bound plain Node gives.
+ */
+export function gunzipLogFile(path: string): Buffer {
+  const gz = readFileSync(path);
+  const chunkSize = Math.min(Math.max(gz.readUInt32LE(gz.length - 4) + 1, 64 * 1024), 64 * 2 ** 20);
+  return gunzipSync(gz, { chunkSize });
 }

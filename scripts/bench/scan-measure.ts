@@ -17,8 +17,6 @@
  *                          identity), each whole as JSON: the question trailwatch's decode answers before its rules run
  *   idle                   load the modules only (the baseline memory of a process)
  */
-import { readFileSync } from "node:fs";
-import { gunzipSync } from "node:zlib";
 import { LocalLogSource } from "../../functions/adapters/local/log-source";
 import { MemoryThresholdStore } from "../../functions/adapters/local/memory-threshold-store";
 import type { LogFileRef } from "../../functions/core/ports";
@@ -30,6 +28,7 @@ import { evaluateFile, ScanMerger } from "../../functions/core/scan-merge";
 import { readOptionsFor, type Decoding } from "../../functions/core/rules/engine-filter";
 import { scanWithWorkers } from "../../functions/cli/scan-pool/pool";
 import { decodeSelectedBytes } from "../../functions/adapters/selective-content";
+import { gunzipLogFile } from "./bench";
 
 export interface Measurement {
   kind: string;
@@ -72,25 +71,7 @@ async function measure(kind: string, paths: string[]): Promise<Measurement> {
     return { kind, files: 0, records: 0, rawBytes: 0, largestFile: 0, wallMs: 0, cpuMs: 0, maxRssMb: process.resourceUsage().maxRSS / 1024 };
   }
   const files = await listFiles(paths);
-  if (kind === "bound") {
-    const t0 = performance.now();
-    const c0 = process.cpuUsage();
-    let records = 0;
-    let rawBytes = 0;
-    let largestFile = 0;
-    for (const f of files) {
-      const gz = readFileSync(f.id);
-      // Output sized from the gzip trailer, as the scan does: the tightest bound plain Node gives.
-      const chunkSize = Math.min(Math.max(gz.readUInt32LE(gz.length - 4) + 1, 64 * 1024), 64 * 2 ** 20);
-      const text = gunzipSync(gz, { chunkSize }).toString("utf8");
-      rawBytes += text.length; // the files are ASCII: characters = bytes
-      if (text.length > largestFile) largestFile = text.length;
-      records += (JSON.parse(text) as { Records: unknown[] }).Records.length;
-    }
-    const cpu = cpuMs(process.cpuUsage(c0));
-    return { kind, files: files.length, records, rawBytes, largestFile, wallMs: performance.now() - t0, cpuMs: cpu, maxRssMb: process.resourceUsage().maxRSS / 1024 };
-  }
-  if (kind === "gunzip" || kind === "parse-ascii") return decodeOnly(kind, files);
+  if (kind === "bound" || kind === "gunzip" || kind === "parse-ascii") return decodeOnly(kind, files);
   if (kind === "rules-only") return rulesOnly(paths);
   if (kind.startsWith("duckdb:")) return duckdb(Number(kind.slice(7)), files);
   if (kind.startsWith("duckdb-catalog:")) return duckdb(Number(kind.slice(15)), files, "catalog");
@@ -147,25 +128,23 @@ async function measure(kind: string, paths: string[]): Promise<Measurement> {
 }
 
 /**
- * DuckDB's answer to one ad-hoc question over the same files: `read_json` of every delivery file
- * the scan reads (the columns the query names, as a user who knows the format would write it), the
- * records unnested, one filter on eventName, counted.
+ * Read + gunzip of every file (`gunzip`), then a UTF-8 string and `JSON.parse` (`bound`, what reading
+ * JSON costs in general) or a latin1 string and `JSON.parse` (`parse-ascii`, the scan's decode of ASCII files).
  */
-/** Read + gunzip (`gunzip`), then a latin1 string and `JSON.parse` (`parse-ascii`), of every file. */
-function decodeOnly(kind: "gunzip" | "parse-ascii", files: LogFileRef[]): Measurement {
+function decodeOnly(kind: "bound" | "gunzip" | "parse-ascii", files: LogFileRef[]): Measurement {
   const t0 = performance.now();
   const c0 = process.cpuUsage();
   let records = 0;
   let rawBytes = 0;
+  let largestFile = 0;
   for (const f of files) {
-    const gz = readFileSync(f.id);
-    const chunkSize = Math.min(Math.max(gz.readUInt32LE(gz.length - 4) + 1, 64 * 1024), 64 * 2 ** 20);
-    const data = gunzipSync(gz, { chunkSize });
+    const data = gunzipLogFile(f.id);
     rawBytes += data.length;
-    if (kind === "parse-ascii") records += (JSON.parse(data.toString("latin1")) as { Records: unknown[] }).Records.length;
+    largestFile = Math.max(largestFile, data.length);
+    if (kind !== "gunzip") records += (JSON.parse(data.toString(kind === "bound" ? "utf8" : "latin1")) as { Records: unknown[] }).Records.length;
   }
   const cpu = cpuMs(process.cpuUsage(c0));
-  return { kind, files: files.length, records, rawBytes, largestFile: 0, wallMs: performance.now() - t0, cpuMs: cpu, maxRssMb: process.resourceUsage().maxRSS / 1024 };
+  return { kind, files: files.length, records, rawBytes, largestFile, wallMs: performance.now() - t0, cpuMs: cpu, maxRssMb: process.resourceUsage().maxRSS / 1024 };
 }
 
 /**
@@ -205,6 +184,12 @@ function catalogEventNames(): string[] {
   return [...names].sort();
 }
 
+/**
+ * DuckDB's answer to one ad-hoc question over the same files: `read_json` of every delivery file
+ * the scan reads (the columns the query names, as a user who knows the format would write it), the
+ * records unnested, one filter on eventName, counted (`one`); or the records the catalog's rules name, each whole
+ * as JSON (`catalog`).
+ */
 async function duckdb(threads: number, files: LogFileRef[], question: "one" | "catalog" = "one"): Promise<Measurement> {
   const { DuckDBInstance } = await import("@duckdb/node-api");
   const instance = await DuckDBInstance.create(":memory:", { threads: String(threads) });

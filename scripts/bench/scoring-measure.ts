@@ -6,13 +6,12 @@
  *   read DIR       the scoring read step on the same files: decode + (principal, API) pair counting
  *   score P A      the built-in scorer: 14 days of history for P principals x A APIs, then one day scored
  */
-import { readFileSync } from "node:fs";
-import { gunzipSync } from "node:zlib";
 import { LocalLogSource } from "../../functions/adapters/local/log-source";
 import { BuiltinScorer } from "../../functions/core/scoring/builtin-scorer";
 import { PairHistory, type DayPairs } from "../../functions/core/scoring/history";
 import type { PairCount } from "../../functions/core/scoring/pair";
 import { readPairs } from "../../functions/core/scoring/read-day";
+import { gunzipLogFile } from "./bench";
 
 export interface ScoringMeasurement {
   kind: string;
@@ -79,9 +78,7 @@ async function measure(kind: string, args: string[]): Promise<ScoringMeasurement
     let records = 0;
     let rawBytes = 0;
     for (const f of files) {
-      const gz = readFileSync(f.id);
-      const chunkSize = Math.min(Math.max(gz.readUInt32LE(gz.length - 4) + 1, 64 * 1024), 64 * 2 ** 20);
-      const text = gunzipSync(gz, { chunkSize }).toString("utf8");
+      const text = gunzipLogFile(f.id).toString("utf8");
       rawBytes += text.length;
       records += (JSON.parse(text) as { Records: unknown[] }).Records.length;
     }

@@ -77,9 +77,11 @@ export function recordText(r: object): string {
  * most samples are never used (only those of a window that fires build an alert). `fullRecord` gives
  * the parsed record; its event source, name and time read from it.
  */
-export function recordFromText(text: string): { eventSource: string; eventName: string; eventTime: string; [field: string]: unknown } {
-  return new TextRecord(text) as unknown as { eventSource: string; eventName: string; eventTime: string };
+export function recordFromText(text: string): RecordFromText {
+  return new TextRecord(text) as unknown as RecordFromText;
 }
+
+type RecordFromText = { readonly eventSource: string; readonly eventName: string; readonly eventTime: string; [field: string]: unknown };
 
 class TextRecord {
   private text: string;
@@ -93,9 +95,6 @@ class TextRecord {
       this.text = "";
     }
     return this.parsed;
-  }
-  [RECORD_TEXT](): string {
-    return this.parsed === undefined ? this.text : JSON.stringify(this.parsed);
   }
   // A worker sends only records whose event source, name and time are strings (`missingRequiredField`).
   get eventSource(): string {

@@ -14,7 +14,6 @@
  */
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { gunzipSync } from "node:zlib";
 import { PublishBatchCommand, PublishCommand, SNSClient, type PublishBatchCommandInput } from "@aws-sdk/client-sns";
 import type { Context, SQSEvent } from "aws-lambda";
 import { mockClient } from "aws-sdk-client-mock";
@@ -24,6 +23,7 @@ import { RuleEngine } from "../../../functions/core/rules/engine";
 import { ThresholdTracker } from "../../../functions/core/rules/threshold-tracker";
 import { MemoryThresholdStore } from "../../../functions/adapters/local/memory-threshold-store";
 import { scanLogs } from "../../../functions/core/scan";
+import { gunzipLogFile } from "../bench";
 
 export interface Invocation {
   key: string;
@@ -60,10 +60,7 @@ const maxRssMb = () => process.resourceUsage().maxRSS / 1024;
 function bound(file: string): AnalyzerMeasurement {
   const t0 = performance.now();
   const c0 = process.cpuUsage();
-  const gz = readFileSync(file);
-  // Output buffer sized from the gzip trailer, as the analyzer's decoder does: the tightest plain-Node bound.
-  const chunkSize = Math.min(Math.max(gz.readUInt32LE(gz.length - 4) + 1, 64 * 1024), 64 * 2 ** 20);
-  const text = gunzipSync(gz, { chunkSize }).toString("utf8");
+  const text = gunzipLogFile(file).toString("utf8");
   const records = (JSON.parse(text) as { Records: unknown[] }).Records.length;
   return { kind: "bound", wallMs: performance.now() - t0, cpuMs: cpuMs(process.cpuUsage(c0)), records, rawBytes: text.length, maxRssMb: maxRssMb() };
 }
