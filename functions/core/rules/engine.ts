@@ -85,6 +85,9 @@ export class RuleConfigError extends Error {
 
 const NO_FINDINGS: Evaluation = { kind: "findings", findings: [] };
 
+/** Longest event source or event name the engine's index keeps (real ones are under 64 characters). */
+const MAX_INDEXED_NAME = 256;
+
 /**
  * Runs a rule catalog over CloudTrail records.
  *
@@ -168,6 +171,8 @@ export class RuleEngine {
     const eventTypes = new Set(all.flatMap((r) => r.eventTypes ?? []));
     const errorCodes = new Set(all.flatMap((r) => r.errorCodes ?? []));
     e = { all, ...(identityTypes.size || eventTypes.size || errorCodes.size ? { filtered: { identityTypes, eventTypes, errorCodes, splits: new Map() } } : { split: this.makeSplit(all) }) };
+    // No AWS event source or name is this long: a made-up one is answered but not kept, so the index stays small.
+    if (eventSource.length > MAX_INDEXED_NAME || eventName.length > MAX_INDEXED_NAME) return e;
     // Bounded: hostile input may name endless made-up events.
     if (++this.entryCount > 50_000) {
       this.entries.clear();

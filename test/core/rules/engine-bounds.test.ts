@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
-import { boundedKey } from "../../../functions/core/rules/engine";
+import { catalog } from "../../../functions/core/rules/catalog";
+import { boundedKey, RuleEngine } from "../../../functions/core/rules/engine";
 
 const expected = (v: string) => `${v.slice(0, 64)}...#${createHash("sha256").update(v).digest("hex").slice(0, 16)}`;
 
@@ -25,5 +26,19 @@ describe("boundedKey", () => {
     expect(boundedKey(huge)).toBe(expected(huge));
     expect(boundedKey(huge)).toBe(expected(huge));
     expect(boundedKey("a".repeat(100_001))).not.toBe(boundedKey(huge));
+  });
+});
+
+describe("the engine's index of event sources and names", () => {
+  it("keeps real ones and answers made-up long ones without keeping them", () => {
+    const engine = new RuleEngine(catalog);
+    expect(engine.entry("cloudtrail.amazonaws.com", "StopLogging")).toBe(engine.entry("cloudtrail.amazonaws.com", "StopLogging"));
+    const long = `${"x".repeat(300)}.amazonaws.com`;
+    const first = engine.entry(long, "StopLogging");
+    expect(engine.entry(long, "StopLogging")).not.toBe(first);
+    expect(engine.entry("cloudtrail.amazonaws.com", "y".repeat(300))).not.toBe(engine.entry("cloudtrail.amazonaws.com", "y".repeat(300)));
+    // Answered all the same: the rules on every source still apply.
+    expect(first.all.map((r) => r.id)).toEqual(engine.entry("made-up.amazonaws.com", "StopLogging").all.map((r) => r.id));
+    expect(first.all.length).toBeGreaterThan(0);
   });
 });
