@@ -171,8 +171,9 @@ export class RuleEngine {
     const eventTypes = new Set(all.flatMap((r) => r.eventTypes ?? []));
     const errorCodes = new Set(all.flatMap((r) => r.errorCodes ?? []));
     e = { all, ...(identityTypes.size || eventTypes.size || errorCodes.size ? { filtered: { identityTypes, eventTypes, errorCodes, splits: new Map() } } : { split: this.makeSplit(all) }) };
-    // No AWS event source or name is this long: a made-up one is answered but not kept, so the index stays small.
-    if (eventSource.length > MAX_INDEXED_NAME || eventName.length > MAX_INDEXED_NAME) return e;
+    // No AWS event source or name is this long: a made-up one is answered but not kept, so the index
+    // stays small. (`String`: a caller may hand over a record that is not yet validated.)
+    if (String(eventSource).length > MAX_INDEXED_NAME || String(eventName).length > MAX_INDEXED_NAME) return e;
     // Bounded: hostile input may name endless made-up events.
     if (++this.entryCount > 50_000) {
       this.entries.clear();

@@ -41,4 +41,11 @@ describe("the engine's index of event sources and names", () => {
     expect(first.all.map((r) => r.id)).toEqual(engine.entry("made-up.amazonaws.com", "StopLogging").all.map((r) => r.id));
     expect(first.all.length).toBeGreaterThan(0);
   });
+
+  it("gives a record without an event source or name what it gave before: no findings, no exception", () => {
+    const engine = new RuleEngine(catalog);
+    for (const r of [{}, { eventSource: 42, eventName: null }, { eventName: "StopLogging" }]) {
+      expect(() => engine.evaluate(r as unknown as { eventSource: string; eventName: string })).not.toThrow();
+    }
+  });
 });
